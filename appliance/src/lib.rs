@@ -1,0 +1,17 @@
+//! Till: the firmware of a point-of-sale register. One binary that keeps the store's data in
+//! SQLite, sells offline, and keeps several registers of one store in sync over the LAN.
+//!
+//! Layers, dependencies pointing down only (docs/ARCHITECTURE.md):
+//! - [`cli`]: the `till` command line;
+//! - [`modes`]: runs the services of the configured mode;
+//! - [`register`]: the operations people perform, one event each;
+//! - [`store`]: SQLite, migrations, applying events;
+//! - [`sync`]: events, HLC and merge rules (pure);
+//! - [`model`]: plain business types (pure).
+
+pub mod cli;
+pub mod model;
+pub mod modes;
+pub mod register;
+pub mod store;
+pub mod sync;

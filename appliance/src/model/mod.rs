@@ -1,0 +1,309 @@
+//! The store's business vocabulary as plain types: products, tax profiles, orders, returns, shifts,
+//! users, settings and stock figures, with the validation rules for what people type.
+//!
+//! This layer knows nothing of SQLite, HTTP, the clock or the screen.
+
+mod money;
+mod records;
+
+pub use money::{Cents, MAX_AMOUNT_CENTS, mul_div_round};
+pub use records::*;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a value typed by a person (or sent by a peer) is not acceptable.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ModelError {
+    /// A price or cash amount that is not a plain number with at most two decimals.
+    #[error("'{0}' is not an amount: write it like 2.50 (no sign, at most two decimals)")]
+    BadAmount(String),
+    /// An amount above [`MAX_AMOUNT_CENTS`].
+    #[error("'{0}' is too large: amounts are limited to 1000000.00")]
+    AmountTooLarge(String),
+    /// A SKU with characters or a length Till does not accept.
+    #[error("'{0}' is not a valid SKU: use 1-32 letters, digits, '-', '_' or '.'")]
+    BadSku(String),
+    /// A quantity that is zero, negative, or not a whole number.
+    #[error("'{0}' is not a valid quantity: use a whole number from 1 to 9999")]
+    BadQuantity(String),
+    /// A stock figure that is not a whole number in range.
+    #[error("'{0}' is not a valid stock figure: use a whole number between -1000000 and 1000000")]
+    BadStock(String),
+    /// A delivery or write-off size that is not a positive whole number.
+    #[error("'{0}' is not a number of items: use a whole number from 1 to 1000000")]
+    BadItems(String),
+    /// A product, user or register name that is empty, too long or has control characters.
+    #[error("'{0}' is not a valid name: use 1-{1} printable characters")]
+    BadName(String, usize),
+    /// A tax rate that is not a percentage from 0 to 100 with at most two decimals.
+    #[error("'{0}' is not a tax rate: write a percentage like 8.25 (0 to 100, at most two decimals)")]
+    BadRate(String),
+    /// A role other than cashier or manager.
+    #[error("'{0}' is not a role: use cashier or manager")]
+    BadRole(String),
+    /// A payment method other than cash or card.
+    #[error("'{0}' is not a payment method: use cash or card")]
+    BadPayment(String),
+    /// A PIN that is not 4 to 8 digits.
+    #[error("a PIN must be 4 to 8 digits")]
+    BadPin,
+    /// A store-wide setting key Till does not know.
+    #[error("unknown setting '{0}': known settings are {1}")]
+    UnknownSetting(String, String),
+    /// A value that a known setting does not accept.
+    #[error("bad value for {0}: {1}")]
+    BadSettingValue(String, String),
+}
+
+/// A product's stock-keeping unit: the key products are known by on every register.
+///
+/// Deserializing validates too, so a SKU from a peer obeys the same rules as one typed here.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Sku(String);
+
+impl TryFrom<String> for Sku {
+    type Error = ModelError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl Sku {
+    /// The SKU as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Sku {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for Sku {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ok = !s.is_empty()
+            && s.len() <= 32
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if ok { Ok(Sku(s.to_string())) } else { Err(ModelError::BadSku(s.to_string())) }
+    }
+}
+
+/// Checks a human-facing name: printable, trimmed, 1..=max characters.
+pub fn validate_name(s: &str, max: usize) -> Result<String, ModelError> {
+    let t = s.trim();
+    let n = t.chars().count();
+    if n == 0 || n > max || t.chars().any(char::is_control) {
+        return Err(ModelError::BadName(s.to_string(), max));
+    }
+    Ok(t.to_string())
+}
+
+/// Longest product name accepted.
+pub const MAX_PRODUCT_NAME: usize = 80;
+/// Longest user or tax profile name accepted.
+pub const MAX_SHORT_NAME: usize = 32;
+
+/// A count of items on a line: 1..=9999.
+pub fn parse_qty(s: &str) -> Result<u32, ModelError> {
+    match s.trim().parse::<u32>() {
+        Ok(q) if (1..=9999).contains(&q) && s.trim().bytes().all(|b| b.is_ascii_digit()) => Ok(q),
+        _ => Err(ModelError::BadQuantity(s.to_string())),
+    }
+}
+
+/// An on-hand stock figure or delta: a whole number within ±1,000,000.
+pub fn parse_stock(s: &str) -> Result<i64, ModelError> {
+    match s.trim().parse::<i64>() {
+        Ok(q) if (-1_000_000..=1_000_000).contains(&q) => Ok(q),
+        _ => Err(ModelError::BadStock(s.to_string())),
+    }
+}
+
+/// A number of items delivered or written off: 1..=1,000,000 (a pallet may exceed a line's cap).
+pub fn parse_items(s: &str) -> Result<i64, ModelError> {
+    match s.trim().parse::<i64>() {
+        Ok(q) if (1..=1_000_000).contains(&q) && s.trim().bytes().all(|b| b.is_ascii_digit()) => Ok(q),
+        _ => Err(ModelError::BadItems(s.to_string())),
+    }
+}
+
+/// Parses `SKU` or `SKU:QTY` as typed on the command line.
+pub fn parse_sku_qty(s: &str) -> Result<(Sku, u32), ModelError> {
+    match s.split_once(':') {
+        Some((sku, qty)) => Ok((sku.parse()?, parse_qty(qty)?)),
+        None => Ok((s.parse()?, 1)),
+    }
+}
+
+/// A tax rate in basis points (hundredths of a percent): 8.25 % is 825.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct RateBp(pub u32);
+
+impl fmt::Display for RateBp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{:02}%", self.0 / 100, self.0 % 100)
+    }
+}
+
+impl FromStr for RateBp {
+    type Err = ModelError;
+    /// Parses a percentage such as `8.25` or `8.25%` (0 to 100).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim().trim_end_matches('%');
+        let c: Cents = t.parse().map_err(|_| ModelError::BadRate(s.to_string()))?;
+        if c.0 > 10_000 {
+            return Err(ModelError::BadRate(s.to_string()));
+        }
+        u32::try_from(c.0).map(RateBp).map_err(|_| ModelError::BadRate(s.to_string()))
+    }
+}
+
+/// What a user may do at the register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Rings sales and returns.
+    Cashier,
+    /// Also edits products, users and settings.
+    Manager,
+}
+
+impl Role {
+    /// The role's name as stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Manager => "manager",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "cashier" => Ok(Role::Cashier),
+            "manager" => Ok(Role::Manager),
+            _ => Err(ModelError::BadRole(s.to_string())),
+        }
+    }
+}
+
+/// How an order was paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Payment {
+    /// Notes and coins into the drawer.
+    Cash,
+    /// A card terminal.
+    Card,
+}
+
+impl Payment {
+    /// The method's name as stored and printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Payment::Cash => "cash",
+            Payment::Card => "card",
+        }
+    }
+}
+
+impl FromStr for Payment {
+    type Err = ModelError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "cash" => Ok(Payment::Cash),
+            "card" => Ok(Payment::Card),
+            _ => Err(ModelError::BadPayment(s.to_string())),
+        }
+    }
+}
+
+/// Checks a PIN: 4 to 8 digits.
+pub fn validate_pin(pin: &str) -> Result<(), ModelError> {
+    if (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(ModelError::BadPin)
+    }
+}
+
+/// The store-wide settings that registers share, with their validation.
+pub const SETTING_KEYS: &[&str] = &["store_name", "currency", "receipt_footer"];
+
+/// Checks a store-wide setting and returns the value to store.
+pub fn validate_setting(key: &str, value: &str) -> Result<String, ModelError> {
+    let bad = |why: &str| ModelError::BadSettingValue(key.to_string(), why.to_string());
+    match key {
+        "store_name" => validate_name(value, 64).map_err(|_| bad("use 1-64 printable characters")),
+        "currency" => {
+            if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
+                Ok(value.to_string())
+            } else {
+                Err(bad("use a three-letter ISO 4217 code such as USD or EUR"))
+            }
+        }
+        "receipt_footer" => {
+            if value.chars().count() <= 200 && !value.chars().any(|c| c.is_control() && c != '\n') {
+                Ok(value.to_string())
+            } else {
+                Err(bad("use at most 200 printable characters"))
+            }
+        }
+        _ => Err(ModelError::UnknownSetting(key.to_string(), SETTING_KEYS.join(", "))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sku_rules() {
+        assert!("COF-1".parse::<Sku>().is_ok());
+        assert!("a.b_c".parse::<Sku>().is_ok());
+        for bad in ["", "has space", "ü", &"x".repeat(33), "a/b"] {
+            assert!(bad.parse::<Sku>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(parse_sku_qty("TEA:3"), Ok(("TEA".parse().unwrap_or_else(|_| unreachable!()), 3)));
+        assert_eq!(parse_sku_qty("TEA").map(|x| x.1), Ok(1));
+        for bad in ["TEA:0", "TEA:-1", "TEA:1.5", "TEA:", "TEA:10000", "TEA:+2"] {
+            assert!(parse_sku_qty(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rates() {
+        assert_eq!("8.25".parse::<RateBp>(), Ok(RateBp(825)));
+        assert_eq!("20%".parse::<RateBp>(), Ok(RateBp(2000)));
+        assert!("100.01".parse::<RateBp>().is_err());
+        assert!("-1".parse::<RateBp>().is_err());
+        assert_eq!(RateBp(825).to_string(), "8.25%");
+    }
+
+    #[test]
+    fn settings() {
+        assert_eq!(validate_setting("currency", "EUR"), Ok("EUR".into()));
+        assert!(validate_setting("currency", "euro").is_err());
+        assert!(validate_setting("colour", "red").is_err());
+    }
+
+    #[test]
+    fn pins() {
+        assert!(validate_pin("1234").is_ok());
+        assert!(validate_pin("123").is_err());
+        assert!(validate_pin("12a4").is_err());
+    }
+}

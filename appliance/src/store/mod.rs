@@ -1,0 +1,438 @@
+//! The register's SQLite database: opening it safely, the schema from `migrations/`, device-local
+//! settings, the event log, and applying events to the materialized tables.
+//!
+//! Owns every SQL statement. Knows nothing of HTTP or the screen; the merge rules it executes are
+//! defined in [`crate::sync`].
+
+mod apply;
+mod dump;
+mod migrate;
+mod read;
+
+pub use migrate::latest_schema_version;
+pub use read::*;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use crate::model::RegisterId;
+use crate::sync::{CodecError, Event, EventKind, Hlc};
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "till.db";
+
+/// `PRAGMA application_id` of a Till database ("TILL"), so another program's SQLite file is refused.
+const APPLICATION_ID: i32 = 0x5449_4C4C;
+
+/// How long a write waits for another process (the CLI beside `till run`) to finish its transaction.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What can go wrong with the register's database, worded for the person who has to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file exists but is not a SQLite database.
+    #[error("{0} is not a Till database (not a SQLite file); move it away or point --data elsewhere")]
+    NotADatabase(PathBuf),
+    /// A SQLite database of some other program.
+    #[error("{0} is a SQLite database of another program, not Till; point --data elsewhere")]
+    Foreign(PathBuf),
+    /// Written by a newer Till; opening it could damage it.
+    #[error(
+        "{path} was written by a newer Till (schema {found}, this build knows up to {supported}); update this register's software. The database was not changed."
+    )]
+    NewerSchema {
+        /// The database.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        supported: i64,
+    },
+    /// Cannot write to the data directory or the database file.
+    #[error(
+        "the data directory {0} is read-only or not writable; check the SD card (it may have been remounted read-only after errors) or the permissions"
+    )]
+    ReadOnly(PathBuf),
+    /// The disk is full.
+    #[error("the disk holding {0} is full; free space, then try again (nothing was saved)")]
+    DiskFull(PathBuf),
+    /// SQLite found damage in the file.
+    #[error("the database {0} is damaged; restore it from a backup or let the server send its data back")]
+    Corrupt(PathBuf),
+    /// Another process held the database for longer than the busy timeout.
+    #[error("the database is busy in another process; try again")]
+    Busy,
+    /// A filesystem operation failed.
+    #[error("{what} {path}: {source}")]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// On which path.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The register could not get random bytes for its identity.
+    #[error("no randomness from the operating system: {0}")]
+    Random(String),
+    /// A stored event does not decode.
+    #[error("stored event does not decode: {0}")]
+    Codec(#[from] CodecError),
+    /// Any other SQLite failure.
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl StoreError {
+    /// Maps a SQLite error to what it means for the person at the register.
+    pub(crate) fn from_sqlite(e: rusqlite::Error, path: &Path) -> StoreError {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) => StoreError::NotADatabase(path.to_path_buf()),
+            Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) | Some(ErrorCode::PermissionDenied) => {
+                StoreError::ReadOnly(path.to_path_buf())
+            }
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull(path.to_path_buf()),
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt(path.to_path_buf()),
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => StoreError::Busy,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+/// Durability at commit. `Full` is the register's default: see docs/BENCHMARKS.md for the cost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Synchronous {
+    /// fsync the WAL at every commit: a committed order survives power loss.
+    Full,
+    /// fsync only at checkpoints: faster, but the last commits can vanish on power loss.
+    Normal,
+}
+
+/// The register's database: one connection, which is also this process's only writer.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    register_id: RegisterId,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).field("register_id", &self.register_id).finish()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) `DIR/till.db` with fsync at every commit.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with(dir, Synchronous::Full)
+    }
+
+    /// Opens with a chosen durability level (benchmarks compare them).
+    pub fn open_with(dir: &Path, sync: Synchronous) -> Result<Store, StoreError> {
+        if let Err(source) = std::fs::create_dir_all(dir) {
+            return Err(match source.raw_os_error() {
+                Some(libc_erofs) if libc_erofs == 30 || libc_erofs == 13 => StoreError::ReadOnly(dir.to_path_buf()),
+                _ => StoreError::Io { what: "cannot create the data directory", path: dir.to_path_buf(), source },
+            });
+        }
+        let path = dir.join(DB_FILE);
+        let err = |e: rusqlite::Error| StoreError::from_sqlite(e, &path);
+        let existed = path.exists();
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(&path, flags).map_err(|e| match e.sqlite_error_code() {
+            Some(ErrorCode::CannotOpen) if !existed => StoreError::ReadOnly(dir.to_path_buf()),
+            _ => err(e),
+        })?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+
+        // Everything up to here only reads: a foreign or newer database is refused untouched.
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(err)?;
+        let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(err)?;
+        let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(err)?;
+        if (app_id != 0 && app_id != APPLICATION_ID) || (app_id == 0 && objects > 0) {
+            return Err(StoreError::Foreign(path));
+        }
+        let supported = latest_schema_version();
+        if version > supported {
+            return Err(StoreError::NewerSchema { path, found: version, supported });
+        }
+        if std::fs::metadata(&path).is_ok_and(|m| m.permissions().readonly()) && !is_root() {
+            return Err(StoreError::ReadOnly(path));
+        }
+
+        let mode: String = conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0)).map_err(err)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::ReadOnly(dir.to_path_buf()));
+        }
+        let level = match sync {
+            Synchronous::Full => "FULL",
+            Synchronous::Normal => "NORMAL",
+        };
+        conn.pragma_update(None, "synchronous", level).map_err(err)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
+
+        let mut conn = conn;
+        migrate::run(&mut conn, APPLICATION_ID).map_err(err)?;
+        let register_id = ensure_identity(&mut conn).map_err(|e| match e {
+            IdentityError::Sqlite(e) => err(e),
+            IdentityError::Random(r) => StoreError::Random(r),
+        })?;
+        Ok(Store { conn, path, register_id })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This register's identity.
+    pub fn register_id(&self) -> RegisterId {
+        self.register_id
+    }
+
+    /// Read queries against the current committed state.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader { conn: &self.conn, path: &self.path }
+    }
+
+    /// Runs `f` in one immediate (write-locked) transaction, committed if `f` succeeds and rolled
+    /// back otherwise. Checks and writes inside see one consistent state, even with another
+    /// process writing the same database.
+    pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T, E>) -> Result<T, E> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::from_sqlite(e, &path))?;
+        let mut tx = Tx { tx, path: &path, register_id: self.register_id };
+        let out = f(&mut tx)?;
+        tx.tx.commit().map_err(|e| StoreError::from_sqlite(e, &path))?;
+        Ok(out)
+    }
+
+    /// Stores events received from another register and applies the new ones, all in one
+    /// transaction. Duplicates change nothing. Returns what happened to each event.
+    pub fn apply_remote(&mut self, encoded: &[Vec<u8>], now_ms: u64) -> Result<ApplyReport, StoreError> {
+        self.write(|tx| tx.apply_remote(encoded, now_ms))
+    }
+
+    /// Reads a device-local setting.
+    pub fn kv_get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        kv_get(&self.conn, key).map_err(|e| StoreError::from_sqlite(e, &self.path))
+    }
+
+    /// Writes a device-local setting in its own transaction.
+    pub fn kv_set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write(|tx| tx.kv_set(key, value))
+    }
+
+    /// Writes the WAL back into the main file, so a copy of `till.db` alone is complete.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| StoreError::from_sqlite(e, &self.path))
+    }
+
+    /// A canonical text dump of all shared state, identical on registers that hold the same events.
+    pub fn canonical_dump(&self) -> Result<String, StoreError> {
+        dump::canonical(&self.conn).map_err(|e| StoreError::from_sqlite(e, &self.path))
+    }
+}
+
+fn is_root() -> bool {
+    // The process's effective uid; root bypasses permission bits, so they say nothing then.
+    std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+}
+
+enum IdentityError {
+    Sqlite(rusqlite::Error),
+    Random(String),
+}
+
+impl From<rusqlite::Error> for IdentityError {
+    fn from(e: rusqlite::Error) -> Self {
+        IdentityError::Sqlite(e)
+    }
+}
+
+/// Makes the register id and log epoch the first time a database is opened.
+fn ensure_identity(conn: &mut Connection) -> Result<RegisterId, IdentityError> {
+    if let Some(id) = kv_get(conn, KV_REGISTER_ID)?
+        && let Ok(id) = id.parse()
+    {
+        return Ok(id);
+    }
+    let id = RegisterId::random().map_err(|e| IdentityError::Random(e.to_string()))?;
+    let epoch = RegisterId::random().map_err(|e| IdentityError::Random(e.to_string()))?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "INSERT OR IGNORE INTO device_kv (key, value) VALUES (?1, ?2)",
+        params![KV_REGISTER_ID, id.to_string()],
+    )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO device_kv (key, value) VALUES (?1, ?2)",
+        params![KV_LOG_EPOCH, epoch.to_string()],
+    )?;
+    let stored: String = tx.query_row("SELECT value FROM device_kv WHERE key = ?1", [KV_REGISTER_ID], |r| r.get(0))?;
+    tx.commit()?;
+    // Another process may have won the race to create it: the stored one is the identity.
+    Ok(stored.parse().unwrap_or(id))
+}
+
+/// Device-local key: this register's id.
+pub const KV_REGISTER_ID: &str = "register_id";
+/// Device-local key: random id of this database's event log (changes when the database is replaced).
+pub const KV_LOG_EPOCH: &str = "log_epoch";
+/// Device-local key: the HLC high-water mark.
+pub const KV_HLC: &str = "hlc";
+
+fn kv_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM device_kv WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()
+}
+
+/// What applying a batch of remote events did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Events new to this register, stored and applied.
+    pub inserted: usize,
+    /// Events it already had.
+    pub duplicates: usize,
+    /// New events of a kind this build cannot read: stored and relayed, applied after an update.
+    pub unreadable: usize,
+}
+
+/// One write transaction on the store (see [`Store::write`]).
+pub struct Tx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    path: &'a Path,
+    register_id: RegisterId,
+}
+
+impl Tx<'_> {
+    fn err(&self, e: rusqlite::Error) -> StoreError {
+        StoreError::from_sqlite(e, self.path)
+    }
+
+    /// Read queries that see this transaction's writes.
+    pub fn reader(&self) -> Reader<'_> {
+        Reader { conn: &self.tx, path: self.path }
+    }
+
+    /// This register's identity.
+    pub fn register_id(&self) -> RegisterId {
+        self.register_id
+    }
+
+    /// Reads a device-local setting.
+    pub fn kv_get(&self, key: &str) -> Result<Option<String>, StoreError> {
+        kv_get(&self.tx, key).map_err(|e| self.err(e))
+    }
+
+    /// Writes a device-local setting.
+    pub fn kv_set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("INSERT INTO device_kv (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .and_then(|mut s| s.execute(params![key, value]))
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Increments a device-local counter and returns its new value (1 the first time).
+    pub fn next_counter(&mut self, key: &str) -> Result<u64, StoreError> {
+        let n = self.kv_get(key)?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
+        self.kv_set(key, &n.to_string())?;
+        Ok(n)
+    }
+
+    fn hlc_mark(&self) -> Result<Hlc, StoreError> {
+        Ok(self.kv_get(KV_HLC)?.and_then(|v| v.parse().ok()).unwrap_or_default())
+    }
+
+    /// Records a change made on this register: appends the event (next seq, next HLC tick),
+    /// applies it, and marks it pending for sync — all inside this transaction.
+    pub fn append_local(&mut self, kind: EventKind, now_ms: u64) -> Result<Event, StoreError> {
+        let origin = self.register_id;
+        let seq: u64 = self
+            .tx
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE origin = ?1")
+            .and_then(|mut s| s.query_row([&origin.0[..]], |r| r.get::<_, i64>(0)))
+            .map_err(|e| self.err(e))?
+            .try_into()
+            .unwrap_or(1);
+        let hlc = self.hlc_mark()?.tick(now_ms);
+        self.kv_set(KV_HLC, &hlc.to_string())?;
+        let event = Event { id: crate::model::EventId { origin, seq }, hlc, kind };
+        let body = event.encode();
+        self.insert_event(&event.id, hlc, event.kind.name(), &body, true, true, now_ms)?;
+        apply::apply(&self.tx, &event).map_err(|e| self.err(e))?;
+        Ok(event)
+    }
+
+    /// Stores and applies events from another register (see [`Store::apply_remote`]).
+    pub fn apply_remote(&mut self, encoded: &[Vec<u8>], now_ms: u64) -> Result<ApplyReport, StoreError> {
+        let mut report = ApplyReport::default();
+        let mut mark = self.hlc_mark()?;
+        let start_mark = mark;
+        for bytes in encoded {
+            let header = Event::decode_header(bytes)?;
+            let decoded = match Event::decode(bytes) {
+                Ok(e) => Some(e),
+                Err(CodecError::Malformed(_)) if header.id.seq > 0 => None,
+                Err(e) => return Err(e.into()),
+            };
+            let kind = decoded.as_ref().map_or("unknown", |e| e.kind.name());
+            if self.insert_event(&header.id, header.hlc, kind, bytes, false, decoded.is_some(), now_ms)? {
+                mark = mark.observe(header.hlc);
+                match decoded {
+                    Some(e) => {
+                        apply::apply(&self.tx, &e).map_err(|e| self.err(e))?;
+                        report.inserted += 1;
+                    }
+                    None => report.unreadable += 1,
+                }
+            } else {
+                report.duplicates += 1;
+            }
+        }
+        if mark != start_mark {
+            self.kv_set(KV_HLC, &mark.to_string())?;
+        }
+        Ok(report)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn insert_event(
+        &self,
+        id: &crate::model::EventId,
+        hlc: Hlc,
+        kind: &str,
+        body: &[u8],
+        pending: bool,
+        applied: bool,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO events (origin, seq, hlc_ms, hlc_logical, kind, body, pending, applied, received_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    &id.origin.0[..],
+                    id.seq as i64,
+                    hlc.wall_ms as i64,
+                    hlc.logical,
+                    kind,
+                    body,
+                    pending,
+                    applied,
+                    now_ms as i64
+                ])
+            })
+            .map_err(|e| self.err(e))?;
+        Ok(n == 1)
+    }
+}

@@ -1,0 +1,362 @@
+//! The event: the unit of change that registers exchange, and its versioned binary encoding.
+
+use serde::{Deserialize, Serialize};
+
+use super::Hlc;
+use crate::model::{AdjustReason, Cents, EventId, Order, Product, Return, Sku, TaxProfile, User, validate_setting};
+
+/// Version byte that leads every encoded event. Bump it when an existing variant's layout changes;
+/// new variants appended at the end of [`EventKind`] keep the version.
+pub const EVENT_FORMAT_VERSION: u8 = 1;
+
+/// Largest encoded event accepted from anywhere (an order of a few hundred lines fits easily).
+pub const MAX_EVENT_BYTES: usize = 64 * 1024;
+
+/// Why bytes are not an event this build can use.
+#[derive(Debug, thiserror::Error)]
+pub enum CodecError {
+    /// Zero bytes.
+    #[error("empty event")]
+    Empty,
+    /// Longer than [`MAX_EVENT_BYTES`].
+    #[error("event of {0} bytes is larger than the limit")]
+    TooLarge(usize),
+    /// Written by a newer Till with a different event layout.
+    #[error(
+        "event format version {0} is newer than this register understands ({EVENT_FORMAT_VERSION}); update this register"
+    )]
+    NewerVersion(u8),
+    /// The bytes do not decode.
+    #[error("malformed event: {0}")]
+    Malformed(#[from] postcard::Error),
+    /// Extra bytes after the event.
+    #[error("malformed event: {0} trailing bytes")]
+    Trailing(usize),
+    /// Decodes, but breaks a rule (totals that do not add up, an empty order, …).
+    #[error("invalid event: {0}")]
+    Invalid(String),
+}
+
+/// What happened. Variants are appended, never reordered: postcard encodes the variant index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventKind {
+    /// A product was added or edited (last write wins per SKU).
+    ProductUpserted(Product),
+    /// A product was taken off sale (last write wins against upserts of the same SKU).
+    ProductRemoved {
+        /// Which product.
+        sku: Sku,
+    },
+    /// A tax profile was added or its rate changed (last write wins per name).
+    TaxProfileChanged(TaxProfile),
+    /// A user was added or changed (last write wins per name).
+    UserChanged(User),
+    /// A store-wide setting changed (last write wins per key).
+    SettingChanged {
+        /// One of [`crate::model::SETTING_KEYS`].
+        key: String,
+        /// The new value.
+        value: String,
+    },
+    /// A sale was completed; the event id is the order id.
+    OrderCreated(Order),
+    /// An order was voided; its goods go back into stock.
+    OrderVoided {
+        /// Which order.
+        order: EventId,
+        /// The order's lines as (SKU, quantity), so stock can be restored even if this event
+        /// arrives before the order itself.
+        lines: Vec<(Sku, u32)>,
+    },
+    /// Goods from an earlier order came back; the event id is the return id.
+    ReturnCreated(Return),
+    /// A cashier opened a shift with a cash float; the event id is the shift id.
+    ShiftOpened {
+        /// Cash in the drawer at the start.
+        float_cents: Cents,
+        /// Who opened it.
+        cashier: Option<String>,
+    },
+    /// A shift was closed with the counted cash.
+    ShiftClosed {
+        /// Which shift.
+        shift: EventId,
+        /// Cash counted in the drawer.
+        counted_cents: Cents,
+        /// Float + cash sales − cash refunds, as the closing register computed it.
+        expected_cents: Cents,
+    },
+    /// Stock was counted: on-hand is this figure as of this event's time.
+    StockCounted {
+        /// Which product.
+        sku: Sku,
+        /// Items on hand.
+        on_hand: i64,
+    },
+    /// Stock changed by a delta (delivery, damage).
+    StockAdjusted {
+        /// Which product.
+        sku: Sku,
+        /// Change in items on hand.
+        delta: i64,
+        /// Why.
+        reason: AdjustReason,
+    },
+}
+
+impl EventKind {
+    /// A short stable name, stored beside the event for support queries.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::ProductUpserted(_) => "product_upserted",
+            EventKind::ProductRemoved { .. } => "product_removed",
+            EventKind::TaxProfileChanged(_) => "tax_profile_changed",
+            EventKind::UserChanged(_) => "user_changed",
+            EventKind::SettingChanged { .. } => "setting_changed",
+            EventKind::OrderCreated(_) => "order_created",
+            EventKind::OrderVoided { .. } => "order_voided",
+            EventKind::ReturnCreated(_) => "return_created",
+            EventKind::ShiftOpened { .. } => "shift_opened",
+            EventKind::ShiftClosed { .. } => "shift_closed",
+            EventKind::StockCounted { .. } => "stock_counted",
+            EventKind::StockAdjusted { .. } => "stock_adjusted",
+        }
+    }
+
+    /// Checks the rules a well-behaved register never breaks, so a buggy or hostile peer cannot
+    /// plant impossible figures.
+    pub fn validate(&self) -> Result<(), CodecError> {
+        let bad = |m: &str| Err(CodecError::Invalid(m.to_string()));
+        let amount_ok = |c: Cents| (0..=crate::model::MAX_AMOUNT_CENTS * 10_000).contains(&c.0);
+        match self {
+            EventKind::OrderCreated(o) => {
+                if o.lines.is_empty() || o.lines.len() > 500 {
+                    return bad("an order needs 1 to 500 lines");
+                }
+                let mut sub = 0i64;
+                let mut tax = 0i64;
+                for l in &o.lines {
+                    if !(1..=9999).contains(&l.qty)
+                        || l.subtotal_cents.0 != l.unit_price_cents.0 * i64::from(l.qty)
+                        || !amount_ok(l.unit_price_cents)
+                        || !amount_ok(l.tax_cents)
+                    {
+                        return bad("order line figures do not add up");
+                    }
+                    sub += l.subtotal_cents.0;
+                    tax += l.tax_cents.0;
+                }
+                if o.subtotal_cents.0 != sub || o.tax_cents.0 != tax || o.total_cents.0 != sub + tax {
+                    return bad("order totals do not add up");
+                }
+            }
+            EventKind::OrderVoided { lines, .. } => {
+                if lines.len() > 500 || lines.iter().any(|(_, q)| !(1..=9999).contains(q)) {
+                    return bad("void lines out of range");
+                }
+            }
+            EventKind::ReturnCreated(r) => {
+                if r.lines.is_empty()
+                    || r.lines.len() > 500
+                    || r.lines.iter().any(|l| !(1..=9999).contains(&l.qty) || !amount_ok(l.refund_cents))
+                    || r.refund_cents.0 != r.lines.iter().map(|l| l.refund_cents.0).sum::<i64>()
+                {
+                    return bad("return figures do not add up");
+                }
+            }
+            EventKind::ProductUpserted(p) => {
+                if !amount_ok(p.price_cents) || p.name.is_empty() || p.name.len() > 400 {
+                    return bad("product out of range");
+                }
+            }
+            EventKind::SettingChanged { key, value } => {
+                validate_setting(key, value).map_err(|e| CodecError::Invalid(e.to_string()))?;
+            }
+            EventKind::StockCounted { on_hand: n, .. } | EventKind::StockAdjusted { delta: n, .. } => {
+                if !(-1_000_000_000..=1_000_000_000).contains(n) {
+                    return bad("stock figure out of range");
+                }
+            }
+            EventKind::ShiftOpened { float_cents, .. } => {
+                if !amount_ok(*float_cents) {
+                    return bad("float out of range");
+                }
+            }
+            EventKind::ShiftClosed { counted_cents, .. } => {
+                if !amount_ok(*counted_cents) {
+                    return bad("counted cash out of range");
+                }
+            }
+            EventKind::ProductRemoved { .. } | EventKind::TaxProfileChanged(_) | EventKind::UserChanged(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// Who made an event, when, and its place in its origin's sequence: readable even when the
+/// payload is of a kind this build does not know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventHeader {
+    /// `(origin, seq)`: unique and stable, so delivering an event twice changes nothing.
+    pub id: EventId,
+    /// When, in hybrid logical time.
+    pub hlc: Hlc,
+}
+
+/// A change to shared store data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// `(origin, seq)`.
+    pub id: EventId,
+    /// When, in hybrid logical time.
+    pub hlc: Hlc,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// The version byte followed by postcard of the header and the kind.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(96);
+        out.push(EVENT_FORMAT_VERSION);
+        let header = EventHeader { id: self.id, hlc: self.hlc };
+        // Serializing plain data into a Vec cannot fail; an empty vec would be refused on decode.
+        out = postcard::to_extend(&header, out).unwrap_or_default();
+        postcard::to_extend(&self.kind, out).unwrap_or_default()
+    }
+
+    /// Decodes and validates an event.
+    pub fn decode(bytes: &[u8]) -> Result<Event, CodecError> {
+        let (header, rest) = split_header(bytes)?;
+        let (kind, trailing) = postcard::take_from_bytes::<EventKind>(rest)?;
+        if !trailing.is_empty() {
+            return Err(CodecError::Trailing(trailing.len()));
+        }
+        kind.validate()?;
+        Ok(Event { id: header.id, hlc: header.hlc, kind })
+    }
+
+    /// Decodes only the header.
+    pub fn decode_header(bytes: &[u8]) -> Result<EventHeader, CodecError> {
+        split_header(bytes).map(|(h, _)| h)
+    }
+}
+
+fn split_header(bytes: &[u8]) -> Result<(EventHeader, &[u8]), CodecError> {
+    let (&version, rest) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if bytes.len() > MAX_EVENT_BYTES {
+        return Err(CodecError::TooLarge(bytes.len()));
+    }
+    if version > EVENT_FORMAT_VERSION {
+        return Err(CodecError::NewerVersion(version));
+    }
+    if version == 0 {
+        return Err(CodecError::Invalid("version 0".into()));
+    }
+    let (header, rest) = postcard::take_from_bytes::<EventHeader>(rest)?;
+    if header.id.seq == 0 {
+        return Err(CodecError::Invalid("sequence numbers start at 1".into()));
+    }
+    // SQLite integers are signed 64-bit: larger values would sort wrong in the store.
+    if header.id.seq > i64::MAX as u64 || header.hlc.wall_ms > i64::MAX as u64 {
+        return Err(CodecError::Invalid("sequence or clock out of range".into()));
+    }
+    Ok((header, rest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Payment, RateBp, RegisterId, Role, price_order};
+    use proptest::prelude::*;
+
+    fn sample_events() -> Vec<EventKind> {
+        let p = Product {
+            sku: "TEA".parse().unwrap_or_else(|_| unreachable!()),
+            name: "Green tea".into(),
+            price_cents: Cents(250),
+            tax_profile: Some("std".into()),
+        };
+        let (lines, s, t, tot) = price_order(&[(p.clone(), RateBp(825), 3)]);
+        vec![
+            EventKind::ProductUpserted(p.clone()),
+            EventKind::ProductRemoved { sku: p.sku.clone() },
+            EventKind::TaxProfileChanged(TaxProfile { name: "std".into(), rate_bp: RateBp(825) }),
+            EventKind::UserChanged(User {
+                name: "ann".into(),
+                role: Role::Manager,
+                pin_hash: "$argon2id$x".into(),
+                active: true,
+            }),
+            EventKind::SettingChanged { key: "currency".into(), value: "EUR".into() },
+            EventKind::OrderCreated(Order {
+                number: "R1-000001".into(),
+                lines,
+                subtotal_cents: s,
+                tax_cents: t,
+                total_cents: tot,
+                payment: Payment::Card,
+                cashier: Some("ann".into()),
+                shift: None,
+            }),
+            EventKind::StockCounted { sku: p.sku.clone(), on_hand: 12 },
+            EventKind::StockAdjusted { sku: p.sku, delta: -2, reason: AdjustReason::Damaged },
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn roundtrip(origin in any::<[u8; 16]>(), seq in 1..=i64::MAX as u64, wall in 0..=i64::MAX as u64, logical in any::<u32>(), which in 0usize..8) {
+            let kind = sample_events().swap_remove(which);
+            let e = Event { id: EventId { origin: RegisterId(origin), seq }, hlc: Hlc { wall_ms: wall, logical }, kind };
+            let bytes = e.encode();
+            prop_assert_eq!(bytes[0], EVENT_FORMAT_VERSION);
+            let d = Event::decode(&bytes);
+            prop_assert!(d.is_ok(), "{:?}", d);
+            prop_assert_eq!(d.ok(), Some(e));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = Event::decode(&bytes);
+        }
+
+        #[test]
+        fn truncations_and_bit_flips_are_refused_or_still_valid(which in 0usize..8, cut in 0usize..200, flip in 0usize..2000) {
+            let e = Event { id: EventId { origin: RegisterId([7; 16]), seq: 9 }, hlc: Hlc { wall_ms: 1, logical: 2 }, kind: sample_events().swap_remove(which) };
+            let bytes = e.encode();
+            let cut = cut.min(bytes.len().saturating_sub(1));
+            prop_assert!(Event::decode(&bytes[..cut]).is_err());
+            let mut flipped = bytes.clone();
+            let i = flip % (flipped.len() * 8);
+            flipped[i / 8] ^= 1 << (i % 8);
+            if let Ok(d) = Event::decode(&flipped) { prop_assert!(d.kind.validate().is_ok()); }
+        }
+    }
+
+    #[test]
+    fn refuses_clocks_and_sequences_a_database_cannot_order() {
+        let kind = EventKind::ProductRemoved { sku: "A".parse().unwrap_or_else(|_| unreachable!()) };
+        let e = Event { id: EventId { origin: RegisterId([1; 16]), seq: u64::MAX }, hlc: Hlc::default(), kind };
+        assert!(matches!(Event::decode(&e.encode()), Err(CodecError::Invalid(_))));
+        let e = Event { id: EventId { origin: e.id.origin, seq: 1 }, hlc: Hlc { wall_ms: u64::MAX, logical: 0 }, ..e };
+        assert!(matches!(Event::decode(&e.encode()), Err(CodecError::Invalid(_))));
+    }
+
+    #[test]
+    fn refuses_newer_versions_and_inconsistent_totals() {
+        let mut kinds = sample_events();
+        let e = Event {
+            id: EventId { origin: RegisterId([1; 16]), seq: 1 },
+            hlc: Hlc::default(),
+            kind: kinds.swap_remove(5),
+        };
+        let mut b = e.encode();
+        b[0] = EVENT_FORMAT_VERSION + 1;
+        assert!(matches!(Event::decode(&b), Err(CodecError::NewerVersion(_))));
+        let EventKind::OrderCreated(mut o) = e.kind else { unreachable!() };
+        o.total_cents = Cents(1);
+        let bad = Event { id: e.id, hlc: e.hlc, kind: EventKind::OrderCreated(o) };
+        assert!(matches!(Event::decode(&bad.encode()), Err(CodecError::Invalid(_))));
+    }
+}

@@ -1,0 +1,176 @@
+-- Till schema 1: device-local settings, the event log, and the tables materialized from it.
+-- Every table except device_kv and events is derived: it can be rebuilt by re-applying the log.
+
+-- Device-local key/value settings (register id, mode, port, secret, counters). Never synced.
+CREATE TABLE device_kv (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- The event log. log_seq is this database's own order of arrival: the sequence a server hands
+-- out to its clients. (origin, seq) is the event's identity everywhere.
+CREATE TABLE events (
+    log_seq     INTEGER PRIMARY KEY,
+    origin      BLOB    NOT NULL CHECK (length(origin) = 16),
+    seq         INTEGER NOT NULL CHECK (seq >= 1),
+    hlc_ms      INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    kind        TEXT    NOT NULL,
+    body        BLOB    NOT NULL,
+    pending     INTEGER NOT NULL DEFAULT 0,  -- 1: made here, not yet acknowledged by a server
+    applied     INTEGER NOT NULL DEFAULT 1,  -- 0: stored for relay, but of a kind this build cannot read
+    received_ms INTEGER NOT NULL,
+    UNIQUE (origin, seq)
+) STRICT;
+CREATE INDEX events_pending ON events (log_seq) WHERE pending = 1;
+CREATE INDEX events_unapplied ON events (log_seq) WHERE applied = 0;
+
+-- Last-write-wins records carry the key of the write that set them: (hlc_ms, hlc_logical, hlc_origin).
+CREATE TABLE tax_profiles (
+    name        TEXT PRIMARY KEY,
+    rate_bp     INTEGER NOT NULL,
+    hlc_ms      INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    hlc_origin  BLOB    NOT NULL
+) STRICT;
+
+-- A product has two LWW registers: its data (NULL until an upsert arrives) and whether it is on sale.
+CREATE TABLE products (
+    sku                TEXT PRIMARY KEY,
+    name               TEXT,
+    price_cents        INTEGER,
+    tax_profile        TEXT,
+    data_hlc_ms        INTEGER,
+    data_hlc_logical   INTEGER,
+    data_hlc_origin    BLOB,
+    active             INTEGER NOT NULL,
+    active_hlc_ms      INTEGER NOT NULL,
+    active_hlc_logical INTEGER NOT NULL,
+    active_hlc_origin  BLOB    NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+    name        TEXT PRIMARY KEY,
+    role        TEXT    NOT NULL CHECK (role IN ('cashier', 'manager')),
+    pin_hash    TEXT    NOT NULL,
+    active      INTEGER NOT NULL,
+    hlc_ms      INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    hlc_origin  BLOB    NOT NULL
+) STRICT;
+
+-- Store-wide settings, shared by all registers.
+CREATE TABLE settings (
+    key         TEXT PRIMARY KEY,
+    value       TEXT    NOT NULL,
+    hlc_ms      INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    hlc_origin  BLOB    NOT NULL
+) STRICT;
+
+-- Orders are immutable; id is the text form of the creating event's id ("<origin hex>:<seq>").
+CREATE TABLE orders (
+    id             TEXT PRIMARY KEY,
+    origin         BLOB    NOT NULL,
+    number         TEXT    NOT NULL,
+    payment        TEXT    NOT NULL CHECK (payment IN ('cash', 'card')),
+    cashier        TEXT,
+    shift_id       TEXT,
+    subtotal_cents INTEGER NOT NULL,
+    tax_cents      INTEGER NOT NULL,
+    total_cents    INTEGER NOT NULL,
+    hlc_ms         INTEGER NOT NULL,
+    hlc_logical    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX orders_number ON orders (number);
+CREATE INDEX orders_shift ON orders (shift_id);
+
+CREATE TABLE order_lines (
+    order_id         TEXT    NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    line_no          INTEGER NOT NULL,
+    sku              TEXT    NOT NULL,
+    name             TEXT    NOT NULL,
+    qty              INTEGER NOT NULL CHECK (qty >= 1),
+    unit_price_cents INTEGER NOT NULL,
+    tax_rate_bp      INTEGER NOT NULL,
+    subtotal_cents   INTEGER NOT NULL,
+    tax_cents        INTEGER NOT NULL,
+    PRIMARY KEY (order_id, line_no)
+) STRICT;
+
+-- The void that counts for an order: the earliest by (hlc, origin). The order may not have
+-- arrived yet, so there is no foreign key.
+CREATE TABLE order_voids (
+    order_id    TEXT PRIMARY KEY,
+    void_id     TEXT    NOT NULL,
+    hlc_ms      INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    hlc_origin  BLOB    NOT NULL
+) STRICT;
+
+CREATE TABLE returns (
+    id           TEXT PRIMARY KEY,
+    origin       BLOB    NOT NULL,
+    order_id     TEXT    NOT NULL,
+    order_number TEXT    NOT NULL,
+    restock      INTEGER NOT NULL,
+    refund_cents INTEGER NOT NULL,
+    payment      TEXT    NOT NULL,
+    shift_id     TEXT,
+    hlc_ms       INTEGER NOT NULL,
+    hlc_logical  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX returns_order ON returns (order_id);
+
+CREATE TABLE return_lines (
+    return_id    TEXT    NOT NULL REFERENCES returns (id) ON DELETE CASCADE,
+    line_no      INTEGER NOT NULL,
+    sku          TEXT    NOT NULL,
+    qty          INTEGER NOT NULL CHECK (qty >= 1),
+    refund_cents INTEGER NOT NULL,
+    PRIMARY KEY (return_id, line_no)
+) STRICT;
+
+-- Shifts: the open and the close may arrive in either order, hence the nullable halves.
+CREATE TABLE shifts (
+    id             TEXT PRIMARY KEY,
+    origin         BLOB    NOT NULL,
+    opened_ms      INTEGER,
+    float_cents    INTEGER,
+    cashier        TEXT,
+    closed_ms      INTEGER,
+    counted_cents  INTEGER,
+    expected_cents INTEGER,
+    close_hlc_ms      INTEGER,
+    close_hlc_logical INTEGER,
+    close_hlc_origin  BLOB
+) STRICT;
+
+-- Stock: every count and every movement, and the materialized on-hand figure.
+CREATE TABLE stock_counts (
+    event_id    TEXT PRIMARY KEY,
+    sku         TEXT    NOT NULL,
+    on_hand     INTEGER NOT NULL,
+    hlc_ms      INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    hlc_origin  BLOB    NOT NULL
+) STRICT;
+
+CREATE TABLE stock_moves (
+    move_id     TEXT PRIMARY KEY,  -- "<event id>/<line>", or "void:<order id>/<line>"
+    sku         TEXT    NOT NULL,
+    delta       INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,  -- sale, void, return, received, damaged
+    hlc_ms      INTEGER NOT NULL,
+    hlc_logical INTEGER NOT NULL,
+    hlc_origin  BLOB    NOT NULL
+) STRICT;
+CREATE INDEX stock_moves_by_time ON stock_moves (sku, hlc_ms, hlc_logical, hlc_origin);
+
+CREATE TABLE stock (
+    sku               TEXT PRIMARY KEY,
+    on_hand           INTEGER NOT NULL,
+    count_hlc_ms      INTEGER,  -- key of the latest count; NULL: never counted
+    count_hlc_logical INTEGER,
+    count_hlc_origin  BLOB
+) STRICT;
