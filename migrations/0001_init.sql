@@ -68,25 +68,30 @@ CREATE TABLE settings (
     hlc_origin  BLOB    NOT NULL
 ) STRICT;
 
--- Orders are immutable; id is the text form of the creating event's id ("<origin hex>:<seq>").
+-- Immutable records (orders, returns, shifts, counts) are keyed by the id of the event that made
+-- them: (origin, seq). Integer-ordered keys append per register instead of scattering inserts
+-- across the b-trees the way text ids would; the CLI shows them as "<origin hex>:<seq>".
 CREATE TABLE orders (
-    id             TEXT PRIMARY KEY,
     origin         BLOB    NOT NULL,
+    seq            INTEGER NOT NULL,
     number         TEXT    NOT NULL,
     payment        TEXT    NOT NULL CHECK (payment IN ('cash', 'card')),
     cashier        TEXT,
-    shift_id       TEXT,
+    shift_origin   BLOB,
+    shift_seq      INTEGER,
     subtotal_cents INTEGER NOT NULL,
     tax_cents      INTEGER NOT NULL,
     total_cents    INTEGER NOT NULL,
     hlc_ms         INTEGER NOT NULL,
-    hlc_logical    INTEGER NOT NULL
-) STRICT;
+    hlc_logical    INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
 CREATE INDEX orders_number ON orders (number);
-CREATE INDEX orders_shift ON orders (shift_id);
+CREATE INDEX orders_shift ON orders (shift_origin, shift_seq) WHERE shift_origin IS NOT NULL;
 
 CREATE TABLE order_lines (
-    order_id         TEXT    NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+    origin           BLOB    NOT NULL,
+    seq              INTEGER NOT NULL,
     line_no          INTEGER NOT NULL,
     sku              TEXT    NOT NULL,
     name             TEXT    NOT NULL,
@@ -95,77 +100,101 @@ CREATE TABLE order_lines (
     tax_rate_bp      INTEGER NOT NULL,
     subtotal_cents   INTEGER NOT NULL,
     tax_cents        INTEGER NOT NULL,
-    PRIMARY KEY (order_id, line_no)
-) STRICT;
+    hlc_ms           INTEGER NOT NULL,  -- the order's time: a sold line is a stock movement
+    hlc_logical      INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq, line_no),
+    FOREIGN KEY (origin, seq) REFERENCES orders (origin, seq) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+-- Sales count against stock straight from their lines (no second copy in stock_moves); this
+-- time-first covering index serves the "movements after the latest count" sum.
+CREATE INDEX order_lines_by_time ON order_lines (hlc_ms, hlc_logical, origin, sku, qty);
 
 -- The void that counts for an order: the earliest by (hlc, origin). The order may not have
 -- arrived yet, so there is no foreign key.
 CREATE TABLE order_voids (
-    order_id    TEXT PRIMARY KEY,
-    void_id     TEXT    NOT NULL,
+    origin      BLOB    NOT NULL,  -- the order's id
+    seq         INTEGER NOT NULL,
+    void_origin BLOB    NOT NULL,  -- the void event's id
+    void_seq    INTEGER NOT NULL,
     hlc_ms      INTEGER NOT NULL,
     hlc_logical INTEGER NOT NULL,
-    hlc_origin  BLOB    NOT NULL
-) STRICT;
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE returns (
-    id           TEXT PRIMARY KEY,
     origin       BLOB    NOT NULL,
-    order_id     TEXT    NOT NULL,
+    seq          INTEGER NOT NULL,
+    order_origin BLOB    NOT NULL,
+    order_seq    INTEGER NOT NULL,
     order_number TEXT    NOT NULL,
     restock      INTEGER NOT NULL,
     refund_cents INTEGER NOT NULL,
     payment      TEXT    NOT NULL,
-    shift_id     TEXT,
+    shift_origin BLOB,
+    shift_seq    INTEGER,
     hlc_ms       INTEGER NOT NULL,
-    hlc_logical  INTEGER NOT NULL
-) STRICT;
-CREATE INDEX returns_order ON returns (order_id);
+    hlc_logical  INTEGER NOT NULL,
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX returns_order ON returns (order_origin, order_seq);
 
 CREATE TABLE return_lines (
-    return_id    TEXT    NOT NULL REFERENCES returns (id) ON DELETE CASCADE,
+    origin       BLOB    NOT NULL,
+    seq          INTEGER NOT NULL,
     line_no      INTEGER NOT NULL,
     sku          TEXT    NOT NULL,
     qty          INTEGER NOT NULL CHECK (qty >= 1),
     refund_cents INTEGER NOT NULL,
-    PRIMARY KEY (return_id, line_no)
-) STRICT;
+    PRIMARY KEY (origin, seq, line_no),
+    FOREIGN KEY (origin, seq) REFERENCES returns (origin, seq) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
 
 -- Shifts: the open and the close may arrive in either order, hence the nullable halves.
 CREATE TABLE shifts (
-    id             TEXT PRIMARY KEY,
-    origin         BLOB    NOT NULL,
-    opened_ms      INTEGER,
-    float_cents    INTEGER,
-    cashier        TEXT,
-    closed_ms      INTEGER,
-    counted_cents  INTEGER,
-    expected_cents INTEGER,
+    origin            BLOB    NOT NULL,
+    seq               INTEGER NOT NULL,
+    opened_ms         INTEGER,
+    float_cents       INTEGER,
+    cashier           TEXT,
+    closed_ms         INTEGER,
+    counted_cents     INTEGER,
+    expected_cents    INTEGER,
     close_hlc_ms      INTEGER,
     close_hlc_logical INTEGER,
-    close_hlc_origin  BLOB
-) STRICT;
+    close_hlc_origin  BLOB,
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
 
 -- Stock: every count and every movement, and the materialized on-hand figure.
 CREATE TABLE stock_counts (
-    event_id    TEXT PRIMARY KEY,
+    origin      BLOB    NOT NULL,
+    seq         INTEGER NOT NULL,
     sku         TEXT    NOT NULL,
     on_hand     INTEGER NOT NULL,
     hlc_ms      INTEGER NOT NULL,
     hlc_logical INTEGER NOT NULL,
-    hlc_origin  BLOB    NOT NULL
-) STRICT;
+    PRIMARY KEY (origin, seq)
+) STRICT, WITHOUT ROWID;
 
+-- Movements other than sales (which are their order lines): identified by the record they
+-- belong to, their reason and line: a void of order (origin, seq) line n, a restocked return
+-- line, an adjustment.
 CREATE TABLE stock_moves (
-    move_id     TEXT PRIMARY KEY,  -- "<event id>/<line>", or "void:<order id>/<line>"
+    origin      BLOB    NOT NULL,
+    seq         INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,  -- void, return, received, damaged
+    line_no     INTEGER NOT NULL,
     sku         TEXT    NOT NULL,
     delta       INTEGER NOT NULL,
-    reason      TEXT    NOT NULL,  -- sale, void, return, received, damaged
     hlc_ms      INTEGER NOT NULL,
     hlc_logical INTEGER NOT NULL,
-    hlc_origin  BLOB    NOT NULL
-) STRICT;
-CREATE INDEX stock_moves_by_time ON stock_moves (sku, hlc_ms, hlc_logical, hlc_origin);
+    hlc_origin  BLOB    NOT NULL,  -- origin of the event that caused it (a void's, not the order's)
+    PRIMARY KEY (origin, seq, reason, line_no)
+) STRICT, WITHOUT ROWID;
+-- Keyed by time first, not by SKU: new movements append at the end instead of dirtying one page
+-- per SKU on every commit, and a new count (usually recent) sums only the short tail after it.
+-- Covering (sku, delta), so that sum never touches the table.
+CREATE INDEX stock_moves_by_time ON stock_moves (hlc_ms, hlc_logical, hlc_origin, sku, delta);
 
 CREATE TABLE stock (
     sku               TEXT PRIMARY KEY,

@@ -1,1 +1,512 @@
-//! System tests of the `till` command line.
+//! System tests of the `till` command line: the real binary, a real data directory, real SQLite.
+//!
+//! Every command of the CLI contract is run here, and every kind of bad input is shown to give
+//! one clear line on stderr, a non-zero documented exit code, and an unchanged database.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A register's data directory and the binary to drive it.
+struct Till {
+    dir: tempfile::TempDir,
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_till");
+
+impl Till {
+    fn new() -> Till {
+        Till { dir: tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}")) }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--data").arg(self.data()).args(args).env_remove("TILL_DATA");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().unwrap_or_else(|e| panic!("running till {args:?}: {e}"))
+    }
+
+    /// Runs a command that must succeed; returns its stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "till {args:?} failed ({:?}): {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let mut a = args.to_vec();
+        a.push("--json");
+        let s = self.ok(&a);
+        serde_json::from_str(&s).unwrap_or_else(|e| panic!("till {a:?} printed no JSON ({e}): {s}"))
+    }
+
+    /// Everything a command could have changed: shared state and device-local settings.
+    fn snapshot(&self) -> String {
+        let store = till::store::Store::open(&self.data()).unwrap_or_else(|e| panic!("{e}"));
+        let mut s = store.canonical_dump().unwrap_or_else(|e| panic!("{e}"));
+        let conn = rusqlite::Connection::open(store.path()).unwrap_or_else(|e| panic!("{e}"));
+        let mut st = conn.prepare("SELECT key, value FROM device_kv ORDER BY key").unwrap_or_else(|e| panic!("{e}"));
+        let rows = st
+            .query_map([], |r| Ok(format!("{}={}\n", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        for r in rows {
+            s.push_str(&r.unwrap_or_else(|e| panic!("{e}")));
+        }
+        s
+    }
+
+    /// Runs a command that must be refused with `code`, one line on stderr containing `needle`,
+    /// and nothing changed in the database.
+    fn refused(&self, args: &[&str], code: i32, needle: &str) {
+        let before = self.snapshot();
+        let out = self.run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "till {args:?}: stderr {err}");
+        assert!(err.contains(needle), "till {args:?}: stderr {err:?} should mention {needle:?}");
+        assert_eq!(err.trim_end().lines().count(), 1, "one clear line, got: {err}");
+        assert_eq!(self.snapshot(), before, "till {args:?} changed the database");
+    }
+
+    /// A small shop: a tax profile, three products with stock, a user.
+    fn shop() -> Till {
+        let t = Till::new();
+        t.ok(&["tax", "add", "standard", "8.25"]);
+        t.ok(&[
+            "product",
+            "add",
+            "TEA",
+            "--name",
+            "Green tea",
+            "--price",
+            "2.50",
+            "--stock",
+            "10",
+            "--tax",
+            "standard",
+        ]);
+        t.ok(&["product", "add", "COF", "--name", "Coffee beans", "--price", "9.90", "--stock", "5"]);
+        t.ok(&["product", "add", "MUG", "--name", "Mug", "--price", "6"]);
+        t.ok(&["user", "add", "ann", "--role", "manager", "--pin", "1234"]);
+        t
+    }
+}
+
+fn on_hand(t: &Till, sku: &str) -> i64 {
+    let v = t.json(&["stock", sku]);
+    v[0]["on_hand"].as_i64().unwrap_or_else(|| panic!("no on_hand in {v}"))
+}
+
+#[test]
+fn products_can_be_added_listed_repriced_and_removed() {
+    let t = Till::shop();
+    let list = t.json(&["product", "list"]);
+    let skus: Vec<&str> = list.as_array().into_iter().flatten().filter_map(|p| p["sku"].as_str()).collect();
+    assert_eq!(skus, ["COF", "MUG", "TEA"]);
+    assert_eq!(list[2]["price_cents"], 250);
+    assert_eq!(list[2]["tax_profile"], "standard");
+    assert_eq!(list[2]["on_hand"], 10);
+
+    t.ok(&["product", "set-price", "TEA", "2.75"]);
+    assert_eq!(t.json(&["product", "list"])[2]["price"], "2.75");
+
+    t.ok(&["product", "remove", "MUG"]);
+    let list = t.json(&["product", "list"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    let all = t.json(&["product", "list", "--all"]);
+    assert_eq!(all[1]["sku"], "MUG");
+    assert_eq!(all[1]["active"], false);
+    t.refused(&["order", "create", "MUG"], 3, "not on sale");
+    // A removed product can be put back on sale.
+    t.ok(&["product", "add", "MUG", "--name", "Big mug", "--price", "7"]);
+    assert_eq!(t.json(&["product", "list"])[1]["name"], "Big mug");
+    assert!(t.ok(&["product", "list"]).contains("Green tea"));
+}
+
+#[test]
+fn orders_are_priced_numbered_listed_and_voided() {
+    let t = Till::shop();
+    assert_eq!(t.ok(&["order", "create", "TEA:2", "COF"]).trim(), "R1-000001");
+    let o = t.json(&["order", "create", "MUG", "--pay", "card", "--cashier", "ann"]);
+    assert_eq!(o["number"], "R1-000002");
+    assert_eq!(o["payment"], "card");
+    assert_eq!(o["cashier"], "ann");
+
+    let orders = t.json(&["order", "list"]);
+    let first = &orders[0];
+    // 2 × 2.50 taxed at 8.25 % (0.4125 → 0.41) + 9.90 untaxed.
+    assert_eq!(first["subtotal_cents"], 1490);
+    assert_eq!(first["tax_cents"], 41);
+    assert_eq!(first["total_cents"], 1531);
+    assert_eq!(first["lines"][0]["qty"], 2);
+    assert_eq!(on_hand(&t, "TEA"), 8);
+    assert_eq!(on_hand(&t, "COF"), 4);
+
+    assert!(t.ok(&["order", "void", "R1-000001"]).contains("voided R1-000001"));
+    assert_eq!(t.json(&["order", "list"])[0]["voided"], true);
+    assert_eq!(on_hand(&t, "TEA"), 10, "a void puts the goods back");
+    assert!(t.ok(&["order", "list"]).contains("VOID"));
+    t.refused(&["order", "void", "R1-000001"], 3, "already voided");
+    t.refused(&["order", "void", "R1-000099"], 4, "no order R1-000099");
+    // Same SKU twice is one line.
+    let o = t.json(&["order", "create", "TEA", "TEA:2"]);
+    assert_eq!(o["lines"].as_array().map(Vec::len), Some(1));
+    assert_eq!(o["lines"][0]["qty"], 3);
+    assert_eq!(t.json(&["order", "list", "--limit", "1"])[0]["number"], "R1-000003");
+}
+
+#[test]
+fn returns_refund_what_was_sold_and_no_more() {
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA:3", "COF", "--pay", "card"]);
+    let r = t.json(&["return", "create", "R1-000001", "TEA:2"]);
+    // Line total 7.50 + 0.62 tax = 8.12; two of three units: 8.12 × 2 / 3 = 5.41.
+    assert_eq!(r["refund_cents"], 541);
+    assert_eq!(r["payment"], "card");
+    assert_eq!(on_hand(&t, "TEA"), 9);
+    t.refused(&["return", "create", "R1-000001", "TEA:2"], 3, "cannot return 2 of TEA");
+    // The last unit refunds the remainder: the line comes back to exactly its total.
+    let r = t.json(&["return", "create", "R1-000001", "TEA", "COF", "--no-restock"]);
+    assert_eq!(r["refund_cents"], 812 - 541 + 990);
+    assert_eq!(on_hand(&t, "TEA"), 9, "no restock: damaged goods stay off the shelf");
+    assert_eq!(on_hand(&t, "COF"), 4);
+    let list = t.json(&["return", "list"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(2));
+    assert!(t.ok(&["return", "list"]).contains("R1-000001"));
+    t.refused(&["return", "create", "R1-000001", "MUG"], 3, "has no MUG");
+    t.refused(&["order", "void", "R1-000001"], 3, "has returns");
+}
+
+#[test]
+fn shifts_compare_expected_and_counted_cash() {
+    let t = Till::shop();
+    t.refused(&["shift", "close", "--counted", "10.00"], 3, "no shift is open");
+    t.ok(&["shift", "open", "--float", "100.00", "--cashier", "ann"]);
+    t.refused(&["shift", "open", "--float", "50"], 3, "already open");
+    t.ok(&["order", "create", "TEA:2"]); // 5.41 cash
+    t.ok(&["order", "create", "COF", "--pay", "card"]); // card: not in the drawer
+    t.ok(&["order", "create", "MUG"]); // 6.00 cash, then voided
+    t.ok(&["order", "void", "R1-000003"]);
+    t.ok(&["return", "create", "R1-000001", "TEA"]); // 2.70 back in cash
+    let s = t.json(&["shift", "close", "--counted", "102.00"]);
+    assert_eq!(s["expected_cents"], 10_000 + 541 - 270);
+    assert_eq!(s["difference_cents"], 10_200 - 10_271);
+    assert_eq!(s["open"], false);
+    let list = t.json(&["shift", "list"]);
+    assert_eq!(list[0]["float_cents"], 10_000);
+    assert!(t.ok(&["shift", "list"]).contains("102.00"));
+    // A new shift can open after the close.
+    t.ok(&["shift", "open", "--float", "50"]);
+}
+
+#[test]
+fn tax_profiles_stock_users_settings_status_and_events() {
+    let t = Till::shop();
+    t.ok(&["tax", "add", "reduced", "5"]);
+    t.ok(&["tax", "set", "reduced", "5.5"]);
+    let taxes = t.json(&["tax", "list"]);
+    assert_eq!(taxes[0]["name"], "reduced");
+    assert_eq!(taxes[0]["rate_bp"], 550);
+    assert!(t.ok(&["tax", "list"]).contains("8.25%"));
+
+    t.ok(&["stock", "count", "TEA", "20"]);
+    t.ok(&["stock", "receive", "TEA", "5"]);
+    t.ok(&["stock", "damage", "TEA", "1"]);
+    assert_eq!(on_hand(&t, "TEA"), 24);
+    t.ok(&["order", "create", "MUG:2"]);
+    let all = t.json(&["stock"]);
+    let mug = all.as_array().into_iter().flatten().find(|s| s["sku"] == "MUG").cloned().unwrap_or_default();
+    assert_eq!(mug["on_hand"], -2);
+    assert_eq!(mug["negative"], true, "selling past zero is allowed and flagged");
+    assert!(t.ok(&["stock"]).contains("NEGATIVE"));
+
+    t.ok(&["user", "add", "bob", "--role", "cashier", "--pin", "98765"]);
+    let users = t.json(&["user", "list"]);
+    assert_eq!(users[1]["name"], "bob");
+    assert_eq!(users[1]["role"], "cashier");
+    assert!(!t.ok(&["user", "list", "--json"]).contains("argon2"), "PIN hashes never leave the store");
+    let db = std::fs::read(t.data().join("till.db")).unwrap_or_default();
+    assert!(!db.windows(5).any(|w| w == b"98765"), "the PIN itself is never stored");
+
+    t.ok(&["setting", "set", "store_name", "Corner Shop"]);
+    t.ok(&["setting", "set", "currency", "EUR"]);
+    let settings = t.json(&["setting", "list"]);
+    assert_eq!(settings[1]["key"], "store_name");
+    assert_eq!(settings[1]["value"], "Corner Shop");
+
+    let st = t.json(&["status"]);
+    assert_eq!(st["register_name"], "R1");
+    assert_eq!(st["mode"], "standalone");
+    assert_eq!(st["products"], 3);
+    assert_eq!(st["orders"], 1);
+    assert_eq!(st["users"], 2);
+    assert_eq!(st["schema_version"], till::store::latest_schema_version());
+    assert_eq!(st["register_id"].as_str().map(str::len), Some(32));
+    let events = t.json(&["events"]).as_array().cloned().unwrap_or_default();
+    assert_eq!(st["events"].as_u64(), Some(events.len() as u64));
+    assert_eq!(st["pending_events"], st["events"], "standalone: nothing has been sent anywhere");
+    assert_eq!(events[0]["kind"], "tax_profile_changed");
+    assert_eq!(events[0]["data"]["TaxProfileChanged"]["rate_bp"], 825);
+    assert!(t.ok(&["status"]).contains("standalone"));
+    assert_eq!(t.json(&["events", "--limit", "2"]).as_array().map(Vec::len), Some(2));
+    assert!(t.ok(&["events"]).contains("order_created"));
+}
+
+#[test]
+fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA:2"]);
+    t.refused(&["order", "create", "NOPE"], 4, "no product with SKU NOPE");
+    t.refused(&["order", "create", "TEA:0"], 3, "not a valid quantity");
+    t.refused(&["order", "create", "TEA:-1"], 3, "not a valid quantity");
+    t.refused(&["order", "create", "TEA:abc"], 3, "not a valid quantity");
+    t.refused(&["order", "create", "TEA", "NOPE"], 4, "NOPE");
+    t.refused(&["order", "create", "TEA", "--pay", "cheque"], 3, "not a payment method");
+    t.refused(&["order", "create", "TEA", "--cashier", "zed"], 4, "no user named zed");
+    t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "2.5.0"], 3, "not an amount");
+    t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "-3"], 3, "not an amount");
+    t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "1.999"], 3, "not an amount");
+    t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "abc"], 3, "not an amount");
+    t.refused(&["product", "add", "TEA", "--name", "Tea again", "--price", "1"], 3, "already exists");
+    t.refused(&["product", "add", "bad sku", "--name", "X", "--price", "1"], 3, "not a valid SKU");
+    t.refused(&["product", "add", "SOAP", "--name", "", "--price", "1"], 3, "not a valid name");
+    t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "1", "--tax", "vat"], 4, "no tax profile");
+    t.refused(&["product", "set-price", "NOPE", "1.00"], 4, "no product with SKU NOPE");
+    t.refused(&["user", "add", "cy", "--role", "owner", "--pin", "1234"], 3, "not a role");
+    t.refused(&["user", "add", "cy", "--role", "cashier", "--pin", "12"], 3, "PIN must be 4 to 8 digits");
+    t.refused(&["user", "add", "ann", "--role", "cashier", "--pin", "1234"], 3, "already exists");
+    t.refused(&["return", "create", "R1-000001", "TEA:3"], 3, "cannot return 3 of TEA: order R1-000001 sold 2");
+    t.refused(&["return", "create", "R1-000042", "TEA"], 4, "no order R1-000042");
+    t.refused(&["shift", "close", "--counted", "512.30"], 3, "no shift is open");
+    t.refused(&["shift", "open", "--float", "lots"], 3, "not an amount");
+    t.refused(&["tax", "add", "standard", "9"], 3, "already exists");
+    t.refused(&["tax", "add", "silly", "101"], 3, "not a tax rate");
+    t.refused(&["stock", "count", "TEA", "many"], 3, "not a valid stock figure");
+    t.refused(&["stock", "receive", "TEA", "0"], 3, "not a number of items");
+    t.refused(&["stock", "receive", "TEA", "-4"], 3, "not a number of items");
+    t.refused(&["stock", "NOPE"], 4, "no product with SKU NOPE");
+    t.refused(&["setting", "set", "colour", "red"], 3, "unknown setting");
+    t.refused(&["setting", "set", "currency", "euro"], 3, "ISO 4217");
+    // Usage errors are clap's (exit 2); they never reach the database either.
+    let before = t.snapshot();
+    let out = t.run(&["order", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(t.snapshot(), before);
+    // The register keeps selling after all that.
+    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R1-000002");
+}
+
+fn file_bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("read {}: {e}", p.display()))
+}
+
+fn fails_with(out: &Output, code: i32, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(code), "stderr: {err}");
+    assert!(err.contains(needle), "stderr {err:?} should mention {needle:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one clear line, got: {err}");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let t = Till::new();
+    std::fs::create_dir_all(t.data()).unwrap_or_else(|e| panic!("{e}"));
+    let db = t.data().join("till.db");
+    let junk: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&db, &junk).unwrap_or_else(|e| panic!("{e}"));
+    fails_with(&t.run(&["order", "create", "TEA"]), 5, "is not a Till database");
+    fails_with(&t.run(&["status"]), 5, "is not a Till database");
+    assert_eq!(file_bytes(&db), junk);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_alone() {
+    let t = Till::new();
+    std::fs::create_dir_all(t.data()).unwrap_or_else(|e| panic!("{e}"));
+    let db = t.data().join("till.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let before = file_bytes(&db);
+    fails_with(&t.run(&["status"]), 5, "another program");
+    assert_eq!(file_bytes(&db), before);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA"]);
+    let db = t.data().join("till.db");
+    {
+        let c = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        c.pragma_update(None, "user_version", 99).unwrap_or_else(|e| panic!("{e}"));
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let before = file_bytes(&db);
+    fails_with(&t.run(&["order", "create", "TEA"]), 5, "written by a newer Till (schema 99");
+    fails_with(&t.run(&["order", "list"]), 5, "update this register's software");
+    assert_eq!(file_bytes(&db), before, "not one byte changed");
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+}
+
+#[test]
+fn a_read_only_data_directory_is_refused_clearly() {
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA"]);
+    let before = t.snapshot();
+    let data = t.data();
+    let d = data.display().to_string();
+    // Root ignores permission bits, so as root the directory is made read-only the way an SD card
+    // is after an error: a read-only mount (in a private mount namespace, invisible outside).
+    let run_ro = |args: &[&str]| -> Output {
+        if is_root() {
+            let till = format!("{BIN} --data {d} {}", args.join(" "));
+            Command::new("unshare")
+                .args(["-m", "sh", "-c", &format!("mount --bind -o ro {d} {d} && exec {till}")])
+                .output()
+                .unwrap_or_else(|e| panic!("unshare: {e}"))
+        } else {
+            use std::os::unix::fs::PermissionsExt;
+            for p in [data.clone(), data.join("till.db")] {
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o555)).unwrap_or_else(|e| panic!("{e}"));
+            }
+            t.run(args)
+        }
+    };
+    fails_with(&run_ro(&["order", "create", "TEA"]), 5, "read-only");
+    if !is_root() {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::set_permissions(data.join("till.db"), std::fs::Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(t.snapshot(), before);
+    // A data directory that cannot even be created says so too.
+    let t2 = Till::new();
+    let parent = t2.dir.path().display().to_string();
+    if is_root() {
+        let till = format!("{BIN} --data {parent}/sub/data status");
+        let out = Command::new("unshare")
+            .args(["-m", "sh", "-c", &format!("mount --bind -o ro {parent} {parent} && exec {till}")])
+            .output()
+            .unwrap_or_else(|e| panic!("unshare: {e}"));
+        fails_with(&out, 5, "read-only");
+    }
+}
+
+#[test]
+fn an_old_schema_database_upgrades_in_place_and_keeps_its_data() {
+    let t = Till::new();
+    std::fs::create_dir_all(t.data()).unwrap_or_else(|e| panic!("{e}"));
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/schema1.db");
+    std::fs::copy(&fixture, t.data().join("till.db")).unwrap_or_else(|e| panic!("copy fixture: {e}"));
+    let st = t.json(&["status"]);
+    assert_eq!(st["schema_version"], till::store::latest_schema_version());
+    assert!(till::store::latest_schema_version() > 1, "the fixture must be older than this build");
+    assert_eq!(st["orders"], 3);
+    assert_eq!(st["voided_orders"], 1);
+    assert_eq!(st["returns"], 1);
+    assert_eq!(st["events"], 16);
+    let orders = t.json(&["order", "list"]);
+    assert_eq!(orders[0]["number"], "R1-000001");
+    assert_eq!(orders[0]["total_cents"], 1531);
+    assert_eq!(orders[2]["voided"], true);
+    assert_eq!(on_hand(&t, "TEA"), 39);
+    assert_eq!(on_hand(&t, "COF"), 11);
+    assert_eq!(on_hand(&t, "MUG"), -2);
+    assert_eq!(t.json(&["shift", "list"])[0]["expected_cents"], 11_261);
+    assert_eq!(t.json(&["setting", "list"])[1]["value"], "Corner Shop");
+    // And it keeps working: the counter continues where the old version left it.
+    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R1-000004");
+}
+
+/// Waits for a line containing `needle` on a child's stderr, with a deadline.
+fn wait_for_line(lines: &mut impl Iterator<Item = String>, needle: &str, deadline: Duration) -> Vec<String> {
+    let start = Instant::now();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let hit = line.contains(needle);
+        seen.push(line);
+        if hit {
+            return seen;
+        }
+        assert!(start.elapsed() < deadline, "no {needle:?} within {deadline:?}: {seen:?}");
+    }
+    panic!("stream ended before {needle:?}: {seen:?}");
+}
+
+/// Network (TCP/UDP, v4/v6) sockets a process holds: its socket inodes that the kernel lists in
+/// its network namespace's tables. Unix socketpairs (the signal self-pipe) are not network.
+fn network_sockets(pid: u32) -> usize {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
+                .filter_map(|l| {
+                    let l = l.to_string_lossy().into_owned();
+                    l.strip_prefix("socket:[").and_then(|r| r.strip_suffix(']')).map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(!inodes.is_empty() || std::fs::metadata(format!("/proc/{pid}")).is_ok(), "process {pid} is gone");
+    let mut net = Vec::new();
+    for table in ["tcp", "tcp6", "udp", "udp6"] {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
+        net.extend(text.lines().skip(1).filter_map(|l| l.split_whitespace().nth(9).map(str::to_string)));
+    }
+    inodes.iter().filter(|i| net.contains(i)).count()
+}
+
+#[test]
+fn run_boots_standalone_opens_no_socket_and_stops_cleanly_on_sigterm() {
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA"]);
+    let mut child =
+        t.cmd(&["run"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
+    let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
+    let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
+    let seen = wait_for_line(&mut lines, "till: ready", Duration::from_secs(20));
+    assert!(seen.iter().any(|l| l.contains("standalone") && l.contains("1 orders")), "{seen:?}");
+    assert_eq!(network_sockets(child.id()), 0, "standalone opens no network socket");
+    // The CLI can still ring orders beside the running register.
+    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R1-000002");
+    nix_kill(child.id(), "TERM");
+    wait_for_line(&mut lines, "stopped cleanly", Duration::from_secs(20));
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.code(), Some(0));
+    assert!(!t.data().join("till.db-wal").exists() || file_bytes(&t.data().join("till.db-wal")).is_empty());
+}
+
+fn nix_kill(pid: u32, sig: &str) {
+    let ok = Command::new("kill").args([&format!("-{sig}"), &pid.to_string()]).status().is_ok_and(|s| s.success());
+    assert!(ok, "kill -{sig} {pid}");
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let out = Command::new(BIN).arg("--help").output().unwrap_or_else(|e| panic!("{e}"));
+    let s = String::from_utf8_lossy(&out.stdout);
+    for code in ["0  success", "3  refused", "4  not found", "5  storage"] {
+        assert!(s.contains(code), "--help lacks {code:?}");
+    }
+}

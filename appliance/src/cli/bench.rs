@@ -29,6 +29,9 @@ pub struct BenchArgs {
     /// Orders to commit one by one for the latency figure
     #[arg(long, default_value_t = 2_000)]
     pub orders: usize,
+    /// Repetitions of the apply measurement; the median is reported (this machine is noisy)
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
 }
 
 /// Benchmarks available.
@@ -109,18 +112,26 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     let bytes: usize = events.iter().map(Vec::len).sum();
     println!("  synthetic events: mean {} bytes", bytes / events.len().max(1));
     for (label, sync) in [("FULL", Synchronous::Full), ("NORMAL", Synchronous::Normal)] {
-        let dir = base.join(format!("apply-{label}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut store = Store::open_with(&dir, sync)?;
-        let t = Instant::now();
-        for chunk in events.chunks(args.batch.max(1)) {
-            store.apply_remote(chunk, 0)?;
+        let mut rates = Vec::with_capacity(args.runs);
+        for run in 0..args.runs.max(1) {
+            let dir = base.join(format!("apply-{label}-{run}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            let mut store = Store::open_with(&dir, sync)?;
+            let t = Instant::now();
+            for chunk in events.chunks(args.batch.max(1)) {
+                store.apply_remote(chunk, 0)?;
+            }
+            rates.push(args.events as f64 / t.elapsed().as_secs_f64());
+            drop(store);
+            let _ = std::fs::remove_dir_all(&dir);
         }
-        let secs = t.elapsed().as_secs_f64();
+        rates.sort_by(f64::total_cmp);
         println!(
-            "  apply synced events, synchronous={label}: {:.0} events/s ({:.2} s)",
-            args.events as f64 / secs,
-            secs
+            "  apply synced events, synchronous={label}: median {:.0} events/s over {} runs (min {:.0}, max {:.0})",
+            percentile(&rates, 0.5),
+            rates.len(),
+            rates.first().copied().unwrap_or(0.0),
+            rates.last().copied().unwrap_or(0.0)
         );
 
         let dir = base.join(format!("orders-{label}"));

@@ -106,10 +106,10 @@ pub enum ProductCmd {
         #[arg(long)]
         name: String,
         /// Unit price before tax, e.g. 2.50
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         price: String,
         /// Items on hand now (records a stock count)
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         stock: Option<String>,
         /// Tax profile that applies
         #[arg(long)]
@@ -129,6 +129,7 @@ pub enum ProductCmd {
         /// Which product
         sku: String,
         /// New unit price before tax, e.g. 2.75
+        #[arg(allow_hyphen_values = true)]
         price: String,
     },
     /// Take a product off sale (its sales history stays)
@@ -199,7 +200,7 @@ pub enum ShiftCmd {
     /// Open a shift on this register with a cash float
     Open {
         /// Cash in the drawer at the start, e.g. 100.00
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         float: String,
         /// Who opens it (a user name)
         #[arg(long)]
@@ -208,7 +209,7 @@ pub enum ShiftCmd {
     /// Close this register's shift with the counted cash
     Close {
         /// Cash counted in the drawer, e.g. 512.30
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         counted: String,
         /// Output format.
         #[command(flatten)]
@@ -226,6 +227,7 @@ pub enum TaxCmd {
         /// Its name, e.g. standard
         name: String,
         /// Percentage, e.g. 8.25
+        #[arg(allow_hyphen_values = true)]
         rate: String,
     },
     /// Change a tax profile's rate
@@ -268,6 +270,7 @@ pub enum StockCmd {
         /// Which product
         sku: String,
         /// Items received
+        #[arg(allow_hyphen_values = true)]
         n: String,
     },
     /// Write off N damaged or lost items
@@ -275,6 +278,7 @@ pub enum StockCmd {
         /// Which product
         sku: String,
         /// Items written off
+        #[arg(allow_hyphen_values = true)]
         n: String,
     },
 }

@@ -6,13 +6,28 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::model::{RegisterId, Sku};
+use crate::model::{EventId, RegisterId, Sku};
 use crate::sync::{Event, EventKind, Hlc, LwwKey};
+
+/// `(origin bytes, seq)` of an id, as the tables store it.
+pub(crate) fn id_cols(id: &EventId) -> (&[u8], i64) {
+    // Decoding refuses sequence numbers above i64::MAX, so this never wraps.
+    (&id.origin.0, id.seq as i64)
+}
+
+fn k_ms(k: LwwKey) -> i64 {
+    // Decoding refuses wall times above i64::MAX, so this never wraps.
+    k.hlc.wall_ms as i64
+}
+
+fn o(k: &LwwKey) -> &[u8] {
+    &k.origin.0
+}
 
 /// Applies `e` (new to this database) to the materialized tables.
 pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
     let key = LwwKey { hlc: e.hlc, origin: e.id.origin };
-    let id = e.id.to_string();
+    let (origin, seq) = id_cols(&e.id);
     match &e.kind {
         EventKind::ProductUpserted(p) => {
             let cur = c
@@ -22,6 +37,8 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 )?
                 .query_row([p.sku.as_str()], |r| Ok((key_opt(r, 0)?, key_at(r, 3)?)))
                 .optional()?;
+            // ?1..?7: the product's data register and the key that set it.
+            let data = (p.sku.as_str(), &p.name, p.price_cents.0, &p.tax_profile, k_ms(key), key.hlc.logical, o(&key));
             match cur {
                 None => {
                     c.prepare_cached(
@@ -29,7 +46,7 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                                                active, active_hlc_ms, active_hlc_logical, active_hlc_origin)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?5, ?6, ?7)",
                     )?
-                    .execute(params![p.sku.as_str(), p.name, p.price_cents.0, p.tax_profile, k_ms(key), key.hlc.logical, o(&key)])?;
+                    .execute(data)?;
                 }
                 Some((data_key, active_key)) => {
                     if data_key.is_none_or(|d| key > d) {
@@ -37,15 +54,7 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                             "UPDATE products SET name = ?2, price_cents = ?3, tax_profile = ?4,
                                     data_hlc_ms = ?5, data_hlc_logical = ?6, data_hlc_origin = ?7 WHERE sku = ?1",
                         )?
-                        .execute(params![
-                            p.sku.as_str(),
-                            p.name,
-                            p.price_cents.0,
-                            p.tax_profile,
-                            k_ms(key),
-                            key.hlc.logical,
-                            o(&key)
-                        ])?;
+                        .execute(data)?;
                     }
                     if key > active_key {
                         set_active(c, &p.sku, true, key)?;
@@ -100,19 +109,21 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             .execute(params![k, value, k_ms(key), key.hlc.logical, o(&key)])?;
         }
         EventKind::OrderCreated(order) => {
+            let shift = order.shift.as_ref().map(id_cols);
             let n = c
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO orders (id, origin, number, payment, cashier, shift_id, subtotal_cents, tax_cents,
-                                                   total_cents, hlc_ms, hlc_logical)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    "INSERT OR IGNORE INTO orders (origin, seq, number, payment, cashier, shift_origin, shift_seq,
+                                                   subtotal_cents, tax_cents, total_cents, hlc_ms, hlc_logical)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )?
                 .execute(params![
-                    id,
-                    o(&key),
+                    origin,
+                    seq,
                     order.number,
                     order.payment.as_str(),
                     order.cashier,
-                    order.shift.map(|s| s.to_string()),
+                    shift.map(|s| s.0),
+                    shift.map(|s| s.1),
                     order.subtotal_cents.0,
                     order.tax_cents.0,
                     order.total_cents.0,
@@ -121,12 +132,14 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 ])?;
             if n == 1 {
                 let mut ins = c.prepare_cached(
-                    "INSERT INTO order_lines (order_id, line_no, sku, name, qty, unit_price_cents, tax_rate_bp, subtotal_cents, tax_cents)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    "INSERT INTO order_lines (origin, seq, line_no, sku, name, qty, unit_price_cents, tax_rate_bp,
+                                              subtotal_cents, tax_cents, hlc_ms, hlc_logical)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )?;
                 for (i, l) in order.lines.iter().enumerate() {
                     ins.execute(params![
-                        id,
+                        origin,
+                        seq,
                         i as i64,
                         l.sku.as_str(),
                         l.name,
@@ -134,118 +147,104 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                         l.unit_price_cents.0,
                         l.tax_rate_bp.0,
                         l.subtotal_cents.0,
-                        l.tax_cents.0
+                        l.tax_cents.0,
+                        k_ms(key),
+                        key.hlc.logical
                     ])?;
-                    add_move(c, &format!("{id}/{i}"), &l.sku, -i64::from(l.qty), "sale", key)?;
+                    add_to_on_hand(c, &l.sku, -i64::from(l.qty), key)?;
                 }
             }
         }
         EventKind::OrderVoided { order, lines } => {
-            let order_id = order.to_string();
+            let (oo, os) = id_cols(order);
             let cur = c
-                .prepare_cached("SELECT hlc_ms, hlc_logical, hlc_origin FROM order_voids WHERE order_id = ?1")?
-                .query_row([&order_id], |r| key_at(r, 0))
+                .prepare_cached(
+                    "SELECT hlc_ms, hlc_logical, void_origin FROM order_voids WHERE origin = ?1 AND seq = ?2",
+                )?
+                .query_row(params![oo, os], |r| key_at(r, 0))
                 .optional()?;
             // The earliest void counts, so two registers voiding the same order restock it once.
             let replace = match cur {
                 None => true,
                 Some(existing) if key < existing => {
-                    let old: Vec<String> = c
-                        .prepare_cached("SELECT move_id FROM stock_moves WHERE move_id >= ?1 AND move_id < ?2")?
-                        .query_map(params![format!("void:{order_id}/"), format!("void:{order_id}0")], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    for m in old {
-                        remove_move(c, &m)?;
-                    }
+                    remove_moves(c, order, "void")?;
                     true
                 }
                 Some(_) => false,
             };
             if replace {
                 c.prepare_cached(
-                    "INSERT INTO order_voids (order_id, void_id, hlc_ms, hlc_logical, hlc_origin) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT(order_id) DO UPDATE SET void_id = excluded.void_id, hlc_ms = excluded.hlc_ms,
-                         hlc_logical = excluded.hlc_logical, hlc_origin = excluded.hlc_origin",
+                    "INSERT INTO order_voids (origin, seq, void_origin, void_seq, hlc_ms, hlc_logical) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                     ON CONFLICT(origin, seq) DO UPDATE SET void_origin = excluded.void_origin, void_seq = excluded.void_seq,
+                         hlc_ms = excluded.hlc_ms, hlc_logical = excluded.hlc_logical",
                 )?
-                .execute(params![order_id, id, k_ms(key), key.hlc.logical, o(&key)])?;
+                .execute(params![oo, os, origin, seq, k_ms(key), key.hlc.logical])?;
                 for (i, (sku, qty)) in lines.iter().enumerate() {
-                    add_move(c, &format!("void:{order_id}/{i}"), sku, i64::from(*qty), "void", key)?;
+                    add_move(c, order, "void", i, sku, i64::from(*qty), key)?;
                 }
             }
         }
         EventKind::ReturnCreated(r) => {
+            let (oo, os) = id_cols(&r.order);
+            let shift = r.shift.as_ref().map(id_cols);
             let n = c
                 .prepare_cached(
-                    "INSERT OR IGNORE INTO returns (id, origin, order_id, order_number, restock, refund_cents, payment, shift_id, hlc_ms, hlc_logical)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    "INSERT OR IGNORE INTO returns (origin, seq, order_origin, order_seq, order_number, restock, refund_cents,
+                                                    payment, shift_origin, shift_seq, hlc_ms, hlc_logical)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )?
                 .execute(params![
-                    id,
-                    o(&key),
-                    r.order.to_string(),
+                    origin,
+                    seq,
+                    oo,
+                    os,
                     r.order_number,
                     r.restock,
                     r.refund_cents.0,
                     r.payment.as_str(),
-                    r.shift.map(|s| s.to_string()),
+                    shift.map(|s| s.0),
+                    shift.map(|s| s.1),
                     k_ms(key),
                     key.hlc.logical
                 ])?;
             if n == 1 {
                 let mut ins = c.prepare_cached(
-                    "INSERT INTO return_lines (return_id, line_no, sku, qty, refund_cents) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO return_lines (origin, seq, line_no, sku, qty, refund_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?;
                 for (i, l) in r.lines.iter().enumerate() {
-                    ins.execute(params![id, i as i64, l.sku.as_str(), l.qty, l.refund_cents.0])?;
+                    ins.execute(params![origin, seq, i as i64, l.sku.as_str(), l.qty, l.refund_cents.0])?;
                     if r.restock {
-                        add_move(c, &format!("{id}/{i}"), &l.sku, i64::from(l.qty), "return", key)?;
+                        add_move(c, &e.id, "return", i, &l.sku, i64::from(l.qty), key)?;
                     }
                 }
             }
         }
         EventKind::ShiftOpened { float_cents, cashier } => {
             c.prepare_cached(
-                "INSERT INTO shifts (id, origin, opened_ms, float_cents, cashier) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(id) DO UPDATE SET opened_ms = excluded.opened_ms, float_cents = excluded.float_cents,
+                "INSERT INTO shifts (origin, seq, opened_ms, float_cents, cashier) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT(origin, seq) DO UPDATE SET opened_ms = excluded.opened_ms, float_cents = excluded.float_cents,
                      cashier = excluded.cashier",
             )?
-            .execute(params![id, o(&key), k_ms(key), float_cents.0, cashier])?;
+            .execute(params![origin, seq, k_ms(key), float_cents.0, cashier])?;
         }
         EventKind::ShiftClosed { shift, counted_cents, expected_cents } => {
+            let (so, ss) = id_cols(shift);
             c.prepare_cached(
-                "INSERT INTO shifts (id, origin, closed_ms, counted_cents, expected_cents, close_hlc_ms, close_hlc_logical, close_hlc_origin)
+                "INSERT INTO shifts (origin, seq, closed_ms, counted_cents, expected_cents, close_hlc_ms, close_hlc_logical, close_hlc_origin)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?6, ?7)
-                 ON CONFLICT(id) DO UPDATE SET closed_ms = excluded.closed_ms, counted_cents = excluded.counted_cents,
+                 ON CONFLICT(origin, seq) DO UPDATE SET closed_ms = excluded.closed_ms, counted_cents = excluded.counted_cents,
                      expected_cents = excluded.expected_cents, close_hlc_ms = excluded.close_hlc_ms,
                      close_hlc_logical = excluded.close_hlc_logical, close_hlc_origin = excluded.close_hlc_origin
                  WHERE close_hlc_ms IS NULL
-                    OR (excluded.close_hlc_ms, excluded.close_hlc_logical, excluded.close_hlc_origin) < (close_hlc_ms, close_hlc_logical, close_hlc_origin)",
+                    OR (excluded.close_hlc_ms, excluded.close_hlc_logical, excluded.close_hlc_origin)
+                       < (close_hlc_ms, close_hlc_logical, close_hlc_origin)",
             )?
-            .execute(params![
-                shift.to_string(),
-                &shift.origin.0[..],
-                k_ms(key),
-                counted_cents.0,
-                expected_cents.0,
-                key.hlc.logical,
-                o(&key)
-            ])?;
+            .execute(params![so, ss, k_ms(key), counted_cents.0, expected_cents.0, key.hlc.logical, o(&key)])?;
         }
-        EventKind::StockCounted { sku, on_hand } => add_count(c, &id, sku, *on_hand, key)?,
-        EventKind::StockAdjusted { sku, delta, reason } => {
-            add_move(c, &format!("{id}/0"), sku, *delta, reason.as_str(), key)?
-        }
+        EventKind::StockCounted { sku, on_hand } => add_count(c, &e.id, sku, *on_hand, key)?,
+        EventKind::StockAdjusted { sku, delta, reason } => add_move(c, &e.id, reason.as_str(), 0, sku, *delta, key)?,
     }
     Ok(())
-}
-
-fn k_ms(k: LwwKey) -> i64 {
-    // Decoding refuses wall times above i64::MAX, so this never wraps.
-    k.hlc.wall_ms as i64
-}
-
-fn o(k: &LwwKey) -> &[u8] {
-    &k.origin.0
 }
 
 fn key_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<LwwKey> {
@@ -274,60 +273,83 @@ fn set_active(c: &Connection, sku: &Sku, active: bool, key: LwwKey) -> rusqlite:
     Ok(())
 }
 
-/// The key of the latest count of a SKU, creating its stock row if needed.
-fn count_key(c: &Connection, sku: &Sku) -> rusqlite::Result<Option<LwwKey>> {
-    c.prepare_cached("INSERT OR IGNORE INTO stock (sku, on_hand) VALUES (?1, 0)")?.execute([sku.as_str()])?;
-    c.prepare_cached("SELECT count_hlc_ms, count_hlc_logical, count_hlc_origin FROM stock WHERE sku = ?1")?
-        .query_row([sku.as_str()], |r| key_opt(r, 0))
-}
-
-fn add_move(c: &Connection, move_id: &str, sku: &Sku, delta: i64, reason: &str, key: LwwKey) -> rusqlite::Result<()> {
+/// Records a stock movement of record `id` and adds it to on-hand if it falls after the latest
+/// count (or the SKU was never counted).
+fn add_move(
+    c: &Connection,
+    id: &EventId,
+    reason: &str,
+    line: usize,
+    sku: &Sku,
+    delta: i64,
+    key: LwwKey,
+) -> rusqlite::Result<()> {
+    let (origin, seq) = id_cols(id);
     let n = c
         .prepare_cached(
-            "INSERT OR IGNORE INTO stock_moves (move_id, sku, delta, reason, hlc_ms, hlc_logical, hlc_origin)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT OR IGNORE INTO stock_moves (origin, seq, reason, line_no, sku, delta, hlc_ms, hlc_logical, hlc_origin)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
-        .execute(params![move_id, sku.as_str(), delta, reason, k_ms(key), key.hlc.logical, o(&key)])?;
-    if n == 1 && count_key(c, sku)?.is_none_or(|ck| key > ck) {
-        c.prepare_cached("UPDATE stock SET on_hand = on_hand + ?2 WHERE sku = ?1")?
-            .execute(params![sku.as_str(), delta])?;
+        .execute(params![origin, seq, reason, line as i64, sku.as_str(), delta, k_ms(key), key.hlc.logical, o(&key)])?;
+    if n == 1 {
+        add_to_on_hand(c, sku, delta, key)?;
     }
     Ok(())
 }
 
-fn remove_move(c: &Connection, move_id: &str) -> rusqlite::Result<()> {
-    let row = c
-        .prepare_cached("SELECT sku, delta, hlc_ms, hlc_logical, hlc_origin FROM stock_moves WHERE move_id = ?1")?
-        .query_row([move_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, key_at(r, 2)?)))
-        .optional()?;
-    let Some((sku, delta, key)) = row else { return Ok(()) };
-    let sku: Sku =
-        sku.parse().map_err(|e: crate::model::ModelError| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    c.prepare_cached("DELETE FROM stock_moves WHERE move_id = ?1")?.execute([move_id])?;
-    if count_key(c, &sku)?.is_none_or(|ck| key > ck) {
-        c.prepare_cached("UPDATE stock SET on_hand = on_hand - ?2 WHERE sku = ?1")?
-            .execute(params![sku.as_str(), delta])?;
-    }
+/// Adds a movement made at `key` to on-hand, unless the latest count is later (then the count
+/// already includes it).
+fn add_to_on_hand(c: &Connection, sku: &Sku, delta: i64, key: LwwKey) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT INTO stock (sku, on_hand) VALUES (?1, ?2)
+         ON CONFLICT(sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand
+         WHERE count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin)",
+    )?
+    .execute(params![sku.as_str(), delta, k_ms(key), key.hlc.logical, o(&key)])?;
     Ok(())
 }
 
-fn add_count(c: &Connection, event_id: &str, sku: &Sku, on_hand: i64, key: LwwKey) -> rusqlite::Result<()> {
-    let n = c
+/// Takes a record's movements of one reason back out (a void superseded by an earlier void of
+/// the same order), undoing their effect on on-hand.
+fn remove_moves(c: &Connection, id: &EventId, reason: &str) -> rusqlite::Result<()> {
+    let (origin, seq) = id_cols(id);
+    let removed: Vec<(String, i64, LwwKey)> = c
         .prepare_cached(
-            "INSERT OR IGNORE INTO stock_counts (event_id, sku, on_hand, hlc_ms, hlc_logical, hlc_origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "DELETE FROM stock_moves WHERE origin = ?1 AND seq = ?2 AND reason = ?3
+             RETURNING sku, delta, hlc_ms, hlc_logical, hlc_origin",
         )?
-        .execute(params![event_id, sku.as_str(), on_hand, k_ms(key), key.hlc.logical, o(&key)])?;
-    if n == 1 && count_key(c, sku)?.is_none_or(|ck| key > ck) {
-        let after: i64 = c
-            .prepare_cached(
-                "SELECT COALESCE(SUM(delta), 0) FROM stock_moves
-                 WHERE sku = ?1 AND (hlc_ms, hlc_logical, hlc_origin) > (?2, ?3, ?4)",
-            )?
-            .query_row(params![sku.as_str(), k_ms(key), key.hlc.logical, o(&key)], |r| r.get(0))?;
+        .query_map(params![origin, seq, reason], |r| Ok((r.get(0)?, r.get(1)?, key_at(r, 2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (sku, delta, key) in removed {
         c.prepare_cached(
-            "UPDATE stock SET on_hand = ?2, count_hlc_ms = ?3, count_hlc_logical = ?4, count_hlc_origin = ?5 WHERE sku = ?1",
+            "UPDATE stock SET on_hand = on_hand - ?2
+             WHERE sku = ?1 AND (count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin))",
         )?
-        .execute(params![sku.as_str(), on_hand + after, k_ms(key), key.hlc.logical, o(&key)])?;
+        .execute(params![sku, delta, k_ms(key), key.hlc.logical, o(&key)])?;
+    }
+    Ok(())
+}
+
+/// Records a count; if it is the latest, on-hand becomes the count plus every movement after it.
+fn add_count(c: &Connection, id: &EventId, sku: &Sku, on_hand: i64, key: LwwKey) -> rusqlite::Result<()> {
+    let (origin, seq) = id_cols(id);
+    let n = c
+        .prepare_cached(
+            "INSERT OR IGNORE INTO stock_counts (origin, seq, sku, on_hand, hlc_ms, hlc_logical) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![origin, seq, sku.as_str(), on_hand, k_ms(key), key.hlc.logical])?;
+    if n == 1 {
+        c.prepare_cached("INSERT OR IGNORE INTO stock (sku, on_hand) VALUES (?1, 0)")?.execute([sku.as_str()])?;
+        c.prepare_cached(
+            "UPDATE stock SET
+                 on_hand = ?2 + (SELECT COALESCE(SUM(delta), 0) FROM stock_moves INDEXED BY stock_moves_by_time
+                                 WHERE (hlc_ms, hlc_logical, hlc_origin) > (?3, ?4, ?5) AND sku = ?1)
+                              - (SELECT COALESCE(SUM(qty), 0) FROM order_lines INDEXED BY order_lines_by_time
+                                 WHERE (hlc_ms, hlc_logical, origin) > (?3, ?4, ?5) AND sku = ?1),
+                 count_hlc_ms = ?3, count_hlc_logical = ?4, count_hlc_origin = ?5
+             WHERE sku = ?1 AND (count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin))",
+        )?
+        .execute(params![sku.as_str(), on_hand, k_ms(key), key.hlc.logical, o(&key)])?;
     }
     Ok(())
 }

@@ -250,6 +250,24 @@ fn origin_text(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
     Ok(hex(&r.get::<_, Vec<u8>>(i)?))
 }
 
+/// The text id `<origin hex>:<seq>` from an (origin, seq) column pair.
+fn id_text(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
+    Ok(format!("{}:{}", origin_text(r, i)?, r.get::<_, i64>(i + 1)?))
+}
+
+/// Like [`id_text`] for a nullable pair.
+fn id_text_opt(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<String>> {
+    match r.get::<_, Option<Vec<u8>>>(i)? {
+        None => Ok(None),
+        Some(_) => id_text(r, i).map(Some),
+    }
+}
+
+/// An id as the (origin, seq) parameters the tables are keyed by.
+fn id_params(id: &EventId) -> (Vec<u8>, i64) {
+    (id.origin.0.to_vec(), id.seq as i64)
+}
+
 impl Reader<'_> {
     fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sqlite(e, self.path)
@@ -292,7 +310,7 @@ impl Reader<'_> {
         })
     }
 
-    /// Products with data, on sale first then by SKU; removed ones only if asked.
+    /// Products with data, by SKU; removed ones only if asked.
     pub fn products(&self, include_removed: bool) -> Result<Vec<ProductRow>, StoreError> {
         let sql = format!("{} AND (?1 OR p.active) ORDER BY p.sku", Self::PRODUCT_SQL);
         self.rows(&sql, [include_removed], Self::product_row)
@@ -342,39 +360,42 @@ impl Reader<'_> {
     }
 
     const ORDER_SQL: &'static str =
-        "SELECT o.id, o.number, o.origin, o.payment, o.cashier, o.shift_id, o.subtotal_cents,
-                o.tax_cents, o.total_cents, o.hlc_ms, (v.order_id IS NOT NULL)
-         FROM orders o LEFT JOIN order_voids v ON v.order_id = o.id";
+        "SELECT o.origin, o.seq, o.number, o.payment, o.cashier, o.shift_origin, o.shift_seq,
+                o.subtotal_cents, o.tax_cents, o.total_cents, o.hlc_ms,
+                EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq)
+         FROM orders o";
 
     fn order_head(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
-        let total: i64 = r.get(8)?;
-        let ms: i64 = r.get(9)?;
+        let total: i64 = r.get(9)?;
+        let ms: i64 = r.get(10)?;
         Ok(OrderRow {
-            id: r.get(0)?,
-            number: r.get(1)?,
-            register: origin_text(r, 2)?,
+            id: id_text(r, 0)?,
+            number: r.get(2)?,
+            register: origin_text(r, 0)?,
             payment: r.get(3)?,
             cashier: r.get(4)?,
-            shift_id: r.get(5)?,
-            subtotal_cents: r.get(6)?,
-            tax_cents: r.get(7)?,
+            shift_id: id_text_opt(r, 5)?,
+            subtotal_cents: r.get(7)?,
+            tax_cents: r.get(8)?,
             total_cents: total,
             total: cents_text(total),
             created_ms: ms,
             created: format_ms(ms),
-            voided: r.get(10)?,
+            voided: r.get(11)?,
             lines: Vec::new(),
         })
     }
 
     fn with_lines(&self, mut orders: Vec<OrderRow>) -> Result<Vec<OrderRow>, StoreError> {
         for o in &mut orders {
+            let Ok(id) = o.id.parse::<EventId>() else { continue };
             o.lines = self.rows(
                 "SELECT l.sku, l.name, l.qty, l.unit_price_cents, l.tax_rate_bp, l.subtotal_cents, l.tax_cents,
-                        COALESCE((SELECT SUM(rl.qty) FROM return_lines rl JOIN returns r ON r.id = rl.return_id
-                                  WHERE r.order_id = l.order_id AND rl.sku = l.sku), 0)
-                 FROM order_lines l WHERE l.order_id = ?1 ORDER BY l.line_no",
-                [&o.id],
+                        COALESCE((SELECT SUM(rl.qty) FROM returns r
+                                  JOIN return_lines rl ON rl.origin = r.origin AND rl.seq = r.seq
+                                  WHERE r.order_origin = l.origin AND r.order_seq = l.seq AND rl.sku = l.sku), 0)
+                 FROM order_lines l WHERE l.origin = ?1 AND l.seq = ?2 ORDER BY l.line_no",
+                id_params(&id),
                 |r| {
                     Ok(OrderLineRow {
                         sku: r.get(0)?,
@@ -395,7 +416,8 @@ impl Reader<'_> {
     /// Orders, oldest first by time rung; the newest `limit` if given.
     pub fn orders(&self, limit: Option<u32>) -> Result<Vec<OrderRow>, StoreError> {
         let sql = format!(
-            "SELECT * FROM ({} ORDER BY o.hlc_ms DESC, o.hlc_logical DESC, o.id DESC LIMIT ?1) ORDER BY 10, 1",
+            "SELECT * FROM ({} ORDER BY o.hlc_ms DESC, o.hlc_logical DESC, o.origin DESC, o.seq DESC LIMIT ?1)
+             ORDER BY 11, 1, 2",
             Self::ORDER_SQL
         );
         let heads = self.rows(&sql, [limit.map_or(-1, i64::from)], Self::order_head)?;
@@ -404,42 +426,44 @@ impl Reader<'_> {
 
     /// Orders with a human number (normally one; two registers with the same name can collide).
     pub fn orders_by_number(&self, number: &str) -> Result<Vec<OrderRow>, StoreError> {
-        let sql = format!("{} WHERE o.number = ?1 ORDER BY o.id", Self::ORDER_SQL);
+        let sql = format!("{} WHERE o.number = ?1 ORDER BY o.origin, o.seq", Self::ORDER_SQL);
         let heads = self.rows(&sql, [number], Self::order_head)?;
         self.with_lines(heads)
     }
 
     /// One order by id.
     pub fn order(&self, id: &EventId) -> Result<Option<OrderRow>, StoreError> {
-        let sql = format!("{} WHERE o.id = ?1", Self::ORDER_SQL);
-        let head = self.one(&sql, [id.to_string()], Self::order_head)?;
+        let sql = format!("{} WHERE o.origin = ?1 AND o.seq = ?2", Self::ORDER_SQL);
+        let head = self.one(&sql, id_params(id), Self::order_head)?;
         Ok(self.with_lines(head.into_iter().collect())?.pop())
     }
 
     /// Returns, oldest first.
     pub fn returns(&self) -> Result<Vec<ReturnRow>, StoreError> {
         let mut rows = self.rows(
-            "SELECT id, order_id, order_number, restock, refund_cents, payment, hlc_ms FROM returns ORDER BY hlc_ms, hlc_logical, id",
+            "SELECT origin, seq, order_origin, order_seq, order_number, restock, refund_cents, payment, hlc_ms
+             FROM returns ORDER BY hlc_ms, hlc_logical, origin, seq",
             [],
             |r| {
-                let refund: i64 = r.get(4)?;
+                let refund: i64 = r.get(6)?;
                 Ok(ReturnRow {
-                    id: r.get(0)?,
-                    order_id: r.get(1)?,
-                    order_number: r.get(2)?,
-                    restock: r.get(3)?,
+                    id: id_text(r, 0)?,
+                    order_id: id_text(r, 2)?,
+                    order_number: r.get(4)?,
+                    restock: r.get(5)?,
                     refund_cents: refund,
                     refund: cents_text(refund),
-                    payment: r.get(5)?,
-                    created_ms: r.get(6)?,
+                    payment: r.get(7)?,
+                    created_ms: r.get(8)?,
                     lines: Vec::new(),
                 })
             },
         )?;
         for ret in &mut rows {
+            let Ok(id) = ret.id.parse::<EventId>() else { continue };
             ret.lines = self.rows(
-                "SELECT sku, qty, refund_cents FROM return_lines WHERE return_id = ?1 ORDER BY line_no",
-                [&ret.id],
+                "SELECT sku, qty, refund_cents FROM return_lines WHERE origin = ?1 AND seq = ?2 ORDER BY line_no",
+                id_params(&id),
                 |r| Ok(ReturnLineRow { sku: r.get(0)?, qty: r.get(1)?, refund_cents: r.get(2)? }),
             )?;
         }
@@ -448,16 +472,17 @@ impl Reader<'_> {
 
     /// Whether any return refers to this order.
     pub fn has_returns(&self, order_id: &EventId) -> Result<bool, StoreError> {
-        Ok(self.one("SELECT 1 FROM returns WHERE order_id = ?1 LIMIT 1", [order_id.to_string()], |_| Ok(()))?.is_some())
+        let sql = "SELECT 1 FROM returns WHERE order_origin = ?1 AND order_seq = ?2 LIMIT 1";
+        Ok(self.one(sql, id_params(order_id), |_| Ok(()))?.is_some())
     }
 
     fn shift_row(r: &Row<'_>) -> rusqlite::Result<ShiftRow> {
+        let closed: Option<i64> = r.get(5)?;
         let counted: Option<i64> = r.get(6)?;
         let expected: Option<i64> = r.get(7)?;
-        let closed: Option<i64> = r.get(5)?;
         Ok(ShiftRow {
-            id: r.get(0)?,
-            register: origin_text(r, 1)?,
+            id: id_text(r, 0)?,
+            register: origin_text(r, 0)?,
             cashier: r.get(2)?,
             opened_ms: r.get(3)?,
             float_cents: r.get(4)?,
@@ -470,11 +495,11 @@ impl Reader<'_> {
     }
 
     const SHIFT_SQL: &'static str =
-        "SELECT id, origin, cashier, opened_ms, float_cents, closed_ms, counted_cents, expected_cents FROM shifts";
+        "SELECT origin, seq, cashier, opened_ms, float_cents, closed_ms, counted_cents, expected_cents FROM shifts";
 
     /// Shifts of every register, oldest first.
     pub fn shifts(&self) -> Result<Vec<ShiftRow>, StoreError> {
-        self.rows(&format!("{} ORDER BY opened_ms, id", Self::SHIFT_SQL), [], Self::shift_row)
+        self.rows(&format!("{} ORDER BY opened_ms, origin, seq", Self::SHIFT_SQL), [], Self::shift_row)
     }
 
     /// The shift open on a register, if any.
@@ -489,13 +514,14 @@ impl Reader<'_> {
 
     /// Cash that should be in the drawer for a shift: float + cash sales − cash refunds.
     pub fn expected_cash(&self, shift: &EventId) -> Result<i64, StoreError> {
-        let id = shift.to_string();
         let v = self.one(
-            "SELECT COALESCE((SELECT float_cents FROM shifts WHERE id = ?1), 0)
-                  + COALESCE((SELECT SUM(o.total_cents) FROM orders o WHERE o.shift_id = ?1 AND o.payment = 'cash'
-                              AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.id)), 0)
-                  - COALESCE((SELECT SUM(refund_cents) FROM returns WHERE shift_id = ?1 AND payment = 'cash'), 0)",
-            [&id],
+            "SELECT COALESCE((SELECT float_cents FROM shifts WHERE origin = ?1 AND seq = ?2), 0)
+                  + COALESCE((SELECT SUM(o.total_cents) FROM orders o
+                              WHERE o.shift_origin = ?1 AND o.shift_seq = ?2 AND o.payment = 'cash'
+                                AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq)), 0)
+                  - COALESCE((SELECT SUM(refund_cents) FROM returns
+                              WHERE shift_origin = ?1 AND shift_seq = ?2 AND payment = 'cash'), 0)",
+            id_params(shift),
             |r| r.get(0),
         )?;
         Ok(v.unwrap_or(0))
@@ -551,7 +577,7 @@ impl Reader<'_> {
         let c = self.one(
             "SELECT (SELECT count(*) FROM products WHERE active AND name IS NOT NULL),
                     (SELECT count(*) FROM orders),
-                    (SELECT count(*) FROM orders o WHERE EXISTS (SELECT 1 FROM order_voids v WHERE v.order_id = o.id)),
+                    (SELECT count(*) FROM orders o WHERE EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq)),
                     (SELECT count(*) FROM returns),
                     (SELECT count(*) FROM shifts),
                     (SELECT count(*) FROM users WHERE active),
