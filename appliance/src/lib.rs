@@ -3,15 +3,21 @@
 //!
 //! Layers, dependencies pointing down only (docs/ARCHITECTURE.md):
 //! - [`cli`]: the `till` command line;
-//! - [`modes`]: runs the services of the configured mode;
+//! - [`modes`]: runs the services of the configured mode, switches modes;
+//! - [`net`]: the server's HTTP endpoint, the client and its sync poller;
+//! - [`config`]: LocalApiConfig, the device-local setup;
 //! - [`register`]: the operations people perform, one event each;
 //! - [`store`]: SQLite, migrations, applying events;
 //! - [`sync`]: events, HLC and merge rules (pure);
-//! - [`model`]: plain business types (pure).
+//! - [`model`]: plain business types (pure);
+//! - [`platform`]: operating-system duties (file watching; mounts and devices on the box).
 
 pub mod cli;
+pub mod config;
 pub mod model;
 pub mod modes;
+pub mod net;
+pub mod platform;
 pub mod register;
 pub mod store;
 pub mod sync;

@@ -24,7 +24,13 @@ pub const EXIT_CODES: &str = "Exit codes:
   2  usage error (unknown command or option)
   3  refused: the request breaks a rule or a value is malformed; nothing was changed
   4  not found: a SKU, order, user or tax profile that does not exist; nothing was changed
-  5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full)";
+  5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full)
+ test-connection only:
+ 10  unreachable: nothing answers at that address
+ 11  not a Till server: something else answers there
+ 12  other store: a Till server of another store
+ 13  wrong secret: the server refused the shared secret
+ 14  protocol version mismatch: update the older register";
 
 /// Where the data lives when `--data` is not given.
 fn default_data_dir() -> PathBuf {
@@ -91,8 +97,50 @@ pub enum Command {
     },
     /// Boot the register in its configured mode and run until stopped (SIGINT/SIGTERM)
     Run,
+    /// Multi-register setup: mode, name, port, bind address, server, shared secret
+    #[command(subcommand)]
+    Setup(SetupCmd),
+    /// Check a server: reachable, a Till server, this store, the same secret
+    TestConnection {
+        /// Server address [default: the configured one]
+        #[arg(value_name = "HOST:PORT")]
+        addr: Option<String>,
+        /// Shared secret to try [default: the configured one]
+        #[arg(long)]
+        secret: Option<String>,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Registers this server has heard from
+    Peers(Json),
     /// Measure this machine: event apply rate and order commit latency
     Bench(bench::BenchArgs),
+}
+
+/// `till setup …`
+#[derive(Subcommand, Debug)]
+pub enum SetupCmd {
+    /// Show the setup (the secret only as set or not)
+    Show(Json),
+    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT secret=SECRET
+    Set {
+        /// KEY=VALUE pairs (any subset)
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        pairs: Vec<String>,
+    },
+    /// Make a strong random secret, or show the one in use
+    Secret {
+        /// Print a new random secret (and with --apply, set it)
+        #[arg(long, conflicts_with = "show")]
+        generate: bool,
+        /// Set the generated secret on this register
+        #[arg(long, requires = "generate")]
+        apply: bool,
+        /// Print the secret in use, to type it on another register
+        #[arg(long)]
+        show: bool,
+    },
 }
 
 /// `till product …`
@@ -335,6 +383,12 @@ pub fn main() -> ExitCode {
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if let Some(c) = e.downcast_ref::<ConnectionFailed>() {
+        return connection_exit(&c.0);
+    }
+    if e.downcast_ref::<SetupRefused>().is_some() {
+        return 3;
+    }
     if let Some(r) = e.downcast_ref::<RegisterError>() {
         return match r.class() {
             ErrorClass::Rejected => 3,
@@ -410,6 +464,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             t.print()
         }
         Command::Run => crate::modes::run(r, &dir),
+        Command::Setup(c) => setup(&mut r, c),
+        Command::TestConnection { addr, secret, json } => test_connection(&r, addr, secret, json),
+        Command::Peers(json) => {
+            let rows = reg(r.store().reader().peers().map_err(Into::into))?;
+            if json.json {
+                return print_json(&rows);
+            }
+            let mut t = Table::new(&["NAME", "REGISTER", "ADDRESS", "LAST CONTACT", "PENDING", "RECEIVED"]);
+            for p in rows {
+                t.row(vec![
+                    p.name,
+                    p.register_id.get(..8).unwrap_or(&p.register_id).to_string(),
+                    p.address.unwrap_or_default(),
+                    format_ms(p.last_contact_ms),
+                    p.pending.to_string(),
+                    p.events_received.to_string(),
+                ]);
+            }
+            t.print()
+        }
         Command::Bench(_) => Ok(()),
     }
 }
@@ -714,6 +788,16 @@ pub struct Status {
     /// Counts of records.
     #[serde(flatten)]
     pub counts: crate::store::Counts,
+    /// The store this register belongs to, once known.
+    pub store_id: Option<String>,
+    /// Server mode: the address it listens on while running.
+    pub listening: Option<String>,
+    /// Client mode: the poller's state, as JSON written by the running register.
+    pub sync: Option<serde_json::Value>,
+    /// Client mode: when events were last received, ms since the epoch.
+    pub last_sync_ms: Option<i64>,
+    /// Milliseconds added to the system clock (learned from the server).
+    pub clock_offset_ms: i64,
 }
 
 fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow::Result<()> {
@@ -725,6 +809,11 @@ fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow::Result<()>
         data_dir: dir.display().to_string(),
         schema_version: reg(reader.schema_version().map_err(Into::into))?,
         counts: reg(reader.counts().map_err(Into::into))?,
+        store_id: kv(r, crate::net::service::KV_STORE_ID)?,
+        listening: kv(r, crate::modes::KV_LISTEN_ADDR)?.filter(|a| !a.is_empty()),
+        sync: kv(r, crate::net::poller::KV_SYNC_STATUS)?.and_then(|j| serde_json::from_str(&j).ok()),
+        last_sync_ms: kv(r, crate::net::poller::KV_LAST_SYNC)?.and_then(|v| v.parse().ok()),
+        clock_offset_ms: kv(r, crate::register::KV_CLOCK_OFFSET)?.and_then(|v| v.parse().ok()).unwrap_or(0),
     };
     if json.json {
         return print_json(&s);
@@ -737,5 +826,198 @@ fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow::Result<()>
     println!("orders     {} ({} voided), returns {}", c.orders, c.voided_orders, c.returns);
     println!("shifts     {}, users {}", c.shifts, c.users);
     println!("events     {}, waiting to sync {}", c.events, c.pending_events);
+    if let Some(a) = &s.listening {
+        println!("listening  {a}");
+    }
+    if let Some(sync) = &s.sync {
+        let state = sync["state"].as_str().unwrap_or("?");
+        let server = sync["server"].as_str().unwrap_or("?");
+        let err = sync["last_error"].as_str().map(|e| format!(" ({e})")).unwrap_or_default();
+        println!("sync       {state} with {server}{err}");
+    }
+    if let Some(ms) = s.last_sync_ms {
+        println!("last sync  {}", format_ms(ms));
+    }
     Ok(())
+}
+
+fn kv(r: &Register, key: &str) -> anyhow::Result<Option<String>> {
+    reg(r.store().kv_get(key).map_err(Into::into))
+}
+
+fn config_err(e: crate::config::ConfigError) -> anyhow::Error {
+    match e {
+        crate::config::ConfigError::Store(s) => anyhow::Error::new(RegisterError::Store(s)),
+        other => anyhow::Error::new(SetupRefused(other.to_string())),
+    }
+}
+
+/// A setup change refused (exit 3).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SetupRefused(String);
+
+fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
+    use crate::config::{ConfigUpdate, LocalApiConfig, Secret};
+    let current = LocalApiConfig::load(r.store()).map_err(config_err)?;
+    match c {
+        SetupCmd::Show(json) => {
+            let v = current.view();
+            if json.json {
+                return print_json(&v);
+            }
+            println!("mode    {}", v.mode);
+            println!("name    {}", v.name);
+            println!("port    {}", v.port);
+            println!("bind    {}", v.bind);
+            println!("server  {}", v.server.unwrap_or_else(|| "-".into()));
+            println!("secret  {}", if v.secret_set { "set (till setup secret --show prints it)" } else { "not set" });
+            Ok(())
+        }
+        SetupCmd::Set { pairs } => {
+            let update = ConfigUpdate::parse(&pairs).map_err(config_err)?;
+            let new = current.with(update).map_err(config_err)?;
+            reg(r.store_mut().write(|tx| new.save(tx)).map_err(Into::into))?;
+            let v = new.view();
+            println!(
+                "saved: mode {}, name {}, port {}, bind {}, server {}, secret {}",
+                v.mode,
+                v.name,
+                v.port,
+                v.bind,
+                v.server.unwrap_or_else(|| "-".into()),
+                if v.secret_set { "set" } else { "not set" }
+            );
+            Ok(())
+        }
+        SetupCmd::Secret { generate: true, apply, .. } => {
+            let secret = Secret::generate().map_err(config_err)?;
+            if apply {
+                let new = current.with(ConfigUpdate::default().with_secret(secret.clone())).map_err(config_err)?;
+                reg(r.store_mut().write(|tx| new.save(tx)).map_err(Into::into))?;
+            }
+            println!("{}", secret.expose());
+            Ok(())
+        }
+        SetupCmd::Secret { show: true, .. } => match &current.secret {
+            Some(s) => {
+                println!("{}", s.expose());
+                Ok(())
+            }
+            None => Err(anyhow::Error::new(SetupRefused("no secret is set".into()))),
+        },
+        SetupCmd::Secret { .. } => Err(anyhow::Error::new(SetupRefused("use --generate or --show".into()))),
+    }
+}
+
+/// Exit codes of `till test-connection`.
+fn connection_exit(e: &crate::net::client::ClientError) -> u8 {
+    use crate::net::client::ClientError::*;
+    match e {
+        Unreachable(..) => 10,
+        NotTill(..) | Protocol(_) | Refused(..) => 11,
+        OtherStore(..) => 12,
+        WrongSecret(_) => 13,
+        Version(..) => 14,
+    }
+}
+
+/// A failed connection test, with its exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectionFailed(pub crate::net::client::ClientError);
+
+/// What `till test-connection --json` prints.
+#[derive(Serialize, Debug)]
+pub struct ConnectionReport {
+    /// True when everything checked out.
+    pub ok: bool,
+    /// The address tested.
+    pub server: String,
+    /// The server register's name.
+    pub server_name: Option<String>,
+    /// The store id in use.
+    pub store_id: Option<String>,
+    /// Round trip of the authenticated hello, ms.
+    pub rtt_ms: Option<f64>,
+    /// Server clock minus ours, ms.
+    pub clock_offset_ms: Option<i64>,
+    /// What went wrong, in words.
+    pub error: Option<String>,
+    /// The exit code.
+    pub code: u8,
+}
+
+fn test_connection(r: &Register, addr: Option<String>, secret: Option<String>, json: Json) -> anyhow::Result<()> {
+    use crate::config::{LocalApiConfig, Secret, ServerAddr};
+    use crate::net::client::{ClientError, LocalApiClient};
+    let cfg = LocalApiConfig::load(r.store()).map_err(config_err)?;
+    let addr = match addr {
+        Some(a) => a.parse::<ServerAddr>().map_err(config_err)?.to_string(),
+        None => match cfg.server {
+            Some(ServerAddr::Addr { .. }) => cfg.server.as_ref().map(ToString::to_string).unwrap_or_default(),
+            _ => {
+                return Err(anyhow::Error::new(SetupRefused(
+                    "no server address: give HOST:PORT or set server=".into(),
+                )));
+            }
+        },
+    };
+    let secret = match secret {
+        // Testing a secret someone typed: check the connection first, strength later on save.
+        Some(s) => Secret::new_unchecked(&s).map_err(config_err)?,
+        None => {
+            cfg.secret.clone().ok_or_else(|| SetupRefused("no shared secret: give --secret or set secret=".into()))?
+        }
+    };
+    let me = r.store().register_id();
+    let my_store = kv(r, crate::net::service::KV_STORE_ID)?.and_then(|s| s.parse().ok());
+    let name = reg(r.name())?;
+    let outcome: Result<(LocalApiClient, crate::sync::protocol::HelloResponse, f64, i64), ClientError> =
+        smol::block_on(async {
+            let client = LocalApiClient::connect(&addr, me, my_store, &secret, None).await?;
+            let t0 = crate::net::client_clock_ms();
+            let start = std::time::Instant::now();
+            let hello = client
+                .hello(&crate::sync::protocol::HelloRequest { register_name: name, client_time_ms: t0, pending: 0 })
+                .await?;
+            let rtt = start.elapsed().as_secs_f64() * 1000.0;
+            let offset = hello.server_time_ms as i64 - (t0 as i64 + (rtt / 2.0) as i64);
+            Ok((client, hello, rtt, offset))
+        });
+    let report = match &outcome {
+        Ok((client, hello, rtt, offset)) => ConnectionReport {
+            ok: true,
+            server: addr.clone(),
+            server_name: Some(hello.server_name.clone()),
+            store_id: Some(client.store().to_string()),
+            rtt_ms: Some(*rtt),
+            clock_offset_ms: Some(*offset),
+            error: None,
+            code: 0,
+        },
+        Err(e) => ConnectionReport {
+            ok: false,
+            server: addr.clone(),
+            server_name: None,
+            store_id: None,
+            rtt_ms: None,
+            clock_offset_ms: None,
+            error: Some(e.to_string()),
+            code: connection_exit(e),
+        },
+    };
+    if json.json {
+        print_json(&report)?;
+    } else if let Some(n) = &report.server_name {
+        println!(
+            "ok: {n} at {addr}, same store and secret, round trip {:.1} ms, its clock is {} ms ahead",
+            report.rtt_ms.unwrap_or(0.0),
+            report.clock_offset_ms.unwrap_or(0)
+        );
+    }
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(e) => Err(anyhow::Error::new(ConnectionFailed(e))),
+    }
 }

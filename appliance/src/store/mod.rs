@@ -8,9 +8,11 @@ mod apply;
 mod dump;
 mod migrate;
 mod read;
+mod sync;
 
 pub use migrate::latest_schema_version;
 pub use read::*;
+pub use sync::{LogEntry, PeerRow};
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -234,6 +236,14 @@ impl Store {
         self.write(|tx| tx.kv_set(key, value))
     }
 
+    /// SQLite's `data_version`: changes whenever another connection (another process, or another
+    /// connection of this one) commits to the database.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        self.conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))
+            .map_err(|e| StoreError::from_sqlite(e, &self.path))
+    }
+
     /// Writes the WAL back into the main file, so a copy of `till.db` alone is complete.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn
@@ -311,13 +321,13 @@ pub struct ApplyReport {
 
 /// One write transaction on the store (see [`Store::write`]).
 pub struct Tx<'a> {
-    tx: rusqlite::Transaction<'a>,
+    pub(super) tx: rusqlite::Transaction<'a>,
     path: &'a Path,
     register_id: RegisterId,
 }
 
 impl Tx<'_> {
-    fn err(&self, e: rusqlite::Error) -> StoreError {
+    pub(super) fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sqlite(e, self.path)
     }
 

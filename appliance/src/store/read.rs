@@ -269,11 +269,11 @@ fn id_params(id: &EventId) -> (Vec<u8>, i64) {
 }
 
 impl Reader<'_> {
-    fn err(&self, e: rusqlite::Error) -> StoreError {
+    pub(super) fn err(&self, e: rusqlite::Error) -> StoreError {
         StoreError::from_sqlite(e, self.path)
     }
 
-    fn rows<T>(
+    pub(super) fn rows<T>(
         &self,
         sql: &str,
         p: impl rusqlite::Params,
@@ -284,7 +284,7 @@ impl Reader<'_> {
         rows.collect::<rusqlite::Result<Vec<T>>>().map_err(|e| self.err(e))
     }
 
-    fn one<T>(
+    pub(super) fn one<T>(
         &self,
         sql: &str,
         p: impl rusqlite::Params,

@@ -1,0 +1,480 @@
+//! LocalApiConfig: how this register works with others (mode, name, port, bind address, server,
+//! shared secret), kept in the device-local KV table and never synced (DESIGN §3).
+//!
+//! Raw input (`till setup set key=value…`, later the flash config and the setup screens) becomes
+//! a validated [`LocalApiConfig`] in two steps: [`ConfigUpdate::parse`] checks each value, then
+//! [`LocalApiConfig::with`] checks that the whole makes sense. Only validated configs are saved.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::store::{Store, StoreError, Tx};
+
+/// Device-local keys of the config.
+mod keys {
+    pub const MODE: &str = "mode";
+    pub const NAME: &str = "register_name";
+    pub const PORT: &str = "port";
+    pub const BIND: &str = "bind";
+    pub const SERVER: &str = "server";
+    pub const SECRET: &str = "secret";
+    pub const REVISION: &str = "config_revision";
+}
+
+/// The default HTTP port of a server register.
+pub const DEFAULT_PORT: u16 = 8787;
+
+/// How the register works with others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One register on its own: no networking at all.
+    Standalone,
+    /// Serves the other registers of the store over HTTP on the LAN (and sells too).
+    Server,
+    /// Syncs with a server register; keeps selling when it cannot reach it.
+    Client,
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Mode::Standalone => "standalone",
+            Mode::Server => "server",
+            Mode::Client => "client",
+        })
+    }
+}
+
+impl FromStr for Mode {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "standalone" => Ok(Mode::Standalone),
+            "server" => Ok(Mode::Server),
+            "client" => Ok(Mode::Client),
+            _ => Err(ConfigError::BadValue("mode", s.to_string(), "use standalone, server or client")),
+        }
+    }
+}
+
+/// Where a client finds its server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerAddr {
+    /// A host name or IP address and a port.
+    Addr {
+        /// Host name or IP address.
+        host: String,
+        /// TCP port.
+        port: u16,
+    },
+    /// Find it by scanning the local subnet (the discovery issue).
+    Scan,
+}
+
+impl fmt::Display for ServerAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ServerAddr::Addr { host, port } if host.contains(':') => write!(f, "[{host}]:{port}"),
+            ServerAddr::Addr { host, port } => write!(f, "{host}:{port}"),
+            ServerAddr::Scan => f.write_str("scan"),
+        }
+    }
+}
+
+impl FromStr for ServerAddr {
+    type Err = ConfigError;
+    /// `HOST:PORT`, `[IPv6]:PORT`, `HOST` (default port), or `scan`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ConfigError::BadValue("server", s.to_string(), "use HOST:PORT, e.g. 192.168.1.20:8787, or scan");
+        if s == "scan" {
+            return Ok(ServerAddr::Scan);
+        }
+        let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+            let (h, p) = rest.split_once(']').ok_or_else(bad)?;
+            (h, p.strip_prefix(':'))
+        } else {
+            match s.rsplit_once(':') {
+                Some((h, p)) if !h.contains(':') => (h, Some(p)),
+                _ => (s, None),
+            }
+        };
+        let port = match port {
+            Some(p) => p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(bad)?,
+            None => DEFAULT_PORT,
+        };
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && (host.parse::<IpAddr>().is_ok()
+                || host.split('.').all(|l| {
+                    !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                }));
+        if !host_ok {
+            return Err(bad());
+        }
+        Ok(ServerAddr::Addr { host: host.to_string(), port })
+    }
+}
+
+/// The store's shared secret. Never printed by Debug or Display.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({} chars)", self.0.chars().count())
+    }
+}
+
+impl Secret {
+    /// The secret itself, for the key derivation only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Checks that a secret typed by an admin is strong enough to protect the store's data
+    /// against someone who records LAN traffic and guesses offline.
+    pub fn new(s: &str) -> Result<Secret, ConfigError> {
+        let weak = |why: &'static str| ConfigError::WeakSecret(why);
+        let n = s.chars().count();
+        if s.chars().any(char::is_control) {
+            return Err(weak("it contains control characters"));
+        }
+        if n < 12 {
+            return Err(weak("it is shorter than 12 characters"));
+        }
+        if n > 128 {
+            return Err(weak("it is longer than 128 characters"));
+        }
+        let mut distinct: Vec<char> = s.chars().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if distinct.len() < 8 {
+            return Err(weak("it repeats too few different characters"));
+        }
+        let lower = s.to_lowercase();
+        if ["password", "secret", "123456", "qwerty", "letmein", "till"].iter().any(|w| lower.contains(w)) {
+            return Err(weak("it contains a common word or sequence"));
+        }
+        let pool: f64 = [
+            (s.chars().any(|c| c.is_ascii_lowercase()), 26.0),
+            (s.chars().any(|c| c.is_ascii_uppercase()), 26.0),
+            (s.chars().any(|c| c.is_ascii_digit()), 10.0),
+            (s.chars().any(|c| !c.is_ascii_alphanumeric()), 33.0),
+        ]
+        .iter()
+        .filter(|(present, _)| *present)
+        .map(|(_, size)| size)
+        .sum();
+        if (n as f64) * pool.log2() < 64.0 {
+            return Err(weak("it is too predictable (mix letters, digits and symbols, or make it longer)"));
+        }
+        Ok(Secret(s.to_string()))
+    }
+
+    /// A secret as typed, without the strength rules: only for testing a connection to a server
+    /// that already uses it (the rules apply when a secret is saved).
+    pub fn new_unchecked(s: &str) -> Result<Secret, ConfigError> {
+        if s.is_empty() || s.chars().any(char::is_control) {
+            return Err(ConfigError::WeakSecret("it is empty or contains control characters"));
+        }
+        Ok(Secret(s.to_string()))
+    }
+
+    /// A strong random secret that is easy to read out and type on a touch keyboard:
+    /// five groups of four characters from 32 unambiguous ones (100 bits).
+    pub fn generate() -> Result<Secret, ConfigError> {
+        const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mut raw = [0u8; 20];
+        getrandom::fill(&mut raw).map_err(|e| ConfigError::Random(e.to_string()))?;
+        let mut s = String::with_capacity(24);
+        for (i, b) in raw.iter().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                s.push('-');
+            }
+            s.push(char::from(ALPHABET[usize::from(*b & 31)]));
+        }
+        Ok(Secret(s))
+    }
+}
+
+/// Why a setup value or combination was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Not `key=value`, or a key that does not exist.
+    #[error("unknown setup key '{0}': use mode, name, port, bind, server or secret")]
+    UnknownKey(String),
+    /// A value a key does not accept.
+    #[error("bad {0} '{1}': {2}")]
+    BadValue(&'static str, String, &'static str),
+    /// The secret is too weak.
+    #[error("the secret is too weak: {0}. Use `till setup secret --generate` for a strong one")]
+    WeakSecret(&'static str),
+    /// A combination that cannot work (client mode without a server, …).
+    #[error("{0}")]
+    Incomplete(&'static str),
+    /// The database could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// No randomness for a generated secret.
+    #[error("no randomness from the operating system: {0}")]
+    Random(String),
+}
+
+/// A set of changes to the config, each value already checked.
+#[derive(Clone, Debug, Default)]
+pub struct ConfigUpdate {
+    mode: Option<Mode>,
+    name: Option<String>,
+    port: Option<u16>,
+    bind: Option<IpAddr>,
+    server: Option<ServerAddr>,
+    secret: Option<Secret>,
+}
+
+/// Checks a register name: it prefixes order numbers, so short and plain.
+pub fn validate_register_name(s: &str) -> Result<String, ConfigError> {
+    if (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        Ok(s.to_string())
+    } else {
+        Err(ConfigError::BadValue(
+            "name",
+            s.to_string(),
+            "use 1-16 letters, digits, '-' or '_' (it prefixes order numbers)",
+        ))
+    }
+}
+
+impl ConfigUpdate {
+    /// Parses `key=value` pairs as typed after `till setup set`.
+    pub fn parse<S: AsRef<str>>(pairs: &[S]) -> Result<ConfigUpdate, ConfigError> {
+        let mut u = ConfigUpdate::default();
+        for pair in pairs {
+            let pair = pair.as_ref();
+            let (k, v) = pair.split_once('=').ok_or_else(|| ConfigError::UnknownKey(pair.to_string()))?;
+            match k {
+                "mode" => u.mode = Some(v.parse()?),
+                "name" => u.name = Some(validate_register_name(v)?),
+                "port" => {
+                    // 0 asks the system for any free port (tests); `till status` shows the one in use.
+                    u.port =
+                        Some(v.parse::<u16>().map_err(|_| {
+                            ConfigError::BadValue("port", v.to_string(), "use a number from 1 to 65535")
+                        })?)
+                }
+                "bind" => {
+                    u.bind = Some(v.parse().map_err(|_| {
+                        ConfigError::BadValue(
+                            "bind",
+                            v.to_string(),
+                            "use an IP address such as 0.0.0.0 or 192.168.1.20",
+                        )
+                    })?)
+                }
+                "server" => u.server = Some(v.parse()?),
+                "secret" => u.secret = Some(Secret::new(v)?),
+                _ => return Err(ConfigError::UnknownKey(k.to_string())),
+            }
+        }
+        Ok(u)
+    }
+
+    /// An update that only sets the mode.
+    pub fn mode(mode: Mode) -> ConfigUpdate {
+        ConfigUpdate { mode: Some(mode), ..ConfigUpdate::default() }
+    }
+
+    /// Sets the server address too.
+    pub fn with_server(mut self, server: ServerAddr) -> ConfigUpdate {
+        self.server = Some(server);
+        self
+    }
+
+    /// Sets the secret too.
+    pub fn with_secret(mut self, secret: Secret) -> ConfigUpdate {
+        self.secret = Some(secret);
+        self
+    }
+}
+
+/// The validated config of this register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LocalApiConfig {
+    /// Standalone, server or client.
+    pub mode: Mode,
+    /// Short name; prefixes order numbers.
+    pub register_name: String,
+    /// Port the server listens on (server mode).
+    pub port: u16,
+    /// Address the server binds (server mode); 0.0.0.0 is every interface.
+    pub bind: IpAddr,
+    /// The server to sync with (client mode).
+    pub server: Option<ServerAddr>,
+    /// The store's shared secret (server and client modes).
+    pub secret: Option<Secret>,
+}
+
+impl Default for LocalApiConfig {
+    fn default() -> Self {
+        LocalApiConfig {
+            mode: Mode::Standalone,
+            register_name: crate::register::DEFAULT_REGISTER_NAME.to_string(),
+            port: DEFAULT_PORT,
+            bind: IpAddr::from([0, 0, 0, 0]),
+            server: None,
+            secret: None,
+        }
+    }
+}
+
+impl LocalApiConfig {
+    /// Reads the config from the device-local table (defaults for what was never set).
+    pub fn load(store: &Store) -> Result<LocalApiConfig, ConfigError> {
+        let get = |k: &str| store.kv_get(k);
+        Self::from_values(
+            get(keys::MODE)?,
+            get(keys::NAME)?,
+            get(keys::PORT)?,
+            get(keys::BIND)?,
+            get(keys::SERVER)?,
+            get(keys::SECRET)?,
+        )
+    }
+
+    fn from_values(
+        mode: Option<String>,
+        name: Option<String>,
+        port: Option<String>,
+        bind: Option<String>,
+        server: Option<String>,
+        secret: Option<String>,
+    ) -> Result<LocalApiConfig, ConfigError> {
+        let d = LocalApiConfig::default();
+        Ok(LocalApiConfig {
+            mode: mode.and_then(|m| m.parse().ok()).unwrap_or(d.mode),
+            register_name: name.unwrap_or(d.register_name),
+            port: port.and_then(|p| p.parse().ok()).unwrap_or(d.port),
+            bind: bind.and_then(|b| b.parse().ok()).unwrap_or(d.bind),
+            server: server.and_then(|s| s.parse().ok()),
+            // A stored secret was checked when it was set; keep it even if the rules tightened.
+            secret: secret.map(Secret),
+        })
+    }
+
+    /// This config with an update applied, checked as a whole.
+    pub fn with(&self, u: ConfigUpdate) -> Result<LocalApiConfig, ConfigError> {
+        let c = LocalApiConfig {
+            mode: u.mode.unwrap_or(self.mode),
+            register_name: u.name.unwrap_or_else(|| self.register_name.clone()),
+            port: u.port.unwrap_or(self.port),
+            bind: u.bind.unwrap_or(self.bind),
+            server: u.server.or_else(|| self.server.clone()),
+            secret: u.secret.or_else(|| self.secret.clone()),
+        };
+        match c.mode {
+            Mode::Client if c.server.is_none() => {
+                Err(ConfigError::Incomplete("client mode needs the server: set server=HOST:PORT (or server=scan)"))
+            }
+            Mode::Client | Mode::Server if c.secret.is_none() => Err(ConfigError::Incomplete(
+                "server and client modes need the store's shared secret: set secret=… (`till setup secret --generate` makes one)",
+            )),
+            _ => Ok(c),
+        }
+    }
+
+    /// Saves this config in one transaction and bumps the revision a running register watches.
+    pub fn save(&self, tx: &mut Tx<'_>) -> Result<(), StoreError> {
+        tx.kv_set(keys::MODE, &self.mode.to_string())?;
+        tx.kv_set(keys::NAME, &self.register_name)?;
+        tx.kv_set(keys::PORT, &self.port.to_string())?;
+        tx.kv_set(keys::BIND, &self.bind.to_string())?;
+        if let Some(s) = &self.server {
+            tx.kv_set(keys::SERVER, &s.to_string())?;
+        }
+        if let Some(s) = &self.secret {
+            tx.kv_set(keys::SECRET, s.expose())?;
+        }
+        tx.next_counter(keys::REVISION)?;
+        Ok(())
+    }
+
+    /// The config as `till setup show --json` prints it: the secret only as set or not.
+    pub fn view(&self) -> ConfigView {
+        ConfigView {
+            mode: self.mode,
+            name: self.register_name.clone(),
+            port: self.port,
+            bind: self.bind.to_string(),
+            server: self.server.as_ref().map(ToString::to_string),
+            secret_set: self.secret.is_some(),
+        }
+    }
+}
+
+/// What `till setup show --json` prints.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct ConfigView {
+    /// standalone, server or client.
+    pub mode: Mode,
+    /// Register name.
+    pub name: String,
+    /// Server port.
+    pub port: u16,
+    /// Server bind address.
+    pub bind: String,
+    /// Server to sync with.
+    pub server: Option<String>,
+    /// Whether a shared secret is set (the secret itself is never printed here).
+    pub secret_set: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_addresses() {
+        let a = |s: &str| s.parse::<ServerAddr>().map(|a| a.to_string()).map_err(|e| e.to_string());
+        assert_eq!(a("192.168.1.20:8787"), Ok("192.168.1.20:8787".into()));
+        assert_eq!(a("till-server.local"), Ok("till-server.local:8787".into()));
+        assert_eq!(a("[fe80::1]:9000"), Ok("[fe80::1]:9000".into()));
+        assert_eq!(a("scan"), Ok("scan".into()));
+        for bad in ["", ":8787", "host:0", "host:99999", "bad host:1", "a..b:1"] {
+            assert!(a(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn secrets_must_be_strong() {
+        for weak in ["short", "aaaaaaaaaaaaaaaaaaaa", "password12345678", "abcdefghijk", "ababababababababab"] {
+            assert!(Secret::new(weak).is_err(), "{weak} accepted");
+        }
+        for ok in ["correct horse battery staple", "Wq7-zR2p-Lm9x", "k3J9f0Qz1mXp"] {
+            assert!(Secret::new(ok).is_ok(), "{ok} refused");
+        }
+        let g = Secret::generate().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(g.expose().len(), 24);
+        assert!(Secret::new(g.expose()).is_ok(), "a generated secret passes the rules");
+        assert_ne!(g, Secret::generate().unwrap_or_else(|e| panic!("{e}")));
+        assert!(!format!("{g:?}").contains(g.expose()), "Debug never shows the secret");
+    }
+
+    #[test]
+    fn combinations_are_checked() {
+        let base = LocalApiConfig::default();
+        let u = |p: &[&str]| ConfigUpdate::parse(p).and_then(|u| base.with(u));
+        assert!(u(&["mode=client"]).is_err(), "client needs a server and a secret");
+        assert!(u(&["mode=server"]).is_err(), "server needs a secret");
+        let c = u(&["mode=client", "server=10.0.0.5", "secret=correct horse battery staple"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.server, Some(ServerAddr::Addr { host: "10.0.0.5".into(), port: 8787 }));
+        assert!(u(&["colour=red"]).is_err());
+        assert!(u(&["port=65536"]).is_err());
+        assert!(u(&["name=R 2"]).is_err());
+        assert!(u(&["bind=everywhere"]).is_err());
+        assert_eq!(u(&["name=R2", "port=9000"]).map(|c| (c.register_name, c.port)).ok(), Some(("R2".into(), 9000)));
+    }
+}

@@ -1,0 +1,284 @@
+//! LocalApiClient: a client register's typed calls to its server over HTTP (surf).
+//!
+//! One surf client per connection to a server, built with TCP_NODELAY and reused: surf's free
+//! functions use a shared client that cannot be configured and stall ~44 ms per request.
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::random_bytes;
+use crate::config::Secret;
+use crate::model::{RegisterId, hex};
+use crate::sync::protocol::{
+    Cursor, Discover, ENVELOPE_HEADER, HelloRequest, HelloResponse, PRODUCT, PullResponse, PushRequest, PushResponse,
+    StateRequest, StateResponse, Vector,
+};
+use crate::sync::{Binding, Envelope, PROTOCOL_VERSION, SealKey, StoreId};
+
+/// How long a server may take to accept and answer a short call.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why a call to a server failed, in words for the admin at the setup screen.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ClientError {
+    /// No answer: wrong address, server off, network down.
+    #[error("cannot reach {0}: {1}")]
+    Unreachable(String, String),
+    /// Something answers there, but it is not a Till server.
+    #[error("{0} is not a Till register server ({1})")]
+    NotTill(String, String),
+    /// A Till server of another store.
+    #[error("{0} is the server of another store (store {1}); check the address")]
+    OtherStore(String, String),
+    /// The server refused the shared secret.
+    #[error("the server at {0} refused the shared secret: enter the same secret as on the server")]
+    WrongSecret(String),
+    /// The server speaks another protocol version.
+    #[error(
+        "the server at {0} speaks protocol version {1}, this register speaks {PROTOCOL_VERSION}: update the older one"
+    )]
+    Version(String, u16),
+    /// The server refused the request for another reason.
+    #[error("the server refused the request ({0}): {1}")]
+    Refused(u16, String),
+    /// The answer could not be read (tampered, or a bug).
+    #[error("bad answer from the server: {0}")]
+    Protocol(String),
+}
+
+/// Words for a failed connection, without the HTTP client's internals.
+pub fn unreachable(addr: &str, e: impl std::fmt::Display) -> ClientError {
+    let raw = e.to_string();
+    let why = if raw.contains("Connection refused") {
+        "connection refused (is the server register running in server mode?)".to_string()
+    } else if raw.contains("No route to host") || raw.contains("Network is unreachable") {
+        "no route to the host (check the network cable and the address)".to_string()
+    } else {
+        raw
+    };
+    ClientError::Unreachable(addr.to_string(), why)
+}
+
+/// Runs `fut` with a deadline; a timeout is "unreachable".
+pub async fn with_timeout<T>(
+    addr: &str,
+    limit: Duration,
+    fut: impl Future<Output = Result<T, ClientError>>,
+) -> Result<T, ClientError> {
+    smol::future::or(fut, async {
+        smol::Timer::after(limit).await;
+        Err(ClientError::Unreachable(addr.to_string(), format!("no answer within {} s", limit.as_secs())))
+    })
+    .await
+}
+
+fn http_client() -> Result<surf::Client, ClientError> {
+    surf::Config::new()
+        .set_tcp_no_delay(true)
+        .set_timeout(None)
+        .set_max_connections_per_host(4)
+        .try_into()
+        .map_err(|e: std::convert::Infallible| match e {})
+}
+
+/// `GET /api/discover` at `addr` (HOST:PORT), checking that it is a Till server.
+pub async fn discover(addr: &str, limit: Duration) -> Result<Discover, ClientError> {
+    let http = http_client()?;
+    discover_with(&http, addr, limit).await
+}
+
+async fn discover_with(http: &surf::Client, addr: &str, limit: Duration) -> Result<Discover, ClientError> {
+    with_timeout(addr, limit, async {
+        let mut res = http.get(format!("http://{addr}/api/discover")).send().await.map_err(|e| unreachable(addr, e))?;
+        let not_till = |why: String| ClientError::NotTill(addr.to_string(), why);
+        if res.status() != surf::StatusCode::Ok {
+            return Err(not_till(format!("it answered {}", res.status())));
+        }
+        let bytes = res.body_bytes().await.map_err(|e| not_till(e.to_string()))?;
+        let d: Discover = serde_json::from_slice(&bytes).map_err(|_| not_till("its answer is not Till's".into()))?;
+        if d.product != PRODUCT {
+            return Err(not_till(format!("it calls itself {}", d.product)));
+        }
+        if d.protocol_version != PROTOCOL_VERSION {
+            return Err(ClientError::Version(addr.to_string(), d.protocol_version));
+        }
+        Ok(d)
+    })
+    .await
+}
+
+/// Decides which store id a client uses with a server, or that they belong to different stores.
+///
+/// A server whose id is unconfirmed (new, or replaced after its disk died) adopts the id of the
+/// first client that proves it holds the secret, so a client that already has an id keeps it.
+pub fn choose_store(addr: &str, mine: Option<StoreId>, server: &Discover) -> Result<StoreId, ClientError> {
+    let theirs = server.store_id.as_deref().and_then(|s| s.parse::<StoreId>().ok());
+    match (mine, theirs) {
+        (Some(m), Some(t)) if m != t && server.store_confirmed => {
+            Err(ClientError::OtherStore(addr.to_string(), t.to_string()))
+        }
+        (Some(m), _) => Ok(m),
+        (None, Some(t)) => Ok(t),
+        (None, None) => random_bytes().map(StoreId).map_err(|e| ClientError::Protocol(e.to_string())),
+    }
+}
+
+/// A client's authenticated channel to one server.
+pub struct LocalApiClient {
+    http: surf::Client,
+    addr: String,
+    me: RegisterId,
+    store: StoreId,
+    key: SealKey,
+    /// What the server said about itself when we connected.
+    pub server: Discover,
+}
+
+impl std::fmt::Debug for LocalApiClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalApiClient").field("addr", &self.addr).field("store", &self.store).finish()
+    }
+}
+
+impl LocalApiClient {
+    /// Discovers the server at `addr`, picks the store id, and derives the key (reusing `cached`
+    /// when it is for the same store: the derivation is deliberately slow).
+    pub async fn connect(
+        addr: &str,
+        me: RegisterId,
+        my_store: Option<StoreId>,
+        secret: &Secret,
+        cached: Option<(StoreId, SealKey)>,
+    ) -> Result<LocalApiClient, ClientError> {
+        let http = http_client()?;
+        let server = discover_with(&http, addr, CALL_TIMEOUT).await?;
+        let store = choose_store(addr, my_store, &server)?;
+        let key = match cached {
+            Some((s, k)) if s == store => k,
+            _ => {
+                let secret = secret.clone();
+                smol::unblock(move || SealKey::derive(secret.expose(), store))
+                    .await
+                    .map_err(|e| ClientError::Protocol(e.to_string()))?
+            }
+        };
+        Ok(LocalApiClient { http, addr: addr.to_string(), me, store, key, server })
+    }
+
+    /// The store id in use.
+    pub fn store(&self) -> StoreId {
+        self.store
+    }
+
+    /// The derived key in use (for the caller's cache).
+    pub fn key(&self) -> &SealKey {
+        &self.key
+    }
+
+    /// The server's address.
+    pub fn addr(&self) -> &str {
+        &self.addr
+    }
+
+    fn seal(&self, method: &str, path: &str, plaintext: &[u8]) -> Result<Envelope, ClientError> {
+        let nonce = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
+        Ok(Envelope::seal(&self.key, self.store, self.me, nonce, Binding::Request { method, path }, plaintext))
+    }
+
+    async fn finish<T: DeserializeOwned>(
+        &self,
+        res: Result<surf::Response, surf::Error>,
+        method: &str,
+        path: &str,
+        nonce: &[u8; 24],
+        json: bool,
+    ) -> Result<T, ClientError> {
+        let mut res = res.map_err(|e| unreachable(&self.addr, e))?;
+        let status: u16 = res.status().into();
+        let bytes = res.body_bytes().await.map_err(|e| unreachable(&self.addr, e))?;
+        match status {
+            200 => {}
+            401 => return Err(ClientError::WrongSecret(self.addr.clone())),
+            409 => return Err(ClientError::OtherStore(self.addr.clone(), "?".into())),
+            426 => return Err(ClientError::Version(self.addr.clone(), 0)),
+            _ => return Err(ClientError::Refused(status, String::from_utf8_lossy(&bytes).trim().to_string())),
+        }
+        let env = Envelope::from_bytes(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let plain = env
+            .open(&self.key, Binding::Response { method, path, request_nonce: nonce })
+            .map_err(|e| ClientError::Protocol(e.to_string()))?;
+        if json {
+            serde_json::from_slice(&plain).map_err(|e| ClientError::Protocol(e.to_string()))
+        } else {
+            postcard::from_bytes(&plain).map_err(|e| ClientError::Protocol(e.to_string()))
+        }
+    }
+
+    async fn post<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        req: &Q,
+        limit: Duration,
+    ) -> Result<R, ClientError> {
+        let plain = postcard::to_allocvec(req).map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let env = self.seal("POST", path, &plain)?;
+        with_timeout(&self.addr, limit, async {
+            let res = self
+                .http
+                .post(format!("http://{}{path}", self.addr))
+                .content_type("application/octet-stream")
+                .body(surf::Body::from_bytes(env.to_bytes()))
+                .send()
+                .await;
+            self.finish(res, "POST", path, &env.nonce, false).await
+        })
+        .await
+    }
+
+    async fn get<R: DeserializeOwned>(&self, path: &str, limit: Duration, json: bool) -> Result<R, ClientError> {
+        let env = self.seal("GET", path, &[])?;
+        with_timeout(&self.addr, limit, async {
+            let res = self
+                .http
+                .get(format!("http://{}{path}", self.addr))
+                .header(ENVELOPE_HEADER, hex(&env.to_bytes()))
+                .send()
+                .await;
+            self.finish(res, "GET", path, &env.nonce, json).await
+        })
+        .await
+    }
+
+    /// "Test connection": proves both sides hold the secret; the server's name, clock, log head.
+    pub async fn hello(&self, req: &HelloRequest) -> Result<HelloResponse, ClientError> {
+        self.post("/api/auth/hello", req, CALL_TIMEOUT).await
+    }
+
+    /// Sends a batch of encoded events.
+    pub async fn push(&self, events: Vec<Vec<u8>>, pending_after: u64) -> Result<PushResponse, ClientError> {
+        self.post("/api/sync/events", &PushRequest { events, pending_after }, CALL_TIMEOUT * 6).await
+    }
+
+    /// Exchanges version vectors.
+    pub async fn state(&self, vector: Vector) -> Result<StateResponse, ClientError> {
+        self.post("/api/sync/state", &StateRequest { vector }, CALL_TIMEOUT).await
+    }
+
+    /// Events after `cursor`, waiting up to `wait` for some to arrive.
+    pub async fn pull(&self, cursor: &Cursor, wait: Duration) -> Result<PullResponse, ClientError> {
+        let mut path =
+            format!("/api/sync/events?since={}&wait={}&epoch={}", cursor.seq, wait.as_millis(), hex(&cursor.epoch));
+        if let Some(at) = cursor.at {
+            path.push_str(&format!("&at={at}"));
+        }
+        self.get(&path, wait + CALL_TIMEOUT * 2, false).await
+    }
+
+    /// A read-only data endpoint (`products`, `orders`, `stock`, `status`) as JSON.
+    pub async fn data(&self, what: &str) -> Result<serde_json::Value, ClientError> {
+        self.get(&format!("/api/data/{what}"), CALL_TIMEOUT * 2, true).await
+    }
+}

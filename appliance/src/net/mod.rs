@@ -1,0 +1,43 @@
+//! The network edge: the server register's HTTP endpoint, the client register's HTTP client and
+//! sync poller. Every request and response body here is sealed by [`crate::sync::Envelope`].
+//!
+//! tide, surf and async-std (which they run on) are flagged unmaintained by RustSec: they stay
+//! behind this module's boundary, so the HTTP stack can be swapped without touching the core.
+
+pub mod client;
+pub mod http;
+pub mod poller;
+pub mod service;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::register::Register;
+
+/// The register shared by the services of a running appliance; database work runs on
+/// `smol::unblock` threads while holding it.
+pub type SharedRegister = Arc<Mutex<Register>>;
+
+/// Locks a mutex; a panic in another holder left plain data that is still usable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Random bytes from the operating system.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], getrandom::Error> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b)?;
+    Ok(b)
+}
+
+/// The wall clock a client reports to its server (the system clock).
+pub fn client_clock_ms() -> u64 {
+    unix_ms()
+}
+
+/// The system wall clock in ms since the epoch (0 if it is before 1970).
+pub(crate) fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}

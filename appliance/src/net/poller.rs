@@ -1,0 +1,353 @@
+//! SyncPoller: a client register's sync loop (DESIGN §4).
+//!
+//! A session connects (discover, store id, key), says hello (the server's clock offset is
+//! adopted for the HLC), runs anti-entropy (version vectors: send whatever the server lacks, from
+//! any origin), then runs two loops side by side until one fails:
+//! - the pusher sends the outbox in bounded batches the moment a local commit lands (the data
+//!   directory watcher wakes it), so an order does not wait for a long-poll to come back;
+//! - the puller long-polls the server's log, applying each batch and its cursor in one
+//!   transaction. A cursor the server no longer recognises (its database was replaced or
+//!   restored) resets to the start of its log and runs anti-entropy again.
+//!
+//! On failure the poller backs off exponentially with jitter up to a cap, then reconnects by itself.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::client::{ClientError, LocalApiClient};
+use super::service::{KV_STORE_CONFIRMED, KV_STORE_ID};
+use super::{SharedRegister, lock, random_bytes, unix_ms};
+use crate::config::Secret;
+use crate::model::{RegisterId, hex, unhex};
+use crate::platform::watch::DbWatcher;
+use crate::register::KV_CLOCK_OFFSET;
+use crate::store::StoreError;
+use crate::sync::protocol::{Cursor, HelloRequest, MAX_BATCH_EVENTS, Vector};
+use crate::sync::{SealKey, StoreId};
+
+/// Device-local key: the client's place in its server's log.
+pub const KV_SYNC_CURSOR: &str = "sync_cursor";
+/// Device-local key: the poller's state for `till status` and the status screen (JSON).
+pub const KV_SYNC_STATUS: &str = "sync_status";
+/// Device-local key: when events were last pulled, ms since the epoch.
+pub const KV_LAST_SYNC: &str = "last_sync_ms";
+
+/// Timings of the poller; the defaults suit a store, tests shorten them.
+#[derive(Clone, Debug)]
+pub struct PollerTuning {
+    /// First retry delay after a failure.
+    pub backoff_min: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+    /// Long-poll wait right after activity.
+    pub wait_min: Duration,
+    /// Long-poll wait when the store is quiet (the idle interval).
+    pub wait_max: Duration,
+    /// Events per push.
+    pub push_batch: usize,
+}
+
+impl Default for PollerTuning {
+    fn default() -> Self {
+        PollerTuning {
+            backoff_min: Duration::from_millis(200),
+            backoff_max: Duration::from_secs(10),
+            wait_min: Duration::from_secs(2),
+            wait_max: Duration::from_secs(25),
+            push_batch: 1_000,
+        }
+    }
+}
+
+impl PollerTuning {
+    /// Defaults, with the backoff cap from `TILL_SYNC_BACKOFF_MAX_MS` if set (tests and sites
+    /// that want a faster reconnect after the server returns).
+    pub fn from_env() -> PollerTuning {
+        let mut t = PollerTuning::default();
+        if let Some(ms) = std::env::var("TILL_SYNC_BACKOFF_MAX_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+            t.backoff_max = Duration::from_millis(ms.max(10));
+            t.backoff_min = t.backoff_min.min(t.backoff_max);
+        }
+        t
+    }
+}
+
+/// What the poller reports about itself.
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// connecting, connected or offline.
+    pub state: String,
+    /// The server address.
+    pub server: String,
+    /// The server register's name, once known.
+    pub server_name: Option<String>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When this status was written, ms since the epoch.
+    pub since_ms: u64,
+}
+
+/// Exponential backoff with jitter: the n-th delay is uniform in [cap/2, cap], cap = min·2ⁿ ≤ max.
+#[derive(Debug)]
+struct Backoff {
+    n: u32,
+    min: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    fn next_delay(&mut self) -> Duration {
+        let cap = self.min.saturating_mul(1u32 << self.n.min(20)).min(self.max);
+        self.n = self.n.saturating_add(1);
+        let r = random_bytes::<4>().map(u32::from_le_bytes).unwrap_or(0);
+        cap / 2 + cap.mul_f64(f64::from(r) / f64::from(u32::MAX) / 2.0)
+    }
+
+    fn reset(&mut self) {
+        self.n = 0;
+    }
+}
+
+fn encode_cursor(c: &Cursor) -> String {
+    match c.at {
+        Some(at) => format!("{}:{}:{at}", hex(&c.epoch), c.seq),
+        None => format!("{}:{}", hex(&c.epoch), c.seq),
+    }
+}
+
+fn decode_cursor(s: &str) -> Option<Cursor> {
+    let mut parts = s.splitn(3, ':');
+    let epoch = unhex::<16>(parts.next()?)?;
+    let seq = parts.next()?.parse().ok()?;
+    let at = match parts.next() {
+        Some(a) => Some(a.parse().ok()?),
+        None => None,
+    };
+    Some(Cursor { epoch, seq, at })
+}
+
+/// A client register's sync loop.
+pub struct SyncPoller {
+    reg: SharedRegister,
+    watcher: Arc<DbWatcher>,
+    server: String,
+    secret: Secret,
+    tuning: PollerTuning,
+    me: RegisterId,
+    name: String,
+    key_cache: Option<(StoreId, SealKey)>,
+}
+
+impl std::fmt::Debug for SyncPoller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncPoller").field("server", &self.server).finish()
+    }
+}
+
+type Outcome = Result<(), ClientError>;
+
+fn store_err(e: StoreError) -> ClientError {
+    ClientError::Protocol(format!("local database: {e}"))
+}
+
+impl SyncPoller {
+    /// A poller for the server at `server` (HOST:PORT).
+    pub fn new(
+        reg: SharedRegister,
+        watcher: Arc<DbWatcher>,
+        server: String,
+        secret: Secret,
+        tuning: PollerTuning,
+    ) -> SyncPoller {
+        let (me, name) = {
+            let r = lock(&reg);
+            (r.store().register_id(), r.name().unwrap_or_default())
+        };
+        SyncPoller { reg, watcher, server, secret, tuning, me, name, key_cache: None }
+    }
+
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut crate::register::Register) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ClientError> {
+        let reg = self.reg.clone();
+        smol::unblock(move || f(&mut lock(&reg))).await.map_err(store_err)
+    }
+
+    async fn set_status(&self, state: &str, server_name: Option<String>, error: Option<String>) {
+        let status = SyncStatus {
+            state: state.to_string(),
+            server: self.server.clone(),
+            server_name,
+            last_error: error,
+            since_ms: unix_ms(),
+        };
+        let json = serde_json::to_string(&status).unwrap_or_default();
+        let _ = self.db(move |r| r.store_mut().kv_set(KV_SYNC_STATUS, &json)).await;
+    }
+
+    /// Runs until the task is dropped: connect, sync, and on failure back off and reconnect.
+    pub async fn run(mut self) {
+        let mut backoff = Backoff { n: 0, min: self.tuning.backoff_min, max: self.tuning.backoff_max };
+        self.set_status("connecting", None, None).await;
+        loop {
+            let err = match self.session(&mut backoff).await {
+                Ok(()) => continue,
+                Err(e) => e,
+            };
+            let delay = backoff.next_delay();
+            eprintln!("till: sync with {} failed: {err}; retrying in {} ms", self.server, delay.as_millis());
+            self.set_status("offline", None, Some(err.to_string())).await;
+            smol::Timer::after(delay).await;
+        }
+    }
+
+    async fn session(&mut self, backoff: &mut Backoff) -> Outcome {
+        let my_store = self.db(|r| Ok(r.store().kv_get(KV_STORE_ID)?.and_then(|s| s.parse::<StoreId>().ok()))).await?;
+        let client =
+            LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone()).await?;
+        self.key_cache = Some((client.store(), client.key().clone()));
+
+        let pending = self.db(|r| r.store().reader().pending_count()).await?;
+        let t0 = unix_ms();
+        let hello =
+            client.hello(&HelloRequest { register_name: self.name.clone(), client_time_ms: t0, pending }).await?;
+        let t1 = unix_ms();
+        let store = client.store();
+        let offset = hello.server_time_ms as i64 - ((t0 + t1) / 2) as i64;
+        self.db(move |r| {
+            let s = r.store_mut();
+            let old: i64 = s.kv_get(KV_CLOCK_OFFSET)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+            s.write(|tx| {
+                tx.kv_set(KV_STORE_ID, &store.to_string())?;
+                tx.kv_set(KV_STORE_CONFIRMED, "1")?;
+                // Adopt the server's clock, ignoring jitter below a quarter second.
+                if (offset - old).abs() > 250 {
+                    tx.kv_set(KV_CLOCK_OFFSET, &offset.to_string())?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+
+        // A client that never synced starts at the beginning of this server's log.
+        let fresh = encode_cursor(&Cursor { epoch: hello.epoch, seq: 0, at: None });
+        self.db(move |r| {
+            let s = r.store_mut();
+            if s.kv_get(KV_SYNC_CURSOR)?.is_none() {
+                s.kv_set(KV_SYNC_CURSOR, &fresh)?;
+            }
+            Ok(())
+        })
+        .await?;
+        self.anti_entropy(&client).await?;
+        backoff.reset();
+        self.set_status("connected", Some(hello.server_name.clone()), None).await;
+        eprintln!("till: syncing with {} ({}) at {}", hello.server_name, hello.server_id.short(), self.server);
+
+        let push = self.push_loop(&client);
+        let pull = self.pull_loop(&client);
+        smol::future::or(push, pull).await
+    }
+
+    /// Sends the server every event it lacks according to its version vector.
+    async fn anti_entropy(&self, client: &LocalApiClient) -> Outcome {
+        let mine = self.db(|r| r.store().reader().vector()).await?;
+        let mut theirs: Vector = client.state(mine).await?.vector;
+        let batch = self.tuning.push_batch.min(MAX_BATCH_EVENTS);
+        loop {
+            let t = theirs.clone();
+            let events = self.db(move |r| r.store().reader().events_beyond(&t, batch)).await?;
+            if events.is_empty() {
+                return Ok(());
+            }
+            // Advance our copy of their vector past what we send, to page through the rest.
+            for bytes in &events {
+                if let Ok(h) = crate::sync::Event::decode_header(bytes) {
+                    match theirs.iter_mut().find(|(o, _)| *o == h.id.origin) {
+                        Some((_, n)) => *n = (*n).max(h.id.seq),
+                        None => theirs.push((h.id.origin, h.id.seq)),
+                    }
+                }
+            }
+            client.push(events, 0).await?;
+        }
+    }
+
+    async fn push_loop(&self, client: &LocalApiClient) -> Outcome {
+        let batch = self.tuning.push_batch.min(MAX_BATCH_EVENTS);
+        loop {
+            let listener = self.watcher.listen();
+            let pending = self.db(move |r| r.store().reader().pending(batch)).await?;
+            let Some(last) = pending.last().map(|e| e.log_seq) else {
+                // Nothing to send: sleep until the database changes (or a while, to be safe).
+                smol::future::or(listener, async {
+                    smol::Timer::after(Duration::from_secs(2)).await;
+                })
+                .await;
+                continue;
+            };
+            let remaining = self.db(|r| r.store().reader().pending_count()).await?.saturating_sub(pending.len() as u64);
+            client.push(pending.into_iter().map(|e| e.bytes).collect(), remaining).await?;
+            self.db(move |r| r.store_mut().write(|tx| tx.mark_pushed(last))).await?;
+        }
+    }
+
+    async fn pull_loop(&self, client: &LocalApiClient) -> Outcome {
+        let mut wait = self.tuning.wait_min;
+        loop {
+            let cursor = self
+                .db(|r| Ok(r.store().kv_get(KV_SYNC_CURSOR)?.and_then(|c| decode_cursor(&c))))
+                .await?
+                .unwrap_or(Cursor { epoch: [0; 16], seq: 0, at: None });
+            let resp = client.pull(&cursor, wait).await?;
+            let next = encode_cursor(&resp.next);
+            if resp.reset {
+                eprintln!("till: the server's log changed (replaced or restored); reading it again from the start");
+                self.db(move |r| r.store_mut().kv_set(KV_SYNC_CURSOR, &next)).await?;
+                self.anti_entropy(client).await?;
+                continue;
+            }
+            let quiet = resp.events.is_empty() && resp.next == cursor;
+            let events = resp.events;
+            self.db(move |r| {
+                r.store_mut().write(|tx| {
+                    tx.apply_remote(&events, unix_ms())?;
+                    tx.kv_set(KV_SYNC_CURSOR, &next)?;
+                    tx.kv_set(KV_LAST_SYNC, &unix_ms().to_string())
+                })
+            })
+            .await?;
+            // Quiet: stretch the long-poll toward the idle interval; busy: back to the short one.
+            wait = if quiet { (wait * 2).min(self.tuning.wait_max) } else { self.tuning.wait_min };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip() {
+        let at = "0102030405060708090a0b0c0d0e0f10:7".parse().ok();
+        for c in [Cursor { epoch: [3; 16], seq: 0, at: None }, Cursor { epoch: [4; 16], seq: 42, at }] {
+            assert_eq!(decode_cursor(&encode_cursor(&c)), Some(c));
+        }
+        assert_eq!(decode_cursor("nonsense"), None);
+    }
+
+    #[test]
+    fn backoff_grows_with_jitter_up_to_the_cap() {
+        let mut b = Backoff { n: 0, min: Duration::from_millis(100), max: Duration::from_secs(2) };
+        let delays: Vec<Duration> = (0..10).map(|_| b.next_delay()).collect();
+        for (i, d) in delays.iter().enumerate() {
+            let cap = Duration::from_millis(100 * (1 << i)).min(Duration::from_secs(2));
+            assert!(*d >= cap / 2 && *d <= cap, "delay {i}: {d:?} not in [{:?}, {cap:?}]", cap / 2);
+        }
+        b.reset();
+        assert!(b.next_delay() <= Duration::from_millis(100));
+    }
+}

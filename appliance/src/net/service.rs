@@ -1,0 +1,494 @@
+//! SyncService: what a server register does for its clients, free of HTTP. The HTTP layer
+//! (`net::http`) parses requests into these typed calls and turns [`ApiError`] into statuses.
+//!
+//! It owns the store's identity as seen on the wire (store id, key, epoch), authenticates every
+//! sealed request, applies pushed events, answers long-polls from the [`SyncEventBus`] or the
+//! durable log, and keeps the list of peers.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{SharedRegister, lock, random_bytes, unix_ms};
+use crate::config::Secret;
+use crate::model::{EventId, RegisterId};
+use crate::store::{KV_LOG_EPOCH, LogEntry};
+use crate::sync::protocol::{
+    Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, PRODUCT, PullResponse, PushRequest, PushResponse,
+    StateRequest, StateResponse,
+};
+use crate::sync::{Binding, BusEntry, Envelope, EnvelopeError, PROTOCOL_VERSION, Read, SealKey, StoreId, SyncEventBus};
+
+/// Device-local key: the store this register belongs to.
+pub const KV_STORE_ID: &str = "store_id";
+/// Device-local key: "1" once a peer has proven it holds the secret under this store id.
+pub const KV_STORE_CONFIRMED: &str = "store_confirmed";
+
+/// Longest a long-poll is held open.
+pub const MAX_WAIT: Duration = Duration::from_secs(30);
+
+/// Most bytes of events in one pull response.
+const MAX_PULL_BYTES: usize = 4 * 1024 * 1024;
+
+/// A refusal, as an HTTP status and one line for the admin reading the client's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// Why.
+    pub reason: String,
+}
+
+impl ApiError {
+    /// 400: the request is malformed.
+    pub fn bad_request(reason: impl Into<String>) -> ApiError {
+        ApiError { status: 400, reason: reason.into() }
+    }
+    /// 401: not sealed with this store's secret.
+    pub fn unauthorized() -> ApiError {
+        ApiError { status: 401, reason: "not authenticated: wrong shared secret or tampered message".into() }
+    }
+    /// 409: sealed for another store.
+    pub fn other_store() -> ApiError {
+        ApiError { status: 409, reason: "this server belongs to another store".into() }
+    }
+    /// 413: body too large.
+    pub fn too_large() -> ApiError {
+        ApiError { status: 413, reason: "request body too large".into() }
+    }
+    /// 426: another protocol version.
+    pub fn version(v: u16) -> ApiError {
+        ApiError {
+            status: 426,
+            reason: format!("protocol version {v} not supported; this server speaks {PROTOCOL_VERSION}"),
+        }
+    }
+    /// 503: try again shortly.
+    pub fn unavailable(reason: impl Into<String>) -> ApiError {
+        ApiError { status: 503, reason: reason.into() }
+    }
+    /// 500: the server failed.
+    pub fn internal(reason: impl std::fmt::Display) -> ApiError {
+        ApiError { status: 500, reason: format!("server error: {reason}") }
+    }
+}
+
+/// An authenticated request: who sent it and what it says.
+#[derive(Debug)]
+pub struct Opened {
+    /// The sending register.
+    pub sender: RegisterId,
+    /// The request's nonce (the response is bound to it).
+    pub nonce: [u8; 24],
+    /// The decrypted payload.
+    pub plaintext: Vec<u8>,
+}
+
+struct Keys {
+    store: StoreId,
+    confirmed: bool,
+    key: SealKey,
+    secret: Secret,
+    last_adoption_try: Option<Instant>,
+}
+
+/// Counters for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    requests: Mutex<std::collections::BTreeMap<(&'static str, u16), u64>>,
+    /// Events received in pushes that were new.
+    pub events_received: AtomicU64,
+    /// Long-polls currently held open.
+    pub waiting: AtomicUsize,
+}
+
+impl Metrics {
+    /// Counts a finished request.
+    pub fn count(&self, route: &'static str, status: u16) {
+        *lock(&self.requests).entry((route, status)).or_insert(0) += 1;
+    }
+}
+
+/// The server's sync core.
+pub struct SyncService {
+    reg: SharedRegister,
+    bus: Arc<SyncEventBus>,
+    me: RegisterId,
+    name: String,
+    port: u16,
+    epoch: [u8; 16],
+    keys: Mutex<Keys>,
+    /// Request counters and gauges.
+    pub metrics: Metrics,
+}
+
+impl std::fmt::Debug for SyncService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncService").field("me", &self.me).field("name", &self.name).finish()
+    }
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    postcard::from_bytes(bytes).map_err(|e| ApiError::bad_request(format!("malformed request: {e}")))
+}
+
+impl SyncService {
+    /// Prepares the service: makes a store id if this register has none (unconfirmed, so a
+    /// replacement server still adopts the store of its first client), derives the key, and
+    /// loads the log head into a bus that keeps `ring` recent events.
+    pub fn new(reg: SharedRegister, secret: Secret, port: u16, ring: usize) -> Result<SyncService, ApiError> {
+        let (me, name, store, confirmed, epoch, head) = {
+            let mut r = lock(&reg);
+            let name = r.name().map_err(ApiError::internal)?;
+            let s = r.store_mut();
+            let store = match s.kv_get(KV_STORE_ID).map_err(ApiError::internal)?.and_then(|v| v.parse::<StoreId>().ok())
+            {
+                Some(id) => id,
+                None => {
+                    let id = StoreId(random_bytes().map_err(ApiError::internal)?);
+                    s.write(|tx| {
+                        tx.kv_set(KV_STORE_ID, &id.to_string())?;
+                        tx.kv_set(KV_STORE_CONFIRMED, "0")
+                    })
+                    .map_err(ApiError::internal)?;
+                    id
+                }
+            };
+            let confirmed = s.kv_get(KV_STORE_CONFIRMED).map_err(ApiError::internal)?.as_deref() == Some("1");
+            let epoch = s
+                .kv_get(KV_LOG_EPOCH)
+                .map_err(ApiError::internal)?
+                .and_then(|e| crate::model::unhex::<16>(&e))
+                .unwrap_or([0; 16]);
+            let head = s.reader().head().map_err(ApiError::internal)?;
+            (s.register_id(), name, store, confirmed, epoch, head)
+        };
+        let key = SealKey::derive(secret.expose(), store).map_err(ApiError::internal)?;
+        let svc = SyncService {
+            reg,
+            bus: Arc::new(SyncEventBus::new(ring, head)),
+            me,
+            name,
+            port,
+            epoch,
+            keys: Mutex::new(Keys { store, confirmed, key, secret, last_adoption_try: None }),
+            metrics: Metrics::default(),
+        };
+        svc.catch_up().map_err(ApiError::internal)?;
+        Ok(svc)
+    }
+
+    /// The bus clients long-poll on.
+    pub fn bus(&self) -> &Arc<SyncEventBus> {
+        &self.bus
+    }
+
+    /// Publishes log entries the bus has not seen (pushes, local sales, the CLI) and marks them
+    /// as no longer pending: on the server, the log itself is what clients read.
+    pub fn catch_up(&self) -> Result<(), crate::store::StoreError> {
+        let mut r = lock(&self.reg);
+        catch_up_locked(&mut r, &self.bus)
+    }
+
+    /// `GET /api/discover`.
+    pub fn discover(&self) -> Discover {
+        let k = lock(&self.keys);
+        Discover {
+            product: PRODUCT.to_string(),
+            protocol_version: PROTOCOL_VERSION,
+            register_name: self.name.clone(),
+            register_id: self.me.to_string(),
+            port: self.port,
+            store_id: Some(k.store.to_string()),
+            store_confirmed: k.confirmed,
+        }
+    }
+
+    /// Authenticates a sealed request for `method path`. Adopts the sender's store id if this
+    /// server's own was never confirmed and the envelope proves the sender holds the secret.
+    pub async fn open(&self, method: &str, path: &str, wire: &[u8]) -> Result<Opened, ApiError> {
+        let env = Envelope::from_bytes(wire).map_err(|_| ApiError::bad_request("malformed envelope"))?;
+        if env.version != PROTOCOL_VERSION {
+            return Err(ApiError::version(env.version));
+        }
+        let binding = Binding::Request { method, path };
+        let (store, confirmed, key, secret) = {
+            let k = lock(&self.keys);
+            (k.store, k.confirmed, k.key.clone(), k.secret.clone())
+        };
+        if env.store == store {
+            let plaintext = env.open(&key, binding).map_err(|_| ApiError::unauthorized())?;
+            if !confirmed {
+                self.confirm(store).await?;
+            }
+            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext });
+        }
+        if confirmed {
+            return Err(ApiError::other_store());
+        }
+        // A new or replaced server: the store id of a client that holds the secret wins. The
+        // derivation is slow on purpose, so allow one attempt every two seconds.
+        {
+            let mut k = lock(&self.keys);
+            if k.last_adoption_try.is_some_and(|t| t.elapsed() < Duration::from_secs(2)) {
+                return Err(ApiError::unavailable("busy checking another store id; retry shortly"));
+            }
+            k.last_adoption_try = Some(Instant::now());
+        }
+        let theirs = env.store;
+        let candidate = smol::unblock(move || SealKey::derive(secret.expose(), theirs))
+            .await
+            .map_err(|e: EnvelopeError| ApiError::internal(e))?;
+        let plaintext = env.open(&candidate, binding).map_err(|_| ApiError::unauthorized())?;
+        {
+            let mut k = lock(&self.keys);
+            k.store = theirs;
+            k.key = candidate;
+        }
+        self.confirm(theirs).await?;
+        eprintln!("till: adopted store {theirs} from register {}", env.sender.short());
+        Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext })
+    }
+
+    async fn confirm(&self, store: StoreId) -> Result<(), ApiError> {
+        let reg = self.reg.clone();
+        smol::unblock(move || {
+            lock(&reg).store_mut().write(|tx| {
+                tx.kv_set(KV_STORE_ID, &store.to_string())?;
+                tx.kv_set(KV_STORE_CONFIRMED, "1")
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        lock(&self.keys).confirmed = true;
+        Ok(())
+    }
+
+    /// Seals a response to an opened request.
+    pub fn seal(&self, req: &Opened, method: &str, path: &str, plaintext: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let (store, key) = {
+            let k = lock(&self.keys);
+            (k.store, k.key.clone())
+        };
+        let nonce = random_bytes().map_err(ApiError::internal)?;
+        let binding = Binding::Response { method, path, request_nonce: &req.nonce };
+        Ok(Envelope::seal(&key, store, self.me, nonce, binding, plaintext).to_bytes())
+    }
+
+    /// `POST /api/auth/hello`.
+    pub async fn hello(&self, req: &Opened, addr: Option<String>) -> Result<HelloResponse, ApiError> {
+        let hello: HelloRequest = decode(&req.plaintext)?;
+        let (sender, reg) = (req.sender, self.reg.clone());
+        let head = smol::unblock(move || {
+            let mut r = lock(&reg);
+            let s = r.store_mut();
+            s.write(|tx| {
+                tx.record_peer(sender, &hello.register_name, addr.as_deref(), unix_ms(), Some(hello.pending), 0)
+            })?;
+            s.reader().head()
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        Ok(HelloResponse {
+            server_name: self.name.clone(),
+            server_id: self.me,
+            server_time_ms: unix_ms(),
+            epoch: self.epoch,
+            head,
+        })
+    }
+
+    /// `POST /api/sync/events`: stores new events (duplicates change nothing), publishes them.
+    pub async fn push(&self, req: &Opened, addr: Option<String>) -> Result<PushResponse, ApiError> {
+        let push: PushRequest = decode(&req.plaintext)?;
+        if push.events.len() > MAX_BATCH_EVENTS {
+            return Err(ApiError::bad_request(format!("at most {MAX_BATCH_EVENTS} events per push")));
+        }
+        let (sender, reg, bus) = (req.sender, self.reg.clone(), self.bus.clone());
+        let (report, head) = smol::unblock(move || {
+            let mut r = lock(&reg);
+            let s = r.store_mut();
+            let report = s.write(|tx| {
+                let report = tx.apply_remote(&push.events, unix_ms())?;
+                tx.record_peer(
+                    sender,
+                    "",
+                    addr.as_deref(),
+                    unix_ms(),
+                    Some(push.pending_after),
+                    report.inserted as u64,
+                )?;
+                Ok::<_, crate::store::StoreError>(report)
+            });
+            let report = match report {
+                Ok(rep) => rep,
+                Err(crate::store::StoreError::Codec(e)) => return Err(ApiError::bad_request(format!("refused: {e}"))),
+                Err(e) => return Err(ApiError::internal(e)),
+            };
+            catch_up_locked(&mut r, &bus).map_err(ApiError::internal)?;
+            Ok((report, bus.head()))
+        })
+        .await?;
+        self.metrics.events_received.fetch_add(report.inserted as u64, Ordering::Relaxed);
+        Ok(PushResponse { stored: report.inserted as u32, duplicates: report.duplicates as u32, head })
+    }
+
+    /// `POST /api/sync/state`: this server's vector, so the client can send what it lacks.
+    pub async fn state(&self, req: &Opened) -> Result<StateResponse, ApiError> {
+        let _: StateRequest = decode(&req.plaintext)?;
+        let reg = self.reg.clone();
+        let (vector, head) = smol::unblock(move || {
+            let r = lock(&reg);
+            let rd = r.store().reader();
+            Ok::<_, crate::store::StoreError>((rd.vector()?, rd.head()?))
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        Ok(StateResponse { vector, epoch: self.epoch, head })
+    }
+
+    fn id_at(&self, seq: u64) -> Result<Option<EventId>, ApiError> {
+        if let Some(id) = self.bus.id_at(seq) {
+            return Ok(Some(id));
+        }
+        lock(&self.reg).store().reader().event_id_at(seq).map_err(ApiError::internal)
+    }
+
+    /// `GET /api/sync/events`: events after `cursor`, held open up to `wait` until some arrive.
+    /// The sender's own events are skipped (it has them) but the cursor moves past them.
+    pub async fn pull(&self, sender: RegisterId, cursor: Cursor, wait: Duration) -> Result<PullResponse, ApiError> {
+        let head = self.bus.head();
+        let fresh = Cursor { epoch: self.epoch, seq: 0, at: None };
+        let valid = cursor.epoch == self.epoch
+            && cursor.seq <= head
+            && (cursor.seq == 0 || cursor.at.is_some_and(|at| self.id_at(cursor.seq).ok().flatten() == Some(at)));
+        if !valid {
+            return Ok(PullResponse { reset: true, next: fresh, events: Vec::new(), head });
+        }
+        let deadline = Instant::now() + wait.min(MAX_WAIT);
+        loop {
+            let entries = match self.bus.read(cursor.seq, MAX_BATCH_EVENTS) {
+                Read::Entries(e) => e,
+                Read::TooOld => {
+                    let (reg, since) = (self.reg.clone(), cursor.seq);
+                    smol::unblock(move || {
+                        lock(&reg).store().reader().log_entries(since, MAX_BATCH_EVENTS, MAX_PULL_BYTES)
+                    })
+                    .await
+                    .map_err(ApiError::internal)?
+                    .into_iter()
+                    .map(bus_entry)
+                    .collect()
+                }
+            };
+            if let Some(last) = entries.last() {
+                let next = Cursor { epoch: self.epoch, seq: last.seq, at: Some(last.id) };
+                let events =
+                    entries.iter().filter(|e| e.id.origin != sender).map(|e| e.bytes.to_vec()).collect::<Vec<_>>();
+                return Ok(PullResponse { reset: false, next, events, head: self.bus.head() });
+            }
+            if self.bus.is_closed() {
+                return Err(ApiError::unavailable("server is stopping"));
+            }
+            self.metrics.waiting.fetch_add(1, Ordering::Relaxed);
+            let more = self.bus.wait_beyond(cursor.seq, deadline).await;
+            self.metrics.waiting.fetch_sub(1, Ordering::Relaxed);
+            if !more {
+                return Ok(PullResponse { reset: false, next: cursor, events: Vec::new(), head: self.bus.head() });
+            }
+        }
+    }
+
+    /// Read-only data endpoints, as the same JSON the CLI prints.
+    pub async fn data(&self, what: &str) -> Result<Vec<u8>, ApiError> {
+        let reg = self.reg.clone();
+        let what = what.to_string();
+        smol::unblock(move || {
+            let r = lock(&reg);
+            let rd = r.store().reader();
+            let json = |v: Result<serde_json::Value, crate::store::StoreError>| {
+                v.map_err(ApiError::internal).and_then(|v| serde_json::to_vec(&v).map_err(ApiError::internal))
+            };
+            match what.as_str() {
+                "products" => json(rd.products(true).map(to_json)),
+                "orders" => json(rd.orders(None).map(to_json)),
+                "stock" => json(rd.stock(None).map(to_json)),
+                "status" => json(rd.counts().map(to_json)),
+                _ => Err(ApiError { status: 404, reason: format!("no data endpoint {what}") }),
+            }
+        })
+        .await
+    }
+
+    /// Prometheus text for `/metrics`.
+    pub async fn metrics_text(&self) -> String {
+        let reg = self.reg.clone();
+        let counts = smol::unblock(move || {
+            let r = lock(&reg);
+            let rd = r.store().reader();
+            (rd.counts().unwrap_or_default(), rd.peer_count().unwrap_or(0))
+        })
+        .await;
+        let mut out = String::new();
+        let mut line = |name: &str, help: &str, kind: &str, value: String| {
+            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+        };
+        line("till_events_stored", "Events in this server's log.", "gauge", counts.0.events.to_string());
+        line("till_orders", "Orders in this server's store.", "gauge", counts.0.orders.to_string());
+        line("till_clients_seen", "Registers that have contacted this server.", "gauge", counts.1.to_string());
+        line(
+            "till_pending_events",
+            "Events made here not yet acknowledged.",
+            "gauge",
+            counts.0.pending_events.to_string(),
+        );
+        line("till_bus_head", "Last log position published to long-pollers.", "gauge", self.bus.head().to_string());
+        line(
+            "till_longpolls_waiting",
+            "Long-polls currently held open.",
+            "gauge",
+            self.metrics.waiting.load(Ordering::Relaxed).to_string(),
+        );
+        line(
+            "till_events_received_total",
+            "Pushed events that were new to this server.",
+            "counter",
+            self.metrics.events_received.load(Ordering::Relaxed).to_string(),
+        );
+        out.push_str(
+            "# HELP till_requests_total HTTP requests by route and status.\n# TYPE till_requests_total counter\n",
+        );
+        for ((route, status), n) in lock(&self.metrics.requests).iter() {
+            out.push_str(&format!("till_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}\n"));
+        }
+        out
+    }
+
+    /// Closes the bus: long-polls return at once (the server is stopping).
+    pub fn close(&self) {
+        self.bus.close();
+    }
+}
+
+fn to_json<T: Serialize>(v: T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+fn bus_entry(e: LogEntry) -> BusEntry {
+    BusEntry { seq: e.log_seq, id: e.id, bytes: Arc::from(e.bytes) }
+}
+
+/// Publishes unseen log entries; the caller holds the register lock, which keeps them in order.
+fn catch_up_locked(r: &mut crate::register::Register, bus: &SyncEventBus) -> Result<(), crate::store::StoreError> {
+    loop {
+        let since = bus.head();
+        let entries = r.store().reader().log_entries(since, 10_000, usize::MAX)?;
+        let Some(last) = entries.last().map(|e| e.log_seq) else { return Ok(()) };
+        if r.store().reader().pending_count()? > 0 {
+            r.store_mut().write(|tx| tx.mark_pushed(last))?;
+        }
+        bus.publish(entries.into_iter().map(bus_entry));
+    }
+}

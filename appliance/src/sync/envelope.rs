@@ -1,0 +1,282 @@
+//! The envelope that carries every authenticated request and response between registers:
+//! XChaCha20-Poly1305 over postcard, keyed from the store's shared secret (DESIGN §4).
+//!
+//! The key comes from the secret through Argon2id with the store id as salt, so a captured LAN
+//! exchange does not make a weak secret cheap to guess offline. The associated data binds the
+//! protocol version, the store, the sender, the HTTP method and path (and, for a response, the
+//! request's nonce), so a sealed body cannot be replayed against another endpoint, store or
+//! request. Pure computation: the caller supplies the nonce's random bytes.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{RegisterId, hex, unhex};
+
+/// Version of the envelope and of the protocol inside it.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// Bytes added to a plaintext by sealing: the Poly1305 tag.
+pub const TAG_BYTES: usize = 16;
+
+/// A store's identity, random, made by its first server; the salt of the key derivation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StoreId(pub [u8; 16]);
+
+impl fmt::Display for StoreId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&hex(&self.0))
+    }
+}
+
+impl FromStr for StoreId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        unhex::<16>(s).map(StoreId).ok_or_else(|| format!("'{s}' is not a store id"))
+    }
+}
+
+/// The 32-byte key derived from the secret for one store. Its Debug output hides the bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealKey([u8; 32]);
+
+impl fmt::Debug for SealKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SealKey(…)")
+    }
+}
+
+impl SealKey {
+    /// Argon2id(secret, salt = store id), m = 19 MiB, t = 2, p = 1 (OWASP's recommendation).
+    /// Deliberately slow (tenths of a second on a register): derive once, keep the key.
+    pub fn derive(secret: &str, store: StoreId) -> Result<SealKey, EnvelopeError> {
+        let params = argon2::Params::new(19 * 1024, 2, 1, Some(32)).map_err(|e| EnvelopeError::Kdf(e.to_string()))?;
+        let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let mut out = [0u8; 32];
+        argon
+            .hash_password_into(secret.as_bytes(), &store.0, &mut out)
+            .map_err(|e| EnvelopeError::Kdf(e.to_string()))?;
+        Ok(SealKey(out))
+    }
+
+    /// The raw key bytes (for the device-local key cache).
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// A key from cached bytes.
+    pub fn from_bytes(b: [u8; 32]) -> SealKey {
+        SealKey(b)
+    }
+}
+
+/// Why an envelope was refused. The messages are for logs and admins, never for an attacker's
+/// benefit: "cannot open" does not say whether the key, the binding or the bytes were wrong.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EnvelopeError {
+    /// The bytes are not an envelope.
+    #[error("malformed envelope")]
+    Malformed,
+    /// A protocol version this build does not speak.
+    #[error("protocol version {0} is not supported (this register speaks {PROTOCOL_VERSION})")]
+    Version(u16),
+    /// Authentication failed: wrong secret, another store, tampered bytes, or a body moved to
+    /// another endpoint or request.
+    #[error("cannot open the envelope: wrong secret or tampered message")]
+    Open,
+    /// The key derivation failed.
+    #[error("key derivation failed: {0}")]
+    Kdf(String),
+}
+
+/// What travels on the wire.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// [`PROTOCOL_VERSION`] of the sender.
+    pub version: u16,
+    /// The store the sender belongs to (which key to use).
+    pub store: StoreId,
+    /// The register that sealed it.
+    pub sender: RegisterId,
+    /// Random, never reused with the same key (192 bits: random nonces are safe).
+    pub nonce: [u8; 24],
+    /// Sealed postcard payload.
+    pub ciphertext: Vec<u8>,
+}
+
+/// What a sealed message is bound to, besides the envelope's own fields.
+#[derive(Clone, Copy, Debug)]
+pub enum Binding<'a> {
+    /// A request: its method and path (with query).
+    Request {
+        /// HTTP method.
+        method: &'a str,
+        /// Path and query.
+        path: &'a str,
+    },
+    /// A response to the request that carried `request_nonce`.
+    Response {
+        /// HTTP method of the request.
+        method: &'a str,
+        /// Path and query of the request.
+        path: &'a str,
+        /// The request's nonce: a response cannot be replayed as the answer to another request.
+        request_nonce: &'a [u8; 24],
+    },
+}
+
+fn associated_data(version: u16, store: StoreId, sender: RegisterId, binding: Binding<'_>) -> Vec<u8> {
+    let mut ad = Vec::with_capacity(96);
+    ad.extend_from_slice(b"till-envelope");
+    ad.extend_from_slice(&version.to_be_bytes());
+    ad.extend_from_slice(&store.0);
+    ad.extend_from_slice(&sender.0);
+    let (kind, method, path, nonce): (u8, &str, &str, Option<&[u8; 24]>) = match binding {
+        Binding::Request { method, path } => (1, method, path, None),
+        Binding::Response { method, path, request_nonce } => (2, method, path, Some(request_nonce)),
+    };
+    ad.push(kind);
+    for part in [method.as_bytes(), path.as_bytes()] {
+        ad.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        ad.extend_from_slice(part);
+    }
+    if let Some(n) = nonce {
+        ad.extend_from_slice(n);
+    }
+    ad
+}
+
+impl Envelope {
+    /// Seals `plaintext` for `store` from `sender`, bound to `binding`.
+    pub fn seal(
+        key: &SealKey,
+        store: StoreId,
+        sender: RegisterId,
+        nonce: [u8; 24],
+        binding: Binding<'_>,
+        plaintext: &[u8],
+    ) -> Envelope {
+        let cipher = XChaCha20Poly1305::new(&key.0.into());
+        let ad = associated_data(PROTOCOL_VERSION, store, sender, binding);
+        // Encryption only fails for plaintexts beyond ChaCha20's 256 GiB limit.
+        let ciphertext = cipher.encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad: &ad }).unwrap_or_default();
+        Envelope { version: PROTOCOL_VERSION, store, sender, nonce, ciphertext }
+    }
+
+    /// Checks and decrypts; the plaintext only if every bound field matches.
+    pub fn open(&self, key: &SealKey, binding: Binding<'_>) -> Result<Vec<u8>, EnvelopeError> {
+        if self.version != PROTOCOL_VERSION {
+            return Err(EnvelopeError::Version(self.version));
+        }
+        let cipher = XChaCha20Poly1305::new(&key.0.into());
+        let ad = associated_data(self.version, self.store, self.sender, binding);
+        cipher
+            .decrypt(&XNonce::from(self.nonce), Payload { msg: &self.ciphertext, aad: &ad })
+            .map_err(|_| EnvelopeError::Open)
+    }
+
+    /// The wire form.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// Parses the wire form (no authentication yet: see [`Envelope::open`]).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
+        match postcard::take_from_bytes::<Envelope>(bytes) {
+            Ok((e, [])) => Ok(e),
+            _ => Err(EnvelopeError::Malformed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const STORE: StoreId = StoreId([9; 16]);
+    const SENDER: RegisterId = RegisterId([3; 16]);
+
+    fn key(secret: &str) -> SealKey {
+        SealKey::derive(secret, STORE).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn req<'a>(path: &'a str) -> Binding<'a> {
+        Binding::Request { method: "POST", path }
+    }
+
+    #[test]
+    fn round_trip_and_every_binding_matters() {
+        let k = key("correct horse battery staple");
+        let e = Envelope::seal(&k, STORE, SENDER, [1; 24], req("/api/sync/events"), b"hello");
+        let wire = Envelope::from_bytes(&e.to_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(wire.open(&k, req("/api/sync/events")), Ok(b"hello".to_vec()));
+        // Another endpoint, method, store, sender, key or version: refused.
+        assert_eq!(wire.open(&k, req("/api/auth/hello")), Err(EnvelopeError::Open));
+        assert_eq!(
+            wire.open(&k, Binding::Request { method: "GET", path: "/api/sync/events" }),
+            Err(EnvelopeError::Open)
+        );
+        assert_eq!(
+            Envelope { store: StoreId([8; 16]), ..wire.clone() }.open(&k, req("/api/sync/events")),
+            Err(EnvelopeError::Open)
+        );
+        assert_eq!(
+            Envelope { sender: RegisterId([4; 16]), ..wire.clone() }.open(&k, req("/api/sync/events")),
+            Err(EnvelopeError::Open)
+        );
+        assert_eq!(wire.open(&key("wrong secret entirely"), req("/api/sync/events")), Err(EnvelopeError::Open));
+        assert_eq!(
+            Envelope { version: 2, ..wire.clone() }.open(&k, req("/api/sync/events")),
+            Err(EnvelopeError::Version(2))
+        );
+        // A response is bound to its request's nonce.
+        let resp = Envelope::seal(
+            &k,
+            STORE,
+            SENDER,
+            [2; 24],
+            Binding::Response { method: "POST", path: "/p", request_nonce: &[1; 24] },
+            b"ok",
+        );
+        assert!(resp.open(&k, Binding::Response { method: "POST", path: "/p", request_nonce: &[1; 24] }).is_ok());
+        assert!(resp.open(&k, Binding::Response { method: "POST", path: "/p", request_nonce: &[7; 24] }).is_err());
+        assert!(resp.open(&k, req("/p")).is_err(), "a response is not a request");
+    }
+
+    #[test]
+    fn the_key_depends_on_secret_and_store() {
+        let a = key("one secret of enough length");
+        assert_eq!(a, key("one secret of enough length"));
+        assert_ne!(a, key("another secret of enough length"));
+        assert_ne!(
+            a,
+            SealKey::derive("one secret of enough length", StoreId([1; 16])).unwrap_or_else(|e| panic!("{e}"))
+        );
+        assert_eq!(format!("{a:?}"), "SealKey(…)", "keys never print");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_flipped_bit_is_refused(msg in proptest::collection::vec(any::<u8>(), 0..200), bit in any::<usize>()) {
+            let k = SealKey::from_bytes([5; 32]);
+            let wire = Envelope::seal(&k, STORE, SENDER, [6; 24], req("/x"), &msg).to_bytes();
+            let mut bad = wire.clone();
+            let i = bit % (bad.len() * 8);
+            bad[i / 8] ^= 1 << (i % 8);
+            let opened = Envelope::from_bytes(&bad).and_then(|e| e.open(&k, req("/x")));
+            prop_assert!(opened.is_err(), "flipping bit {} still opened", i);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let k = SealKey::from_bytes([5; 32]);
+            let _ = Envelope::from_bytes(&bytes).and_then(|e| e.open(&k, req("/x")));
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! The typed messages of the register-to-register protocol (DESIGN §4). HTTP carries them; the
+//! envelope seals them; this module only says what they are.
+//!
+//! | endpoint | request | response |
+//! |---|---|---|
+//! | `GET /api/discover` | — | [`Discover`] as JSON, plaintext |
+//! | `POST /api/auth/hello` | [`HelloRequest`] | [`HelloResponse`] |
+//! | `POST /api/sync/events` | [`PushRequest`] | [`PushResponse`] |
+//! | `GET /api/sync/events?since=&wait=&epoch=&at=` | (empty, sealed in a header) | [`PullResponse`] |
+//! | `POST /api/sync/state` | [`StateRequest`] | [`StateResponse`] |
+//! | `GET /api/data/{products,orders,stock,status}` | (empty, sealed in a header) | JSON rows |
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{EventId, RegisterId};
+
+/// The `product` field of [`Discover`]: what scanners look for.
+pub const PRODUCT: &str = "till";
+
+/// Most events in one push or pull.
+pub const MAX_BATCH_EVENTS: usize = 2_000;
+
+/// Largest request body a server accepts (a full push batch of large orders fits).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// Header that carries the sealed envelope of a request without a body (GET).
+pub const ENVELOPE_HEADER: &str = "x-till-envelope";
+
+/// What `GET /api/discover` answers, in plain JSON: no secrets, enough to recognise a server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discover {
+    /// Always [`PRODUCT`].
+    pub product: String,
+    /// The protocol version the server speaks.
+    pub protocol_version: u16,
+    /// The server register's name.
+    pub register_name: String,
+    /// The server register's id.
+    pub register_id: String,
+    /// The port it serves on.
+    pub port: u16,
+    /// The store it belongs to, if it has one yet (a replacement server learns it from a client).
+    pub store_id: Option<String>,
+    /// False while the server would still adopt the store id of the first client that proves it
+    /// holds the secret (a new or replaced server); true once any register has synced with it.
+    pub store_confirmed: bool,
+}
+
+/// "Test connection" and the first call of every sync session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelloRequest {
+    /// The client register's name, for the server's peer list.
+    pub register_name: String,
+    /// The client's wall clock when it sent this, ms since the epoch.
+    pub client_time_ms: u64,
+    /// Events waiting on the client to be pushed.
+    pub pending: u64,
+}
+
+/// The server's answer to [`HelloRequest`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelloResponse {
+    /// The server register's name.
+    pub server_name: String,
+    /// The server register's id.
+    pub server_id: RegisterId,
+    /// The server's wall clock, ms since the epoch: clients adopt its offset.
+    pub server_time_ms: u64,
+    /// The server log's epoch (changes when its database is replaced).
+    pub epoch: [u8; 16],
+    /// The last position of the server's log.
+    pub head: u64,
+}
+
+/// A batch of encoded events from a client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// Encoded events ([`crate::sync::Event::encode`]), at most [`MAX_BATCH_EVENTS`].
+    pub events: Vec<Vec<u8>>,
+    /// Events still waiting on the client after this batch.
+    pub pending_after: u64,
+}
+
+/// What the server did with a push.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Events new to the server.
+    pub stored: u32,
+    /// Events it already had.
+    pub duplicates: u32,
+    /// The last position of its log afterwards.
+    pub head: u64,
+}
+
+/// Per-origin high-water marks: for each register, every seq up to the mark is held.
+pub type Vector = Vec<(RegisterId, u64)>;
+
+/// Anti-entropy: "here is what I hold".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateRequest {
+    /// The client's vector.
+    pub vector: Vector,
+}
+
+/// Anti-entropy: "and here is what I hold".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateResponse {
+    /// The server's vector: the client pushes every event beyond it.
+    pub vector: Vector,
+    /// The server log's epoch.
+    pub epoch: [u8; 16],
+    /// The last position of its log.
+    pub head: u64,
+}
+
+/// A client's place in a server's log: after position `seq`, which held event `at`.
+/// Checking `at` catches a server restored from an old backup, whose positions were reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// The log's epoch.
+    pub epoch: [u8; 16],
+    /// The last position read (0: nothing yet).
+    pub seq: u64,
+    /// The event at `seq`, if `seq > 0`.
+    pub at: Option<EventId>,
+}
+
+/// Events after a cursor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// True when the cursor is not valid for this log (another epoch, or the log was restored):
+    /// the client must start again from `next` (0) and run anti-entropy.
+    pub reset: bool,
+    /// Where the client is after applying `events` (the server skips the client's own events
+    /// but still moves the cursor past them).
+    pub next: Cursor,
+    /// Encoded events, in log order.
+    pub events: Vec<Vec<u8>>,
+    /// The last position of the server's log: `next.seq < head` means "ask again at once".
+    pub head: u64,
+}
