@@ -87,6 +87,8 @@ CREATE TABLE orders (
     PRIMARY KEY (origin, seq)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX orders_number ON orders (number);
+-- Orders by time: listings, and the stock sum after a count (sales are read from order lines).
+CREATE INDEX orders_time ON orders (hlc_ms, hlc_logical, origin);
 CREATE INDEX orders_shift ON orders (shift_origin, shift_seq) WHERE shift_origin IS NOT NULL;
 
 CREATE TABLE order_lines (
@@ -100,14 +102,12 @@ CREATE TABLE order_lines (
     tax_rate_bp      INTEGER NOT NULL,
     subtotal_cents   INTEGER NOT NULL,
     tax_cents        INTEGER NOT NULL,
-    hlc_ms           INTEGER NOT NULL,  -- the order's time: a sold line is a stock movement
-    hlc_logical      INTEGER NOT NULL,
     PRIMARY KEY (origin, seq, line_no),
     FOREIGN KEY (origin, seq) REFERENCES orders (origin, seq) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
--- Sales count against stock straight from their lines (no second copy in stock_moves); this
--- time-first covering index serves the "movements after the latest count" sum.
-CREATE INDEX order_lines_by_time ON order_lines (hlc_ms, hlc_logical, origin, sku, qty);
+-- Sales count against stock straight from their lines (no second copy in stock_moves): the
+-- "movements after the latest count" sum walks orders by time (orders_time, migration 0002)
+-- and joins their lines.
 
 -- The void that counts for an order: the earliest by (hlc, origin). The order may not have
 -- arrived yet, so there is no foreign key.

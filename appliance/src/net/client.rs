@@ -168,6 +168,18 @@ impl LocalApiClient {
         Ok(LocalApiClient { http, addr: addr.to_string(), me, store, key, server })
     }
 
+    /// Another handle on the same channel (surf clients share their connection pool).
+    pub fn clone_handle(&self) -> LocalApiClient {
+        LocalApiClient {
+            http: self.http.clone(),
+            addr: self.addr.clone(),
+            me: self.me,
+            store: self.store,
+            key: self.key.clone(),
+            server: self.server.clone(),
+        }
+    }
+
     /// The store id in use.
     pub fn store(&self) -> StoreId {
         self.store

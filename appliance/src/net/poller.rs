@@ -297,32 +297,51 @@ impl SyncPoller {
 
     async fn pull_loop(&self, client: &LocalApiClient) -> Outcome {
         let mut wait = self.tuning.wait_min;
+        let mut cursor = self
+            .db(|r| Ok(r.store().kv_get(KV_SYNC_CURSOR)?.and_then(|c| decode_cursor(&c))))
+            .await?
+            .unwrap_or(Cursor { epoch: [0; 16], seq: 0, at: None });
+        let mut resp = client.pull(&cursor, wait).await?;
         loop {
-            let cursor = self
-                .db(|r| Ok(r.store().kv_get(KV_SYNC_CURSOR)?.and_then(|c| decode_cursor(&c))))
-                .await?
-                .unwrap_or(Cursor { epoch: [0; 16], seq: 0, at: None });
-            let resp = client.pull(&cursor, wait).await?;
-            let next = encode_cursor(&resp.next);
             if resp.reset {
                 eprintln!("till: the server's log changed (replaced or restored); reading it again from the start");
+                let next = encode_cursor(&resp.next);
                 self.db(move |r| r.store_mut().kv_set(KV_SYNC_CURSOR, &next)).await?;
                 self.anti_entropy(client).await?;
+                cursor = resp.next;
+                resp = client.pull(&cursor, wait).await?;
                 continue;
             }
             let quiet = resp.events.is_empty() && resp.next == cursor;
-            let events = resp.events;
-            self.db(move |r| {
-                r.store_mut().write(|tx| {
-                    tx.apply_remote(&events, unix_ms())?;
-                    tx.kv_set(KV_SYNC_CURSOR, &next)?;
-                    tx.kv_set(KV_LAST_SYNC, &unix_ms().to_string())
-                })
-            })
-            .await?;
             // Quiet: stretch the long-poll toward the idle interval; busy: back to the short one.
             wait = if quiet { (wait * 2).min(self.tuning.wait_max) } else { self.tuning.wait_min };
+            let more = resp.next.seq < resp.head;
+            let next = resp.next;
+            let apply = self.apply_pulled(std::mem::take(&mut resp.events), next);
+            resp = if more {
+                // A backlog: fetch the next batch while this one is being applied.
+                let (applied, fetched) = smol::future::zip(apply, client.pull(&next, Duration::ZERO)).await;
+                applied?;
+                fetched?
+            } else {
+                apply.await?;
+                client.pull(&next, wait).await?
+            };
+            cursor = next;
         }
+    }
+
+    /// Applies pulled events and moves the cursor past them, in one transaction.
+    async fn apply_pulled(&self, events: Vec<Vec<u8>>, next: Cursor) -> Outcome {
+        let next = encode_cursor(&next);
+        self.db(move |r| {
+            r.store_mut().write(|tx| {
+                tx.apply_remote(&events, unix_ms())?;
+                tx.kv_set(KV_SYNC_CURSOR, &next)?;
+                tx.kv_set(KV_LAST_SYNC, &unix_ms().to_string())
+            })
+        })
+        .await
     }
 }
 

@@ -19,7 +19,9 @@ use crate::sync::protocol::{
     Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, PRODUCT, PullResponse, PushRequest, PushResponse,
     StateRequest, StateResponse,
 };
-use crate::sync::{Binding, BusEntry, Envelope, EnvelopeError, PROTOCOL_VERSION, Read, SealKey, StoreId, SyncEventBus};
+use crate::sync::{
+    Binding, BusEntry, Envelope, EnvelopeError, Incoming, PROTOCOL_VERSION, Read, SealKey, StoreId, SyncEventBus,
+};
 
 /// Device-local key: the store this register belongs to.
 pub const KV_STORE_ID: &str = "store_id";
@@ -306,27 +308,39 @@ impl SyncService {
         if push.events.len() > MAX_BATCH_EVENTS {
             return Err(ApiError::bad_request(format!("at most {MAX_BATCH_EVENTS} events per push")));
         }
+        // Decoding is CPU work that needs no lock: do it before taking the register, so it
+        // overlaps with another request's apply.
+        let incoming: Vec<Incoming> =
+            smol::unblock(move || push.events.into_iter().filter_map(|b| Incoming::decode(b).ok()).collect()).await;
+        let pending_after = push.pending_after;
         let (sender, reg, bus) = (req.sender, self.reg.clone(), self.bus.clone());
         let (report, head) = smol::unblock(move || {
             let mut r = lock(&reg);
             let s = r.store_mut();
-            let report = s.write(|tx| {
-                let report = tx.apply_remote(&push.events, unix_ms())?;
-                tx.record_peer(
-                    sender,
-                    "",
-                    addr.as_deref(),
-                    unix_ms(),
-                    Some(push.pending_after),
-                    report.inserted as u64,
-                )?;
-                Ok::<_, crate::store::StoreError>(report)
-            });
-            let report = match report {
-                Ok(rep) => rep,
-                Err(crate::store::StoreError::Codec(e)) => return Err(ApiError::bad_request(format!("refused: {e}"))),
-                Err(e) => return Err(ApiError::internal(e)),
-            };
+            let report = s
+                .write(|tx| {
+                    let report = tx.apply_incoming(&incoming, unix_ms())?;
+                    tx.record_peer(
+                        sender,
+                        "",
+                        addr.as_deref(),
+                        unix_ms(),
+                        Some(pending_after),
+                        report.inserted as u64,
+                    )?;
+                    Ok::<_, crate::store::StoreError>(report)
+                })
+                .map_err(ApiError::internal)?;
+            // The new events follow the bus head unless another process wrote in between:
+            // then read the log, which keeps the bus gap-free.
+            let follows = report.positions.first().is_some_and(|(p, _)| *p == bus.head() + 1);
+            if follows {
+                bus.publish(report.positions.iter().map(|&(seq, i)| BusEntry {
+                    seq,
+                    id: incoming[i].header.id,
+                    bytes: Arc::from(incoming[i].bytes.as_slice()),
+                }));
+            }
             catch_up_locked(&mut r, &bus).map_err(ApiError::internal)?;
             Ok((report, bus.head()))
         })

@@ -133,8 +133,8 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             if n == 1 {
                 let mut ins = c.prepare_cached(
                     "INSERT INTO order_lines (origin, seq, line_no, sku, name, qty, unit_price_cents, tax_rate_bp,
-                                              subtotal_cents, tax_cents, hlc_ms, hlc_logical)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                              subtotal_cents, tax_cents)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 )?;
                 for (i, l) in order.lines.iter().enumerate() {
                     ins.execute(params![
@@ -147,9 +147,7 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                         l.unit_price_cents.0,
                         l.tax_rate_bp.0,
                         l.subtotal_cents.0,
-                        l.tax_cents.0,
-                        k_ms(key),
-                        key.hlc.logical
+                        l.tax_cents.0
                     ])?;
                     add_to_on_hand(c, &l.sku, -i64::from(l.qty), key)?;
                 }
@@ -344,8 +342,9 @@ fn add_count(c: &Connection, id: &EventId, sku: &Sku, on_hand: i64, key: LwwKey)
             "UPDATE stock SET
                  on_hand = ?2 + (SELECT COALESCE(SUM(delta), 0) FROM stock_moves INDEXED BY stock_moves_by_time
                                  WHERE (hlc_ms, hlc_logical, hlc_origin) > (?3, ?4, ?5) AND sku = ?1)
-                              - (SELECT COALESCE(SUM(qty), 0) FROM order_lines INDEXED BY order_lines_by_time
-                                 WHERE (hlc_ms, hlc_logical, origin) > (?3, ?4, ?5) AND sku = ?1),
+                              - (SELECT COALESCE(SUM(l.qty), 0) FROM orders o INDEXED BY orders_time
+                                 JOIN order_lines l ON l.origin = o.origin AND l.seq = o.seq
+                                 WHERE (o.hlc_ms, o.hlc_logical, o.origin) > (?3, ?4, ?5) AND l.sku = ?1),
                  count_hlc_ms = ?3, count_hlc_logical = ?4, count_hlc_origin = ?5
              WHERE sku = ?1 AND (count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin))",
         )?

@@ -20,10 +20,16 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::model::RegisterId;
-use crate::sync::{CodecError, Event, EventKind, Hlc};
+use crate::sync::{CodecError, Event, EventKind, Hlc, Incoming};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "till.db";
+
+/// A one-byte file rewritten after every commit. SQLite makes a commit visible through its
+/// memory-mapped `-shm` index, which file watchers cannot see, and writes the WAL *before* the
+/// commit is visible; this write comes strictly after, so a watcher woken by it always finds the
+/// new data (see platform::watch).
+pub const COMMIT_MARKER: &str = "till.db-commit";
 
 /// `PRAGMA application_id` of a Till database ("TILL"), so another program's SQLite file is refused.
 const APPLICATION_ID: i32 = 0x5449_4C4C;
@@ -117,6 +123,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     register_id: RegisterId,
+    marker: Option<std::fs::File>,
 }
 
 impl std::fmt::Debug for Store {
@@ -187,7 +194,10 @@ impl Store {
             IdentityError::Sqlite(e) => err(e),
             IdentityError::Random(r) => StoreError::Random(r),
         })?;
-        Ok(Store { conn, path, register_id })
+        reapply_unreadable(&mut conn).map_err(err)?;
+        let marker =
+            std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(COMMIT_MARKER)).ok();
+        Ok(Store { conn, path, register_id, marker })
     }
 
     /// The database file.
@@ -217,6 +227,10 @@ impl Store {
         let mut tx = Tx { tx, path: &path, register_id: self.register_id };
         let out = f(&mut tx)?;
         tx.tx.commit().map_err(|e| StoreError::from_sqlite(e, &path))?;
+        if let Some(m) = &self.marker {
+            // Best effort: a watcher that misses it falls back to its periodic check.
+            let _ = std::os::unix::fs::FileExt::write_at(m, b"c", 0);
+        }
         Ok(out)
     }
 
@@ -255,6 +269,26 @@ impl Store {
     pub fn canonical_dump(&self) -> Result<String, StoreError> {
         dump::canonical(&self.conn).map_err(|e| StoreError::from_sqlite(e, &self.path))
     }
+}
+
+/// Applies events stored unapplied by an older build (a kind or rule it did not know) that this
+/// build can now read. Cheap when there are none (a partial index covers them).
+fn reapply_unreadable(conn: &mut Connection) -> rusqlite::Result<()> {
+    let waiting: Vec<(i64, Vec<u8>)> = conn
+        .prepare("SELECT log_seq, body FROM events WHERE applied = 0 ORDER BY log_seq")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for (log_seq, body) in waiting {
+        if let Ok(e) = Event::decode(&body) {
+            apply::apply(&tx, &e)?;
+            tx.execute("UPDATE events SET applied = 1, kind = ?2 WHERE log_seq = ?1", params![log_seq, e.kind.name()])?;
+        }
+    }
+    tx.commit()
 }
 
 fn is_root() -> bool {
@@ -315,8 +349,13 @@ pub struct ApplyReport {
     pub inserted: usize,
     /// Events it already had.
     pub duplicates: usize,
-    /// New events of a kind this build cannot read: stored and relayed, applied after an update.
+    /// New events this build cannot apply (a newer kind, a rule it does not know): stored and
+    /// relayed, applied after an update.
     pub unreadable: usize,
+    /// Events whose header could not even be read: not stored.
+    pub refused: usize,
+    /// Log positions given to the new events, in order, with the index of each in the batch.
+    pub positions: Vec<(u64, usize)>,
 }
 
 /// One write transaction on the store (see [`Store::write`]).
@@ -386,36 +425,68 @@ impl Tx<'_> {
         Ok(event)
     }
 
-    /// Stores and applies events from another register (see [`Store::apply_remote`]).
+    /// Stores and applies encoded events from another register (see [`Store::apply_remote`]).
     pub fn apply_remote(&mut self, encoded: &[Vec<u8>], now_ms: u64) -> Result<ApplyReport, StoreError> {
         let mut report = ApplyReport::default();
         let mut mark = self.hlc_mark()?;
-        let start_mark = mark;
-        for bytes in encoded {
-            let header = Event::decode_header(bytes)?;
-            let decoded = match Event::decode(bytes) {
-                Ok(e) => Some(e),
-                Err(CodecError::Malformed(_)) if header.id.seq > 0 => None,
-                Err(e) => return Err(e.into()),
-            };
-            let kind = decoded.as_ref().map_or("unknown", |e| e.kind.name());
-            if self.insert_event(&header.id, header.hlc, kind, bytes, false, decoded.is_some(), now_ms)? {
-                mark = mark.observe(header.hlc);
-                match decoded {
-                    Some(e) => {
-                        apply::apply(&self.tx, &e).map_err(|e| self.err(e))?;
-                        report.inserted += 1;
-                    }
-                    None => report.unreadable += 1,
+        for (i, bytes) in encoded.iter().enumerate() {
+            match Incoming::parse(bytes) {
+                Ok((header, event, _)) => {
+                    self.apply_one(i, &header, event.as_ref(), bytes, now_ms, &mut mark, &mut report)?
                 }
-            } else {
-                report.duplicates += 1;
+                Err(_) => report.refused += 1,
             }
         }
-        if mark != start_mark {
+        self.finish_batch(mark)?;
+        Ok(report)
+    }
+
+    /// Stores events already decoded (off the write lock) and applies those this build can.
+    pub fn apply_incoming(&mut self, incoming: &[Incoming], now_ms: u64) -> Result<ApplyReport, StoreError> {
+        let mut report = ApplyReport::default();
+        let mut mark = self.hlc_mark()?;
+        for (i, inc) in incoming.iter().enumerate() {
+            self.apply_one(i, &inc.header, inc.event.as_ref(), &inc.bytes, now_ms, &mut mark, &mut report)?;
+        }
+        self.finish_batch(mark)?;
+        Ok(report)
+    }
+
+    /// Stores one event if new and applies it if this build can; updates the running HLC mark.
+    #[allow(clippy::too_many_arguments)]
+    fn apply_one(
+        &mut self,
+        index: usize,
+        header: &crate::sync::EventHeader,
+        event: Option<&Event>,
+        bytes: &[u8],
+        now_ms: u64,
+        mark: &mut Hlc,
+        report: &mut ApplyReport,
+    ) -> Result<(), StoreError> {
+        let kind = event.map_or("unknown", |e| e.kind.name());
+        if self.insert_event(&header.id, header.hlc, kind, bytes, false, event.is_some(), now_ms)? {
+            report.positions.push((self.tx.last_insert_rowid().max(0) as u64, index));
+            *mark = mark.observe(header.hlc);
+            match event {
+                Some(e) => {
+                    apply::apply(&self.tx, e).map_err(|e| self.err(e))?;
+                    report.inserted += 1;
+                }
+                None => report.unreadable += 1,
+            }
+        } else {
+            report.duplicates += 1;
+        }
+        Ok(())
+    }
+
+    /// Persists the HLC mark raised by a batch of received events.
+    fn finish_batch(&mut self, mark: Hlc) -> Result<(), StoreError> {
+        if mark != self.hlc_mark()? {
             self.kv_set(KV_HLC, &mark.to_string())?;
         }
-        Ok(report)
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]

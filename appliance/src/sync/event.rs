@@ -136,17 +136,18 @@ impl EventKind {
                 let mut sub = 0i64;
                 let mut tax = 0i64;
                 for l in &o.lines {
+                    // Ranges first: the product of unchecked figures could overflow.
                     if !(1..=9999).contains(&l.qty)
-                        || l.subtotal_cents.0 != l.unit_price_cents.0 * i64::from(l.qty)
                         || !amount_ok(l.unit_price_cents)
                         || !amount_ok(l.tax_cents)
+                        || l.unit_price_cents.0.checked_mul(i64::from(l.qty)) != Some(l.subtotal_cents.0)
                     {
                         return bad("order line figures do not add up");
                     }
-                    sub += l.subtotal_cents.0;
-                    tax += l.tax_cents.0;
+                    sub = sub.saturating_add(l.subtotal_cents.0);
+                    tax = tax.saturating_add(l.tax_cents.0);
                 }
-                if o.subtotal_cents.0 != sub || o.tax_cents.0 != tax || o.total_cents.0 != sub + tax {
+                if o.subtotal_cents.0 != sub || o.tax_cents.0 != tax || o.total_cents.0 != sub.saturating_add(tax) {
                     return bad("order totals do not add up");
                 }
             }
@@ -159,7 +160,7 @@ impl EventKind {
                 if r.lines.is_empty()
                     || r.lines.len() > 500
                     || r.lines.iter().any(|l| !(1..=9999).contains(&l.qty) || !amount_ok(l.refund_cents))
-                    || r.refund_cents.0 != r.lines.iter().map(|l| l.refund_cents.0).sum::<i64>()
+                    || r.refund_cents.0 != r.lines.iter().fold(0i64, |a, l| a.saturating_add(l.refund_cents.0))
                 {
                     return bad("return figures do not add up");
                 }
@@ -239,6 +240,45 @@ impl Event {
     /// Decodes only the header.
     pub fn decode_header(bytes: &[u8]) -> Result<EventHeader, CodecError> {
         split_header(bytes).map(|(h, _)| h)
+    }
+}
+
+/// An event received from another register, decoded as far as this build can.
+///
+/// The header must be readable (it is what identifies the event); the payload may not be: a kind
+/// added by a newer release, or a payload that breaks one of this build's rules (a setting key it
+/// does not know yet). Such an event is still stored and relayed, so nothing is lost on its way
+/// between registers, and it is applied once this register understands it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incoming {
+    /// Who made it, when, and its place in its origin's sequence.
+    pub header: EventHeader,
+    /// The decoded event, if this build can apply it.
+    pub event: Option<Event>,
+    /// Why it cannot be applied, if it cannot.
+    pub unreadable: Option<String>,
+    /// The encoded event, stored as received.
+    pub bytes: Vec<u8>,
+}
+
+impl Incoming {
+    /// Decodes an event from another register. Fails only if even its header is unreadable
+    /// (empty, oversized, another format version, garbage): then there is nothing to store.
+    pub fn decode(bytes: Vec<u8>) -> Result<Incoming, CodecError> {
+        let (header, event, unreadable) = Incoming::parse(&bytes)?;
+        Ok(Incoming { header, event, unreadable, bytes })
+    }
+
+    /// The header, the event if this build can apply it, and why not otherwise: without taking
+    /// or copying the bytes.
+    pub fn parse(bytes: &[u8]) -> Result<(EventHeader, Option<Event>, Option<String>), CodecError> {
+        match Event::decode(bytes) {
+            Ok(e) => Ok((EventHeader { id: e.id, hlc: e.hlc }, Some(e), None)),
+            Err(err) => {
+                let (header, _) = split_header(bytes)?;
+                Ok((header, None, Some(err.to_string())))
+            }
+        }
     }
 }
 

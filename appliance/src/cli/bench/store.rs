@@ -1,48 +1,17 @@
-//! `till bench`: measures this machine (or a register box) on the figures the design promises.
-//! Run on the device itself to measure its SD card.
+//! `till bench store`: the store's hot paths — applying synced events in batches, and single
+//! fsync'd order commits — at both `synchronous` levels.
 
-use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::Args;
+use super::{BenchArgs, percentile, tempdir};
 
 use crate::model::{Cents, EventId, Payment, Product, RegisterId, Sku, price_order};
 use crate::register::Register;
 use crate::store::{Store, Synchronous};
 use crate::sync::{Event, EventKind, Hlc};
 
-/// Options of `till bench`.
-#[derive(Args, Debug)]
-pub struct BenchArgs {
-    /// What to measure
-    #[arg(value_enum, default_value = "store")]
-    pub what: What,
-    /// Directory for scratch databases [default: a new temporary directory]
-    #[arg(long)]
-    pub dir: Option<PathBuf>,
-    /// Synced events to apply
-    #[arg(long, default_value_t = 100_000)]
-    pub events: usize,
-    /// Events per transaction when applying
-    #[arg(long, default_value_t = 500)]
-    pub batch: usize,
-    /// Orders to commit one by one for the latency figure
-    #[arg(long, default_value_t = 2_000)]
-    pub orders: usize,
-    /// Repetitions of the apply measurement; the median is reported (this machine is noisy)
-    #[arg(long, default_value_t = 3)]
-    pub runs: usize,
-}
-
-/// Benchmarks available.
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
-pub enum What {
-    /// Event apply rate and single-order commit latency, FULL vs NORMAL synchronous.
-    Store,
-}
-
 /// A batch of realistic events from other registers: sales of 1-4 lines, some stock counts.
-pub fn synthetic_events(n: usize) -> Vec<Vec<u8>> {
+pub fn synthetic_events(n: usize, origins: &[RegisterId]) -> Vec<Vec<u8>> {
     let products: Vec<Product> = (0..200)
         .map(|i| Product {
             sku: format!("SKU{i:04}").parse::<Sku>().unwrap_or_else(|_| unreachable!("valid by construction")),
@@ -51,11 +20,10 @@ pub fn synthetic_events(n: usize) -> Vec<Vec<u8>> {
             tax_profile: None,
         })
         .collect();
-    let origins = [RegisterId([1; 16]), RegisterId([2; 16]), RegisterId([3; 16])];
     (0..n)
         .map(|i| {
-            let origin = origins[i % 3];
-            let seq = (i / 3 + 1) as u64;
+            let origin = origins[i % origins.len()];
+            let seq = (i / origins.len() + 1) as u64;
             let p = &products[i % products.len()];
             let kind = if i % 50 == 0 {
                 EventKind::StockCounted { sku: p.sku.clone(), on_hand: 100 }
@@ -83,16 +51,9 @@ pub fn synthetic_events(n: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
-
-/// Runs a benchmark and prints its figures.
-pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+/// Measures the store and prints its figures.
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    let orders = args.orders.unwrap_or(2_000);
     let tmp;
     let base = match &args.dir {
         Some(d) => d.clone(),
@@ -105,10 +66,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         "till bench store: {} events in batches of {}, {} single orders, scratch in {}",
         args.events,
         args.batch,
-        args.orders,
+        orders,
         base.display()
     );
-    let events = synthetic_events(args.events);
+    let events = synthetic_events(args.events, &[RegisterId([1; 16]), RegisterId([2; 16]), RegisterId([3; 16])]);
     let bytes: usize = events.iter().map(Vec::len).sum();
     println!("  synthetic events: mean {} bytes", bytes / events.len().max(1));
     for (label, sync) in [("FULL", Synchronous::Full), ("NORMAL", Synchronous::Normal)] {
@@ -139,8 +100,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         let mut reg = Register::from_store(Store::open_with(&dir, sync)?);
         reg.add_product("TEA".parse()?, "Tea", Cents(250), Some(1_000_000), None)?;
         let item = [("TEA".parse::<Sku>()?, 1u32)];
-        let mut lat = Vec::with_capacity(args.orders);
-        for _ in 0..args.orders {
+        let mut lat = Vec::with_capacity(orders);
+        for _ in 0..orders {
             let t = Instant::now();
             reg.create_order(&item, Payment::Cash, None)?;
             lat.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -154,21 +115,4 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// A scratch directory removed on drop.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn tempdir() -> anyhow::Result<TempDir> {
-    let mut b = [0u8; 8];
-    getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let p = std::env::temp_dir().join(format!("till-bench-{}", crate::model::hex(&b)));
-    std::fs::create_dir_all(&p)?;
-    Ok(TempDir(p))
 }
