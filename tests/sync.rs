@@ -112,18 +112,31 @@ fn a_server_killed_during_pushes_loses_and_duplicates_nothing() {
     let a = client(root.path(), "A", &addr);
     let b = client(root.path(), "B", &addr);
     wait_products(&[&a, &b], 1);
+    let rung = std::sync::atomic::AtomicUsize::new(0);
+    let ring_counted = |n: &Node| {
+        for _ in 0..150 {
+            n.ok(&["order", "create", "TEA"]);
+            rung.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    };
+    let mut kills = 0;
     std::thread::scope(|scope| {
-        scope.spawn(|| ring(&a, 150, "TEA"));
-        scope.spawn(|| ring(&b, 150, "TEA"));
-        // Kill the server three times while pushes are in flight, each once it has taken some.
-        for round in 1..=3 {
-            let before = s.orders();
-            wait_until("some pushes to land", DEADLINE, || s.orders() > before, || s.log_text());
-            s.kill9();
-            assert!(round < 4);
-            s.start();
+        scope.spawn(|| ring_counted(&a));
+        scope.spawn(|| ring_counted(&b));
+        // Kill the server whenever another 60 orders have been rung (pushes are in flight then),
+        // until ringing is done.
+        let mut next = 60;
+        while rung.load(std::sync::atomic::Ordering::SeqCst) < 300 {
+            if rung.load(std::sync::atomic::Ordering::SeqCst) >= next {
+                s.kill9();
+                s.start();
+                kills += 1;
+                next += 60;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
     });
+    assert!(kills >= 3, "the server was killed {kills} times while orders were pushed");
     wait_orders(&[&s, &a, &b], 300);
     assert_eq!(s.order_ids(), a.order_ids());
     assert_eq!(s.order_ids(), b.order_ids());
@@ -163,6 +176,41 @@ fn a_server_whose_database_was_deleted_gets_every_order_back_from_its_clients() 
     // And the clients carry on through it.
     a.ok(&["order", "create", "TEA"]);
     wait_orders(&[&s, &a, &b], 71);
+}
+
+#[test]
+fn a_client_restored_from_an_old_backup_loses_no_sale() {
+    let root = tempdir();
+    let (s, addr) = server(root.path(), "S");
+    s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50"]);
+    let mut c = client(root.path(), "C", &addr);
+    wait_products(&[&c], 1);
+    ring(&c, 3, "TEA");
+    wait_orders(&[&s], 3);
+    c.stop();
+    let backup = root.path().join("backup");
+    copy_dir(&c.dir, &backup);
+    c.start();
+    ring(&c, 3, "TEA");
+    wait_orders(&[&s], 6);
+    c.stop();
+    // The card is replaced by the backup; two sales are rung before the register syncs again.
+    std::fs::remove_dir_all(&c.dir).unwrap_or_else(|e| panic!("{e}"));
+    copy_dir(&backup, &c.dir);
+    ring(&c, 2, "TEA");
+    let mark = c.log_len();
+    c.start();
+    c.wait_log_after(mark, "re-issued 2 events under new id");
+    wait_orders(&[&s, &c], 8);
+    assert_eq!(s.order_ids(), c.order_ids());
+    assert_eq!(s.stock("TEA"), -8);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")).flatten() {
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap_or_else(|e| panic!("{e}"));
+    }
 }
 
 #[test]
@@ -329,10 +377,17 @@ fn test_connection_says_what_is_wrong_with_distinct_exit_codes() {
         }
     });
     assert_eq!(code(&["test-connection", &not_till, "--secret", SECRET]), Some(11));
-    // A Till server of another store: a second server that confirmed its own store.
+    // A Till server of another store: a second server whose store a register of its own has
+    // confirmed (a register that already held the store id when it said hello).
     let (other, other_addr) = server(root.path(), "O");
-    let d = Node::new(root.path(), "D");
-    d.ok(&["test-connection", &other_addr, "--secret", SECRET]);
+    let mut d = Node::new(root.path(), "D");
+    d.ok(&["setup", "set", "mode=client", "name=D", &format!("server={other_addr}"), &format!("secret={SECRET}")]);
+    for _ in 0..2 {
+        let mark = d.log_len();
+        d.start();
+        d.wait_log_after(mark, "syncing with");
+        d.stop();
+    }
     // C now belongs to S's store (it learned the id); O confirmed its own through D.
     let out =
         c.till(&["setup", "set", "mode=client", "name=C", &format!("server={addr}"), &format!("secret={SECRET}")]);

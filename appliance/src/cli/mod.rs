@@ -979,7 +979,12 @@ fn test_connection(r: &Register, addr: Option<String>, secret: Option<String>, j
             let t0 = crate::net::client_clock_ms();
             let start = std::time::Instant::now();
             let hello = client
-                .hello(&crate::sync::protocol::HelloRequest { register_name: name, client_time_ms: t0, pending: 0 })
+                .hello(&crate::sync::protocol::HelloRequest {
+                    register_name: name,
+                    client_time_ms: t0,
+                    pending: 0,
+                    store_known: my_store == Some(client.store()),
+                })
                 .await?;
             let rtt = start.elapsed().as_secs_f64() * 1000.0;
             let offset = hello.server_time_ms as i64 - (t0 as i64 + (rtt / 2.0) as i64);

@@ -129,7 +129,7 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                 loop {
                     let listener = w.listen();
                     let s = svc.clone();
-                    if let Err(e) = smol::unblock(move || s.catch_up()).await {
+                    if let Err(e) = smol::unblock(move || s.catch_up().map(|()| s.refresh_gauges())).await {
                         eprintln!("till: cannot read the log: {e}");
                     }
                     smol::future::or(listener, async {

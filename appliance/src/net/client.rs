@@ -13,8 +13,8 @@ use super::random_bytes;
 use crate::config::Secret;
 use crate::model::{RegisterId, hex};
 use crate::sync::protocol::{
-    Cursor, Discover, ENVELOPE_HEADER, HelloRequest, HelloResponse, PRODUCT, PullResponse, PushRequest, PushResponse,
-    StateRequest, StateResponse, Vector,
+    Cursor, Discover, ENVELOPE_HEADER, HelloRequest, HelloResponse, MAX_BODY_BYTES, MissingRequest, MissingResponse,
+    PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse, Vector,
 };
 use crate::sync::{Binding, Envelope, PROTOCOL_VERSION, SealKey, StoreId};
 
@@ -84,6 +84,18 @@ fn http_client() -> Result<surf::Client, ClientError> {
         .map_err(|e: std::convert::Infallible| match e {})
 }
 
+/// Reads a response body, refusing more than [`MAX_BODY_BYTES`]: whatever answers at the
+/// server's address cannot exhaust the register's memory.
+async fn read_limited(res: &mut surf::Response) -> Result<Vec<u8>, String> {
+    use smol::io::AsyncReadExt;
+    let mut out = Vec::new();
+    res.take_body().take(MAX_BODY_BYTES as u64 + 1).read_to_end(&mut out).await.map_err(|e| e.to_string())?;
+    if out.len() > MAX_BODY_BYTES {
+        return Err("answer larger than the limit".into());
+    }
+    Ok(out)
+}
+
 /// `GET /api/discover` at `addr` (HOST:PORT), checking that it is a Till server.
 pub async fn discover(addr: &str, limit: Duration) -> Result<Discover, ClientError> {
     let http = http_client()?;
@@ -97,7 +109,7 @@ async fn discover_with(http: &surf::Client, addr: &str, limit: Duration) -> Resu
         if res.status() != surf::StatusCode::Ok {
             return Err(not_till(format!("it answered {}", res.status())));
         }
-        let bytes = res.body_bytes().await.map_err(|e| not_till(e.to_string()))?;
+        let bytes = read_limited(&mut res).await.map_err(not_till)?;
         let d: Discover = serde_json::from_slice(&bytes).map_err(|_| not_till("its answer is not Till's".into()))?;
         if d.product != PRODUCT {
             return Err(not_till(format!("it calls itself {}", d.product)));
@@ -210,7 +222,7 @@ impl LocalApiClient {
     ) -> Result<T, ClientError> {
         let mut res = res.map_err(|e| unreachable(&self.addr, e))?;
         let status: u16 = res.status().into();
-        let bytes = res.body_bytes().await.map_err(|e| unreachable(&self.addr, e))?;
+        let bytes = read_limited(&mut res).await.map_err(|e| unreachable(&self.addr, e))?;
         match status {
             200 => {}
             401 => return Err(ClientError::WrongSecret(self.addr.clone())),
@@ -272,6 +284,11 @@ impl LocalApiClient {
     /// Sends a batch of encoded events.
     pub async fn push(&self, events: Vec<Vec<u8>>, pending_after: u64) -> Result<PushResponse, ClientError> {
         self.post("/api/sync/events", &PushRequest { events, pending_after }, CALL_TIMEOUT * 6).await
+    }
+
+    /// One batch of the events the server holds beyond `vector`.
+    pub async fn missing(&self, vector: Vector) -> Result<MissingResponse, ClientError> {
+        self.post("/api/sync/missing", &MissingRequest { vector }, CALL_TIMEOUT * 6).await
     }
 
     /// Exchanges version vectors.

@@ -19,6 +19,10 @@ use tide::{Request, Response, StatusCode};
 use super::service::{ApiError, Opened, SyncService};
 use crate::sync::protocol::{Cursor, ENVELOPE_HEADER, MAX_BODY_BYTES};
 
+/// Connections served at once; more are closed on accept (each may send 8 MiB before it can
+/// be authenticated).
+pub const MAX_CONNECTIONS: usize = 64;
+
 type Req = Request<State>;
 
 /// What every handler sees.
@@ -95,11 +99,15 @@ fn peer(req: &Req) -> Option<String> {
     req.peer_addr().map(str::to_string)
 }
 
+fn peer_ip(req: &Req) -> Option<std::net::IpAddr> {
+    req.peer_addr().and_then(|a| a.parse::<SocketAddr>().ok()).map(|a| a.ip())
+}
+
 /// Opens the envelope of a POST body.
 async fn open_post(req: &mut Req) -> Result<(Opened, String), ApiError> {
     let bytes = body(req).await?;
     let path = path_and_query(req);
-    let opened = req.state().service.open("POST", &path, &bytes).await?;
+    let opened = req.state().service.open("POST", &path, &bytes, peer_ip(req)).await?;
     Ok((opened, path))
 }
 
@@ -109,7 +117,7 @@ async fn open_get(req: &Req) -> Result<(Opened, String), ApiError> {
         req.header(ENVELOPE_HEADER).map(|h| h.last().as_str().to_string()).ok_or_else(ApiError::unauthorized)?;
     let bytes = unhex_vec(&hexed).ok_or_else(|| ApiError::bad_request("malformed envelope header"))?;
     let path = path_and_query(req);
-    let opened = req.state().service.open("GET", &path, &bytes).await?;
+    let opened = req.state().service.open("GET", &path, &bytes, peer_ip(req)).await?;
     Ok((opened, path))
 }
 
@@ -202,6 +210,11 @@ fn app(state: State) -> tide::Server<State> {
         let resp = req.state().service.state(&opened).await?;
         seal(&req, &opened, "POST", &path, &resp)
     }));
+    app.at("/api/sync/missing").post(route!("missing", |mut req| {
+        let (opened, path) = open_post(&mut req).await?;
+        let resp = req.state().service.missing(&opened).await?;
+        seal(&req, &opened, "POST", &path, &resp)
+    }));
     app.at("/api/data/:what").get(route!("data", |req| {
         let what = req.param("what").map_err(|_| ApiError::bad_request("no data kind"))?.to_string();
         let (opened, path) = open_get(&req).await?;
@@ -209,7 +222,7 @@ fn app(state: State) -> tide::Server<State> {
         Ok(binary(req.state().service.seal(&opened, "GET", &path, &json)?))
     }));
     app.at("/metrics").get(route!("metrics", |req| {
-        let mut r = text(200, req.state().service.metrics_text().await);
+        let mut r = text(200, req.state().service.metrics_text());
         r.set_content_type("text/plain; version=0.0.4");
         Ok(r)
     }));
@@ -243,6 +256,7 @@ impl LocalApiServer {
         let ex = connections.clone();
         let runner = smol::spawn(async move { ex.run(smol::future::pending::<()>()).await });
         let ex = connections.clone();
+        let open = Arc::new(AtomicUsize::new(0));
         let accept = smol::spawn(async move {
             loop {
                 let Ok((stream, peer)) = listener.accept().await else {
@@ -250,9 +264,18 @@ impl LocalApiServer {
                     smol::Timer::after(Duration::from_millis(50)).await;
                     continue;
                 };
+                // Up to MAX_BODY_BYTES is read before a request can be authenticated: cap how
+                // many connections may be doing that at once.
+                if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
+                    drop(stream);
+                    continue;
+                }
                 let _ = stream.set_nodelay(true);
                 let app = app.clone();
+                let guard = Busy(open.clone());
+                guard.0.fetch_add(1, Ordering::SeqCst);
                 ex.spawn(async move {
+                    let _guard = guard;
                     let _ = async_h1::accept(stream, |mut req| {
                         req.set_peer_addr(Some(peer));
                         let app = app.clone();

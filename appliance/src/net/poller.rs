@@ -24,7 +24,7 @@ use crate::model::{RegisterId, hex, unhex};
 use crate::platform::watch::DbWatcher;
 use crate::register::KV_CLOCK_OFFSET;
 use crate::store::StoreError;
-use crate::sync::protocol::{Cursor, HelloRequest, MAX_BATCH_EVENTS, Vector};
+use crate::sync::protocol::{Cursor, HelloRequest, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, Vector};
 use crate::sync::{SealKey, StoreId};
 
 /// Device-local key: the client's place in its server's log.
@@ -107,6 +107,18 @@ impl Backoff {
 
     fn reset(&mut self) {
         self.n = 0;
+    }
+}
+
+/// Raises a vector past a batch of encoded events (to page through anti-entropy).
+fn advance(vector: &mut Vector, events: &[Vec<u8>]) {
+    for bytes in events {
+        if let Ok(h) = crate::sync::Event::decode_header(bytes) {
+            match vector.iter_mut().find(|(o, _)| *o == h.id.origin) {
+                Some((_, n)) => *n = (*n).max(h.id.seq),
+                None => vector.push((h.id.origin, h.id.seq)),
+            }
+        }
     }
 }
 
@@ -212,8 +224,14 @@ impl SyncPoller {
 
         let pending = self.db(|r| r.store().reader().pending_count()).await?;
         let t0 = unix_ms();
-        let hello =
-            client.hello(&HelloRequest { register_name: self.name.clone(), client_time_ms: t0, pending }).await?;
+        let hello = client
+            .hello(&HelloRequest {
+                register_name: self.name.clone(),
+                client_time_ms: t0,
+                pending,
+                store_known: my_store == Some(client.store()),
+            })
+            .await?;
         let t1 = unix_ms();
         let store = client.store();
         let offset = hello.server_time_ms as i64 - ((t0 + t1) / 2) as i64;
@@ -234,14 +252,21 @@ impl SyncPoller {
 
         // A client that never synced starts at the beginning of this server's log.
         let fresh = encode_cursor(&Cursor { epoch: hello.epoch, seq: 0, at: None });
-        self.db(move |r| {
-            let s = r.store_mut();
-            if s.kv_get(KV_SYNC_CURSOR)?.is_none() {
-                s.kv_set(KV_SYNC_CURSOR, &fresh)?;
-            }
-            Ok(())
-        })
-        .await?;
+        let resuming = self
+            .db(move |r| {
+                let s = r.store_mut();
+                match s.kv_get(KV_SYNC_CURSOR)?.and_then(|c| decode_cursor(&c)) {
+                    Some(c) => Ok(c.seq > 0),
+                    None => s.kv_set(KV_SYNC_CURSOR, &fresh).map(|()| false),
+                }
+            })
+            .await?;
+        // Resuming from a cursor: first fetch whatever the server holds beyond our vector, so a
+        // server restored from an old backup (whose positions no longer mean what the cursor
+        // remembers) cannot leave a gap. A cursor at the start reads everything anyway.
+        if resuming {
+            self.missing_from_server(&client).await?;
+        }
         self.anti_entropy(&client).await?;
         backoff.reset();
         self.set_status("connected", Some(hello.server_name.clone()), None).await;
@@ -259,28 +284,48 @@ impl SyncPoller {
         let batch = self.tuning.push_batch.min(MAX_BATCH_EVENTS);
         loop {
             let t = theirs.clone();
-            let events = self.db(move |r| r.store().reader().events_beyond(&t, batch)).await?;
+            let events = self.db(move |r| r.store().reader().events_beyond(&t, batch, MAX_BATCH_BYTES)).await?;
             if events.is_empty() {
                 return Ok(());
             }
             // Advance our copy of their vector past what we send, to page through the rest.
-            for bytes in &events {
-                if let Ok(h) = crate::sync::Event::decode_header(bytes) {
-                    match theirs.iter_mut().find(|(o, _)| *o == h.id.origin) {
-                        Some((_, n)) => *n = (*n).max(h.id.seq),
-                        None => theirs.push((h.id.origin, h.id.seq)),
-                    }
-                }
-            }
+            advance(&mut theirs, &events);
             client.push(events, 0).await?;
         }
+    }
+
+    /// Fetches, batch by batch, the events the server holds beyond this register's vector.
+    async fn missing_from_server(&self, client: &LocalApiClient) -> Outcome {
+        let mut mine: Vector = self.db(|r| r.store().reader().vector()).await?;
+        loop {
+            let events = client.missing(mine.clone()).await?.events;
+            if events.is_empty() {
+                return Ok(());
+            }
+            advance(&mut mine, &events);
+            self.apply_received(events).await?;
+        }
+    }
+
+    /// Applies events received outside the cursor (anti-entropy, push conflicts).
+    async fn apply_received(&self, events: Vec<Vec<u8>>) -> Outcome {
+        let report = self.db(move |r| r.store_mut().apply_remote(&events, unix_ms())).await?;
+        if let Some(k) = report.rekeyed {
+            eprintln!(
+                "till: this register was restored from an old backup (or cloned): re-issued {} events under new id {} (was {})",
+                k.reissued,
+                k.new.short(),
+                k.old.short()
+            );
+        }
+        Ok(())
     }
 
     async fn push_loop(&self, client: &LocalApiClient) -> Outcome {
         let batch = self.tuning.push_batch.min(MAX_BATCH_EVENTS);
         loop {
             let listener = self.watcher.listen();
-            let pending = self.db(move |r| r.store().reader().pending(batch)).await?;
+            let pending = self.db(move |r| r.store().reader().pending(batch, MAX_BATCH_BYTES)).await?;
             let Some(last) = pending.last().map(|e| e.log_seq) else {
                 // Nothing to send: sleep until the database changes (or a while, to be safe).
                 smol::future::or(listener, async {
@@ -290,8 +335,13 @@ impl SyncPoller {
                 continue;
             };
             let remaining = self.db(|r| r.store().reader().pending_count()).await?.saturating_sub(pending.len() as u64);
-            client.push(pending.into_iter().map(|e| e.bytes).collect(), remaining).await?;
+            let resp = client.push(pending.into_iter().map(|e| e.bytes).collect(), remaining).await?;
             self.db(move |r| r.store_mut().write(|tx| tx.mark_pushed(last))).await?;
+            if !resp.conflicts.is_empty() {
+                // The server holds other events under some of our ids: applying its copies makes
+                // this register re-issue its own under a new id (it was restored or cloned).
+                self.apply_received(resp.conflicts).await?;
+            }
         }
     }
 

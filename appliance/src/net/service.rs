@@ -16,8 +16,8 @@ use crate::config::Secret;
 use crate::model::{EventId, RegisterId};
 use crate::store::{KV_LOG_EPOCH, LogEntry};
 use crate::sync::protocol::{
-    Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, PRODUCT, PullResponse, PushRequest, PushResponse,
-    StateRequest, StateResponse,
+    Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, MissingRequest, MissingResponse, PRODUCT,
+    PullResponse, PushRequest, PushResponse, StateRequest, StateResponse,
 };
 use crate::sync::{
     Binding, BusEntry, Envelope, EnvelopeError, Incoming, PROTOCOL_VERSION, Read, SealKey, StoreId, SyncEventBus,
@@ -32,7 +32,7 @@ pub const KV_STORE_CONFIRMED: &str = "store_confirmed";
 pub const MAX_WAIT: Duration = Duration::from_secs(30);
 
 /// Most bytes of events in one pull response.
-const MAX_PULL_BYTES: usize = 4 * 1024 * 1024;
+const MAX_PULL_BYTES: usize = crate::sync::protocol::MAX_BATCH_BYTES;
 
 /// A refusal, as an HTTP status and one line for the admin reading the client's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,10 +93,14 @@ struct Keys {
     confirmed: bool,
     key: SealKey,
     secret: Secret,
-    last_adoption_try: Option<Instant>,
+    /// Last adoption attempt per address: each costs an Argon2 derivation.
+    adoption_tries: std::collections::HashMap<std::net::IpAddr, Instant>,
+    /// Keys derived for candidate store ids, so a retry does not derive again.
+    candidates: Vec<(StoreId, SealKey)>,
 }
 
-/// Counters for `/metrics`.
+/// Counters for `/metrics`. Answering `/metrics` reads only these: it never touches the
+/// database or the register lock, so it cannot be used to slow the register down.
 #[derive(Debug, Default)]
 pub struct Metrics {
     requests: Mutex<std::collections::BTreeMap<(&'static str, u16), u64>>,
@@ -104,6 +108,9 @@ pub struct Metrics {
     pub events_received: AtomicU64,
     /// Long-polls currently held open.
     pub waiting: AtomicUsize,
+    /// Gauges refreshed from the database at most once a second: events, orders, pending, peers.
+    gauges: [AtomicU64; 4],
+    refreshed: Mutex<Option<Instant>>,
 }
 
 impl Metrics {
@@ -175,7 +182,14 @@ impl SyncService {
             name,
             port,
             epoch,
-            keys: Mutex::new(Keys { store, confirmed, key, secret, last_adoption_try: None }),
+            keys: Mutex::new(Keys {
+                store,
+                confirmed,
+                key,
+                secret,
+                adoption_tries: std::collections::HashMap::new(),
+                candidates: Vec::new(),
+            }),
             metrics: Metrics::default(),
         };
         svc.catch_up().map_err(ApiError::internal)?;
@@ -208,9 +222,16 @@ impl SyncService {
         }
     }
 
-    /// Authenticates a sealed request for `method path`. Adopts the sender's store id if this
-    /// server's own was never confirmed and the envelope proves the sender holds the secret.
-    pub async fn open(&self, method: &str, path: &str, wire: &[u8]) -> Result<Opened, ApiError> {
+    /// Authenticates a sealed request for `method path` from `peer`. Adopts the sender's store id
+    /// if this server's own was never confirmed and the envelope proves the sender holds the
+    /// secret under that id (a replacement server joining the store its registers belong to).
+    pub async fn open(
+        &self,
+        method: &str,
+        path: &str,
+        wire: &[u8],
+        peer: Option<std::net::IpAddr>,
+    ) -> Result<Opened, ApiError> {
         let env = Envelope::from_bytes(wire).map_err(|_| ApiError::bad_request("malformed envelope"))?;
         if env.version != PROTOCOL_VERSION {
             return Err(ApiError::version(env.version));
@@ -222,32 +243,49 @@ impl SyncService {
         };
         if env.store == store {
             let plaintext = env.open(&key, binding).map_err(|_| ApiError::unauthorized())?;
-            if !confirmed {
-                self.confirm(store).await?;
-            }
             return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext });
         }
         if confirmed {
             return Err(ApiError::other_store());
         }
-        // A new or replaced server: the store id of a client that holds the secret wins. The
-        // derivation is slow on purpose, so allow one attempt every two seconds.
-        {
-            let mut k = lock(&self.keys);
-            if k.last_adoption_try.is_some_and(|t| t.elapsed() < Duration::from_secs(2)) {
-                return Err(ApiError::unavailable("busy checking another store id; retry shortly"));
-            }
-            k.last_adoption_try = Some(Instant::now());
-        }
+        // The derivation is slow on purpose: at most one attempt per address every two seconds,
+        // and a key derived once for a candidate store id is kept.
         let theirs = env.store;
-        let candidate = smol::unblock(move || SealKey::derive(secret.expose(), theirs))
-            .await
-            .map_err(|e: EnvelopeError| ApiError::internal(e))?;
+        let cached = {
+            let mut k = lock(&self.keys);
+            let cached = k.candidates.iter().find(|(s, _)| *s == theirs).map(|(_, key)| key.clone());
+            if cached.is_none() {
+                let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+                if k.adoption_tries.get(&addr).is_some_and(|t| t.elapsed() < Duration::from_secs(2)) {
+                    return Err(ApiError::unavailable("busy checking another store id; retry shortly"));
+                }
+                if k.adoption_tries.len() > 1024 {
+                    k.adoption_tries.clear();
+                }
+                k.adoption_tries.insert(addr, Instant::now());
+            }
+            cached
+        };
+        let candidate = match cached {
+            Some(key) => key,
+            None => {
+                let key = smol::unblock(move || SealKey::derive(secret.expose(), theirs))
+                    .await
+                    .map_err(|e: EnvelopeError| ApiError::internal(e))?;
+                let mut k = lock(&self.keys);
+                if k.candidates.len() >= 8 {
+                    k.candidates.remove(0);
+                }
+                k.candidates.push((theirs, key.clone()));
+                key
+            }
+        };
         let plaintext = env.open(&candidate, binding).map_err(|_| ApiError::unauthorized())?;
         {
             let mut k = lock(&self.keys);
             k.store = theirs;
             k.key = candidate;
+            k.candidates.clear();
         }
         self.confirm(theirs).await?;
         eprintln!("till: adopted store {theirs} from register {}", env.sender.short());
@@ -282,6 +320,13 @@ impl SyncService {
     /// `POST /api/auth/hello`.
     pub async fn hello(&self, req: &Opened, addr: Option<String>) -> Result<HelloResponse, ApiError> {
         let hello: HelloRequest = decode(&req.plaintext)?;
+        let (store, confirmed) = {
+            let k = lock(&self.keys);
+            (k.store, k.confirmed)
+        };
+        if hello.store_known && !confirmed {
+            self.confirm(store).await?;
+        }
         let (sender, reg) = (req.sender, self.reg.clone());
         let head = smol::unblock(move || {
             let mut r = lock(&reg);
@@ -346,7 +391,33 @@ impl SyncService {
         })
         .await?;
         self.metrics.events_received.fetch_add(report.inserted as u64, Ordering::Relaxed);
-        Ok(PushResponse { stored: report.inserted as u32, duplicates: report.duplicates as u32, head })
+        if let Some(k) = &report.rekeyed {
+            eprintln!(
+                "till: this register was restored from an old backup: re-issued {} events under new id {} (was {})",
+                k.reissued,
+                k.new.short(),
+                k.old.short()
+            );
+        }
+        Ok(PushResponse {
+            stored: report.inserted as u32,
+            duplicates: report.duplicates as u32,
+            head,
+            conflicts: report.conflicts,
+        })
+    }
+
+    /// `POST /api/sync/missing`: one bounded batch of the events this server holds beyond the
+    /// client's vector (anti-entropy from server to client).
+    pub async fn missing(&self, req: &Opened) -> Result<MissingResponse, ApiError> {
+        let missing: MissingRequest = decode(&req.plaintext)?;
+        let reg = self.reg.clone();
+        let events = smol::unblock(move || {
+            lock(&reg).store().reader().events_beyond(&missing.vector, MAX_BATCH_EVENTS, MAX_PULL_BYTES)
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        Ok(MissingResponse { events })
     }
 
     /// `POST /api/sync/state`: this server's vector, so the client can send what it lacks.
@@ -363,11 +434,16 @@ impl SyncService {
         Ok(StateResponse { vector, epoch: self.epoch, head })
     }
 
-    fn id_at(&self, seq: u64) -> Result<Option<EventId>, ApiError> {
+    /// The id of the event at a log position: from the ring, else from the database (off the
+    /// executor thread, which must never wait on SQLite or the register lock).
+    async fn id_at(&self, seq: u64) -> Result<Option<EventId>, ApiError> {
         if let Some(id) = self.bus.id_at(seq) {
             return Ok(Some(id));
         }
-        lock(&self.reg).store().reader().event_id_at(seq).map_err(ApiError::internal)
+        let reg = self.reg.clone();
+        smol::unblock(move || lock(&reg).store().reader().event_id_at(seq))
+            .await
+            .map_err(|e| ApiError::unavailable(format!("cannot read the log: {e}")))
     }
 
     /// `GET /api/sync/events`: events after `cursor`, held open up to `wait` until some arrive.
@@ -375,15 +451,19 @@ impl SyncService {
     pub async fn pull(&self, sender: RegisterId, cursor: Cursor, wait: Duration) -> Result<PullResponse, ApiError> {
         let head = self.bus.head();
         let fresh = Cursor { epoch: self.epoch, seq: 0, at: None };
-        let valid = cursor.epoch == self.epoch
-            && cursor.seq <= head
-            && (cursor.seq == 0 || cursor.at.is_some_and(|at| self.id_at(cursor.seq).ok().flatten() == Some(at)));
+        let at_matches = match (cursor.seq, cursor.at) {
+            (0, _) => true,
+            (_, None) => false,
+            // A read error is "try again", not "your cursor is wrong": no spurious full re-read.
+            (seq, Some(at)) => self.id_at(seq).await? == Some(at),
+        };
+        let valid = cursor.epoch == self.epoch && cursor.seq <= head && at_matches;
         if !valid {
             return Ok(PullResponse { reset: true, next: fresh, events: Vec::new(), head });
         }
         let deadline = Instant::now() + wait.min(MAX_WAIT);
         loop {
-            let entries = match self.bus.read(cursor.seq, MAX_BATCH_EVENTS) {
+            let entries = match self.bus.read(cursor.seq, MAX_BATCH_EVENTS, MAX_PULL_BYTES) {
                 Read::Entries(e) => e,
                 Read::TooOld => {
                     let (reg, since) = (self.reg.clone(), cursor.seq);
@@ -436,15 +516,37 @@ impl SyncService {
         .await
     }
 
-    /// Prometheus text for `/metrics`.
-    pub async fn metrics_text(&self) -> String {
-        let reg = self.reg.clone();
-        let counts = smol::unblock(move || {
-            let r = lock(&reg);
-            let rd = r.store().reader();
-            (rd.counts().unwrap_or_default(), rd.peer_count().unwrap_or(0))
-        })
-        .await;
+    /// Refreshes the `/metrics` gauges from the database, at most once a second.
+    pub fn refresh_gauges(&self) {
+        {
+            let mut last = lock(&self.metrics.refreshed);
+            if last.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+                return;
+            }
+            *last = Some(Instant::now());
+        }
+        let r = lock(&self.reg);
+        let rd = r.store().reader();
+        let c = rd.counts().unwrap_or_default();
+        let peers = rd.peer_count().unwrap_or(0);
+        for (g, v) in self.metrics.gauges.iter().zip([c.events as u64, c.orders as u64, c.pending_events as u64, peers])
+        {
+            g.store(v, Ordering::Relaxed);
+        }
+    }
+
+    /// Prometheus text for `/metrics`, from counters and cached gauges only.
+    pub fn metrics_text(&self) -> String {
+        let g = |i: usize| self.metrics.gauges[i].load(Ordering::Relaxed);
+        let counts = (
+            crate::store::Counts {
+                events: g(0) as i64,
+                orders: g(1) as i64,
+                pending_events: g(2) as i64,
+                ..Default::default()
+            },
+            g(3),
+        );
         let mut out = String::new();
         let mut line = |name: &str, help: &str, kind: &str, value: String| {
             out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));

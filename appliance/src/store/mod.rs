@@ -224,9 +224,13 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from_sqlite(e, &path))?;
-        let mut tx = Tx { tx, path: &path, register_id: self.register_id };
+        let mut tx = Tx { tx, path: &path, register_id: self.register_id, rekeyed: None };
         let out = f(&mut tx)?;
+        let rekeyed = tx.rekeyed;
         tx.tx.commit().map_err(|e| StoreError::from_sqlite(e, &path))?;
+        if let Some(id) = rekeyed {
+            self.register_id = id;
+        }
         if let Some(m) = &self.marker {
             // Best effort: a watcher that misses it falls back to its periodic check.
             let _ = std::os::unix::fs::FileExt::write_at(m, b"c", 0);
@@ -356,6 +360,24 @@ pub struct ApplyReport {
     pub refused: usize,
     /// Log positions given to the new events, in order, with the index of each in the batch.
     pub positions: Vec<(u64, usize)>,
+    /// This database's own copies of events that arrived with the same id but different bytes
+    /// from another origin: some register reused sequence numbers (it was restored from an old
+    /// backup). A server sends these back so that register can notice and re-key.
+    pub conflicts: Vec<Vec<u8>>,
+    /// Set when events of this register's own id arrived with different bytes than it holds:
+    /// it was restored from an old backup, and has re-issued its later events under a new id.
+    pub rekeyed: Option<Rekeyed>,
+}
+
+/// What a re-key did (see [`Tx::rekey`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rekeyed {
+    /// The id the register had.
+    pub old: RegisterId,
+    /// Its new id.
+    pub new: RegisterId,
+    /// Events re-issued under the new id.
+    pub reissued: usize,
 }
 
 /// One write transaction on the store (see [`Store::write`]).
@@ -363,6 +385,8 @@ pub struct Tx<'a> {
     pub(super) tx: rusqlite::Transaction<'a>,
     path: &'a Path,
     register_id: RegisterId,
+    /// Set when this transaction gave the register a new id (see [`Tx::rekey`]).
+    rekeyed: Option<RegisterId>,
 }
 
 impl Tx<'_> {
@@ -429,15 +453,18 @@ impl Tx<'_> {
     pub fn apply_remote(&mut self, encoded: &[Vec<u8>], now_ms: u64) -> Result<ApplyReport, StoreError> {
         let mut report = ApplyReport::default();
         let mut mark = self.hlc_mark()?;
+        let mut own = Vec::new();
         for (i, bytes) in encoded.iter().enumerate() {
             match Incoming::parse(bytes) {
                 Ok((header, event, _)) => {
-                    self.apply_one(i, &header, event.as_ref(), bytes, now_ms, &mut mark, &mut report)?
+                    if self.apply_one(i, &header, event.as_ref(), bytes, now_ms, &mut mark, &mut report)? {
+                        own.push(bytes.clone());
+                    }
                 }
                 Err(_) => report.refused += 1,
             }
         }
-        self.finish_batch(mark)?;
+        self.finish_batch(mark, own, now_ms, &mut report)?;
         Ok(report)
     }
 
@@ -445,14 +472,18 @@ impl Tx<'_> {
     pub fn apply_incoming(&mut self, incoming: &[Incoming], now_ms: u64) -> Result<ApplyReport, StoreError> {
         let mut report = ApplyReport::default();
         let mut mark = self.hlc_mark()?;
+        let mut own = Vec::new();
         for (i, inc) in incoming.iter().enumerate() {
-            self.apply_one(i, &inc.header, inc.event.as_ref(), &inc.bytes, now_ms, &mut mark, &mut report)?;
+            if self.apply_one(i, &inc.header, inc.event.as_ref(), &inc.bytes, now_ms, &mut mark, &mut report)? {
+                own.push(inc.bytes.clone());
+            }
         }
-        self.finish_batch(mark)?;
+        self.finish_batch(mark, own, now_ms, &mut report)?;
         Ok(report)
     }
 
     /// Stores one event if new and applies it if this build can; updates the running HLC mark.
+    /// True when it is a copy of one of this register's own events with different bytes.
     #[allow(clippy::too_many_arguments)]
     fn apply_one(
         &mut self,
@@ -463,7 +494,7 @@ impl Tx<'_> {
         now_ms: u64,
         mark: &mut Hlc,
         report: &mut ApplyReport,
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let kind = event.map_or("unknown", |e| e.kind.name());
         if self.insert_event(&header.id, header.hlc, kind, bytes, false, event.is_some(), now_ms)? {
             report.positions.push((self.tx.last_insert_rowid().max(0) as u64, index));
@@ -475,16 +506,116 @@ impl Tx<'_> {
                 }
                 None => report.unreadable += 1,
             }
-        } else {
-            report.duplicates += 1;
+            return Ok(false);
+        }
+        report.duplicates += 1;
+        let stored: Vec<u8> = self
+            .tx
+            .prepare_cached("SELECT body FROM events WHERE origin = ?1 AND seq = ?2")
+            .and_then(|mut s| s.query_row(params![&header.id.origin.0[..], header.id.seq as i64], |r| r.get(0)))
+            .map_err(|e| self.err(e))?;
+        if stored == bytes {
+            return Ok(false);
+        }
+        if header.id.origin == self.register_id {
+            return Ok(true);
+        }
+        report.conflicts.push(stored);
+        Ok(false)
+    }
+
+    /// Persists the HLC mark raised by a batch, and re-keys if the batch showed this register
+    /// was restored from a backup.
+    fn finish_batch(
+        &mut self,
+        mark: Hlc,
+        own: Vec<Vec<u8>>,
+        now_ms: u64,
+        report: &mut ApplyReport,
+    ) -> Result<(), StoreError> {
+        if mark != self.hlc_mark()? {
+            self.kv_set(KV_HLC, &mark.to_string())?;
+        }
+        if !own.is_empty() {
+            report.rekeyed = Some(self.rekey(own, now_ms)?);
         }
         Ok(())
     }
 
-    /// Persists the HLC mark raised by a batch of received events.
-    fn finish_batch(&mut self, mark: Hlc) -> Result<(), StoreError> {
-        if mark != self.hlc_mark()? {
-            self.kv_set(KV_HLC, &mark.to_string())?;
+    /// This register was restored from an old backup: the events it made since then reused
+    /// sequence numbers that its older events (held by other registers, now back here as
+    /// `originals`) already had. Keeps the originals, gives the register a new id, re-issues the
+    /// events it made from the first clash on under that id (references between them remapped,
+    /// times kept, pending for sync), and rebuilds the tables from the log. No sale is lost.
+    pub fn rekey(&mut self, originals: Vec<Vec<u8>>, now_ms: u64) -> Result<Rekeyed, StoreError> {
+        let old = self.register_id;
+        let first =
+            originals.iter().filter_map(|b| Event::decode_header(b).ok()).map(|h| h.id.seq).min().unwrap_or(u64::MAX);
+        let mine: Vec<(u64, Vec<u8>)> = {
+            let mut st = self
+                .tx
+                .prepare("SELECT seq, body FROM events WHERE origin = ?1 AND made_here = 1 AND seq >= ?2 ORDER BY seq")
+                .map_err(|e| self.err(e))?;
+            let rows = st
+                .query_map(params![&old.0[..], first as i64], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+                .map_err(|e| self.err(e))?;
+            rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))?
+        };
+        let new = RegisterId::random().map_err(|e| StoreError::Random(e.to_string()))?;
+        let remap: std::collections::HashMap<u64, u64> =
+            mine.iter().enumerate().map(|(i, (seq, _))| (*seq, i as u64 + 1)).collect();
+        let map = |id: crate::model::EventId| match remap.get(&id.seq) {
+            Some(n) if id.origin == old => crate::model::EventId { origin: new, seq: *n },
+            _ => id,
+        };
+        self.tx
+            .execute(
+                "DELETE FROM events WHERE origin = ?1 AND made_here = 1 AND seq >= ?2",
+                params![&old.0[..], first as i64],
+            )
+            .map_err(|e| self.err(e))?;
+        for bytes in &originals {
+            if let Ok((h, event, _)) = Incoming::parse(bytes) {
+                let kind = event.as_ref().map_or("unknown", |e| e.kind.name());
+                self.insert_event(&h.id, h.hlc, kind, bytes, false, event.is_some(), now_ms)?;
+            }
+        }
+        let mut reissued = 0;
+        for (seq, body) in &mine {
+            let Ok(mut e) = Event::decode(body) else { continue };
+            e.id = crate::model::EventId { origin: new, seq: remap.get(seq).copied().unwrap_or(*seq) };
+            e.kind.remap_refs(map);
+            self.insert_event(&e.id, e.hlc, e.kind.name(), &e.encode(), true, true, now_ms)?;
+            reissued += 1;
+        }
+        self.kv_set(KV_REGISTER_ID, &new.to_string())?;
+        self.register_id = new;
+        self.rekeyed = Some(new);
+        self.rebuild()?;
+        Ok(Rekeyed { old, new, reissued })
+    }
+
+    /// Recomputes every materialized table from the event log (they are all derived from it).
+    fn rebuild(&mut self) -> Result<(), StoreError> {
+        self.tx
+            .execute_batch(
+                "DELETE FROM order_lines; DELETE FROM orders; DELETE FROM order_voids; DELETE FROM return_lines;
+                 DELETE FROM returns; DELETE FROM shifts; DELETE FROM stock_counts; DELETE FROM stock_moves;
+                 DELETE FROM stock; DELETE FROM products; DELETE FROM tax_profiles; DELETE FROM users; DELETE FROM settings;",
+            )
+            .map_err(|e| self.err(e))?;
+        let bodies: Vec<Vec<u8>> = {
+            let mut st = self
+                .tx
+                .prepare("SELECT body FROM events WHERE applied = 1 ORDER BY log_seq")
+                .map_err(|e| self.err(e))?;
+            let rows = st.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
+            rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))?
+        };
+        for body in bodies {
+            if let Ok(e) = Event::decode(&body) {
+                apply::apply(&self.tx, &e).map_err(|e| self.err(e))?;
+            }
         }
         Ok(())
     }
@@ -503,8 +634,8 @@ impl Tx<'_> {
         let n = self
             .tx
             .prepare_cached(
-                "INSERT OR IGNORE INTO events (origin, seq, hlc_ms, hlc_logical, kind, body, pending, applied, received_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT OR IGNORE INTO events (origin, seq, hlc_ms, hlc_logical, kind, body, pending, applied, received_ms, made_here)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?7)",
             )
             .and_then(|mut s| {
                 s.execute(params![

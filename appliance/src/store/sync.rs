@@ -122,41 +122,50 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    /// Encoded events this database holds beyond another's vector, up to `limit`, oldest first
-    /// per origin: what the other side lacks.
-    pub fn events_beyond(&self, theirs: &Vector, limit: usize) -> Result<Vec<Vec<u8>>, StoreError> {
+    /// Encoded events this database holds beyond another's vector, up to `limit` events and
+    /// about `max_bytes`, oldest first per origin: what the other side lacks.
+    pub fn events_beyond(&self, theirs: &Vector, limit: usize, max_bytes: usize) -> Result<Vec<Vec<u8>>, StoreError> {
         let mine = self.vector()?;
         let mut out = Vec::new();
+        let mut bytes = 0;
         for (origin, _) in mine {
             let known = theirs.iter().find(|(o, _)| *o == origin).map_or(0, |(_, n)| *n);
             let rest = limit.saturating_sub(out.len());
-            if rest == 0 {
+            if rest == 0 || bytes >= max_bytes {
                 break;
             }
-            out.extend(self.rows(
+            for body in self.rows(
                 "SELECT body FROM events WHERE origin = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
                 params![&origin.0[..], known as i64, rest as i64],
                 |r| r.get::<_, Vec<u8>>(0),
-            )?);
+            )? {
+                if !out.is_empty() && bytes + body.len() > max_bytes {
+                    return Ok(out);
+                }
+                bytes += body.len();
+                out.push(body);
+            }
         }
         Ok(out)
     }
 
-    /// Up to `limit` events made here and not yet acknowledged, oldest first.
-    pub fn pending(&self, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+    /// Up to `limit` events (and about `max_bytes`) made here and not yet acknowledged, oldest first.
+    pub fn pending(&self, limit: usize, max_bytes: usize) -> Result<Vec<LogEntry>, StoreError> {
         let rows = self.rows(
             "SELECT log_seq, origin, seq, body FROM events WHERE pending = 1 ORDER BY log_seq LIMIT ?1",
             [limit as i64],
             |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, i64>(2)?, r.get::<_, Vec<u8>>(3)?)),
         )?;
-        Ok(rows
-            .into_iter()
-            .map(|(l, o, s, b)| LogEntry {
-                log_seq: l as u64,
-                id: EventId { origin: origin_of(o), seq: s as u64 },
-                bytes: b,
-            })
-            .collect())
+        let mut out = Vec::with_capacity(rows.len());
+        let mut bytes = 0;
+        for (l, o, s, b) in rows {
+            if !out.is_empty() && bytes + b.len() > max_bytes {
+                break;
+            }
+            bytes += b.len();
+            out.push(LogEntry { log_seq: l as u64, id: EventId { origin: origin_of(o), seq: s as u64 }, bytes: b });
+        }
+        Ok(out)
     }
 
     /// How many events are waiting to be pushed.

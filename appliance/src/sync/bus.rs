@@ -97,8 +97,9 @@ impl SyncEventBus {
         self.lock().head
     }
 
-    /// Up to `limit` entries after `since`, or [`Read::TooOld`] if the ring no longer covers it.
-    pub fn read(&self, since: u64, limit: usize) -> Read {
+    /// Up to `limit` entries (and about `max_bytes`) after `since`, or [`Read::TooOld`] if the
+    /// ring no longer covers it.
+    pub fn read(&self, since: u64, limit: usize, max_bytes: usize) -> Read {
         let g = self.lock();
         if since >= g.head {
             return Read::Entries(Vec::new());
@@ -106,7 +107,20 @@ impl SyncEventBus {
         match g.ring.front() {
             Some(first) if first.seq <= since + 1 => {
                 let skip = (since + 1 - first.seq) as usize;
-                Read::Entries(g.ring.iter().skip(skip).take(limit).cloned().collect())
+                let mut bytes = 0;
+                let entries = g
+                    .ring
+                    .iter()
+                    .skip(skip)
+                    .take(limit)
+                    .take_while(|e| {
+                        let first = bytes == 0;
+                        bytes += e.bytes.len();
+                        first || bytes <= max_bytes
+                    })
+                    .cloned()
+                    .collect();
+                Read::Entries(entries)
             }
             _ => Read::TooOld,
         }
@@ -193,16 +207,17 @@ mod tests {
         let bus = SyncEventBus::new(3, 10);
         bus.publish((11..=15).map(entry));
         assert_eq!(bus.head(), 15);
-        assert_eq!(bus.read(12, 10), Read::Entries(vec![entry(13), entry(14), entry(15)]));
-        assert_eq!(bus.read(14, 10), Read::Entries(vec![entry(15)]));
-        assert_eq!(bus.read(15, 10), Read::Entries(vec![]));
-        assert_eq!(bus.read(11, 10), Read::TooOld, "13 is the oldest held, so 12 is missing");
-        assert_eq!(bus.read(13, 1), Read::Entries(vec![entry(14)]));
+        assert_eq!(bus.read(12, 10, usize::MAX), Read::Entries(vec![entry(13), entry(14), entry(15)]));
+        assert_eq!(bus.read(14, 10, usize::MAX), Read::Entries(vec![entry(15)]));
+        assert_eq!(bus.read(15, 10, usize::MAX), Read::Entries(vec![]));
+        assert_eq!(bus.read(11, 10, usize::MAX), Read::TooOld, "13 is the oldest held, so 12 is missing");
+        assert_eq!(bus.read(13, 1, usize::MAX), Read::Entries(vec![entry(14)]));
+        assert_eq!(bus.read(12, 10, 1), Read::Entries(vec![entry(13)]), "the byte cap still returns one");
         assert_eq!(bus.id_at(14).map(|i| i.seq), Some(14));
         assert_eq!(bus.id_at(12), None);
         // Republishing what is already there changes nothing.
         bus.publish([entry(15), entry(14)]);
-        assert_eq!(bus.read(12, 10), Read::Entries(vec![entry(13), entry(14), entry(15)]));
+        assert_eq!(bus.read(12, 10, usize::MAX), Read::Entries(vec![entry(13), entry(14), entry(15)]));
     }
 
     #[test]

@@ -123,6 +123,28 @@ impl EventKind {
         }
     }
 
+    /// Rewrites the ids of other records this event refers to (orders, shifts), for a register
+    /// that re-issues its events under a new id after being restored from a backup.
+    pub fn remap_refs(&mut self, map: impl Fn(EventId) -> EventId) {
+        match self {
+            EventKind::OrderCreated(o) => o.shift = o.shift.map(&map),
+            EventKind::OrderVoided { order, .. } => *order = map(*order),
+            EventKind::ReturnCreated(r) => {
+                r.order = map(r.order);
+                r.shift = r.shift.map(&map);
+            }
+            EventKind::ShiftClosed { shift, .. } => *shift = map(*shift),
+            EventKind::ProductUpserted(_)
+            | EventKind::ProductRemoved { .. }
+            | EventKind::TaxProfileChanged(_)
+            | EventKind::UserChanged(_)
+            | EventKind::SettingChanged { .. }
+            | EventKind::ShiftOpened { .. }
+            | EventKind::StockCounted { .. }
+            | EventKind::StockAdjusted { .. } => {}
+        }
+    }
+
     /// Checks the rules a well-behaved register never breaks, so a buggy or hostile peer cannot
     /// plant impossible figures.
     pub fn validate(&self) -> Result<(), CodecError> {

@@ -8,6 +8,7 @@
 //! | `POST /api/sync/events` | [`PushRequest`] | [`PushResponse`] |
 //! | `GET /api/sync/events?since=&wait=&epoch=&at=` | (empty, sealed in a header) | [`PullResponse`] |
 //! | `POST /api/sync/state` | [`StateRequest`] | [`StateResponse`] |
+//! | `POST /api/sync/missing` | [`MissingRequest`] | [`MissingResponse`] |
 //! | `GET /api/data/{products,orders,stock,status}` | (empty, sealed in a header) | JSON rows |
 
 use serde::{Deserialize, Serialize};
@@ -20,8 +21,12 @@ pub const PRODUCT: &str = "till";
 /// Most events in one push or pull.
 pub const MAX_BATCH_EVENTS: usize = 2_000;
 
-/// Largest request body a server accepts (a full push batch of large orders fits).
+/// Largest request or response body (a full batch of large orders fits).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// Budget of encoded events in one push or pull: well under [`MAX_BODY_BYTES`] after sealing,
+/// however large each event is (an event is at most 64 KiB).
+pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// Header that carries the sealed envelope of a request without a body (GET).
 pub const ENVELOPE_HEADER: &str = "x-till-envelope";
@@ -55,6 +60,10 @@ pub struct HelloRequest {
     pub client_time_ms: u64,
     /// Events waiting on the client to be pushed.
     pub pending: u64,
+    /// The client held this store id before this session (it did not just learn it from this
+    /// server). Only such a client confirms a server's store id: a brand-new register arriving
+    /// first at a replacement server must not lock the store's existing registers out.
+    pub store_known: bool,
 }
 
 /// The server's answer to [`HelloRequest`].
@@ -90,6 +99,24 @@ pub struct PushResponse {
     pub duplicates: u32,
     /// The last position of its log afterwards.
     pub head: u64,
+    /// The server's own copies of pushed events whose id it already held with different bytes:
+    /// the pushing register reused sequence numbers (it was restored from an old backup, or
+    /// cloned). Applying these makes it notice and re-issue its events under a new id.
+    pub conflicts: Vec<Vec<u8>>,
+}
+
+/// Anti-entropy, the other way: "send me what I lack beyond this vector".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingRequest {
+    /// The client's vector (advanced by what it already received in this exchange).
+    pub vector: Vector,
+}
+
+/// Events the server holds beyond a client's vector, one bounded batch at a time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingResponse {
+    /// Encoded events, oldest first per origin; empty when the client lacks nothing.
+    pub events: Vec<Vec<u8>>,
 }
 
 /// Per-origin high-water marks: for each register, every seq up to the mark is held.
