@@ -8,9 +8,11 @@ CREATE TABLE device_kv (
 ) STRICT;
 
 -- The event log. log_seq is this database's own order of arrival: the sequence a server hands
--- out to its clients. (origin, seq) is the event's identity everywhere.
+-- out to its clients, never reused (AUTOINCREMENT), even after a re-key deletes rows, so a
+-- position a client has passed always means the same event. (origin, seq) is the event's
+-- identity everywhere.
 CREATE TABLE events (
-    log_seq     INTEGER PRIMARY KEY,
+    log_seq     INTEGER PRIMARY KEY AUTOINCREMENT,
     origin      BLOB    NOT NULL CHECK (length(origin) = 16),
     seq         INTEGER NOT NULL CHECK (seq >= 1),
     hlc_ms      INTEGER NOT NULL,
@@ -19,6 +21,8 @@ CREATE TABLE events (
     body        BLOB    NOT NULL,
     pending     INTEGER NOT NULL DEFAULT 0,  -- 1: made here, not yet acknowledged by a server
     applied     INTEGER NOT NULL DEFAULT 1,  -- 0: stored for relay, but of a kind this build cannot read
+    made_here   INTEGER NOT NULL DEFAULT 0,  -- 1: made by this register (not received): a register
+                                             -- restored from an old backup re-issues these
     received_ms INTEGER NOT NULL,
     UNIQUE (origin, seq)
 ) STRICT;

@@ -206,6 +206,42 @@ fn a_client_restored_from_an_old_backup_loses_no_sale() {
     assert_eq!(s.stock("TEA"), -8);
 }
 
+#[test]
+fn a_server_restored_from_an_old_backup_that_sells_first_loses_nothing() {
+    let root = tempdir();
+    let (mut s, addr) = server(root.path(), "S");
+    s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50"]);
+    let c = client(root.path(), "C", &addr);
+    wait_products(&[&c], 1);
+    ring(&s, 2, "TEA");
+    wait_orders(&[&c], 2);
+    s.stop();
+    let backup = root.path().join("backup");
+    copy_dir(&s.dir, &backup);
+    s.start();
+    ring(&s, 3, "TEA");
+    ring(&c, 1, "TEA");
+    wait_orders(&[&c, &s], 6);
+    s.stop();
+    // The server's card is replaced by the backup, and it sells before anyone reconnects: its
+    // new sales reuse the ids of the three it made after the backup, which C still holds.
+    std::fs::remove_dir_all(&s.dir).unwrap_or_else(|e| panic!("{e}"));
+    copy_dir(&backup, &s.dir);
+    ring(&s, 2, "TEA");
+    let mark = s.log_len();
+    s.start();
+    s.wait_log_after(mark, "till: ready");
+    wait_until(
+        "S to re-key",
+        DEADLINE,
+        || s.log_text().contains("re-issued"),
+        || format!("{}\n{}", s.log_text(), c.log_text()),
+    );
+    wait_orders(&[&s, &c], 8);
+    assert_eq!(s.order_ids(), c.order_ids());
+    assert_eq!(s.stock("TEA"), -8);
+}
+
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")).flatten() {

@@ -110,6 +110,23 @@ impl Backoff {
     }
 }
 
+/// After a re-key this register has a new id: end the session, so the next one says hello
+/// under it (the server skips a sender's own events when it answers pulls).
+fn rekey_ends_session(rekeyed: Option<crate::store::Rekeyed>) -> Outcome {
+    match rekeyed {
+        None => Ok(()),
+        Some(k) => {
+            eprintln!(
+                "till: this register was restored from an old backup (or cloned): re-issued {} events under new id {} (was {})",
+                k.reissued,
+                k.new.short(),
+                k.old.short()
+            );
+            Err(ClientError::Protocol("re-keyed; reconnecting under the new register id".into()))
+        }
+    }
+}
+
 /// Raises a vector past a batch of encoded events (to page through anti-entropy).
 fn advance(vector: &mut Vector, events: &[Vec<u8>]) {
     for bytes in events {
@@ -217,6 +234,8 @@ impl SyncPoller {
     }
 
     async fn session(&mut self, backoff: &mut Backoff) -> Outcome {
+        // The register id can change under us (a re-key after a restore): read it each session.
+        self.me = self.db(|r| Ok(r.store().register_id())).await?;
         let my_store = self.db(|r| Ok(r.store().kv_get(KV_STORE_ID)?.and_then(|s| s.parse::<StoreId>().ok()))).await?;
         let client =
             LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone()).await?;
@@ -277,10 +296,34 @@ impl SyncPoller {
         smol::future::or(push, pull).await
     }
 
-    /// Sends the server every event it lacks according to its version vector.
+    /// Sends the server every event it lacks according to its version vector. First, if the
+    /// server's own events differ from our copies (it was restored from an old backup and reused
+    /// their ids), sends it our copies of its events, so it re-issues its new ones under a new id.
     async fn anti_entropy(&self, client: &LocalApiClient) -> Outcome {
         let mine = self.db(|r| r.store().reader().vector()).await?;
-        let mut theirs: Vector = client.state(mine).await?.vector;
+        let state = client.state(mine).await?;
+        let server = client.server.register_id.parse::<RegisterId>().ok();
+        for (origin, seq, theirs) in state.digests.iter().filter(|(o, _, _)| Some(*o) == server) {
+            let (origin, seq) = (*origin, *seq);
+            let ours = self.db(move |r| r.store().reader().body_of(&crate::model::EventId { origin, seq })).await?;
+            if ours.is_some_and(|b| crate::sync::protocol::digest(&b) != *theirs) {
+                eprintln!(
+                    "till: the server's events differ from our copies (restored from a backup?); sending them back"
+                );
+                let mut after = 0;
+                loop {
+                    let batch = self
+                        .db(move |r| {
+                            r.store().reader().events_of(origin, after, seq, MAX_BATCH_EVENTS, MAX_BATCH_BYTES)
+                        })
+                        .await?;
+                    let Some(last) = batch.last().map(|(s, _)| *s) else { break };
+                    client.push(batch.into_iter().map(|(_, b)| b).collect(), 0).await?;
+                    after = last;
+                }
+            }
+        }
+        let mut theirs: Vector = state.vector;
         let batch = self.tuning.push_batch.min(MAX_BATCH_EVENTS);
         loop {
             let t = theirs.clone();
@@ -310,15 +353,7 @@ impl SyncPoller {
     /// Applies events received outside the cursor (anti-entropy, push conflicts).
     async fn apply_received(&self, events: Vec<Vec<u8>>) -> Outcome {
         let report = self.db(move |r| r.store_mut().apply_remote(&events, unix_ms())).await?;
-        if let Some(k) = report.rekeyed {
-            eprintln!(
-                "till: this register was restored from an old backup (or cloned): re-issued {} events under new id {} (was {})",
-                k.reissued,
-                k.new.short(),
-                k.old.short()
-            );
-        }
-        Ok(())
+        rekey_ends_session(report.rekeyed)
     }
 
     async fn push_loop(&self, client: &LocalApiClient) -> Outcome {
@@ -367,7 +402,7 @@ impl SyncPoller {
             wait = if quiet { (wait * 2).min(self.tuning.wait_max) } else { self.tuning.wait_min };
             let more = resp.next.seq < resp.head;
             let next = resp.next;
-            let apply = self.apply_pulled(std::mem::take(&mut resp.events), next);
+            let apply = self.apply_pulled(client, std::mem::take(&mut resp.events), next);
             resp = if more {
                 // A backlog: fetch the next batch while this one is being applied.
                 let (applied, fetched) = smol::future::zip(apply, client.pull(&next, Duration::ZERO)).await;
@@ -381,17 +416,34 @@ impl SyncPoller {
         }
     }
 
-    /// Applies pulled events and moves the cursor past them, in one transaction.
-    async fn apply_pulled(&self, events: Vec<Vec<u8>>, next: Cursor) -> Outcome {
+    /// Applies pulled events and moves the cursor past them, in one transaction. If the server
+    /// sent some of its own events with other contents than copies held here, the server was
+    /// restored from an old backup and reused their ids: send it our copies back, so it notices
+    /// and re-issues its new events under a new id.
+    async fn apply_pulled(&self, client: &LocalApiClient, events: Vec<Vec<u8>>, next: Cursor) -> Outcome {
         let next = encode_cursor(&next);
-        self.db(move |r| {
-            r.store_mut().write(|tx| {
-                tx.apply_remote(&events, unix_ms())?;
-                tx.kv_set(KV_SYNC_CURSOR, &next)?;
-                tx.kv_set(KV_LAST_SYNC, &unix_ms().to_string())
+        let report = self
+            .db(move |r| {
+                r.store_mut().write(|tx| {
+                    let report = tx.apply_remote(&events, unix_ms())?;
+                    tx.kv_set(KV_SYNC_CURSOR, &next)?;
+                    tx.kv_set(KV_LAST_SYNC, &unix_ms().to_string())?;
+                    Ok(report)
+                })
             })
-        })
-        .await
+            .await?;
+        rekey_ends_session(report.rekeyed)?;
+        let server = client.server.register_id.parse::<RegisterId>().ok();
+        let theirs: Vec<Vec<u8>> = report
+            .conflicts
+            .into_iter()
+            .filter(|b| crate::sync::Event::decode_header(b).is_ok_and(|h| Some(h.id.origin) == server))
+            .collect();
+        if !theirs.is_empty() {
+            eprintln!("till: the server reused ids of its own events (restored from a backup?); sending it our copies");
+            client.push(theirs, 0).await?;
+        }
+        Ok(())
     }
 }
 

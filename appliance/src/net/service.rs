@@ -403,7 +403,7 @@ impl SyncService {
             stored: report.inserted as u32,
             duplicates: report.duplicates as u32,
             head,
-            conflicts: report.conflicts,
+            conflicts: bounded(report.conflicts, crate::sync::protocol::MAX_BATCH_BYTES),
         })
     }
 
@@ -420,18 +420,31 @@ impl SyncService {
         Ok(MissingResponse { events })
     }
 
-    /// `POST /api/sync/state`: this server's vector, so the client can send what it lacks.
+    /// `POST /api/sync/state`: this server's vector, so the client can send what it lacks, and
+    /// a digest per common origin, so it can tell whether some register reused ids.
     pub async fn state(&self, req: &Opened) -> Result<StateResponse, ApiError> {
-        let _: StateRequest = decode(&req.plaintext)?;
+        let theirs: StateRequest = decode(&req.plaintext)?;
         let reg = self.reg.clone();
-        let (vector, head) = smol::unblock(move || {
+        let (vector, digests, head) = smol::unblock(move || {
             let r = lock(&reg);
             let rd = r.store().reader();
-            Ok::<_, crate::store::StoreError>((rd.vector()?, rd.head()?))
+            let mine = rd.vector()?;
+            let mut digests = Vec::new();
+            for (origin, their_mark) in theirs.vector.iter().take(10_000) {
+                let Some(my_mark) = mine.iter().find(|(o, _)| o == origin).map(|(_, m)| *m) else { continue };
+                let seq = my_mark.min(*their_mark);
+                if seq == 0 {
+                    continue;
+                }
+                if let Some(body) = rd.body_of(&EventId { origin: *origin, seq })? {
+                    digests.push((*origin, seq, crate::sync::protocol::digest(&body)));
+                }
+            }
+            Ok::<_, crate::store::StoreError>((mine, digests, rd.head()?))
         })
         .await
         .map_err(ApiError::internal)?;
-        Ok(StateResponse { vector, epoch: self.epoch, head })
+        Ok(StateResponse { vector, digests, epoch: self.epoch, head })
     }
 
     /// The id of the event at a log position: from the ring, else from the database (off the
@@ -489,9 +502,12 @@ impl SyncService {
             self.metrics.waiting.fetch_add(1, Ordering::Relaxed);
             let more = self.bus.wait_beyond(cursor.seq, deadline).await;
             self.metrics.waiting.fetch_sub(1, Ordering::Relaxed);
-            if !more {
+            if !more || Instant::now() >= deadline {
                 return Ok(PullResponse { reset: false, next: cursor, events: Vec::new(), head: self.bus.head() });
             }
+            // Never spin: something is beyond the cursor, so the next read finds it (the ring or
+            // the log); and yield once, so one long-poll cannot hold the executor.
+            smol::future::yield_now().await;
         }
     }
 
@@ -586,6 +602,20 @@ impl SyncService {
     pub fn close(&self) {
         self.bus.close();
     }
+}
+
+/// Keeps the first events that fit in `max_bytes` (at least one): the rest show up again on a
+/// later exchange.
+fn bounded(events: Vec<Vec<u8>>, max_bytes: usize) -> Vec<Vec<u8>> {
+    let mut total = 0;
+    events
+        .into_iter()
+        .take_while(|e| {
+            let first = total == 0;
+            total += e.len();
+            first || total <= max_bytes
+        })
+        .collect()
 }
 
 fn to_json<T: Serialize>(v: T) -> serde_json::Value {

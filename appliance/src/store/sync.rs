@@ -149,6 +149,42 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    /// The encoded event with this id, if held.
+    pub fn body_of(&self, id: &EventId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.one(
+            "SELECT body FROM events WHERE origin = ?1 AND seq = ?2",
+            params![&id.origin.0[..], id.seq as i64],
+            |r| r.get(0),
+        )
+    }
+
+    /// Encoded events of one origin with `after < seq <= upto`, oldest first, up to `limit` and
+    /// about `max_bytes`.
+    pub fn events_of(
+        &self,
+        origin: RegisterId,
+        after: u64,
+        upto: u64,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<(u64, Vec<u8>)>, StoreError> {
+        let rows: Vec<(i64, Vec<u8>)> = self.rows(
+            "SELECT seq, body FROM events WHERE origin = ?1 AND seq > ?2 AND seq <= ?3 ORDER BY seq LIMIT ?4",
+            params![&origin.0[..], after as i64, upto as i64, limit as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut bytes = 0;
+        for (seq, body) in rows {
+            if !out.is_empty() && bytes + body.len() > max_bytes {
+                break;
+            }
+            bytes += body.len();
+            out.push((seq as u64, body));
+        }
+        Ok(out)
+    }
+
     /// Up to `limit` events (and about `max_bytes`) made here and not yet acknowledged, oldest first.
     pub fn pending(&self, limit: usize, max_bytes: usize) -> Result<Vec<LogEntry>, StoreError> {
         let rows = self.rows(

@@ -1,7 +1,9 @@
 //! SyncEventBus: the server's fan-out of new events to long-polling clients.
 //!
 //! Publishing assigns nothing: positions are the server log's own (`events.log_seq`), so a
-//! cursor means the same thing in the ring and in the database. The ring keeps the last N events
+//! cursor means the same thing in the ring and in the database. Positions increase but may skip
+//! numbers (SQLite's AUTOINCREMENT spends a number on an ignored duplicate; a re-key deletes
+//! rows), so the ring is searched by position, never indexed by arithmetic. The ring keeps the last N events
 //! for clients that are nearly up to date; a cursor older than the ring is served from the
 //! durable log by the caller. Waiters are woken when something is published or the bus closes.
 //! No I/O here: the server feeds it from the store.
@@ -105,13 +107,13 @@ impl SyncEventBus {
             return Read::Entries(Vec::new());
         }
         match g.ring.front() {
+            // The oldest entry held follows `since` directly: nothing in between can be missing.
             Some(first) if first.seq <= since + 1 => {
-                let skip = (since + 1 - first.seq) as usize;
+                let start = g.ring.partition_point(|e| e.seq <= since);
                 let mut bytes = 0;
                 let entries = g
                     .ring
-                    .iter()
-                    .skip(skip)
+                    .range(start..)
                     .take(limit)
                     .take_while(|e| {
                         let first = bytes == 0;
@@ -129,8 +131,8 @@ impl SyncEventBus {
     /// The id of the event at a position, if the ring still holds it.
     pub fn id_at(&self, seq: u64) -> Option<EventId> {
         let g = self.lock();
-        let first = g.ring.front()?.seq;
-        g.ring.get(usize::try_from(seq.checked_sub(first)?).ok()?).map(|e| e.id)
+        let i = g.ring.partition_point(|e| e.seq < seq);
+        g.ring.get(i).filter(|e| e.seq == seq).map(|e| e.id)
     }
 
     /// Waits until the head passes `since`, the bus closes, or `deadline`; true if there is
@@ -215,6 +217,15 @@ mod tests {
         assert_eq!(bus.read(12, 10, 1), Read::Entries(vec![entry(13)]), "the byte cap still returns one");
         assert_eq!(bus.id_at(14).map(|i| i.seq), Some(14));
         assert_eq!(bus.id_at(12), None);
+        // Positions may skip numbers (an AUTOINCREMENT spent on an ignored duplicate).
+        bus.publish([entry(18), entry(19)]);
+        assert_eq!(bus.read(15, 10, usize::MAX), Read::Entries(vec![entry(18), entry(19)]));
+        assert_eq!(bus.read(16, 10, usize::MAX), Read::Entries(vec![entry(18), entry(19)]));
+        assert_eq!(bus.read(18, 10, usize::MAX), Read::Entries(vec![entry(19)]));
+        assert_eq!(bus.id_at(18).map(|i| i.seq), Some(18));
+        assert_eq!(bus.id_at(17), None);
+        let bus = SyncEventBus::new(3, 10);
+        bus.publish((11..=15).map(entry));
         // Republishing what is already there changes nothing.
         bus.publish([entry(15), entry(14)]);
         assert_eq!(bus.read(12, 10, usize::MAX), Read::Entries(vec![entry(13), entry(14), entry(15)]));

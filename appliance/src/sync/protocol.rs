@@ -15,6 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{EventId, RegisterId};
 
+/// FNV-1a over an encoded event: a cheap fingerprint to compare two copies (integrity against
+/// tampering comes from the envelope, not from this).
+pub fn digest(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// The `product` field of [`Discover`]: what scanners look for.
 pub const PRODUCT: &str = "till";
 
@@ -134,6 +140,10 @@ pub struct StateRequest {
 pub struct StateResponse {
     /// The server's vector: the client pushes every event beyond it.
     pub vector: Vector,
+    /// For each origin both sides hold: `(origin, seq, digest)` of the server's event at
+    /// `seq = min(client mark, server mark)`. If the client's copy differs, the origin reused ids
+    /// (a restored or cloned register): any clash makes the two differ at that point.
+    pub digests: Vec<(RegisterId, u64, u64)>,
     /// The server log's epoch.
     pub epoch: [u8; 16],
     /// The last position of its log.
