@@ -126,7 +126,14 @@ fn a_server_killed_during_pushes_loses_and_duplicates_nothing() {
         // Kill the server whenever another 60 orders have been rung (pushes are in flight then),
         // until ringing is done.
         let mut next = 60;
+        let start = std::time::Instant::now();
         while rung.load(std::sync::atomic::Ordering::SeqCst) < 300 {
+            // A ringing thread that fails stops the count: do not wait for it forever.
+            assert!(
+                start.elapsed() < DEADLINE * 2,
+                "ringing stalled at {} orders",
+                rung.load(std::sync::atomic::Ordering::SeqCst)
+            );
             if rung.load(std::sync::atomic::Ordering::SeqCst) >= next {
                 s.kill9();
                 s.start();

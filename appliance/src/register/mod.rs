@@ -153,7 +153,12 @@ fn system_ms() -> Result<u64> {
 
 /// The register's idea of now: the system clock plus the offset learned from its server.
 fn now_in(tx: &Tx<'_>) -> Result<u64> {
-    let offset: i64 = tx.kv_get(KV_CLOCK_OFFSET)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+    with_offset(tx.kv_get(KV_CLOCK_OFFSET)?)
+}
+
+/// The system clock plus a stored offset (absent or unreadable: none).
+fn with_offset(offset: Option<String>) -> Result<u64> {
+    let offset: i64 = offset.and_then(|v| v.parse().ok()).unwrap_or(0);
     Ok(system_ms()?.saturating_add_signed(offset))
 }
 
@@ -190,8 +195,7 @@ impl Register {
 
     /// The register's current time in ms (system clock plus the learned offset).
     pub fn now_ms(&self) -> Result<u64> {
-        let offset: i64 = self.store.kv_get(KV_CLOCK_OFFSET)?.and_then(|v| v.parse().ok()).unwrap_or(0);
-        Ok(system_ms()?.saturating_add_signed(offset))
+        with_offset(self.store.kv_get(KV_CLOCK_OFFSET)?)
     }
 
     fn product_for_edit(tx: &Tx<'_>, sku: &Sku) -> Result<Product> {

@@ -141,8 +141,10 @@ impl Store {
     /// Opens with a chosen durability level (benchmarks compare them).
     pub fn open_with(dir: &Path, sync: Synchronous) -> Result<Store, StoreError> {
         if let Err(source) = std::fs::create_dir_all(dir) {
-            return Err(match source.raw_os_error() {
-                Some(libc_erofs) if libc_erofs == 30 || libc_erofs == 13 => StoreError::ReadOnly(dir.to_path_buf()),
+            return Err(match source.kind() {
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                    StoreError::ReadOnly(dir.to_path_buf())
+                }
                 _ => StoreError::Io { what: "cannot create the data directory", path: dir.to_path_buf(), source },
             });
         }
