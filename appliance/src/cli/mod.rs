@@ -2,6 +2,7 @@
 //! and maps failures to documented exit codes. The only place that prints for people.
 
 mod bench;
+mod scan;
 mod table;
 
 use std::io::Write;
@@ -25,8 +26,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   3  refused: the request breaks a rule or a value is malformed; nothing was changed
   4  not found: a SKU, order, user or tax profile that does not exist; nothing was changed
   5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full)
- test-connection only:
- 10  unreachable: nothing answers at that address
+ test-connection, scan, and setup with server=scan:
+ 10  unreachable: nothing answers at that address (scan: no Till server of this store found)
  11  not a Till server: something else answers there
  12  other store: a Till server of another store
  13  wrong secret: the server refused the shared secret
@@ -114,6 +115,8 @@ pub enum Command {
     },
     /// Registers this server has heard from
     Peers(Json),
+    /// Find the Till servers on this register's networks (subnet scan)
+    Scan(scan::ScanArgs),
     /// Measure this machine: event apply rate and order commit latency
     Bench(bench::BenchArgs),
 }
@@ -123,7 +126,7 @@ pub enum Command {
 pub enum SetupCmd {
     /// Show the setup (the secret only as set or not)
     Show(Json),
-    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT secret=SECRET
+    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT|scan secret=SECRET (a client given server=scan finds its server now)
     Set {
         /// KEY=VALUE pairs (any subset)
         #[arg(required = true, value_name = "KEY=VALUE")]
@@ -386,6 +389,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     if let Some(c) = e.downcast_ref::<ConnectionFailed>() {
         return connection_exit(&c.0);
     }
+    if let Some(s) = e.downcast_ref::<scan::ScanFailed>() {
+        return s.code();
+    }
     if e.downcast_ref::<SetupRefused>().is_some() {
         return 3;
     }
@@ -466,6 +472,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run => crate::modes::run(r, &dir),
         Command::Setup(c) => setup(&mut r, c),
         Command::TestConnection { addr, secret, json } => test_connection(&r, addr, secret, json),
+        Command::Scan(args) => scan::scan(&r, args),
         Command::Peers(json) => {
             let rows = reg(r.store().reader().peers().map_err(Into::into))?;
             if json.json {
@@ -876,7 +883,12 @@ fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
         }
         SetupCmd::Set { pairs } => {
             let update = ConfigUpdate::parse(&pairs).map_err(config_err)?;
-            let new = current.with(update).map_err(config_err)?;
+            let scan_now = update.server() == Some(&crate::config::ServerAddr::Scan);
+            let mut new = current.with(update).map_err(config_err)?;
+            // A client told to scan picks its server now, while the admin is there to choose.
+            if scan_now && new.mode == crate::config::Mode::Client {
+                new.server = Some(scan::pick_server(r, &new)?);
+            }
             reg(r.store_mut().write(|tx| new.save(tx)).map_err(Into::into))?;
             let v = new.view();
             println!(

@@ -145,14 +145,15 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                 eprintln!("till: client mode needs a server and a shared secret; running without network");
                 return Running::Standalone;
             };
-            let addr = match server {
-                ServerAddr::Addr { .. } => server.to_string(),
+            let poller = match server {
+                ServerAddr::Addr { .. } => {
+                    SyncPoller::new(reg.clone(), watcher.clone(), server.to_string(), secret, PollerTuning::from_env())
+                }
                 ServerAddr::Scan => {
-                    eprintln!("till: server=scan: no server chosen yet; run `till setup set server=scan` to pick one");
-                    return Running::Standalone;
+                    eprintln!("till: finding this store's server by scanning the local subnets on port {}", cfg.port);
+                    SyncPoller::scanning(reg.clone(), watcher.clone(), cfg.port, secret, PollerTuning::from_env())
                 }
             };
-            let poller = SyncPoller::new(reg.clone(), watcher.clone(), addr, secret, PollerTuning::from_env());
             Running::Client { task: smol::spawn(poller.run()) }
         }
     }

@@ -105,21 +105,29 @@ pub async fn discover(addr: &str, limit: Duration) -> Result<Discover, ClientErr
 async fn discover_with(http: &surf::Client, addr: &str, limit: Duration) -> Result<Discover, ClientError> {
     with_timeout(addr, limit, async {
         let mut res = http.get(format!("http://{addr}/api/discover")).send().await.map_err(|e| unreachable(addr, e))?;
-        let not_till = |why: String| ClientError::NotTill(addr.to_string(), why);
-        if res.status() != surf::StatusCode::Ok {
-            return Err(not_till(format!("it answered {}", res.status())));
-        }
-        let bytes = read_limited(&mut res).await.map_err(not_till)?;
-        let d: Discover = serde_json::from_slice(&bytes).map_err(|_| not_till("its answer is not Till's".into()))?;
-        if d.product != PRODUCT {
-            return Err(not_till(format!("it calls itself {}", d.product)));
-        }
+        let status = u16::from(res.status());
+        let bytes = read_limited(&mut res).await.map_err(|why| ClientError::NotTill(addr.to_string(), why))?;
+        let d = check_discover(addr, status, &bytes)?;
         if d.protocol_version != PROTOCOL_VERSION {
             return Err(ClientError::Version(addr.to_string(), d.protocol_version));
         }
         Ok(d)
     })
     .await
+}
+
+/// Reads an answer to `GET /api/discover`: a Till server's self-description (of any protocol
+/// version), or why whatever answered is not Till.
+pub(crate) fn check_discover(addr: &str, status: u16, body: &[u8]) -> Result<Discover, ClientError> {
+    let not_till = |why: String| ClientError::NotTill(addr.to_string(), why);
+    if status != 200 {
+        return Err(not_till(format!("it answered {status}")));
+    }
+    let d: Discover = serde_json::from_slice(body).map_err(|_| not_till("its answer is not Till's".into()))?;
+    if d.product != PRODUCT {
+        return Err(not_till(format!("it calls itself {}", d.product)));
+    }
+    Ok(d)
 }
 
 /// Decides which store id a client uses with a server, or that they belong to different stores.

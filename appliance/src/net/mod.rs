@@ -5,6 +5,7 @@
 //! behind this module's boundary, so the HTTP stack can be swapped without touching the core.
 
 pub mod client;
+pub mod discovery;
 pub mod http;
 pub mod poller;
 pub mod service;
