@@ -256,19 +256,24 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
     let mut b = Builder { m, scene: Scene::default(), region: Region::Header };
     let full = rect(0, 0, size.width, size.height);
     let (header, rest) = take_top(full, m.header_h, 0);
-    b.scene.regions.push((Region::Header, header, theme::HEADER));
-    header_bar(&mut b, state, header);
+    // A small panel cannot fit a banner strip above the keyboard's four 48 px key rows, so there the
+    // banner covers the header bar instead, without its own close button (it stays after the keyboard).
+    let banner_over_header = m.compact && matches!(state.screen, Screen::Keyboard(_)) && state.banner.is_some();
+    if !banner_over_header {
+        b.scene.regions.push((Region::Header, header, theme::HEADER));
+        header_bar(&mut b, state, header);
+    }
 
     let body = match &state.banner {
         Some(banner) => {
-            let (strip, rest) = take_top(rest, m.banner_h, 0);
+            let (strip, rest) = if banner_over_header { (header, rest) } else { take_top(rest, m.banner_h, 0) };
             b.region = Region::Banner;
             let bg = match banner.kind {
                 BannerKind::Error => theme::ERROR_BG,
                 BannerKind::Info => theme::INFO_BG,
             };
             b.scene.regions.push((Region::Banner, strip, bg));
-            banner_strip(&mut b, banner, strip, bg);
+            banner_strip(&mut b, banner, strip, bg, !banner_over_header);
             rest
         }
         None => rest,
@@ -354,10 +359,11 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
     b.text(chip, chip_label, b.style(Face::Bold, chip_px, theme::TEXT, mode_color(state.status.mode), Align::Center));
 }
 
-fn banner_strip(b: &mut Builder, banner: &Banner, r: Rectangle, bg: Rgb888) {
+fn banner_strip(b: &mut Builder, banner: &Banner, r: Rectangle, bg: Rgb888, closable: bool) {
     let m = b.m;
     b.fill(r, bg, 0, bg);
-    let (text_r, close) = take_right(inset(r, m.pad, 0), m.banner_h.max(56), m.gap);
+    let (text_r, close) =
+        if closable { take_right(inset(r, m.pad, 0), m.banner_h.max(56), m.gap) } else { (inset(r, m.pad, 0), r) };
     let icon = match banner.kind {
         BannerKind::Error => "✗",
         BannerKind::Info => "✓",
@@ -387,8 +393,10 @@ fn banner_strip(b: &mut Builder, banner: &Banner, r: Rectangle, bg: Rgb888) {
         );
         b.paragraph(para, banner.text.clone(), b.style(Face::Regular, m.small_px, theme::TEXT, bg, Align::Left));
     }
-    let look = Look { px: m.title_px, ..b.look(bg, theme::TEXT) };
-    b.button(close, bg, "×", look, Some(Intent::DismissBanner));
+    if closable {
+        let look = Look { px: m.title_px, ..b.look(bg, theme::TEXT) };
+        b.button(close, bg, "×", look, Some(Intent::DismissBanner));
+    }
 }
 
 /// Key/value rows for the status panel: label, value, optional dot colour.
@@ -402,7 +410,6 @@ fn status_rows(status: &StatusInfo, with_mode: bool) -> Vec<(String, String, Opt
     match status.mode {
         Mode::Standalone => {
             rows.push(("Network".into(), "off — works alone".into(), None));
-            rows.push(("Sales not yet shared".into(), status.pending_events.to_string(), None));
         }
         Mode::Server => {
             rows.push(("Listening on".into(), address(), None));
@@ -418,7 +425,7 @@ fn status_rows(status: &StatusInfo, with_mode: bool) -> Vec<(String, String, Opt
     }
     let clock = match status.clock {
         ClockState::Synced { offset_ms } => ("synced".to_string(), theme::GREEN, offset_ms),
-        ClockState::Local => ("this register's".to_string(), theme::GREY, 0),
+        ClockState::Local => ("own clock".to_string(), theme::GREY, 0),
         ClockState::Unknown => ("not checked yet".to_string(), theme::AMBER, 0),
     };
     let clock_text = match status.clock {
@@ -539,7 +546,7 @@ fn settings_screen(b: &mut Builder, current: Mode, r: Rectangle) {
         let look = Look {
             fill: if selected { theme::SELECTED } else { theme::PANEL },
             border: Some(if selected { theme::PRIMARY } else { theme::LINE }),
-            px: m.title_px,
+            px: if m.compact { m.body_px + 1 } else { m.title_px },
             sub_px: m.small_px,
             sub_text: if selected { theme::TEXT } else { theme::MUTED },
             ..b.look(theme::PANEL, theme::TEXT)

@@ -219,6 +219,25 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
             },
         ),
         (
+            "banner-keyboard",
+            UiState {
+                banner: Some(Banner {
+                    kind: BannerKind::Error,
+                    text: "The port must be a number from 1 to 65535.".into(),
+                }),
+                ..state(
+                    Screen::Keyboard(KeyboardView {
+                        field: Field::Port,
+                        label: "Port".into(),
+                        value: "87a".into(),
+                        masked: false,
+                        layer: KeyLayer::Symbols,
+                    }),
+                    Mode::Standalone,
+                )
+            },
+        ),
+        (
             "banner-info",
             UiState {
                 banner: Some(Banner {

@@ -19,6 +19,10 @@ fn targets_are_big_separate_and_hit() {
         for size in SIZES {
             let map = hit_map(&state, size);
             assert!(!map.is_empty(), "{name} at {size:?} has no targets");
+            // A banner shows somewhere (strip or over the header) and its region is on screen.
+            if state.banner.is_some() {
+                assert!(region_rect(&state, size, Region::Banner).is_some(), "{name} {size:?}: banner not laid out");
+            }
             let screen = Rectangle::new(Point::zero(), size);
             for (i, (r, intent)) in map.iter().enumerate() {
                 assert!(r.size.width >= 48 && r.size.height >= 48, "{name} {size:?}: {intent:?} is {r:?}");
