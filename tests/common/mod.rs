@@ -44,6 +44,8 @@ pub struct Node {
     env: Vec<(String, String)>,
     /// A command that runs `till` for it, e.g. `ip netns exec NS` (empty: run it directly).
     wrap: Vec<String>,
+    /// Extra arguments of its `till run`.
+    run_args: Vec<String>,
 }
 
 impl Node {
@@ -56,7 +58,14 @@ impl Node {
             log: Arc::new(Mutex::new(Vec::new())),
             env: vec![("TILL_SYNC_BACKOFF_MAX_MS".into(), "300".into())],
             wrap: Vec::new(),
+            run_args: Vec::new(),
         }
+    }
+
+    /// Adds arguments to its `till run` (e.g. `--display png:DIR`).
+    pub fn args(mut self, args: &[&str]) -> Node {
+        self.run_args.extend(args.iter().map(|a| a.to_string()));
+        self
     }
 
     /// Runs its `till` commands inside network namespace `ns`.
@@ -111,7 +120,7 @@ impl Node {
     pub fn start(&mut self) {
         assert!(self.child.is_none(), "{} already running", self.name);
         let mut cmd = self.command();
-        cmd.arg("run").stdout(Stdio::null()).stderr(Stdio::piped());
+        cmd.arg("run").args(&self.run_args).stdout(Stdio::null()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{}: spawn: {e}", self.name));
         let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
         let log = self.log.clone();

@@ -319,3 +319,46 @@ impl LocalApiClient {
         self.get(&format!("/api/data/{what}"), CALL_TIMEOUT * 2, true).await
     }
 }
+
+/// What a successful connection test found.
+#[derive(Clone, Debug)]
+pub struct TestReport {
+    /// The server register's name.
+    pub server_name: String,
+    /// The store id in use.
+    pub store: StoreId,
+    /// Round trip of the authenticated hello, ms.
+    pub rtt_ms: f64,
+    /// Server clock minus ours, ms.
+    pub clock_offset_ms: i64,
+}
+
+/// "Test connection": discovers the server at `addr`, checks the store, and says a sealed hello
+/// with `secret` (which proves the secret without sending it). Used by the CLI and the screen.
+pub async fn test_connection(
+    addr: &str,
+    me: RegisterId,
+    my_store: Option<StoreId>,
+    name: &str,
+    secret: &Secret,
+) -> Result<TestReport, ClientError> {
+    let client = LocalApiClient::connect(addr, me, my_store, secret, None).await?;
+    let t0 = super::client_clock_ms();
+    let start = std::time::Instant::now();
+    let hello = client
+        .hello(&HelloRequest {
+            register_name: name.to_string(),
+            client_time_ms: t0,
+            pending: 0,
+            store_known: my_store == Some(client.store()),
+        })
+        .await?;
+    let rtt = start.elapsed();
+    let offset = super::clock_offset_ms(hello.server_time_ms, t0, t0 + u64::try_from(rtt.as_millis()).unwrap_or(0));
+    Ok(TestReport {
+        server_name: hello.server_name,
+        store: client.store(),
+        rtt_ms: rtt.as_secs_f64() * 1000.0,
+        clock_offset_ms: offset,
+    })
+}

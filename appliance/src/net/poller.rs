@@ -14,7 +14,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::client::{ClientError, LocalApiClient};
 use super::discovery::{StoreIdentity, find_store_server};
@@ -76,7 +76,7 @@ impl PollerTuning {
 }
 
 /// What the poller reports about itself.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SyncStatus {
     /// connecting, connected or offline.
     pub state: String,
@@ -300,7 +300,7 @@ impl SyncPoller {
             .await?;
         let t1 = unix_ms();
         let store = client.store();
-        let offset = hello.server_time_ms as i64 - ((t0 + t1) / 2) as i64;
+        let offset = super::clock_offset_ms(hello.server_time_ms, t0, t1);
         self.db(move |r| {
             let s = r.store_mut();
             let old: i64 = s.kv_get(KV_CLOCK_OFFSET)?.and_then(|v| v.parse().ok()).unwrap_or(0);
