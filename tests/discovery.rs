@@ -28,18 +28,6 @@ fn web_server(addr: &str) -> std::thread::JoinHandle<()> {
     })
 }
 
-fn set_up_server_at(s: &Node, bind: &str, port: u16, secret: &str) {
-    s.ok(&[
-        "setup",
-        "set",
-        "mode=server",
-        &format!("name={}", s.name),
-        &format!("bind={bind}"),
-        &format!("port={port}"),
-        &format!("secret={secret}"),
-    ]);
-}
-
 fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }

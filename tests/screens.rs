@@ -32,21 +32,6 @@ fn type_text(ui: &mut Ui, text: &str) {
     }
 }
 
-fn start_server_at(s: &mut Node, bind: &str, port: u16, secret: &str) {
-    s.ok(&[
-        "setup",
-        "set",
-        "mode=server",
-        &format!("name={}", s.name),
-        &format!("bind={bind}"),
-        &format!("port={port}"),
-        &format!("secret={secret}"),
-    ]);
-    let mark = s.log_len();
-    s.start();
-    s.wait_log_after(mark, "listening on");
-}
-
 #[test]
 fn an_admin_sets_up_a_client_on_the_screen_and_a_sale_rung_on_another_screen_reaches_it() {
     let root = tempfile::tempdir().expect("tempdir");

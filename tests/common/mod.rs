@@ -298,6 +298,27 @@ pub fn set_up_server(s: &Node, port: u16) {
     ]);
 }
 
+/// Sets a node up as a server bound to `bind`:`port` with `secret` (its name as register name).
+pub fn set_up_server_at(s: &Node, bind: &str, port: u16, secret: &str) {
+    s.ok(&[
+        "setup",
+        "set",
+        "mode=server",
+        &format!("name={}", s.name),
+        &format!("bind={bind}"),
+        &format!("port={port}"),
+        &format!("secret={secret}"),
+    ]);
+}
+
+/// Sets a node up as a server at `bind`:`port`, starts it and waits until it listens.
+pub fn start_server_at(s: &mut Node, bind: &str, port: u16, secret: &str) {
+    set_up_server_at(s, bind, port, secret);
+    let mark = s.log_len();
+    s.start();
+    s.wait_log_after(mark, "listening on");
+}
+
 /// Starts a node set up as a server and waits until it listens; its address.
 pub fn start_server(s: &mut Node) -> String {
     let mark = s.log_len();
