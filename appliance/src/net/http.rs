@@ -229,6 +229,13 @@ fn app(state: State) -> tide::Server<State> {
     app
 }
 
+/// The server's routes over `service` without a listener or accept loop, for in-process callers
+/// that hand requests to `respond` directly (the fuzz targets in `fuzz/`): the same routing,
+/// limits and handlers as [`LocalApiServer`], no socket.
+pub fn routes(service: Arc<SyncService>) -> tide::Server<State> {
+    app(State { service, active: Arc::new(AtomicUsize::new(0)) })
+}
+
 /// A running HTTP server.
 pub struct LocalApiServer {
     addr: SocketAddr,
