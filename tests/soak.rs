@@ -243,16 +243,22 @@ impl Drop for StopOnPanic<'_> {
 }
 
 /// Where in its life the client was when it was killed, told from its log and its database.
-fn kill_point(c: &Node, s: &Node, mark: usize) -> &'static str {
+fn kill_point(c: &Node, s: &Node, mark: usize, spawned_ms: i64) -> &'static str {
     let log = c.log_after(mark);
     if !log.iter().any(|l| l.contains("till: ready")) {
         return "starting (before ready)";
     }
     if !log.iter().any(|l| l.contains("syncing with")) {
-        return if log.iter().any(|l| l.contains("failed")) {
-            "session failed, backing off"
+        if log.iter().any(|l| l.contains("failed")) {
+            return "session failed, backing off";
+        }
+        // The server records each hello in its peer table.
+        let hello =
+            s.query(&format!("SELECT count(*) FROM peers WHERE name = 'C' AND last_contact_ms >= {spawned_ms}"));
+        return if hello > 0 {
+            "after hello (clock, cursor, anti-entropy)"
         } else {
-            "connecting (discover, key, hello, anti-entropy)"
+            "before hello (discover, key derivation)"
         };
     }
     let pending: Vec<(String, i64)> = {
@@ -316,13 +322,17 @@ fn a_client_killed_at_many_points_of_its_sync_cycle_loses_and_duplicates_nothing
         // Half the kills in the first 200 ms (start-up, discover, key, hello), half anywhere in 1.5 s.
         let delay = if rng.chance(50) { rng.range(0, 200) } else { rng.range(0, 1_500) };
         let ring_at = rng.range(0, delay + 1);
+        let spawned_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or_default();
         let mark = c.spawn();
         let t0 = Instant::now();
         sleep_until(t0 + Duration::from_millis(ring_at));
         ring_one(&c, "COF", 2, &ledger, seed);
         sleep_until(t0 + Duration::from_millis(delay));
         c.kill9();
-        *points.entry(kill_point(&c, &s, mark)).or_default() += 1;
+        *points.entry(kill_point(&c, &s, mark, spawned_ms)).or_default() += 1;
         *delays.entry(delay / 100 * 100).or_default() += 1;
     }
     eprintln!("crash seed {seed}: {} orders, kill points {points:?}, delays (ms bucket: rounds) {delays:?}", {

@@ -248,17 +248,17 @@ fn pump(mut from: TcpStream, mut to: TcpStream, dir: Dir, conn: &Conn, shared: &
         if conn.fault != Fault::Honest && shared.generation.load(Ordering::SeqCst) != conn.generation {
             break; // the proxy turned honest: end this misbehaving connection
         }
-        if let Fault::HalfOpen { after, dir: stuck } = conn.fault {
-            if conn.forwarded.load(Ordering::SeqCst) >= after {
-                let since = conn.half_open_since.lock().map(|mut g| *g.get_or_insert_with(Instant::now));
-                if since.map(|t| t.elapsed() > HALF_OPEN_MAX).unwrap_or(true) {
-                    break;
-                }
-                if stuck == dir {
-                    // This direction no longer forwards: the bytes stay in the kernel's buffers.
-                    std::thread::sleep(TICK);
-                    continue;
-                }
+        if let Fault::HalfOpen { after, dir: stuck } = conn.fault
+            && conn.forwarded.load(Ordering::SeqCst) >= after
+        {
+            let since = conn.half_open_since.lock().map(|mut g| *g.get_or_insert_with(Instant::now));
+            if since.map(|t| t.elapsed() > HALF_OPEN_MAX).unwrap_or(true) {
+                break;
+            }
+            if stuck == dir {
+                // This direction no longer forwards: the bytes stay in the kernel's buffers.
+                std::thread::sleep(TICK);
+                continue;
             }
         }
         let n = match from.read(&mut buf) {
