@@ -215,10 +215,19 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     smol::block_on(async {
         let pusher = RegisterId([0xB0; 16]);
-        let c1 = LocalApiClient::connect(&addr, pusher, None, &secret, None).await?;
-        let c2 =
-            LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, Some((c1.store(), c1.key().clone())))
-                .await?;
+        // The pusher enrolls a key of its own with a hello, as a register does.
+        let own = crate::sync::SealKey::from_bytes([0xB7; 32]);
+        let c1 = LocalApiClient::connect(&addr, pusher, None, &secret, None, &own).await?;
+        c1.hello(&crate::sync::protocol::HelloRequest {
+            register_name: "bench".into(),
+            client_time_ms: crate::net::unix_ms(),
+            pending: 0,
+            store_known: false,
+            register_key: c1.register_key(),
+        })
+        .await?;
+        let cached = Some((c1.store(), c1.key().clone()));
+        let c2 = LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, cached, &own).await?;
         let t = Instant::now();
         let chunks: Vec<Vec<Vec<u8>>> =
             events.chunks(crate::sync::protocol::MAX_BATCH_EVENTS).map(<[Vec<u8>]>::to_vec).collect();
