@@ -148,6 +148,15 @@ fn assert_converged(seed: u64, nodes: &[&Node], ledger: &Ledger, limit: Duration
         },
         report,
     );
+    // Every outbox drains: nothing is left to resend forever.
+    for n in nodes {
+        wait_until(
+            &format!("{}'s outbox to empty", n.name),
+            DEADLINE,
+            || n.query("SELECT count(*) FROM events WHERE pending = 1") == 0,
+            report,
+        );
+    }
     let tea = 100_000 + ledger.tea_received.load(Ordering::SeqCst) - ledger.tea_sold.load(Ordering::SeqCst);
     for n in nodes {
         let (rows, distinct_numbers) =
