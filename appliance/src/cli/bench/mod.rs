@@ -2,6 +2,7 @@
 //! Run it on the device itself to measure its SD card and CPU. Figures are medians or
 //! percentiles; docs/BENCHMARKS.md records them with the machine they came from.
 
+mod load;
 mod peer;
 mod store;
 mod sync;
@@ -43,7 +44,7 @@ pub struct BenchArgs {
     /// Concurrent connections pushing the ingest batches (sync, 1-4)
     #[arg(long, default_value_t = 2)]
     pub connections: usize,
-    /// Long-polling clients for the server memory and idle-CPU figures (sync)
+    /// Long-polling clients: server memory and idle CPU (sync, default 16), or load (default 64)
     #[arg(long, default_value_t = 16)]
     pub clients: usize,
 }
@@ -59,6 +60,9 @@ pub enum What {
     /// The replication PouchDB is compared with (scripts/bench-peer): 10,000 orders A → server,
     /// then server → a fresh B; live latency A → B; server memory.
     Peer,
+    /// One server, many long-polling clients (`--clients`, 64 unless given) with orders flowing:
+    /// delivery latency to every client, the slowest client, server CPU and memory.
+    Load,
 }
 
 /// Runs the chosen benchmark.
@@ -67,6 +71,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         What::Store => store::run(&args),
         What::Sync => sync::run(&args),
         What::Peer => peer::run(&args),
+        What::Load => {
+            // 16 suits the memory figure of `sync`; the load figure is about 64 clients.
+            let clients = if std::env::args().any(|a| a == "--clients") { args.clients } else { 64 };
+            load::run(&BenchArgs { clients, ..args })
+        }
     }
 }
 

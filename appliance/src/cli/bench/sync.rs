@@ -49,7 +49,7 @@ pub(super) fn spawn(exe: &Path, dir: &Path) -> anyhow::Result<Proc> {
     Ok(Proc { child, dir: dir.to_path_buf() })
 }
 
-fn set_up(dir: &Path, pairs: &[String]) -> anyhow::Result<()> {
+pub(super) fn set_up(dir: &Path, pairs: &[String]) -> anyhow::Result<()> {
     let mut store = Store::open(dir)?;
     let cfg = LocalApiConfig::default().with(ConfigUpdate::parse(pairs)?)?;
     store.write(|tx| cfg.save(tx))?;
@@ -69,7 +69,7 @@ pub(super) fn num(c: &rusqlite::Connection, sql: &str) -> i64 {
     c.query_row(sql, [], |r| r.get(0)).unwrap_or(-1)
 }
 
-fn kv(c: &rusqlite::Connection, key: &str) -> Option<String> {
+pub(super) fn kv(c: &rusqlite::Connection, key: &str) -> Option<String> {
     c.query_row("SELECT value FROM device_kv WHERE key = ?1", [key], |r| r.get(0)).ok()
 }
 
@@ -135,7 +135,7 @@ pub(super) fn proc_status(pid: u32, field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn cpu_ticks(pid: u32) -> Option<u64> {
+pub(super) fn cpu_ticks(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let after = stat.rsplit_once(')')?.1;
     let f: Vec<&str> = after.split_whitespace().collect();
@@ -217,10 +217,19 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     smol::block_on(async {
         let pusher = RegisterId([0xB0; 16]);
-        let c1 = LocalApiClient::connect(&addr, pusher, None, &secret, None).await?;
-        let c2 =
-            LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, Some((c1.store(), c1.key().clone())))
-                .await?;
+        // The pusher enrolls a key of its own with a hello, as a register does.
+        let own = crate::sync::SealKey::from_bytes([0xB7; 32]);
+        let c1 = LocalApiClient::connect(&addr, pusher, None, &secret, None, &own).await?;
+        c1.hello(&crate::sync::protocol::HelloRequest {
+            register_name: "bench".into(),
+            client_time_ms: crate::net::unix_ms(),
+            pending: 0,
+            store_known: false,
+            register_key: c1.register_key(),
+        })
+        .await?;
+        let cached = Some((c1.store(), c1.key().clone()));
+        let c2 = LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, cached, &own).await?;
         let t = Instant::now();
         let chunks: Vec<Vec<Vec<u8>>> =
             events.chunks(crate::sync::protocol::MAX_BATCH_EVENTS).map(<[Vec<u8>]>::to_vec).collect();
