@@ -22,7 +22,9 @@ use crate::store::Store;
 
 /// A `till run` process, killed when dropped.
 pub(super) struct Proc {
+    /// The running `till run`.
     pub(super) child: Child,
+    /// Its data directory.
     pub(super) dir: PathBuf,
 }
 
