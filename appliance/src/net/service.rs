@@ -416,7 +416,7 @@ impl SyncService {
             self.confirm(store).await?;
         }
         let (sender, reg, register_key) = (req.sender, self.reg.clone(), hello.register_key);
-        let head = smol::unblock(move || {
+        let (head, now) = smol::unblock(move || {
             let mut r = lock(&reg);
             let s = r.store_mut();
             s.write(|tx| {
@@ -426,7 +426,10 @@ impl SyncService {
                 }
                 Ok::<(), crate::store::StoreError>(())
             })?;
-            s.reader().head()
+            // The clock this server stamps its own events with (a promoted client keeps the
+            // offset it learned), so clients align to the time its events carry.
+            let now = r.now_ms().unwrap_or_else(|_| unix_ms());
+            r.store().reader().head().map(|h| (h, now))
         })
         .await
         .map_err(ApiError::internal)?;
@@ -437,7 +440,7 @@ impl SyncService {
         Ok(HelloResponse {
             server_name: self.name.clone(),
             server_id: self.me,
-            server_time_ms: unix_ms(),
+            server_time_ms: now,
             epoch: self.epoch,
             head,
         })
