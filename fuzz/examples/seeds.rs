@@ -88,8 +88,13 @@ fn main() {
     let id = EventId { origin, seq: 4 };
     let cursor = Cursor { epoch: [3; 16], seq: 12, at: Some(id) };
     let vector = vec![(origin, events.len() as u64), (RegisterId([9; 16]), 2)];
-    let hello =
-        HelloRequest { register_name: "R2".into(), client_time_ms: 1_700_000_000_000, pending: 2, store_known: true };
+    let hello = HelloRequest {
+        register_name: "R2".into(),
+        client_time_ms: 1_700_000_000_000,
+        pending: 2,
+        store_known: true,
+        register_key: till_fuzz::REGISTER_KEY,
+    };
     let messages: Vec<(&str, u8, Vec<u8>)> = vec![
         ("hello", 0, pc(&hello)),
         (
@@ -180,6 +185,11 @@ fn main() {
         s.bind = Some(("POST".into(), "/api/sync/state".into()));
     }
     requests.push(("moved", moved));
+    let mut wrong_key = post("/api/sync/state", pc(&StateRequest { vector: Vec::new() }));
+    if let Some(s) = wrong_key.seal.as_mut() {
+        s.wrong_key = true;
+    }
+    requests.push(("wrong-key", wrong_key));
     let mut upper = get("/api/sync/events");
     if let Some(s) = upper.seal.as_mut() {
         s.upper = true;

@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use till::sync::{Binding, Envelope};
-use till_fuzz::{FuzzRequest, NONCE, Server, key};
+use till_fuzz::{FuzzRequest, NONCE, Server, key_for, url_path};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = postcard::from_bytes::<FuzzRequest>(data) else { return };
@@ -16,13 +16,13 @@ fuzz_target!(|data: &[u8]| {
     let mut resp = server.respond(req);
     let status = resp.status() as u16;
     assert_ne!(status, 500, "server error for {input:?}");
-    let sealed_route = !matches!(sent.path.split('?').next(), Some("/api/discover" | "/metrics"));
+    let sealed_route = !matches!(url_path(&sent.path), "/api/discover" | "/metrics");
     if status == 200 && sealed_route {
         assert!(sent.authentic, "200 to a request that is not authentic: {input:?}");
         let body = smol::block_on(resp.body_bytes()).unwrap_or_else(|e| panic!("body: {e}"));
         let env = Envelope::from_bytes(&body).unwrap_or_else(|e| panic!("response is not an envelope: {e}"));
         assert_eq!(env.sender, server.me);
         let binding = Binding::Response { method: &sent.method, path: &sent.path, request_nonce: &NONCE };
-        assert!(env.open(key(), binding).is_ok(), "response does not open for {input:?}");
+        assert!(env.open(&key_for(url_path(&sent.path)), binding).is_ok(), "response does not open for {input:?}");
     }
 });

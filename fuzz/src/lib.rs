@@ -17,7 +17,7 @@ use till::model::{AdjustReason, Cents, RateBp, RegisterId, Role, Sku};
 use till::net::http::{State, routes};
 use till::net::service::{KV_STORE_CONFIRMED, KV_STORE_ID, SyncService};
 use till::register::Register;
-use till::sync::protocol::ENVELOPE_HEADER;
+use till::sync::protocol::{ENVELOPE_HEADER, HELLO_PATH};
 use till::sync::{Binding, Envelope, SealKey, StoreId};
 
 /// The shared secret of the fuzzed store.
@@ -28,6 +28,13 @@ pub const STORE: StoreId = StoreId([0x5a; 16]);
 pub const SENDER: RegisterId = RegisterId([0x42; 16]);
 /// The nonce of the harness's requests (responses are bound to it).
 pub const NONCE: [u8; 24] = [7; 24];
+/// [`SENDER`]'s own key, enrolled at the fuzzed server: every request but hello is sealed with it.
+pub const REGISTER_KEY: [u8; 32] = [0x24; 32];
+
+/// The key the server opens a request for `path` with: the store's for hello, else the sender's.
+pub fn key_for(path: &str) -> SealKey {
+    if path == HELLO_PATH { key().clone() } else { SealKey::from_bytes(REGISTER_KEY) }
+}
 
 /// The key of [`SECRET`] for [`STORE`], derived on first use.
 pub fn key() -> &'static SealKey {
@@ -104,6 +111,8 @@ pub struct Seal {
     pub flip_bit: Option<u32>,
     /// Sealed for another method and path-and-query than the request's.
     pub bind: Option<(String, String)>,
+    /// Sealed with the other key (the store's instead of the register's, or the reverse).
+    pub wrong_key: bool,
 }
 
 /// One HTTP request, as the `requests` target reads it from its input (postcard).
@@ -136,6 +145,11 @@ pub struct Sent {
     pub authentic: bool,
 }
 
+/// The path without its query.
+pub fn url_path(path_and_query: &str) -> &str {
+    path_and_query.split('?').next().unwrap_or(path_and_query)
+}
+
 /// Path and query as the server rebuilds them from a request URL (`net::http::path_and_query`).
 pub fn path_and_query(url: &Url) -> String {
     match url.query() {
@@ -165,7 +179,10 @@ impl FuzzRequest {
             let (m, p) = s.bind.clone().unwrap_or_else(|| (method.to_string(), path.clone()));
             let store = if s.other_store { StoreId([0xa5; 16]) } else { STORE };
             let binding = Binding::Request { method: &m, path: &p };
-            let mut env = Envelope::seal(key(), store, SENDER, NONCE, binding, &s.plaintext);
+            let on_path = url_path(&path);
+            let k =
+                if s.wrong_key == (on_path == HELLO_PATH) { SealKey::from_bytes(REGISTER_KEY) } else { key().clone() };
+            let mut env = Envelope::seal(&k, store, SENDER, NONCE, binding, &s.plaintext);
             env.version = s.version;
             let mut wire = env.to_bytes();
             if let Some(bit) = s.flip_bit
@@ -176,6 +193,7 @@ impl FuzzRequest {
             }
             authentic = s.flip_bit.is_none()
                 && !s.other_store
+                && !s.wrong_key
                 && s.version == till::sync::PROTOCOL_VERSION
                 && m == method.to_string()
                 && p == path;
@@ -209,7 +227,7 @@ pub struct Server {
 
 impl Server {
     /// The process's server, made on first use: a register holding one event of every kind,
-    /// store [`STORE`] already confirmed (so a foreign store id is a quick 409 instead of an
+    /// [`SENDER`] enrolled with [`REGISTER_KEY`], store [`STORE`] already confirmed (so a foreign store id is a quick 409 instead of an
     /// Argon2 derivation per request), and its bus closed (so a long-poll answers at once instead
     /// of holding an execution for up to 30 s).
     pub fn get() -> &'static Server {
@@ -222,6 +240,12 @@ impl Server {
             };
             set(s, KV_STORE_ID, &STORE.to_string());
             set(s, KV_STORE_CONFIRMED, "1");
+            // As the sender's first hello would: a peer row, then its key.
+            s.write(|tx| {
+                tx.record_peer(SENDER, "R2", None, 0, None, 0)?;
+                tx.enroll_register(SENDER, &REGISTER_KEY)
+            })
+            .unwrap_or_else(|e: till::store::StoreError| panic!("enroll: {e}"));
             let me = s.register_id();
             let secret = Secret::new(SECRET).unwrap_or_else(|e| panic!("secret: {e}"));
             let service = SyncService::new(Arc::new(Mutex::new(reg)), secret, 8787, 64)
