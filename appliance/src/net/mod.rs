@@ -45,8 +45,11 @@ pub(crate) fn unix_ms() -> u64 {
 
 /// The server's clock minus ours, from its time in a reply sent between our `t0` and `t1`
 /// (assumes the reply was stamped half way).
+/// Saturates: `server_ms` comes off the network, and a time past `i64::MAX` must not overflow
+/// (a panic with overflow checks, a wrapped offset without).
 pub(crate) fn clock_offset_ms(server_ms: u64, t0: u64, t1: u64) -> i64 {
-    server_ms as i64 - (t0 / 2 + t1 / 2) as i64
+    let signed = |ms: u64| i64::try_from(ms).unwrap_or(i64::MAX);
+    signed(server_ms).saturating_sub(signed(t0 / 2 + t1 / 2))
 }
 
 /// Device-local key: this register's own key (hex), made once and sent in its hellos.
@@ -65,4 +68,24 @@ pub fn own_key(store: &mut crate::store::Store) -> Result<crate::sync::SealKey, 
     })?;
     store.kv_set(KV_REGISTER_KEY, &crate::model::hex(&k))?;
     Ok(crate::sync::SealKey::from_bytes(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_offset_ms;
+
+    #[test]
+    fn clock_offset_is_the_difference_to_the_midpoint() {
+        assert_eq!(clock_offset_ms(1_000, 900, 1_000), 50);
+        assert_eq!(clock_offset_ms(0, 1_000, 1_000), -1_000);
+    }
+
+    #[test]
+    fn clock_offset_saturates_on_absurd_server_times() {
+        // A hello answer with server_time_ms = 2^63 once overflowed `as i64 - …`.
+        let now = 1_700_000_000_000;
+        assert_eq!(clock_offset_ms(1 << 63, now, now), i64::MAX - now as i64);
+        assert_eq!(clock_offset_ms(u64::MAX, now, now), i64::MAX - now as i64);
+        assert_eq!(clock_offset_ms(0, u64::MAX, u64::MAX), -i64::MAX);
+    }
 }
