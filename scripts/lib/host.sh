@@ -55,7 +55,7 @@ deb_fetch() {
   if [ -z "$found" ]; then
     apt_update
     say "downloading $pkg"
-    (cd "$dir" && apt-get "${APT_ARCH[@]}" download -qq "$pkg" >&2)
+    (cd "$dir" && apt-get "${APT_ARCH[@]}" -o APT::Sandbox::User=root download -qq "$pkg" >&2)
     found=$(ls "$dir"/"${name}"_*.deb | head -n1)
   fi
   printf '%s\n' "$found"
