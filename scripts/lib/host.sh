@@ -55,7 +55,9 @@ deb_fetch() {
   if [ -z "$found" ]; then
     apt_update
     say "downloading $pkg"
-    (cd "$dir" && apt-get "${APT_ARCH[@]}" -o APT::Sandbox::User=root download -qq "$pkg" >&2)
+    # Stale lists name a version the mirror dropped: refresh once and retry.
+    (cd "$dir" && apt-get "${APT_ARCH[@]}" -o APT::Sandbox::User=root download -qq "$pkg" >&2) \
+      || { APT_UPDATED=; apt_update; (cd "$dir" && apt-get "${APT_ARCH[@]}" -o APT::Sandbox::User=root download -qq "$pkg" >&2); }
     found=$(ls "$dir"/"${name}"_*.deb | head -n1)
   fi
   printf '%s\n' "$found"
@@ -64,7 +66,14 @@ deb_fetch() {
 # kernel_abi: the ABI (e.g. 6.1.0-37) the arm64 kernel meta-package depends on today; old ABIs
 # drop off the mirror, so it is resolved at build time, never written down.
 kernel_abi() {
-  apt_update
-  apt-cache "${APT_ARCH[@]}" depends linux-image-arm64:arm64 2>/dev/null \
-    | sed -n 's/.*Depends: linux-image-\([0-9][^:]*\)-arm64.*/\1/p' | head -n1
+  local abi
+  # apt's lists from an earlier run are enough; update only when they do not know the package.
+  abi=$(apt-cache "${APT_ARCH[@]}" depends linux-image-arm64:arm64 2>/dev/null \
+    | sed -n 's/.*Depends: linux-image-\([0-9][^:]*\)-arm64.*/\1/p' | head -n1)
+  if [ -z "$abi" ]; then
+    apt_update
+    abi=$(apt-cache "${APT_ARCH[@]}" depends linux-image-arm64:arm64 2>/dev/null \
+      | sed -n 's/.*Depends: linux-image-\([0-9][^:]*\)-arm64.*/\1/p' | head -n1)
+  fi
+  printf '%s\n' "$abi"
 }
