@@ -282,6 +282,11 @@ impl ConfigUpdate {
         Ok(u)
     }
 
+    /// The server this update sets, if any.
+    pub fn server(&self) -> Option<&ServerAddr> {
+        self.server.as_ref()
+    }
+
     /// An update that only sets the mode.
     pub fn mode(mode: Mode) -> ConfigUpdate {
         ConfigUpdate { mode: Some(mode), ..ConfigUpdate::default() }

@@ -4,6 +4,7 @@
 //! Layers, dependencies pointing down only (docs/ARCHITECTURE.md):
 //! - [`cli`]: the `till` command line;
 //! - [`modes`]: runs the services of the configured mode, switches modes;
+//! - [`ui`]: the register's screen: its state machine and the display/input loop;
 //! - [`net`]: the server's HTTP endpoint, the client and its sync poller;
 //! - [`config`]: LocalApiConfig, the device-local setup;
 //! - [`register`]: the operations people perform, one event each;
@@ -21,3 +22,4 @@ pub mod platform;
 pub mod register;
 pub mod store;
 pub mod sync;
+pub mod ui;

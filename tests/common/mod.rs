@@ -42,6 +42,10 @@ pub struct Node {
     child: Option<Child>,
     log: Arc<Mutex<Vec<String>>>,
     env: Vec<(String, String)>,
+    /// A command that runs `till` for it, e.g. `ip netns exec NS` (empty: run it directly).
+    wrap: Vec<String>,
+    /// Extra arguments of its `till run`.
+    run_args: Vec<String>,
 }
 
 impl Node {
@@ -53,7 +57,38 @@ impl Node {
             child: None,
             log: Arc::new(Mutex::new(Vec::new())),
             env: vec![("TILL_SYNC_BACKOFF_MAX_MS".into(), "300".into())],
+            wrap: Vec::new(),
+            run_args: Vec::new(),
         }
+    }
+
+    /// Adds arguments to its `till run` (e.g. `--display png:DIR`).
+    pub fn args(mut self, args: &[&str]) -> Node {
+        self.run_args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Runs its `till` commands inside network namespace `ns`.
+    pub fn in_netns(mut self, ns: &str) -> Node {
+        self.wrap = vec!["ip".into(), "netns".into(), "exec".into(), ns.into()];
+        self
+    }
+
+    /// A command running `till` (through the wrapper, if any) on its data directory.
+    fn command(&self) -> Command {
+        let mut cmd = match self.wrap.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(BIN);
+                c
+            }
+            None => Command::new(BIN),
+        };
+        cmd.arg("--data").arg(&self.dir).env_remove("TILL_DATA");
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
     }
 
     /// Sets an environment variable for its `till run`.
@@ -64,13 +99,7 @@ impl Node {
 
     /// Runs a CLI command against its data directory.
     pub fn till(&self, args: &[&str]) -> Output {
-        Command::new(BIN)
-            .arg("--data")
-            .arg(&self.dir)
-            .args(args)
-            .env_remove("TILL_DATA")
-            .output()
-            .unwrap_or_else(|e| panic!("{}: till {args:?}: {e}", self.name))
+        self.command().args(args).output().unwrap_or_else(|e| panic!("{}: till {args:?}: {e}", self.name))
     }
 
     /// Runs a CLI command that must succeed; its stdout.
@@ -90,16 +119,8 @@ impl Node {
     /// Starts `till run` and waits until it says it is ready.
     pub fn start(&mut self) {
         assert!(self.child.is_none(), "{} already running", self.name);
-        let mut cmd = Command::new(BIN);
-        cmd.arg("--data")
-            .arg(&self.dir)
-            .arg("run")
-            .env_remove("TILL_DATA")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        for (k, v) in &self.env {
-            cmd.env(k, v);
-        }
+        let mut cmd = self.command();
+        cmd.arg("run").args(&self.run_args).stdout(Stdio::null()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{}: spawn: {e}", self.name));
         let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
         let log = self.log.clone();
@@ -275,6 +296,27 @@ pub fn set_up_server(s: &Node, port: u16) {
         &format!("port={port}"),
         &format!("secret={SECRET}"),
     ]);
+}
+
+/// Sets a node up as a server bound to `bind`:`port` with `secret` (its name as register name).
+pub fn set_up_server_at(s: &Node, bind: &str, port: u16, secret: &str) {
+    s.ok(&[
+        "setup",
+        "set",
+        "mode=server",
+        &format!("name={}", s.name),
+        &format!("bind={bind}"),
+        &format!("port={port}"),
+        &format!("secret={secret}"),
+    ]);
+}
+
+/// Sets a node up as a server at `bind`:`port`, starts it and waits until it listens.
+pub fn start_server_at(s: &mut Node, bind: &str, port: u16, secret: &str) {
+    set_up_server_at(s, bind, port, secret);
+    let mark = s.log_len();
+    s.start();
+    s.wait_log_after(mark, "listening on");
 }
 
 /// Starts a node set up as a server and waits until it listens; its address.

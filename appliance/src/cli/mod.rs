@@ -2,6 +2,7 @@
 //! and maps failures to documented exit codes. The only place that prints for people.
 
 mod bench;
+mod scan;
 mod table;
 
 use std::io::Write;
@@ -25,8 +26,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   3  refused: the request breaks a rule or a value is malformed; nothing was changed
   4  not found: a SKU, order, user or tax profile that does not exist; nothing was changed
   5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full)
- test-connection only:
- 10  unreachable: nothing answers at that address
+ test-connection, scan, and setup with server=scan:
+ 10  unreachable: nothing answers at that address (scan: no Till server of this store found)
  11  not a Till server: something else answers there
  12  other store: a Till server of another store
  13  wrong secret: the server refused the shared secret
@@ -96,7 +97,23 @@ pub enum Command {
         json: Json,
     },
     /// Boot the register in its configured mode and run until stopped (SIGINT/SIGTERM)
-    Run,
+    Run {
+        /// Where the screen draws: auto (/dev/fb0 if present), none, fb:PATH, png:DIR
+        #[arg(long, default_value = "auto")]
+        display: crate::ui::DisplaySpec,
+        /// Where taps and keys come from: auto (/dev/input/event*), none, evdev:PATH, script:FILE
+        #[arg(long, default_value = "auto")]
+        input: crate::ui::InputSpec,
+    },
+    /// Draw every screen with sample data to PNG files (for the README and reviews)
+    Screens {
+        /// Folder to write the PNGs into
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Panel size, WIDTHxHEIGHT
+        #[arg(long, default_value = "800x480")]
+        size: String,
+    },
     /// Multi-register setup: mode, name, port, bind address, server, shared secret
     #[command(subcommand)]
     Setup(SetupCmd),
@@ -114,6 +131,8 @@ pub enum Command {
     },
     /// Registers this server has heard from
     Peers(Json),
+    /// Find the Till servers on this register's networks (subnet scan)
+    Scan(scan::ScanArgs),
     /// Measure this machine: event apply rate and order commit latency
     Bench(bench::BenchArgs),
 }
@@ -123,7 +142,7 @@ pub enum Command {
 pub enum SetupCmd {
     /// Show the setup (the secret only as set or not)
     Show(Json),
-    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT secret=SECRET
+    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT|scan secret=SECRET (a client given server=scan finds its server now)
     Set {
         /// KEY=VALUE pairs (any subset)
         #[arg(required = true, value_name = "KEY=VALUE")]
@@ -386,6 +405,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     if let Some(c) = e.downcast_ref::<ConnectionFailed>() {
         return connection_exit(&c.0);
     }
+    if let Some(s) = e.downcast_ref::<scan::ScanFailed>() {
+        return s.code();
+    }
     if e.downcast_ref::<SetupRefused>().is_some() {
         return 3;
     }
@@ -434,6 +456,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Bench(args) = cli.command {
         return bench::run(args);
     }
+    if let Command::Screens { out, size } = &cli.command {
+        return screens(out, size);
+    }
     let mut r = reg(Register::open(&dir)).with_context(|| format!("opening the register data in {}", dir.display()))?;
     match cli.command {
         Command::Product(c) => product(&mut r, c),
@@ -463,9 +488,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             t.print()
         }
-        Command::Run => crate::modes::run(r, &dir),
+        Command::Run { display, input } => crate::modes::run(r, &dir, crate::modes::ScreenOptions { display, input }),
         Command::Setup(c) => setup(&mut r, c),
         Command::TestConnection { addr, secret, json } => test_connection(&r, addr, secret, json),
+        Command::Scan(args) => scan::scan(&r, args),
         Command::Peers(json) => {
             let rows = reg(r.store().reader().peers().map_err(Into::into))?;
             if json.json {
@@ -484,7 +510,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             }
             t.print()
         }
-        Command::Bench(_) => unreachable!("bench runs before the register is opened"),
+        Command::Bench(_) | Command::Screens { .. } => {
+            unreachable!("bench and screens run before the register is opened")
+        }
     }
 }
 
@@ -876,7 +904,12 @@ fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
         }
         SetupCmd::Set { pairs } => {
             let update = ConfigUpdate::parse(&pairs).map_err(config_err)?;
-            let new = current.with(update).map_err(config_err)?;
+            let scan_now = update.server() == Some(&crate::config::ServerAddr::Scan);
+            let mut new = current.with(update).map_err(config_err)?;
+            // A client told to scan picks its server now, while the admin is there to choose.
+            if scan_now && new.mode == crate::config::Mode::Client {
+                new.server = Some(scan::pick_server(r, &new)?);
+            }
             reg(r.store_mut().write(|tx| new.save(tx)).map_err(Into::into))?;
             let v = new.view();
             println!(
@@ -908,6 +941,25 @@ fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
         },
         SetupCmd::Secret { .. } => Err(anyhow::Error::new(SetupRefused("use --generate or --show".into()))),
     }
+}
+
+/// `till screens`: every sample screen as `NAME.png` in `out`.
+fn screens(out: &std::path::Path, size: &str) -> anyhow::Result<()> {
+    let bad = || SetupRefused(format!("bad size '{size}': use WIDTHxHEIGHT, e.g. 800x480 (at least 320x240)"));
+    let (w, h) = size.split_once('x').ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if !(320..=4096).contains(&w) || !(240..=4096).contains(&h) {
+        return Err(bad().into());
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let samples = till_display::samples();
+    for (name, state) in &samples {
+        let mut canvas = till_display::Canvas::new(w, h);
+        till_display::draw(state, &mut canvas).map_err(|e| match e {})?;
+        canvas.save_png(out.join(format!("{name}.png")))?;
+    }
+    println!("{} screens drawn at {w}x{h} into {}", samples.len(), out.display());
+    Ok(())
 }
 
 /// Exit codes of `till test-connection`.
@@ -950,7 +1002,6 @@ pub struct ConnectionReport {
 
 fn test_connection(r: &Register, addr: Option<String>, secret: Option<String>, json: Json) -> anyhow::Result<()> {
     use crate::config::{LocalApiConfig, Secret, ServerAddr};
-    use crate::net::client::{ClientError, LocalApiClient};
     let cfg = LocalApiConfig::load(r.store()).map_err(config_err)?;
     let addr = match addr {
         Some(a) => a.parse::<ServerAddr>().map_err(config_err)?.to_string(),
@@ -973,31 +1024,15 @@ fn test_connection(r: &Register, addr: Option<String>, secret: Option<String>, j
     let me = r.store().register_id();
     let my_store = kv(r, crate::net::service::KV_STORE_ID)?.and_then(|s| s.parse().ok());
     let name = reg(r.name())?;
-    let outcome: Result<(LocalApiClient, crate::sync::protocol::HelloResponse, f64, i64), ClientError> =
-        smol::block_on(async {
-            let client = LocalApiClient::connect(&addr, me, my_store, &secret, None).await?;
-            let t0 = crate::net::client_clock_ms();
-            let start = std::time::Instant::now();
-            let hello = client
-                .hello(&crate::sync::protocol::HelloRequest {
-                    register_name: name,
-                    client_time_ms: t0,
-                    pending: 0,
-                    store_known: my_store == Some(client.store()),
-                })
-                .await?;
-            let rtt = start.elapsed().as_secs_f64() * 1000.0;
-            let offset = hello.server_time_ms as i64 - (t0 as i64 + (rtt / 2.0) as i64);
-            Ok((client, hello, rtt, offset))
-        });
+    let outcome = smol::block_on(crate::net::client::test_connection(&addr, me, my_store, &name, &secret));
     let report = match &outcome {
-        Ok((client, hello, rtt, offset)) => ConnectionReport {
+        Ok(t) => ConnectionReport {
             ok: true,
             server: addr.clone(),
-            server_name: Some(hello.server_name.clone()),
-            store_id: Some(client.store().to_string()),
-            rtt_ms: Some(*rtt),
-            clock_offset_ms: Some(*offset),
+            server_name: Some(t.server_name.clone()),
+            store_id: Some(t.store.to_string()),
+            rtt_ms: Some(t.rtt_ms),
+            clock_offset_ms: Some(t.clock_offset_ms),
             error: None,
             code: 0,
         },

@@ -145,14 +145,15 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                 eprintln!("till: client mode needs a server and a shared secret; running without network");
                 return Running::Standalone;
             };
-            let addr = match server {
-                ServerAddr::Addr { .. } => server.to_string(),
+            let poller = match server {
+                ServerAddr::Addr { .. } => {
+                    SyncPoller::new(reg.clone(), watcher.clone(), server.to_string(), secret, PollerTuning::from_env())
+                }
                 ServerAddr::Scan => {
-                    eprintln!("till: server=scan: no server chosen yet; run `till setup set server=scan` to pick one");
-                    return Running::Standalone;
+                    eprintln!("till: finding this store's server by scanning the local subnets on port {}", cfg.port);
+                    SyncPoller::scanning(reg.clone(), watcher.clone(), cfg.port, secret, PollerTuning::from_env())
                 }
             };
-            let poller = SyncPoller::new(reg.clone(), watcher.clone(), addr, secret, PollerTuning::from_env());
             Running::Client { task: smol::spawn(poller.run()) }
         }
     }
@@ -176,8 +177,18 @@ async fn config_changed(reg: &SharedRegister, watcher: &DbWatcher, current: &Loc
     }
 }
 
-/// Boots the register and runs until SIGINT or SIGTERM, then stops cleanly.
-pub fn run(r: Register, dir: &Path) -> anyhow::Result<()> {
+/// Where the register's screen draws and reads input (`till run --display … --input …`).
+#[derive(Clone, Debug)]
+pub struct ScreenOptions {
+    /// Framebuffer, PNG files, or none.
+    pub display: crate::ui::DisplaySpec,
+    /// Touch and keys, a script, or none.
+    pub input: crate::ui::InputSpec,
+}
+
+/// Boots the register and runs until SIGINT or SIGTERM, then stops cleanly. The screen runs
+/// beside the services and survives mode switches; if it fails, the register keeps working.
+pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()> {
     let counts = r.store().reader().counts()?;
     eprintln!(
         "till: register {} ({}) from {}: {} products, {} orders, {} events waiting to sync",
@@ -191,7 +202,15 @@ pub fn run(r: Register, dir: &Path) -> anyhow::Result<()> {
     let reg: SharedRegister = Arc::new(Mutex::new(r));
     let watcher = DbWatcher::start(dir);
     let mut signals = async_signal::Signals::new([async_signal::Signal::Int, async_signal::Signal::Term])?;
-    smol::block_on(async {
+    // The framebuffer is not Send: the screen runs on this thread, beside the supervisor.
+    let (sreg, swatch) = (reg.clone(), watcher.clone());
+    let screen = async move {
+        if let Err(e) = crate::ui::run_screen(sreg, swatch, screen.display, screen.input).await {
+            eprintln!("till: screen: {e}");
+        }
+        smol::future::pending::<anyhow::Result<()>>().await
+    };
+    smol::block_on(smol::future::or(screen, async {
         let mut cfg = load(&reg).await.unwrap_or_default();
         loop {
             eprintln!("till: running {} as {}", cfg.mode, cfg.register_name);
@@ -218,5 +237,5 @@ pub fn run(r: Register, dir: &Path) -> anyhow::Result<()> {
         db(&reg, |r| r.store().checkpoint()).await?;
         eprintln!("till: stopped cleanly");
         Ok(())
-    })
+    }))
 }

@@ -105,21 +105,29 @@ pub async fn discover(addr: &str, limit: Duration) -> Result<Discover, ClientErr
 async fn discover_with(http: &surf::Client, addr: &str, limit: Duration) -> Result<Discover, ClientError> {
     with_timeout(addr, limit, async {
         let mut res = http.get(format!("http://{addr}/api/discover")).send().await.map_err(|e| unreachable(addr, e))?;
-        let not_till = |why: String| ClientError::NotTill(addr.to_string(), why);
-        if res.status() != surf::StatusCode::Ok {
-            return Err(not_till(format!("it answered {}", res.status())));
-        }
-        let bytes = read_limited(&mut res).await.map_err(not_till)?;
-        let d: Discover = serde_json::from_slice(&bytes).map_err(|_| not_till("its answer is not Till's".into()))?;
-        if d.product != PRODUCT {
-            return Err(not_till(format!("it calls itself {}", d.product)));
-        }
+        let status = u16::from(res.status());
+        let bytes = read_limited(&mut res).await.map_err(|why| ClientError::NotTill(addr.to_string(), why))?;
+        let d = check_discover(addr, status, &bytes)?;
         if d.protocol_version != PROTOCOL_VERSION {
             return Err(ClientError::Version(addr.to_string(), d.protocol_version));
         }
         Ok(d)
     })
     .await
+}
+
+/// Reads an answer to `GET /api/discover`: a Till server's self-description (of any protocol
+/// version), or why whatever answered is not Till.
+pub(crate) fn check_discover(addr: &str, status: u16, body: &[u8]) -> Result<Discover, ClientError> {
+    let not_till = |why: String| ClientError::NotTill(addr.to_string(), why);
+    if status != 200 {
+        return Err(not_till(format!("it answered {status}")));
+    }
+    let d: Discover = serde_json::from_slice(body).map_err(|_| not_till("its answer is not Till's".into()))?;
+    if d.product != PRODUCT {
+        return Err(not_till(format!("it calls itself {}", d.product)));
+    }
+    Ok(d)
 }
 
 /// Decides which store id a client uses with a server, or that they belong to different stores.
@@ -310,4 +318,47 @@ impl LocalApiClient {
     pub async fn data(&self, what: &str) -> Result<serde_json::Value, ClientError> {
         self.get(&format!("/api/data/{what}"), CALL_TIMEOUT * 2, true).await
     }
+}
+
+/// What a successful connection test found.
+#[derive(Clone, Debug)]
+pub struct TestReport {
+    /// The server register's name.
+    pub server_name: String,
+    /// The store id in use.
+    pub store: StoreId,
+    /// Round trip of the authenticated hello, ms.
+    pub rtt_ms: f64,
+    /// Server clock minus ours, ms.
+    pub clock_offset_ms: i64,
+}
+
+/// "Test connection": discovers the server at `addr`, checks the store, and says a sealed hello
+/// with `secret` (which proves the secret without sending it). Used by the CLI and the screen.
+pub async fn test_connection(
+    addr: &str,
+    me: RegisterId,
+    my_store: Option<StoreId>,
+    name: &str,
+    secret: &Secret,
+) -> Result<TestReport, ClientError> {
+    let client = LocalApiClient::connect(addr, me, my_store, secret, None).await?;
+    let t0 = super::client_clock_ms();
+    let start = std::time::Instant::now();
+    let hello = client
+        .hello(&HelloRequest {
+            register_name: name.to_string(),
+            client_time_ms: t0,
+            pending: 0,
+            store_known: my_store == Some(client.store()),
+        })
+        .await?;
+    let rtt = start.elapsed();
+    let offset = super::clock_offset_ms(hello.server_time_ms, t0, t0 + u64::try_from(rtt.as_millis()).unwrap_or(0));
+    Ok(TestReport {
+        server_name: hello.server_name,
+        store: client.store(),
+        rtt_ms: rtt.as_secs_f64() * 1000.0,
+        clock_offset_ms: offset,
+    })
 }

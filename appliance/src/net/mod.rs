@@ -5,6 +5,7 @@
 //! behind this module's boundary, so the HTTP stack can be swapped without touching the core.
 
 pub mod client;
+pub mod discovery;
 pub mod http;
 pub mod poller;
 pub mod service;
@@ -40,4 +41,10 @@ pub(crate) fn unix_ms() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
         .unwrap_or(0)
+}
+
+/// The server's clock minus ours, from its time in a reply sent between our `t0` and `t1`
+/// (assumes the reply was stamped half way).
+pub(crate) fn clock_offset_ms(server_ms: u64, t0: u64, t1: u64) -> i64 {
+    server_ms as i64 - (t0 / 2 + t1 / 2) as i64
 }

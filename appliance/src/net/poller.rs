@@ -14,9 +14,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::client::{ClientError, LocalApiClient};
+use super::discovery::{StoreIdentity, find_store_server};
 use super::service::{KV_STORE_CONFIRMED, KV_STORE_ID};
 use super::{SharedRegister, lock, random_bytes, unix_ms};
 use crate::config::Secret;
@@ -75,7 +76,7 @@ impl PollerTuning {
 }
 
 /// What the poller reports about itself.
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct SyncStatus {
     /// connecting, connected or offline.
     pub state: String,
@@ -162,6 +163,8 @@ pub struct SyncPoller {
     reg: SharedRegister,
     watcher: Arc<DbWatcher>,
     server: String,
+    /// Set for a client configured with `server=scan`: the port its server is found on.
+    scan_port: Option<u16>,
     secret: Secret,
     tuning: PollerTuning,
     me: RegisterId,
@@ -194,7 +197,51 @@ impl SyncPoller {
             let r = lock(&reg);
             (r.store().register_id(), r.name().unwrap_or_default())
         };
-        SyncPoller { reg, watcher, server, secret, tuning, me, name, key_cache: None }
+        SyncPoller { reg, watcher, server, scan_port: None, secret, tuning, me, name, key_cache: None }
+    }
+
+    /// A poller that finds its server by scanning the register's subnets at `port`, and scans
+    /// again whenever the server it found stops answering (it may have a new DHCP address).
+    pub fn scanning(
+        reg: SharedRegister,
+        watcher: Arc<DbWatcher>,
+        port: u16,
+        secret: Secret,
+        tuning: PollerTuning,
+    ) -> SyncPoller {
+        let mut p = SyncPoller::new(reg, watcher, String::new(), secret, tuning);
+        p.scan_port = Some(port);
+        p
+    }
+
+    /// Connects to the server, finding it first when the register is set to scan.
+    async fn connect(&mut self, my_store: Option<StoreId>) -> Result<LocalApiClient, ClientError> {
+        if let Some(port) = self.scan_port {
+            if !self.server.is_empty() {
+                match LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone())
+                    .await
+                {
+                    Err(ClientError::Unreachable(..) | ClientError::NotTill(..)) => {
+                        eprintln!("till: the server at {} no longer answers; scanning again", self.server)
+                    }
+                    other => return other,
+                }
+            }
+            self.set_status("scanning", None, None).await;
+            let who = StoreIdentity {
+                me: self.me,
+                name: self.name.clone(),
+                store: my_store,
+                secret: Some(self.secret.clone()),
+            };
+            let (found, report) = find_store_server(port, &who).await?;
+            eprintln!(
+                "till: scan found server {} at {} ({} hosts probed in {} ms)",
+                found.discover.register_name, found.address, report.probed, report.elapsed_ms
+            );
+            self.server = found.address.to_string();
+        }
+        LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone()).await
     }
 
     async fn db<T: Send + 'static>(
@@ -208,7 +255,7 @@ impl SyncPoller {
     async fn set_status(&self, state: &str, server_name: Option<String>, error: Option<String>) {
         let status = SyncStatus {
             state: state.to_string(),
-            server: self.server.clone(),
+            server: if self.server.is_empty() { "scan".into() } else { self.server.clone() },
             server_name,
             last_error: error,
             since_ms: unix_ms(),
@@ -227,7 +274,8 @@ impl SyncPoller {
                 Err(e) => e,
             };
             let delay = backoff.next_delay();
-            eprintln!("till: sync with {} failed: {err}; retrying in {} ms", self.server, delay.as_millis());
+            let server = if self.server.is_empty() { "the scanned server" } else { self.server.as_str() };
+            eprintln!("till: sync with {server} failed: {err}; retrying in {} ms", delay.as_millis());
             self.set_status("offline", None, Some(err.to_string())).await;
             smol::Timer::after(delay).await;
         }
@@ -237,8 +285,7 @@ impl SyncPoller {
         // The register id can change under us (a re-key after a restore): read it each session.
         self.me = self.db(|r| Ok(r.store().register_id())).await?;
         let my_store = self.db(|r| Ok(r.store().kv_get(KV_STORE_ID)?.and_then(|s| s.parse::<StoreId>().ok()))).await?;
-        let client =
-            LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone()).await?;
+        let client = self.connect(my_store).await?;
         self.key_cache = Some((client.store(), client.key().clone()));
 
         let pending = self.db(|r| r.store().reader().pending_count()).await?;
@@ -253,7 +300,7 @@ impl SyncPoller {
             .await?;
         let t1 = unix_ms();
         let store = client.store();
-        let offset = hello.server_time_ms as i64 - ((t0 + t1) / 2) as i64;
+        let offset = super::clock_offset_ms(hello.server_time_ms, t0, t1);
         self.db(move |r| {
             let s = r.store_mut();
             let old: i64 = s.kv_get(KV_CLOCK_OFFSET)?.and_then(|v| v.parse().ok()).unwrap_or(0);

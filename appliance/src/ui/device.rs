@@ -1,0 +1,341 @@
+//! The screen at run time: where frames go (`--display`), where taps and keys come from
+//! (`--input`), and the loop that turns input into intents for [`Ui`] and redraws.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use embedded_graphics::prelude::{Point, Size};
+use till_display as d;
+
+use super::machine::Ui;
+use crate::net::SharedRegister;
+use crate::platform::watch::DbWatcher;
+
+/// The default panel when nothing says otherwise: the common 7" register touchscreen.
+pub const DEFAULT_SIZE: Size = Size::new(800, 480);
+
+/// Most PNG frames a `png:` display writes (a script that loops cannot fill the disk).
+const MAX_PNG_FRAMES: usize = 2_000;
+
+/// Where frames go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DisplaySpec {
+    /// `/dev/fb0` if the register has one, else none.
+    Auto,
+    /// No screen (a headless server, tests).
+    None,
+    /// A Linux framebuffer device.
+    Fb(PathBuf),
+    /// Numbered PNG files in a directory, one per changed frame, plus `screen.png`.
+    Png(PathBuf),
+}
+
+impl FromStr for DisplaySpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once(':') {
+            None if s == "auto" => Ok(DisplaySpec::Auto),
+            None if s == "none" => Ok(DisplaySpec::None),
+            Some(("fb", p)) if !p.is_empty() => Ok(DisplaySpec::Fb(p.into())),
+            Some(("png", p)) if !p.is_empty() => Ok(DisplaySpec::Png(p.into())),
+            _ => Err(format!("bad display '{s}': use auto, none, fb:/dev/fb0 or png:DIR")),
+        }
+    }
+}
+
+/// Where taps and keys come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputSpec {
+    /// Every `/dev/input/event*` device that opens, else none.
+    Auto,
+    /// No input.
+    None,
+    /// One evdev device.
+    Evdev(PathBuf),
+    /// A script of taps, keys and waits (tests, demos).
+    Script(PathBuf),
+}
+
+impl FromStr for InputSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once(':') {
+            None if s == "auto" => Ok(InputSpec::Auto),
+            None if s == "none" => Ok(InputSpec::None),
+            Some(("evdev", p)) if !p.is_empty() => Ok(InputSpec::Evdev(p.into())),
+            Some(("script", p)) if !p.is_empty() => Ok(InputSpec::Script(p.into())),
+            _ => Err(format!("bad input '{s}': use auto, none, evdev:/dev/input/event0 or script:FILE")),
+        }
+    }
+}
+
+/// Why the screen could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenError {
+    /// The framebuffer or an input device.
+    #[error(transparent)]
+    Device(#[from] d::DeviceError),
+    /// A PNG could not be written.
+    #[error(transparent)]
+    Png(#[from] d::DisplayError),
+    /// The input script.
+    #[error("cannot read the input script {0}: {1}")]
+    Script(String, String),
+    /// The PNG directory.
+    #[error("cannot create {0}: {1}")]
+    Dir(String, std::io::Error),
+}
+
+/// A place frames are drawn.
+enum Output {
+    Fb(Box<d::FbDevice>),
+    Png { dir: PathBuf, canvas: d::Canvas, frames: usize },
+}
+
+impl Output {
+    fn size(&self) -> Size {
+        match self {
+            Output::Fb(fb) => Size::new(fb.format().width, fb.format().height),
+            Output::Png { canvas, .. } => {
+                use embedded_graphics::prelude::OriginDimensions;
+                canvas.size()
+            }
+        }
+    }
+
+    /// Draws `state`: only the cart when nothing else changed since `prev` (a line added).
+    fn show(&mut self, state: &d::UiState, prev: Option<&d::UiState>) -> Result<(), ScreenError> {
+        let cart_only = match (prev, &state.screen) {
+            (Some(p), d::Screen::Sale(now)) => match &p.screen {
+                d::Screen::Sale(before) => {
+                    p.status == state.status
+                        && p.banner == state.banner
+                        && before.products == now.products
+                        && before.page == now.page
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        match self {
+            Output::Fb(fb) => {
+                let size = Size::new(fb.format().width, fb.format().height);
+                let mut target = fb.back_buffer();
+                if cart_only {
+                    let _ = d::draw_region(state, d::Region::Cart, &mut target);
+                    match d::region_rect(state, size, d::Region::Cart) {
+                        Some(r) => {
+                            let y0 = u32::try_from(r.top_left.y).unwrap_or(0);
+                            fb.present_rows(y0, y0 + r.size.height);
+                        }
+                        None => fb.present(),
+                    }
+                } else {
+                    let _ = d::draw(state, &mut target);
+                    fb.present();
+                }
+            }
+            Output::Png { dir, canvas, frames } => {
+                let _ = d::draw(state, canvas);
+                canvas.save_png(dir.join("screen.png"))?;
+                if *frames < MAX_PNG_FRAMES {
+                    *frames += 1;
+                    canvas.save_png(dir.join(format!("{:04}-{}.png", frames, state.screen.name())))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn open_output(spec: &DisplaySpec, size: Size) -> Result<Option<Output>, ScreenError> {
+    match spec {
+        DisplaySpec::None => Ok(None),
+        DisplaySpec::Auto if !Path::new("/dev/fb0").exists() => Ok(None),
+        DisplaySpec::Auto => Ok(Some(Output::Fb(Box::new(d::FbDevice::open("/dev/fb0")?)))),
+        DisplaySpec::Fb(p) => Ok(Some(Output::Fb(Box::new(d::FbDevice::open(p)?)))),
+        DisplaySpec::Png(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| ScreenError::Dir(dir.display().to_string(), e))?;
+            Ok(Some(Output::Png { dir: dir.clone(), canvas: d::Canvas::new(size.width, size.height), frames: 0 }))
+        }
+    }
+}
+
+/// What the input side sends the loop.
+enum Input {
+    Event(d::InputEvent),
+    /// A script waits for this screen; the loop answers when it shows.
+    Wait(String, Instant, smol::channel::Sender<bool>),
+    Done,
+}
+
+fn start_evdev(path: PathBuf, size: Size, tx: smol::channel::Sender<Input>) -> Result<(), ScreenError> {
+    let mut dev = d::evdev::EvdevDevice::open(&path, size)?;
+    std::thread::spawn(move || {
+        loop {
+            match dev.read() {
+                Ok(events) => {
+                    for e in events {
+                        if tx.send_blocking(Input::Event(e)).is_err() {
+                            return;
+                        }
+                    }
+                }
+                Err(e) => {
+                    eprintln!("till: input {} stopped: {e}", path.display());
+                    return;
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -> Result<(), ScreenError> {
+    match spec {
+        InputSpec::None => Ok(()),
+        InputSpec::Auto => {
+            let mut paths: Vec<PathBuf> = std::fs::read_dir("/dev/input")
+                .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_default();
+            paths.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("event")));
+            paths.sort();
+            for p in paths {
+                if let Err(e) = start_evdev(p, size, tx.clone()) {
+                    eprintln!("till: {e}");
+                }
+            }
+            Ok(())
+        }
+        InputSpec::Evdev(p) => start_evdev(p.clone(), size, tx),
+        InputSpec::Script(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| ScreenError::Script(p.display().to_string(), e.to_string()))?;
+            let steps =
+                d::script::parse(&text).map_err(|e| ScreenError::Script(p.display().to_string(), e.to_string()))?;
+            smol::spawn(async move {
+                for step in steps {
+                    let ok = match &step {
+                        d::script::Step::Tap(point) => tx.send(Input::Event(d::InputEvent::Tap(*point))).await.is_ok(),
+                        d::script::Step::Wait { screen, timeout_ms } => {
+                            let (done_tx, done_rx) = smol::channel::bounded(1);
+                            let deadline = Instant::now() + Duration::from_millis(*timeout_ms);
+                            let _ = tx.send(Input::Wait(screen.clone(), deadline, done_tx)).await;
+                            let reached = done_rx.recv().await.unwrap_or(false);
+                            if !reached {
+                                eprintln!("till: script failed: screen {screen} did not show within {timeout_ms} ms");
+                            }
+                            reached
+                        }
+                        keys => {
+                            let mut ok = true;
+                            for k in keys.keys() {
+                                ok &= tx.send(Input::Event(d::InputEvent::Key(k))).await.is_ok();
+                            }
+                            ok
+                        }
+                    };
+                    if !ok {
+                        return;
+                    }
+                }
+                eprintln!("till: script done");
+                let _ = tx.send(Input::Done).await;
+            })
+            .detach();
+            Ok(())
+        }
+    }
+}
+
+/// Runs the screen until the task is dropped: draws the state, maps input to intents, acts,
+/// redraws; refreshes when the database changes (a sync, a sale from the CLI) and every few
+/// seconds (the "4 s ago" texts).
+pub async fn run_screen(
+    reg: SharedRegister,
+    watcher: Arc<DbWatcher>,
+    display: DisplaySpec,
+    input: InputSpec,
+) -> Result<(), ScreenError> {
+    let Some(mut out) = open_output(&display, DEFAULT_SIZE)? else {
+        return Ok(());
+    };
+    let size = out.size();
+    let (tx, rx) = smol::channel::bounded::<Input>(256);
+    start_input(&input, size, tx)?;
+    let mut ui = Ui::new(reg);
+    let mut shown = ui.state();
+    out.show(&shown, None)?;
+    eprintln!("till: screen {}x{} showing {}", size.width, size.height, shown.screen.name());
+    let mut waiting: Option<(String, Instant, smol::channel::Sender<bool>)> = None;
+    let mut input_open = true;
+    loop {
+        let changed = watcher.listen();
+        let next =
+            async { if input_open { rx.recv().await.ok() } else { smol::future::pending::<Option<Input>>().await } };
+        let tick = async {
+            smol::Timer::after(Duration::from_millis(if waiting.is_some() { 50 } else { 2_000 })).await;
+            None
+        };
+        let refresh = async {
+            changed.await;
+            None
+        };
+        let event = smol::future::or(next, smol::future::or(refresh, tick)).await;
+        match event {
+            Some(Input::Event(e)) => {
+                let state = ui.state();
+                let intent = match e {
+                    d::InputEvent::Tap(p) => d::hit_test(&state, size, Point::new(p.x, p.y)),
+                    d::InputEvent::Key(k) => d::key_intent(&state, k),
+                };
+                if let Some(effect) = intent.and_then(|i| ui.handle(i)) {
+                    let now = ui.state();
+                    out.show(&now, Some(&shown))?;
+                    shown = now;
+                    ui.perform(effect).await;
+                }
+            }
+            Some(Input::Wait(screen, deadline, done)) => waiting = Some((screen, deadline, done)),
+            Some(Input::Done) => input_open = false,
+            None => ui.refresh(),
+        }
+        let now = ui.state();
+        if now != shown {
+            out.show(&now, Some(&shown))?;
+            if now.screen.name() != shown.screen.name() {
+                eprintln!("till: screen showing {}", now.screen.name());
+            }
+            shown = now;
+        }
+        if let Some((screen, deadline, done)) = waiting.take() {
+            if shown.screen.name() == screen {
+                let _ = done.send(true).await;
+            } else if Instant::now() >= deadline {
+                let _ = done.send(false).await;
+            } else {
+                waiting = Some((screen, deadline, done));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs_parse_and_refuse_with_the_choices() {
+        assert_eq!("auto".parse(), Ok(DisplaySpec::Auto));
+        assert_eq!("none".parse(), Ok(DisplaySpec::None));
+        assert_eq!("fb:/dev/fb1".parse(), Ok(DisplaySpec::Fb("/dev/fb1".into())));
+        assert_eq!("png:out/shots".parse(), Ok(DisplaySpec::Png("out/shots".into())));
+        assert!("png:".parse::<DisplaySpec>().expect_err("empty path").contains("fb:/dev/fb0"));
+        assert!("vga".parse::<DisplaySpec>().is_err());
+        assert_eq!("script:flow.txt".parse(), Ok(InputSpec::Script("flow.txt".into())));
+        assert_eq!("evdev:/dev/input/event2".parse(), Ok(InputSpec::Evdev("/dev/input/event2".into())));
+        assert!("mouse".parse::<InputSpec>().expect_err("unknown input").contains("script:FILE"));
+    }
+}

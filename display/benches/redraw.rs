@@ -1,0 +1,56 @@
+//! Redraw timings at 800×480 into a 32 bpp framebuffer in memory: full sale and status screens,
+//! and the partial cart redraw after a line is added. Plain `Instant` timing, 200 runs each.
+//!
+//!   nice -n 10 cargo bench -p till-display
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use till_display::{CartLine, FbFormat, FrameBuffer, Region, Screen, UiState, draw, draw_region, samples};
+
+const RUNS: usize = 200;
+
+fn sample(name: &str) -> Option<UiState> {
+    samples().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s)
+}
+
+fn time(mut f: impl FnMut()) -> (Duration, Duration) {
+    f(); // warm the glyph cache, as the device does after its first frame
+    let mut runs: Vec<Duration> = (0..RUNS)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    runs.sort();
+    (runs[RUNS / 2], runs[RUNS * 9 / 10])
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let format = FbFormat::xrgb8888(800, 480);
+    let mut mem = vec![0u8; format.bytes_needed()];
+    let mut fb = FrameBuffer::new(&mut mem, format)?;
+    let sale = sample("sale").ok_or("no sale sample")?;
+    let status = sample("status-server").ok_or("no status sample")?;
+    let mut added = sale.clone();
+    if let Screen::Sale(view) = &mut added.screen {
+        view.cart.push(CartLine { sku: "TEA".into(), name: "Tea".into(), qty: 1, line_cents: 300 });
+        view.total_cents += 300;
+    }
+
+    let rows = [
+        ("full redraw, sale", time(|| draw(black_box(&sale), &mut fb).unwrap_or(()))),
+        ("full redraw, status", time(|| draw(black_box(&status), &mut fb).unwrap_or(()))),
+        (
+            "partial redraw, cart (line added)",
+            time(|| draw_region(black_box(&added), Region::Cart, &mut fb).unwrap_or(())),
+        ),
+    ];
+    println!("800×480, XRGB8888 in memory, {RUNS} runs each");
+    println!("{:<36} {:>10} {:>10}", "case", "median", "p90");
+    for (name, (median, p90)) in rows {
+        println!("{name:<36} {:>7.2} ms {:>7.2} ms", median.as_secs_f64() * 1e3, p90.as_secs_f64() * 1e3);
+    }
+    Ok(())
+}

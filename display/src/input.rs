@@ -1,0 +1,59 @@
+//! Taps and keys to intents, using the same layout the screens are drawn from.
+
+use embedded_graphics::prelude::*;
+use embedded_graphics::primitives::Rectangle;
+
+use crate::layout::{Shape, layout};
+use crate::model::{Intent, Key, KeyLayer, Screen, UiState};
+
+/// Every tappable rectangle on this screen at this size, with what a tap there means.
+pub fn hit_map(state: &UiState, size: Size) -> Vec<(Rectangle, Intent)> {
+    layout(state, size)
+        .nodes
+        .into_iter()
+        .filter_map(|node| match node.shape {
+            Shape::Button { intent: Some(intent), .. } => Some((node.rect, intent)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What a tap at `point` means on this screen, if anything.
+pub fn hit_test(state: &UiState, size: Size, point: Point) -> Option<Intent> {
+    hit_map(state, size).into_iter().find(|(r, _)| r.contains(point)).map(|(_, intent)| intent)
+}
+
+/// What a physical key means on this screen: typing on the keyboard screen, Enter for the screen's
+/// main action, Escape to dismiss the banner or go back.
+pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
+    if let Screen::Keyboard(kb) = &state.screen {
+        return match key {
+            Key::Char(c) => Some(Intent::TypeChar(c)),
+            Key::Backspace => Some(Intent::Backspace),
+            Key::Enter => Some(Intent::DoneTyping),
+            Key::Escape => Some(Intent::CancelTyping),
+            // Tab flips letters/symbols, the way the on-screen layer key does.
+            Key::Tab => Some(Intent::SwitchLayer(match kb.layer {
+                KeyLayer::Symbols => KeyLayer::Lower,
+                KeyLayer::Lower | KeyLayer::Upper => KeyLayer::Symbols,
+            })),
+        };
+    }
+    match key {
+        Key::Escape if state.banner.is_some() => Some(Intent::DismissBanner),
+        Key::Escape => match state.screen {
+            Screen::Status => None,
+            Screen::Sale(_) => Some(Intent::OpenStatus),
+            _ => Some(Intent::Back),
+        },
+        Key::Enter => match &state.screen {
+            Screen::ServerSetup(_) | Screen::ClientSetup(_) => Some(Intent::Save),
+            Screen::TestResult(crate::model::TestOutcome::Ok { .. }) => Some(Intent::Save),
+            Screen::TestResult(_) => Some(Intent::TestConnection),
+            Screen::ScanResults(scan) if !scan.servers.is_empty() => Some(Intent::PickServer(0)),
+            Screen::Status => Some(Intent::OpenSale),
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -1,0 +1,373 @@
+//! The view model the appliance hands to the screens, and the intents the screens hand back.
+//! Plain data only: this crate never sees the appliance's state machine, stores or network.
+
+/// Everything a screen needs to draw itself; the appliance builds one per frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiState {
+    /// Which screen is showing, with its own data.
+    pub screen: Screen,
+    /// What the header bar and the status screen show.
+    pub status: StatusInfo,
+    /// A message strip under the header (an error to act on, or a short confirmation).
+    pub banner: Option<Banner>,
+}
+
+/// The register's multi-register role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    /// One register on its own, no network.
+    Standalone,
+    /// Keeps the store's log and serves the other registers.
+    Server,
+    /// Syncs with a server register.
+    Client,
+}
+
+impl Mode {
+    /// The word the screens use for the mode.
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Standalone => "Standalone",
+            Mode::Server => "Server",
+            Mode::Client => "Client",
+        }
+    }
+}
+
+/// Sync and identity facts for the header bar and the status screen, preformatted by the appliance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusInfo {
+    /// Current mode.
+    pub mode: Mode,
+    /// This register's name, e.g. "Front Counter".
+    pub register_name: String,
+    /// Registers this one talks to (a server's clients, a client's server).
+    pub peers: Vec<PeerLine>,
+    /// Sales recorded here that have not reached the server yet.
+    pub pending_events: u64,
+    /// When the last successful sync happened, e.g. "4 s ago"; `None` if never.
+    pub last_sync: Option<String>,
+    /// Whether the clock agrees with the server's.
+    pub clock: ClockState,
+    /// A client's server address, or a server's listen address.
+    pub server_address: Option<String>,
+}
+
+/// One register seen on the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerLine {
+    /// Its register name.
+    pub name: String,
+    /// Its address, e.g. "10.0.0.3".
+    pub address: String,
+    /// When it was last heard from, e.g. "2 s ago".
+    pub last_seen: String,
+}
+
+/// The clock's state relative to the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockState {
+    /// Measured against the server; the offset is applied.
+    Synced {
+        /// Server clock minus local clock, in milliseconds.
+        offset_ms: i64,
+    },
+    /// Using this register's own clock (standalone or server).
+    Local,
+    /// Not measured yet.
+    Unknown,
+}
+
+/// A message strip shown under the header bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Banner {
+    /// Error (red) or information (blue).
+    pub kind: BannerKind,
+    /// The message, in words a store admin understands.
+    pub text: String,
+}
+
+/// How a banner is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BannerKind {
+    /// Something failed and needs attention.
+    Error,
+    /// A confirmation or a hint.
+    Info,
+}
+
+/// The screen showing, with the data only it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Mode, peers, pending events, last sync, clock.
+    Status,
+    /// Settings → Multi-Register: choose Standalone, Server or Client.
+    Settings {
+        /// The mode in force, highlighted.
+        current: Mode,
+    },
+    /// Register name, port and secret for a server.
+    ServerSetup(ServerForm),
+    /// Server address (typed or scanned), secret, test connection.
+    ClientSetup(ClientForm),
+    /// Servers found on the network.
+    ScanResults(ScanView),
+    /// On-screen keyboard editing one field.
+    Keyboard(KeyboardView),
+    /// What a connection test found, and what to do next.
+    TestResult(TestOutcome),
+    /// Product grid, cart, total and payment.
+    Sale(SaleView),
+}
+
+impl Screen {
+    /// Every value `name()` can return, for validating scripts.
+    pub const NAMES: [&'static str; 8] =
+        ["status", "settings", "server-setup", "client-setup", "scan-results", "keyboard", "test-result", "sale"];
+
+    /// A stable name for scripts' `wait` and for logs.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Screen::Status => "status",
+            Screen::Settings { .. } => "settings",
+            Screen::ServerSetup(_) => "server-setup",
+            Screen::ClientSetup(_) => "client-setup",
+            Screen::ScanResults(_) => "scan-results",
+            Screen::Keyboard(_) => "keyboard",
+            Screen::TestResult(_) => "test-result",
+            Screen::Sale(_) => "sale",
+        }
+    }
+}
+
+/// The server setup form's values as typed so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerForm {
+    /// This register's name.
+    pub register_name: String,
+    /// TCP port to listen on, as typed.
+    pub port: String,
+    /// The store's shared secret.
+    pub secret: String,
+}
+
+/// The client setup form's values as typed or picked so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientForm {
+    /// This register's name.
+    pub register_name: String,
+    /// The server's "host:port".
+    pub server_address: String,
+    /// The store's shared secret.
+    pub secret: String,
+}
+
+/// The network scan's progress and findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanView {
+    /// Still listening for answers.
+    pub scanning: bool,
+    /// Servers that answered so far.
+    pub servers: Vec<FoundServer>,
+    /// Why the scan failed, if it did.
+    pub error: Option<String>,
+}
+
+/// A server that answered the scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundServer {
+    /// Its register name.
+    pub name: String,
+    /// "host:port", e.g. "10.0.0.2:8787".
+    pub address: String,
+    /// Whether it belongs to this register's store (false: another store on the same network).
+    pub same_store: bool,
+    /// Round trip of the discovery answer, in milliseconds.
+    pub rtt_ms: u32,
+}
+
+/// The on-screen keyboard's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyboardView {
+    /// The field being edited.
+    pub field: Field,
+    /// What the field is called on screen.
+    pub label: String,
+    /// The text typed so far.
+    pub value: String,
+    /// Show bullets instead of the text (the secret).
+    pub masked: bool,
+    /// Which key layer is showing.
+    pub layer: KeyLayer,
+}
+
+/// The on-screen keyboard's layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyLayer {
+    /// Lower-case letters.
+    Lower,
+    /// Upper-case letters.
+    Upper,
+    /// Digits and punctuation.
+    Symbols,
+}
+
+/// A form field that can be edited with the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The register's name.
+    RegisterName,
+    /// The server's listen port.
+    Port,
+    /// The client's server address.
+    ServerAddress,
+    /// The store's shared secret.
+    Secret,
+}
+
+/// What a connection test found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestOutcome {
+    /// The server answered and accepted the secret.
+    Ok {
+        /// The server's register name.
+        server_name: String,
+        /// Round trip in milliseconds.
+        rtt_ms: u32,
+    },
+    /// Nothing answered at the address.
+    Unreachable {
+        /// The address tried.
+        address: String,
+    },
+    /// The server answered but the secret does not match.
+    WrongSecret,
+    /// The server belongs to another store.
+    OtherStore {
+        /// The server's register name.
+        server_name: String,
+    },
+    /// Anything else, already in words.
+    Other(String),
+}
+
+/// The sale screen's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleView {
+    /// All products, in grid order; the screen pages through them.
+    pub products: Vec<ProductTile>,
+    /// The page showing (0-based); clamped to the last page when drawing.
+    pub page: usize,
+    /// The order being rung.
+    pub cart: Vec<CartLine>,
+    /// The cart's total.
+    pub total_cents: i64,
+    /// The last paid order's number, shown after paying.
+    pub last_order: Option<String>,
+}
+
+/// One product in the grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductTile {
+    /// Stock-keeping unit, sent back in `AddToCart`.
+    pub sku: String,
+    /// Name on the tile.
+    pub name: String,
+    /// Unit price.
+    pub price_cents: i64,
+}
+
+/// One line of the cart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CartLine {
+    /// The product's SKU.
+    pub sku: String,
+    /// The product's name.
+    pub name: String,
+    /// How many.
+    pub qty: u32,
+    /// qty × unit price.
+    pub line_cents: i64,
+}
+
+/// What the user asked for; the appliance's state machine acts on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    /// Go to the status screen.
+    OpenStatus,
+    /// Go to Settings → Multi-Register.
+    OpenSettings,
+    /// Go to the sale screen.
+    OpenSale,
+    /// Choose a mode (then its setup screen, for server and client).
+    SelectMode(Mode),
+    /// Open the keyboard on a field.
+    EditField(Field),
+    /// Type one character into the keyboard's field.
+    TypeChar(char),
+    /// Delete the keyboard field's last character.
+    Backspace,
+    /// Show another key layer.
+    SwitchLayer(KeyLayer),
+    /// Accept the keyboard's text.
+    DoneTyping,
+    /// Leave the keyboard without changing the field.
+    CancelTyping,
+    /// Make a new random secret.
+    GenerateSecret,
+    /// Look for servers on the network.
+    ScanNetwork,
+    /// Use the found server at this index of `ScanView::servers`.
+    PickServer(usize),
+    /// Try the client form's address and secret.
+    TestConnection,
+    /// Save the form and switch mode.
+    Save,
+    /// Go back one screen.
+    Back,
+    /// Add one of this SKU to the cart.
+    AddToCart(String),
+    /// Remove the cart line at this index.
+    RemoveLine(usize),
+    /// Show the previous page of products.
+    PrevPage,
+    /// Show the next page of products.
+    NextPage,
+    /// Pay for the cart.
+    Pay(PayMethod),
+    /// Hide the banner.
+    DismissBanner,
+}
+
+/// How the customer pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayMethod {
+    /// Cash.
+    Cash,
+    /// Card.
+    Card,
+}
+
+/// A key from a physical keyboard, already translated with the shift state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    /// A printable character.
+    Char(char),
+    /// Enter / Return.
+    Enter,
+    /// Backspace.
+    Backspace,
+    /// Escape.
+    Escape,
+    /// Tab.
+    Tab,
+}
+
+/// An input the appliance feeds to `hit_test` / `key_intent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputEvent {
+    /// A finger lifted (or mouse released) at this screen pixel.
+    Tap(embedded_graphics::prelude::Point),
+    /// A key pressed.
+    Key(Key),
+}

@@ -1,0 +1,245 @@
+//! Anti-aliased text with fontdue and the embedded DejaVu subsets: a glyph cache, kerning, measuring,
+//! ellipsis truncation, word wrap, and drawing by blending against a known background colour so any
+//! `DrawTarget` works without reading pixels back.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use embedded_graphics::pixelcolor::Rgb888;
+use embedded_graphics::prelude::*;
+use embedded_graphics::primitives::Rectangle;
+use fontdue::{Font, FontSettings, Metrics};
+
+use crate::paint::blend;
+
+/// Subset of DejaVu Sans made by `scripts/subset-fonts` (licence in `display/fonts/LICENSE`).
+static REGULAR_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
+/// Subset of DejaVu Sans Bold made by `scripts/subset-fonts`.
+static BOLD_TTF: &[u8] = include_bytes!("../fonts/DejaVuSans-Bold.ttf");
+
+/// Which typeface to draw with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Face {
+    Regular,
+    Bold,
+}
+
+/// Horizontal alignment inside a text box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+struct Glyph {
+    metrics: Metrics,
+    coverage: Vec<u8>,
+}
+
+type GlyphKey = (Face, char, u32);
+
+struct Fonts {
+    regular: Font,
+    bold: Font,
+    /// Each (face, char, size) is rasterized once; screens redraw the same few hundred glyphs.
+    cache: Mutex<HashMap<GlyphKey, Arc<Glyph>>>,
+}
+
+fn fonts() -> &'static Fonts {
+    static FONTS: OnceLock<Fonts> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let load = |bytes: &'static [u8]| {
+            // The bytes are compiled in and checked by the tests, so a failure here is a build defect.
+            Font::from_bytes(bytes, FontSettings::default()).unwrap_or_else(|e| panic!("embedded font is invalid: {e}"))
+        };
+        Fonts { regular: load(REGULAR_TTF), bold: load(BOLD_TTF), cache: Mutex::new(HashMap::new()) }
+    })
+}
+
+impl Fonts {
+    fn font(&self, face: Face) -> &Font {
+        match face {
+            Face::Regular => &self.regular,
+            Face::Bold => &self.bold,
+        }
+    }
+
+    fn glyph(&self, cache: &mut HashMap<GlyphKey, Arc<Glyph>>, face: Face, c: char, px: u32) -> Arc<Glyph> {
+        cache
+            .entry((face, c, px))
+            .or_insert_with(|| {
+                let (metrics, coverage) = self.font(face).rasterize(c, px as f32);
+                Arc::new(Glyph { metrics, coverage })
+            })
+            .clone()
+    }
+}
+
+/// Ascent and descent (negative) in pixels for a face at a size.
+fn line_metrics(face: Face, px: u32) -> (f32, f32) {
+    match fonts().font(face).horizontal_line_metrics(px as f32) {
+        Some(m) => (m.ascent, m.descent),
+        None => (px as f32 * 0.93, px as f32 * -0.24),
+    }
+}
+
+/// Width in pixels of `text` set in `face` at `px`, with kerning.
+pub(crate) fn measure(text: &str, face: Face, px: u32) -> u32 {
+    let f = fonts().font(face);
+    let mut width = 0.0f32;
+    let mut prev = None;
+    for c in text.chars() {
+        if let Some(p) = prev {
+            width += f.horizontal_kern(p, c, px as f32).unwrap_or(0.0);
+        }
+        width += f.metrics(c, px as f32).advance_width;
+        prev = Some(c);
+    }
+    width.ceil() as u32
+}
+
+/// `text`, shortened with "…" so it fits in `max_width` pixels.
+pub(crate) fn truncate(text: &str, face: Face, px: u32, max_width: u32) -> String {
+    if measure(text, face, px) <= max_width {
+        return text.to_string();
+    }
+    let mut chars: Vec<char> = text.chars().collect();
+    while !chars.is_empty() {
+        chars.pop();
+        let candidate: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
+        if measure(&candidate, face, px) <= max_width {
+            return candidate;
+        }
+    }
+    String::new()
+}
+
+/// Splits `text` into lines no wider than `max_width`, breaking at spaces (long words are truncated).
+pub(crate) fn wrap(text: &str, face: Face, px: u32, max_width: u32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            if measure(&candidate, face, px) <= max_width || line.is_empty() {
+                line = candidate;
+            } else {
+                lines.push(std::mem::take(&mut line));
+                line = word.to_string();
+            }
+        }
+        lines.push(truncate(&line, face, px, max_width));
+    }
+    lines
+}
+
+/// Line height in pixels for a size (1.3 × em keeps paragraphs easy to read at arm's length).
+pub(crate) fn line_height(px: u32) -> u32 {
+    px * 13 / 10
+}
+
+/// Draws one line of text vertically centred in `rect`, aligned horizontally, truncated to fit.
+pub(crate) fn draw_text<D: DrawTarget<Color = Rgb888>>(
+    target: &mut D,
+    rect: Rectangle,
+    text: &str,
+    style: TextStyle,
+) -> Result<(), D::Error> {
+    let TextStyle { face, px, color, bg, align } = style;
+    let shown = truncate(text, face, px, rect.size.width);
+    let width = measure(&shown, face, px) as i32;
+    let x0 = match align {
+        Align::Left => rect.top_left.x,
+        Align::Center => rect.top_left.x + (rect.size.width as i32 - width) / 2,
+        Align::Right => rect.top_left.x + rect.size.width as i32 - width,
+    };
+    let (ascent, descent) = line_metrics(face, px);
+    // Centre the ink between ascent and descent; rounding once keeps every glyph on one baseline.
+    let baseline = rect.top_left.y as f32 + (rect.size.height as f32 + ascent + descent) / 2.0;
+    let baseline = baseline.round() as i32;
+
+    let fonts = fonts();
+    let font = fonts.font(face);
+    let mut cache = match fonts.cache.lock() {
+        Ok(guard) => guard,
+        // A panic elsewhere while holding the lock cannot leave the cache inconsistent (inserts are atomic).
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    let mut pen = x0 as f32;
+    let mut prev = None;
+    for c in shown.chars() {
+        if let Some(p) = prev {
+            pen += font.horizontal_kern(p, c, px as f32).unwrap_or(0.0);
+        }
+        prev = Some(c);
+        let glyph = fonts.glyph(&mut cache, face, c, px);
+        let m = glyph.metrics;
+        let gx = pen.round() as i32 + m.xmin;
+        let gy = baseline - m.ymin - m.height as i32;
+        pen += m.advance_width;
+        if m.width == 0 {
+            continue;
+        }
+        // Only inked pixels are written: kerned glyph boxes may overlap a neighbour's ink.
+        let pixels = glyph.coverage.iter().enumerate().filter(|(_, a)| **a > 0).map(|(i, a)| {
+            let x = gx + (i % m.width) as i32;
+            let y = gy + (i / m.width) as i32;
+            Pixel(Point::new(x, y), blend(bg, color, *a))
+        });
+        target.draw_iter(pixels)?;
+    }
+    Ok(())
+}
+
+/// How to draw a run of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TextStyle {
+    pub face: Face,
+    pub px: u32,
+    pub color: Rgb888,
+    /// The colour under the text, blended against.
+    pub bg: Rgb888,
+    pub align: Align,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fonts_cover_the_ui_symbols() {
+        for face in [Face::Regular, Face::Bold] {
+            let f = fonts().font(face);
+            for c in "€—…•✓✗×←→↑↓⇧⌫●é$".chars() {
+                assert_ne!(f.lookup_glyph_index(c), 0, "{face:?} lacks {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn truncates_with_ellipsis() {
+        let long = "Extra large oat milk latte with cinnamon";
+        let short = truncate(long, Face::Regular, 20, 150);
+        assert!(short.ends_with('…'), "{short}");
+        assert!(measure(&short, Face::Regular, 20) <= 150);
+        assert_eq!(truncate("Tea", Face::Regular, 20, 150), "Tea");
+    }
+
+    #[test]
+    fn kerning_is_applied() {
+        // "AV" is kerned tighter than the two advances in DejaVu.
+        let pair = measure("AV", Face::Regular, 40);
+        let apart = measure("A", Face::Regular, 40) + measure("V", Face::Regular, 40);
+        assert!(pair < apart, "{pair} vs {apart}");
+    }
+
+    #[test]
+    fn wraps_at_spaces() {
+        let lines = wrap("Check the secret on the server register and type it again", Face::Regular, 20, 200);
+        assert!(lines.len() > 1);
+        for line in &lines {
+            assert!(measure(line, Face::Regular, 20) <= 200, "{line}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Hit-testing: every button's centre maps to its intent, every target is at least 48 px square,
+//! no two targets overlap, and nothing tappable leaves the screen — on every sample at both sizes.
+
+use embedded_graphics::prelude::*;
+use embedded_graphics::primitives::Rectangle;
+use till_display::*;
+
+const SIZES: [Size; 2] = [Size::new(800, 480), Size::new(480, 320)];
+
+fn overlap(a: &Rectangle, b: &Rectangle) -> bool {
+    let (ax1, ay1) = (a.top_left.x + a.size.width as i32, a.top_left.y + a.size.height as i32);
+    let (bx1, by1) = (b.top_left.x + b.size.width as i32, b.top_left.y + b.size.height as i32);
+    a.top_left.x < bx1 && b.top_left.x < ax1 && a.top_left.y < by1 && b.top_left.y < ay1
+}
+
+#[test]
+fn targets_are_big_separate_and_hit() {
+    for (name, state) in samples() {
+        for size in SIZES {
+            let map = hit_map(&state, size);
+            assert!(!map.is_empty(), "{name} at {size:?} has no targets");
+            // A banner shows somewhere (strip or over the header) and its region is on screen.
+            if state.banner.is_some() {
+                assert!(region_rect(&state, size, Region::Banner).is_some(), "{name} {size:?}: banner not laid out");
+            }
+            let screen = Rectangle::new(Point::zero(), size);
+            for (i, (r, intent)) in map.iter().enumerate() {
+                assert!(r.size.width >= 48 && r.size.height >= 48, "{name} {size:?}: {intent:?} is {r:?}");
+                assert_eq!(r.intersection(&screen), *r, "{name} {size:?}: {intent:?} leaves the screen");
+                assert_eq!(hit_test(&state, size, r.center()).as_ref(), Some(intent), "{name} {size:?}");
+                for (other, other_intent) in &map[i + 1..] {
+                    assert!(
+                        !overlap(r, other),
+                        "{name} {size:?}: {intent:?} {r:?} overlaps {other_intent:?} {other:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn each_screen_offers_its_actions() {
+    let find = |name: &str| samples().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s);
+    let has = |name: &str, intent: Intent| {
+        let state = find(name).unwrap_or_else(|| panic!("no sample {name}"));
+        for size in SIZES {
+            assert!(hit_map(&state, size).iter().any(|(_, i)| *i == intent), "{name} {size:?} lacks {intent:?}");
+        }
+    };
+    has("status-server", Intent::OpenSettings);
+    has("status-server", Intent::OpenSale);
+    for mode in [Mode::Standalone, Mode::Server, Mode::Client] {
+        has("settings", Intent::SelectMode(mode));
+    }
+    has("server-setup", Intent::EditField(Field::Port));
+    has("server-setup", Intent::GenerateSecret);
+    has("server-setup", Intent::Save);
+    has("client-setup", Intent::ScanNetwork);
+    has("client-setup", Intent::TestConnection);
+    has("client-setup", Intent::EditField(Field::ServerAddress));
+    has("scan-results", Intent::PickServer(1));
+    has("keyboard", Intent::TypeChar('Q'));
+    has("keyboard", Intent::DoneTyping);
+    has("keyboard", Intent::CancelTyping);
+    has("keyboard", Intent::Backspace);
+    has("keyboard-secret", Intent::TypeChar('7'));
+    has("keyboard-secret", Intent::TypeChar(':'));
+    has("test-ok", Intent::Save);
+    has("test-wrong-secret", Intent::TestConnection);
+    has("sale", Intent::AddToCart("ESP".into()));
+    has("sale", Intent::RemoveLine(2));
+    has("sale", Intent::Pay(PayMethod::Card));
+    has("sale", Intent::NextPage);
+    has("banner-error", Intent::DismissBanner);
+}
+
+#[test]
+fn taps_outside_targets_do_nothing() {
+    let (_, state) = samples().remove(0);
+    assert_eq!(hit_test(&state, Size::new(800, 480), Point::new(5, 5)), None);
+    assert_eq!(hit_test(&state, Size::new(800, 480), Point::new(-1, 900)), None);
+}
+
+#[test]
+fn physical_keys() {
+    let all = samples();
+    let get =
+        |name: &str| all.iter().find(|(n, _)| *n == name).map(|(_, s)| s.clone()).unwrap_or_else(|| panic!("{name}"));
+    let kb = get("keyboard");
+    assert_eq!(key_intent(&kb, Key::Char('x')), Some(Intent::TypeChar('x')));
+    assert_eq!(key_intent(&kb, Key::Enter), Some(Intent::DoneTyping));
+    assert_eq!(key_intent(&kb, Key::Escape), Some(Intent::CancelTyping));
+    assert_eq!(key_intent(&kb, Key::Backspace), Some(Intent::Backspace));
+    assert_eq!(key_intent(&get("server-setup"), Key::Enter), Some(Intent::Save));
+    assert_eq!(key_intent(&get("settings"), Key::Escape), Some(Intent::Back));
+    assert_eq!(key_intent(&get("banner-error"), Key::Escape), Some(Intent::DismissBanner));
+    assert_eq!(key_intent(&get("status-server"), Key::Escape), None);
+}
+
+#[test]
+fn screen_names_are_listed() {
+    for (_, state) in samples() {
+        assert!(Screen::NAMES.contains(&state.screen.name()));
+    }
+}
+
+#[test]
+fn partial_cart_redraw_matches_full_redraw() -> Result<(), Box<dyn std::error::Error>> {
+    let (_, mut state) = samples().into_iter().find(|(n, _)| *n == "sale").ok_or("no sale sample")?;
+    for size in SIZES {
+        let mut partial = Canvas::new(size.width, size.height);
+        draw(&state, &mut partial)?;
+        if let Screen::Sale(sale) = &mut state.screen {
+            sale.cart.push(CartLine { sku: "TEA".into(), name: "Tea".into(), qty: 1, line_cents: 300 });
+            sale.total_cents += 300;
+        }
+        draw_region(&state, Region::Cart, &mut partial)?;
+        let mut full = Canvas::new(size.width, size.height);
+        draw(&state, &mut full)?;
+        assert!(partial == full, "partial cart redraw differs from a full redraw at {size:?}");
+        if let Screen::Sale(sale) = &mut state.screen {
+            sale.cart.pop();
+            sale.total_cents -= 300;
+        }
+    }
+    Ok(())
+}
