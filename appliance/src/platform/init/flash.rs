@@ -179,12 +179,14 @@ impl TryFrom<FlashConfig> for BootPlan {
             let bad = |what, v: &str| FlashError::Network(what, v.to_string(), "use dhcp or e.g. 192.168.1.20/24");
             let (a, p) = n.address.split_once('/').ok_or_else(|| bad("address", &n.address))?;
             let address: Ipv4Addr = a.parse().map_err(|_| bad("address", &n.address))?;
-            let prefix: u8 = p.parse().ok().filter(|p| (1..=32).contains(p)).ok_or_else(|| bad("address", &n.address))?;
+            let prefix: u8 =
+                p.parse().ok().filter(|p| (1..=32).contains(p)).ok_or_else(|| bad("address", &n.address))?;
             let gateway = n
                 .gateway
                 .as_deref()
                 .map(|g| {
-                    g.parse::<Ipv4Addr>().map_err(|_| FlashError::Network("gateway", g.to_string(), "use e.g. 192.168.1.1"))
+                    g.parse::<Ipv4Addr>()
+                        .map_err(|_| FlashError::Network("gateway", g.to_string(), "use e.g. 192.168.1.1"))
                 })
                 .transpose()?;
             Addressing::Static { address, prefix, gateway }

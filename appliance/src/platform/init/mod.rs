@@ -90,9 +90,10 @@ pub fn run() -> ! {
     }
     let plan = match card {
         Some((text, Ok(plan))) => {
-            match Register::open(Path::new(DATA_DIR)).map_err(|e| e.to_string()).and_then(|mut reg| {
-                flash::apply(&mut reg, &text, &plan).map_err(|e| e.to_string())
-            }) {
+            match Register::open(Path::new(DATA_DIR))
+                .map_err(|e| e.to_string())
+                .and_then(|mut reg| flash::apply(&mut reg, &text, &plan).map_err(|e| e.to_string()))
+            {
                 Ok(flash::Applied::Saved) => say("flash config applied to the register's setup"),
                 Ok(flash::Applied::Unchanged) => say("flash config unchanged since it was applied; keeping the setup"),
                 Err(e) => say(format!("cannot apply the flash config: {e}; keeping the setup")),
@@ -105,10 +106,10 @@ pub fn run() -> ! {
         }
         None => None,
     };
-    let network = plan.as_ref().map(|p| p.network.clone()).unwrap_or(Network {
-        interface: "eth0".into(),
-        addressing: Addressing::Dhcp,
-    });
+    let network = plan
+        .as_ref()
+        .map(|p| p.network.clone())
+        .unwrap_or(Network { interface: "eth0".into(), addressing: Addressing::Dhcp });
     bring_up_network(&network);
     // Kernel uptime too: QEMU's boot-to-ready figure includes the kernel's own boot.
     let uptime = fs::read_to_string("/proc/uptime").ok();
@@ -121,7 +122,8 @@ pub fn run() -> ! {
 }
 
 fn mount_kernel_filesystems() -> nix::Result<()> {
-    for (src, dir, fstype) in [("devtmpfs", "/dev", "devtmpfs"), ("proc", "/proc", "proc"), ("sysfs", "/sys", "sysfs")] {
+    for (src, dir, fstype) in [("devtmpfs", "/dev", "devtmpfs"), ("proc", "/proc", "proc"), ("sysfs", "/sys", "sysfs")]
+    {
         let _ = fs::create_dir_all(dir);
         match mount(Some(src), dir, Some(fstype), MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC, None::<&str>) {
             Ok(()) | Err(Errno::EBUSY) => {}
@@ -140,12 +142,12 @@ fn load_modules() {
     let params = CString::default();
     let (mut loaded, mut failed) = (0, 0);
     for path in list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let result = File::open(path)
-            .map_err(|e| e.to_string())
-            .and_then(|f| match finit_module(f.as_fd(), &params, ModuleInitFlags::empty()) {
+        let result = File::open(path).map_err(|e| e.to_string()).and_then(|f| {
+            match finit_module(f.as_fd(), &params, ModuleInitFlags::empty()) {
                 Ok(()) | Err(Errno::EEXIST) => Ok(()),
                 Err(e) => Err(e.to_string()),
-            });
+            }
+        });
         match result {
             Ok(()) => loaded += 1,
             Err(e) => {
