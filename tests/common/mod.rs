@@ -14,6 +14,24 @@ use std::time::{Duration, Instant};
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_till");
 
+/// The program and leading arguments that run [`BIN`]: the binary itself, or, when the tests
+/// were cross-compiled (`scripts/test --target …`), the emulator in `TILL_TEST_RUNNER` followed
+/// by the binary — cargo's runner only wraps the test binaries, not what they spawn.
+pub fn till_argv() -> Vec<String> {
+    let mut argv: Vec<String> =
+        std::env::var("TILL_TEST_RUNNER").unwrap_or_default().split_whitespace().map(str::to_string).collect();
+    argv.push(BIN.to_string());
+    argv
+}
+
+/// A command running the binary under test (through the emulator when cross-testing).
+pub fn till_command() -> Command {
+    let argv = till_argv();
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]);
+    c
+}
+
 /// How long any condition may take before a test fails.
 pub const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -79,10 +97,10 @@ impl Node {
         let mut cmd = match self.wrap.split_first() {
             Some((program, args)) => {
                 let mut c = Command::new(program);
-                c.args(args).arg(BIN);
+                c.args(args).args(till_argv());
                 c
             }
-            None => Command::new(BIN),
+            None => till_command(),
         };
         cmd.arg("--data").arg(&self.dir).env_remove("TILL_DATA");
         for (k, v) in &self.env {
