@@ -306,17 +306,49 @@ fn mode_switches_keep_the_data_and_leave_no_socket_open() {
     other.stop();
 }
 
-fn envelope_for(addr: &str, secret: &str, method: &str, path: &str, plaintext: &[u8]) -> Vec<u8> {
+/// The store id a server announces.
+fn store_of(addr: &str) -> till::sync::StoreId {
     let (_, body) = http(addr, "GET", "/api/discover", &[], b"");
     let d: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    let store: till::sync::StoreId =
-        d["store_id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no store id"));
-    let key = till::sync::SealKey::derive(secret, store).unwrap_or_else(|e| panic!("{e}"));
-    let sender = till::model::RegisterId([0x5a; 16]);
+    d["store_id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no store id"))
+}
+
+/// The test's register: not a real one, it speaks the protocol by hand.
+const SENDER: till::model::RegisterId = till::model::RegisterId([0x5a; 16]);
+/// Its own key, enrolled by [`enroll`].
+const OWN_KEY: [u8; 32] = [0x33; 32];
+
+fn seal(addr: &str, key: &till::sync::SealKey, method: &str, path: &str, plaintext: &[u8]) -> Vec<u8> {
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).unwrap_or_else(|e| panic!("{e}"));
-    till::sync::Envelope::seal(&key, store, sender, nonce, till::sync::Binding::Request { method, path }, plaintext)
-        .to_bytes()
+    let binding = till::sync::Binding::Request { method, path };
+    till::sync::Envelope::seal(key, store_of(addr), SENDER, nonce, binding, plaintext).to_bytes()
+}
+
+/// A request sealed with the store's key derived from `secret` (only a hello is accepted so).
+fn envelope_for(addr: &str, secret: &str, method: &str, path: &str, plaintext: &[u8]) -> Vec<u8> {
+    let key = till::sync::SealKey::derive(secret, store_of(addr)).unwrap_or_else(|e| panic!("{e}"));
+    seal(addr, &key, method, path, plaintext)
+}
+
+/// A request sealed with the test register's own key (after [`enroll`]).
+fn own_envelope(addr: &str, method: &str, path: &str, plaintext: &[u8]) -> Vec<u8> {
+    seal(addr, &till::sync::SealKey::from_bytes(OWN_KEY), method, path, plaintext)
+}
+
+/// Says hello as the test register, enrolling its own key.
+fn enroll(addr: &str) {
+    let hello = till::sync::protocol::HelloRequest {
+        register_name: "probe".into(),
+        client_time_ms: 0,
+        pending: 0,
+        store_known: false,
+        register_key: OWN_KEY,
+    };
+    let path = till::sync::protocol::HELLO_PATH;
+    let body = envelope_for(addr, SECRET, "POST", path, &postcard::to_allocvec(&hello).unwrap_or_default());
+    let (status, reason) = http(addr, "POST", path, &[], &body);
+    assert_eq!(status, 200, "hello: {}", String::from_utf8_lossy(&reason));
 }
 
 fn push_one_event() -> Vec<u8> {
@@ -344,21 +376,26 @@ fn the_lan_gets_nothing_without_the_secret_and_bad_requests_change_nothing() {
     assert!(text.contains("\"product\":\"till\"") && !text.contains(SECRET));
 
     let push = "/api/sync/events";
+    // Before its hello the test register is unknown: even the right secret does not let it push.
+    let (status, _) = http(&addr, "POST", push, &[], &envelope_for(&addr, SECRET, "POST", push, &push_one_event()));
+    assert_eq!(status, 401, "a push sealed with the store's key instead of the register's own");
+    enroll(&addr);
     let cases: Vec<(&str, Vec<u8>, u16)> = vec![
         ("wrong secret", envelope_for(&addr, "another-secret-entirely-9x", "POST", push, &push_one_event()), 401),
+        ("the store's key after enrolling", envelope_for(&addr, SECRET, "POST", push, &push_one_event()), 401),
         (
             "flipped ciphertext bit",
             {
-                let mut e = envelope_for(&addr, SECRET, "POST", push, &push_one_event());
+                let mut e = own_envelope(&addr, "POST", push, &push_one_event());
                 let last = e.len() - 3;
                 e[last] ^= 0x10;
                 e
             },
             401,
         ),
-        ("sealed for another endpoint", envelope_for(&addr, SECRET, "POST", "/api/auth/hello", &push_one_event()), 401),
+        ("sealed for another endpoint", own_envelope(&addr, "POST", "/api/sync/state", &push_one_event()), 401),
         ("malformed envelope", b"this is not an envelope".to_vec(), 400),
-        ("valid envelope, malformed request", envelope_for(&addr, SECRET, "POST", push, b"\xff\xff\xff"), 400),
+        ("valid envelope, malformed request", own_envelope(&addr, "POST", push, b"\xff\xff\xff"), 400),
     ];
     for (what, body, want) in cases {
         let (status, reason) = http(&addr, "POST", push, &[], &body);
@@ -379,7 +416,7 @@ fn the_lan_gets_nothing_without_the_secret_and_bad_requests_change_nothing() {
     assert_eq!(snapshot(), before);
 
     // A valid push lands once; replaying the same bytes changes nothing.
-    let good = envelope_for(&addr, SECRET, "POST", push, &push_one_event());
+    let good = own_envelope(&addr, "POST", push, &push_one_event());
     let (status, _) = http(&addr, "POST", push, &[], &good);
     assert_eq!(status, 200);
     let after_first = snapshot();
@@ -393,7 +430,7 @@ fn the_lan_gets_nothing_without_the_secret_and_bad_requests_change_nothing() {
     let (status, body) = http(&addr, "GET", "/metrics", &[], b"");
     let m = String::from_utf8_lossy(&body);
     assert_eq!(status, 200);
-    assert!(m.contains("till_requests_total{route=\"push\",status=\"401\"} 3"), "{m}");
+    assert!(m.contains("till_requests_total{route=\"push\",status=\"401\"} 5"), "{m}");
     assert!(m.contains("till_events_stored"), "{m}");
 }
 

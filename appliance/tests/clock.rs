@@ -76,3 +76,39 @@ fn between_skewed_registers_the_causally_later_write_wins() {
     }
     assert_eq!(a.store().canonical_dump().ok(), b.store().canonical_dump().ok());
 }
+
+#[test]
+fn orders_rung_in_one_millisecond_of_a_clock_ahead_are_listed_in_causal_order() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let open = |name: &str, offset_ms: i64| {
+        let mut s = Store::open(&dir.path().join(name)).unwrap_or_else(|e| panic!("{e}"));
+        s.kv_set(KV_CLOCK_OFFSET, &offset_ms.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        Register::from_store(s)
+    };
+    let log = |r: &Register| -> Vec<Vec<u8>> {
+        r.store().reader().log_after(0, 1000).unwrap_or_default().into_iter().map(|x| x.1).collect()
+    };
+    // A's clock is a year ahead when it rings its first order; B, on time, rings after seeing
+    // it; then A's clock is set right and it rings after seeing B's. Every register's clock is
+    // behind the first order's, so all three share its wall millisecond and differ only in the
+    // HLC's logical counter: the list must follow it, not the registers' ids.
+    let mut a = open("a", YEAR_MS);
+    let mut b = open("b", 0);
+    a.add_product(tea(), "Tea", Cents(250), None, None).unwrap_or_else(|e| panic!("{e}"));
+    let first = a.create_order(&[(tea(), 1)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}")).id;
+    b.store_mut().apply_remote(&log(&a), 0).unwrap_or_else(|e| panic!("{e}"));
+    let second = b.create_order(&[(tea(), 1)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}")).id;
+    a.store_mut().apply_remote(&log(&b), 0).unwrap_or_else(|e| panic!("{e}"));
+    a.store_mut().kv_set(KV_CLOCK_OFFSET, "0").unwrap_or_else(|e| panic!("{e}"));
+    let third = a.create_order(&[(tea(), 1)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}")).id;
+    b.store_mut().apply_remote(&log(&a), 0).unwrap_or_else(|e| panic!("{e}"));
+    let want = [first, second, third];
+    for r in [&a, &b] {
+        let listed: Vec<String> =
+            r.store().reader().orders(None).unwrap_or_else(|e| panic!("{e}")).into_iter().map(|o| o.id).collect();
+        assert_eq!(listed, want, "listed in the order they were rung");
+        let newest: Vec<String> =
+            r.store().reader().orders(Some(2)).unwrap_or_else(|e| panic!("{e}")).into_iter().map(|o| o.id).collect();
+        assert_eq!(newest, want[1..], "the newest two, oldest first");
+    }
+}

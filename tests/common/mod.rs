@@ -3,6 +3,8 @@
 //! hoping something happened).
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -58,6 +60,9 @@ pub struct Node {
     /// Its data directory.
     pub dir: PathBuf,
     child: Option<Child>,
+    /// The thread copying its `till run`'s stderr into `log` (joined after a kill, so the log
+    /// then holds every line the process wrote).
+    reader: Option<std::thread::JoinHandle<()>>,
     log: Arc<Mutex<Vec<String>>>,
     env: Vec<(String, String)>,
     /// A command that runs `till` for it, e.g. `ip netns exec NS` (empty: run it directly).
@@ -73,6 +78,7 @@ impl Node {
             name: name.to_string(),
             dir: root.join(name),
             child: None,
+            reader: None,
             log: Arc::new(Mutex::new(Vec::new())),
             env: vec![("TILL_SYNC_BACKOFF_MAX_MS".into(), "300".into())],
             wrap: Vec::new(),
@@ -136,6 +142,12 @@ impl Node {
 
     /// Starts `till run` and waits until it says it is ready.
     pub fn start(&mut self) {
+        let mark = self.spawn();
+        self.wait_log_after(mark, "till: ready");
+    }
+
+    /// Starts `till run` without waiting for anything; the log mark before it started.
+    pub fn spawn(&mut self) -> usize {
         assert!(self.child.is_none(), "{} already running", self.name);
         let mut cmd = self.command();
         cmd.arg("run").args(&self.run_args).stdout(Stdio::null()).stderr(Stdio::piped());
@@ -143,15 +155,20 @@ impl Node {
         let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
         let log = self.log.clone();
         let mark = log.lock().map(|l| l.len()).unwrap_or(0);
-        std::thread::spawn(move || {
+        self.reader = Some(std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Ok(mut l) = log.lock() {
                     l.push(line);
                 }
             }
-        });
+        }));
         self.child = Some(child);
-        self.wait_log_after(mark, "till: ready");
+        mark
+    }
+
+    /// Lines logged after line `mark`.
+    pub fn log_after(&self, mark: usize) -> Vec<String> {
+        self.log.lock().map(|l| l.iter().skip(mark).cloned().collect()).unwrap_or_default()
     }
 
     /// Everything its `till run` processes have logged.
@@ -191,6 +208,9 @@ impl Node {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
+        }
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
         }
     }
 

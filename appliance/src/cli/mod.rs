@@ -31,7 +31,8 @@ pub const EXIT_CODES: &str = "Exit codes:
  11  not a Till server: something else answers there
  12  other store: a Till server of another store
  13  wrong secret: the server refused the shared secret
- 14  protocol version mismatch: update the older register";
+ 14  protocol version mismatch: update the older register
+ 15  the server refuses this register: it was revoked, or new registers are not accepted now";
 
 /// Where the data lives when `--data` is not given.
 fn default_data_dir() -> PathBuf {
@@ -129,12 +130,42 @@ pub enum Command {
         #[command(flatten)]
         json: Json,
     },
-    /// Registers this server has heard from
-    Peers(Json),
+    /// Registers this server has heard from; revoke one; open or close enrollment of new ones
+    Peers {
+        /// Revoke a register, or open/close enrollment [default: list the registers]
+        #[command(subcommand)]
+        action: Option<PeersCmd>,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
     /// Find the Till servers on this register's networks (subnet scan)
     Scan(scan::ScanArgs),
     /// Measure this machine: event apply rate and order commit latency
     Bench(bench::BenchArgs),
+}
+
+/// `till peers …` (on the server).
+#[derive(Subcommand, Debug)]
+pub enum PeersCmd {
+    /// Shut a register out (a stolen or retired box): the server refuses it from now on, and
+    /// new registers need `till peers enroll --open`. The store's secret stays as it is.
+    Revoke {
+        /// Its name or register id (or the start of the id)
+        register: String,
+    },
+    /// Let new registers join (enroll) for a while, or stop them
+    Enroll {
+        /// Accept new registers for --minutes
+        #[arg(long, required_unless_present = "close")]
+        open: bool,
+        /// How long enrollment stays open
+        #[arg(long, default_value_t = 15)]
+        minutes: u64,
+        /// Accept no new registers until opened again
+        #[arg(long, conflicts_with = "open")]
+        close: bool,
+    },
 }
 
 /// `till setup …`
@@ -490,14 +521,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run { display, input } => crate::modes::run(r, &dir, crate::modes::ScreenOptions { display, input }),
         Command::Setup(c) => setup(&mut r, c),
-        Command::TestConnection { addr, secret, json } => test_connection(&r, addr, secret, json),
-        Command::Scan(args) => scan::scan(&r, args),
-        Command::Peers(json) => {
+        Command::TestConnection { addr, secret, json } => test_connection(&mut r, addr, secret, json),
+        Command::Scan(args) => scan::scan(&mut r, args),
+        Command::Peers { action: Some(a), .. } => peers_action(&mut r, a),
+        Command::Peers { action: None, json } => {
             let rows = reg(r.store().reader().peers().map_err(Into::into))?;
             if json.json {
                 return print_json(&rows);
             }
-            let mut t = Table::new(&["NAME", "REGISTER", "ADDRESS", "LAST CONTACT", "PENDING", "RECEIVED"]);
+            let mut t = Table::new(&["NAME", "REGISTER", "ADDRESS", "LAST CONTACT", "PENDING", "RECEIVED", "STATUS"]);
             for p in rows {
                 t.row(vec![
                     p.name,
@@ -506,6 +538,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     format_ms(p.last_contact_ms),
                     p.pending.to_string(),
                     p.events_received.to_string(),
+                    match (p.revoked_ms, p.enrolled) {
+                        (Some(ms), _) => format!("revoked {}", format_ms(ms)),
+                        (None, true) => "enrolled".into(),
+                        (None, false) => "-".into(),
+                    },
                 ]);
             }
             t.print()
@@ -943,6 +980,61 @@ fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
     }
 }
 
+/// `till peers revoke|enroll`.
+fn peers_action(r: &mut Register, a: PeersCmd) -> anyhow::Result<()> {
+    use crate::net::service::KV_ENROLL_UNTIL;
+    let now = crate::net::unix_ms();
+    match a {
+        PeersCmd::Revoke { register } => {
+            let rows = reg(r.store().reader().peers().map_err(Into::into))?;
+            let wanted = register.to_ascii_lowercase();
+            let matches: Vec<_> = rows
+                .iter()
+                .filter(|p| p.name == register || (wanted.len() >= 4 && p.register_id.starts_with(&wanted)))
+                .collect();
+            let p = match matches.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(anyhow::Error::new(RegisterError::UnknownRegister(register)));
+                }
+                many => {
+                    let ids: Vec<&str> = many.iter().map(|p| p.register_id.as_str()).collect();
+                    return Err(anyhow::Error::new(SetupRefused(format!(
+                        "{} registers match {register}: give the register id, one of {}",
+                        many.len(),
+                        ids.join(", ")
+                    ))));
+                }
+            };
+            let id: crate::model::RegisterId =
+                p.register_id.parse().map_err(|_| SetupRefused(format!("bad register id {}", p.register_id)))?;
+            reg(r
+                .store_mut()
+                .write(|tx| {
+                    tx.revoke_register(id, now)?;
+                    tx.kv_set(KV_ENROLL_UNTIL, "0")
+                })
+                .map_err(Into::into))?;
+            println!(
+                "revoked {} ({}): this server refuses it from now on. New registers can join only after `till peers enroll --open`.",
+                p.name, p.register_id
+            );
+            Ok(())
+        }
+        PeersCmd::Enroll { close: true, .. } => {
+            reg(r.store_mut().kv_set(KV_ENROLL_UNTIL, "0").map_err(Into::into))?;
+            println!("enrollment closed: only registers already enrolled can sync");
+            Ok(())
+        }
+        PeersCmd::Enroll { minutes, .. } => {
+            let until = now.saturating_add(minutes.clamp(1, 24 * 60) * 60_000);
+            reg(r.store_mut().kv_set(KV_ENROLL_UNTIL, &until.to_string()).map_err(Into::into))?;
+            println!("new registers may join until {}", format_ms(until as i64));
+            Ok(())
+        }
+    }
+}
+
 /// `till screens`: every sample screen as `NAME.png` in `out`.
 fn screens(out: &std::path::Path, size: &str) -> anyhow::Result<()> {
     let bad = || SetupRefused(format!("bad size '{size}': use WIDTHxHEIGHT, e.g. 800x480 (at least 320x240)"));
@@ -971,6 +1063,7 @@ fn connection_exit(e: &crate::net::client::ClientError) -> u8 {
         OtherStore(..) => 12,
         WrongSecret(_) => 13,
         Version(..) => 14,
+        Revoked(..) => 15,
     }
 }
 
@@ -1000,7 +1093,7 @@ pub struct ConnectionReport {
     pub code: u8,
 }
 
-fn test_connection(r: &Register, addr: Option<String>, secret: Option<String>, json: Json) -> anyhow::Result<()> {
+fn test_connection(r: &mut Register, addr: Option<String>, secret: Option<String>, json: Json) -> anyhow::Result<()> {
     use crate::config::{LocalApiConfig, Secret, ServerAddr};
     let cfg = LocalApiConfig::load(r.store()).map_err(config_err)?;
     let addr = match addr {
@@ -1024,7 +1117,8 @@ fn test_connection(r: &Register, addr: Option<String>, secret: Option<String>, j
     let me = r.store().register_id();
     let my_store = kv(r, crate::net::service::KV_STORE_ID)?.and_then(|s| s.parse().ok());
     let name = reg(r.name())?;
-    let outcome = smol::block_on(crate::net::client::test_connection(&addr, me, my_store, &name, &secret));
+    let own = reg(crate::net::own_key(r.store_mut()).map_err(Into::into))?;
+    let outcome = smol::block_on(crate::net::client::test_connection(&addr, me, my_store, &name, &secret, &own));
     let report = match &outcome {
         Ok(t) => ConnectionReport {
             ok: true,

@@ -56,8 +56,11 @@ fn targets(subnets: &[String]) -> anyhow::Result<Vec<ScanTarget>> {
         .collect()
 }
 
-fn identity(r: &Register, cfg: &LocalApiConfig) -> anyhow::Result<StoreIdentity> {
+fn identity(r: &mut Register, cfg: &LocalApiConfig) -> anyhow::Result<StoreIdentity> {
+    let own =
+        crate::net::own_key(r.store_mut()).map_err(|e| anyhow::Error::new(crate::register::RegisterError::Store(e)))?;
     Ok(StoreIdentity {
+        own,
         me: r.store().register_id(),
         name: cfg.register_name.clone(),
         store: kv(r, crate::net::service::KV_STORE_ID)?.and_then(|s| s.parse().ok()),
@@ -176,7 +179,7 @@ fn print_servers(servers: &[FoundServer]) -> anyhow::Result<()> {
 }
 
 /// `till scan`: lists the Till servers on the register's networks (exit 10 when none answers).
-pub fn scan(r: &Register, args: ScanArgs) -> anyhow::Result<()> {
+pub fn scan(r: &mut Register, args: ScanArgs) -> anyhow::Result<()> {
     let cfg = LocalApiConfig::load(r.store()).map_err(super::config_err)?;
     let targets = targets(&args.subnets)?;
     let opts = ScanOptions {
@@ -210,7 +213,7 @@ pub fn scan(r: &Register, args: ScanArgs) -> anyhow::Result<()> {
 
 /// For `till setup set … server=scan`: scans, and returns the address of this store's one server.
 /// With several, lists them and refuses (the admin chooses with `server=HOST:PORT`).
-pub fn pick_server(r: &Register, cfg: &LocalApiConfig) -> anyhow::Result<ServerAddr> {
+pub fn pick_server(r: &mut Register, cfg: &LocalApiConfig) -> anyhow::Result<ServerAddr> {
     let targets = targets(&[])?;
     let opts = ScanOptions { port: cfg.port, ..ScanOptions::default() };
     let report = run_scan(&targets, &opts, &identity(r, cfg)?);

@@ -189,6 +189,8 @@ pub struct ScreenOptions {
 /// Boots the register and runs until SIGINT or SIGTERM, then stops cleanly. The screen runs
 /// beside the services and survives mode switches; if it fails, the register keeps working.
 pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()> {
+    // Before anything is sold on top of a damaged file (exit 5, the file untouched).
+    r.store().quick_check().map_err(crate::register::RegisterError::Store)?;
     let counts = r.store().reader().counts()?;
     eprintln!(
         "till: register {} ({}) from {}: {} products, {} orders, {} events waiting to sync",

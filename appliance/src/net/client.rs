@@ -13,8 +13,8 @@ use super::random_bytes;
 use crate::config::Secret;
 use crate::model::{RegisterId, hex};
 use crate::sync::protocol::{
-    Cursor, Discover, ENVELOPE_HEADER, HelloRequest, HelloResponse, MAX_BODY_BYTES, MissingRequest, MissingResponse,
-    PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse, Vector,
+    Cursor, Discover, ENVELOPE_HEADER, HELLO_PATH, HelloRequest, HelloResponse, MAX_BODY_BYTES, MissingRequest,
+    MissingResponse, PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse, Vector,
 };
 use crate::sync::{Binding, Envelope, PROTOCOL_VERSION, SealKey, StoreId};
 
@@ -36,6 +36,9 @@ pub enum ClientError {
     /// The server refused the shared secret.
     #[error("the server at {0} refused the shared secret: enter the same secret as on the server")]
     WrongSecret(String),
+    /// The server refuses this register: revoked, or it accepts no new registers now.
+    #[error("the server at {0} refuses this register: {1}")]
+    Revoked(String, String),
     /// The server speaks another protocol version.
     #[error(
         "the server at {0} speaks protocol version {1}, this register speaks {PROTOCOL_VERSION}: update the older one"
@@ -152,7 +155,10 @@ pub struct LocalApiClient {
     addr: String,
     me: RegisterId,
     store: StoreId,
+    /// The store's key: seals the hello only.
     key: SealKey,
+    /// This register's own key: seals everything after the hello.
+    own: SealKey,
     /// What the server said about itself when we connected.
     pub server: Discover,
 }
@@ -172,6 +178,7 @@ impl LocalApiClient {
         my_store: Option<StoreId>,
         secret: &Secret,
         cached: Option<(StoreId, SealKey)>,
+        own: &SealKey,
     ) -> Result<LocalApiClient, ClientError> {
         let http = http_client()?;
         let server = discover_with(&http, addr, CALL_TIMEOUT).await?;
@@ -185,7 +192,7 @@ impl LocalApiClient {
                     .map_err(|e| ClientError::Protocol(e.to_string()))?
             }
         };
-        Ok(LocalApiClient { http, addr: addr.to_string(), me, store, key, server })
+        Ok(LocalApiClient { http, addr: addr.to_string(), me, store, key, own: own.clone(), server })
     }
 
     /// Another handle on the same channel (surf clients share their connection pool).
@@ -196,6 +203,7 @@ impl LocalApiClient {
             me: self.me,
             store: self.store,
             key: self.key.clone(),
+            own: self.own.clone(),
             server: self.server.clone(),
         }
     }
@@ -215,9 +223,21 @@ impl LocalApiClient {
         &self.addr
     }
 
+    /// This register's own key, as its hello carries it.
+    pub fn register_key(&self) -> [u8; 32] {
+        *self.own.bytes()
+    }
+
+    /// The hello is sealed with the store's key (it proves the secret and enrolls this
+    /// register's own key); every other call with this register's own key.
+    fn key_for(&self, path: &str) -> &SealKey {
+        if path == HELLO_PATH { &self.key } else { &self.own }
+    }
+
     fn seal(&self, method: &str, path: &str, plaintext: &[u8]) -> Result<Envelope, ClientError> {
         let nonce = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
-        Ok(Envelope::seal(&self.key, self.store, self.me, nonce, Binding::Request { method, path }, plaintext))
+        let key = self.key_for(path);
+        Ok(Envelope::seal(key, self.store, self.me, nonce, Binding::Request { method, path }, plaintext))
     }
 
     async fn finish<T: DeserializeOwned>(
@@ -234,13 +254,19 @@ impl LocalApiClient {
         match status {
             200 => {}
             401 => return Err(ClientError::WrongSecret(self.addr.clone())),
+            403 => {
+                return Err(ClientError::Revoked(
+                    self.addr.clone(),
+                    String::from_utf8_lossy(&bytes).trim().to_string(),
+                ));
+            }
             409 => return Err(ClientError::OtherStore(self.addr.clone(), "?".into())),
             426 => return Err(ClientError::Version(self.addr.clone(), 0)),
             _ => return Err(ClientError::Refused(status, String::from_utf8_lossy(&bytes).trim().to_string())),
         }
         let env = Envelope::from_bytes(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
         let plain = env
-            .open(&self.key, Binding::Response { method, path, request_nonce: nonce })
+            .open(self.key_for(path), Binding::Response { method, path, request_nonce: nonce })
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         if json {
             serde_json::from_slice(&plain).map_err(|e| ClientError::Protocol(e.to_string()))
@@ -286,7 +312,7 @@ impl LocalApiClient {
 
     /// "Test connection": proves both sides hold the secret; the server's name, clock, log head.
     pub async fn hello(&self, req: &HelloRequest) -> Result<HelloResponse, ClientError> {
-        self.post("/api/auth/hello", req, CALL_TIMEOUT).await
+        self.post(HELLO_PATH, req, CALL_TIMEOUT).await
     }
 
     /// Sends a batch of encoded events.
@@ -341,8 +367,9 @@ pub async fn test_connection(
     my_store: Option<StoreId>,
     name: &str,
     secret: &Secret,
+    own: &SealKey,
 ) -> Result<TestReport, ClientError> {
-    let client = LocalApiClient::connect(addr, me, my_store, secret, None).await?;
+    let client = LocalApiClient::connect(addr, me, my_store, secret, None, own).await?;
     let t0 = super::client_clock_ms();
     let start = std::time::Instant::now();
     let hello = client
@@ -351,6 +378,7 @@ pub async fn test_connection(
             client_time_ms: t0,
             pending: 0,
             store_known: my_store == Some(client.store()),
+            register_key: client.register_key(),
         })
         .await?;
     let rtt = start.elapsed();

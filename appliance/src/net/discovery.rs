@@ -376,6 +376,8 @@ pub struct StoreIdentity {
     pub store: Option<StoreId>,
     /// The shared secret, if set.
     pub secret: Option<Secret>,
+    /// This register's own key (its hello enrolls it, as any hello does).
+    pub own: crate::sync::SealKey,
 }
 
 /// Decides [`FoundServer::membership`] for each server: by store id where both sides have one,
@@ -401,12 +403,13 @@ pub async fn classify(servers: &mut [FoundServer], who: &StoreIdentity) {
 }
 
 async fn hello(addr: &str, who: &StoreIdentity, secret: &Secret) -> Result<(), ClientError> {
-    let client = LocalApiClient::connect(addr, who.me, who.store, secret, None).await?;
+    let client = LocalApiClient::connect(addr, who.me, who.store, secret, None, &who.own).await?;
     let req = HelloRequest {
         register_name: who.name.clone(),
         client_time_ms: super::unix_ms(),
         pending: 0,
         store_known: who.store == Some(client.store()),
+        register_key: client.register_key(),
     };
     super::client::with_timeout(addr, CALL_TIMEOUT, client.hello(&req)).await.map(|_| ())
 }

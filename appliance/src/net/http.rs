@@ -19,9 +19,18 @@ use tide::{Request, Response, StatusCode};
 use super::service::{ApiError, Opened, SyncService};
 use crate::sync::protocol::{Cursor, ENVELOPE_HEADER, MAX_BODY_BYTES};
 
-/// Connections served at once; more are closed on accept (each may send 8 MiB before it can
-/// be authenticated).
-pub const MAX_CONNECTIONS: usize = 64;
+/// Connections served at once; more are closed on accept. A client holds two (its long-poll and
+/// its pushes), so 64 clients need 128: at 64 a store of 40 registers would have starved.
+pub const MAX_CONNECTIONS: usize = 256;
+
+/// Bodies above this size are read only while holding one of [`LARGE_BODY_SLOTS`]: a body may
+/// be 8 MiB before it can be authenticated, and 256 of those would exhaust a register's memory.
+const LARGE_BODY_BYTES: usize = 256 * 1024;
+
+/// Large bodies read at once: at most 4 × 8 MiB in flight, plus 256 KiB per other connection.
+const LARGE_BODY_SLOTS: usize = 4;
+
+static LARGE_BODIES: smol::lock::Semaphore = smol::lock::Semaphore::new(LARGE_BODY_SLOTS);
 
 type Req = Request<State>;
 
@@ -75,6 +84,11 @@ async fn body(req: &mut Req) -> Result<Vec<u8>, ApiError> {
     if req.len().is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(ApiError::too_large());
     }
+    // Unknown length (chunked) counts as large.
+    let _slot = match req.len() {
+        Some(n) if n <= LARGE_BODY_BYTES => None,
+        _ => Some(LARGE_BODIES.acquire().await),
+    };
     let mut out = Vec::new();
     req.take_body()
         .take(MAX_BODY_BYTES as u64 + 1)

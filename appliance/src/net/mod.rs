@@ -48,3 +48,21 @@ pub(crate) fn unix_ms() -> u64 {
 pub(crate) fn clock_offset_ms(server_ms: u64, t0: u64, t1: u64) -> i64 {
     server_ms as i64 - (t0 / 2 + t1 / 2) as i64
 }
+
+/// Device-local key: this register's own key (hex), made once and sent in its hellos.
+pub const KV_REGISTER_KEY: &str = "register_key";
+
+/// This register's own key, made (random) and kept on first use. A server opens every request
+/// of this register but the hello with it, so revoking it shuts out this box alone.
+pub fn own_key(store: &mut crate::store::Store) -> Result<crate::sync::SealKey, crate::store::StoreError> {
+    if let Some(k) = store.kv_get(KV_REGISTER_KEY)?.and_then(|h| crate::model::unhex::<32>(&h)) {
+        return Ok(crate::sync::SealKey::from_bytes(k));
+    }
+    let k: [u8; 32] = random_bytes().map_err(|e| crate::store::StoreError::Io {
+        what: "getting randomness for the register key",
+        path: std::path::PathBuf::from("/dev/urandom"),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    store.kv_set(KV_REGISTER_KEY, &crate::model::hex(&k))?;
+    Ok(crate::sync::SealKey::from_bytes(k))
+}

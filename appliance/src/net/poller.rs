@@ -216,10 +216,18 @@ impl SyncPoller {
 
     /// Connects to the server, finding it first when the register is set to scan.
     async fn connect(&mut self, my_store: Option<StoreId>) -> Result<LocalApiClient, ClientError> {
+        let own = self.db(|r| crate::net::own_key(r.store_mut())).await?;
         if let Some(port) = self.scan_port {
             if !self.server.is_empty() {
-                match LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone())
-                    .await
+                match LocalApiClient::connect(
+                    &self.server,
+                    self.me,
+                    my_store,
+                    &self.secret,
+                    self.key_cache.clone(),
+                    &own,
+                )
+                .await
                 {
                     Err(ClientError::Unreachable(..) | ClientError::NotTill(..)) => {
                         eprintln!("till: the server at {} no longer answers; scanning again", self.server)
@@ -233,6 +241,7 @@ impl SyncPoller {
                 name: self.name.clone(),
                 store: my_store,
                 secret: Some(self.secret.clone()),
+                own: own.clone(),
             };
             let (found, report) = find_store_server(port, &who).await?;
             eprintln!(
@@ -241,7 +250,7 @@ impl SyncPoller {
             );
             self.server = found.address.to_string();
         }
-        LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone()).await
+        LocalApiClient::connect(&self.server, self.me, my_store, &self.secret, self.key_cache.clone(), &own).await
     }
 
     async fn db<T: Send + 'static>(
@@ -296,6 +305,7 @@ impl SyncPoller {
                 client_time_ms: t0,
                 pending,
                 store_known: my_store == Some(client.store()),
+                register_key: client.register_key(),
             })
             .await?;
         let t1 = unix_ms();

@@ -16,8 +16,8 @@ use crate::config::Secret;
 use crate::model::{EventId, RegisterId};
 use crate::store::{KV_LOG_EPOCH, LogEntry};
 use crate::sync::protocol::{
-    Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, MissingRequest, MissingResponse, PRODUCT,
-    PullResponse, PushRequest, PushResponse, StateRequest, StateResponse,
+    Cursor, Discover, HELLO_PATH, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, MissingRequest, MissingResponse,
+    PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse,
 };
 use crate::sync::{
     Binding, BusEntry, Envelope, EnvelopeError, Incoming, PROTOCOL_VERSION, Read, SealKey, StoreId, SyncEventBus,
@@ -27,6 +27,9 @@ use crate::sync::{
 pub const KV_STORE_ID: &str = "store_id";
 /// Device-local key: "1" once a peer has proven it holds the secret under this store id.
 pub const KV_STORE_CONFIRMED: &str = "store_confirmed";
+/// Device-local key (server): until when new registers may enroll, ms since the epoch. Absent:
+/// always (a new store); "0": closed (after a revocation, until an admin opens it again).
+pub const KV_ENROLL_UNTIL: &str = "enroll_until_ms";
 
 /// Longest a long-poll is held open.
 pub const MAX_WAIT: Duration = Duration::from_secs(30);
@@ -51,6 +54,10 @@ impl ApiError {
     /// 401: not sealed with this store's secret.
     pub fn unauthorized() -> ApiError {
         ApiError { status: 401, reason: "not authenticated: wrong shared secret or tampered message".into() }
+    }
+    /// 403: this register may not sync here (revoked, or enrollment closed).
+    pub fn forbidden(reason: impl Into<String>) -> ApiError {
+        ApiError { status: 403, reason: reason.into() }
     }
     /// 409: sealed for another store.
     pub fn other_store() -> ApiError {
@@ -86,6 +93,34 @@ pub struct Opened {
     pub nonce: [u8; 24],
     /// The decrypted payload.
     pub plaintext: Vec<u8>,
+    /// The key it was sealed with (the response is sealed with the same one).
+    pub key: SealKey,
+}
+
+/// What the server knows about a client register's own key.
+#[derive(Clone)]
+enum Enrolled {
+    /// It enrolled with this key; its requests are opened with it.
+    Key([u8; 32], SealKey),
+    /// Shut out.
+    Revoked,
+}
+
+/// Reads the register-key table and the enrollment window.
+type Registry = (std::collections::HashMap<RegisterId, Enrolled>, Option<u64>);
+
+fn load_registry(r: &crate::register::Register) -> Result<Registry, crate::store::StoreError> {
+    let mut map = std::collections::HashMap::new();
+    for row in r.store().reader().register_keys()? {
+        let state = match (row.revoked_ms, row.key) {
+            (Some(_), _) => Enrolled::Revoked,
+            (None, Some(k)) => Enrolled::Key(k, SealKey::from_bytes(k)),
+            (None, None) => continue,
+        };
+        map.insert(row.register_id, state);
+    }
+    let until = r.store().kv_get(KV_ENROLL_UNTIL)?.and_then(|v| v.parse::<u64>().ok());
+    Ok((map, until))
 }
 
 struct Keys {
@@ -97,6 +132,10 @@ struct Keys {
     adoption_tries: std::collections::HashMap<std::net::IpAddr, Instant>,
     /// Keys derived for candidate store ids, so a retry does not derive again.
     candidates: Vec<(StoreId, SealKey)>,
+    /// Client registers' own keys and revocations, refreshed whenever the database changes.
+    registers: std::collections::HashMap<RegisterId, Enrolled>,
+    /// Until when new registers may enroll (`None`: always).
+    enroll_until_ms: Option<u64>,
 }
 
 /// Counters for `/metrics`. Answering `/metrics` reads only these: it never touches the
@@ -175,6 +214,7 @@ impl SyncService {
             (s.register_id(), name, store, confirmed, epoch, head)
         };
         let key = SealKey::derive(secret.expose(), store).map_err(ApiError::internal)?;
+        let (registers, enroll_until_ms) = load_registry(&lock(&reg)).map_err(ApiError::internal)?;
         let svc = SyncService {
             reg,
             bus: Arc::new(SyncEventBus::new(ring, head)),
@@ -189,6 +229,8 @@ impl SyncService {
                 secret,
                 adoption_tries: std::collections::HashMap::new(),
                 candidates: Vec::new(),
+                registers,
+                enroll_until_ms,
             }),
             metrics: Metrics::default(),
         };
@@ -203,9 +245,22 @@ impl SyncService {
 
     /// Publishes log entries the bus has not seen (pushes, local sales, the CLI) and marks them
     /// as no longer pending: on the server, the log itself is what clients read.
+    /// Also re-reads the register keys, so a revocation made by `till peers revoke` in another
+    /// process takes effect at the next request.
     pub fn catch_up(&self) -> Result<(), crate::store::StoreError> {
         let mut r = lock(&self.reg);
-        catch_up_locked(&mut r, &self.bus)
+        catch_up_locked(&mut r, &self.bus)?;
+        let (registers, until) = load_registry(&r)?;
+        drop(r);
+        let mut k = lock(&self.keys);
+        for (id, state) in &registers {
+            if matches!(state, Enrolled::Revoked) && !matches!(k.registers.get(id), Some(Enrolled::Revoked)) {
+                eprintln!("till: register {} revoked: refusing its requests", id.short());
+            }
+        }
+        k.registers = registers;
+        k.enroll_until_ms = until;
+        Ok(())
     }
 
     /// `GET /api/discover`.
@@ -237,13 +292,31 @@ impl SyncService {
             return Err(ApiError::version(env.version));
         }
         let binding = Binding::Request { method, path };
+        let enrolled = lock(&self.keys).registers.get(&env.sender).cloned();
+        if let Some(Enrolled::Revoked) = enrolled {
+            return Err(ApiError::forbidden(
+                "this register was revoked at the server: it can no longer sync with this store",
+            ));
+        }
+        // Every request but hello is sealed with the sender's own key, so the store's secret
+        // alone (a stolen register's, say) is not enough to act as another register.
+        if path != HELLO_PATH {
+            let Some(Enrolled::Key(_, key)) = enrolled else {
+                return Err(ApiError::unauthorized());
+            };
+            if env.store != lock(&self.keys).store {
+                return Err(ApiError::other_store());
+            }
+            let plaintext = env.open(&key, binding).map_err(|_| ApiError::unauthorized())?;
+            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key });
+        }
         let (store, confirmed, key, secret) = {
             let k = lock(&self.keys);
             (k.store, k.confirmed, k.key.clone(), k.secret.clone())
         };
         if env.store == store {
             let plaintext = env.open(&key, binding).map_err(|_| ApiError::unauthorized())?;
-            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext });
+            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key });
         }
         if confirmed {
             return Err(ApiError::other_store());
@@ -284,12 +357,12 @@ impl SyncService {
         {
             let mut k = lock(&self.keys);
             k.store = theirs;
-            k.key = candidate;
+            k.key = candidate.clone();
             k.candidates.clear();
         }
         self.confirm(theirs).await?;
         eprintln!("till: adopted store {theirs} from register {}", env.sender.short());
-        Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext })
+        Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key: candidate })
     }
 
     async fn confirm(&self, store: StoreId) -> Result<(), ApiError> {
@@ -308,40 +381,66 @@ impl SyncService {
 
     /// Seals a response to an opened request.
     pub fn seal(&self, req: &Opened, method: &str, path: &str, plaintext: &[u8]) -> Result<Vec<u8>, ApiError> {
-        let (store, key) = {
-            let k = lock(&self.keys);
-            (k.store, k.key.clone())
-        };
+        let store = lock(&self.keys).store;
         let nonce = random_bytes().map_err(ApiError::internal)?;
         let binding = Binding::Response { method, path, request_nonce: &req.nonce };
-        Ok(Envelope::seal(&key, store, self.me, nonce, binding, plaintext).to_bytes())
+        Ok(Envelope::seal(&req.key, store, self.me, nonce, binding, plaintext).to_bytes())
     }
 
     /// `POST /api/auth/hello`.
     pub async fn hello(&self, req: &Opened, addr: Option<String>) -> Result<HelloResponse, ApiError> {
         let hello: HelloRequest = decode(&req.plaintext)?;
-        let (store, confirmed) = {
+        let (store, confirmed, enrolled, enroll_open) = {
             let k = lock(&self.keys);
-            (k.store, k.confirmed)
+            let open = k.enroll_until_ms.is_none_or(|until| unix_ms() < until);
+            (k.store, k.confirmed, k.registers.get(&req.sender).cloned(), open)
+        };
+        let enroll = match enrolled {
+            Some(Enrolled::Key(k, _)) if k == hello.register_key => false,
+            Some(Enrolled::Key(..)) => {
+                return Err(ApiError::forbidden(
+                    "this register id is enrolled here with another key (a copy of another register?)",
+                ));
+            }
+            Some(Enrolled::Revoked) => {
+                return Err(ApiError::forbidden("this register was revoked at the server"));
+            }
+            None if enroll_open => true,
+            None => {
+                return Err(ApiError::forbidden(
+                    "the server does not accept new registers now: open enrollment on the server (till peers enroll --open)",
+                ));
+            }
         };
         if hello.store_known && !confirmed {
             self.confirm(store).await?;
         }
-        let (sender, reg) = (req.sender, self.reg.clone());
-        let head = smol::unblock(move || {
+        let (sender, reg, register_key) = (req.sender, self.reg.clone(), hello.register_key);
+        let (head, now) = smol::unblock(move || {
             let mut r = lock(&reg);
             let s = r.store_mut();
             s.write(|tx| {
-                tx.record_peer(sender, &hello.register_name, addr.as_deref(), unix_ms(), Some(hello.pending), 0)
+                tx.record_peer(sender, &hello.register_name, addr.as_deref(), unix_ms(), Some(hello.pending), 0)?;
+                if enroll {
+                    tx.enroll_register(sender, &register_key)?;
+                }
+                Ok::<(), crate::store::StoreError>(())
             })?;
-            s.reader().head()
+            // The clock this server stamps its own events with (a promoted client keeps the
+            // offset it learned), so clients align to the time its events carry.
+            let now = r.now_ms().unwrap_or_else(|_| unix_ms());
+            r.store().reader().head().map(|h| (h, now))
         })
         .await
         .map_err(ApiError::internal)?;
+        if enroll {
+            eprintln!("till: register {} enrolled", sender.short());
+            lock(&self.keys).registers.insert(sender, Enrolled::Key(register_key, SealKey::from_bytes(register_key)));
+        }
         Ok(HelloResponse {
             server_name: self.name.clone(),
             server_id: self.me,
-            server_time_ms: unix_ms(),
+            server_time_ms: now,
             epoch: self.epoch,
             head,
         })

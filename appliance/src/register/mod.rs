@@ -50,6 +50,9 @@ pub enum RegisterError {
     /// No order with that number or id.
     #[error("no order {0}")]
     UnknownOrder(String),
+    /// No register of that name or id has said hello to this server.
+    #[error("no register {0} has said hello to this server (till peers lists them)")]
+    UnknownRegister(String),
     /// Several registers share a name, so the number is ambiguous.
     #[error("order number {0} is ambiguous; use one of the ids: {1}")]
     AmbiguousOrder(String, String),
@@ -130,7 +133,9 @@ impl RegisterError {
             | ShiftAlreadyOpen(_)
             | NoOpenShift
             | DuplicateUser(_) => ErrorClass::Rejected,
-            UnknownSku(_) | UnknownTaxProfile(_) | UnknownOrder(_) | UnknownUser(_) => ErrorClass::NotFound,
+            UnknownSku(_) | UnknownTaxProfile(_) | UnknownOrder(_) | UnknownUser(_) | UnknownRegister(_) => {
+                ErrorClass::NotFound
+            }
             Store(StoreError::Sqlite(_)) | Store(StoreError::Codec(_)) | Hash(_) | Clock => ErrorClass::Internal,
             Store(_) => ErrorClass::Storage,
         }

@@ -271,6 +271,16 @@ impl Store {
             .map_err(|e| StoreError::from_sqlite(e, &self.path))
     }
 
+    /// Checks every page of the database (SQLite's `quick_check`): run at boot, so a card that
+    /// damaged the file is reported before the register sells on top of it.
+    pub fn quick_check(&self) -> Result<(), StoreError> {
+        let first: String = self
+            .conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .map_err(|e| StoreError::from_sqlite(e, &self.path))?;
+        if first == "ok" { Ok(()) } else { Err(StoreError::Corrupt(self.path.clone())) }
+    }
+
     /// A canonical text dump of all shared state, identical on registers that hold the same events.
     pub fn canonical_dump(&self) -> Result<String, StoreError> {
         dump::canonical(&self.conn).map_err(|e| StoreError::from_sqlite(e, &self.path))

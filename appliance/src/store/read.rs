@@ -362,7 +362,8 @@ impl Reader<'_> {
     const ORDER_SQL: &'static str =
         "SELECT o.origin, o.seq, o.number, o.payment, o.cashier, o.shift_origin, o.shift_seq,
                 o.subtotal_cents, o.tax_cents, o.total_cents, o.hlc_ms,
-                EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq)
+                EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq),
+                o.hlc_logical
          FROM orders o";
 
     fn order_head(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -417,7 +418,7 @@ impl Reader<'_> {
     pub fn orders(&self, limit: Option<u32>) -> Result<Vec<OrderRow>, StoreError> {
         let sql = format!(
             "SELECT * FROM ({} ORDER BY o.hlc_ms DESC, o.hlc_logical DESC, o.origin DESC, o.seq DESC LIMIT ?1)
-             ORDER BY 11, 1, 2",
+             ORDER BY 11, 13, 1, 2",
             Self::ORDER_SQL
         );
         let heads = self.rows(&sql, [limit.map_or(-1, i64::from)], Self::order_head)?;

@@ -36,6 +36,10 @@ pub struct PeerRow {
     pub pending: i64,
     /// Events it sent that were new here.
     pub events_received: i64,
+    /// It holds a key of its own here (it said hello since schema 4).
+    pub enrolled: bool,
+    /// When it was revoked, ms since the epoch; `None` while it may sync.
+    pub revoked_ms: Option<i64>,
 }
 
 fn origin_of(bytes: Vec<u8>) -> RegisterId {
@@ -213,7 +217,8 @@ impl Reader<'_> {
     /// The registers this server has heard from, most recent first.
     pub fn peers(&self) -> Result<Vec<PeerRow>, StoreError> {
         self.rows(
-            "SELECT register_id, name, address, first_seen_ms, last_contact_ms, pending, events_received
+            "SELECT register_id, name, address, first_seen_ms, last_contact_ms, pending, events_received,
+                    register_key IS NOT NULL, revoked_ms
              FROM peers ORDER BY last_contact_ms DESC",
             [],
             |r| {
@@ -225,6 +230,27 @@ impl Reader<'_> {
                     last_contact_ms: r.get(4)?,
                     pending: r.get(5)?,
                     events_received: r.get(6)?,
+                    enrolled: r.get(7)?,
+                    revoked_ms: r.get(8)?,
+                })
+            },
+        )
+    }
+
+    /// Every client register's own key and revocation (the server's register keys).
+    pub fn register_keys(&self) -> Result<Vec<RegisterKeyRow>, StoreError> {
+        self.rows(
+            "SELECT register_id, name, register_key, revoked_ms FROM peers
+             WHERE register_key IS NOT NULL OR revoked_ms IS NOT NULL",
+            [],
+            |r| {
+                let id: Vec<u8> = r.get(0)?;
+                let key: Option<Vec<u8>> = r.get(2)?;
+                Ok(RegisterKeyRow {
+                    register_id: origin_of(id),
+                    name: r.get(1)?,
+                    key: key.and_then(|k| <[u8; 32]>::try_from(k.as_slice()).ok()),
+                    revoked_ms: r.get(3)?,
                 })
             },
         )
@@ -236,7 +262,42 @@ impl Reader<'_> {
     }
 }
 
+/// A client register as the server's key table holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegisterKeyRow {
+    /// The register.
+    pub register_id: RegisterId,
+    /// Its name when it last said hello.
+    pub name: String,
+    /// The key it enrolled with.
+    pub key: Option<[u8; 32]>,
+    /// When it was revoked, ms since the epoch.
+    pub revoked_ms: Option<i64>,
+}
+
 impl Tx<'_> {
+    /// Records the key a register enrolled with (its first hello). Never replaces another key.
+    pub fn enroll_register(&mut self, id: RegisterId, key: &[u8; 32]) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE peers SET register_key = ?2 WHERE register_id = ?1 AND register_key IS NULL",
+                params![&id.0[..], &key[..]],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
+    /// Shuts a register out: the server refuses its requests from now on.
+    pub fn revoke_register(&mut self, id: RegisterId, now_ms: u64) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "UPDATE peers SET revoked_ms = ?2 WHERE register_id = ?1 AND revoked_ms IS NULL",
+                params![&id.0[..], now_ms as i64],
+            )
+            .map(|_| ())
+            .map_err(|e| self.err(e))
+    }
+
     /// Marks events up to a log position as acknowledged by the server.
     pub fn mark_pushed(&mut self, upto_log_seq: u64) -> Result<(), StoreError> {
         self.tx

@@ -34,6 +34,10 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// however large each event is (an event is at most 64 KiB).
 pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
+/// The hello endpoint: the one request sealed with the store's key (it enrolls the register's
+/// own key); every other request is sealed with the register's own key.
+pub const HELLO_PATH: &str = "/api/auth/hello";
+
 /// Header that carries the sealed envelope of a request without a body (GET).
 pub const ENVELOPE_HEADER: &str = "x-till-envelope";
 
@@ -70,6 +74,9 @@ pub struct HelloRequest {
     /// server). Only such a client confirms a server's store id: a brand-new register arriving
     /// first at a replacement server must not lock the store's existing registers out.
     pub store_known: bool,
+    /// The register's own key (random, made once and kept): the server opens every later
+    /// request of this register with it, and refuses this register id with any other key.
+    pub register_key: [u8; 32],
 }
 
 /// The server's answer to [`HelloRequest`].

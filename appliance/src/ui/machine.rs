@@ -515,15 +515,23 @@ impl Ui {
 
     /// Runs the slow work an intent started and shows its result.
     pub async fn perform(&mut self, effect: Effect) {
-        let (me, my_store, cfg) = {
-            let r = lock(&self.reg);
+        let (me, my_store, cfg, own) = {
+            let mut r = lock(&self.reg);
+            let own = match crate::net::own_key(r.store_mut()) {
+                Ok(k) => k,
+                Err(e) => {
+                    drop(r);
+                    self.error(format!("Cannot read this register's key: {e}"));
+                    return;
+                }
+            };
             let my_store = r
                 .store()
                 .kv_get(crate::net::service::KV_STORE_ID)
                 .ok()
                 .flatten()
                 .and_then(|s| s.parse::<crate::sync::StoreId>().ok());
-            (r.store().register_id(), my_store, LocalApiConfig::load(r.store()).unwrap_or_default())
+            (r.store().register_id(), my_store, LocalApiConfig::load(r.store()).unwrap_or_default(), own)
         };
         let typed_secret = Secret::new_unchecked(&self.client_form.secret).ok();
         let name = if self.client_form.register_name.is_empty() {
@@ -533,7 +541,7 @@ impl Ui {
         };
         match effect {
             Effect::Scan => {
-                let who = StoreIdentity { me, name, store: my_store, secret: typed_secret.or(cfg.secret.clone()) };
+                let who = StoreIdentity { me, name, store: my_store, secret: typed_secret.or(cfg.secret.clone()), own };
                 let targets = match self.scan_targets.clone() {
                     Some(t) => Ok(t),
                     None => discovery::default_targets(),
@@ -581,7 +589,7 @@ impl Ui {
                     self.show_client_form();
                     return;
                 };
-                let outcome = match test_connection(&addr, me, my_store, &name, &secret).await {
+                let outcome = match test_connection(&addr, me, my_store, &name, &secret, &own).await {
                     Ok(t) => d::TestOutcome::Ok {
                         server_name: t.server_name,
                         rtt_ms: u32::try_from(t.rtt_ms.ceil() as u64).unwrap_or(u32::MAX),

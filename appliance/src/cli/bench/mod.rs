@@ -2,6 +2,8 @@
 //! Run it on the device itself to measure its SD card and CPU. Figures are medians or
 //! percentiles; docs/BENCHMARKS.md records them with the machine they came from.
 
+mod load;
+mod peer;
 mod store;
 mod sync;
 
@@ -26,16 +28,23 @@ pub struct BenchArgs {
     /// Events per transaction when applying (store)
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
-    /// Orders: committed one by one (store), or timed from one register to another (sync)
+    /// Orders: committed one by one (store), timed from one register to another (sync), or
+    /// replicated in bulk (peer, default 10,000)
     #[arg(long)]
     pub orders: Option<usize>,
+    /// Orders rung one at a time for the live latency (peer)
+    #[arg(long, default_value_t = 500)]
+    pub live: usize,
+    /// Print the figures as one JSON object (peer)
+    #[arg(long)]
+    pub json: bool,
     /// Repetitions of the apply measurement; the median is reported (this machine is noisy)
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
     /// Concurrent connections pushing the ingest batches (sync, 1-4)
     #[arg(long, default_value_t = 2)]
     pub connections: usize,
-    /// Long-polling clients for the server memory and idle-CPU figures (sync)
+    /// Long-polling clients: server memory and idle CPU (sync, default 16), or load (default 64)
     #[arg(long, default_value_t = 16)]
     pub clients: usize,
 }
@@ -48,6 +57,12 @@ pub enum What {
     /// Real processes on loopback: order latency A → server → B, encrypted ingest, catch-up of a
     /// backlog, server memory and idle CPU with many long-polling clients.
     Sync,
+    /// The replication PouchDB is compared with (scripts/bench-peer): 10,000 orders A → server,
+    /// then server → a fresh B; live latency A → B; server memory.
+    Peer,
+    /// One server, many long-polling clients (`--clients`, 64 unless given) with orders flowing:
+    /// delivery latency to every client, the slowest client, server CPU and memory.
+    Load,
 }
 
 /// Runs the chosen benchmark.
@@ -55,6 +70,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.what {
         What::Store => store::run(&args),
         What::Sync => sync::run(&args),
+        What::Peer => peer::run(&args),
+        What::Load => {
+            // 16 suits the memory figure of `sync`; the load figure is about 64 clients.
+            let clients = if std::env::args().any(|a| a == "--clients") { args.clients } else { 64 };
+            load::run(&BenchArgs { clients, ..args })
+        }
     }
 }
 

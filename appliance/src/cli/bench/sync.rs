@@ -21,9 +21,11 @@ use crate::register::Register;
 use crate::store::Store;
 
 /// A `till run` process, killed when dropped.
-struct Proc {
-    child: Child,
-    dir: PathBuf,
+pub(super) struct Proc {
+    /// The running `till run`.
+    pub(super) child: Child,
+    /// Its data directory.
+    pub(super) dir: PathBuf,
 }
 
 impl Drop for Proc {
@@ -33,7 +35,7 @@ impl Drop for Proc {
     }
 }
 
-fn spawn(exe: &Path, dir: &Path) -> anyhow::Result<Proc> {
+pub(super) fn spawn(exe: &Path, dir: &Path) -> anyhow::Result<Proc> {
     let log = std::fs::File::create(dir.with_extension("log"))?;
     let child = Command::new(exe)
         .arg("--data")
@@ -47,14 +49,14 @@ fn spawn(exe: &Path, dir: &Path) -> anyhow::Result<Proc> {
     Ok(Proc { child, dir: dir.to_path_buf() })
 }
 
-fn set_up(dir: &Path, pairs: &[String]) -> anyhow::Result<()> {
+pub(super) fn set_up(dir: &Path, pairs: &[String]) -> anyhow::Result<()> {
     let mut store = Store::open(dir)?;
     let cfg = LocalApiConfig::default().with(ConfigUpdate::parse(pairs)?)?;
     store.write(|tx| cfg.save(tx))?;
     Ok(())
 }
 
-fn ro(dir: &Path) -> anyhow::Result<rusqlite::Connection> {
+pub(super) fn ro(dir: &Path) -> anyhow::Result<rusqlite::Connection> {
     let c = rusqlite::Connection::open_with_flags(
         dir.join(crate::store::DB_FILE),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
@@ -63,15 +65,15 @@ fn ro(dir: &Path) -> anyhow::Result<rusqlite::Connection> {
     Ok(c)
 }
 
-fn num(c: &rusqlite::Connection, sql: &str) -> i64 {
+pub(super) fn num(c: &rusqlite::Connection, sql: &str) -> i64 {
     c.query_row(sql, [], |r| r.get(0)).unwrap_or(-1)
 }
 
-fn kv(c: &rusqlite::Connection, key: &str) -> Option<String> {
+pub(super) fn kv(c: &rusqlite::Connection, key: &str) -> Option<String> {
     c.query_row("SELECT value FROM device_kv WHERE key = ?1", [key], |r| r.get(0)).ok()
 }
 
-fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) -> anyhow::Result<()> {
+pub(super) fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) -> anyhow::Result<()> {
     let start = Instant::now();
     while !cond() {
         if start.elapsed() > limit {
@@ -82,7 +84,7 @@ fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) -> anyh
     Ok(())
 }
 
-fn start_server(exe: &Path, dir: &Path, secret: &Secret) -> anyhow::Result<(Proc, String)> {
+pub(super) fn start_server(exe: &Path, dir: &Path, secret: &Secret) -> anyhow::Result<(Proc, String)> {
     set_up(
         dir,
         &[
@@ -106,7 +108,7 @@ fn start_server(exe: &Path, dir: &Path, secret: &Secret) -> anyhow::Result<(Proc
     Ok((p, addr))
 }
 
-fn start_client(exe: &Path, dir: &Path, name: &str, addr: &str, secret: &Secret) -> anyhow::Result<Proc> {
+pub(super) fn start_client(exe: &Path, dir: &Path, name: &str, addr: &str, secret: &Secret) -> anyhow::Result<Proc> {
     set_up(
         dir,
         &[
@@ -119,7 +121,7 @@ fn start_client(exe: &Path, dir: &Path, name: &str, addr: &str, secret: &Secret)
     spawn(exe, dir)
 }
 
-fn wait_connected(dir: &Path) -> anyhow::Result<()> {
+pub(super) fn wait_connected(dir: &Path) -> anyhow::Result<()> {
     let db = ro(dir)?;
     wait_for(&format!("{} to sync", dir.display()), Duration::from_secs(60), || {
         num(&db, "SELECT count(*) FROM products") > 0
@@ -127,13 +129,13 @@ fn wait_connected(dir: &Path) -> anyhow::Result<()> {
     })
 }
 
-fn proc_status(pid: u32, field: &str) -> Option<u64> {
+pub(super) fn proc_status(pid: u32, field: &str) -> Option<u64> {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = text.lines().find(|l| l.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn cpu_ticks(pid: u32) -> Option<u64> {
+pub(super) fn cpu_ticks(pid: u32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     let after = stat.rsplit_once(')')?.1;
     let f: Vec<&str> = after.split_whitespace().collect();
@@ -215,10 +217,19 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let t = Instant::now();
     smol::block_on(async {
         let pusher = RegisterId([0xB0; 16]);
-        let c1 = LocalApiClient::connect(&addr, pusher, None, &secret, None).await?;
-        let c2 =
-            LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, Some((c1.store(), c1.key().clone())))
-                .await?;
+        // The pusher enrolls a key of its own with a hello, as a register does.
+        let own = crate::sync::SealKey::from_bytes([0xB7; 32]);
+        let c1 = LocalApiClient::connect(&addr, pusher, None, &secret, None, &own).await?;
+        c1.hello(&crate::sync::protocol::HelloRequest {
+            register_name: "bench".into(),
+            client_time_ms: crate::net::unix_ms(),
+            pending: 0,
+            store_known: false,
+            register_key: c1.register_key(),
+        })
+        .await?;
+        let cached = Some((c1.store(), c1.key().clone()));
+        let c2 = LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, cached, &own).await?;
         let t = Instant::now();
         let chunks: Vec<Vec<Vec<u8>>> =
             events.chunks(crate::sync::protocol::MAX_BATCH_EVENTS).map(<[Vec<u8>]>::to_vec).collect();
