@@ -35,7 +35,12 @@ pub fn till_command() -> Command {
 }
 
 /// How long any condition may take before a test fails.
-pub const DEADLINE: Duration = Duration::from_secs(60);
+/// 60 s, times `TILL_TEST_DEADLINE_SCALE` when set (the tests under qemu-user start every
+/// process under emulation).
+pub static DEADLINE: std::sync::LazyLock<Duration> = std::sync::LazyLock::new(|| {
+    let scale = std::env::var("TILL_TEST_DEADLINE_SCALE").ok().and_then(|v| v.parse::<u32>().ok()).unwrap_or(1);
+    Duration::from_secs(60) * scale.clamp(1, 20)
+});
 
 /// Polls `cond` until it holds or `limit` passes; panics with `what` and `context()` otherwise.
 pub fn wait_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool, context: impl Fn() -> String) {
@@ -185,7 +190,7 @@ impl Node {
     pub fn wait_log_after(&self, mark: usize, needle: &str) {
         wait_until(
             &format!("{}: log line {needle:?}", self.name),
-            DEADLINE,
+            *DEADLINE,
             || self.log.lock().map(|l| l.iter().skip(mark).any(|x| x.contains(needle))).unwrap_or(false),
             || self.log_text(),
         );
@@ -224,7 +229,7 @@ impl Node {
                 assert_eq!(status.code(), Some(0), "{} did not stop cleanly\n{}", self.name, self.log_text());
                 return;
             }
-            assert!(start.elapsed() < DEADLINE, "{} did not stop\n{}", self.name, self.log_text());
+            assert!(start.elapsed() < *DEADLINE, "{} did not stop\n{}", self.name, self.log_text());
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -378,7 +383,7 @@ pub fn wait_products(nodes: &[&Node], n: i64) {
     for node in nodes {
         wait_until(
             &format!("{} to hold {n} products", node.name),
-            DEADLINE,
+            *DEADLINE,
             || node.query("SELECT count(*) FROM products") == n,
             || node.log_text(),
         );
@@ -406,7 +411,7 @@ pub fn wait_orders(nodes: &[&Node], n: i64) {
     for node in nodes {
         wait_until(
             &format!("{} to hold {n} orders", node.name),
-            DEADLINE * 2,
+            *DEADLINE * 2,
             || node.orders() == n,
             || {
                 format!(
