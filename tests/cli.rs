@@ -17,8 +17,6 @@ struct Till {
     dir: tempfile::TempDir,
 }
 
-const BIN: &str = env!("CARGO_BIN_EXE_till");
-
 impl Till {
     fn new() -> Till {
         Till { dir: tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}")) }
@@ -29,7 +27,7 @@ impl Till {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
+        let mut c = common::till_command();
         c.arg("--data").arg(self.data()).args(args).env_remove("TILL_DATA");
         c
     }
@@ -381,7 +379,7 @@ fn a_read_only_data_directory_is_refused_clearly() {
     // is after an error: a read-only mount (in a private mount namespace, invisible outside).
     let run_ro = |args: &[&str]| -> Output {
         if is_root() {
-            let till = format!("{BIN} --data {d} {}", args.join(" "));
+            let till = format!("{} --data {d} {}", common::till_argv().join(" "), args.join(" "));
             Command::new("unshare")
                 .args(["-m", "sh", "-c", &format!("mount --bind -o ro {d} {d} && exec {till}")])
                 .output()
@@ -406,7 +404,7 @@ fn a_read_only_data_directory_is_refused_clearly() {
     let t2 = Till::new();
     let parent = t2.dir.path().display().to_string();
     if is_root() {
-        let till = format!("{BIN} --data {parent}/sub/data status");
+        let till = format!("{} --data {parent}/sub/data status", common::till_argv().join(" "));
         let out = Command::new("unshare")
             .args(["-m", "sh", "-c", &format!("mount --bind -o ro {parent} {parent} && exec {till}")])
             .output()
@@ -484,7 +482,7 @@ fn nix_kill(pid: u32, sig: &str) {
 
 #[test]
 fn help_documents_the_exit_codes() {
-    let out = Command::new(BIN).arg("--help").output().unwrap_or_else(|e| panic!("{e}"));
+    let out = common::till_command().arg("--help").output().unwrap_or_else(|e| panic!("{e}"));
     let s = String::from_utf8_lossy(&out.stdout);
     for code in ["0  success", "3  refused", "4  not found", "5  storage"] {
         assert!(s.contains(code), "--help lacks {code:?}");

@@ -36,7 +36,7 @@ fn wait_price(nodes: &[&Node], cents: i64) {
     for n in nodes {
         wait_until(
             &format!("{} to show TEA at {cents} cents", n.name),
-            DEADLINE,
+            *DEADLINE,
             || price(n) == cents,
             || nodes.iter().map(|n| format!("{}: {}\n{}", n.name, price(n), n.log_text())).collect(),
         );
@@ -101,7 +101,7 @@ fn a_client_clock_a_year_ahead_then_set_right_keeps_order_and_causal_last_write_
     }
     let dump = s.dump();
     for n in [&a, &b] {
-        wait_until(&format!("{} to hold every event", n.name), DEADLINE, || n.dump() == dump, || n.log_text());
+        wait_until(&format!("{} to hold every event", n.name), *DEADLINE, || n.dump() == dump, || n.log_text());
     }
 }
 
@@ -141,6 +141,6 @@ fn a_server_a_year_ahead_of_its_clients_keeps_order_and_causal_last_write_wins()
     }
     let dump = s.dump();
     for n in [&a, &b] {
-        wait_until(&format!("{} to hold every event", n.name), DEADLINE, || n.dump() == dump, || n.log_text());
+        wait_until(&format!("{} to hold every event", n.name), *DEADLINE, || n.dump() == dump, || n.log_text());
     }
 }

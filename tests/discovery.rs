@@ -234,7 +234,7 @@ fn on_a_virtual_lan_a_client_finds_the_server_by_its_interfaces_and_syncs_throug
         .expect("python3 http.server");
     wait_until(
         "the web server to listen",
-        DEADLINE,
+        *DEADLINE,
         || {
             Command::new("ip")
                 .args(["netns", "exec", &ns("web"), "ss", "-Hltn", "sport", "= :8787"])

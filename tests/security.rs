@@ -84,7 +84,7 @@ fn a_revoked_register_is_shut_out_while_the_others_keep_syncing() {
     s.ok(&["peers", "enroll", "--open", "--minutes", "5"]);
     wait_until(
         "the new register to be accepted",
-        DEADLINE,
+        *DEADLINE,
         || c.till(&["test-connection", &addr]).status.success(),
         || s.log_text(),
     );

@@ -152,7 +152,7 @@ fn assert_converged(seed: u64, nodes: &[&Node], ledger: &Ledger, limit: Duration
     for n in nodes {
         wait_until(
             &format!("{}'s outbox to empty", n.name),
-            DEADLINE,
+            *DEADLINE,
             || n.query("SELECT count(*) FROM events WHERE pending = 1") == 0,
             report,
         );
@@ -317,7 +317,7 @@ fn a_client_killed_at_many_points_of_its_sync_cycle_loses_and_duplicates_nothing
     let mut delays: BTreeMap<u64, u32> = BTreeMap::new();
     let started = Instant::now();
     for round in 0..rounds {
-        assert!(started.elapsed() < DEADLINE * 10, "seed {seed}: round {round} after {:?}", started.elapsed());
+        assert!(started.elapsed() < *DEADLINE * 10, "seed {seed}: round {round} after {:?}", started.elapsed());
         // Orders queue on C while it is down; others ring too, so C has something to pull.
         for _ in 0..rng.range(0, 3) {
             ring_one(&c, "TEA", 1, &ledger, seed);

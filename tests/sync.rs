@@ -48,7 +48,7 @@ fn a_server_and_three_clients_ringing_a_thousand_orders_converge() {
     }
     let dump = s.dump();
     for c in &clients {
-        wait_until(&format!("{} to have every event", c.name), DEADLINE, || c.dump() == dump, || c.log_text());
+        wait_until(&format!("{} to have every event", c.name), *DEADLINE, || c.dump() == dump, || c.log_text());
     }
     s.stop();
 }
@@ -63,7 +63,7 @@ fn two_clients_selling_the_last_item_while_the_server_is_down_both_keep_their_sa
     for c in [&a, &b] {
         wait_until(
             "stock to reach the clients",
-            DEADLINE,
+            *DEADLINE,
             || c.query("SELECT count(*) FROM stock") == 1,
             || c.log_text(),
         );
@@ -97,7 +97,7 @@ fn a_client_offline_for_two_hundred_orders_delivers_each_once() {
     assert_eq!(s.order_ids(), a.order_ids());
     wait_until(
         "the outbox to empty",
-        DEADLINE,
+        *DEADLINE,
         || a.query("SELECT count(*) FROM events WHERE pending = 1") == 0,
         || a.log_text(),
     );
@@ -130,7 +130,7 @@ fn a_server_killed_during_pushes_loses_and_duplicates_nothing() {
         while rung.load(std::sync::atomic::Ordering::SeqCst) < 300 {
             // A ringing thread that fails stops the count: do not wait for it forever.
             assert!(
-                start.elapsed() < DEADLINE * 2,
+                start.elapsed() < *DEADLINE * 2,
                 "ringing stalled at {} orders",
                 rung.load(std::sync::atomic::Ordering::SeqCst)
             );
@@ -240,7 +240,7 @@ fn a_server_restored_from_an_old_backup_that_sells_first_loses_nothing() {
     s.wait_log_after(mark, "till: ready");
     wait_until(
         "S to re-key",
-        DEADLINE,
+        *DEADLINE,
         || s.log_text().contains("re-issued"),
         || format!("{}\n{}", s.log_text(), c.log_text()),
     );
@@ -297,7 +297,7 @@ fn mode_switches_keep_the_data_and_leave_no_socket_open() {
     wait_orders(&[&other], 2);
 
     r.ok_then_log(&["setup", "set", "mode=standalone"], "running standalone");
-    wait_until("every socket to close", DEADLINE, || r.network_sockets() == 0, || r.log_text());
+    wait_until("every socket to close", *DEADLINE, || r.network_sockets() == 0, || r.log_text());
     assert_eq!(r.orders(), 2, "data intact through the switches");
     assert_eq!(r.stock("TEA"), 8);
     r.ok(&["order", "create", "TEA"]);

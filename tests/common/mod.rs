@@ -16,8 +16,31 @@ use std::time::{Duration, Instant};
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_till");
 
+/// The program and leading arguments that run [`BIN`]: the binary itself, or, when the tests
+/// were cross-compiled (`scripts/test --target …`), the emulator in `TILL_TEST_RUNNER` followed
+/// by the binary — cargo's runner only wraps the test binaries, not what they spawn.
+pub fn till_argv() -> Vec<String> {
+    let mut argv: Vec<String> =
+        std::env::var("TILL_TEST_RUNNER").unwrap_or_default().split_whitespace().map(str::to_string).collect();
+    argv.push(BIN.to_string());
+    argv
+}
+
+/// A command running the binary under test (through the emulator when cross-testing).
+pub fn till_command() -> Command {
+    let argv = till_argv();
+    let mut c = Command::new(&argv[0]);
+    c.args(&argv[1..]);
+    c
+}
+
 /// How long any condition may take before a test fails.
-pub const DEADLINE: Duration = Duration::from_secs(60);
+/// 60 s, times `TILL_TEST_DEADLINE_SCALE` when set (the tests under qemu-user start every
+/// process under emulation).
+pub static DEADLINE: std::sync::LazyLock<Duration> = std::sync::LazyLock::new(|| {
+    let scale = std::env::var("TILL_TEST_DEADLINE_SCALE").ok().and_then(|v| v.parse::<u32>().ok()).unwrap_or(1);
+    Duration::from_secs(60) * scale.clamp(1, 20)
+});
 
 /// Polls `cond` until it holds or `limit` passes; panics with `what` and `context()` otherwise.
 pub fn wait_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool, context: impl Fn() -> String) {
@@ -85,10 +108,10 @@ impl Node {
         let mut cmd = match self.wrap.split_first() {
             Some((program, args)) => {
                 let mut c = Command::new(program);
-                c.args(args).arg(BIN);
+                c.args(args).args(till_argv());
                 c
             }
-            None => Command::new(BIN),
+            None => till_command(),
         };
         cmd.arg("--data").arg(&self.dir).env_remove("TILL_DATA");
         for (k, v) in &self.env {
@@ -167,7 +190,7 @@ impl Node {
     pub fn wait_log_after(&self, mark: usize, needle: &str) {
         wait_until(
             &format!("{}: log line {needle:?}", self.name),
-            DEADLINE,
+            *DEADLINE,
             || self.log.lock().map(|l| l.iter().skip(mark).any(|x| x.contains(needle))).unwrap_or(false),
             || self.log_text(),
         );
@@ -206,7 +229,7 @@ impl Node {
                 assert_eq!(status.code(), Some(0), "{} did not stop cleanly\n{}", self.name, self.log_text());
                 return;
             }
-            assert!(start.elapsed() < DEADLINE, "{} did not stop\n{}", self.name, self.log_text());
+            assert!(start.elapsed() < *DEADLINE, "{} did not stop\n{}", self.name, self.log_text());
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -360,7 +383,7 @@ pub fn wait_products(nodes: &[&Node], n: i64) {
     for node in nodes {
         wait_until(
             &format!("{} to hold {n} products", node.name),
-            DEADLINE,
+            *DEADLINE,
             || node.query("SELECT count(*) FROM products") == n,
             || node.log_text(),
         );
@@ -388,7 +411,7 @@ pub fn wait_orders(nodes: &[&Node], n: i64) {
     for node in nodes {
         wait_until(
             &format!("{} to hold {n} orders", node.name),
-            DEADLINE * 2,
+            *DEADLINE * 2,
             || node.orders() == n,
             || {
                 format!(

@@ -1,0 +1,553 @@
+//! `till` as process 1 of the appliance (DESIGN §7): the initramfs's `/init` is this binary.
+//!
+//! Boot: mount devtmpfs, proc and sysfs; load the kernel modules the image lists; mount BOOT
+//! (vfat, read-only) and DATA (ext4) at /data; apply the flash config `till.toml`; bring up `lo`
+//! and the Ethernet interface; then supervise. The register itself (`till run`) runs as a child
+//! process of the same binary, restarted with backoff when it dies, so a crash in the register
+//! never takes process 1 (and the kernel) down with it. Process 1 also reaps every orphan, pets
+//! `/dev/watchdog`, and on SIGTERM, SIGPWR, SIGINT (Ctrl-Alt-Del), the power button or `poweroff`
+//! typed on the serial console stops the register, syncs, unmounts and powers off.
+//!
+//! Process 1 never exits (the kernel would panic): a failure it cannot recover from is printed on
+//! the console and it waits for the watchdog to reset the board. Nothing here knows about sales
+//! beyond the demo hook, which rings through [`Register`] like the screen does.
+
+pub mod flash;
+
+use std::ffi::CString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{BufRead, Read, Write};
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::kmod::{ModuleInitFlags, finit_module};
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::sys::reboot::{RebootMode, reboot, set_cad_enabled};
+use nix::sys::signal::{SigSet, Signal, kill};
+use nix::sys::signalfd::{SfdFlags, SignalFd};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{Pid, getpid, sync};
+
+use self::flash::{Addressing, BootPlan, FlashConfig, Network};
+use crate::model::{Cents, Payment, Sku};
+use crate::register::Register;
+
+/// Where the DATA partition is mounted: the register's data directory.
+pub const DATA_DIR: &str = "/data";
+/// Where the BOOT partition is mounted.
+const BOOT_DIR: &str = "/boot";
+/// Kernel modules to load, one absolute `.ko` path a line, dependencies first (written by
+/// scripts/build-image).
+const MODULES_LIST: &str = "/etc/till/modules";
+/// busybox, for DHCP (`udhcpc`) and interface addresses (`ip`).
+const BUSYBOX: &str = "/bin/busybox";
+/// The script udhcpc calls with a lease.
+const UDHCPC_SCRIPT: &str = "/etc/till/udhcpc.script";
+/// BOOT and DATA partitions, first pair whose devices exist: virtio (QEMU), SD card, USB.
+const DISKS: [(&str, &str); 3] =
+    [("/dev/vda1", "/dev/vda2"), ("/dev/mmcblk0p1", "/dev/mmcblk0p2"), ("/dev/sda1", "/dev/sda2")];
+/// A register that ran this long before dying is restarted at once; quicker deaths back off.
+const HEALTHY_RUN: Duration = Duration::from_secs(30);
+/// The longest pause between two restarts of a register that keeps dying.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// How long a stopping register may take to checkpoint and exit.
+const STOP_GRACE: Duration = Duration::from_secs(10);
+/// How often the hardware watchdog is petted (its default timeout is 30 s or more).
+const PET_EVERY: Duration = Duration::from_secs(5);
+/// SKU the demo hook rings.
+const DEMO_SKU: &str = "DEMO";
+
+/// Prints a line on the serial console (process 1's stdout is /dev/console).
+fn say(msg: impl std::fmt::Display) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "till: {msg}");
+    let _ = out.flush();
+}
+
+/// Runs process 1. Never returns.
+pub fn run() -> ! {
+    say(format!("init {} starting", env!("CARGO_PKG_VERSION")));
+    let boot_started = Instant::now();
+    if let Err(e) = mount_kernel_filesystems() {
+        halt(None, &format!("cannot mount the kernel file systems: {e}"));
+    }
+    load_modules();
+    // Ctrl-Alt-Del becomes SIGINT to process 1 (a clean power-off) instead of an instant reboot.
+    let _ = set_cad_enabled(false);
+    let watchdog = Watchdog::open();
+    let Some((boot_dev, data_dev)) = wait_for_disk(Duration::from_secs(10)) else {
+        halt(watchdog, "no SD card found (looked for vda, mmcblk0 and sda with two partitions)");
+    };
+    let card = read_flash_config(boot_dev);
+    if let Err(e) = mount_data(data_dev) {
+        halt(watchdog, &format!("cannot mount the DATA partition {data_dev} on {DATA_DIR}: {e}"));
+    }
+    let plan = match card {
+        Some((text, Ok(plan))) => {
+            match Register::open(Path::new(DATA_DIR))
+                .map_err(|e| e.to_string())
+                .and_then(|mut reg| flash::apply(&mut reg, &text, &plan).map_err(|e| e.to_string()))
+            {
+                Ok(flash::Applied::Saved) => say("flash config applied to the register's setup"),
+                Ok(flash::Applied::Unchanged) => say("flash config unchanged since it was applied; keeping the setup"),
+                Err(e) => say(format!("cannot apply the flash config: {e}; keeping the setup")),
+            }
+            Some(plan)
+        }
+        Some((_, Err(e))) => {
+            say(format!("{e}; keeping the register's setup, network by DHCP"));
+            None
+        }
+        None => None,
+    };
+    let network = plan
+        .as_ref()
+        .map(|p| p.network.clone())
+        .unwrap_or(Network { interface: "eth0".into(), addressing: Addressing::Dhcp });
+    bring_up_network(&network);
+    // Kernel uptime too: QEMU's boot-to-ready figure includes the kernel's own boot.
+    let uptime = fs::read_to_string("/proc/uptime").ok();
+    let uptime = uptime.as_deref().and_then(|u| u.split_whitespace().next()).unwrap_or("?");
+    say(format!(
+        "booted in {} ms (kernel uptime {uptime} s); starting the register",
+        boot_started.elapsed().as_millis()
+    ));
+    Supervisor::new(watchdog, plan.map(|p| p.demo)).run()
+}
+
+fn mount_kernel_filesystems() -> nix::Result<()> {
+    for (src, dir, fstype) in [("devtmpfs", "/dev", "devtmpfs"), ("proc", "/proc", "proc"), ("sysfs", "/sys", "sysfs")]
+    {
+        let _ = fs::create_dir_all(dir);
+        match mount(Some(src), dir, Some(fstype), MsFlags::MS_NOSUID | MsFlags::MS_NOEXEC, None::<&str>) {
+            Ok(()) | Err(Errno::EBUSY) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Loads every module of the list; one that fails is reported and skipped (a missing watchdog
+/// or display driver must not stop the register from selling).
+fn load_modules() {
+    let Ok(list) = fs::read_to_string(MODULES_LIST) else {
+        return;
+    };
+    let params = CString::default();
+    let (mut loaded, mut failed) = (0, 0);
+    for path in list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let result = File::open(path).map_err(|e| e.to_string()).and_then(|f| {
+            match finit_module(f.as_fd(), &params, ModuleInitFlags::empty()) {
+                Ok(()) | Err(Errno::EEXIST) => Ok(()),
+                Err(e) => Err(e.to_string()),
+            }
+        });
+        match result {
+            Ok(()) => loaded += 1,
+            Err(e) => {
+                failed += 1;
+                say(format!("cannot load module {path}: {e}"));
+            }
+        }
+    }
+    say(format!("{loaded} kernel modules loaded, {failed} failed"));
+}
+
+fn wait_for_disk(timeout: Duration) -> Option<(&'static str, &'static str)> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(pair) = DISKS.iter().find(|(b, d)| Path::new(b).exists() && Path::new(d).exists()) {
+            return Some(*pair);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Mounts BOOT read-only (it is only written while saving a config, so a power cut cannot
+/// damage the FAT) and reads `till.toml`: its text and the plan, or nothing without a card file.
+fn read_flash_config(dev: &str) -> Option<(String, Result<BootPlan, flash::FlashError>)> {
+    let _ = fs::create_dir_all(BOOT_DIR);
+    let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+    if let Err(e) = mount(Some(dev), BOOT_DIR, Some("vfat"), flags, None::<&str>) {
+        say(format!("cannot mount the BOOT partition {dev}: {e}; no flash config"));
+        return None;
+    }
+    let path = Path::new(BOOT_DIR).join("till.toml");
+    match fs::read_to_string(&path) {
+        Ok(text) => {
+            let plan = FlashConfig::parse(&text).and_then(BootPlan::try_from);
+            Some((text, plan))
+        }
+        Err(e) => {
+            say(format!("no flash config ({}: {e})", path.display()));
+            None
+        }
+    }
+}
+
+fn mount_data(dev: &str) -> nix::Result<()> {
+    let _ = fs::create_dir_all(DATA_DIR);
+    mount(Some(dev), DATA_DIR, Some("ext4"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOATIME, None::<&str>)
+}
+
+/// Runs busybox with arguments, before any other child exists (so waiting for it here cannot
+/// race with the reaper).
+fn busybox(args: &[&str]) -> Result<(), String> {
+    let status = Command::new(BUSYBOX).args(args).env("PATH", "/bin").status().map_err(|e| e.to_string())?;
+    if status.success() { Ok(()) } else { Err(format!("busybox {} failed: {status}", args.join(" "))) }
+}
+
+/// Brings up `lo` and the Ethernet interface. Failures are printed, never fatal: the register
+/// sells offline and syncs when the network comes.
+fn bring_up_network(net: &Network) {
+    if !Path::new(BUSYBOX).exists() {
+        say("no busybox in the image: no network");
+        return;
+    }
+    if let Err(e) = busybox(&["ip", "link", "set", "lo", "up"]) {
+        say(e);
+    }
+    let sys = PathBuf::from("/sys/class/net").join(&net.interface);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !sys.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if !sys.exists() {
+        say(format!("no network interface {}: running offline", net.interface));
+        return;
+    }
+    let iface = net.interface.as_str();
+    let result = busybox(&["ip", "link", "set", iface, "up"]).and_then(|()| match &net.addressing {
+        Addressing::Static { address, prefix, gateway } => {
+            busybox(&["ip", "addr", "add", &format!("{address}/{prefix}"), "dev", iface])?;
+            if let Some(g) = gateway {
+                busybox(&["ip", "route", "add", "default", "via", &g.to_string()])?;
+            }
+            say(format!("{iface}: {address}/{prefix}"));
+            Ok(())
+        }
+        Addressing::Dhcp => {
+            // udhcpc stays in the foreground as our child to renew the lease; its script sets the
+            // address. The register starts meanwhile: it binds 0.0.0.0 and its client retries.
+            Command::new(BUSYBOX)
+                .args(["udhcpc", "-i", iface, "-f", "-s", UDHCPC_SCRIPT, "-t", "5", "-T", "1", "-A", "5"])
+                .env("PATH", "/bin")
+                .spawn()
+                .map(|_| say(format!("{iface}: asking for an address by DHCP")))
+                .map_err(|e| format!("cannot start udhcpc: {e}"))
+        }
+    });
+    if let Err(e) = result {
+        say(format!("{iface}: {e}; running offline"));
+    }
+}
+
+/// The hardware watchdog, when the board has one.
+struct Watchdog {
+    file: File,
+    last_pet: Instant,
+}
+
+impl Watchdog {
+    fn open() -> Option<Watchdog> {
+        // Opening starts the timer: from here on, a hung process 1 resets the board.
+        let file = OpenOptions::new().write(true).open("/dev/watchdog").ok()?;
+        say("watchdog armed");
+        Some(Watchdog { file, last_pet: Instant::now() })
+    }
+
+    fn pet(&mut self) {
+        if self.last_pet.elapsed() >= PET_EVERY {
+            let _ = self.file.write_all(b"\0");
+            self.last_pet = Instant::now();
+        }
+    }
+
+    /// The magic close: a clean power-off must not be mistaken for a hang.
+    fn disarm(mut self) {
+        let _ = self.file.write_all(b"V");
+    }
+}
+
+/// Prints why the box cannot work and waits, reaping orphans, for the watchdog to reset it (or
+/// for someone to power it off). Process 1 never exits.
+fn halt(watchdog: Option<Watchdog>, msg: &str) -> ! {
+    say(format!("FATAL: {msg}"));
+    say(if watchdog.is_some() { "waiting for the watchdog to reset the register" } else { "halted" });
+    // Holding the watchdog open without petting it is what makes it fire.
+    let _held = watchdog;
+    loop {
+        while let Ok(status) = waitpid(None::<Pid>, Some(WaitPidFlag::WNOHANG)) {
+            if status == WaitStatus::StillAlive {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// The register process, restarted when it dies.
+struct Supervisor {
+    watchdog: Option<Watchdog>,
+    demo: Option<flash::DemoSection>,
+    child: Option<(Pid, Instant)>,
+    restart_at: Option<Instant>,
+    backoff: Duration,
+    stop_demo: Arc<AtomicBool>,
+}
+
+impl Supervisor {
+    fn new(watchdog: Option<Watchdog>, demo: Option<flash::DemoSection>) -> Supervisor {
+        Supervisor {
+            watchdog,
+            demo,
+            child: None,
+            restart_at: Some(Instant::now()),
+            backoff: Duration::from_secs(1),
+            stop_demo: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    fn run(mut self) -> ! {
+        let mut mask = SigSet::empty();
+        for s in [Signal::SIGCHLD, Signal::SIGTERM, Signal::SIGPWR, Signal::SIGINT, Signal::SIGHUP] {
+            mask.add(s);
+        }
+        // Blocked before any thread starts so every thread inherits it and the signals queue on
+        // the signalfd. std's Command clears the mask in children.
+        if let Err(e) = mask.thread_block() {
+            halt(self.watchdog, &format!("cannot block signals: {e}"));
+        }
+        let sfd = match SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC) {
+            Ok(f) => f,
+            Err(e) => halt(self.watchdog, &format!("cannot open a signalfd: {e}")),
+        };
+        let ring = spawn_console_reader();
+        spawn_power_button_readers();
+        if let Some(demo) = self.demo.clone() {
+            spawn_demo(demo.ring_orders, Duration::from_millis(demo.interval_ms), ring, self.stop_demo.clone());
+        }
+        loop {
+            if let Some(w) = self.watchdog.as_mut() {
+                w.pet();
+            }
+            if self.restart_at.is_some_and(|t| Instant::now() >= t) {
+                self.restart_at = None;
+                self.start_register();
+            }
+            let mut fds = [PollFd::new(sfd.as_fd(), PollFlags::POLLIN)];
+            let _ = poll(&mut fds, PollTimeout::from(500u16));
+            while let Ok(Some(info)) = sfd.read_signal() {
+                match Signal::try_from(info.ssi_signo as i32) {
+                    Ok(Signal::SIGCHLD) | Ok(Signal::SIGHUP) => {}
+                    Ok(sig) => self.power_off(sig.as_str()),
+                    Err(_) => {}
+                }
+            }
+            self.reap();
+        }
+    }
+
+    fn start_register(&mut self) {
+        let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/init"));
+        match Command::new(exe).args(["--data", DATA_DIR, "run"]).env("TILL_DATA", DATA_DIR).spawn() {
+            Ok(child) => {
+                let pid = Pid::from_raw(child.id() as i32);
+                self.child = Some((pid, Instant::now()));
+            }
+            Err(e) => {
+                say(format!("cannot start the register: {e}; retrying in {} s", self.backoff.as_secs()));
+                self.schedule_restart();
+            }
+        }
+    }
+
+    fn schedule_restart(&mut self) {
+        self.restart_at = Some(Instant::now() + self.backoff);
+        self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+    }
+
+    /// Reaps every exited process: the register (restarted) and any orphan.
+    fn reap(&mut self) {
+        loop {
+            let (pid, how) = match waitpid(None::<Pid>, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::Exited(pid, code)) => (pid, format!("exited with code {code}")),
+                Ok(WaitStatus::Signaled(pid, sig, _)) => (pid, format!("was killed by {}", sig.as_str())),
+                Ok(WaitStatus::StillAlive) | Err(_) => return,
+                Ok(_) => continue,
+            };
+            if let Some((child, started)) = self.child
+                && child == pid
+            {
+                self.child = None;
+                if started.elapsed() >= HEALTHY_RUN {
+                    self.backoff = Duration::from_secs(1);
+                }
+                say(format!("the register {how}; restarting it in {} s", self.backoff.as_secs()));
+                self.schedule_restart();
+            }
+        }
+    }
+
+    /// Stops the register, syncs, unmounts and powers off.
+    fn power_off(mut self, why: &str) -> ! {
+        say(format!("{why}: stopping the register"));
+        self.stop_demo.store(true, Ordering::SeqCst);
+        self.restart_at = None;
+        if let Some((pid, _)) = self.child {
+            let _ = kill(pid, Signal::SIGTERM);
+            let deadline = Instant::now() + STOP_GRACE;
+            loop {
+                match waitpid(pid, Some(WaitPidFlag::WNOHANG)) {
+                    Ok(WaitStatus::StillAlive) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    Ok(WaitStatus::StillAlive) => {
+                        say("the register did not stop in time; killing it");
+                        let _ = kill(pid, Signal::SIGKILL);
+                        let _ = waitpid(pid, None);
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        // Everything else (udhcpc, a stuck helper): politely, then not.
+        let _ = kill(Pid::from_raw(-1), Signal::SIGTERM);
+        std::thread::sleep(Duration::from_millis(200));
+        let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
+        while let Ok(s) = waitpid(None::<Pid>, Some(WaitPidFlag::WNOHANG)) {
+            if s == WaitStatus::StillAlive {
+                break;
+            }
+        }
+        sync();
+        for dir in [DATA_DIR, BOOT_DIR] {
+            if let Err(e) = umount2(dir, MntFlags::empty()) {
+                // Still busy: at least make it read-only so the journal is clean.
+                say(format!("cannot unmount {dir}: {e}; remounting it read-only"));
+                let flags = MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY;
+                let _ = mount(None::<&str>, dir, None::<&str>, flags, None::<&str>);
+            }
+        }
+        sync();
+        if let Some(w) = self.watchdog.take() {
+            w.disarm();
+        }
+        say("powering off");
+        let e = match reboot(RebootMode::RB_POWER_OFF) {
+            Ok(never) => match never {},
+            Err(e) => e,
+        };
+        halt(None, &format!("power off failed: {e}"))
+    }
+}
+
+/// Reads the serial console: `poweroff` powers off cleanly (like SIGTERM), `ring N` rings N demo
+/// orders, `status` prints the counts (the QEMU test waits on it for sync). Returns the channel
+/// the demo ringer listens on.
+fn spawn_console_reader() -> std::sync::mpsc::Receiver<u32> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { return };
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                ["poweroff"] => {
+                    let _ = kill(getpid(), Signal::SIGTERM);
+                }
+                ["ring", n] => match n.parse::<u32>() {
+                    Ok(n) => {
+                        let _ = tx.send(n);
+                    }
+                    Err(_) => say("usage: ring N"),
+                },
+                ["status"] => say(status_line()),
+                [] => {}
+                _ => say("console commands: poweroff, ring N, status"),
+            }
+        }
+    });
+    rx
+}
+
+/// One line for the console: orders held and events not yet synced.
+fn status_line() -> String {
+    match Register::open(Path::new(DATA_DIR)).map_err(|e| e.to_string()).and_then(|r| {
+        let name = r.name().map_err(|e| e.to_string())?;
+        r.store().reader().counts().map(|c| (name, c)).map_err(|e| e.to_string())
+    }) {
+        Ok((name, c)) => format!("status {name} orders={} pending={}", c.orders, c.pending_events),
+        Err(e) => format!("status unavailable: {e}"),
+    }
+}
+
+/// Watches input devices for the power button (KEY_POWER; QEMU's `system_powerdown` presses it
+/// through gpio-keys on the virt board) and turns it into SIGPWR.
+fn spawn_power_button_readers() {
+    const EV_KEY: u16 = 1;
+    const KEY_POWER: u16 = 116;
+    let Ok(dir) = fs::read_dir("/dev/input") else { return };
+    for entry in dir.flatten() {
+        let path = entry.path();
+        if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("event")) {
+            continue;
+        }
+        std::thread::spawn(move || {
+            let Ok(mut f) = File::open(&path) else { return };
+            // struct input_event on 64-bit: 16 bytes of time, u16 type, u16 code, i32 value.
+            let mut ev = [0u8; 24];
+            while f.read_exact(&mut ev).is_ok() {
+                let kind = u16::from_ne_bytes([ev[16], ev[17]]);
+                let code = u16::from_ne_bytes([ev[18], ev[19]]);
+                let value = i32::from_ne_bytes([ev[20], ev[21], ev[22], ev[23]]);
+                if kind == EV_KEY && code == KEY_POWER && value == 1 {
+                    let _ = kill(getpid(), Signal::SIGPWR);
+                }
+            }
+        });
+    }
+}
+
+/// The demo hook: rings `first` orders, then as many as asked on the console, printing a line per
+/// committed order (the QEMU power-cut test checks every one of them survives).
+fn spawn_demo(first: u32, interval: Duration, more: std::sync::mpsc::Receiver<u32>, stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        let mut reg = match Register::open(Path::new(DATA_DIR)) {
+            Ok(r) => r,
+            Err(e) => return say(format!("demo: cannot open the register: {e}")),
+        };
+        let Ok(sku) = DEMO_SKU.parse::<Sku>() else { return };
+        let mut todo = first;
+        loop {
+            // Added only when an order is asked for, so a register without demo stays empty.
+            if todo > 0
+                && reg.store().reader().product(DEMO_SKU).ok().flatten().is_none()
+                && let Err(e) = reg.add_product(sku.clone(), "Demo item", Cents(250), None, None)
+            {
+                say(format!("demo: cannot add the demo product: {e}"));
+            }
+            while todo > 0 && !stop.load(Ordering::SeqCst) {
+                match reg.create_order(&[(sku.clone(), 1)], Payment::Cash, None) {
+                    Ok(o) => say(format!("order committed {}", o.number)),
+                    Err(e) => say(format!("demo: order refused: {e}")),
+                }
+                todo -= 1;
+                std::thread::sleep(interval);
+            }
+            match more.recv() {
+                Ok(n) => todo = n,
+                Err(_) => return,
+            }
+        }
+    });
+}
