@@ -114,6 +114,9 @@ pub enum Command {
         /// Panel size, WIDTHxHEIGHT
         #[arg(long, default_value = "800x480")]
         size: String,
+        /// Also print where to tap for each intent of each screen, as JSON lines (scripts, QEMU tests)
+        #[arg(long)]
+        hit_map: bool,
     },
     /// Multi-register setup: mode, name, port, bind address, server, shared secret
     #[command(subcommand)]
@@ -487,8 +490,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     if let Command::Bench(args) = cli.command {
         return bench::run(args);
     }
-    if let Command::Screens { out, size } = &cli.command {
-        return screens(out, size);
+    if let Command::Screens { out, size, hit_map } = &cli.command {
+        return screens(out, size, *hit_map);
     }
     let mut r = reg(Register::open(&dir)).with_context(|| format!("opening the register data in {}", dir.display()))?;
     match cli.command {
@@ -1036,7 +1039,7 @@ fn peers_action(r: &mut Register, a: PeersCmd) -> anyhow::Result<()> {
 }
 
 /// `till screens`: every sample screen as `NAME.png` in `out`.
-fn screens(out: &std::path::Path, size: &str) -> anyhow::Result<()> {
+fn screens(out: &std::path::Path, size: &str, hit_map: bool) -> anyhow::Result<()> {
     let bad = || SetupRefused(format!("bad size '{size}': use WIDTHxHEIGHT, e.g. 800x480 (at least 320x240)"));
     let (w, h) = size.split_once('x').ok_or_else(bad)?;
     let (w, h): (u32, u32) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
@@ -1049,8 +1052,17 @@ fn screens(out: &std::path::Path, size: &str) -> anyhow::Result<()> {
         let mut canvas = till_display::Canvas::new(w, h);
         till_display::draw(state, &mut canvas).map_err(|e| match e {})?;
         canvas.save_png(out.join(format!("{name}.png")))?;
+        if hit_map {
+            for (rect, intent) in till_display::hit_map(state, embedded_graphics::prelude::Size::new(w, h)) {
+                let c = rect.center();
+                let line = serde_json::json!({"screen": name, "intent": format!("{intent:?}"), "x": c.x, "y": c.y});
+                println!("{line}");
+            }
+        }
     }
-    println!("{} screens drawn at {w}x{h} into {}", samples.len(), out.display());
+    if !hit_map {
+        println!("{} screens drawn at {w}x{h} into {}", samples.len(), out.display());
+    }
     Ok(())
 }
 

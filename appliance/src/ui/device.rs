@@ -197,16 +197,27 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
     match spec {
         InputSpec::None => Ok(()),
         InputSpec::Auto => {
-            let mut paths: Vec<PathBuf> = std::fs::read_dir("/dev/input")
-                .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
-                .unwrap_or_default();
-            paths.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("event")));
-            paths.sort();
-            for p in paths {
-                if let Err(e) = start_evdev(p, size, tx.clone()) {
-                    eprintln!("till: {e}");
+            // Devices appear after boot (a USB touchscreen, QEMU's virtio tablet ~2 s in): look
+            // for new ones every second, for as long as the register runs.
+            std::thread::spawn(move || {
+                let mut opened = std::collections::HashSet::new();
+                while !tx.is_closed() {
+                    let mut paths: Vec<PathBuf> = std::fs::read_dir("/dev/input")
+                        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+                        .unwrap_or_default();
+                    paths.retain(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("event")));
+                    paths.sort();
+                    for p in paths {
+                        if opened.insert(p.clone()) {
+                            match start_evdev(p.clone(), size, tx.clone()) {
+                                Ok(()) => eprintln!("till: input {}", p.display()),
+                                Err(e) => eprintln!("till: {e}"),
+                            }
+                        }
+                    }
+                    std::thread::sleep(Duration::from_secs(1));
                 }
-            }
+            });
             Ok(())
         }
         InputSpec::Evdev(p) => start_evdev(p.clone(), size, tx),

@@ -571,6 +571,7 @@ impl Ui {
                         }
                     }
                 };
+                eprintln!("till: screen: scan found {} server(s)", view.servers.len());
                 if matches!(self.screen, d::Screen::ScanResults(_)) {
                     self.screen = d::Screen::ScanResults(view);
                 }
@@ -596,6 +597,7 @@ impl Ui {
                     },
                     Err(e) => outcome_of(&addr, &e),
                 };
+                eprintln!("till: screen: test connection: {outcome:?}");
                 self.screen = d::Screen::TestResult(outcome);
             }
         }
