@@ -108,27 +108,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         let listener = watch_b.listen();
         let o = reg_a.create_order(&lines(i, &skus), Payment::Cash, None)?;
         let t0 = Instant::now();
-        let id: crate::model::EventId = o.id.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        let seen = |c: &rusqlite::Connection| {
-            c.query_row(
-                "SELECT count(*) FROM orders WHERE origin = ?1 AND seq = ?2",
-                rusqlite::params![&id.origin.0[..], id.seq as i64],
-                |r| r.get::<_, i64>(0),
-            )
-            .unwrap_or(0)
-                == 1
-        };
-        // Wait on B's commit marker, re-arming before each look so no commit is missed.
-        let mut listener = Some(listener);
-        while !seen(&db_b) {
-            if t0.elapsed() > Duration::from_secs(30) {
-                bail!("order {} never reached B", o.number);
-            }
-            if let Some(l) = listener.take() {
-                let _ = event_listener::Listener::wait_timeout(l, Duration::from_millis(20));
-            }
-            listener = Some(watch_b.listen());
-        }
+        super::sync::wait_order_at(&db_b, &watch_b, listener, &o)?;
         lat.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
     lat.sort_by(f64::total_cmp);

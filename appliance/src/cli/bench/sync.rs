@@ -142,6 +142,42 @@ pub(super) fn cpu_ticks(pid: u32) -> Option<u64> {
     Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
 }
 
+/// Waits until order `o` (just committed on another register) is in the database behind `db`,
+/// woken by that directory's commit marker (`listener` was armed before the commit, and is
+/// re-armed before each look, so no commit is missed); fails after 30 s.
+pub(super) fn wait_order_at(
+    db: &rusqlite::Connection,
+    watch: &DbWatcher,
+    listener: event_listener::EventListener,
+    o: &crate::store::OrderRow,
+) -> anyhow::Result<()> {
+    let t0 = Instant::now();
+    let id: crate::model::EventId = o.id.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let seen = || {
+        db.query_row(
+            "SELECT count(*) FROM orders WHERE origin = ?1 AND seq = ?2",
+            rusqlite::params![&id.origin.0[..], id.seq as i64],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap_or(0)
+            == 1
+    };
+    let mut listener = Some(listener);
+    while !seen() {
+        if t0.elapsed() > Duration::from_secs(30) {
+            bail!("order {} never reached the other register", o.number);
+        }
+        match listener.take() {
+            Some(l) => {
+                let _ = event_listener::Listener::wait_timeout(l, Duration::from_millis(20));
+            }
+            None => std::thread::sleep(Duration::from_millis(1)),
+        }
+        listener = Some(watch.listen());
+    }
+    Ok(())
+}
+
 /// Runs the sync benchmark and prints its figures.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let tmp = tempdir()?;
@@ -172,29 +208,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         let listener = watch_b.listen();
         let o = reg_a.create_order(&[(tea.clone(), 1)], Payment::Cash, None)?;
         let t0 = Instant::now();
-        let id: crate::model::EventId = o.id.parse().map_err(|e: String| anyhow::anyhow!(e))?;
-        let seen = |c: &rusqlite::Connection| {
-            c.query_row(
-                "SELECT count(*) FROM orders WHERE origin = ?1 AND seq = ?2",
-                rusqlite::params![&id.origin.0[..], id.seq as i64],
-                |r| r.get::<_, i64>(0),
-            )
-            .unwrap_or(0)
-                == 1
-        };
-        let mut listener = Some(listener);
-        while !seen(&db_b) {
-            if t0.elapsed() > Duration::from_secs(30) {
-                bail!("order {} never reached B", o.number);
-            }
-            match listener.take() {
-                Some(l) => {
-                    let _ = event_listener::Listener::wait_timeout(l, Duration::from_millis(20));
-                }
-                None => std::thread::sleep(Duration::from_millis(1)),
-            }
-            listener = Some(watch_b.listen());
-        }
+        wait_order_at(&db_b, &watch_b, listener, &o)?;
         lat.push(t0.elapsed().as_secs_f64() * 1000.0);
     }
     lat.sort_by(f64::total_cmp);
