@@ -196,7 +196,8 @@ pub(crate) fn rect(x: i32, y: i32, w: u32, h: u32) -> Rectangle {
     Rectangle::new(Point::new(x, y), Size::new(w, h))
 }
 
-fn inset(r: Rectangle, dx: u32, dy: u32) -> Rectangle {
+/// `r` shrunk by `dx` on the left and right and `dy` on the top and bottom.
+pub(crate) fn inset(r: Rectangle, dx: u32, dy: u32) -> Rectangle {
     rect(
         r.top_left.x + dx as i32,
         r.top_left.y + dy as i32,

@@ -84,7 +84,7 @@ fn draw_node<D: DrawTarget<Color = Rgb888>>(node: &Node, target: &mut D) -> Resu
                 None => fill_round_rect(target, r, look.radius, fill, node.bg)?,
             }
             let side = if look.align == Align::Center { 8 } else { 16 };
-            let content = inset_xy(r, side.min(r.size.width / 8), 4);
+            let content = crate::layout::inset(r, side.min(r.size.width / 8), 4);
             let style =
                 crate::text::TextStyle { face: look.face, px: look.px, color: text_color, bg: fill, align: look.align };
             let Some(sub) = sub else {
@@ -141,14 +141,5 @@ fn truncate_start(text: &str, face: crate::text::Face, px: u32, max_width: u32) 
 }
 
 fn inset(r: Rectangle, d: u32) -> Rectangle {
-    inset_xy(r, d, d)
-}
-
-fn inset_xy(r: Rectangle, dx: u32, dy: u32) -> Rectangle {
-    rect(
-        r.top_left.x + dx as i32,
-        r.top_left.y + dy as i32,
-        r.size.width.saturating_sub(2 * dx),
-        r.size.height.saturating_sub(2 * dy),
-    )
+    crate::layout::inset(r, d, d)
 }
