@@ -444,7 +444,7 @@ fn wait_for_line(lines: &mut impl Iterator<Item = String>, needle: &str, deadlin
     let start = Instant::now();
     let mut seen = Vec::new();
     for line in lines.by_ref() {
-        let hit = line.contains(needle);
+        let hit = common::says(&line, needle);
         seen.push(line);
         if hit {
             return seen;
@@ -462,7 +462,7 @@ fn run_boots_standalone_opens_no_socket_and_stops_cleanly_on_sigterm() {
         t.cmd(&["run"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap_or_else(|e| panic!("spawn: {e}"));
     let stderr = child.stderr.take().unwrap_or_else(|| panic!("no stderr"));
     let mut lines = BufReader::new(stderr).lines().map_while(Result::ok);
-    let seen = wait_for_line(&mut lines, "till: ready", Duration::from_secs(20));
+    let seen = wait_for_line(&mut lines, "ready", Duration::from_secs(20));
     assert!(seen.iter().any(|l| l.contains("1 orders")), "{seen:?}");
     assert!(seen.iter().any(|l| l.contains("running standalone")), "{seen:?}");
     assert_eq!(common::network_sockets(child.id()), 0, "standalone opens no network socket");
@@ -487,4 +487,71 @@ fn help_documents_the_exit_codes() {
     for code in ["0  success", "3  refused", "4  not found", "5  storage"] {
         assert!(s.contains(code), "--help lacks {code:?}");
     }
+}
+
+#[test]
+fn run_refuses_a_setup_it_cannot_read_instead_of_guessing_a_mode() {
+    let t = Till::shop();
+    t.ok(&["setup", "set", "name=R7"]);
+    // Damage the stored mode as a failing card or a hand edit would.
+    let conn = rusqlite::Connection::open(t.data().join("till.db")).unwrap_or_else(|e| panic!("{e}"));
+    conn.execute("UPDATE device_kv SET value = 'sideways' WHERE key = 'mode'", []).unwrap_or_else(|e| panic!("{e}"));
+    drop(conn);
+    let before = t.snapshot();
+    let out = t.run(&["run", "--display", "none", "--input", "none"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("'mode'") && err.contains("sideways") && err.contains("guessed mode"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert_eq!(t.snapshot(), before, "nothing written");
+    // The CLI that reads the setup says the same, and selling at the CLI still works.
+    t.refused(&["setup", "show"], 5, "cannot be read");
+    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R7-000001");
+}
+
+#[test]
+fn test_connection_to_a_typed_address_creates_no_data_directory() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let port = common::free_port();
+    let out = common::till_command()
+        .current_dir(dir.path())
+        .env_remove("TILL_DATA")
+        .args(["test-connection", &format!("127.0.0.1:{port}"), "--secret", "correct horse battery staple"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.status.code(), Some(10), "nothing listens there: {}", String::from_utf8_lossy(&out.stderr));
+    let left: Vec<_> =
+        std::fs::read_dir(dir.path()).map(|d| d.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    assert!(left.is_empty(), "test-connection left files behind: {left:?}");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_listing_quietly() {
+    let t = Till::shop();
+    {
+        let mut r = till::register::Register::open(&t.data()).unwrap_or_else(|e| panic!("{e}"));
+        for i in 0..300 {
+            let sku = format!("P{i}").parse().unwrap_or_else(|e| panic!("{e}"));
+            r.add_product(sku, "Filler product with a long name", till::model::Cents(100), None, None)
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    // `till product list | head -c 16`: a one-page pipe (the listing is ~15 KB) whose reader
+    // leaves after 16 bytes, so the register's writes hit a closed pipe.
+    let (read_end, write_end) = nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC).unwrap_or_else(|e| panic!("{e}"));
+    nix::fcntl::fcntl(&read_end, nix::fcntl::FcntlArg::F_SETPIPE_SZ(4096)).unwrap_or_else(|e| panic!("{e}"));
+    let child = t
+        .cmd(&["product", "list"])
+        .stdout(Stdio::from(write_end))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut out = std::fs::File::from(read_end);
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut out, &mut first).unwrap_or_else(|e| panic!("{e}"));
+    drop(out);
+    let done = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert!(err.is_empty(), "no complaint about the closed pipe: {err}");
+    assert_eq!(done.status.code(), Some(0), "{err}");
 }

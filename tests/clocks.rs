@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use till::register::KV_CLOCK_OFFSET;
+use till::store::kv;
 
 const YEAR_MS: i64 = 365 * 24 * 3_600_000;
 
@@ -20,7 +20,7 @@ fn tempdir() -> tempfile::TempDir {
 /// Shifts a register's clock by setting its stored offset (beside its running process, if any).
 fn set_clock_offset(n: &Node, offset_ms: i64) {
     let mut s = till::store::Store::open(&n.dir).unwrap_or_else(|e| panic!("{}: open: {e}", n.name));
-    s.kv_set(KV_CLOCK_OFFSET, &offset_ms.to_string()).unwrap_or_else(|e| panic!("{}: offset: {e}", n.name));
+    s.set(kv::CLOCK_OFFSET, &offset_ms).unwrap_or_else(|e| panic!("{}: offset: {e}", n.name));
 }
 
 fn status(n: &Node) -> serde_json::Value {

@@ -154,8 +154,8 @@ fn a_scripted_run_taps_through_a_sale_and_writes_each_frame() {
         &format!("script:{}", script.display()),
     ]);
     r.start();
-    r.wait_log_after(0, "till: script done");
-    r.wait_log_after(0, "screen: order R1-");
+    r.wait_said_after(0, "script done");
+    r.wait_log_after(0, "order R1-");
     assert_eq!(r.orders(), 1);
     assert_eq!(r.query("SELECT count(*) FROM order_lines WHERE sku = 'COF'"), 1);
     let mut names: Vec<String> = std::fs::read_dir(&frames)

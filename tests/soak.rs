@@ -254,7 +254,7 @@ impl Drop for StopOnPanic<'_> {
 /// Where in its life the client was when it was killed, told from its log and its database.
 fn kill_point(c: &Node, s: &Node, mark: usize, spawned_ms: i64) -> &'static str {
     let log = c.log_after(mark);
-    if !log.iter().any(|l| l.contains("till: ready")) {
+    if !log.iter().any(|l| common::says(l, "ready")) {
         return "starting (before ready)";
     }
     if !log.iter().any(|l| l.contains("syncing with")) {

@@ -237,7 +237,7 @@ fn a_server_restored_from_an_old_backup_that_sells_first_loses_nothing() {
     ring(&s, 2, "TEA");
     let mark = s.log_len();
     s.start();
-    s.wait_log_after(mark, "till: ready");
+    s.wait_said_after(mark, "ready");
     wait_until(
         "S to re-key",
         *DEADLINE,

@@ -1,9 +1,10 @@
 //! LocalApiConfig: how this register works with others (mode, name, port, bind address, server,
-//! shared secret), kept in the device-local KV table and never synced (DESIGN §3).
+//! shared secret). Device-local: never synced; stored by [`crate::store::kv`].
 //!
-//! Raw input (`till setup set key=value…`, later the flash config and the setup screens) becomes
-//! a validated [`LocalApiConfig`] in two steps: [`ConfigUpdate::parse`] checks each value, then
+//! Raw input (`till setup set key=value…`, the flash config, the setup screens) becomes a
+//! validated [`LocalApiConfig`] in two steps: [`ConfigUpdate::parse`] checks each value, then
 //! [`LocalApiConfig::with`] checks that the whole makes sense. Only validated configs are saved.
+//! Pure: no database, no I/O beyond the random generator of [`Secret::generate`].
 
 use std::fmt;
 use std::net::IpAddr;
@@ -11,21 +12,11 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::store::{Store, StoreError, Tx};
-
-/// Device-local keys of the config.
-mod keys {
-    pub const MODE: &str = "mode";
-    pub const NAME: &str = "register_name";
-    pub const PORT: &str = "port";
-    pub const BIND: &str = "bind";
-    pub const SERVER: &str = "server";
-    pub const SECRET: &str = "secret";
-    pub const REVISION: &str = "config_revision";
-}
-
 /// The default HTTP port of a server register.
 pub const DEFAULT_PORT: u16 = 8787;
+
+/// The register name used until an admin sets one.
+pub const DEFAULT_REGISTER_NAME: &str = "R1";
 
 /// How the register works with others.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -71,7 +62,7 @@ pub enum ServerAddr {
         /// TCP port.
         port: u16,
     },
-    /// Find it by scanning the local subnet (the discovery issue).
+    /// Find it by scanning the local subnets.
     Scan,
 }
 
@@ -216,9 +207,6 @@ pub enum ConfigError {
     /// A combination that cannot work (client mode without a server, …).
     #[error("{0}")]
     Incomplete(&'static str),
-    /// The database could not be read or written.
-    #[error(transparent)]
-    Store(#[from] StoreError),
     /// No randomness for a generated secret.
     #[error("no randomness from the operating system: {0}")]
     Random(String),
@@ -326,7 +314,7 @@ impl Default for LocalApiConfig {
     fn default() -> Self {
         LocalApiConfig {
             mode: Mode::Standalone,
-            register_name: crate::register::DEFAULT_REGISTER_NAME.to_string(),
+            register_name: DEFAULT_REGISTER_NAME.to_string(),
             port: DEFAULT_PORT,
             bind: IpAddr::from([0, 0, 0, 0]),
             server: None,
@@ -336,39 +324,6 @@ impl Default for LocalApiConfig {
 }
 
 impl LocalApiConfig {
-    /// Reads the config from the device-local table (defaults for what was never set).
-    pub fn load(store: &Store) -> Result<LocalApiConfig, ConfigError> {
-        let get = |k: &str| store.kv_get(k);
-        Self::from_values(
-            get(keys::MODE)?,
-            get(keys::NAME)?,
-            get(keys::PORT)?,
-            get(keys::BIND)?,
-            get(keys::SERVER)?,
-            get(keys::SECRET)?,
-        )
-    }
-
-    fn from_values(
-        mode: Option<String>,
-        name: Option<String>,
-        port: Option<String>,
-        bind: Option<String>,
-        server: Option<String>,
-        secret: Option<String>,
-    ) -> Result<LocalApiConfig, ConfigError> {
-        let d = LocalApiConfig::default();
-        Ok(LocalApiConfig {
-            mode: mode.and_then(|m| m.parse().ok()).unwrap_or(d.mode),
-            register_name: name.unwrap_or(d.register_name),
-            port: port.and_then(|p| p.parse().ok()).unwrap_or(d.port),
-            bind: bind.and_then(|b| b.parse().ok()).unwrap_or(d.bind),
-            server: server.and_then(|s| s.parse().ok()),
-            // A stored secret was checked when it was set; keep it even if the rules tightened.
-            secret: secret.map(Secret),
-        })
-    }
-
     /// This config with an update applied, checked as a whole.
     pub fn with(&self, u: ConfigUpdate) -> Result<LocalApiConfig, ConfigError> {
         let c = LocalApiConfig {
@@ -379,31 +334,22 @@ impl LocalApiConfig {
             server: u.server.or_else(|| self.server.clone()),
             secret: u.secret.or_else(|| self.secret.clone()),
         };
-        match c.mode {
-            Mode::Client if c.server.is_none() => {
-                Err(ConfigError::Incomplete("client mode needs the server: set server=HOST:PORT (or server=scan)"))
-            }
-            Mode::Client | Mode::Server if c.secret.is_none() => Err(ConfigError::Incomplete(
-                "server and client modes need the store's shared secret: set secret=… (`till setup secret --generate` makes one)",
-            )),
-            _ => Ok(c),
-        }
+        c.check()?;
+        Ok(c)
     }
 
-    /// Saves this config in one transaction and bumps the revision a running register watches.
-    pub fn save(&self, tx: &mut Tx<'_>) -> Result<(), StoreError> {
-        tx.kv_set(keys::MODE, &self.mode.to_string())?;
-        tx.kv_set(keys::NAME, &self.register_name)?;
-        tx.kv_set(keys::PORT, &self.port.to_string())?;
-        tx.kv_set(keys::BIND, &self.bind.to_string())?;
-        if let Some(s) = &self.server {
-            tx.kv_set(keys::SERVER, &s.to_string())?;
+    /// Checks that the values make a working setup (a client knows its server, server and
+    /// client hold the secret).
+    pub fn check(&self) -> Result<(), ConfigError> {
+        match self.mode {
+            Mode::Client if self.server.is_none() => {
+                Err(ConfigError::Incomplete("client mode needs the server: set server=HOST:PORT (or server=scan)"))
+            }
+            Mode::Client | Mode::Server if self.secret.is_none() => Err(ConfigError::Incomplete(
+                "server and client modes need the store's shared secret: set secret=… (`till setup secret --generate` makes one)",
+            )),
+            _ => Ok(()),
         }
-        if let Some(s) = &self.secret {
-            tx.kv_set(keys::SECRET, s.expose())?;
-        }
-        tx.next_counter(keys::REVISION)?;
-        Ok(())
     }
 
     /// The config as `till setup show --json` prints it: the secret only as set or not.

@@ -1,24 +1,25 @@
 //! Till: the firmware of a point-of-sale register. One binary that keeps the store's data in
 //! SQLite, sells offline, and keeps several registers of one store in sync over the LAN.
 //!
-//! Layers, dependencies pointing down only (docs/ARCHITECTURE.md):
-//! - [`cli`]: the `till` command line;
-//! - [`modes`]: runs the services of the configured mode, switches modes;
+//! Layers, top to bottom; a module uses only modules below it (docs/ARCHITECTURE.md, checked by
+//! `appliance/tests/layers.rs`):
+//! - [`cli`]: the `till` command line; [`init`]: `till` as process 1 of the appliance;
+//! - [`modes`]: `till run`: the services of the configured mode, mode switches, the screen beside them;
 //! - [`ui`]: the register's screen: its state machine and the display/input loop;
-//! - [`net`]: the server's HTTP endpoint, the client and its sync poller;
-//! - [`config`]: LocalApiConfig, the device-local setup;
+//! - [`net`]: the server's HTTP endpoint, the client, its sync poller, discovery, the event bus;
 //! - [`register`]: the operations people perform, one event each;
-//! - [`store`]: SQLite, migrations, applying events;
-//! - [`sync`]: events, HLC and merge rules (pure);
-//! - [`model`]: plain business types (pure);
-//! - [`platform`]: operating-system duties (file watching; mounts and devices on the box).
+//! - [`store`]: SQLite, migrations, applying events, device-local settings, the file watcher;
+//! - [`sync`]: events, HLC, merge rules, the envelope (pure); [`config`]: the setup's rules (pure);
+//! - [`model`]: plain business types and input rules (pure);
+//! - [`logger`]: the leveled logger every layer writes through (the `log` facade).
 
 pub mod cli;
 pub mod config;
+pub mod init;
+pub mod logger;
 pub mod model;
 pub mod modes;
 pub mod net;
-pub mod platform;
 pub mod register;
 pub mod store;
 pub mod sync;

@@ -3,7 +3,7 @@
 
 fn main() -> std::process::ExitCode {
     if std::process::id() == 1 {
-        till::platform::init::run()
+        till::init::run()
     }
     till::cli::main()
 }

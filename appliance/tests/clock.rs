@@ -3,8 +3,9 @@
 //! made after seeing the other (causally later), not the one with the faster clock.
 
 use till::model::{Cents, Payment, Sku};
-use till::register::{KV_CLOCK_OFFSET, Register};
+use till::register::Register;
 use till::store::Store;
+use till::store::kv;
 use till::sync::Hlc;
 
 const YEAR_MS: i64 = 365 * 24 * 3_600_000;
@@ -35,7 +36,7 @@ fn wall_clock_ten_years_back_after_a_restart_keeps_event_order() {
     }
     // Power cut; the box has no RTC and boots ten years in the past.
     let mut store = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    store.kv_set(KV_CLOCK_OFFSET, &(-10 * YEAR_MS).to_string()).unwrap_or_else(|e| panic!("{e}"));
+    store.set(kv::CLOCK_OFFSET, &(-10 * YEAR_MS)).unwrap_or_else(|e| panic!("{e}"));
     let mut r = Register::from_store(store);
     for _ in 0..3 {
         r.create_order(&[(tea(), 1)], Payment::Card, None).unwrap_or_else(|e| panic!("{e}"));
@@ -56,7 +57,7 @@ fn between_skewed_registers_the_causally_later_write_wins() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let open = |name: &str, offset_ms: i64| {
         let mut s = Store::open(&dir.path().join(name)).unwrap_or_else(|e| panic!("{e}"));
-        s.kv_set(KV_CLOCK_OFFSET, &offset_ms.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        s.set(kv::CLOCK_OFFSET, &offset_ms).unwrap_or_else(|e| panic!("{e}"));
         Register::from_store(s)
     };
     // A runs a year ahead; B is on time.
@@ -82,7 +83,7 @@ fn orders_rung_in_one_millisecond_of_a_clock_ahead_are_listed_in_causal_order() 
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let open = |name: &str, offset_ms: i64| {
         let mut s = Store::open(&dir.path().join(name)).unwrap_or_else(|e| panic!("{e}"));
-        s.kv_set(KV_CLOCK_OFFSET, &offset_ms.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        s.set(kv::CLOCK_OFFSET, &offset_ms).unwrap_or_else(|e| panic!("{e}"));
         Register::from_store(s)
     };
     let log = |r: &Register| -> Vec<Vec<u8>> {
@@ -99,7 +100,7 @@ fn orders_rung_in_one_millisecond_of_a_clock_ahead_are_listed_in_causal_order() 
     b.store_mut().apply_remote(&log(&a), 0).unwrap_or_else(|e| panic!("{e}"));
     let second = b.create_order(&[(tea(), 1)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}")).id;
     a.store_mut().apply_remote(&log(&b), 0).unwrap_or_else(|e| panic!("{e}"));
-    a.store_mut().kv_set(KV_CLOCK_OFFSET, "0").unwrap_or_else(|e| panic!("{e}"));
+    a.store_mut().set(kv::CLOCK_OFFSET, &0).unwrap_or_else(|e| panic!("{e}"));
     let third = a.create_order(&[(tea(), 1)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}")).id;
     b.store_mut().apply_remote(&log(&a), 0).unwrap_or_else(|e| panic!("{e}"));
     let want = [first, second, third];

@@ -1,5 +1,5 @@
 //! Convergence: registers that hold the same set of events hold the same state, whatever order
-//! and however many times the events arrived (DESIGN §2, §8.2).
+//! and however many times the events arrived (the merge rules of docs/DATA.md).
 //!
 //! Three registers with clocks skewed by hours make random histories through the real register
 //! operations (sales, voids, returns, shifts, price edits, removals, stock counts racing sales,
@@ -9,8 +9,9 @@
 
 use proptest::prelude::*;
 use till::model::{AdjustReason, Cents, Payment, RateBp, Role, Sku};
-use till::register::{KV_CLOCK_OFFSET, Register};
+use till::register::Register;
 use till::store::Store;
+use till::store::kv;
 
 const HOUR_MS: i64 = 3_600_000;
 const SKUS: [&str; 4] = ["TEA", "COF", "MUG", "JAM"];
@@ -203,7 +204,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let mut regs: Vec<Register> = (0..3).map(|i| {
             let mut s = open(dir.path(), &format!("r{i}"));
-            s.kv_set(KV_CLOCK_OFFSET, &(skews[i] * HOUR_MS).to_string()).unwrap_or_else(|e| panic!("{e}"));
+            s.set(kv::CLOCK_OFFSET, &(skews[i] * HOUR_MS)).unwrap_or_else(|e| panic!("{e}"));
             Register::from_store(s)
         }).collect();
         for (who, op) in &history {

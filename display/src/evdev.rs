@@ -32,6 +32,35 @@ const KEY_RIGHTSHIFT: u16 = 54;
 /// (32-bit systems built with 64-bit time_t use 24 bytes too; pass the size explicitly there.)
 pub const EVENT_SIZE: usize = 2 * size_of::<usize>() + 8;
 
+/// `EV_KEY`: a key or button changed.
+pub const EV_KEY_TYPE: u16 = EV_KEY;
+/// `KEY_POWER`: the power button (QEMU's `system_powerdown` on the virt board presses it).
+pub const KEY_POWER: u16 = 116;
+
+/// One `struct input_event` without its time: what happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawEvent {
+    /// `EV_KEY`, `EV_ABS`, `EV_SYN`, …
+    pub kind: u16,
+    /// Which key or axis.
+    pub code: u16,
+    /// 1 press, 0 release, 2 repeat; an axis position.
+    pub value: i32,
+}
+
+impl RawEvent {
+    /// Decodes one event of `ev.len()` bytes ([`EVENT_SIZE`] on this machine: the time fields
+    /// come first, type, code and value are the last 8 bytes). `None` if it is too short.
+    pub fn decode(ev: &[u8]) -> Option<RawEvent> {
+        let tail = ev.get(ev.len().checked_sub(8)?..)?;
+        Some(RawEvent {
+            kind: u16::from_ne_bytes([tail[0], tail[1]]),
+            code: u16::from_ne_bytes([tail[2], tail[3]]),
+            value: i32::from_ne_bytes([tail[4], tail[5], tail[6], tail[7]]),
+        })
+    }
+}
+
 /// An absolute axis's reported range, inclusive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AxisRange {
@@ -94,13 +123,8 @@ impl Decoder {
         let whole = self.partial.len() / self.event_size * self.event_size;
         let mut out = Vec::new();
         let events: Vec<u8> = self.partial.drain(..whole).collect();
-        for ev in events.chunks_exact(self.event_size) {
-            // The time fields come first; type, code and value are the last 8 bytes.
-            let tail = &ev[self.event_size - 8..];
-            let kind = u16::from_ne_bytes([tail[0], tail[1]]);
-            let code = u16::from_ne_bytes([tail[2], tail[3]]);
-            let value = i32::from_ne_bytes([tail[4], tail[5], tail[6], tail[7]]);
-            if let Some(input) = self.event(kind, code, value) {
+        for ev in events.chunks_exact(self.event_size).filter_map(RawEvent::decode) {
+            if let Some(input) = self.event(ev.kind, ev.code, ev.value) {
                 out.push(input);
             }
         }
@@ -228,6 +252,17 @@ mod tests {
             ev(size, EV_SYN, SYN_REPORT, 0),
         ]
         .concat()
+    }
+
+    #[test]
+    fn the_power_button_decodes_in_both_event_sizes() {
+        // 16 bytes on 32-bit ARM (armv7), 24 on 64-bit: process 1 reads it through this decoder.
+        for size in [16, 24] {
+            let raw = ev(size, EV_KEY, KEY_POWER, 1);
+            assert_eq!(RawEvent::decode(&raw), Some(RawEvent { kind: EV_KEY_TYPE, code: KEY_POWER, value: 1 }));
+        }
+        assert_eq!(RawEvent::decode(&[0; 7]), None, "too short for an event");
+        assert_eq!(EVENT_SIZE, 2 * size_of::<usize>() + 8);
     }
 
     #[test]

@@ -15,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use till::config::Secret;
 use till::model::{AdjustReason, Cents, RateBp, RegisterId, Role, Sku};
 use till::net::http::{State, routes};
-use till::net::service::{KV_STORE_CONFIRMED, KV_STORE_ID, SyncService};
+use till::net::service::SyncService;
+use till::store::kv;
 use till::register::Register;
 use till::sync::protocol::{ENVELOPE_HEADER, HELLO_PATH};
 use till::sync::{Binding, Envelope, SealKey, StoreId};
@@ -235,11 +236,8 @@ impl Server {
         SERVER.get_or_init(|| {
             let (dir, mut reg) = sample_register();
             let s = reg.store_mut();
-            let set = |s: &mut till::store::Store, k: &str, v: &str| {
-                s.kv_set(k, v).unwrap_or_else(|e| panic!("kv {k}: {e}"));
-            };
-            set(s, KV_STORE_ID, &STORE.to_string());
-            set(s, KV_STORE_CONFIRMED, "1");
+            s.set(kv::STORE_ID, &STORE).unwrap_or_else(|e| panic!("store id: {e}"));
+            s.set(kv::STORE_CONFIRMED, &true).unwrap_or_else(|e| panic!("store confirmed: {e}"));
             // As the sender's first hello would: a peer row, then its key.
             s.write(|tx| {
                 tx.record_peer(SENDER, "R2", None, 0, None, 0)?;

@@ -53,6 +53,20 @@ pub fn wait_until(what: &str, limit: Duration, mut cond: impl FnMut() -> bool, c
     }
 }
 
+/// The message of a log line of `till run` (`[   1.234] INFO  modes: ready` → `ready`): the part
+/// after the level and the module, which docs/TESTING.md lists as a contract for the lines tests
+/// wait on. `None` for a line that is not a log line.
+pub fn log_message(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix('[')?.split_once("] ")?.1;
+    let (_level, rest) = rest.split_once(' ')?;
+    Some(rest.trim_start().split_once(": ")?.1)
+}
+
+/// Whether a log line's message is exactly `message`.
+pub fn says(line: &str, message: &str) -> bool {
+    log_message(line) == Some(message)
+}
+
 /// A port that was free a moment ago (the OS picks it; fixed so a server restarts on it).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18787)
@@ -148,7 +162,7 @@ impl Node {
     /// Starts `till run` and waits until it says it is ready.
     pub fn start(&mut self) {
         let mark = self.spawn();
-        self.wait_log_after(mark, "till: ready");
+        self.wait_said_after(mark, "ready");
     }
 
     /// Starts `till run` without waiting for anything; the log mark before it started.
@@ -192,6 +206,16 @@ impl Node {
             &format!("{}: log line {needle:?}", self.name),
             *DEADLINE,
             || self.log.lock().map(|l| l.iter().skip(mark).any(|x| x.contains(needle))).unwrap_or(false),
+            || self.log_text(),
+        );
+    }
+
+    /// Waits for a log line whose message is exactly `message` after line `mark`.
+    pub fn wait_said_after(&self, mark: usize, message: &str) {
+        wait_until(
+            &format!("{}: log message {message:?}", self.name),
+            *DEADLINE,
+            || self.log.lock().map(|l| l.iter().skip(mark).any(|x| says(x, message))).unwrap_or(false),
             || self.log_text(),
         );
     }

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{ConnectionFailed, Json, SetupRefused, kv, print_json, table::Table};
+use super::{ConnectionFailed, Json, SetupRefused, print_json, table::Table};
 use crate::config::{LocalApiConfig, ServerAddr};
 use crate::net::client::ClientError;
 use crate::net::discovery::{
@@ -63,7 +63,10 @@ fn identity(r: &mut Register, cfg: &LocalApiConfig) -> anyhow::Result<StoreIdent
         own,
         me: r.store().register_id(),
         name: cfg.register_name.clone(),
-        store: kv(r, crate::net::service::KV_STORE_ID)?.and_then(|s| s.parse().ok()),
+        store: r
+            .store()
+            .get(crate::store::kv::STORE_ID)
+            .map_err(|e| anyhow::Error::new(crate::register::RegisterError::Store(e)))?,
         secret: cfg.secret.clone(),
     })
 }
@@ -161,7 +164,7 @@ fn view(report: &ScanReport) -> ScanView {
 
 fn print_servers(servers: &[FoundServer]) -> anyhow::Result<()> {
     if servers.is_empty() {
-        println!("no Till server found");
+        outln!("no Till server found");
         return Ok(());
     }
     let mut t = Table::new(&["ADDRESS", "NAME", "STORE", "STORE ID", "PROTOCOL", "RTT"]);
@@ -180,7 +183,7 @@ fn print_servers(servers: &[FoundServer]) -> anyhow::Result<()> {
 
 /// `till scan`: lists the Till servers on the register's networks (exit 10 when none answers).
 pub fn scan(r: &mut Register, args: ScanArgs) -> anyhow::Result<()> {
-    let cfg = LocalApiConfig::load(r.store()).map_err(super::config_err)?;
+    let cfg = r.store().setup().map_err(|e| anyhow::Error::new(crate::register::RegisterError::Store(e)))?;
     let targets = targets(&args.subnets)?;
     let opts = ScanOptions {
         port: args.port.unwrap_or(cfg.port),
@@ -193,7 +196,7 @@ pub fn scan(r: &mut Register, args: ScanArgs) -> anyhow::Result<()> {
     } else {
         print_servers(&report.servers)?;
         let subnets = report.targets.iter().map(|t| t.subnet.to_string()).collect::<Vec<_>>().join(", ");
-        println!(
+        outln!(
             "{} Till server(s) on {subnets} port {}: {} hosts probed in {} ms",
             report.servers.len(),
             report.port,
@@ -220,7 +223,7 @@ pub fn pick_server(r: &mut Register, cfg: &LocalApiConfig) -> anyhow::Result<Ser
     let subnets = report.targets.iter().map(|t| t.subnet.to_string()).collect::<Vec<_>>().join(", ");
     match discovery::pick(&report.servers) {
         Ok(s) => {
-            println!(
+            outln!(
                 "found {} at {} ({}, {} hosts probed in {} ms)",
                 s.discover.register_name,
                 s.address,

@@ -105,6 +105,36 @@ pub fn validate_name(s: &str, max: usize) -> Result<String, ModelError> {
     Ok(t.to_string())
 }
 
+/// Text from someone else (typed, stored, or sent by a peer) made safe to quote in one line of
+/// an error message: quoted, control and invisible formatting characters escaped, and cut to
+/// 60 characters with an ellipsis.
+pub fn quote(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::from("'");
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() || is_invisible(c) {
+            out.extend(c.escape_unicode());
+        } else if c == '\'' || c == '\\' {
+            out.push('\\');
+            out.push(c);
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// Zero-width and bidirectional formatting characters: invisible, and able to make text read
+/// differently from what it is.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}')
+}
+
 /// Longest product name accepted.
 pub const MAX_PRODUCT_NAME: usize = 80;
 /// Longest user or tax profile name accepted.
@@ -298,6 +328,14 @@ mod tests {
         assert_eq!(validate_setting("currency", "EUR"), Ok("EUR".into()));
         assert!(validate_setting("currency", "euro").is_err());
         assert!(validate_setting("colour", "red").is_err());
+    }
+
+    #[test]
+    fn quoting_escapes_and_cuts() {
+        assert_eq!(quote("R1"), "'R1'");
+        assert_eq!(quote("a\u{1b}[2Jb"), "'a\\u{1b}[2Jb'");
+        assert_eq!(quote("x\u{202E}y"), "'x\\u{202e}y'");
+        assert_eq!(quote(&"z".repeat(100)).chars().count(), 63);
     }
 
     #[test]

@@ -1,51 +1,54 @@
 //! The supervisor behind `till run`: runs the services of the configured mode and switches modes
-//! without a restart when the config changes (DESIGN §3).
+//! without a restart when the setup changes (docs/ARCHITECTURE.md, "Modes and the supervisor").
 //!
 //! - standalone: no socket at all;
 //! - server: [`LocalApiServer`] + [`SyncService`], plus a task that publishes new log entries
 //!   (from the CLI, the screen, or pushes) to long-pollers the moment the database changes;
 //! - client: [`SyncPoller`].
 //!
-//! A config change made by any process (`till setup set …`, the setup screens) is noticed through
+//! A setup change made by any process (`till setup set …`, the setup screens) is noticed through
 //! the data directory watcher: the old services stop cleanly (listener closed, in-flight requests
 //! drained, every connection closed, the poller cancelled between transactions) and the new ones
-//! start. The register's data is untouched by a switch.
+//! start. The register's data is untouched by a switch. A setup that cannot be read is never
+//! replaced by a guess: `till run` refuses to start, and a running register keeps its mode.
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use log::{error, info, warn};
 use smol::Task;
 use smol::stream::StreamExt;
 
 pub use crate::config::Mode;
-use crate::config::{LocalApiConfig, ServerAddr};
+use crate::config::{LocalApiConfig, Secret, ServerAddr};
 use crate::net::http::LocalApiServer;
 use crate::net::poller::{PollerTuning, SyncPoller};
 use crate::net::service::SyncService;
 use crate::net::{SharedRegister, lock};
-use crate::platform::watch::DbWatcher;
-use crate::register::Register;
-
-/// Device-local key: the address the server is listening on (for `till status` and tests).
-pub const KV_LISTEN_ADDR: &str = "listen_addr";
+use crate::register::{Register, RegisterError};
+use crate::store::{DbWatcher, StoreError, kv};
 
 /// Events the server keeps in memory for long-pollers that are nearly up to date
 /// (`TILL_RING_EVENTS` overrides it; a cursor older than the ring is served from the log).
 pub const RING_EVENTS: usize = 4_096;
 
 fn ring_events() -> usize {
-    std::env::var("TILL_RING_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(RING_EVENTS)
+    match std::env::var("TILL_RING_EVENTS") {
+        Err(_) => RING_EVENTS,
+        Ok(v) => v.parse().unwrap_or_else(|_| {
+            warn!("TILL_RING_EVENTS={v:?} is not a number; keeping {RING_EVENTS} events in memory");
+            RING_EVENTS
+        }),
+    }
 }
 
 /// How long a stopping server lets in-flight requests finish.
 const DRAIN: Duration = Duration::from_secs(3);
 
-/// The mode stored on this register (standalone unless set up otherwise).
-pub fn configured_mode(r: &Register) -> Mode {
-    LocalApiConfig::load(r.store()).map(|c| c.mode).unwrap_or(Mode::Standalone)
-}
+/// How long a server that could not start waits before trying again.
+const SERVER_RETRY: Duration = Duration::from_secs(10);
 
 /// The services of one mode, running.
 enum Running {
@@ -60,6 +63,7 @@ impl Running {
             Running::Standalone => {}
             Running::Server { stop, task, publisher } => {
                 publisher.cancel().await;
+                // The server task is waiting on this channel; if it already ended, so much the better.
                 let _ = stop.send(()).await;
                 task.await;
             }
@@ -75,25 +79,49 @@ async fn db<T: Send + 'static>(reg: &SharedRegister, f: impl FnOnce(&mut Registe
     smol::unblock(move || f(&mut lock(&reg))).await
 }
 
+/// Records where the server listens (or that it does not), for `till status` and the screen.
+async fn note_listening(reg: &SharedRegister, addr: Option<SocketAddr>) {
+    let written = db(reg, move |r| match addr {
+        Some(a) => r.store_mut().set(kv::LISTEN_ADDR, &a),
+        None => r.store_mut().clear(kv::LISTEN_ADDR),
+    })
+    .await;
+    if let Err(e) = written {
+        warn!("cannot record the listening address for `till status`: {e}");
+    }
+}
+
+/// Prepares the server's sync core, retrying while it cannot (the register keeps selling).
+async fn service(cfg: &LocalApiConfig, reg: &SharedRegister, secret: &Secret) -> Arc<SyncService> {
+    loop {
+        let (r2, port, secret) = (reg.clone(), cfg.port, secret.clone());
+        match smol::unblock(move || SyncService::new(r2, secret, port, ring_events())).await {
+            Ok(s) => return Arc::new(s),
+            Err(e) => {
+                error!(
+                    "cannot start the server: {}; selling locally, retrying in {} s",
+                    e.reason,
+                    SERVER_RETRY.as_secs()
+                );
+                smol::Timer::after(SERVER_RETRY).await;
+            }
+        }
+    }
+}
+
+/// Starts the services of a checked setup (see [`LocalApiConfig::check`]).
 async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatcher>) -> Running {
     match cfg.mode {
         Mode::Standalone => {
-            let _ = db(reg, |r| r.store_mut().kv_set(KV_LISTEN_ADDR, "")).await;
+            note_listening(reg, None).await;
             Running::Standalone
         }
         Mode::Server => {
-            let Some(secret) = cfg.secret.clone() else {
-                eprintln!("till: server mode needs a shared secret; running without network until it is set");
+            let Some(secret) = cfg.secret.as_ref() else {
+                error!("server mode needs a shared secret; not serving until it is set");
                 return Running::Standalone;
             };
-            let (r2, port) = (reg.clone(), cfg.port);
-            let service = match smol::unblock(move || SyncService::new(r2, secret, port, ring_events())).await {
-                Ok(s) => Arc::new(s),
-                Err(e) => {
-                    eprintln!("till: cannot start the server: {}", e.reason);
-                    return Running::Standalone;
-                }
-            };
+            let service = service(cfg, reg, secret).await;
             let addr = SocketAddr::new(cfg.bind, cfg.port);
             let (stop_tx, stop_rx) = smol::channel::bounded::<()>(1);
             let (svc, r2) = (service.clone(), reg.clone());
@@ -102,16 +130,17 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                     match LocalApiServer::start(svc.clone(), addr).await {
                         Ok(server) => {
                             let local = server.local_addr();
-                            let _ = db(&r2, move |r| r.store_mut().kv_set(KV_LISTEN_ADDR, &local.to_string())).await;
-                            eprintln!("till: server listening on {local}");
+                            note_listening(&r2, Some(local)).await;
+                            info!("listening on {local}");
+                            // A closed channel means the supervisor is gone: stop as well.
                             let _ = stop_rx.recv().await;
                             server.stop(DRAIN).await;
-                            let _ = db(&r2, |r| r.store_mut().kv_set(KV_LISTEN_ADDR, "")).await;
+                            note_listening(&r2, None).await;
                             return;
                         }
                         Err(e) => {
                             // Keep selling; try again (the port may be held by a stopping process).
-                            eprintln!("till: cannot listen on {addr}: {e}; retrying in 2 s");
+                            warn!("cannot listen on {addr}: {e}; retrying in 2 s");
                             let stopped = smol::future::or(async { stop_rx.recv().await.is_ok() }, async {
                                 smol::Timer::after(Duration::from_secs(2)).await;
                                 false
@@ -130,7 +159,7 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                     let listener = w.listen();
                     let s = svc.clone();
                     if let Err(e) = smol::unblock(move || s.catch_up().map(|()| s.refresh_gauges())).await {
-                        eprintln!("till: cannot read the log: {e}");
+                        error!("cannot read the log to publish it: {e}");
                     }
                     smol::future::or(listener, async {
                         smol::Timer::after(Duration::from_secs(5)).await;
@@ -141,34 +170,52 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
             Running::Server { stop: stop_tx, task, publisher }
         }
         Mode::Client => {
-            let (Some(server), Some(secret)) = (cfg.server.clone(), cfg.secret.clone()) else {
-                eprintln!("till: client mode needs a server and a shared secret; running without network");
+            let Some(poller) = SyncPoller::new(reg.clone(), watcher.clone(), cfg, PollerTuning::from_env()) else {
+                error!("client mode needs a server and a shared secret; not syncing until they are set");
                 return Running::Standalone;
             };
-            let poller = match server {
-                ServerAddr::Addr { .. } => {
-                    SyncPoller::new(reg.clone(), watcher.clone(), server.to_string(), secret, PollerTuning::from_env())
-                }
-                ServerAddr::Scan => {
-                    eprintln!("till: finding this store's server by scanning the local subnets on port {}", cfg.port);
-                    SyncPoller::scanning(reg.clone(), watcher.clone(), cfg.port, secret, PollerTuning::from_env())
-                }
-            };
+            if cfg.server == Some(ServerAddr::Scan) {
+                info!("finding this store's server by scanning the local subnets on port {}", cfg.port);
+            }
             Running::Client { task: smol::spawn(poller.run()) }
         }
     }
 }
 
-async fn load(reg: &SharedRegister) -> Option<LocalApiConfig> {
-    db(reg, |r| LocalApiConfig::load(r.store()).ok()).await
+/// Why `till run` will not start (or switch) on the stored setup.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupUnreadable {
+    /// A stored value does not decode.
+    #[error("cannot read the register's setup: {0}")]
+    Store(StoreError),
+    /// The values decode but do not make a working setup.
+    #[error("the register's setup is incomplete: {0}; complete it with `till setup set`")]
+    Incomplete(String),
 }
 
-/// Resolves when the stored config differs from `current`.
-async fn config_changed(reg: &SharedRegister, watcher: &DbWatcher, current: &LocalApiConfig) {
+/// The stored setup, read strictly and checked as a whole.
+pub fn read_setup(r: &Register) -> Result<LocalApiConfig, SetupUnreadable> {
+    let cfg = r.store().setup().map_err(SetupUnreadable::Store)?;
+    cfg.check().map_err(|e| SetupUnreadable::Incomplete(e.to_string()))?;
+    Ok(cfg)
+}
+
+/// Resolves with the stored setup when it differs from `current`. A setup that cannot be read
+/// is reported once per change and ignored: the register keeps running as it is.
+async fn setup_changed(reg: &SharedRegister, watcher: &DbWatcher, current: &LocalApiConfig) -> LocalApiConfig {
+    let mut reported: Option<String> = None;
     loop {
         let listener = watcher.listen();
-        if load(reg).await.is_some_and(|c| &c != current) {
-            return;
+        match db(reg, |r| read_setup(r)).await {
+            Ok(c) if &c != current => return c,
+            Ok(_) => reported = None,
+            Err(e) => {
+                let why = e.to_string();
+                if reported.as_ref() != Some(&why) {
+                    error!("{why}; keeping the running {} mode", current.mode);
+                    reported = Some(why);
+                }
+            }
         }
         smol::future::or(listener, async {
             smol::Timer::after(Duration::from_secs(1)).await;
@@ -188,13 +235,15 @@ pub struct ScreenOptions {
 
 /// Boots the register and runs until SIGINT or SIGTERM, then stops cleanly. The screen runs
 /// beside the services and survives mode switches; if it fails, the register keeps working.
+/// Refuses to start on a damaged database or a setup it cannot read (both exit 5).
 pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()> {
     // Before anything is sold on top of a damaged file (exit 5, the file untouched).
-    r.store().quick_check().map_err(crate::register::RegisterError::Store)?;
+    r.store().quick_check().map_err(RegisterError::Store)?;
+    let first = read_setup(&r).map_err(|e| RegisterError::Setup(e.to_string()))?;
     let counts = r.store().reader().counts()?;
-    eprintln!(
-        "till: register {} ({}) from {}: {} products, {} orders, {} events waiting to sync",
-        r.name()?,
+    info!(
+        "register {} ({}) from {}: {} products, {} orders, {} events waiting to sync",
+        first.register_name,
         r.store().register_id(),
         dir.display(),
         counts.products,
@@ -208,36 +257,34 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
     let (sreg, swatch) = (reg.clone(), watcher.clone());
     let screen = async move {
         if let Err(e) = crate::ui::run_screen(sreg, swatch, screen.display, screen.input).await {
-            eprintln!("till: screen: {e}");
+            error!("the screen stopped: {e}; the register keeps running without it");
         }
         smol::future::pending::<anyhow::Result<()>>().await
     };
     smol::block_on(smol::future::or(screen, async {
-        let mut cfg = load(&reg).await.unwrap_or_default();
+        let mut cfg = first;
         loop {
-            eprintln!("till: running {} as {}", cfg.mode, cfg.register_name);
+            info!("running {} as {}", cfg.mode, cfg.register_name);
             let running = start(&cfg, &reg, &watcher).await;
-            eprintln!("till: ready");
-            let signal = smol::future::or(async { Some(signals.next().await) }, async {
-                config_changed(&reg, &watcher, &cfg).await;
-                None
+            info!("ready");
+            let next = smol::future::or(async { Err(signals.next().await) }, async {
+                Ok(setup_changed(&reg, &watcher, &cfg).await)
             })
             .await;
             running.stop().await;
-            match signal {
-                Some(sig) => {
-                    eprintln!("till: stopping on {sig:?}");
+            match next {
+                Err(sig) => {
+                    info!("stopping on {sig:?}");
                     break;
                 }
-                None => {
-                    let new = load(&reg).await.unwrap_or_default();
-                    eprintln!("till: config changed: {} -> {}", cfg.mode, new.mode);
+                Ok(new) => {
+                    info!("setup changed: {} -> {}", cfg.mode, new.mode);
                     cfg = new;
                 }
             }
         }
         db(&reg, |r| r.store().checkpoint()).await?;
-        eprintln!("till: stopped cleanly");
+        info!("stopped cleanly");
         Ok(())
     }))
 }

@@ -370,7 +370,7 @@ pub async fn test_connection(
     own: &SealKey,
 ) -> Result<TestReport, ClientError> {
     let client = LocalApiClient::connect(addr, me, my_store, secret, None, own).await?;
-    let t0 = super::client_clock_ms();
+    let t0 = super::unix_ms();
     let start = std::time::Instant::now();
     let hello = client
         .hello(&HelloRequest {

@@ -1,4 +1,4 @@
-//! LocalApiDiscovery: finds the Till servers on the register's own subnets (DESIGN §5).
+//! LocalApiDiscovery: finds the Till servers on the register's own subnets (docs/ARCHITECTURE.md, "Discovery").
 //!
 //! It lists the register's IPv4 interfaces (getifaddrs through nix), and on each subnet opens a
 //! TCP connection to every host at the server port, with bounded concurrency and a short connect

@@ -4,6 +4,7 @@
 //! tide, surf and async-std (which they run on) are flagged unmaintained by RustSec: they stay
 //! behind this module's boundary, so the HTTP stack can be swapped without touching the core.
 
+pub mod bus;
 pub mod client;
 pub mod discovery;
 pub mod http;
@@ -30,18 +31,7 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], getrandom::Error
     Ok(b)
 }
 
-/// The wall clock a client reports to its server (the system clock).
-pub fn client_clock_ms() -> u64 {
-    unix_ms()
-}
-
-/// The system wall clock in ms since the epoch (0 if it is before 1970).
-pub(crate) fn unix_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-        .unwrap_or(0)
-}
+pub use crate::register::unix_ms;
 
 /// The server's clock minus ours, from its time in a reply sent between our `t0` and `t1`
 /// (assumes the reply was stamped half way).
@@ -52,21 +42,15 @@ pub(crate) fn clock_offset_ms(server_ms: u64, t0: u64, t1: u64) -> i64 {
     signed(server_ms).saturating_sub(signed(t0 / 2 + t1 / 2))
 }
 
-/// Device-local key: this register's own key (hex), made once and sent in its hellos.
-pub const KV_REGISTER_KEY: &str = "register_key";
-
 /// This register's own key, made (random) and kept on first use. A server opens every request
 /// of this register but the hello with it, so revoking it shuts out this box alone.
 pub fn own_key(store: &mut crate::store::Store) -> Result<crate::sync::SealKey, crate::store::StoreError> {
-    if let Some(k) = store.kv_get(KV_REGISTER_KEY)?.and_then(|h| crate::model::unhex::<32>(&h)) {
+    use crate::store::kv;
+    if let Some(k) = store.get(kv::REGISTER_KEY)? {
         return Ok(crate::sync::SealKey::from_bytes(k));
     }
-    let k: [u8; 32] = random_bytes().map_err(|e| crate::store::StoreError::Io {
-        what: "getting randomness for the register key",
-        path: std::path::PathBuf::from("/dev/urandom"),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    store.kv_set(KV_REGISTER_KEY, &crate::model::hex(&k))?;
+    let k: [u8; 32] = random_bytes().map_err(|e| crate::store::StoreError::Random(e.to_string()))?;
+    store.set(kv::REGISTER_KEY, &k)?;
     Ok(crate::sync::SealKey::from_bytes(k))
 }
 

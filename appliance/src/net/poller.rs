@@ -1,4 +1,4 @@
-//! SyncPoller: a client register's sync loop (DESIGN §4).
+//! SyncPoller: a client register's sync loop (docs/PROTOCOL.md).
 //!
 //! A session connects (discover, store id, key), says hello (the server's clock offset is
 //! adopted for the HLC), runs anti-entropy (version vectors: send whatever the server lacks, from
@@ -14,26 +14,21 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use log::{info, warn};
 
 use super::client::{ClientError, LocalApiClient};
 use super::discovery::{StoreIdentity, find_store_server};
-use super::service::{KV_STORE_CONFIRMED, KV_STORE_ID};
 use super::{SharedRegister, lock, random_bytes, unix_ms};
-use crate::config::Secret;
-use crate::model::{RegisterId, hex, unhex};
-use crate::platform::watch::DbWatcher;
-use crate::register::KV_CLOCK_OFFSET;
-use crate::store::StoreError;
+use crate::config::{LocalApiConfig, Secret, ServerAddr};
+use crate::logger::{Repeats, Report};
+use crate::model::RegisterId;
+use crate::store::kv::{self, SyncState, SyncStatus};
+use crate::store::{DbWatcher, StoreError};
 use crate::sync::protocol::{Cursor, HelloRequest, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, Vector};
 use crate::sync::{SealKey, StoreId};
 
-/// Device-local key: the client's place in its server's log.
-pub const KV_SYNC_CURSOR: &str = "sync_cursor";
-/// Device-local key: the poller's state for `till status` and the status screen (JSON).
-pub const KV_SYNC_STATUS: &str = "sync_status";
-/// Device-local key: when events were last pulled, ms since the epoch.
-pub const KV_LAST_SYNC: &str = "last_sync_ms";
+/// How often a failure that keeps repeating is summarized in the log.
+const FAILURE_SUMMARY_EVERY: Duration = Duration::from_secs(300);
 
 /// Timings of the poller; the defaults suit a store, tests shorten them.
 #[derive(Clone, Debug)]
@@ -67,27 +62,17 @@ impl PollerTuning {
     /// that want a faster reconnect after the server returns).
     pub fn from_env() -> PollerTuning {
         let mut t = PollerTuning::default();
-        if let Some(ms) = std::env::var("TILL_SYNC_BACKOFF_MAX_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
-            t.backoff_max = Duration::from_millis(ms.max(10));
-            t.backoff_min = t.backoff_min.min(t.backoff_max);
+        if let Ok(v) = std::env::var("TILL_SYNC_BACKOFF_MAX_MS") {
+            match v.parse::<u64>() {
+                Ok(ms) => {
+                    t.backoff_max = Duration::from_millis(ms.max(10));
+                    t.backoff_min = t.backoff_min.min(t.backoff_max);
+                }
+                Err(_) => warn!("TILL_SYNC_BACKOFF_MAX_MS={v:?} is not a number of milliseconds; keeping the default"),
+            }
         }
         t
     }
-}
-
-/// What the poller reports about itself.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct SyncStatus {
-    /// connecting, connected or offline.
-    pub state: String,
-    /// The server address.
-    pub server: String,
-    /// The server register's name, once known.
-    pub server_name: Option<String>,
-    /// Why the last attempt failed.
-    pub last_error: Option<String>,
-    /// When this status was written, ms since the epoch.
-    pub since_ms: u64,
 }
 
 /// Exponential backoff with jitter: the n-th delay is uniform in [cap/2, cap], cap = min·2ⁿ ≤ max.
@@ -117,8 +102,8 @@ fn rekey_ends_session(rekeyed: Option<crate::store::Rekeyed>) -> Outcome {
     match rekeyed {
         None => Ok(()),
         Some(k) => {
-            eprintln!(
-                "till: this register was restored from an old backup (or cloned): re-issued {} events under new id {} (was {})",
+            warn!(
+                "this register was restored from an old backup (or cloned): re-issued {} events under new id {} (was {})",
                 k.reissued,
                 k.new.short(),
                 k.old.short()
@@ -138,24 +123,6 @@ fn advance(vector: &mut Vector, events: &[Vec<u8>]) {
             }
         }
     }
-}
-
-fn encode_cursor(c: &Cursor) -> String {
-    match c.at {
-        Some(at) => format!("{}:{}:{at}", hex(&c.epoch), c.seq),
-        None => format!("{}:{}", hex(&c.epoch), c.seq),
-    }
-}
-
-fn decode_cursor(s: &str) -> Option<Cursor> {
-    let mut parts = s.splitn(3, ':');
-    let epoch = unhex::<16>(parts.next()?)?;
-    let seq = parts.next()?.parse().ok()?;
-    let at = match parts.next() {
-        Some(a) => Some(a.parse().ok()?),
-        None => None,
-    };
-    Some(Cursor { epoch, seq, at })
 }
 
 /// A client register's sync loop.
@@ -185,33 +152,32 @@ fn store_err(e: StoreError) -> ClientError {
 }
 
 impl SyncPoller {
-    /// A poller for the server at `server` (HOST:PORT).
+    /// The poller of a client setup: for its server's address, or one that finds its server by
+    /// scanning the register's subnets at the setup's port and scans again whenever the server
+    /// it found stops answering (it may have a new DHCP address). `None` when the setup lacks a
+    /// server or a secret.
     pub fn new(
         reg: SharedRegister,
         watcher: Arc<DbWatcher>,
-        server: String,
-        secret: Secret,
+        setup: &LocalApiConfig,
         tuning: PollerTuning,
-    ) -> SyncPoller {
-        let (me, name) = {
-            let r = lock(&reg);
-            (r.store().register_id(), r.name().unwrap_or_default())
+    ) -> Option<SyncPoller> {
+        let (server, scan_port) = match setup.server.as_ref()? {
+            ServerAddr::Addr { .. } => (setup.server.as_ref()?.to_string(), None),
+            ServerAddr::Scan => (String::new(), Some(setup.port)),
         };
-        SyncPoller { reg, watcher, server, scan_port: None, secret, tuning, me, name, key_cache: None }
-    }
-
-    /// A poller that finds its server by scanning the register's subnets at `port`, and scans
-    /// again whenever the server it found stops answering (it may have a new DHCP address).
-    pub fn scanning(
-        reg: SharedRegister,
-        watcher: Arc<DbWatcher>,
-        port: u16,
-        secret: Secret,
-        tuning: PollerTuning,
-    ) -> SyncPoller {
-        let mut p = SyncPoller::new(reg, watcher, String::new(), secret, tuning);
-        p.scan_port = Some(port);
-        p
+        let me = lock(&reg).store().register_id();
+        Some(SyncPoller {
+            reg,
+            watcher,
+            server,
+            scan_port,
+            secret: setup.secret.clone()?,
+            tuning,
+            me,
+            name: setup.register_name.clone(),
+            key_cache: None,
+        })
     }
 
     /// Connects to the server, finding it first when the register is set to scan.
@@ -230,12 +196,12 @@ impl SyncPoller {
                 .await
                 {
                     Err(ClientError::Unreachable(..) | ClientError::NotTill(..)) => {
-                        eprintln!("till: the server at {} no longer answers; scanning again", self.server)
+                        info!("the server at {} no longer answers; scanning again", self.server)
                     }
                     other => return other,
                 }
             }
-            self.set_status("scanning", None, None).await;
+            self.set_status(SyncState::Scanning, None, None).await;
             let who = StoreIdentity {
                 me: self.me,
                 name: self.name.clone(),
@@ -244,8 +210,8 @@ impl SyncPoller {
                 own: own.clone(),
             };
             let (found, report) = find_store_server(port, &who).await?;
-            eprintln!(
-                "till: scan found server {} at {} ({} hosts probed in {} ms)",
+            info!(
+                "scan found server {} at {} ({} hosts probed in {} ms)",
                 found.discover.register_name, found.address, report.probed, report.elapsed_ms
             );
             self.server = found.address.to_string();
@@ -261,39 +227,50 @@ impl SyncPoller {
         smol::unblock(move || f(&mut lock(&reg))).await.map_err(store_err)
     }
 
-    async fn set_status(&self, state: &str, server_name: Option<String>, error: Option<String>) {
+    /// Records where the session stands for `till status` and the screen. Best effort: a
+    /// status that cannot be written (a full disk) must not stop the sync itself, so it is logged.
+    async fn set_status(&self, state: SyncState, server_name: Option<String>, error: Option<String>) {
         let status = SyncStatus {
-            state: state.to_string(),
+            state,
             server: if self.server.is_empty() { "scan".into() } else { self.server.clone() },
             server_name,
             last_error: error,
             since_ms: unix_ms(),
         };
-        let json = serde_json::to_string(&status).unwrap_or_default();
-        let _ = self.db(move |r| r.store_mut().kv_set(KV_SYNC_STATUS, &json)).await;
+        if let Err(e) = self.db(move |r| r.store_mut().set(kv::SYNC_STATUS, &status)).await {
+            log::debug!("cannot record the sync status: {e}");
+        }
     }
 
     /// Runs until the task is dropped: connect, sync, and on failure back off and reconnect.
     pub async fn run(mut self) {
         let mut backoff = Backoff { n: 0, min: self.tuning.backoff_min, max: self.tuning.backoff_max };
-        self.set_status("connecting", None, None).await;
+        let mut failures = Repeats::new(FAILURE_SUMMARY_EVERY);
+        self.set_status(SyncState::Connecting, None, None).await;
         loop {
-            let err = match self.session(&mut backoff).await {
+            let err = match self.session(&mut backoff, &mut failures).await {
                 Ok(()) => continue,
                 Err(e) => e,
             };
             let delay = backoff.next_delay();
             let server = if self.server.is_empty() { "the scanned server" } else { self.server.as_str() };
-            eprintln!("till: sync with {server} failed: {err}; retrying in {} ms", delay.as_millis());
-            self.set_status("offline", None, Some(err.to_string())).await;
+            // One line when the failure starts or changes, then a summary now and then.
+            match failures.note(&err.to_string(), std::time::Instant::now()) {
+                Report::Changed => warn!("sync with {server} failed: {err}; retrying with backoff"),
+                Report::Summary(n) => warn!("sync with {server} still failing ({n} more attempts): {err}"),
+                Report::Quiet => {
+                    log::debug!("sync with {server} failed again: {err}; retry in {} ms", delay.as_millis())
+                }
+            }
+            self.set_status(SyncState::Offline, None, Some(err.to_string())).await;
             smol::Timer::after(delay).await;
         }
     }
 
-    async fn session(&mut self, backoff: &mut Backoff) -> Outcome {
+    async fn session(&mut self, backoff: &mut Backoff, failures: &mut Repeats) -> Outcome {
         // The register id can change under us (a re-key after a restore): read it each session.
         self.me = self.db(|r| Ok(r.store().register_id())).await?;
-        let my_store = self.db(|r| Ok(r.store().kv_get(KV_STORE_ID)?.and_then(|s| s.parse::<StoreId>().ok()))).await?;
+        let my_store: Option<StoreId> = self.db(|r| r.store().get(kv::STORE_ID)).await?;
         let client = self.connect(my_store).await?;
         self.key_cache = Some((client.store(), client.key().clone()));
 
@@ -313,13 +290,14 @@ impl SyncPoller {
         let offset = super::clock_offset_ms(hello.server_time_ms, t0, t1);
         self.db(move |r| {
             let s = r.store_mut();
-            let old: i64 = s.kv_get(KV_CLOCK_OFFSET)?.and_then(|v| v.parse().ok()).unwrap_or(0);
+            // A register that never learned an offset runs on its own clock.
+            let old = s.get(kv::CLOCK_OFFSET)?.unwrap_or(0);
             s.write(|tx| {
-                tx.kv_set(KV_STORE_ID, &store.to_string())?;
-                tx.kv_set(KV_STORE_CONFIRMED, "1")?;
+                tx.set(kv::STORE_ID, &store)?;
+                tx.set(kv::STORE_CONFIRMED, &true)?;
                 // Adopt the server's clock, ignoring jitter below a quarter second.
-                if (offset - old).abs() > 250 {
-                    tx.kv_set(KV_CLOCK_OFFSET, &offset.to_string())?;
+                if offset.saturating_sub(old).abs() > 250 {
+                    tx.set(kv::CLOCK_OFFSET, &offset)?;
                 }
                 Ok(())
             })
@@ -327,13 +305,13 @@ impl SyncPoller {
         .await?;
 
         // A client that never synced starts at the beginning of this server's log.
-        let fresh = encode_cursor(&Cursor { epoch: hello.epoch, seq: 0, at: None });
+        let fresh = Cursor { epoch: hello.epoch, seq: 0, at: None };
         let resuming = self
             .db(move |r| {
                 let s = r.store_mut();
-                match s.kv_get(KV_SYNC_CURSOR)?.and_then(|c| decode_cursor(&c)) {
+                match s.get(kv::SYNC_CURSOR)? {
                     Some(c) => Ok(c.seq > 0),
-                    None => s.kv_set(KV_SYNC_CURSOR, &fresh).map(|()| false),
+                    None => s.set(kv::SYNC_CURSOR, &fresh).map(|()| false),
                 }
             })
             .await?;
@@ -345,8 +323,9 @@ impl SyncPoller {
         }
         self.anti_entropy(&client).await?;
         backoff.reset();
-        self.set_status("connected", Some(hello.server_name.clone()), None).await;
-        eprintln!("till: syncing with {} ({}) at {}", hello.server_name, hello.server_id.short(), self.server);
+        failures.clear();
+        self.set_status(SyncState::Connected, Some(hello.server_name.clone()), None).await;
+        info!("syncing with {} ({}) at {}", hello.server_name, hello.server_id.short(), self.server);
 
         let push = self.push_loop(&client);
         let pull = self.pull_loop(&client);
@@ -364,9 +343,7 @@ impl SyncPoller {
             let (origin, seq) = (*origin, *seq);
             let ours = self.db(move |r| r.store().reader().body_of(&crate::model::EventId { origin, seq })).await?;
             if ours.is_some_and(|b| crate::sync::protocol::digest(&b) != *theirs) {
-                eprintln!(
-                    "till: the server's events differ from our copies (restored from a backup?); sending them back"
-                );
+                warn!("the server's events differ from our copies (restored from a backup?); sending them back");
                 let mut after = 0;
                 loop {
                     let batch = self
@@ -439,16 +416,15 @@ impl SyncPoller {
 
     async fn pull_loop(&self, client: &LocalApiClient) -> Outcome {
         let mut wait = self.tuning.wait_min;
-        let mut cursor = self
-            .db(|r| Ok(r.store().kv_get(KV_SYNC_CURSOR)?.and_then(|c| decode_cursor(&c))))
-            .await?
-            .unwrap_or(Cursor { epoch: [0; 16], seq: 0, at: None });
+        // The session stored a cursor before the loops start; absent only if it was just wiped.
+        let mut cursor =
+            self.db(|r| r.store().get(kv::SYNC_CURSOR)).await?.unwrap_or(Cursor { epoch: [0; 16], seq: 0, at: None });
         let mut resp = client.pull(&cursor, wait).await?;
         loop {
             if resp.reset {
-                eprintln!("till: the server's log changed (replaced or restored); reading it again from the start");
-                let next = encode_cursor(&resp.next);
-                self.db(move |r| r.store_mut().kv_set(KV_SYNC_CURSOR, &next)).await?;
+                warn!("the server's log changed (replaced or restored); reading it again from the start");
+                let next = resp.next;
+                self.db(move |r| r.store_mut().set(kv::SYNC_CURSOR, &next)).await?;
                 self.anti_entropy(client).await?;
                 cursor = resp.next;
                 resp = client.pull(&cursor, wait).await?;
@@ -478,13 +454,12 @@ impl SyncPoller {
     /// restored from an old backup and reused their ids: send it our copies back, so it notices
     /// and re-issues its new events under a new id.
     async fn apply_pulled(&self, client: &LocalApiClient, events: Vec<Vec<u8>>, next: Cursor) -> Outcome {
-        let next = encode_cursor(&next);
         let report = self
             .db(move |r| {
                 r.store_mut().write(|tx| {
                     let report = tx.apply_remote(&events, unix_ms())?;
-                    tx.kv_set(KV_SYNC_CURSOR, &next)?;
-                    tx.kv_set(KV_LAST_SYNC, &unix_ms().to_string())?;
+                    tx.set(kv::SYNC_CURSOR, &next)?;
+                    tx.set(kv::LAST_SYNC, &unix_ms())?;
                     Ok(report)
                 })
             })
@@ -497,7 +472,7 @@ impl SyncPoller {
             .filter(|b| crate::sync::Event::decode_header(b).is_ok_and(|h| Some(h.id.origin) == server))
             .collect();
         if !theirs.is_empty() {
-            eprintln!("till: the server reused ids of its own events (restored from a backup?); sending it our copies");
+            warn!("the server reused ids of its own events (restored from a backup?); sending it our copies");
             client.push(theirs, 0).await?;
         }
         Ok(())
@@ -507,15 +482,6 @@ impl SyncPoller {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cursors_round_trip() {
-        let at = "0102030405060708090a0b0c0d0e0f10:7".parse().ok();
-        for c in [Cursor { epoch: [3; 16], seq: 0, at: None }, Cursor { epoch: [4; 16], seq: 42, at }] {
-            assert_eq!(decode_cursor(&encode_cursor(&c)), Some(c));
-        }
-        assert_eq!(decode_cursor("nonsense"), None);
-    }
 
     #[test]
     fn backoff_grows_with_jitter_up_to_the_cap() {

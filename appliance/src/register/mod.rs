@@ -6,22 +6,14 @@
 
 use std::path::Path;
 
+use crate::config::DEFAULT_REGISTER_NAME;
 use crate::model::{
     AdjustReason, Cents, EventId, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, Order, Payment, Product, RateBp,
     Return, ReturnLine, Role, Sku, TaxProfile, User, price_order, refund_for, validate_name, validate_pin,
     validate_setting,
 };
-use crate::store::{OrderRow, ReturnRow, ShiftRow, Store, StoreError, Tx};
+use crate::store::{OrderRow, ReturnRow, ShiftRow, Store, StoreError, Tx, kv};
 use crate::sync::{Event, EventKind};
-
-/// Device-local key: this register's short name, used in order numbers (e.g. "R1").
-pub const KV_REGISTER_NAME: &str = "register_name";
-/// Device-local key: milliseconds to add to the system clock (learned from the server).
-pub const KV_CLOCK_OFFSET: &str = "clock_offset_ms";
-const KV_ORDER_COUNTER: &str = "order_counter";
-
-/// The register name used until an admin sets one.
-pub const DEFAULT_REGISTER_NAME: &str = "R1";
 
 /// Why an operation was refused, in words for the person at the register.
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +92,9 @@ pub enum RegisterError {
     /// The system clock is before 1970.
     #[error("the system clock is before 1970")]
     Clock,
+    /// The register's own setup cannot be used (`till run` refuses to guess one).
+    #[error("{0}; `till run` does not start in a guessed mode")]
+    Setup(String),
 }
 
 /// How a failure should be reported: the CLI turns this into its exit code.
@@ -137,7 +132,7 @@ impl RegisterError {
                 ErrorClass::NotFound
             }
             Store(StoreError::Sqlite(_)) | Store(StoreError::Codec(_)) | Hash(_) | Clock => ErrorClass::Internal,
-            Store(_) => ErrorClass::Storage,
+            Store(_) | Setup(_) => ErrorClass::Storage,
         }
     }
 }
@@ -151,6 +146,15 @@ pub struct Register {
 /// The result type of register operations.
 pub type Result<T> = std::result::Result<T, RegisterError>;
 
+/// The system wall clock in ms since the epoch; 0 if it is set before 1970 (a box without a
+/// real-time clock can boot anywhere: the hybrid clock never goes back for it).
+pub fn unix_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
 fn system_ms() -> Result<u64> {
     let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|_| RegisterError::Clock)?;
     Ok(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
@@ -158,13 +162,12 @@ fn system_ms() -> Result<u64> {
 
 /// The register's idea of now: the system clock plus the offset learned from its server.
 fn now_in(tx: &Tx<'_>) -> Result<u64> {
-    with_offset(tx.kv_get(KV_CLOCK_OFFSET)?)
+    with_offset(tx.get(kv::CLOCK_OFFSET)?)
 }
 
-/// The system clock plus a stored offset (absent or unreadable: none).
-fn with_offset(offset: Option<String>) -> Result<u64> {
-    let offset: i64 = offset.and_then(|v| v.parse().ok()).unwrap_or(0);
-    Ok(system_ms()?.saturating_add_signed(offset))
+/// The system clock plus a stored offset (none until a server taught one).
+fn with_offset(offset: Option<i64>) -> Result<u64> {
+    Ok(system_ms()?.saturating_add_signed(offset.unwrap_or(0)))
 }
 
 fn append(tx: &mut Tx<'_>, kind: EventKind) -> Result<Event> {
@@ -195,12 +198,12 @@ impl Register {
 
     /// The register's short name (order number prefix).
     pub fn name(&self) -> Result<String> {
-        Ok(self.store.kv_get(KV_REGISTER_NAME)?.unwrap_or_else(|| DEFAULT_REGISTER_NAME.to_string()))
+        Ok(self.store.get(kv::REGISTER_NAME)?.unwrap_or_else(|| DEFAULT_REGISTER_NAME.to_string()))
     }
 
     /// The register's current time in ms (system clock plus the learned offset).
     pub fn now_ms(&self) -> Result<u64> {
-        with_offset(self.store.kv_get(KV_CLOCK_OFFSET)?)
+        with_offset(self.store.get(kv::CLOCK_OFFSET)?)
     }
 
     fn product_for_edit(tx: &Tx<'_>, sku: &Sku) -> Result<Product> {
@@ -303,13 +306,14 @@ impl Register {
                 }
                 let p = Self::product_for_edit(tx, &sku)?;
                 let rate = match &p.tax_profile {
-                    Some(t) => tx.reader().tax_rate(t)?.unwrap_or_default(),
+                    // A product whose tax profile has not arrived (yet) is not sold at 0 % tax.
+                    Some(t) => tx.reader().tax_rate(t)?.ok_or_else(|| RegisterError::UnknownTaxProfile(t.clone()))?,
                     None => RateBp(0),
                 };
                 priced.push((p, rate, qty));
             }
             let (lines, sub, tax, total) = price_order(&priced);
-            let n = tx.next_counter(KV_ORDER_COUNTER)?;
+            let n = tx.next_counter(kv::ORDER_COUNTER)?;
             let shift = tx.reader().open_shift(tx.register_id())?.map(|(id, _)| id);
             let order = Order {
                 number: format!("{name}-{n:06}"),
@@ -431,6 +435,7 @@ impl Register {
     pub fn open_shift(&mut self, float: Cents, cashier: Option<&str>) -> Result<ShiftRow> {
         self.store.write(|tx| {
             if let Some((_, s)) = tx.reader().open_shift(tx.register_id())? {
+                // open_shift only returns shifts whose opening is known; 0 is never shown.
                 return Err(RegisterError::ShiftAlreadyOpen(crate::store::format_ms(s.opened_ms.unwrap_or(0))));
             }
             if let Some(c) = cashier {
@@ -485,6 +490,7 @@ impl Register {
     /// Checks a user's PIN; returns their role if it matches.
     pub fn verify_pin(&self, name: &str, pin: &str) -> Result<Option<Role>> {
         let Some((role, hash)) = self.store.reader().active_user(name)? else { return Ok(None) };
+        // The table only holds known roles (a CHECK constraint); an unknown one grants nothing.
         Ok(verify_pin_hash(pin, &hash).then(|| role.parse().ok()).flatten())
     }
 

@@ -249,6 +249,7 @@ fn key_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<LwwKey> {
     let ms: i64 = r.get(i)?;
     let logical: u32 = r.get(i + 1)?;
     let origin: Vec<u8> = r.get(i + 2)?;
+    // Written from a RegisterId (16 bytes) and a non-negative time by this module only.
     Ok(LwwKey {
         hlc: Hlc { wall_ms: ms.max(0) as u64, logical },
         origin: RegisterId(origin.try_into().unwrap_or([0; 16])),

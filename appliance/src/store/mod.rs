@@ -6,13 +6,16 @@
 
 mod apply;
 mod dump;
+pub mod kv;
 mod migrate;
 mod read;
 mod sync;
+mod watch;
 
 pub use migrate::latest_schema_version;
 pub use read::*;
 pub use sync::{LogEntry, PeerRow};
+pub use watch::DbWatcher;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -28,7 +31,7 @@ pub const DB_FILE: &str = "till.db";
 /// A one-byte file rewritten after every commit. SQLite makes a commit visible through its
 /// memory-mapped `-shm` index, which file watchers cannot see, and writes the WAL *before* the
 /// commit is visible; this write comes strictly after, so a watcher woken by it always finds the
-/// new data (see platform::watch).
+/// new data (see [`DbWatcher`]).
 pub const COMMIT_MARKER: &str = "till.db-commit";
 
 /// `PRAGMA application_id` of a Till database ("TILL"), so another program's SQLite file is refused.
@@ -88,6 +91,19 @@ pub enum StoreError {
     /// A stored event does not decode.
     #[error("stored event does not decode: {0}")]
     Codec(#[from] CodecError),
+    /// A device-local setting holds a value this build cannot read.
+    #[error(
+        "the register's device setting '{key}'{} cannot be read ({why}); fix it with `till setup set` or restore the data directory",
+        value.as_deref().map(|v| format!(" = {}", crate::model::quote(v))).unwrap_or_default()
+    )]
+    BadSetting {
+        /// The key in the device-local table.
+        key: &'static str,
+        /// The stored text, unless it is secret.
+        value: Option<String>,
+        /// Why it does not decode.
+        why: String,
+    },
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -195,10 +211,20 @@ impl Store {
         let register_id = ensure_identity(&mut conn).map_err(|e| match e {
             IdentityError::Sqlite(e) => err(e),
             IdentityError::Random(r) => StoreError::Random(r),
+            IdentityError::Unreadable(why) => StoreError::BadSetting { key: kv::REGISTER_ID.name, value: None, why },
         })?;
         reapply_unreadable(&mut conn).map_err(err)?;
         let marker =
-            std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(COMMIT_MARKER)).ok();
+            match std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(COMMIT_MARKER)) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    // Watchers then notice commits by their periodic check only: slower, not wrong.
+                    log::warn!(
+                        "cannot open the commit marker {COMMIT_MARKER}: {e}; other processes notice changes late"
+                    );
+                    None
+                }
+            };
         Ok(Store { conn, path, register_id, marker })
     }
 
@@ -246,14 +272,9 @@ impl Store {
         self.write(|tx| tx.apply_remote(encoded, now_ms))
     }
 
-    /// Reads a device-local setting.
-    pub fn kv_get(&self, key: &str) -> Result<Option<String>, StoreError> {
+    /// The raw text of a device-local setting (typed access: [`kv`]).
+    fn kv_raw(&self, key: &str) -> Result<Option<String>, StoreError> {
         kv_get(&self.conn, key).map_err(|e| StoreError::from_sqlite(e, &self.path))
-    }
-
-    /// Writes a device-local setting in its own transaction.
-    pub fn kv_set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.write(|tx| tx.kv_set(key, value))
     }
 
     /// SQLite's `data_version`: changes whenever another connection (another process, or another
@@ -315,6 +336,7 @@ fn is_root() -> bool {
 enum IdentityError {
     Sqlite(rusqlite::Error),
     Random(String),
+    Unreadable(String),
 }
 
 impl From<rusqlite::Error> for IdentityError {
@@ -325,34 +347,27 @@ impl From<rusqlite::Error> for IdentityError {
 
 /// Makes the register id and log epoch the first time a database is opened.
 fn ensure_identity(conn: &mut Connection) -> Result<RegisterId, IdentityError> {
-    if let Some(id) = kv_get(conn, KV_REGISTER_ID)?
-        && let Ok(id) = id.parse()
-    {
-        return Ok(id);
+    if let Some(id) = kv_get(conn, kv::REGISTER_ID.name)? {
+        // A register whose identity is unreadable must not quietly become another register.
+        return id.parse().map_err(IdentityError::Unreadable);
     }
     let id = RegisterId::random().map_err(|e| IdentityError::Random(e.to_string()))?;
     let epoch = RegisterId::random().map_err(|e| IdentityError::Random(e.to_string()))?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute(
         "INSERT OR IGNORE INTO device_kv (key, value) VALUES (?1, ?2)",
-        params![KV_REGISTER_ID, id.to_string()],
+        params![kv::REGISTER_ID.name, id.to_string()],
     )?;
     tx.execute(
         "INSERT OR IGNORE INTO device_kv (key, value) VALUES (?1, ?2)",
-        params![KV_LOG_EPOCH, epoch.to_string()],
+        params![kv::LOG_EPOCH.name, crate::model::hex(&epoch.0)],
     )?;
-    let stored: String = tx.query_row("SELECT value FROM device_kv WHERE key = ?1", [KV_REGISTER_ID], |r| r.get(0))?;
+    let stored: String =
+        tx.query_row("SELECT value FROM device_kv WHERE key = ?1", [kv::REGISTER_ID.name], |r| r.get(0))?;
     tx.commit()?;
     // Another process may have won the race to create it: the stored one is the identity.
-    Ok(stored.parse().unwrap_or(id))
+    stored.parse().map_err(IdentityError::Unreadable)
 }
-
-/// Device-local key: this register's id.
-pub const KV_REGISTER_ID: &str = "register_id";
-/// Device-local key: random id of this database's event log (changes when the database is replaced).
-pub const KV_LOG_EPOCH: &str = "log_epoch";
-/// Device-local key: the HLC high-water mark.
-pub const KV_HLC: &str = "hlc";
 
 fn kv_get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.prepare_cached("SELECT value FROM device_kv WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()
@@ -416,13 +431,11 @@ impl Tx<'_> {
         self.register_id
     }
 
-    /// Reads a device-local setting.
-    pub fn kv_get(&self, key: &str) -> Result<Option<String>, StoreError> {
+    fn kv_raw(&self, key: &str) -> Result<Option<String>, StoreError> {
         kv_get(&self.tx, key).map_err(|e| self.err(e))
     }
 
-    /// Writes a device-local setting.
-    pub fn kv_set(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+    fn kv_put(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.tx
             .prepare_cached("INSERT INTO device_kv (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
             .and_then(|mut s| s.execute(params![key, value]))
@@ -430,15 +443,17 @@ impl Tx<'_> {
             .map_err(|e| self.err(e))
     }
 
-    /// Increments a device-local counter and returns its new value (1 the first time).
-    pub fn next_counter(&mut self, key: &str) -> Result<u64, StoreError> {
-        let n = self.kv_get(key)?.and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + 1;
-        self.kv_set(key, &n.to_string())?;
-        Ok(n)
+    fn kv_delete(&mut self, key: &str) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached("DELETE FROM device_kv WHERE key = ?1")
+            .and_then(|mut s| s.execute([key]))
+            .map(|_| ())
+            .map_err(|e| self.err(e))
     }
 
+    /// The clock's high-water mark; a new register starts at zero.
     fn hlc_mark(&self) -> Result<Hlc, StoreError> {
-        Ok(self.kv_get(KV_HLC)?.and_then(|v| v.parse().ok()).unwrap_or_default())
+        Ok(self.get(kv::HLC)?.unwrap_or_default())
     }
 
     /// Records a change made on this register: appends the event (next seq, next HLC tick),
@@ -451,9 +466,10 @@ impl Tx<'_> {
             .and_then(|mut s| s.query_row([&origin.0[..]], |r| r.get::<_, i64>(0)))
             .map_err(|e| self.err(e))?
             .try_into()
+            // seq is at least 1 (a CHECK constraint), so the conversion cannot fail.
             .unwrap_or(1);
         let hlc = self.hlc_mark()?.tick(now_ms);
-        self.kv_set(KV_HLC, &hlc.to_string())?;
+        self.set(kv::HLC, &hlc)?;
         let event = Event { id: crate::model::EventId { origin, seq }, hlc, kind };
         let body = event.encode();
         self.insert_event(&event.id, hlc, event.kind.name(), &body, true, true, now_ms)?;
@@ -546,7 +562,7 @@ impl Tx<'_> {
         report: &mut ApplyReport,
     ) -> Result<(), StoreError> {
         if mark != self.hlc_mark()? {
-            self.kv_set(KV_HLC, &mark.to_string())?;
+            self.set(kv::HLC, &mark)?;
         }
         if !own.is_empty() {
             report.rekeyed = Some(self.rekey(own, now_ms)?);
@@ -600,7 +616,7 @@ impl Tx<'_> {
             self.insert_event(&e.id, e.hlc, e.kind.name(), &e.encode(), true, true, now_ms)?;
             reissued += 1;
         }
-        self.kv_set(KV_REGISTER_ID, &new.to_string())?;
+        self.set(kv::REGISTER_ID, &new)?;
         self.register_id = new;
         self.rekeyed = Some(new);
         self.rebuild()?;

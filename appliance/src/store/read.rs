@@ -510,6 +510,7 @@ impl Reader<'_> {
             Self::SHIFT_SQL
         );
         let row = self.one(&sql, [&register.0[..]], Self::shift_row)?;
+        // The id column is written by this module as `origin:seq`; it always parses.
         Ok(row.and_then(|r| r.id.parse().ok().map(|id| (id, r))))
     }
 

@@ -42,6 +42,7 @@ pub struct PeerRow {
     pub revoked_ms: Option<i64>,
 }
 
+/// A register id from its stored bytes (always 16: the tables CHECK the length).
 fn origin_of(bytes: Vec<u8>) -> RegisterId {
     RegisterId(bytes.try_into().unwrap_or([0; 16]))
 }

@@ -1,5 +1,5 @@
 //! The envelope that carries every authenticated request and response between registers:
-//! XChaCha20-Poly1305 over postcard, keyed from the store's shared secret (DESIGN §4).
+//! XChaCha20-Poly1305 over postcard, keyed from the store's shared secret (docs/PROTOCOL.md).
 //!
 //! The key comes from the secret through Argon2id with the store id as salt, so a captured LAN
 //! exchange does not make a weak secret cheap to guess offline. The associated data binds the

@@ -1,4 +1,4 @@
-//! The typed messages of the register-to-register protocol (DESIGN §4). HTTP carries them; the
+//! The typed messages of the register-to-register protocol (docs/PROTOCOL.md). HTTP carries them; the
 //! envelope seals them; this module only says what they are.
 //!
 //! | endpoint | request | response |

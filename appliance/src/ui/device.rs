@@ -11,7 +11,7 @@ use till_display as d;
 
 use super::machine::Ui;
 use crate::net::SharedRegister;
-use crate::platform::watch::DbWatcher;
+use crate::store::DbWatcher;
 
 /// The default panel when nothing says otherwise: the common 7" register touchscreen.
 pub const DEFAULT_SIZE: Size = Size::new(800, 480);
@@ -184,7 +184,7 @@ fn start_evdev(path: PathBuf, size: Size, tx: smol::channel::Sender<Input>) -> R
                     }
                 }
                 Err(e) => {
-                    eprintln!("till: input {} stopped: {e}", path.display());
+                    log::warn!("input {} stopped: {e}", path.display());
                     return;
                 }
             }
@@ -210,8 +210,8 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
                     for p in paths {
                         if opened.insert(p.clone()) {
                             match start_evdev(p.clone(), size, tx.clone()) {
-                                Ok(()) => eprintln!("till: input {}", p.display()),
-                                Err(e) => eprintln!("till: {e}"),
+                                Ok(()) => log::info!("input {}", p.display()),
+                                Err(e) => log::warn!("{e}"),
                             }
                         }
                     }
@@ -236,7 +236,7 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
                             let _ = tx.send(Input::Wait(screen.clone(), deadline, done_tx)).await;
                             let reached = done_rx.recv().await.unwrap_or(false);
                             if !reached {
-                                eprintln!("till: script failed: screen {screen} did not show within {timeout_ms} ms");
+                                log::error!("script failed: screen {screen} did not show within {timeout_ms} ms");
                             }
                             reached
                         }
@@ -252,7 +252,7 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
                         return;
                     }
                 }
-                eprintln!("till: script done");
+                log::info!("script done");
                 let _ = tx.send(Input::Done).await;
             })
             .detach();
@@ -279,7 +279,7 @@ pub async fn run_screen(
     let mut ui = Ui::new(reg);
     let mut shown = ui.state();
     out.show(&shown, None)?;
-    eprintln!("till: screen {}x{} showing {}", size.width, size.height, shown.screen.name());
+    log::info!("screen {}x{} showing {}", size.width, size.height, shown.screen.name());
     let mut waiting: Option<(String, Instant, smol::channel::Sender<bool>)> = None;
     let mut input_open = true;
     loop {
@@ -317,7 +317,7 @@ pub async fn run_screen(
         if now != shown {
             out.show(&now, Some(&shown))?;
             if now.screen.name() != shown.screen.name() {
-                eprintln!("till: screen showing {}", now.screen.name());
+                log::info!("screen showing {}", now.screen.name());
             }
             shown = now;
         }

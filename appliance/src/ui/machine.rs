@@ -5,6 +5,7 @@
 //! that take time (a scan, a connection test) are returned by [`Ui::handle`] and run by
 //! [`Ui::perform`], so the caller can draw "Scanning…" in between.
 
+use log::info;
 use till_display as d;
 
 use crate::config::{ConfigUpdate, LocalApiConfig, Mode, Secret, ServerAddr};
@@ -13,6 +14,8 @@ use crate::net::client::{ClientError, test_connection};
 use crate::net::discovery::{self, Membership, ScanOptions, StoreIdentity};
 use crate::net::{SharedRegister, lock};
 use crate::register::Register;
+use crate::store::StoreError;
+use crate::store::kv::{self, SyncState};
 
 /// Longest text a keyboard field takes (the secret's limit).
 const MAX_FIELD_CHARS: usize = 128;
@@ -71,29 +74,29 @@ pub fn ago(now_ms: u64, then_ms: u64) -> String {
 }
 
 /// The header and status screen's facts, read from the register's database.
-pub fn load_status(r: &Register) -> d::StatusInfo {
-    let cfg = LocalApiConfig::load(r.store()).unwrap_or_default();
-    let kv = |k: &str| r.store().kv_get(k).ok().flatten();
+pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
+    let s = r.store();
+    let cfg = s.setup()?;
     let now = crate::net::unix_ms();
-    let pending = r.store().reader().counts().map(|c| c.pending_events).unwrap_or(0);
-    let sync: Option<crate::net::poller::SyncStatus> =
-        kv(crate::net::poller::KV_SYNC_STATUS).and_then(|j| serde_json::from_str(&j).ok());
+    let pending = s.reader().counts()?.pending_events;
+    let sync = s.get(kv::SYNC_STATUS)?;
     let mut peers = Vec::new();
     let (last_sync, clock, server_address) = match cfg.mode {
         Mode::Standalone => (None, d::ClockState::Local, None),
         Mode::Server => {
-            for p in r.store().reader().peers().unwrap_or_default() {
+            for p in s.reader().peers()? {
                 peers.push(d::PeerLine {
                     name: p.name,
                     address: p.address.unwrap_or_default(),
+                    // A contact time before 1970 is a clock fault: shown as long ago.
                     last_seen: ago(now, u64::try_from(p.last_contact_ms).unwrap_or(0)),
                 });
             }
-            (None, d::ClockState::Local, kv(crate::modes::KV_LISTEN_ADDR).filter(|a| !a.is_empty()))
+            (None, d::ClockState::Local, s.get(kv::LISTEN_ADDR)?.map(|a| a.to_string()))
         }
         Mode::Client => {
-            let last = kv(crate::net::poller::KV_LAST_SYNC).and_then(|v| v.parse::<u64>().ok());
-            let connected = sync.as_ref().is_some_and(|s| s.state == "connected");
+            let last = s.get(kv::LAST_SYNC)?;
+            let connected = sync.as_ref().is_some_and(|s| s.state == SyncState::Connected);
             if let Some(s) = sync.as_ref().filter(|_| connected) {
                 peers.push(d::PeerLine {
                     name: s.server_name.clone().unwrap_or_else(|| "server".into()),
@@ -101,7 +104,7 @@ pub fn load_status(r: &Register) -> d::StatusInfo {
                     last_seen: last.map(|t| ago(now, t)).unwrap_or_else(|| "connected".into()),
                 });
             }
-            let offset = kv(crate::register::KV_CLOCK_OFFSET).and_then(|v| v.parse::<i64>().ok());
+            let offset = s.get(kv::CLOCK_OFFSET)?;
             let clock = match offset {
                 Some(offset_ms) if connected || last.is_some() => d::ClockState::Synced { offset_ms },
                 _ => d::ClockState::Unknown,
@@ -110,7 +113,7 @@ pub fn load_status(r: &Register) -> d::StatusInfo {
             (last.map(|t| ago(now, t)), clock, addr)
         }
     };
-    d::StatusInfo {
+    Ok(d::StatusInfo {
         mode: to_display_mode(cfg.mode),
         register_name: cfg.register_name,
         peers,
@@ -118,7 +121,7 @@ pub fn load_status(r: &Register) -> d::StatusInfo {
         last_sync,
         clock,
         server_address,
-    }
+    })
 }
 
 /// The client's screen words for a failed test.
@@ -181,17 +184,25 @@ impl Ui {
     }
 
     /// Re-reads what the screens show from the database (after a sync, a sale elsewhere…).
+    /// What cannot be read keeps its last shown value, and the reason shows in the banner.
     pub fn refresh(&mut self) {
-        let r = lock(&self.reg);
-        self.status = load_status(&r);
-        self.products = r
-            .store()
-            .reader()
-            .products(false)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| d::ProductTile { sku: p.sku, name: p.name, price_cents: p.price_cents })
-            .collect();
+        let (status, products) = {
+            let r = lock(&self.reg);
+            (load_status(&r), r.store().reader().products(false))
+        };
+        match status {
+            Ok(s) => self.status = s,
+            Err(e) => self.error(format!("Cannot read this register's status: {e}")),
+        }
+        match products {
+            Ok(p) => {
+                self.products = p
+                    .into_iter()
+                    .map(|p| d::ProductTile { sku: p.sku, name: p.name, price_cents: p.price_cents })
+                    .collect()
+            }
+            Err(e) => self.error(format!("Cannot read the products: {e}")),
+        }
     }
 
     /// What to draw now.
@@ -224,8 +235,17 @@ impl Ui {
         }
     }
 
-    fn config(&self) -> LocalApiConfig {
-        LocalApiConfig::load(lock(&self.reg).store()).unwrap_or_default()
+    /// The stored setup; when it cannot be read, the banner says so and the caller stops
+    /// (a form must never be filled, nor a save made, from a guessed setup).
+    fn config(&mut self) -> Option<LocalApiConfig> {
+        let read = lock(&self.reg).store().setup();
+        match read {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.error(format!("The setup cannot be read, so nothing can be changed here: {e}"));
+                None
+            }
+        }
     }
 
     fn error(&mut self, text: impl Into<String>) {
@@ -237,10 +257,10 @@ impl Ui {
     }
 
     fn save(&mut self, pairs: Vec<String>) -> bool {
-        let cfg = self.config();
-        let result = ConfigUpdate::parse(&pairs)
-            .and_then(|u| cfg.with(u))
-            .and_then(|new| lock(&self.reg).store_mut().write(|tx| new.save(tx)).map_err(Into::into));
+        let Some(cfg) = self.config() else { return false };
+        let result = ConfigUpdate::parse(&pairs).and_then(|u| cfg.with(u)).map_err(|e| e.to_string()).and_then(|new| {
+            lock(&self.reg).store_mut().write(|tx| tx.save_setup(&new)).map_err(|e: StoreError| e.to_string())
+        });
         match result {
             Ok(()) => {
                 self.refresh();
@@ -301,7 +321,9 @@ impl Ui {
                 self.screen = d::Screen::Status;
             }
             I::OpenSettings => {
-                self.screen = d::Screen::Settings { current: to_display_mode(self.config().mode) };
+                if let Some(cfg) = self.config() {
+                    self.screen = d::Screen::Settings { current: to_display_mode(cfg.mode) };
+                }
             }
             I::OpenSale => {
                 self.refresh();
@@ -314,7 +336,7 @@ impl Ui {
                 }
             }
             I::SelectMode(d::Mode::Server) => {
-                let cfg = self.config();
+                let cfg = self.config()?;
                 self.server_form = d::ServerForm {
                     register_name: cfg.register_name.clone(),
                     port: cfg.port.to_string(),
@@ -323,7 +345,7 @@ impl Ui {
                 self.screen = d::Screen::ServerSetup(self.server_form.clone());
             }
             I::SelectMode(d::Mode::Client) => {
-                let cfg = self.config();
+                let cfg = self.config()?;
                 self.client_form = d::ClientForm {
                     register_name: cfg.register_name.clone(),
                     server_address: match &cfg.server {
@@ -451,9 +473,10 @@ impl Ui {
                     d::Screen::ScanResults(_) | d::Screen::TestResult(_) => {
                         d::Screen::ClientSetup(self.client_form.clone())
                     }
-                    d::Screen::ServerSetup(_) | d::Screen::ClientSetup(_) => {
-                        d::Screen::Settings { current: to_display_mode(self.config().mode) }
-                    }
+                    d::Screen::ServerSetup(_) | d::Screen::ClientSetup(_) => match self.config() {
+                        Some(cfg) => d::Screen::Settings { current: to_display_mode(cfg.mode) },
+                        None => d::Screen::Status,
+                    },
                     _ => d::Screen::Status,
                 };
             }
@@ -501,7 +524,7 @@ impl Ui {
         };
         match result {
             Ok(order) => {
-                eprintln!("till: screen: order {} committed", order.number);
+                info!("order {} committed", order.number);
                 self.info(format!("Order {} paid: {}.", order.number, d::format_cents(order.total_cents)));
                 self.last_order = Some(order.number);
                 self.cart.clear();
@@ -515,23 +538,21 @@ impl Ui {
 
     /// Runs the slow work an intent started and shows its result.
     pub async fn perform(&mut self, effect: Effect) {
-        let (me, my_store, cfg, own) = {
+        let read = {
             let mut r = lock(&self.reg);
-            let own = match crate::net::own_key(r.store_mut()) {
-                Ok(k) => k,
-                Err(e) => {
-                    drop(r);
-                    self.error(format!("Cannot read this register's key: {e}"));
-                    return;
-                }
-            };
-            let my_store = r
-                .store()
-                .kv_get(crate::net::service::KV_STORE_ID)
-                .ok()
-                .flatten()
-                .and_then(|s| s.parse::<crate::sync::StoreId>().ok());
-            (r.store().register_id(), my_store, LocalApiConfig::load(r.store()).unwrap_or_default(), own)
+            let me = r.store().register_id();
+            crate::net::own_key(r.store_mut()).and_then(|own| {
+                let s = r.store();
+                Ok((me, s.get(kv::STORE_ID)?, s.setup()?, own))
+            })
+        };
+        let (me, my_store, cfg, own) = match read {
+            Ok(v) => v,
+            Err(e) => {
+                self.error(format!("Cannot read this register's setup: {e}"));
+                self.show_client_form();
+                return;
+            }
         };
         let typed_secret = Secret::new_unchecked(&self.client_form.secret).ok();
         let name = if self.client_form.register_name.is_empty() {
@@ -571,7 +592,7 @@ impl Ui {
                         }
                     }
                 };
-                eprintln!("till: screen: scan found {} server(s)", view.servers.len());
+                info!("scan found {} server(s)", view.servers.len());
                 if matches!(self.screen, d::Screen::ScanResults(_)) {
                     self.screen = d::Screen::ScanResults(view);
                 }
@@ -597,7 +618,7 @@ impl Ui {
                     },
                     Err(e) => outcome_of(&addr, &e),
                 };
-                eprintln!("till: screen: test connection: {outcome:?}");
+                info!("test connection: {outcome:?}");
                 self.screen = d::Screen::TestResult(outcome);
             }
         }
@@ -614,6 +635,41 @@ impl Ui {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_setup_that_cannot_be_read_is_never_overwritten_from_the_screen() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut r = Register::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let cfg = LocalApiConfig::default()
+            .with(
+                ConfigUpdate::parse(&["mode=server", "name=S1", "secret=correct horse battery staple"])
+                    .unwrap_or_else(|e| panic!("{e}")),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        r.store_mut().write(|tx| tx.save_setup(&cfg)).unwrap_or_else(|e: StoreError| panic!("{e}"));
+        // The stored port is damaged: the whole setup is unreadable.
+        let conn = rusqlite::Connection::open(dir.path().join(crate::store::DB_FILE)).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute("UPDATE device_kv SET value = 'ninety' WHERE key = 'port'", []).unwrap_or_else(|e| panic!("{e}"));
+        let raw = || -> Vec<(String, String)> {
+            let mut st =
+                conn.prepare("SELECT key, value FROM device_kv ORDER BY key").unwrap_or_else(|e| panic!("{e}"));
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap_or_else(|e| panic!("{e}")).flatten().collect()
+        };
+        let before = raw();
+        let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(r)));
+        for intent in [
+            d::Intent::OpenSettings,
+            d::Intent::SelectMode(d::Mode::Standalone),
+            d::Intent::SelectMode(d::Mode::Client),
+        ] {
+            let name = format!("{intent:?}");
+            ui.handle(intent);
+            let banner = ui.state().banner.map(|b| b.text).unwrap_or_default();
+            assert!(banner.contains("cannot be read") && banner.contains("port"), "{banner}");
+            assert_eq!(raw(), before, "nothing was written after {name}");
+        }
+        assert!(!matches!(ui.state().screen, d::Screen::ClientSetup(_)), "no form filled from a guessed setup");
+    }
 
     #[test]
     fn ago_reads_like_a_person() {

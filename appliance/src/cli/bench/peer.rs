@@ -25,8 +25,8 @@ use super::sync::{num, proc_status, ro, spawn, start_client, start_server, wait_
 use super::{BenchArgs, percentile, tempdir};
 use crate::config::Secret;
 use crate::model::{Cents, Payment, Sku};
-use crate::platform::watch::DbWatcher;
 use crate::register::Register;
+use crate::store::DbWatcher;
 use crate::store::{Store, Synchronous};
 
 /// The products orders are rung from: a few lines per order, like a real sale.

@@ -16,8 +16,8 @@ use super::{BenchArgs, percentile, synthetic_events, tempdir};
 use crate::config::{ConfigUpdate, LocalApiConfig, Secret};
 use crate::model::{Cents, Payment, RegisterId, Sku};
 use crate::net::client::LocalApiClient;
-use crate::platform::watch::DbWatcher;
 use crate::register::Register;
+use crate::store::DbWatcher;
 use crate::store::Store;
 
 /// A `till run` process, killed when dropped.
@@ -52,7 +52,7 @@ pub(super) fn spawn(exe: &Path, dir: &Path) -> anyhow::Result<Proc> {
 pub(super) fn set_up(dir: &Path, pairs: &[String]) -> anyhow::Result<()> {
     let mut store = Store::open(dir)?;
     let cfg = LocalApiConfig::default().with(ConfigUpdate::parse(pairs)?)?;
-    store.write(|tx| cfg.save(tx))?;
+    store.write(|tx| tx.save_setup(&cfg))?;
     Ok(())
 }
 
@@ -69,8 +69,11 @@ pub(super) fn num(c: &rusqlite::Connection, sql: &str) -> i64 {
     c.query_row(sql, [], |r| r.get(0)).unwrap_or(-1)
 }
 
-pub(super) fn kv(c: &rusqlite::Connection, key: &str) -> Option<String> {
-    c.query_row("SELECT value FROM device_kv WHERE key = ?1", [key], |r| r.get(0)).ok()
+/// A device-local setting read through a read-only connection (the bench must not take the
+/// running register's write lock); `None` while it is unset or not readable yet.
+pub(super) fn kv<T: crate::store::kv::Value>(c: &rusqlite::Connection, key: crate::store::kv::Key<T>) -> Option<T> {
+    let raw: String = c.query_row("SELECT value FROM device_kv WHERE key = ?1", [key.name], |r| r.get(0)).ok()?;
+    T::from_kv(&raw).ok()
 }
 
 pub(super) fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) -> anyhow::Result<()> {
@@ -102,7 +105,7 @@ pub(super) fn start_server(exe: &Path, dir: &Path, secret: &Secret) -> anyhow::R
     let db = ro(dir)?;
     let mut addr = String::new();
     wait_for("the server to listen", Duration::from_secs(30), || {
-        addr = kv(&db, crate::modes::KV_LISTEN_ADDR).unwrap_or_default();
+        addr = kv(&db, crate::store::kv::LISTEN_ADDR).map(|a| a.to_string()).unwrap_or_default();
         !addr.is_empty()
     })?;
     Ok((p, addr))
@@ -125,7 +128,7 @@ pub(super) fn wait_connected(dir: &Path) -> anyhow::Result<()> {
     let db = ro(dir)?;
     wait_for(&format!("{} to sync", dir.display()), Duration::from_secs(60), || {
         num(&db, "SELECT count(*) FROM products") > 0
-            && kv(&db, crate::net::poller::KV_SYNC_STATUS).is_some_and(|s| s.contains("\"connected\""))
+            && kv(&db, crate::store::kv::SYNC_STATUS).is_some_and(|s| s.state == crate::store::kv::SyncState::Connected)
     })
 }
 

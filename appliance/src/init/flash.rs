@@ -14,12 +14,19 @@ use serde::Deserialize;
 
 use crate::config::{ConfigError, ConfigUpdate, LocalApiConfig};
 use crate::register::Register;
+use crate::store::{StoreError, kv};
 use crate::sync::StoreId;
 
-/// Device-local key: digest of the flash config applied last.
-pub const KV_FLASH_DIGEST: &str = "flash_config_digest";
-/// Device-local key the server keeps its store id under (the sync layer owns it).
-const KV_STORE_ID: &str = crate::net::service::KV_STORE_ID;
+/// Why a card's setup could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// The card's setup does not fit the register's (a client without a server, …).
+    #[error(transparent)]
+    Setup(#[from] ConfigError),
+    /// The register's database refused.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// `till.toml` as written on the card.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
@@ -55,7 +62,7 @@ impl Default for RegisterSection {
     fn default() -> Self {
         RegisterSection {
             mode: "standalone".into(),
-            name: crate::register::DEFAULT_REGISTER_NAME.into(),
+            name: crate::config::DEFAULT_REGISTER_NAME.into(),
             port: crate::config::DEFAULT_PORT,
             server: None,
             secret: None,
@@ -215,21 +222,20 @@ pub enum Applied {
 }
 
 /// Saves the card's setup into the register unless this exact card was applied before.
-pub fn apply(reg: &mut Register, text: &str, plan: &BootPlan) -> Result<Applied, ConfigError> {
+pub fn apply(reg: &mut Register, text: &str, plan: &BootPlan) -> Result<Applied, ApplyError> {
     let d = digest(text);
-    if reg.store().kv_get(KV_FLASH_DIGEST)?.as_deref() == Some(d.as_str()) {
+    if reg.store().get(kv::FLASH_DIGEST)?.as_deref() == Some(d.as_str()) {
         return Ok(Applied::Unchanged);
     }
-    let cfg = LocalApiConfig::load(reg.store())?.with(plan.setup.clone())?;
-    let had_store = reg.store().kv_get(KV_STORE_ID)?.is_some();
-    reg.store_mut().write(|tx| -> Result<(), ConfigError> {
-        cfg.save(tx)?;
+    let cfg = reg.store().setup()?.with(plan.setup.clone())?;
+    let had_store = reg.store().get(kv::STORE_ID)?.is_some();
+    reg.store_mut().write(|tx| -> Result<(), StoreError> {
+        tx.save_setup(&cfg)?;
         // Never replace a store id in use: the register's data is sealed under it.
         if let (Some(id), false) = (plan.store_id, had_store) {
-            tx.kv_set(KV_STORE_ID, &id.to_string())?;
+            tx.set(kv::STORE_ID, &id)?;
         }
-        tx.kv_set(KV_FLASH_DIGEST, &d)?;
-        Ok(())
+        tx.set(kv::FLASH_DIGEST, &d)
     })?;
     Ok(Applied::Saved)
 }
@@ -297,13 +303,13 @@ mod tests {
         let text = format!("[register]\nmode = \"server\"\nname = \"A\"\nsecret = \"{SECRET}\"\n");
         let p = plan(&text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(apply(&mut reg, &text, &p).ok(), Some(Applied::Saved));
-        let load = |r: &Register| LocalApiConfig::load(r.store()).unwrap_or_else(|e| panic!("{e}"));
+        let load = |r: &Register| r.store().setup().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(load(&reg).register_name, "A");
         // The admin renames the register on the screen; the same card at the next boot keeps it.
         let renamed = load(&reg)
             .with(ConfigUpdate::parse(&["name=A2"]).unwrap_or_else(|e| panic!("{e}")))
             .unwrap_or_else(|e| panic!("{e}"));
-        reg.store_mut().write(|tx| renamed.save(tx)).unwrap_or_else(|e| panic!("{e}"));
+        reg.store_mut().write(|tx| tx.save_setup(&renamed)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(apply(&mut reg, &text, &p).ok(), Some(Applied::Unchanged));
         assert_eq!(load(&reg).register_name, "A2");
         // A new card wins again.
@@ -315,7 +321,7 @@ mod tests {
 
     #[test]
     fn the_shipped_card_is_valid() {
-        let text = include_str!("../../../../image/till.toml");
+        let text = include_str!("../../../image/till.toml");
         plan(text).unwrap_or_else(|e| panic!("image/till.toml: {e}"));
     }
 }

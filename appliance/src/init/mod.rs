@@ -1,4 +1,5 @@
-//! `till` as process 1 of the appliance (DESIGN §7): the initramfs's `/init` is this binary.
+//! `till` as process 1 of the appliance: the initramfs's `/init` is this binary
+//! (docs/ARCHITECTURE.md, "The appliance image").
 //!
 //! Boot: mount devtmpfs, proc and sysfs; load the kernel modules the image lists; mount BOOT
 //! (vfat, read-only) and DATA (ext4) at /data; apply the flash config `till.toml`; bring up `lo`
@@ -17,6 +18,8 @@ pub mod flash;
 use std::ffi::CString;
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, Read, Write};
+
+use log::{error, info, warn};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,16 +66,16 @@ const PET_EVERY: Duration = Duration::from_secs(5);
 /// SKU the demo hook rings.
 const DEMO_SKU: &str = "DEMO";
 
-/// Prints a line on the serial console (process 1's stdout is /dev/console).
-fn say(msg: impl std::fmt::Display) {
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "till: {msg}");
-    let _ = out.flush();
-}
-
 /// Runs process 1. Never returns.
 pub fn run() -> ! {
-    say(format!("init {} starting", env!("CARGO_PKG_VERSION")));
+    // The kernel gives process 1 the console as stdin, stdout and stderr: the log goes there.
+    let level = crate::logger::level_from_env();
+    crate::logger::init(*level.as_ref().unwrap_or(&log::LevelFilter::Info));
+    if let Err(why) = level {
+        // Process 1 cannot refuse to boot over a log level: say so and keep the default.
+        warn!("{why}; logging at info");
+    }
+    info!("init {} starting", env!("CARGO_PKG_VERSION"));
     let boot_started = Instant::now();
     if let Err(e) = mount_kernel_filesystems() {
         halt(None, &format!("cannot mount the kernel file systems: {e}"));
@@ -94,14 +97,16 @@ pub fn run() -> ! {
                 .map_err(|e| e.to_string())
                 .and_then(|mut reg| flash::apply(&mut reg, &text, &plan).map_err(|e| e.to_string()))
             {
-                Ok(flash::Applied::Saved) => say("flash config applied to the register's setup"),
-                Ok(flash::Applied::Unchanged) => say("flash config unchanged since it was applied; keeping the setup"),
-                Err(e) => say(format!("cannot apply the flash config: {e}; keeping the setup")),
+                Ok(flash::Applied::Saved) => info!("flash config applied to the register's setup"),
+                Ok(flash::Applied::Unchanged) => {
+                    info!("flash config unchanged since it was applied; keeping the setup")
+                }
+                Err(e) => warn!("cannot apply the flash config: {e}; keeping the setup"),
             }
             Some(plan)
         }
         Some((_, Err(e))) => {
-            say(format!("{e}; keeping the register's setup, network by DHCP"));
+            warn!("{e}; keeping the register's setup, network by DHCP");
             None
         }
         None => None,
@@ -109,15 +114,13 @@ pub fn run() -> ! {
     let network = plan
         .as_ref()
         .map(|p| p.network.clone())
+        // No (readable) card file: DHCP on eth0, as image/till.toml documents for its absence.
         .unwrap_or(Network { interface: "eth0".into(), addressing: Addressing::Dhcp });
     bring_up_network(&network);
     // Kernel uptime too: QEMU's boot-to-ready figure includes the kernel's own boot.
     let uptime = fs::read_to_string("/proc/uptime").ok();
     let uptime = uptime.as_deref().and_then(|u| u.split_whitespace().next()).unwrap_or("?");
-    say(format!(
-        "booted in {} ms (kernel uptime {uptime} s); starting the register",
-        boot_started.elapsed().as_millis()
-    ));
+    info!("booted in {} ms (kernel uptime {uptime} s); starting the register", boot_started.elapsed().as_millis());
     Supervisor::new(watchdog, plan.map(|p| p.demo)).run()
 }
 
@@ -152,11 +155,11 @@ fn load_modules() {
             Ok(()) => loaded += 1,
             Err(e) => {
                 failed += 1;
-                say(format!("cannot load module {path}: {e}"));
+                warn!("cannot load module {path}: {e}");
             }
         }
     }
-    say(format!("{loaded} kernel modules loaded, {failed} failed"));
+    info!("{loaded} kernel modules loaded, {failed} failed");
 }
 
 fn wait_for_disk(timeout: Duration) -> Option<(&'static str, &'static str)> {
@@ -178,7 +181,7 @@ fn read_flash_config(dev: &str) -> Option<(String, Result<BootPlan, flash::Flash
     let _ = fs::create_dir_all(BOOT_DIR);
     let flags = MsFlags::MS_RDONLY | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
     if let Err(e) = mount(Some(dev), BOOT_DIR, Some("vfat"), flags, None::<&str>) {
-        say(format!("cannot mount the BOOT partition {dev}: {e}; no flash config"));
+        warn!("cannot mount the BOOT partition {dev}: {e}; no flash config");
         return None;
     }
     let path = Path::new(BOOT_DIR).join("till.toml");
@@ -188,7 +191,7 @@ fn read_flash_config(dev: &str) -> Option<(String, Result<BootPlan, flash::Flash
             Some((text, plan))
         }
         Err(e) => {
-            say(format!("no flash config ({}: {e})", path.display()));
+            info!("no flash config ({}: {e})", path.display());
             None
         }
     }
@@ -210,11 +213,11 @@ fn busybox(args: &[&str]) -> Result<(), String> {
 /// sells offline and syncs when the network comes.
 fn bring_up_network(net: &Network) {
     if !Path::new(BUSYBOX).exists() {
-        say("no busybox in the image: no network");
+        warn!("no busybox in the image: no network");
         return;
     }
     if let Err(e) = busybox(&["ip", "link", "set", "lo", "up"]) {
-        say(e);
+        warn!("{e}");
     }
     let sys = PathBuf::from("/sys/class/net").join(&net.interface);
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -222,7 +225,7 @@ fn bring_up_network(net: &Network) {
         std::thread::sleep(Duration::from_millis(20));
     }
     if !sys.exists() {
-        say(format!("no network interface {}: running offline", net.interface));
+        warn!("no network interface {}: running offline", net.interface);
         return;
     }
     let iface = net.interface.as_str();
@@ -232,7 +235,7 @@ fn bring_up_network(net: &Network) {
             if let Some(g) = gateway {
                 busybox(&["ip", "route", "add", "default", "via", &g.to_string()])?;
             }
-            say(format!("{iface}: {address}/{prefix}"));
+            info!("{iface}: {address}/{prefix}");
             Ok(())
         }
         Addressing::Dhcp => {
@@ -242,12 +245,12 @@ fn bring_up_network(net: &Network) {
                 .args(["udhcpc", "-i", iface, "-f", "-s", UDHCPC_SCRIPT, "-t", "5", "-T", "1", "-A", "5"])
                 .env("PATH", "/bin")
                 .spawn()
-                .map(|_| say(format!("{iface}: asking for an address by DHCP")))
+                .map(|_| info!("{iface}: asking for an address by DHCP"))
                 .map_err(|e| format!("cannot start udhcpc: {e}"))
         }
     });
     if let Err(e) = result {
-        say(format!("{iface}: {e}; running offline"));
+        warn!("{iface}: {e}; running offline");
     }
 }
 
@@ -261,7 +264,7 @@ impl Watchdog {
     fn open() -> Option<Watchdog> {
         // Opening starts the timer: from here on, a hung process 1 resets the board.
         let file = OpenOptions::new().write(true).open("/dev/watchdog").ok()?;
-        say("watchdog armed");
+        info!("watchdog armed");
         Some(Watchdog { file, last_pet: Instant::now() })
     }
 
@@ -281,8 +284,8 @@ impl Watchdog {
 /// Prints why the box cannot work and waits, reaping orphans, for the watchdog to reset it (or
 /// for someone to power it off). Process 1 never exits.
 fn halt(watchdog: Option<Watchdog>, msg: &str) -> ! {
-    say(format!("FATAL: {msg}"));
-    say(if watchdog.is_some() { "waiting for the watchdog to reset the register" } else { "halted" });
+    error!("FATAL: {msg}");
+    error!("{}", if watchdog.is_some() { "waiting for the watchdog to reset the register" } else { "halted" });
     // Holding the watchdog open without petting it is what makes it fire.
     let _held = watchdog;
     loop {
@@ -365,7 +368,7 @@ impl Supervisor {
                 self.child = Some((pid, Instant::now()));
             }
             Err(e) => {
-                say(format!("cannot start the register: {e}; retrying in {} s", self.backoff.as_secs()));
+                error!("cannot start the register: {e}; retrying in {} s", self.backoff.as_secs());
                 self.schedule_restart();
             }
         }
@@ -392,7 +395,7 @@ impl Supervisor {
                 if started.elapsed() >= HEALTHY_RUN {
                     self.backoff = Duration::from_secs(1);
                 }
-                say(format!("the register {how}; restarting it in {} s", self.backoff.as_secs()));
+                warn!("the register {how}; restarting it in {} s", self.backoff.as_secs());
                 self.schedule_restart();
             }
         }
@@ -400,7 +403,7 @@ impl Supervisor {
 
     /// Stops the register, syncs, unmounts and powers off.
     fn power_off(mut self, why: &str) -> ! {
-        say(format!("{why}: stopping the register"));
+        info!("{why}: stopping the register");
         self.stop_demo.store(true, Ordering::SeqCst);
         self.restart_at = None;
         if let Some((pid, _)) = self.child {
@@ -412,7 +415,7 @@ impl Supervisor {
                         std::thread::sleep(Duration::from_millis(20));
                     }
                     Ok(WaitStatus::StillAlive) => {
-                        say("the register did not stop in time; killing it");
+                        warn!("the register did not stop in time; killing it");
                         let _ = kill(pid, Signal::SIGKILL);
                         let _ = waitpid(pid, None);
                         break;
@@ -434,7 +437,7 @@ impl Supervisor {
         for dir in [DATA_DIR, BOOT_DIR] {
             if let Err(e) = umount2(dir, MntFlags::empty()) {
                 // Still busy: at least make it read-only so the journal is clean.
-                say(format!("cannot unmount {dir}: {e}; remounting it read-only"));
+                warn!("cannot unmount {dir}: {e}; remounting it read-only");
                 let flags = MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY;
                 let _ = mount(None::<&str>, dir, None::<&str>, flags, None::<&str>);
             }
@@ -443,7 +446,7 @@ impl Supervisor {
         if let Some(w) = self.watchdog.take() {
             w.disarm();
         }
-        say("powering off");
+        info!("powering off");
         let e = match reboot(RebootMode::RB_POWER_OFF) {
             Ok(never) => match never {},
             Err(e) => e,
@@ -469,11 +472,11 @@ fn spawn_console_reader() -> std::sync::mpsc::Receiver<u32> {
                     Ok(n) => {
                         let _ = tx.send(n);
                     }
-                    Err(_) => say("usage: ring N"),
+                    Err(_) => info!("usage: ring N"),
                 },
-                ["status"] => say(status_line()),
+                ["status"] => info!("{}", status_line()),
                 [] => {}
-                _ => say("console commands: poweroff, ring N, status"),
+                _ => info!("console commands: poweroff, ring N, status"),
             }
         }
     });
@@ -492,10 +495,10 @@ fn status_line() -> String {
 }
 
 /// Watches input devices for the power button (KEY_POWER; QEMU's `system_powerdown` presses it
-/// through gpio-keys on the virt board) and turns it into SIGPWR.
+/// through gpio-keys on the virt board) and turns it into SIGPWR. The events are decoded by the
+/// display crate's evdev code, which sizes them for this machine (16 bytes on 32-bit ARM).
 fn spawn_power_button_readers() {
-    const EV_KEY: u16 = 1;
-    const KEY_POWER: u16 = 116;
+    use till_display::evdev::{EV_KEY_TYPE, EVENT_SIZE, KEY_POWER, RawEvent};
     let Ok(dir) = fs::read_dir("/dev/input") else { return };
     for entry in dir.flatten() {
         let path = entry.path();
@@ -504,13 +507,10 @@ fn spawn_power_button_readers() {
         }
         std::thread::spawn(move || {
             let Ok(mut f) = File::open(&path) else { return };
-            // struct input_event on 64-bit: 16 bytes of time, u16 type, u16 code, i32 value.
-            let mut ev = [0u8; 24];
+            let mut ev = [0u8; EVENT_SIZE];
             while f.read_exact(&mut ev).is_ok() {
-                let kind = u16::from_ne_bytes([ev[16], ev[17]]);
-                let code = u16::from_ne_bytes([ev[18], ev[19]]);
-                let value = i32::from_ne_bytes([ev[20], ev[21], ev[22], ev[23]]);
-                if kind == EV_KEY && code == KEY_POWER && value == 1 {
+                if RawEvent::decode(&ev) == Some(RawEvent { kind: EV_KEY_TYPE, code: KEY_POWER, value: 1 }) {
+                    // Signalling ourselves cannot fail for a valid signal.
                     let _ = kill(getpid(), Signal::SIGPWR);
                 }
             }
@@ -524,7 +524,10 @@ fn spawn_demo(first: u32, interval: Duration, more: std::sync::mpsc::Receiver<u3
     std::thread::spawn(move || {
         let mut reg = match Register::open(Path::new(DATA_DIR)) {
             Ok(r) => r,
-            Err(e) => return say(format!("demo: cannot open the register: {e}")),
+            Err(e) => {
+                error!("demo: cannot open the register: {e}");
+                return;
+            }
         };
         let Ok(sku) = DEMO_SKU.parse::<Sku>() else { return };
         let mut todo = first;
@@ -534,12 +537,12 @@ fn spawn_demo(first: u32, interval: Duration, more: std::sync::mpsc::Receiver<u3
                 && reg.store().reader().product(DEMO_SKU).ok().flatten().is_none()
                 && let Err(e) = reg.add_product(sku.clone(), "Demo item", Cents(250), None, None)
             {
-                say(format!("demo: cannot add the demo product: {e}"));
+                error!("demo: cannot add the demo product: {e}");
             }
             while todo > 0 && !stop.load(Ordering::SeqCst) {
                 match reg.create_order(&[(sku.clone(), 1)], Payment::Cash, None) {
-                    Ok(o) => say(format!("order committed {}", o.number)),
-                    Err(e) => say(format!("demo: order refused: {e}")),
+                    Ok(o) => info!("order committed {}", o.number),
+                    Err(e) => warn!("demo: order refused: {e}"),
                 }
                 todo -= 1;
                 std::thread::sleep(interval);

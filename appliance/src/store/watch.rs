@@ -47,9 +47,9 @@ impl DbWatcher {
                         // Anything else: fall back to the periodic tick below.
                         Err(_) => break,
                     };
-                    let ours = events.iter().any(|e| {
-                        e.name.as_ref().is_some_and(|n| n.to_string_lossy().starts_with(crate::store::DB_FILE))
-                    });
+                    let ours = events
+                        .iter()
+                        .any(|e| e.name.as_ref().is_some_and(|n| n.to_string_lossy().starts_with(super::DB_FILE)));
                     let Some(w) = weak.upgrade() else { return };
                     if ours {
                         w.notify();
@@ -106,7 +106,8 @@ mod tests {
             .add_watch(dir.path(), AddWatchFlags::IN_MODIFY | AddWatchFlags::IN_CLOSE_WRITE)
             .unwrap_or_else(|e| panic!("{e}"));
         for i in 0..5 {
-            store.kv_set("probe", &format!("{i}-{}", "x".repeat(20_000))).unwrap_or_else(|e| panic!("{e}"));
+            let v = format!("{i}-{}", "x".repeat(20_000));
+            store.write(|tx| tx.kv_put("probe", &v)).unwrap_or_else(|e| panic!("{e}"));
             std::fs::write(dir.path().join("sentinel"), b"s").unwrap_or_else(|e| panic!("{e}"));
             let mut names = Vec::new();
             'read: loop {
@@ -136,15 +137,15 @@ mod tests {
         let mut n = 0u32;
         while w.changes() == 0 {
             n += 1;
-            writer.kv_set("warm-up", &n.to_string()).unwrap_or_else(|e| panic!("{e}"));
+            writer.write(|tx| tx.kv_put("warm-up", &n.to_string())).unwrap_or_else(|e| panic!("{e}"));
             std::thread::sleep(Duration::from_millis(5));
         }
         for i in 0..10 {
             let value = i.to_string();
             let mut listener = w.listen();
-            writer.kv_set("probe", &value).unwrap_or_else(|e| panic!("{e}"));
+            writer.write(|tx| tx.kv_put("probe", &value)).unwrap_or_else(|e| panic!("{e}"));
             let deadline = Instant::now() + Duration::from_secs(5);
-            let visible = || reader.kv_get("probe").ok().flatten().as_deref() == Some(value.as_str());
+            let visible = || reader.kv_raw("probe").ok().flatten().as_deref() == Some(value.as_str());
             loop {
                 let left = deadline.saturating_duration_since(Instant::now());
                 let woke = event_listener::Listener::wait_timeout(listener, left);

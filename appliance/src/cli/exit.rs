@@ -1,0 +1,85 @@
+//! Exit codes: the documented numbers `till` ends with, and the typed failures that map to them.
+
+use super::scan;
+use crate::register::{ErrorClass, RegisterError};
+use crate::store::StoreError;
+
+/// Exit codes, as printed by `till --help`.
+pub const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  unexpected failure (a bug, or the operating system refused something)
+  2  usage error (unknown command or option)
+  3  refused: the request breaks a rule or a value is malformed; nothing was changed
+  4  not found: a SKU, order, user or tax profile that does not exist; nothing was changed
+  5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full)
+ test-connection, scan, and setup with server=scan:
+ 10  unreachable: nothing answers at that address (scan: no Till server of this store found)
+ 11  not a Till server: something else answers there
+ 12  other store: a Till server of another store
+ 13  wrong secret: the server refused the shared secret
+ 14  protocol version mismatch: update the older register
+ 15  the server refuses this register: it was revoked, or new registers are not accepted now";
+
+/// The exit code for a failure, from the typed error inside it.
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    if let Some(c) = e.downcast_ref::<ConnectionFailed>() {
+        return connection_exit(&c.0);
+    }
+    if let Some(s) = e.downcast_ref::<scan::ScanFailed>() {
+        return s.code();
+    }
+    if e.downcast_ref::<SetupRefused>().is_some() {
+        return 3;
+    }
+    if let Some(r) = e.downcast_ref::<RegisterError>() {
+        return match r.class() {
+            ErrorClass::Rejected => 3,
+            ErrorClass::NotFound => 4,
+            ErrorClass::Storage => 5,
+            ErrorClass::Internal => 1,
+        };
+    }
+    if let Some(s) = e.downcast_ref::<StoreError>() {
+        return match s {
+            StoreError::Sqlite(_) | StoreError::Codec(_) => 1,
+            _ => 5,
+        };
+    }
+    if e.downcast_ref::<crate::model::ModelError>().is_some() {
+        return 3;
+    }
+    1
+}
+
+/// True when the failure is only that stdout's reader went away (`till … | head`).
+pub(super) fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// A setup value or combination refused (exit 3).
+pub(super) fn config_err(e: crate::config::ConfigError) -> anyhow::Error {
+    anyhow::Error::new(SetupRefused(e.to_string()))
+}
+
+/// A setup change refused (exit 3).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SetupRefused(pub String);
+
+/// Exit codes of `till test-connection`.
+pub(super) fn connection_exit(e: &crate::net::client::ClientError) -> u8 {
+    use crate::net::client::ClientError::*;
+    match e {
+        Unreachable(..) => 10,
+        NotTill(..) | Protocol(_) | Refused(..) => 11,
+        OtherStore(..) => 12,
+        WrongSecret(_) => 13,
+        Version(..) => 14,
+        Revoked(..) => 15,
+    }
+}
+
+/// A failed connection test, with its exit code.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConnectionFailed(pub crate::net::client::ClientError);

@@ -1,0 +1,325 @@
+//! `till setup|peers|test-connection`: how this register works with the others of the store.
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::exit::{ConnectionFailed, SetupRefused, config_err, connection_exit};
+use super::table::Table;
+use super::{Json, print_json, reg, scan};
+use crate::register::{Register, RegisterError};
+use crate::store::{format_ms, kv};
+
+/// `till peers …` (on the server).
+#[derive(Subcommand, Debug)]
+pub enum PeersCmd {
+    /// Shut a register out (a stolen or retired box): the server refuses it from now on, and
+    /// new registers need `till peers enroll --open`. The store's secret stays as it is.
+    Revoke {
+        /// Its name or register id (or the start of the id)
+        register: String,
+    },
+    /// Let new registers join (enroll) for a while, or stop them
+    Enroll {
+        /// Accept new registers for --minutes
+        #[arg(long, required_unless_present = "close")]
+        open: bool,
+        /// How long enrollment stays open
+        #[arg(long, default_value_t = 15)]
+        minutes: u64,
+        /// Accept no new registers until opened again
+        #[arg(long, conflicts_with = "open")]
+        close: bool,
+    },
+}
+
+/// `till setup …`
+#[derive(Subcommand, Debug)]
+pub enum SetupCmd {
+    /// Show the setup (the secret only as set or not)
+    Show(Json),
+    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT|scan secret=SECRET (a client given server=scan finds its server now)
+    Set {
+        /// KEY=VALUE pairs (any subset)
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        pairs: Vec<String>,
+    },
+    /// Make a strong random secret, or show the one in use
+    Secret {
+        /// Print a new random secret (and with --apply, set it)
+        #[arg(long, conflicts_with = "show")]
+        generate: bool,
+        /// Set the generated secret on this register
+        #[arg(long, requires = "generate")]
+        apply: bool,
+        /// Print the secret in use, to type it on another register
+        #[arg(long)]
+        show: bool,
+    },
+}
+
+pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
+    use crate::config::{ConfigUpdate, Secret};
+    let current = reg(r.store().setup().map_err(Into::into))?;
+    match c {
+        SetupCmd::Show(json) => {
+            let v = current.view();
+            if json.json {
+                return print_json(&v);
+            }
+            outln!("mode    {}", v.mode);
+            outln!("name    {}", v.name);
+            outln!("port    {}", v.port);
+            outln!("bind    {}", v.bind);
+            outln!("server  {}", v.server.unwrap_or_else(|| "-".into()));
+            outln!("secret  {}", if v.secret_set { "set (till setup secret --show prints it)" } else { "not set" });
+            Ok(())
+        }
+        SetupCmd::Set { pairs } => {
+            let update = ConfigUpdate::parse(&pairs).map_err(config_err)?;
+            let scan_now = update.server() == Some(&crate::config::ServerAddr::Scan);
+            let mut new = current.with(update).map_err(config_err)?;
+            // A client told to scan picks its server now, while the admin is there to choose.
+            if scan_now && new.mode == crate::config::Mode::Client {
+                new.server = Some(scan::pick_server(r, &new)?);
+            }
+            reg(r.store_mut().write(|tx| tx.save_setup(&new)).map_err(Into::into))?;
+            let v = new.view();
+            outln!(
+                "saved: mode {}, name {}, port {}, bind {}, server {}, secret {}",
+                v.mode,
+                v.name,
+                v.port,
+                v.bind,
+                v.server.unwrap_or_else(|| "-".into()),
+                if v.secret_set { "set" } else { "not set" }
+            );
+            Ok(())
+        }
+        SetupCmd::Secret { generate: true, apply, .. } => {
+            let secret = Secret::generate().map_err(config_err)?;
+            if apply {
+                let new = current.with(ConfigUpdate::default().with_secret(secret.clone())).map_err(config_err)?;
+                reg(r.store_mut().write(|tx| tx.save_setup(&new)).map_err(Into::into))?;
+            }
+            outln!("{}", secret.expose());
+            Ok(())
+        }
+        SetupCmd::Secret { show: true, .. } => match &current.secret {
+            Some(s) => {
+                outln!("{}", s.expose());
+                Ok(())
+            }
+            None => Err(anyhow::Error::new(SetupRefused("no secret is set".into()))),
+        },
+        SetupCmd::Secret { .. } => Err(anyhow::Error::new(SetupRefused("use --generate or --show".into()))),
+    }
+}
+
+/// `till peers revoke|enroll`.
+pub(super) fn peers_action(r: &mut Register, a: PeersCmd) -> anyhow::Result<()> {
+    let now = crate::net::unix_ms();
+    match a {
+        PeersCmd::Revoke { register } => {
+            let rows = reg(r.store().reader().peers().map_err(Into::into))?;
+            let wanted = register.to_ascii_lowercase();
+            let matches: Vec<_> = rows
+                .iter()
+                .filter(|p| p.name == register || (wanted.len() >= 4 && p.register_id.starts_with(&wanted)))
+                .collect();
+            let p = match matches.as_slice() {
+                [one] => *one,
+                [] => {
+                    return Err(anyhow::Error::new(RegisterError::UnknownRegister(register)));
+                }
+                many => {
+                    let ids: Vec<&str> = many.iter().map(|p| p.register_id.as_str()).collect();
+                    return Err(anyhow::Error::new(SetupRefused(format!(
+                        "{} registers match {register}: give the register id, one of {}",
+                        many.len(),
+                        ids.join(", ")
+                    ))));
+                }
+            };
+            let id: crate::model::RegisterId =
+                p.register_id.parse().map_err(|_| SetupRefused(format!("bad register id {}", p.register_id)))?;
+            reg(r
+                .store_mut()
+                .write(|tx| {
+                    tx.revoke_register(id, now)?;
+                    tx.set(kv::ENROLL_UNTIL, &0)
+                })
+                .map_err(Into::into))?;
+            outln!(
+                "revoked {} ({}): this server refuses it from now on. New registers can join only after `till peers enroll --open`.",
+                p.name,
+                p.register_id
+            );
+            Ok(())
+        }
+        PeersCmd::Enroll { close: true, .. } => {
+            reg(r.store_mut().set(kv::ENROLL_UNTIL, &0).map_err(Into::into))?;
+            outln!("enrollment closed: only registers already enrolled can sync");
+            Ok(())
+        }
+        PeersCmd::Enroll { minutes, .. } => {
+            let until = now.saturating_add(minutes.clamp(1, 24 * 60) * 60_000);
+            reg(r.store_mut().set(kv::ENROLL_UNTIL, &until).map_err(Into::into))?;
+            outln!("new registers may join until {}", format_ms(until as i64));
+            Ok(())
+        }
+    }
+}
+
+/// What `till test-connection --json` prints.
+#[derive(Serialize, Debug)]
+pub struct ConnectionReport {
+    /// True when everything checked out.
+    pub ok: bool,
+    /// The address tested.
+    pub server: String,
+    /// The server register's name.
+    pub server_name: Option<String>,
+    /// The store id in use.
+    pub store_id: Option<String>,
+    /// Round trip of the authenticated hello, ms.
+    pub rtt_ms: Option<f64>,
+    /// Server clock minus ours, ms.
+    pub clock_offset_ms: Option<i64>,
+    /// What went wrong, in words.
+    pub error: Option<String>,
+    /// The exit code.
+    pub code: u8,
+}
+
+/// Who is testing: this register, or (without a data directory) a throwaway identity.
+struct Tester {
+    me: crate::model::RegisterId,
+    store: Option<crate::sync::StoreId>,
+    name: String,
+    own: crate::sync::SealKey,
+    setup: crate::config::LocalApiConfig,
+}
+
+pub(super) fn test_connection(
+    r: &mut Register,
+    addr: Option<String>,
+    secret: Option<String>,
+    json: Json,
+) -> anyhow::Result<()> {
+    let setup = reg(r.store().setup().map_err(Into::into))?;
+    let tester = Tester {
+        me: r.store().register_id(),
+        store: reg(r.store().get(kv::STORE_ID).map_err(Into::into))?,
+        name: setup.register_name.clone(),
+        own: reg(crate::net::own_key(r.store_mut()).map_err(Into::into))?,
+        setup,
+    };
+    run_test(&tester, addr, secret, json)
+}
+
+/// `till test-connection HOST:PORT --secret …` where no register lives in the data directory:
+/// tests as a throwaway register and creates nothing on disk.
+pub(super) fn test_connection_without_data(
+    dir: &std::path::Path,
+    addr: Option<String>,
+    secret: Option<String>,
+    json: Json,
+) -> anyhow::Result<()> {
+    if addr.is_none() || secret.is_none() {
+        return Err(anyhow::Error::new(SetupRefused(format!(
+            "no register in {}: give the server's HOST:PORT and --secret to test without one",
+            dir.display()
+        ))));
+    }
+    let random = |e: getrandom::Error| anyhow::Error::new(SetupRefused(format!("no randomness: {e}")));
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).map_err(random)?;
+    let tester = Tester {
+        me: crate::model::RegisterId::random().map_err(random)?,
+        store: None,
+        name: "test".into(),
+        own: crate::sync::SealKey::from_bytes(key),
+        setup: crate::config::LocalApiConfig::default(),
+    };
+    run_test(&tester, addr, secret, json)
+}
+
+fn run_test(t: &Tester, addr: Option<String>, secret: Option<String>, json: Json) -> anyhow::Result<()> {
+    use crate::config::{Secret, ServerAddr};
+    let cfg = &t.setup;
+    let addr = match addr {
+        Some(a) => a.parse::<ServerAddr>().map_err(config_err)?.to_string(),
+        None => match &cfg.server {
+            Some(a @ ServerAddr::Addr { .. }) => a.to_string(),
+            _ => {
+                return Err(anyhow::Error::new(SetupRefused(
+                    "no server address: give HOST:PORT or set server=".into(),
+                )));
+            }
+        },
+    };
+    let secret = match secret {
+        // Testing a secret someone typed: check the connection first, strength later on save.
+        Some(s) => Secret::new_unchecked(&s).map_err(config_err)?,
+        None => {
+            cfg.secret.clone().ok_or_else(|| SetupRefused("no shared secret: give --secret or set secret=".into()))?
+        }
+    };
+    let outcome = smol::block_on(crate::net::client::test_connection(&addr, t.me, t.store, &t.name, &secret, &t.own));
+    let report = match &outcome {
+        Ok(t) => ConnectionReport {
+            ok: true,
+            server: addr.clone(),
+            server_name: Some(t.server_name.clone()),
+            store_id: Some(t.store.to_string()),
+            rtt_ms: Some(t.rtt_ms),
+            clock_offset_ms: Some(t.clock_offset_ms),
+            error: None,
+            code: 0,
+        },
+        Err(e) => ConnectionReport {
+            ok: false,
+            server: addr.clone(),
+            server_name: None,
+            store_id: None,
+            rtt_ms: None,
+            clock_offset_ms: None,
+            error: Some(e.to_string()),
+            code: connection_exit(e),
+        },
+    };
+    if json.json {
+        print_json(&report)?;
+    } else if let (Some(n), Some(rtt), Some(ahead)) = (&report.server_name, report.rtt_ms, report.clock_offset_ms) {
+        outln!("ok: {n} at {addr}, same store and secret, round trip {rtt:.1} ms, its clock is {ahead} ms ahead");
+    }
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(e) => Err(anyhow::Error::new(ConnectionFailed(e))),
+    }
+}
+
+/// `till peers`: the registers this server has heard from.
+pub(super) fn peers(r: &Register, json: Json) -> anyhow::Result<()> {
+    let rows = reg(r.store().reader().peers().map_err(Into::into))?;
+    if json.json {
+        return print_json(&rows);
+    }
+    let mut t = Table::new(&["NAME", "REGISTER", "ADDRESS", "LAST CONTACT", "PENDING", "RECEIVED", "STATUS"]);
+    for p in rows {
+        t.row(vec![
+            p.name,
+            p.register_id.get(..8).unwrap_or(&p.register_id).to_string(),
+            p.address.unwrap_or_default(),
+            format_ms(p.last_contact_ms),
+            p.pending.to_string(),
+            p.events_received.to_string(),
+            match (p.revoked_ms, p.enrolled) {
+                (Some(ms), _) => format!("revoked {}", format_ms(ms)),
+                (None, true) => "enrolled".into(),
+                (None, false) => "-".into(),
+            },
+        ]);
+    }
+    t.print()
+}

@@ -1,0 +1,99 @@
+//! `till status` and `till events`: what this register is and holds.
+
+use serde::Serialize;
+
+use super::table::Table;
+use super::{Json, print_json, reg};
+use crate::register::Register;
+use crate::store::{format_ms, kv};
+
+/// What `till status --json` prints.
+#[derive(Serialize, Debug)]
+pub struct Status {
+    /// This register's id.
+    pub register_id: String,
+    /// Its short name.
+    pub register_name: String,
+    /// standalone, server or client.
+    pub mode: String,
+    /// The data directory.
+    pub data_dir: String,
+    /// Schema version of the database.
+    pub schema_version: i64,
+    /// Counts of records.
+    #[serde(flatten)]
+    pub counts: crate::store::Counts,
+    /// The store this register belongs to, once known.
+    pub store_id: Option<String>,
+    /// Server mode: the address it listens on while running.
+    pub listening: Option<String>,
+    /// Client mode: the poller's state, as the running register last wrote it.
+    pub sync: Option<kv::SyncStatus>,
+    /// Client mode: when events were last received, ms since the epoch.
+    pub last_sync_ms: Option<u64>,
+    /// Milliseconds added to the system clock (learned from the server).
+    pub clock_offset_ms: i64,
+}
+
+pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow::Result<()> {
+    let store = r.store();
+    let reader = store.reader();
+    let setup = reg(store.setup().map_err(Into::into))?;
+    let get = |e: crate::store::StoreError| anyhow::Error::new(crate::register::RegisterError::Store(e));
+    let s = Status {
+        register_id: store.register_id().to_string(),
+        register_name: setup.register_name.clone(),
+        mode: setup.mode.to_string(),
+        data_dir: dir.display().to_string(),
+        schema_version: reg(reader.schema_version().map_err(Into::into))?,
+        counts: reg(reader.counts().map_err(Into::into))?,
+        store_id: store.get(kv::STORE_ID).map_err(get)?.map(|s| s.to_string()),
+        listening: store.get(kv::LISTEN_ADDR).map_err(get)?.map(|a| a.to_string()),
+        sync: store.get(kv::SYNC_STATUS).map_err(get)?,
+        last_sync_ms: store.get(kv::LAST_SYNC).map_err(get)?,
+        // None until a server taught this register its clock.
+        clock_offset_ms: store.get(kv::CLOCK_OFFSET).map_err(get)?.unwrap_or(0),
+    };
+    if json.json {
+        return print_json(&s);
+    }
+    let c = &s.counts;
+    outln!("register   {} ({})", s.register_name, s.register_id);
+    outln!("mode       {}", s.mode);
+    outln!("data       {} (schema {})", s.data_dir, s.schema_version);
+    outln!("products   {}", c.products);
+    outln!("orders     {} ({} voided), returns {}", c.orders, c.voided_orders, c.returns);
+    outln!("shifts     {}, users {}", c.shifts, c.users);
+    outln!("events     {}, waiting to sync {}", c.events, c.pending_events);
+    if let Some(a) = &s.listening {
+        outln!("listening  {a}");
+    }
+    if let Some(sync) = &s.sync {
+        let err = sync.last_error.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
+        outln!("sync       {} with {}{err}", sync.state, sync.server);
+    }
+    if let Some(ms) = s.last_sync_ms {
+        outln!("last sync  {}", format_ms(i64::try_from(ms).unwrap_or(i64::MAX)));
+    }
+    Ok(())
+}
+
+/// `till events`: the event log, for support.
+pub(super) fn events(r: &Register, limit: Option<u32>, json: Json) -> anyhow::Result<()> {
+    let rows = reg(r.store().reader().events(limit).map_err(Into::into))?;
+    if json.json {
+        return print_json(&rows);
+    }
+    let mut t = Table::new(&["#", "ORIGIN", "SEQ", "HLC", "KIND", "PENDING"]);
+    for e in rows {
+        t.row(vec![
+            e.log_seq.to_string(),
+            e.origin.get(..8).unwrap_or(&e.origin).to_string(),
+            e.seq.to_string(),
+            e.hlc,
+            e.kind,
+            if e.pending { "yes".into() } else { String::new() },
+        ]);
+    }
+    t.print()
+}

@@ -1,0 +1,64 @@
+//! Refusals as HTTP statuses with one line for the admin, and what an authenticated request is.
+
+use crate::model::RegisterId;
+use crate::sync::{PROTOCOL_VERSION, SealKey};
+
+/// A refusal, as an HTTP status and one line for the admin reading the client's log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// Why.
+    pub reason: String,
+}
+
+impl ApiError {
+    /// 400: the request is malformed.
+    pub fn bad_request(reason: impl Into<String>) -> ApiError {
+        ApiError { status: 400, reason: reason.into() }
+    }
+    /// 401: not sealed with this store's secret.
+    pub fn unauthorized() -> ApiError {
+        ApiError { status: 401, reason: "not authenticated: wrong shared secret or tampered message".into() }
+    }
+    /// 403: this register may not sync here (revoked, or enrollment closed).
+    pub fn forbidden(reason: impl Into<String>) -> ApiError {
+        ApiError { status: 403, reason: reason.into() }
+    }
+    /// 409: sealed for another store.
+    pub fn other_store() -> ApiError {
+        ApiError { status: 409, reason: "this server belongs to another store".into() }
+    }
+    /// 413: body too large.
+    pub fn too_large() -> ApiError {
+        ApiError { status: 413, reason: "request body too large".into() }
+    }
+    /// 426: another protocol version.
+    pub fn version(v: u16) -> ApiError {
+        ApiError {
+            status: 426,
+            reason: format!("protocol version {v} not supported; this server speaks {PROTOCOL_VERSION}"),
+        }
+    }
+    /// 503: try again shortly.
+    pub fn unavailable(reason: impl Into<String>) -> ApiError {
+        ApiError { status: 503, reason: reason.into() }
+    }
+    /// 500: the server failed.
+    pub fn internal(reason: impl std::fmt::Display) -> ApiError {
+        ApiError { status: 500, reason: format!("server error: {reason}") }
+    }
+}
+
+/// An authenticated request: who sent it and what it says.
+#[derive(Debug)]
+pub struct Opened {
+    /// The sending register.
+    pub sender: RegisterId,
+    /// The request's nonce (the response is bound to it).
+    pub nonce: [u8; 24],
+    /// The decrypted payload.
+    pub plaintext: Vec<u8>,
+    /// The key it was sealed with (the response is sealed with the same one).
+    pub key: SealKey,
+}
