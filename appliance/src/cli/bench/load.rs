@@ -43,7 +43,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let tea: crate::model::Sku = "TEA".parse()?;
 
     let mut per_client: Vec<Vec<f64>> = vec![Vec::with_capacity(orders); dbs.len()];
-    let ticks0 = cpu_ticks(pid).unwrap_or(0);
+    let ticks0 = cpu_ticks(pid)?;
     let run_start = Instant::now();
     for i in 1..=orders as i64 {
         reg.create_order(&[(tea.clone(), 1)], Payment::Card, None)?;
@@ -67,9 +67,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         }
     }
     let elapsed = run_start.elapsed().as_secs_f64();
-    let cpu = cpu_ticks(pid).unwrap_or(0).saturating_sub(ticks0) as f64 / 100.0;
-    let rss_kb = proc_status(pid, "VmRSS:").unwrap_or(0);
-    let hwm_kb = proc_status(pid, "VmHWM:").unwrap_or(0);
+    let cpu = cpu_ticks(pid)?.saturating_sub(ticks0) as f64 / 100.0;
+    let rss_kb = proc_status(pid, "VmRSS:")?;
+    let hwm_kb = proc_status(pid, "VmHWM:")?;
 
     let mut all: Vec<f64> = per_client.iter().flatten().copied().collect();
     all.sort_by(f64::total_cmp);

@@ -105,3 +105,22 @@ pub(crate) fn tempdir() -> anyhow::Result<TempDir> {
     std::fs::create_dir_all(&p)?;
     Ok(TempDir(p))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_proc_read_is_an_error_naming_the_file_not_zero() {
+        // Far above any pid_max: no such process.
+        let pid = u32::MAX;
+        let e = sync::proc_status(pid, "VmRSS:").expect_err("no such process");
+        assert!(format!("{e:#}").contains(&format!("/proc/{pid}/status")), "{e:#}");
+        let e = sync::cpu_ticks(pid).expect_err("no such process");
+        assert!(format!("{e:#}").contains(&format!("/proc/{pid}/stat")), "{e:#}");
+        let e = sync::proc_status(std::process::id(), "NoSuchField:").expect_err("no such field");
+        assert!(e.to_string().contains("no NoSuchField: line"), "{e}");
+        assert!(sync::proc_status(std::process::id(), "VmRSS:").expect("own RSS") > 0);
+        assert!(sync::cpu_ticks(std::process::id()).is_ok());
+    }
+}

@@ -115,8 +115,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 
     // 4. Server memory, with both clients still long-polling.
     let pid = server.child.id();
-    let rss_mib = proc_status(pid, "VmRSS:").unwrap_or(0) as f64 / 1024.0;
-    let hwm_mib = proc_status(pid, "VmHWM:").unwrap_or(0) as f64 / 1024.0;
+    let rss_mib = proc_status(pid, "VmRSS:")? as f64 / 1024.0;
+    let hwm_mib = proc_status(pid, "VmHWM:")? as f64 / 1024.0;
     drop((a, b, server, reg_a));
 
     let p50 = percentile(&lat, 0.5);
