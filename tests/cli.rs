@@ -322,6 +322,26 @@ fn fails_with(out: &Output, code: i32, needle: &str) {
 }
 
 #[test]
+fn bench_load_refuses_a_client_count_out_of_range_before_starting_anything() {
+    let t = Till::new();
+    let scratch = t.dir.path().join("scratch");
+    let dir = scratch.display().to_string();
+    for args in [&["--clients=1"][..], &["--clients", "0"], &["--clients=129"], &["--clients=100000"]] {
+        let mut argv = vec!["bench", "load", "--dir", &dir];
+        argv.extend_from_slice(args);
+        let out = t.run(&argv);
+        fails_with(&out, 3, "is out of range: give 2 to 128");
+        assert!(!scratch.exists(), "{args:?}: nothing was started");
+    }
+    // Not a number at all: a usage error, like any other malformed option.
+    let out = t.run(&["bench", "load", "--clients=many"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    // The option belongs to `load` (and `sync`): the help says so.
+    let help = t.ok(&["bench", "load", "--help"]);
+    assert!(help.contains("--clients <CLIENTS>") && help.contains("[default: 64]"), "{help}");
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let t = Till::new();
     std::fs::create_dir_all(t.data()).unwrap_or_else(|e| panic!("{e}"));

@@ -144,7 +144,7 @@ pub enum Command {
     },
     /// Find the Till servers on this register's networks (subnet scan)
     Scan(scan::ScanArgs),
-    /// Measure this machine: event apply rate and order commit latency
+    /// Measure this machine: store (the default), sync, peer or load
     Bench(bench::BenchArgs),
 }
 
@@ -442,7 +442,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     if let Some(s) = e.downcast_ref::<scan::ScanFailed>() {
         return s.code();
     }
-    if e.downcast_ref::<SetupRefused>().is_some() {
+    if e.downcast_ref::<SetupRefused>().is_some() || e.downcast_ref::<bench::Refused>().is_some() {
         return 3;
     }
     if let Some(r) = e.downcast_ref::<RegisterError>() {

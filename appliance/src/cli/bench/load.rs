@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use super::sync::{Proc, cpu_ticks, num, proc_status, ro, start_client, start_server, wait_connected};
-use super::{BenchArgs, percentile, tempdir};
+use super::{LoadArgs, percentile, tempdir};
 use crate::config::Secret;
 use crate::model::Payment;
 use crate::register::Register;
@@ -17,13 +17,13 @@ use crate::register::Register;
 const STARVED: Duration = Duration::from_secs(30);
 
 /// Runs the load benchmark and prints its figures.
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+pub fn run(args: &LoadArgs) -> anyhow::Result<()> {
     let tmp = tempdir()?;
     let base = args.dir.clone().unwrap_or_else(|| tmp.0.clone());
     let exe = std::env::current_exe()?;
     let secret = Secret::generate()?;
-    let clients_n = args.clients.max(2);
-    let orders = args.orders.unwrap_or(200);
+    let clients_n = args.clients;
+    let orders = args.orders;
     println!("till bench load: 1 server, {clients_n} clients, {orders} orders rung one at a time on the first client");
 
     let (server, addr) = start_server(&exe, &base.join("S"), &secret)?;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::{BenchArgs, percentile, synthetic_events, tempdir};
+use super::{SyncArgs, percentile, synthetic_events, tempdir};
 use crate::config::{ConfigUpdate, LocalApiConfig, Secret};
 use crate::model::{Cents, Payment, RegisterId, Sku};
 use crate::net::client::LocalApiClient;
@@ -190,12 +190,12 @@ pub(super) fn wait_order_at(
 }
 
 /// Runs the sync benchmark and prints its figures.
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+pub fn run(args: &SyncArgs) -> anyhow::Result<()> {
     let tmp = tempdir()?;
     let base = args.dir.clone().unwrap_or_else(|| tmp.0.clone());
     let exe = std::env::current_exe()?;
     let secret = Secret::generate()?;
-    let orders = args.orders.unwrap_or(500);
+    let orders = args.orders;
     println!(
         "till bench sync: scratch in {}, {} on {} cores",
         base.display(),
@@ -258,7 +258,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         .await?;
         let cached = Some((c1.store(), c1.key().clone()));
         let c2 = LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, cached, &own).await?;
-        let conns = args.connections.clamp(1, 4);
+        let conns = args.connections;
         let mut lanes: Vec<Vec<Vec<Vec<u8>>>> = vec![Vec::new(); conns];
         for (i, chunk) in chunks.into_iter().enumerate() {
             lanes[i % conns].push(chunk);
@@ -294,7 +294,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         args.events,
         bytes as f64 / 1e6,
         crate::sync::protocol::MAX_BATCH_EVENTS,
-        args.connections.clamp(1, 4),
+        args.connections,
         args.events as f64 / secs
     );
     println!(
