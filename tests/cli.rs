@@ -322,6 +322,26 @@ fn fails_with(out: &Output, code: i32, needle: &str) {
 }
 
 #[test]
+fn bench_load_refuses_a_client_count_out_of_range_before_starting_anything() {
+    let t = Till::new();
+    let scratch = t.dir.path().join("scratch");
+    let dir = scratch.display().to_string();
+    for args in [&["--clients=1"][..], &["--clients", "0"], &["--clients=129"], &["--clients=100000"]] {
+        let mut argv = vec!["bench", "load", "--dir", &dir];
+        argv.extend_from_slice(args);
+        let out = t.run(&argv);
+        fails_with(&out, 3, "is out of range: give 2 to 128");
+        assert!(!scratch.exists(), "{args:?}: nothing was started");
+    }
+    // Not a number at all: a usage error, like any other malformed option.
+    let out = t.run(&["bench", "load", "--clients=many"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    // The option belongs to `load` (and `sync`): the help says so.
+    let help = t.ok(&["bench", "load", "--help"]);
+    assert!(help.contains("--clients <CLIENTS>") && help.contains("[default: 64]"), "{help}");
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let t = Till::new();
     std::fs::create_dir_all(t.data()).unwrap_or_else(|e| panic!("{e}"));
@@ -364,53 +384,65 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     assert_eq!(file_bytes(&db), before, "not one byte changed");
 }
 
-fn is_root() -> bool {
-    std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+/// Sets the permission bits of `paths` (the non-root way of making a directory read-only).
+fn chmod(paths: &[PathBuf], mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    for p in paths {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap_or_else(|e| panic!("{e}"));
+    }
 }
 
 #[test]
 fn a_read_only_data_directory_is_refused_clearly() {
+    // Root ignores permission bits, so as root the directory is made read-only the way an SD card
+    // is after an error: a read-only mount (in a private mount namespace, invisible outside).
+    let root = common::is_root();
+    if root {
+        let probe = Command::new("unshare").args(["-m", "true"]).output();
+        if !probe.as_ref().is_ok_and(|o| o.status.success()) {
+            let why = probe.map_or_else(|e| e.to_string(), |o| String::from_utf8_lossy(&o.stderr).trim().to_string());
+            skip!("root here, but no private mount namespace for a read-only mount (unshare -m: {why})");
+        }
+    }
+    // Runs `till --data DATA ARGS` with `dir` read-only: a read-only bind mount over it as root,
+    // mode 0555 otherwise (restored afterwards).
+    let run_ro = |dir: &Path, data: &Path, args: &[&str]| -> Output {
+        if root {
+            let (dir, data) = (dir.display(), data.display());
+            let till = format!("{} --data {data} {}", common::till_argv().join(" "), args.join(" "));
+            Command::new("unshare")
+                .args(["-m", "sh", "-c", &format!("mount --bind -o ro {dir} {dir} && exec {till}")])
+                .output()
+                .unwrap_or_else(|e| panic!("unshare: {e}"))
+        } else {
+            let db = dir.join("till.db");
+            let paths = if db.exists() { vec![dir.to_path_buf(), db] } else { vec![dir.to_path_buf()] };
+            chmod(&paths, 0o555);
+            let out = common::till_command()
+                .arg("--data")
+                .arg(data)
+                .args(args)
+                .env_remove("TILL_DATA")
+                .output()
+                .unwrap_or_else(|e| panic!("till: {e}"));
+            chmod(&paths[..1], 0o755);
+            if let Some(db) = paths.get(1) {
+                chmod(std::slice::from_ref(db), 0o644);
+            }
+            out
+        }
+    };
     let t = Till::shop();
     t.ok(&["order", "create", "TEA"]);
     let before = t.snapshot();
     let data = t.data();
-    let d = data.display().to_string();
-    // Root ignores permission bits, so as root the directory is made read-only the way an SD card
-    // is after an error: a read-only mount (in a private mount namespace, invisible outside).
-    let run_ro = |args: &[&str]| -> Output {
-        if is_root() {
-            let till = format!("{} --data {d} {}", common::till_argv().join(" "), args.join(" "));
-            Command::new("unshare")
-                .args(["-m", "sh", "-c", &format!("mount --bind -o ro {d} {d} && exec {till}")])
-                .output()
-                .unwrap_or_else(|e| panic!("unshare: {e}"))
-        } else {
-            use std::os::unix::fs::PermissionsExt;
-            for p in [data.clone(), data.join("till.db")] {
-                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o555)).unwrap_or_else(|e| panic!("{e}"));
-            }
-            t.run(args)
-        }
-    };
-    fails_with(&run_ro(&["order", "create", "TEA"]), 5, "read-only");
-    if !is_root() {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::set_permissions(data.join("till.db"), std::fs::Permissions::from_mode(0o644))
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
+    fails_with(&run_ro(&data, &data, &["order", "create", "TEA"]), 5, "read-only");
     assert_eq!(t.snapshot(), before);
     // A data directory that cannot even be created says so too.
     let t2 = Till::new();
-    let parent = t2.dir.path().display().to_string();
-    if is_root() {
-        let till = format!("{} --data {parent}/sub/data status", common::till_argv().join(" "));
-        let out = Command::new("unshare")
-            .args(["-m", "sh", "-c", &format!("mount --bind -o ro {parent} {parent} && exec {till}")])
-            .output()
-            .unwrap_or_else(|e| panic!("unshare: {e}"));
-        fails_with(&out, 5, "read-only");
-    }
+    let parent = t2.dir.path();
+    fails_with(&run_ro(parent, &parent.join("sub/data"), &["status"]), 5, "read-only");
+    assert!(!parent.join("sub").exists(), "nothing was created");
 }
 
 #[test]

@@ -167,22 +167,28 @@ fn ip(args: &[&str]) {
     assert!(out.status.success(), "ip {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// Why this machine cannot build namespaces, if it cannot.
+/// Why this machine cannot build the virtual LAN, if it cannot: not root, a missing command
+/// (iproute2's `ip` and `ss`, python3 for the web server), or namespaces refused (a container
+/// without the right to make them).
 fn netns_unavailable() -> Option<String> {
-    if !nix_is_root() {
+    if !is_root() {
         return Some("not root".into());
     }
-    match Command::new("ip").arg("-V").output() {
-        Ok(o) if o.status.success() => None,
-        _ => Some("the ip command (iproute2) is missing".into()),
+    for (program, arg, what) in
+        [("ip", "-V", "iproute2's ip"), ("ss", "-V", "iproute2's ss"), ("python3", "-V", "python3")]
+    {
+        if !Command::new(program).arg(arg).output().is_ok_and(|o| o.status.success()) {
+            return Some(format!("{what} is missing"));
+        }
     }
-}
-
-fn nix_is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
-        .unwrap_or(false)
+    let probe = format!("tl-probe-{}", std::process::id());
+    let out = Command::new("ip").args(["netns", "add", &probe]).output();
+    let _ = Command::new("ip").args(["netns", "del", &probe]).output();
+    match out {
+        Ok(o) if o.status.success() => None,
+        Ok(o) => Some(format!("ip netns add refused: {}", String::from_utf8_lossy(&o.stderr).trim())),
+        Err(e) => Some(format!("ip netns add: {e}")),
+    }
 }
 
 /// Builds a LAN: a bridge in its own namespace, and one namespace per host, each with an
@@ -210,8 +216,7 @@ fn build_lan(tag: &str, hosts: &[(&str, &str)]) -> Lan {
 #[test]
 fn on_a_virtual_lan_a_client_finds_the_server_by_its_interfaces_and_syncs_through_it() {
     if let Some(why) = netns_unavailable() {
-        eprintln!("SKIPPED: cannot build network namespaces here ({why}); CI runs this as root");
-        return;
+        skip!("cannot build network namespaces here ({why}); CI runs this as root");
     }
     let tag = std::process::id().to_string();
     let lan = build_lan(&tag, &[("srv", "10.231.7.2/24"), ("web", "10.231.7.3/24"), ("cli", "10.231.7.4/24")]);

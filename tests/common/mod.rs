@@ -67,6 +67,43 @@ pub fn says(line: &str, message: &str) -> bool {
     log_message(line) == Some(message)
 }
 
+/// Whether this process runs as root (effective uid 0): mounts and network namespaces need it,
+/// and root ignores permission bits.
+pub fn is_root() -> bool {
+    std::fs::metadata("/proc/self").is_ok_and(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+}
+
+/// Ends the calling test as skipped: it cannot run on this machine (not root, no namespaces…),
+/// so it must not pass as if it had. `skip!("needs root")` returns from the test after
+/// [`report_skip`] has said so; `scripts/test` counts the line as skipped, not passed.
+#[macro_export]
+macro_rules! skip {
+    ($($why:tt)+) => {{
+        fn here() {}
+        let name = std::any::type_name_of_val(&here);
+        let name = name.strip_suffix("::here").unwrap_or(name);
+        $crate::common::report_skip(name.split_once("::").map_or(name, |(_, n)| n), &format!($($why)+));
+        return;
+    }};
+}
+
+/// Says that test `name` is skipped and why: one line `skipped: NAME: REASON` on the real
+/// stderr (libtest captures `eprintln!` of a passing test, so it would never be seen), and the
+/// same line appended to the file named by `TILL_SKIP_LOG` when set, where `scripts/test`
+/// counts it. Panics if that file cannot be written: an uncounted skip would read as a pass.
+pub fn report_skip(name: &str, reason: &str) {
+    let line = format!("skipped: {name}: {reason}\n");
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    if let Some(path) = std::env::var_os("TILL_SKIP_LOG") {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .unwrap_or_else(|e| panic!("cannot record the skip in {}: {e}", Path::new(&path).display()));
+    }
+}
+
 /// A port that was free a moment ago (the OS picks it; fixed so a server restarts on it).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(18787)

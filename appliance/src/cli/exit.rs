@@ -28,7 +28,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     if let Some(s) = e.downcast_ref::<scan::ScanFailed>() {
         return s.code();
     }
-    if e.downcast_ref::<SetupRefused>().is_some() {
+    if e.downcast_ref::<SetupRefused>().is_some() || e.downcast_ref::<super::bench::Refused>().is_some() {
         return 3;
     }
     if let Some(r) = e.downcast_ref::<RegisterError>() {

@@ -147,7 +147,7 @@ pub enum Command {
     },
     /// Find the Till servers on this register's networks (subnet scan)
     Scan(scan::ScanArgs),
-    /// Measure this machine: event apply rate and order commit latency
+    /// Measure this machine: store (the default), sync, peer or load
     Bench(bench::BenchArgs),
 }
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use super::sync::{Proc, cpu_ticks, num, proc_status, ro, start_client, start_server, wait_connected};
-use super::{BenchArgs, percentile, tempdir};
+use super::{LoadArgs, percentile, tempdir};
 use crate::config::Secret;
 use crate::model::Payment;
 use crate::register::Register;
@@ -17,13 +17,13 @@ use crate::register::Register;
 const STARVED: Duration = Duration::from_secs(30);
 
 /// Runs the load benchmark and prints its figures.
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+pub fn run(args: &LoadArgs) -> anyhow::Result<()> {
     let tmp = tempdir()?;
     let base = args.dir.clone().unwrap_or_else(|| tmp.0.clone());
     let exe = std::env::current_exe()?;
     let secret = Secret::generate()?;
-    let clients_n = args.clients.max(2);
-    let orders = args.orders.unwrap_or(200);
+    let clients_n = args.clients;
+    let orders = args.orders;
     println!("till bench load: 1 server, {clients_n} clients, {orders} orders rung one at a time on the first client");
 
     let (server, addr) = start_server(&exe, &base.join("S"), &secret)?;
@@ -43,7 +43,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let tea: crate::model::Sku = "TEA".parse()?;
 
     let mut per_client: Vec<Vec<f64>> = vec![Vec::with_capacity(orders); dbs.len()];
-    let ticks0 = cpu_ticks(pid).unwrap_or(0);
+    let ticks0 = cpu_ticks(pid)?;
     let run_start = Instant::now();
     for i in 1..=orders as i64 {
         reg.create_order(&[(tea.clone(), 1)], Payment::Card, None)?;
@@ -67,9 +67,9 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         }
     }
     let elapsed = run_start.elapsed().as_secs_f64();
-    let cpu = cpu_ticks(pid).unwrap_or(0).saturating_sub(ticks0) as f64 / 100.0;
-    let rss_kb = proc_status(pid, "VmRSS:").unwrap_or(0);
-    let hwm_kb = proc_status(pid, "VmHWM:").unwrap_or(0);
+    let cpu = cpu_ticks(pid)?.saturating_sub(ticks0) as f64 / 100.0;
+    let rss_kb = proc_status(pid, "VmRSS:")?;
+    let hwm_kb = proc_status(pid, "VmHWM:")?;
 
     let mut all: Vec<f64> = per_client.iter().flatten().copied().collect();
     all.sort_by(f64::total_cmp);

@@ -13,68 +13,142 @@ use clap::Args;
 
 pub use store::synthetic_events;
 
-/// Options of `till bench`.
+/// Options of `till bench`: one benchmark and its options; `till bench [OPTIONS]` with no
+/// benchmark named runs `store`.
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
     /// What to measure
-    #[arg(value_enum, default_value = "store")]
-    pub what: What,
+    #[command(subcommand)]
+    pub what: Option<What>,
+    /// The options of `store`, when no benchmark is named
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+/// Benchmarks available.
+#[derive(clap::Subcommand, Debug)]
+pub enum What {
+    /// Event apply rate and single-order commit latency, FULL vs NORMAL synchronous (the default).
+    Store(StoreArgs),
+    /// Real processes on loopback: order latency A → server → B, encrypted ingest, catch-up of a
+    /// backlog, server memory and idle CPU with many long-polling clients.
+    Sync(SyncArgs),
+    /// The replication PouchDB is compared with (scripts/bench-peer): 10,000 orders A → server,
+    /// then server → a fresh B; live latency A → B; server memory.
+    Peer(PeerArgs),
+    /// One server, many long-polling clients with orders flowing: delivery latency to every
+    /// client, the slowest client, server CPU and memory.
+    Load(LoadArgs),
+}
+
+/// Options of `till bench store`.
+#[derive(Args, Debug)]
+pub struct StoreArgs {
     /// Directory for scratch databases [default: a new temporary directory]
     #[arg(long)]
     pub dir: Option<PathBuf>,
-    /// Events to apply (store) or to push and catch up (sync)
+    /// Events to apply
     #[arg(long, default_value_t = 100_000)]
     pub events: usize,
-    /// Events per transaction when applying (store)
+    /// Events per transaction when applying
     #[arg(long, default_value_t = 500)]
     pub batch: usize,
-    /// Orders: committed one by one (store), timed from one register to another (sync), or
-    /// replicated in bulk (peer, default 10,000)
-    #[arg(long)]
-    pub orders: Option<usize>,
-    /// Orders rung one at a time for the live latency (peer)
-    #[arg(long, default_value_t = 500)]
-    pub live: usize,
-    /// Print the figures as one JSON object (peer)
-    #[arg(long)]
-    pub json: bool,
+    /// Orders committed one by one
+    #[arg(long, default_value_t = 2_000)]
+    pub orders: usize,
     /// Repetitions of the apply measurement; the median is reported (this machine is noisy)
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
-    /// Concurrent connections pushing the ingest batches (sync, 1-4)
+}
+
+/// Options of `till bench sync`.
+#[derive(Args, Debug)]
+pub struct SyncArgs {
+    /// Directory for scratch databases [default: a new temporary directory]
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Events to push and catch up
+    #[arg(long, default_value_t = 100_000)]
+    pub events: usize,
+    /// Orders timed from one register to another
+    #[arg(long, default_value_t = 500)]
+    pub orders: usize,
+    /// Concurrent connections pushing the ingest batches (1-4)
     #[arg(long, default_value_t = 2)]
     pub connections: usize,
-    /// Long-polling clients: server memory and idle CPU (sync, default 16), or load (default 64)
+    /// Long-polling clients for the server memory and idle CPU figure (1-128)
     #[arg(long, default_value_t = 16)]
     pub clients: usize,
 }
 
-/// Benchmarks available.
-#[derive(clap::ValueEnum, Clone, Copy, Debug)]
-pub enum What {
-    /// Event apply rate and single-order commit latency, FULL vs NORMAL synchronous.
-    Store,
-    /// Real processes on loopback: order latency A → server → B, encrypted ingest, catch-up of a
-    /// backlog, server memory and idle CPU with many long-polling clients.
-    Sync,
-    /// The replication PouchDB is compared with (scripts/bench-peer): 10,000 orders A → server,
-    /// then server → a fresh B; live latency A → B; server memory.
-    Peer,
-    /// One server, many long-polling clients (`--clients`, 64 unless given) with orders flowing:
-    /// delivery latency to every client, the slowest client, server CPU and memory.
-    Load,
+/// Options of `till bench peer`.
+#[derive(Args, Debug)]
+pub struct PeerArgs {
+    /// Directory for scratch databases [default: a new temporary directory]
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Orders replicated in bulk
+    #[arg(long, default_value_t = 10_000)]
+    pub orders: usize,
+    /// Orders rung one at a time for the live latency
+    #[arg(long, default_value_t = 500)]
+    pub live: usize,
+    /// Print the figures as one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `till bench load`.
+#[derive(Args, Debug)]
+pub struct LoadArgs {
+    /// Directory for scratch databases [default: a new temporary directory]
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Long-polling clients (2-128: the server serves 256 connections, two per client)
+    #[arg(long, default_value_t = 64)]
+    pub clients: usize,
+    /// Orders rung one at a time on the first client
+    #[arg(long, default_value_t = 200)]
+    pub orders: usize,
+}
+
+/// The most clients a benchmark starts: each holds two connections (its long-poll and its
+/// pushes), and the server serves [`crate::net::http::MAX_CONNECTIONS`].
+const MAX_CLIENTS: usize = crate::net::http::MAX_CONNECTIONS / 2;
+
+/// A benchmark option out of its range: exit code 3 (refused), nothing was started.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refused(String);
+
+/// Refuses `value` of option `--name` unless it lies in `range`.
+fn in_range(name: &str, value: usize, range: std::ops::RangeInclusive<usize>) -> Result<usize, Refused> {
+    if range.contains(&value) {
+        Ok(value)
+    } else {
+        Err(Refused(format!("--{name} {value} is out of range: give {} to {}", range.start(), range.end())))
+    }
 }
 
 /// Runs the chosen benchmark.
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.what {
-        What::Store => store::run(&args),
-        What::Sync => sync::run(&args),
-        What::Peer => peer::run(&args),
-        What::Load => {
-            // 16 suits the memory figure of `sync`; the load figure is about 64 clients.
-            let clients = if std::env::args().any(|a| a == "--clients") { args.clients } else { 64 };
-            load::run(&BenchArgs { clients, ..args })
+        None => store::run(&args.store),
+        Some(What::Store(a)) => store::run(&a),
+        Some(What::Sync(a)) => {
+            in_range("clients", a.clients, 1..=MAX_CLIENTS)?;
+            in_range("connections", a.connections, 1..=4)?;
+            sync::run(&a)
+        }
+        Some(What::Peer(a)) => {
+            in_range("orders", a.orders, 1..=10_000_000)?;
+            peer::run(&a)
+        }
+        Some(What::Load(a)) => {
+            in_range("clients", a.clients, 2..=MAX_CLIENTS)?;
+            in_range("orders", a.orders, 1..=1_000_000)?;
+            load::run(&a)
         }
     }
 }
@@ -104,4 +178,66 @@ pub(crate) fn tempdir() -> anyhow::Result<TempDir> {
     let p = std::env::temp_dir().join(format!("till-bench-{}", crate::model::hex(&b)));
     std::fs::create_dir_all(&p)?;
     Ok(TempDir(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn bench(args: &[&str]) -> BenchArgs {
+        let argv = ["till", "bench"].iter().chain(args).copied();
+        match Cli::try_parse_from(argv).map(|c| c.command) {
+            Ok(Command::Bench(b)) => b,
+            other => panic!("till bench {args:?} parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn load_takes_clients_in_both_spellings_and_defaults_to_64() {
+        for args in [&["load", "--clients=5"][..], &["load", "--clients", "5"]] {
+            let Some(What::Load(a)) = bench(args).what else { panic!("{args:?} is not load") };
+            assert_eq!(a.clients, 5, "{args:?}");
+        }
+        let Some(What::Load(a)) = bench(&["load"]).what else { panic!("not load") };
+        assert_eq!((a.clients, a.orders), (64, 200));
+        let Some(What::Sync(a)) = bench(&["sync"]).what else { panic!("not sync") };
+        assert_eq!(a.clients, 16, "sync keeps its own default");
+    }
+
+    #[test]
+    fn no_benchmark_named_runs_store_with_its_options() {
+        let b = bench(&["--runs", "5", "--events", "10"]);
+        assert!(b.what.is_none());
+        assert_eq!((b.store.runs, b.store.events, b.store.orders), (5, 10, 2_000));
+        assert!(Cli::try_parse_from(["till", "bench", "--runs", "5", "load"]).is_err(), "store options with load");
+        assert!(Cli::try_parse_from(["till", "bench", "peer", "--clients", "5"]).is_err(), "peer has no clients");
+    }
+
+    #[test]
+    fn clients_out_of_range_are_refused_with_exit_code_3() {
+        for clients in [0, 1, MAX_CLIENTS + 1] {
+            let Some(What::Load(a)) = bench(&["load", &format!("--clients={clients}")]).what else { panic!() };
+            let e = run(BenchArgs { what: Some(What::Load(a)), store: bench(&[]).store }).expect_err("refused");
+            assert_eq!(crate::cli::exit_code(&e), 3, "{e}");
+            assert_eq!(e.to_string(), format!("--clients {clients} is out of range: give 2 to {MAX_CLIENTS}"));
+        }
+        assert_eq!(in_range("clients", MAX_CLIENTS, 2..=MAX_CLIENTS).ok(), Some(MAX_CLIENTS));
+    }
+
+    #[test]
+    fn a_failed_proc_read_is_an_error_naming_the_file_not_zero() {
+        // Far above any pid_max: no such process.
+        let pid = u32::MAX;
+        let e = sync::proc_status(pid, "VmRSS:").expect_err("no such process");
+        assert!(format!("{e:#}").contains(&format!("/proc/{pid}/status")), "{e:#}");
+        let e = sync::cpu_ticks(pid).expect_err("no such process");
+        assert!(format!("{e:#}").contains(&format!("/proc/{pid}/stat")), "{e:#}");
+        let e = sync::proc_status(std::process::id(), "NoSuchField:").expect_err("no such field");
+        assert!(e.to_string().contains("no NoSuchField: line"), "{e}");
+        assert!(sync::proc_status(std::process::id(), "VmRSS:").expect("own RSS") > 0);
+        assert!(sync::cpu_ticks(std::process::id()).is_ok());
+    }
 }

@@ -19,10 +19,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::bail;
-
 use super::sync::{num, proc_status, ro, spawn, start_client, start_server, wait_connected, wait_for};
-use super::{BenchArgs, percentile, tempdir};
+use super::{PeerArgs, percentile, tempdir};
 use crate::config::Secret;
 use crate::model::{Cents, Payment, Sku};
 use crate::register::Register;
@@ -45,15 +43,12 @@ fn wait_orders(dir: &Path, n: usize, what: &str) -> anyhow::Result<()> {
 }
 
 /// Runs the peer benchmark and prints its figures (one JSON object with `--json`).
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+pub fn run(args: &PeerArgs) -> anyhow::Result<()> {
     let tmp = tempdir()?;
     let base = args.dir.clone().unwrap_or_else(|| tmp.0.clone());
     let exe = std::env::current_exe()?;
     let secret = Secret::generate()?;
-    let orders = args.orders.unwrap_or(10_000);
-    if orders == 0 {
-        bail!("--orders must be at least 1");
-    }
+    let orders = args.orders;
     eprintln!("till bench peer: scratch in {}, {orders} orders, {} live", base.display(), args.live);
 
     let (server, addr) = start_server(&exe, &base.join("S"), &secret)?;
@@ -115,8 +110,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 
     // 4. Server memory, with both clients still long-polling.
     let pid = server.child.id();
-    let rss_mib = proc_status(pid, "VmRSS:").unwrap_or(0) as f64 / 1024.0;
-    let hwm_mib = proc_status(pid, "VmHWM:").unwrap_or(0) as f64 / 1024.0;
+    let rss_mib = proc_status(pid, "VmRSS:")? as f64 / 1024.0;
+    let hwm_mib = proc_status(pid, "VmHWM:")? as f64 / 1024.0;
     drop((a, b, server, reg_a));
 
     let p50 = percentile(&lat, 0.5);

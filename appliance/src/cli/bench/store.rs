@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{BenchArgs, percentile, tempdir};
+use super::{StoreArgs, percentile, tempdir};
 
 use crate::model::{Cents, EventId, Payment, Product, RegisterId, Sku, price_order};
 use crate::register::Register;
@@ -52,8 +52,8 @@ pub fn synthetic_events(n: usize, origins: &[RegisterId]) -> Vec<Vec<u8>> {
 }
 
 /// Measures the store and prints its figures.
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
-    let orders = args.orders.unwrap_or(2_000);
+pub fn run(args: &StoreArgs) -> anyhow::Result<()> {
+    let orders = args.orders;
     let tmp;
     let base = match &args.dir {
         Some(d) => d.clone(),

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
-use super::{BenchArgs, percentile, synthetic_events, tempdir};
+use super::{SyncArgs, percentile, synthetic_events, tempdir};
 use crate::config::{ConfigUpdate, LocalApiConfig, Secret};
 use crate::model::{Cents, Payment, RegisterId, Sku};
 use crate::net::client::LocalApiClient;
@@ -132,17 +132,28 @@ pub(super) fn wait_connected(dir: &Path) -> anyhow::Result<()> {
     })
 }
 
-pub(super) fn proc_status(pid: u32, field: &str) -> Option<u64> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = text.lines().find(|l| l.starts_with(field))?;
-    line.split_whitespace().nth(1)?.parse().ok()
+/// A field of `/proc/PID/status` in kB (`VmRSS:`, `VmHWM:`): an error naming the file and the
+/// field when it cannot be read (the process is gone, no `/proc` here), never a zero.
+pub(super) fn proc_status(pid: u32, field: &str) -> anyhow::Result<u64> {
+    let path = format!("/proc/{pid}/status");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {path} for {field}"))?;
+    let line = text.lines().find(|l| l.starts_with(field)).with_context(|| format!("no {field} line in {path}"))?;
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .with_context(|| format!("unreadable {field} line in {path}: {line:?}"))
 }
 
-pub(super) fn cpu_ticks(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after = stat.rsplit_once(')')?.1;
-    let f: Vec<&str> = after.split_whitespace().collect();
-    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+/// CPU time of process `pid` so far (user + system), in clock ticks of `/proc/PID/stat`: an
+/// error naming the file when it cannot be read or parsed.
+pub(super) fn cpu_ticks(pid: u32) -> anyhow::Result<u64> {
+    let path = format!("/proc/{pid}/stat");
+    let stat = std::fs::read_to_string(&path).with_context(|| format!("reading {path} for the CPU time"))?;
+    let field = |i: usize| -> Option<u64> { stat.rsplit_once(')')?.1.split_whitespace().nth(i)?.parse().ok() };
+    match (field(11), field(12)) {
+        (Some(user), Some(system)) => Ok(user + system),
+        _ => bail!("unreadable utime/stime in {path}"),
+    }
 }
 
 /// Waits until order `o` (just committed on another register) is in the database behind `db`,
@@ -182,12 +193,12 @@ pub(super) fn wait_order_at(
 }
 
 /// Runs the sync benchmark and prints its figures.
-pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+pub fn run(args: &SyncArgs) -> anyhow::Result<()> {
     let tmp = tempdir()?;
     let base = args.dir.clone().unwrap_or_else(|| tmp.0.clone());
     let exe = std::env::current_exe()?;
     let secret = Secret::generate()?;
-    let orders = args.orders.unwrap_or(500);
+    let orders = args.orders;
     println!(
         "till bench sync: scratch in {}, {} on {} cores",
         base.display(),
@@ -230,9 +241,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let bytes: usize = events.iter().map(Vec::len).sum();
     let db_s = ro(&server.dir)?;
     let before = num(&db_s, "SELECT count(*) FROM events");
-    let server_ticks = cpu_ticks(server.child.id()).unwrap_or(0);
-    let t = Instant::now();
-    smol::block_on(async {
+    let chunks: Vec<Vec<Vec<u8>>> =
+        events.chunks(crate::sync::protocol::MAX_BATCH_EVENTS).map(<[Vec<u8>]>::to_vec).collect();
+    // Timed from the first batch sent: the connects (discovery, the Argon2 key derivation) and
+    // the hello come before the clock and the server's CPU figure start.
+    let connecting = Instant::now();
+    let (t, server_ticks, connect_s) = smol::block_on(async {
         let pusher = RegisterId([0xB0; 16]);
         // The pusher enrolls a key of its own with a hello, as a register does.
         let own = crate::sync::SealKey::from_bytes([0xB7; 32]);
@@ -247,14 +261,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         .await?;
         let cached = Some((c1.store(), c1.key().clone()));
         let c2 = LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, cached, &own).await?;
-        let t = Instant::now();
-        let chunks: Vec<Vec<Vec<u8>>> =
-            events.chunks(crate::sync::protocol::MAX_BATCH_EVENTS).map(<[Vec<u8>]>::to_vec).collect();
-        let conns = args.connections.clamp(1, 4);
+        let conns = args.connections;
         let mut lanes: Vec<Vec<Vec<Vec<u8>>>> = vec![Vec::new(); conns];
         for (i, chunk) in chunks.into_iter().enumerate() {
             lanes[i % conns].push(chunk);
         }
+        let connect_s = connecting.elapsed().as_secs_f64();
+        let server_ticks = cpu_ticks(server.child.id())?;
+        let t = Instant::now();
         let tasks: Vec<smol::Task<Result<(), crate::net::client::ClientError>>> = lanes
             .into_iter()
             .map(|batches| {
@@ -270,10 +284,10 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         for t in tasks {
             t.await?;
         }
-        Ok::<_, anyhow::Error>(t)
+        Ok::<_, anyhow::Error>((t, server_ticks, connect_s))
     })?;
     let secs = t.elapsed().as_secs_f64();
-    let server_cpu = cpu_ticks(server.child.id()).unwrap_or(0).saturating_sub(server_ticks) as f64 / 100.0;
+    let server_cpu = cpu_ticks(server.child.id())?.saturating_sub(server_ticks) as f64 / 100.0;
     let stored = num(&db_s, "SELECT count(*) FROM events") - before;
     if stored < args.events as i64 {
         bail!("the server stored {stored} of {} events", args.events);
@@ -283,11 +297,11 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         args.events,
         bytes as f64 / 1e6,
         crate::sync::protocol::MAX_BATCH_EVENTS,
-        args.connections.clamp(1, 4),
+        args.connections,
         args.events as f64 / secs
     );
     println!(
-        "    (server CPU during ingest: {server_cpu:.2} s, {:.0}% of the elapsed time)",
+        "    (server CPU during ingest: {server_cpu:.2} s, {:.0}% of the elapsed time; not timed: connect, key derivation and hello, {connect_s:.2} s)",
         100.0 * server_cpu / secs
     );
 
@@ -295,12 +309,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let total = num(&db_s, "SELECT count(*) FROM events");
     let t = Instant::now();
     let c = start_client(&exe, &base.join("C"), "C", &addr, &secret)?;
-    let db_c = loop {
-        if let Ok(db) = ro(&c.dir) {
-            break db;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let mut db_c = None;
+    wait_for("the fresh client's database", Duration::from_secs(30), || {
+        db_c = ro(&c.dir).ok();
+        db_c.is_some()
+    })?;
+    let db_c = db_c.context("the fresh client's database")?;
     wait_for("the fresh client to catch up", Duration::from_secs(120), || {
         num(&db_c, "SELECT count(*) FROM events") >= total
     })?;
@@ -332,12 +346,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         num(&db_last, "SELECT count(*) FROM orders") >= 100
     })?;
     std::thread::sleep(Duration::from_secs(1));
-    let ticks0 = cpu_ticks(pid).unwrap_or(0);
+    let ticks0 = cpu_ticks(pid)?;
     let idle = Duration::from_secs(5);
     std::thread::sleep(idle);
-    let ticks1 = cpu_ticks(pid).unwrap_or(0);
-    let rss_kb = proc_status(pid, "VmRSS:").unwrap_or(0);
-    let hwm_kb = proc_status(pid, "VmHWM:").unwrap_or(0);
+    let ticks1 = cpu_ticks(pid)?;
+    let rss_kb = proc_status(pid, "VmRSS:")?;
+    let hwm_kb = proc_status(pid, "VmHWM:")?;
     println!(
         "  server with {} long-polling clients after 100 orders: RSS {:.1} MiB (peak {:.1} MiB); idle CPU over {} s: {:.2}% of one core",
         args.clients,
