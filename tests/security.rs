@@ -27,7 +27,9 @@ fn raw_hello(addr: &str, sender: till::model::RegisterId, own: [u8; 32]) -> (u16
     let path = till::sync::protocol::HELLO_PATH;
     let plaintext = postcard::to_allocvec(&hello).expect("encode");
     let binding = till::sync::Binding::Request { method: "POST", path };
-    let env = till::sync::Envelope::seal(&key, store, sender, [7; 24], binding, &plaintext).to_bytes();
+    // Stamped with the server's clock, as every request must be (its replay window).
+    let sent_ms = d["server_time_ms"].as_u64().expect("server time");
+    let env = till::sync::Envelope::seal(&key, store, sender, [7; 24], sent_ms, binding, &plaintext).to_bytes();
     let (status, reason) = http(addr, "POST", path, &[], &env);
     (status, String::from_utf8_lossy(&reason).into_owned())
 }

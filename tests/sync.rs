@@ -306,11 +306,12 @@ fn mode_switches_keep_the_data_and_leave_no_socket_open() {
     other.stop();
 }
 
-/// The store id a server announces.
-fn store_of(addr: &str) -> till::sync::StoreId {
+/// The store id a server announces, and its clock (requests are stamped with it).
+fn store_of(addr: &str) -> (till::sync::StoreId, u64) {
     let (_, body) = http(addr, "GET", "/api/discover", &[], b"");
     let d: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-    d["store_id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no store id"))
+    let store = d["store_id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no store id"));
+    (store, d["server_time_ms"].as_u64().unwrap_or_else(|| panic!("no server time")))
 }
 
 /// The test's register: not a real one, it speaks the protocol by hand.
@@ -322,12 +323,13 @@ fn seal(addr: &str, key: &till::sync::SealKey, method: &str, path: &str, plainte
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).unwrap_or_else(|e| panic!("{e}"));
     let binding = till::sync::Binding::Request { method, path };
-    till::sync::Envelope::seal(key, store_of(addr), SENDER, nonce, binding, plaintext).to_bytes()
+    let (store, now) = store_of(addr);
+    till::sync::Envelope::seal(key, store, SENDER, nonce, now, binding, plaintext).to_bytes()
 }
 
 /// A request sealed with the store's key derived from `secret` (only a hello is accepted so).
 fn envelope_for(addr: &str, secret: &str, method: &str, path: &str, plaintext: &[u8]) -> Vec<u8> {
-    let key = till::sync::SealKey::derive(secret, store_of(addr)).unwrap_or_else(|e| panic!("{e}"));
+    let key = till::sync::SealKey::derive(secret, store_of(addr).0).unwrap_or_else(|e| panic!("{e}"));
     seal(addr, &key, method, path, plaintext)
 }
 
@@ -422,8 +424,9 @@ fn the_lan_gets_nothing_without_the_secret_and_bad_requests_change_nothing() {
     let after_first = snapshot();
     assert_ne!(after_first, before);
     assert!(s.ok(&["setting", "list"]).contains("Injected"));
-    let (status, _) = http(&addr, "POST", push, &[], &good);
-    assert_eq!(status, 200, "a replay is answered");
+    let (status, reason) = http(&addr, "POST", push, &[], &good);
+    assert_eq!(status, 400, "a replay is refused: {}", String::from_utf8_lossy(&reason));
+    assert!(String::from_utf8_lossy(&reason).contains("replayed"));
     assert_eq!(snapshot(), after_first, "and changes nothing");
 
     // /metrics counts what happened, without secrets.

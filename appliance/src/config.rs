@@ -196,7 +196,7 @@ impl Secret {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// Not `key=value`, or a key that does not exist.
-    #[error("unknown setup key '{0}': use mode, name, port, bind, server or secret")]
+    #[error("unknown setup key '{0}': use mode, name, port, bind, server, secret or metrics_token")]
     UnknownKey(String),
     /// A value a key does not accept.
     #[error("bad {0} '{1}': {2}")]
@@ -221,6 +221,16 @@ pub struct ConfigUpdate {
     bind: Option<IpAddr>,
     server: Option<ServerAddr>,
     secret: Option<Secret>,
+    metrics_token: Option<String>,
+}
+
+/// Checks a `/metrics` scrape token: 16 to 128 visible ASCII characters (it travels in a header).
+pub fn validate_metrics_token(s: &str) -> Result<String, ConfigError> {
+    if (16..=128).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(s.to_string())
+    } else {
+        Err(ConfigError::BadValue("metrics_token", crate::model::quote(s), "use 16 to 128 visible ASCII characters"))
+    }
 }
 
 /// Checks a register name: it prefixes order numbers, so short and plain.
@@ -264,6 +274,7 @@ impl ConfigUpdate {
                 }
                 "server" => u.server = Some(v.parse()?),
                 "secret" => u.secret = Some(Secret::new(v)?),
+                "metrics_token" => u.metrics_token = Some(validate_metrics_token(v)?),
                 _ => return Err(ConfigError::UnknownKey(k.to_string())),
             }
         }
@@ -308,6 +319,9 @@ pub struct LocalApiConfig {
     pub server: Option<ServerAddr>,
     /// The store's shared secret (server and client modes).
     pub secret: Option<Secret>,
+    /// The token a scraper sends for `/metrics` (server mode); without one, only this machine
+    /// may read them.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for LocalApiConfig {
@@ -319,6 +333,7 @@ impl Default for LocalApiConfig {
             bind: IpAddr::from([0, 0, 0, 0]),
             server: None,
             secret: None,
+            metrics_token: None,
         }
     }
 }
@@ -333,6 +348,7 @@ impl LocalApiConfig {
             bind: u.bind.unwrap_or(self.bind),
             server: u.server.or_else(|| self.server.clone()),
             secret: u.secret.or_else(|| self.secret.clone()),
+            metrics_token: u.metrics_token.or_else(|| self.metrics_token.clone()),
         };
         c.check()?;
         Ok(c)
@@ -361,6 +377,7 @@ impl LocalApiConfig {
             bind: self.bind.to_string(),
             server: self.server.as_ref().map(ToString::to_string),
             secret_set: self.secret.is_some(),
+            metrics_token_set: self.metrics_token.is_some(),
         }
     }
 }
@@ -380,6 +397,8 @@ pub struct ConfigView {
     pub server: Option<String>,
     /// Whether a shared secret is set (the secret itself is never printed here).
     pub secret_set: bool,
+    /// Whether a `/metrics` scrape token is set (never the token itself).
+    pub metrics_token_set: bool,
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ use till::sync::protocol::*;
 use till::sync::{Binding, Envelope, StoreId};
 use till_fuzz::{FuzzRequest, NONCE, SENDER, STORE, Seal, key, log_of, sample_register};
 
+/// The time stamped on the seed envelopes.
+const SENT_MS: u64 = 1_790_000_000_000;
+
 fn write(target: &str, name: &str, bytes: &[u8]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(target);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -78,10 +81,10 @@ fn main() {
     ];
     let push = PushRequest { events: events.clone(), pending_after: 3 };
     for (name, b) in bindings {
-        write("envelope", name, &Envelope::seal(k, STORE, SENDER, NONCE, b, &pc(&push)).to_bytes());
-        write("envelope", &format!("{name}-empty"), &Envelope::seal(k, STORE, SENDER, NONCE, b, &[]).to_bytes());
+        write("envelope", name, &Envelope::seal(k, STORE, SENDER, NONCE, SENT_MS, b, &pc(&push)).to_bytes());
+        write("envelope", &format!("{name}-empty"), &Envelope::seal(k, STORE, SENDER, NONCE, SENT_MS, b, &[]).to_bytes());
     }
-    let foreign = Envelope::seal(k, StoreId([1; 16]), SENDER, NONCE, bindings[0].1, b"x");
+    let foreign = Envelope::seal(k, StoreId([1; 16]), SENDER, NONCE, SENT_MS, bindings[0].1, b"x");
     write("envelope", "foreign-store", &foreign.to_bytes());
 
     // messages: one of each, as the code sends them.
@@ -123,7 +126,7 @@ fn main() {
         (
             "discover",
             10,
-            br#"{"product":"till","protocol_version":1,"register_name":"R1","register_id":"5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a","port":8787,"store_id":null,"store_confirmed":false}"#.to_vec(),
+            br#"{"product":"till","protocol_version":2,"register_name":"R1","store_id":null,"store_confirmed":false,"server_time_ms":1790000000000,"proof":null}"#.to_vec(),
         ),
         ("event-id", 11, id.to_string().into_bytes()),
         ("store-id", 12, STORE.to_string().into_bytes()),
@@ -177,9 +180,9 @@ fn main() {
     requests.push(("other-store", other_store));
     let mut version = post("/api/sync/events", pc(&push));
     if let Some(s) = version.seal.as_mut() {
-        s.version = 2;
+        s.version = 1;
     }
-    requests.push(("version-2", version));
+    requests.push(("version-1", version));
     let mut moved = post("/api/sync/missing", pc(&MissingRequest { vector: Vec::new() }));
     if let Some(s) = moved.seal.as_mut() {
         s.bind = Some(("POST".into(), "/api/sync/state".into()));
@@ -197,6 +200,25 @@ fn main() {
     requests.push(("upper-hex", upper));
     for (name, r) in &requests {
         write("requests", name, &pc(r));
+    }
+
+    // responses: what a client reads back, sealed to its request as a server seals it, and a
+    // discover answer with a proof; the first byte picks the status (high nibble) and the kind.
+    let resp_binding = Binding::Response { method: "POST", path: "/api/sync/events", request_nonce: &NONCE };
+    let answer = |plain: &[u8]| Envelope::seal(k, STORE, origin, [9; 24], SENT_MS, resp_binding, plain).to_bytes();
+    let answers: Vec<(&str, u8, Vec<u8>)> = vec![
+        ("discover", 0, messages[10].2.clone()),
+        ("hello", 1, answer(&messages[1].2)),
+        ("push", 2, answer(&messages[3].2)),
+        ("pull", 3, answer(&messages[8].2)),
+        ("state", 4, answer(&messages[5].2)),
+        ("missing", 5, answer(&messages[7].2)),
+        ("data", 6, answer(br#"[{"sku":"TEA"}]"#)),
+        ("refused-401", 2 | (1 << 4), b"not authenticated\n".to_vec()),
+        ("overloaded-429", 2 | (5 << 4), b"too many failed attempts\n".to_vec()),
+    ];
+    for (name, tag, body) in &answers {
+        write("responses", name, &tagged(*tag, body));
     }
 
     // display: a script with every command, and a tap then a shifted key as evdev bytes.

@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use till::sync::{Binding, Envelope};
-use till_fuzz::{FuzzRequest, NONCE, Server, key_for, url_path};
+use till_fuzz::{FuzzRequest, Server, key_for, url_path};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(input) = postcard::from_bytes::<FuzzRequest>(data) else { return };
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         let body = smol::block_on(resp.body_bytes()).unwrap_or_else(|e| panic!("body: {e}"));
         let env = Envelope::from_bytes(&body).unwrap_or_else(|e| panic!("response is not an envelope: {e}"));
         assert_eq!(env.sender, server.me);
-        let binding = Binding::Response { method: &sent.method, path: &sent.path, request_nonce: &NONCE };
+        let binding = Binding::Response { method: &sent.method, path: &sent.path, request_nonce: &sent.nonce };
         assert!(env.open(&key_for(url_path(&sent.path)), binding).is_ok(), "response does not open for {input:?}");
     }
 });

@@ -27,8 +27,22 @@ pub const SECRET: &str = "FUZZ-7KQM-X3TD-9LRU-Z65T";
 pub const STORE: StoreId = StoreId([0x5a; 16]);
 /// The register that seals the harness's requests.
 pub const SENDER: RegisterId = RegisterId([0x42; 16]);
-/// The nonce of the harness's requests (responses are bound to it).
+/// The nonce of the seed files' envelopes.
 pub const NONCE: [u8; 24] = [7; 24];
+
+/// A nonce never used before in this process: the server refuses a request it has seen.
+pub fn fresh_nonce() -> [u8; 24] {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut out = [7u8; 24];
+    out[..8].copy_from_slice(&n.to_le_bytes());
+    out
+}
+
+/// The system clock in ms: requests are stamped with it, inside the server's replay window.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
 /// [`SENDER`]'s own key, enrolled at the fuzzed server: every request but hello is sealed with it.
 pub const REGISTER_KEY: [u8; 32] = [0x24; 32];
 
@@ -144,6 +158,8 @@ pub struct Sent {
     pub path: String,
     /// Whether a valid, correctly bound envelope of this store was attached.
     pub authentic: bool,
+    /// The nonce of that envelope (the response is bound to it).
+    pub nonce: [u8; 24],
 }
 
 /// The path without its query.
@@ -176,6 +192,7 @@ impl FuzzRequest {
         }
         let mut body = self.body.clone();
         let mut authentic = false;
+        let nonce = fresh_nonce();
         if let Some(s) = &self.seal {
             let (m, p) = s.bind.clone().unwrap_or_else(|| (method.to_string(), path.clone()));
             let store = if s.other_store { StoreId([0xa5; 16]) } else { STORE };
@@ -183,7 +200,7 @@ impl FuzzRequest {
             let on_path = url_path(&path);
             let k =
                 if s.wrong_key == (on_path == HELLO_PATH) { SealKey::from_bytes(REGISTER_KEY) } else { key().clone() };
-            let mut env = Envelope::seal(&k, store, SENDER, NONCE, binding, &s.plaintext);
+            let mut env = Envelope::seal(&k, store, SENDER, nonce, now_ms(), binding, &s.plaintext);
             env.version = s.version;
             let mut wire = env.to_bytes();
             if let Some(bit) = s.flip_bit
@@ -214,7 +231,7 @@ impl FuzzRequest {
         } else {
             req.set_body(body);
         }
-        Some((req, Sent { method: method.to_string(), path, authentic }))
+        Some((req, Sent { method: method.to_string(), path, authentic, nonce }))
     }
 }
 
@@ -246,7 +263,7 @@ impl Server {
             .unwrap_or_else(|e: till::store::StoreError| panic!("enroll: {e}"));
             let me = s.register_id();
             let secret = Secret::new(SECRET).unwrap_or_else(|e| panic!("secret: {e}"));
-            let service = SyncService::new(Arc::new(Mutex::new(reg)), secret, 8787, 64)
+            let service = SyncService::new(Arc::new(Mutex::new(reg)), secret, 64)
                 .unwrap_or_else(|e| panic!("service: {}", e.reason));
             service.close();
             Server { app: routes(Arc::new(service)), me, _dir: dir }

@@ -18,7 +18,8 @@ pub const EXIT_CODES: &str = "Exit codes:
  12  other store: a Till server of another store
  13  wrong secret: the server refused the shared secret
  14  protocol version mismatch: update the older register
- 15  the server refuses this register: it was revoked, or new registers are not accepted now";
+ 15  the server refuses this register: it was revoked, or new registers are not accepted now
+ 16  unverified: a server claims this store but cannot prove it holds the store's keys";
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
@@ -70,12 +71,13 @@ pub struct SetupRefused(pub String);
 pub(super) fn connection_exit(e: &crate::net::client::ClientError) -> u8 {
     use crate::net::client::ClientError::*;
     match e {
-        Unreachable(..) => 10,
+        Unreachable(..) | Overloaded(..) => 10,
         NotTill(..) | Protocol(_) | Refused(..) => 11,
         OtherStore(..) => 12,
         WrongSecret(_) => 13,
         Version(..) => 14,
         Revoked(..) => 15,
+        Unverified(..) => 16,
     }
 }
 

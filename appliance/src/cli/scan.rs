@@ -60,6 +60,7 @@ fn identity(r: &mut Register, cfg: &LocalApiConfig) -> anyhow::Result<StoreIdent
     let own =
         crate::net::own_key(r.store_mut()).map_err(|e| anyhow::Error::new(crate::register::RegisterError::Store(e)))?;
     Ok(StoreIdentity {
+        key: None,
         own,
         me: r.store().register_id(),
         name: cfg.register_name.clone(),
@@ -83,7 +84,8 @@ fn run_scan(targets: &[ScanTarget], opts: &ScanOptions, who: &StoreIdentity) -> 
     }
     smol::block_on(async {
         let mut report = discovery::scan(targets, opts).await;
-        discovery::classify(&mut report.servers, who).await;
+        let challenge = report.challenge;
+        discovery::classify(&mut report.servers, who, &challenge).await;
         report
     })
 }
@@ -93,6 +95,7 @@ fn store_words(s: &FoundServer) -> &'static str {
         (_, false) => "other protocol version",
         (Membership::This, _) => "this store",
         (Membership::Other, _) => "OTHER STORE",
+        (Membership::Unverified, _) => "UNVERIFIED: claims this store, cannot prove it",
         (Membership::Unknown, _) => "unknown (no secret set)",
     }
 }
@@ -106,8 +109,6 @@ pub struct ServerView {
     pub port: u16,
     /// The server register's name.
     pub register_name: String,
-    /// The server register's id.
-    pub register_id: String,
     /// Its store id, if it has one yet.
     pub store_id: Option<String>,
     /// this, other or unknown.
@@ -151,7 +152,6 @@ fn view(report: &ScanReport) -> ScanView {
                 address: s.address.ip().to_string(),
                 port: s.address.port(),
                 register_name: s.discover.register_name.clone(),
-                register_id: s.discover.register_id.clone(),
                 store_id: s.discover.store_id.clone(),
                 store: s.membership,
                 protocol_version: s.discover.protocol_version,

@@ -23,6 +23,7 @@ use smol::stream::StreamExt;
 
 pub use crate::config::Mode;
 use crate::config::{LocalApiConfig, Secret, ServerAddr};
+use crate::net::guard::Limits;
 use crate::net::http::LocalApiServer;
 use crate::net::poller::{PollerTuning, SyncPoller};
 use crate::net::service::SyncService;
@@ -92,10 +93,10 @@ async fn note_listening(reg: &SharedRegister, addr: Option<SocketAddr>) {
 }
 
 /// Prepares the server's sync core, retrying while it cannot (the register keeps selling).
-async fn service(cfg: &LocalApiConfig, reg: &SharedRegister, secret: &Secret) -> Arc<SyncService> {
+async fn service(reg: &SharedRegister, secret: &Secret) -> Arc<SyncService> {
     loop {
-        let (r2, port, secret) = (reg.clone(), cfg.port, secret.clone());
-        match smol::unblock(move || SyncService::new(r2, secret, port, ring_events())).await {
+        let (r2, secret) = (reg.clone(), secret.clone());
+        match smol::unblock(move || SyncService::new(r2, secret, ring_events())).await {
             Ok(s) => return Arc::new(s),
             Err(e) => {
                 error!(
@@ -121,13 +122,14 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                 error!("server mode needs a shared secret; not serving until it is set");
                 return Running::Standalone;
             };
-            let service = service(cfg, reg, secret).await;
+            let service = service(reg, secret).await;
             let addr = SocketAddr::new(cfg.bind, cfg.port);
+            let token = cfg.metrics_token.clone();
             let (stop_tx, stop_rx) = smol::channel::bounded::<()>(1);
             let (svc, r2) = (service.clone(), reg.clone());
             let task = smol::spawn(async move {
                 loop {
-                    match LocalApiServer::start(svc.clone(), addr).await {
+                    match LocalApiServer::start(svc.clone(), addr, Limits::from_env(), token.clone()).await {
                         Ok(server) => {
                             let local = server.local_addr();
                             note_listening(&r2, Some(local)).await;

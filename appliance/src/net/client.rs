@@ -9,14 +9,16 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use super::random_bytes;
 use crate::config::Secret;
-use crate::model::{RegisterId, hex};
+use crate::model::{RegisterId, hex, unhex};
 use crate::sync::protocol::{
     Cursor, Discover, ENVELOPE_HEADER, HELLO_PATH, HelloRequest, HelloResponse, MAX_BODY_BYTES, MissingRequest,
     MissingResponse, PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse, Vector,
 };
-use crate::sync::{Binding, Envelope, PROTOCOL_VERSION, SealKey, StoreId};
+use crate::sync::{Binding, CHALLENGE_BYTES, Envelope, PROTOCOL_VERSION, SealKey, StoreId, discover_proof};
 
 /// How long a server may take to accept and answer a short call.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
@@ -36,6 +38,15 @@ pub enum ClientError {
     /// The server refused the shared secret.
     #[error("the server at {0} refused the shared secret: enter the same secret as on the server")]
     WrongSecret(String),
+    /// A server that claims this store but cannot prove it holds the store's key: a device
+    /// copying what the real server says about itself, or a server with another secret.
+    #[error(
+        "the server at {0} claims to be this store's but could not prove it holds the store's keys: it is not this store's server (or uses another secret); nothing was sent to it"
+    )]
+    Unverified(String),
+    /// The server closed the connection without answering: it may be refusing connections.
+    #[error("the server at {0} is refusing connections: it may be under load or attack ({1})")]
+    Overloaded(String, String),
     /// The server refuses this register: revoked, or it accepts no new registers now.
     #[error("the server at {0} refuses this register: {1}")]
     Revoked(String, String),
@@ -55,6 +66,16 @@ pub enum ClientError {
 /// Words for a failed connection, without the HTTP client's internals.
 pub fn unreachable(addr: &str, e: impl std::fmt::Display) -> ClientError {
     let raw = e.to_string();
+    let lower = raw.to_ascii_lowercase();
+    // Accepted and then closed (or reset) with no answer: the server's edge turned us away.
+    if lower.contains("connection closed")
+        || lower.contains("connection reset")
+        || lower.contains("broken pipe")
+        || lower.contains("unexpected end")
+        || lower.contains("empty response")
+    {
+        return ClientError::Overloaded(addr.to_string(), raw);
+    }
     let why = if raw.contains("Connection refused") {
         "connection refused (is the server register running in server mode?)".to_string()
     } else if raw.contains("No route to host") || raw.contains("Network is unreachable") {
@@ -102,26 +123,63 @@ async fn read_limited(res: &mut surf::Response) -> Result<Vec<u8>, String> {
 /// `GET /api/discover` at `addr` (HOST:PORT), checking that it is a Till server.
 pub async fn discover(addr: &str, limit: Duration) -> Result<Discover, ClientError> {
     let http = http_client()?;
-    discover_with(&http, addr, limit).await
+    discover_with(&http, addr, limit, None).await.map(|(d, _)| d)
 }
 
-async fn discover_with(http: &surf::Client, addr: &str, limit: Duration) -> Result<Discover, ClientError> {
+/// A discover call, with a challenge when given; also the server's clock minus ours.
+async fn discover_with(
+    http: &surf::Client,
+    addr: &str,
+    limit: Duration,
+    challenge: Option<&[u8; CHALLENGE_BYTES]>,
+) -> Result<(Discover, i64), ClientError> {
+    let url = match challenge {
+        Some(c) => format!("http://{addr}/api/discover?challenge={}", hex(c)),
+        None => format!("http://{addr}/api/discover"),
+    };
     with_timeout(addr, limit, async {
-        let mut res = http.get(format!("http://{addr}/api/discover")).send().await.map_err(|e| unreachable(addr, e))?;
+        let t0 = super::unix_ms();
+        let mut res = http.get(url).send().await.map_err(|e| unreachable(addr, e))?;
+        let t1 = super::unix_ms();
         let status = u16::from(res.status());
         let bytes = read_limited(&mut res).await.map_err(|why| ClientError::NotTill(addr.to_string(), why))?;
         let d = check_discover(addr, status, &bytes)?;
         if d.protocol_version != PROTOCOL_VERSION {
             return Err(ClientError::Version(addr.to_string(), d.protocol_version));
         }
-        Ok(d)
+        Ok((d.clone(), super::clock_offset_ms(d.server_time_ms, t0, t1)))
     })
     .await
 }
 
+/// `HOST:PORT` as the `IP:PORT` a connection goes to (the first address the name resolves to).
+pub async fn resolve(addr: &str) -> Result<String, ClientError> {
+    let found = with_timeout(addr, CALL_TIMEOUT, async {
+        smol::net::resolve(addr)
+            .await
+            .map_err(|e| ClientError::Unreachable(addr.to_string(), format!("cannot resolve: {e}")))
+    })
+    .await?;
+    found
+        .first()
+        .map(ToString::to_string)
+        .ok_or_else(|| ClientError::Unreachable(addr.to_string(), "the name resolves to no address".into()))
+}
+
+/// Whether `d` carries a valid proof for `challenge` under `key` for the store it claims,
+/// answered by the server at `addr` (the address is bound: a rogue relaying another server's
+/// answer fails).
+pub fn proof_holds(d: &Discover, challenge: &[u8; CHALLENGE_BYTES], addr: &str, key: &SealKey) -> bool {
+    let (Some(store), Some(proof)) = (d.store_id.as_deref(), d.proof.as_deref()) else { return false };
+    let (Ok(store), Some(proof)) = (store.parse::<StoreId>(), unhex::<32>(proof)) else { return false };
+    let expected = discover_proof(key, challenge, store, &d.register_name, addr);
+    // Not secret-dependent timing that matters: the proof is public once sent.
+    expected == proof
+}
+
 /// Reads an answer to `GET /api/discover`: a Till server's self-description (of any protocol
 /// version), or why whatever answered is not Till.
-pub(crate) fn check_discover(addr: &str, status: u16, body: &[u8]) -> Result<Discover, ClientError> {
+pub fn check_discover(addr: &str, status: u16, body: &[u8]) -> Result<Discover, ClientError> {
     let not_till = |why: String| ClientError::NotTill(addr.to_string(), why);
     if status != 200 {
         return Err(not_till(format!("it answered {status}")));
@@ -149,6 +207,36 @@ pub fn choose_store(addr: &str, mine: Option<StoreId>, server: &Discover) -> Res
     }
 }
 
+/// Reads a server's answer: its status in words, or the sealed body opened with `key` under
+/// `binding` and decoded (postcard, or JSON for the data endpoints). Everything here comes off
+/// the network, so nothing in it may panic (the `responses` fuzz target checks it).
+pub fn read_answer<T: DeserializeOwned>(
+    addr: &str,
+    status: u16,
+    bytes: &[u8],
+    key: &SealKey,
+    binding: Binding<'_>,
+    json: bool,
+) -> Result<T, ClientError> {
+    let words = || crate::model::quote(String::from_utf8_lossy(bytes).trim());
+    match status {
+        200 => {}
+        401 => return Err(ClientError::WrongSecret(addr.to_string())),
+        403 => return Err(ClientError::Revoked(addr.to_string(), words())),
+        409 => return Err(ClientError::OtherStore(addr.to_string(), "?".into())),
+        426 => return Err(ClientError::Version(addr.to_string(), 0)),
+        429 | 503 => return Err(ClientError::Overloaded(addr.to_string(), words())),
+        _ => return Err(ClientError::Refused(status, words())),
+    }
+    let env = Envelope::from_bytes(bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
+    let plain = env.open(key, binding).map_err(|e| ClientError::Protocol(e.to_string()))?;
+    if json {
+        serde_json::from_slice(&plain).map_err(|e| ClientError::Protocol(e.to_string()))
+    } else {
+        postcard::from_bytes(&plain).map_err(|e| ClientError::Protocol(e.to_string()))
+    }
+}
+
 /// A client's authenticated channel to one server.
 pub struct LocalApiClient {
     http: surf::Client,
@@ -161,6 +249,8 @@ pub struct LocalApiClient {
     own: SealKey,
     /// What the server said about itself when we connected.
     pub server: Discover,
+    /// The server's clock minus ours: every request is stamped with the server's time.
+    offset_ms: std::sync::Arc<AtomicI64>,
 }
 
 impl std::fmt::Debug for LocalApiClient {
@@ -170,8 +260,11 @@ impl std::fmt::Debug for LocalApiClient {
 }
 
 impl LocalApiClient {
-    /// Discovers the server at `addr`, picks the store id, and derives the key (reusing `cached`
-    /// when it is for the same store: the derivation is deliberately slow).
+    /// Discovers the server at `addr` with a fresh challenge, picks the store id, derives the key
+    /// (reusing `cached` when it is for the same store: the derivation is deliberately slow), and
+    /// checks the server's proof that it holds the store's key before anything sealed is sent
+    /// to it: a device that only copies the real server's answer gets nothing to guess the
+    /// secret with.
     pub async fn connect(
         addr: &str,
         me: RegisterId,
@@ -181,18 +274,58 @@ impl LocalApiClient {
         own: &SealKey,
     ) -> Result<LocalApiClient, ClientError> {
         let http = http_client()?;
-        let server = discover_with(&http, addr, CALL_TIMEOUT).await?;
+        // Talk to the address itself: the server's proof is bound to the address it was asked at.
+        let addr = &resolve(addr).await?;
+        let challenge: [u8; CHALLENGE_BYTES] = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
+        let (server, offset) = discover_with(&http, addr, CALL_TIMEOUT, Some(&challenge)).await?;
         let store = choose_store(addr, my_store, &server)?;
-        let key = match cached {
-            Some((s, k)) if s == store => k,
-            _ => {
-                let secret = secret.clone();
+        let derive = |store: StoreId| {
+            let secret = secret.clone();
+            async move {
                 smol::unblock(move || SealKey::derive(secret.expose(), store))
                     .await
-                    .map_err(|e| ClientError::Protocol(e.to_string()))?
+                    .map_err(|e| ClientError::Protocol(e.to_string()))
             }
         };
-        Ok(LocalApiClient { http, addr: addr.to_string(), me, store, key, own: own.clone(), server })
+        let key = match cached {
+            Some((s, k)) if s == store => k,
+            _ => derive(store).await?,
+        };
+        let claimed = server.store_id.as_deref().and_then(|s| s.parse::<StoreId>().ok());
+        let proven = match claimed {
+            Some(c) if c == store => proof_holds(&server, &challenge, addr, &key),
+            // An unconfirmed (new or replaced) server proves the secret under its own id; it
+            // adopts ours at the hello.
+            Some(c) => proof_holds(&server, &challenge, addr, &derive(c).await?),
+            None => false,
+        };
+        if !proven {
+            return Err(if my_store.is_some() {
+                ClientError::Unverified(addr.to_string())
+            } else {
+                ClientError::WrongSecret(addr.to_string())
+            });
+        }
+        Ok(LocalApiClient {
+            http,
+            addr: addr.to_string(),
+            me,
+            store,
+            key,
+            own: own.clone(),
+            server,
+            offset_ms: std::sync::Arc::new(AtomicI64::new(offset)),
+        })
+    }
+
+    /// The server's clock now, as this client stamps its requests.
+    pub fn server_now_ms(&self) -> u64 {
+        super::unix_ms().saturating_add_signed(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    /// Adopts a fresher measure of the server's clock (from a hello).
+    pub fn set_offset(&self, offset_ms: i64) {
+        self.offset_ms.store(offset_ms, Ordering::Relaxed);
     }
 
     /// Another handle on the same channel (surf clients share their connection pool).
@@ -205,6 +338,7 @@ impl LocalApiClient {
             key: self.key.clone(),
             own: self.own.clone(),
             server: self.server.clone(),
+            offset_ms: self.offset_ms.clone(),
         }
     }
 
@@ -237,7 +371,15 @@ impl LocalApiClient {
     fn seal(&self, method: &str, path: &str, plaintext: &[u8]) -> Result<Envelope, ClientError> {
         let nonce = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
         let key = self.key_for(path);
-        Ok(Envelope::seal(key, self.store, self.me, nonce, Binding::Request { method, path }, plaintext))
+        Ok(Envelope::seal(
+            key,
+            self.store,
+            self.me,
+            nonce,
+            self.server_now_ms(),
+            Binding::Request { method, path },
+            plaintext,
+        ))
     }
 
     async fn finish<T: DeserializeOwned>(
@@ -251,28 +393,8 @@ impl LocalApiClient {
         let mut res = res.map_err(|e| unreachable(&self.addr, e))?;
         let status: u16 = res.status().into();
         let bytes = read_limited(&mut res).await.map_err(|e| unreachable(&self.addr, e))?;
-        match status {
-            200 => {}
-            401 => return Err(ClientError::WrongSecret(self.addr.clone())),
-            403 => {
-                return Err(ClientError::Revoked(
-                    self.addr.clone(),
-                    String::from_utf8_lossy(&bytes).trim().to_string(),
-                ));
-            }
-            409 => return Err(ClientError::OtherStore(self.addr.clone(), "?".into())),
-            426 => return Err(ClientError::Version(self.addr.clone(), 0)),
-            _ => return Err(ClientError::Refused(status, String::from_utf8_lossy(&bytes).trim().to_string())),
-        }
-        let env = Envelope::from_bytes(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
-        let plain = env
-            .open(self.key_for(path), Binding::Response { method, path, request_nonce: nonce })
-            .map_err(|e| ClientError::Protocol(e.to_string()))?;
-        if json {
-            serde_json::from_slice(&plain).map_err(|e| ClientError::Protocol(e.to_string()))
-        } else {
-            postcard::from_bytes(&plain).map_err(|e| ClientError::Protocol(e.to_string()))
-        }
+        let binding = Binding::Response { method, path, request_nonce: nonce };
+        read_answer(&self.addr, status, &bytes, self.key_for(path), binding, json)
     }
 
     async fn post<Q: Serialize, R: DeserializeOwned>(

@@ -3,9 +3,12 @@
 //! It lists the register's IPv4 interfaces (getifaddrs through nix), and on each subnet opens a
 //! TCP connection to every host at the server port, with bounded concurrency and a short connect
 //! timeout, then asks whoever accepted for `GET /api/discover` on that same connection. Only
-//! answers that are Till's are kept. The plaintext discover call carries no secret; whether a
-//! server belongs to this store is decided from its store id, or by a sealed hello (which proves
-//! the secret without revealing it) when this register has no store id yet.
+//! answers that are Till's are kept. The plaintext discover call carries no secret. It carries a
+//! fresh random challenge, which a server answers with a proof computed with the store's key
+//! (`sync::discover_proof`): a server is "this store" only when its proof checks out under the
+//! key this register derives from its secret. A device that copies a real server's store id is
+//! "unverified" and never chosen, and the scanner sends nothing sealed to anyone, so a rogue
+//! learns nothing to guess the secret with.
 
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::str::FromStr;
@@ -15,12 +18,12 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use smol::io::AsyncReadExt;
 
-use super::client::{CALL_TIMEOUT, ClientError, LocalApiClient, check_discover};
-use super::lock;
+use super::client::{ClientError, check_discover, proof_holds};
+use super::{lock, random_bytes};
 use crate::config::Secret;
-use crate::model::RegisterId;
-use crate::sync::protocol::{Discover, HelloRequest};
-use crate::sync::{PROTOCOL_VERSION, StoreId};
+use crate::model::{RegisterId, hex};
+use crate::sync::protocol::Discover;
+use crate::sync::{CHALLENGE_BYTES, PROTOCOL_VERSION, SealKey, StoreId};
 
 /// The widest subnet scanned: a /22 (1,022 hosts). Wider ones would take minutes and flood the
 /// neighbour tables of a small LAN.
@@ -232,11 +235,13 @@ impl Default for ScanOptions {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Membership {
-    /// Same store id, or it accepted this register's secret.
+    /// It proved it holds this store's key.
     This,
-    /// Another store id it has confirmed, or it refused this register's secret.
+    /// It claims this store's id but could not prove it holds the key: a copy, or another secret.
+    Unverified,
+    /// Another store (its confirmed id is another), or its proof fails under this register's secret.
     Other,
-    /// This register knows neither a store id nor a secret to tell.
+    /// This register has no secret to tell.
     Unknown,
 }
 
@@ -275,10 +280,17 @@ pub struct ScanReport {
     pub elapsed_ms: u64,
     /// The Till servers found, by address.
     pub servers: Vec<FoundServer>,
+    /// The challenge every server was asked to prove the store's key on.
+    #[serde(skip)]
+    pub challenge: [u8; CHALLENGE_BYTES],
 }
 
 /// One host's probe: `Ok(None)` when nothing listens or what listens is not Till.
-async fn probe(addr: SocketAddrV4, opts: &ScanOptions) -> (bool, Option<(Discover, Duration)>) {
+async fn probe(
+    addr: SocketAddrV4,
+    opts: &ScanOptions,
+    challenge: &[u8; CHALLENGE_BYTES],
+) -> (bool, Option<(Discover, Duration)>) {
     let start = Instant::now();
     let connect = smol::net::TcpStream::connect(SocketAddr::V4(addr));
     let timeout = async {
@@ -292,7 +304,7 @@ async fn probe(addr: SocketAddrV4, opts: &ScanOptions) -> (bool, Option<(Discove
     let answer = async {
         let mut req = http_types::Request::new(
             http_types::Method::Get,
-            http_types::Url::parse(&format!("http://{addr}/api/discover")).ok()?,
+            http_types::Url::parse(&format!("http://{addr}/api/discover?challenge={}", hex(challenge))).ok()?,
         );
         req.insert_header("connection", "close");
         let mut res = async_h1::connect(stream, req).await.ok()?;
@@ -318,6 +330,10 @@ async fn probe(addr: SocketAddrV4, opts: &ScanOptions) -> (bool, Option<(Discove
 /// returns the Till servers, sorted by address. Membership is left [`Membership::Unknown`].
 pub async fn scan(targets: &[ScanTarget], opts: &ScanOptions) -> ScanReport {
     let start = Instant::now();
+    // Without randomness every proof would be checked against zeros: replayable, so then no
+    // server verifies (they all read as unverified) rather than a rogue passing.
+    let challenge: [u8; CHALLENGE_BYTES] = random_bytes().unwrap_or([0; CHALLENGE_BYTES]);
+    let verifiable = challenge != [0; CHALLENGE_BYTES];
     let own: Vec<Ipv4Addr> = targets.iter().filter_map(|t| t.own_address).collect();
     let mut hosts: Vec<Ipv4Addr> = targets.iter().flat_map(|t| t.subnet.hosts()).filter(|h| !own.contains(h)).collect();
     hosts.sort_unstable();
@@ -334,7 +350,7 @@ pub async fn scan(targets: &[ScanTarget], opts: &ScanOptions) -> ScanReport {
                     let next = lock(&queue).next();
                     let Some(host) = next else { break };
                     let addr = SocketAddrV4::new(host, opts.port);
-                    let (accepted, till) = probe(addr, &opts).await;
+                    let (accepted, till) = probe(addr, &opts, &challenge).await;
                     if accepted {
                         answered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
@@ -362,6 +378,7 @@ pub async fn scan(targets: &[ScanTarget], opts: &ScanOptions) -> ScanReport {
         answered: answered.load(std::sync::atomic::Ordering::Relaxed),
         elapsed_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
         servers,
+        challenge: if verifiable { challenge } else { [0xff; CHALLENGE_BYTES] },
     }
 }
 
@@ -370,48 +387,59 @@ pub async fn scan(targets: &[ScanTarget], opts: &ScanOptions) -> ScanReport {
 pub struct StoreIdentity {
     /// This register's id.
     pub me: RegisterId,
-    /// This register's name (the hello carries it to the server's peer list).
+    /// This register's name.
     pub name: String,
     /// The store id it already holds, if any.
     pub store: Option<StoreId>,
     /// The shared secret, if set.
     pub secret: Option<Secret>,
-    /// This register's own key (its hello enrolls it, as any hello does).
-    pub own: crate::sync::SealKey,
+    /// This register's own key.
+    pub own: SealKey,
+    /// The store key already derived for a store id (the derivation is slow).
+    pub key: Option<(StoreId, SealKey)>,
 }
 
-/// Decides [`FoundServer::membership`] for each server: by store id where both sides have one,
-/// else by a sealed hello with this register's secret (proof without disclosure).
-pub async fn classify(servers: &mut [FoundServer], who: &StoreIdentity) {
+/// Most distinct store ids a scan derives a key for (an Argon2 derivation each): a rogue
+/// answering with many made-up ids cannot make a scan take minutes.
+const MAX_DERIVATIONS: usize = 4;
+
+/// Decides [`FoundServer::membership`] for each server from its proof on the scan's challenge,
+/// checked with the key this register derives from its secret for the store id the server
+/// claims. Nothing is sent to the servers.
+pub async fn classify(servers: &mut [FoundServer], who: &StoreIdentity, challenge: &[u8; CHALLENGE_BYTES]) {
+    let mut keys: Vec<(StoreId, SealKey)> = who.key.iter().cloned().collect();
     for s in servers.iter_mut() {
-        let theirs = s.discover.store_id.as_deref().and_then(|x| x.parse::<StoreId>().ok());
-        s.membership = match (who.store, theirs) {
-            (Some(m), Some(t)) if m == t => Membership::This,
-            (Some(_), Some(_)) if s.discover.store_confirmed => Membership::Other,
-            _ => Membership::Unknown,
-        };
-        if s.membership != Membership::Unknown || !s.compatible() {
-            continue;
-        }
-        let Some(secret) = &who.secret else { continue };
-        s.membership = match hello(&s.address.to_string(), who, secret).await {
-            Ok(()) => Membership::This,
-            Err(ClientError::WrongSecret(_) | ClientError::OtherStore(..)) => Membership::Other,
-            Err(_) => Membership::Unknown,
+        let claimed = s.discover.store_id.as_deref().and_then(|x| x.parse::<StoreId>().ok());
+        let ours = claimed.is_some() && claimed == who.store;
+        s.membership = match (claimed, &who.secret) {
+            _ if !s.compatible() => Membership::Unknown,
+            // Another store that has confirmed its id: not ours, whatever it proves.
+            (Some(c), _) if who.store.is_some_and(|m| m != c) && s.discover.store_confirmed => Membership::Other,
+            (_, None) => Membership::Unknown,
+            (None, Some(_)) => Membership::Other,
+            (Some(c), Some(secret)) => {
+                let key = match keys.iter().find(|(id, _)| *id == c) {
+                    Some((_, k)) => Some(k.clone()),
+                    None if keys.len() < MAX_DERIVATIONS => {
+                        let secret = secret.clone();
+                        let derived = smol::unblock(move || SealKey::derive(secret.expose(), c)).await.ok();
+                        if let Some(k) = &derived {
+                            keys.push((c, k.clone()));
+                        }
+                        derived
+                    }
+                    None => None,
+                };
+                let addr = s.address.to_string();
+                match key {
+                    Some(k) if proof_holds(&s.discover, challenge, &addr, &k) => Membership::This,
+                    _ if ours => Membership::Unverified,
+                    Some(_) => Membership::Other,
+                    None => Membership::Unknown,
+                }
+            }
         };
     }
-}
-
-async fn hello(addr: &str, who: &StoreIdentity, secret: &Secret) -> Result<(), ClientError> {
-    let client = LocalApiClient::connect(addr, who.me, who.store, secret, None, &who.own).await?;
-    let req = HelloRequest {
-        register_name: who.name.clone(),
-        client_time_ms: super::unix_ms(),
-        pending: 0,
-        store_known: who.store == Some(client.store()),
-        register_key: client.register_key(),
-    };
-    super::client::with_timeout(addr, CALL_TIMEOUT, client.hello(&req)).await.map(|_| ())
 }
 
 /// The one server of this store among `servers`, or why there is none to pick.
@@ -449,7 +477,8 @@ pub enum PickError {
 pub async fn find_store_server(port: u16, who: &StoreIdentity) -> Result<(FoundServer, ScanReport), ClientError> {
     let targets = default_targets().map_err(|e| ClientError::Unreachable("scan".into(), e.to_string()))?;
     let mut report = scan(&targets, &ScanOptions { port, ..ScanOptions::default() }).await;
-    classify(&mut report.servers, who).await;
+    let challenge = report.challenge;
+    classify(&mut report.servers, who, &challenge).await;
     let subnets = report.targets.iter().map(|t| t.subnet.to_string()).collect::<Vec<_>>().join(", ");
     match pick(&report.servers) {
         Ok(s) => Ok((s.clone(), report)),
@@ -492,10 +521,10 @@ mod tests {
                 product: "till".into(),
                 protocol_version: version,
                 register_name: format!("S{last}"),
-                register_id: String::new(),
-                port: 8787,
                 store_id: None,
                 store_confirmed: false,
+                server_time_ms: 0,
+                proof: None,
             },
             rtt_us: 100,
             membership,
@@ -513,6 +542,9 @@ mod tests {
         // With nothing to tell stores apart, a single server is the store's; two are a question.
         assert_eq!(pick(&[found(2, Unknown, v)]).map(|s| s.address.ip().octets()[3]), Ok(2));
         assert_eq!(pick(&[found(2, Unknown, v), found(5, Unknown, v)]).err(), Some(PickError::Several(2)));
+        // A server that only claims this store is never picked, even alone.
+        assert_eq!(pick(&[found(2, Unverified, v)]).err(), Some(PickError::None));
+        assert_eq!(pick(&[found(2, Unverified, v), found(3, This, v)]).map(|s| s.address.ip().octets()[3]), Ok(3));
         // Another protocol version is listed but never picked.
         assert_eq!(pick(&[found(2, This, v + 1)]).err(), Some(PickError::None));
     }

@@ -2,9 +2,10 @@
 //! accept loop). Handlers only parse, call [`SyncService`], and map its errors to statuses.
 //!
 //! Our own accept loop rather than `app.listen()`: every accepted socket gets TCP_NODELAY (without
-//! it each kept-alive request stalls ~44 ms on Nagle + delayed ACK, see docs/PROTOCOL.md), and
-//! connections run on an executor this server owns, so stopping it closes every connection,
-//! idle keep-alives included, and leaves no socket open.
+//! it each kept-alive request stalls ~44 ms on Nagle + delayed ACK, see docs/PROTOCOL.md), is
+//! admitted by the connection table and read through the edge's guard ([`super::guard`]), and
+//! runs on an executor this server owns, so stopping it closes every connection, idle
+//! keep-alives included, and leaves no socket open.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,21 +17,21 @@ use smol::net::TcpListener;
 use smol::{Executor, Task};
 use tide::{Request, Response, StatusCode};
 
+use super::guard::{ConnInfo, ConnTable, Guarded, Limits};
 use super::service::{ApiError, Opened, SyncService};
+use crate::sync::CHALLENGE_BYTES;
 use crate::sync::protocol::{Cursor, ENVELOPE_HEADER, MAX_BODY_BYTES};
 
-/// Connections served at once; more are closed on accept. A client holds two (its long-poll and
-/// its pushes), so 64 clients need 128: at 64 a store of 40 registers would have starved.
-pub const MAX_CONNECTIONS: usize = 256;
-
-/// Bodies above this size are read only while holding one of [`LARGE_BODY_SLOTS`]: a body may
-/// be 8 MiB before it can be authenticated, and 256 of those would exhaust a register's memory.
+/// Bodies above this size are read only while holding a large-body slot: a body may be 8 MiB
+/// before it can be authenticated, and many of those at once would exhaust a register's memory.
 const LARGE_BODY_BYTES: usize = 256 * 1024;
 
-/// Large bodies read at once: at most 4 × 8 MiB in flight, plus 256 KiB per other connection.
-const LARGE_BODY_SLOTS: usize = 4;
+/// Large bodies read at once from addresses that have proven a key of this store: 4 × 8 MiB.
+static TRUSTED_LARGE_BODIES: smol::lock::Semaphore = smol::lock::Semaphore::new(4);
 
-static LARGE_BODIES: smol::lock::Semaphore = smol::lock::Semaphore::new(LARGE_BODY_SLOTS);
+/// Large bodies read at once from any other address: one, so trickling strangers cannot hold
+/// the slots a register pushing a backlog needs.
+static ANONYMOUS_LARGE_BODIES: smol::lock::Semaphore = smol::lock::Semaphore::new(1);
 
 type Req = Request<State>;
 
@@ -39,6 +40,8 @@ type Req = Request<State>;
 pub struct State {
     service: Arc<SyncService>,
     active: Arc<AtomicUsize>,
+    table: Option<Arc<ConnTable>>,
+    metrics_token: Option<Arc<str>>,
 }
 
 fn text(status: u16, body: String) -> Response {
@@ -74,9 +77,18 @@ impl Drop for Busy {
 
 /// Counts a finished request and turns its error into a status with a one-line reason.
 fn finish(state: &State, route: &'static str, res: Result<Response, ApiError>) -> tide::Result {
-    let resp = res.unwrap_or_else(|e| text(e.status, e.reason + "\n"));
+    let mut resp = res.unwrap_or_else(|e| text(e.status, e.reason + "\n"));
+    if resp.status() == StatusCode::PayloadTooLarge {
+        // The unread body is not drained: the connection ends after this answer.
+        resp.insert_header("connection", "close");
+    }
     state.service.metrics.count(route, resp.status() as u16);
     Ok(resp)
+}
+
+/// The connection a request came on (absent for in-process callers such as the fuzz targets).
+fn conn(req: &Req) -> Option<&Arc<ConnInfo>> {
+    req.ext::<Arc<ConnInfo>>()
 }
 
 /// Reads a request body, refusing more than [`MAX_BODY_BYTES`] before reading it all.
@@ -84,10 +96,15 @@ async fn body(req: &mut Req) -> Result<Vec<u8>, ApiError> {
     if req.len().is_some_and(|n| n > MAX_BODY_BYTES) {
         return Err(ApiError::too_large());
     }
+    let trusted = match (conn(req), &req.state().table) {
+        (Some(c), Some(t)) => c.trusted() || t.trusted_addr(c.addr),
+        _ => true,
+    };
     // Unknown length (chunked) counts as large.
     let _slot = match req.len() {
         Some(n) if n <= LARGE_BODY_BYTES => None,
-        _ => Some(LARGE_BODIES.acquire().await),
+        _ if trusted => Some(TRUSTED_LARGE_BODIES.acquire().await),
+        _ => Some(ANONYMOUS_LARGE_BODIES.acquire().await),
     };
     let mut out = Vec::new();
     req.take_body()
@@ -117,22 +134,55 @@ fn peer_ip(req: &Req) -> Option<std::net::IpAddr> {
     req.peer_addr().and_then(|a| a.parse::<SocketAddr>().ok()).map(|a| a.ip())
 }
 
-/// Opens the envelope of a POST body.
+/// Opens the envelope of a POST body; an opened request makes its connection trusted.
 async fn open_post(req: &mut Req) -> Result<(Opened, String), ApiError> {
     let bytes = body(req).await?;
     let path = path_and_query(req);
     let opened = req.state().service.open("POST", &path, &bytes, peer_ip(req)).await?;
+    if let Some(c) = conn(req) {
+        c.trust();
+    }
     Ok((opened, path))
 }
 
-/// Opens the envelope a GET carries in its header.
+/// Opens the envelope a GET carries in its header; an opened request makes its connection trusted.
 async fn open_get(req: &Req) -> Result<(Opened, String), ApiError> {
     let hexed =
         req.header(ENVELOPE_HEADER).map(|h| h.last().as_str().to_string()).ok_or_else(ApiError::unauthorized)?;
     let bytes = unhex_vec(&hexed).ok_or_else(|| ApiError::bad_request("malformed envelope header"))?;
     let path = path_and_query(req);
     let opened = req.state().service.open("GET", &path, &bytes, peer_ip(req)).await?;
+    if let Some(c) = conn(req) {
+        c.trust();
+    }
     Ok((opened, path))
+}
+
+/// The challenge of `GET /api/discover?challenge=HEX`, if one was asked.
+fn challenge(req: &Req) -> Result<Option<[u8; CHALLENGE_BYTES]>, ApiError> {
+    match req.url().query_pairs().find(|(k, _)| k == "challenge") {
+        None => Ok(None),
+        Some((_, v)) => crate::model::unhex::<CHALLENGE_BYTES>(&v)
+            .map(Some)
+            .ok_or_else(|| ApiError::bad_request("challenge: give 32 hex digits")),
+    }
+}
+
+/// `/metrics` is for the store's own tools: with a `metrics_token` in the setup, only requests
+/// that carry it (`Authorization: Bearer TOKEN`); without one, only from this machine.
+fn metrics_allowed(req: &Req) -> Result<(), ApiError> {
+    match &req.state().metrics_token {
+        Some(token) => {
+            let given = req.header("authorization").map(|h| h.last().as_str().to_string()).unwrap_or_default();
+            let given = given.strip_prefix("Bearer ").unwrap_or("");
+            // Compared in constant time: the token is a secret.
+            let same =
+                given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
+            if same { Ok(()) } else { Err(ApiError { status: 401, reason: "metrics need the scrape token".into() }) }
+        }
+        None if peer_ip(req).is_some_and(|ip| ip.is_loopback()) => Ok(()),
+        None => Err(ApiError::forbidden("metrics are served to this machine only (set metrics_token to scrape them)")),
+    }
 }
 
 fn unhex_vec(s: &str) -> Option<Vec<u8>> {
@@ -196,7 +246,9 @@ macro_rules! route {
 fn app(state: State) -> tide::Server<State> {
     let mut app = tide::with_state(state);
     app.at("/api/discover").get(route!("discover", |req| {
-        let d = req.state().service.discover();
+        let challenge = challenge(&req)?;
+        let local = req.local_addr().unwrap_or_default().to_string();
+        let d = req.state().service.discover(challenge.as_ref().map(|c| (c, local.as_str())));
         let mut r = Response::new(StatusCode::Ok);
         r.set_content_type("application/json");
         r.set_body(serde_json::to_vec(&d).map_err(ApiError::internal)?);
@@ -236,6 +288,7 @@ fn app(state: State) -> tide::Server<State> {
         Ok(binary(req.state().service.seal(&opened, "GET", &path, &json)?))
     }));
     app.at("/metrics").get(route!("metrics", |req| {
+        metrics_allowed(&req)?;
         let mut r = text(200, req.state().service.metrics_text());
         r.set_content_type("text/plain; version=0.0.4");
         Ok(r)
@@ -247,7 +300,7 @@ fn app(state: State) -> tide::Server<State> {
 /// that hand requests to `respond` directly (the fuzz targets in `fuzz/`): the same routing,
 /// limits and handlers as [`LocalApiServer`], no socket.
 pub fn routes(service: Arc<SyncService>) -> tide::Server<State> {
-    app(State { service, active: Arc::new(AtomicUsize::new(0)) })
+    app(State { service, active: Arc::new(AtomicUsize::new(0)), table: None, metrics_token: None })
 }
 
 /// A running HTTP server.
@@ -255,6 +308,7 @@ pub struct LocalApiServer {
     addr: SocketAddr,
     service: Arc<SyncService>,
     active: Arc<AtomicUsize>,
+    table: Arc<ConnTable>,
     accept: Option<Task<()>>,
     connections: Option<Arc<Executor<'static>>>,
     runner: Option<Task<()>>,
@@ -267,17 +321,29 @@ impl std::fmt::Debug for LocalApiServer {
 }
 
 impl LocalApiServer {
-    /// Binds `addr` and starts serving `service`.
-    pub async fn start(service: Arc<SyncService>, addr: SocketAddr) -> std::io::Result<LocalApiServer> {
+    /// Binds `addr` and starts serving `service` under the edge's `limits`; `/metrics` needs
+    /// `metrics_token` when one is given.
+    pub async fn start(
+        service: Arc<SyncService>,
+        addr: SocketAddr,
+        limits: Limits,
+        metrics_token: Option<String>,
+    ) -> std::io::Result<LocalApiServer> {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let active = Arc::new(AtomicUsize::new(0));
-        let app = app(State { service: service.clone(), active: active.clone() });
+        let table = ConnTable::new(limits, service.attacks.clone());
+        let app = app(State {
+            service: service.clone(),
+            active: active.clone(),
+            table: Some(table.clone()),
+            metrics_token: metrics_token.map(Arc::from),
+        });
         let connections: Arc<Executor<'static>> = Arc::new(Executor::new());
         let ex = connections.clone();
         let runner = smol::spawn(async move { ex.run(smol::future::pending::<()>()).await });
         let ex = connections.clone();
-        let open = Arc::new(AtomicUsize::new(0));
+        let t = table.clone();
         let accept = smol::spawn(async move {
             loop {
                 let Ok((stream, peer)) = listener.accept().await else {
@@ -285,36 +351,42 @@ impl LocalApiServer {
                     smol::Timer::after(Duration::from_millis(50)).await;
                     continue;
                 };
-                // Up to MAX_BODY_BYTES is read before a request can be authenticated: cap how
-                // many connections may be doing that at once.
-                if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-                    drop(stream);
-                    continue;
-                }
-                let _ = stream.set_nodelay(true);
-                let app = app.clone();
-                let guard = Busy(open.clone());
-                guard.0.fetch_add(1, Ordering::SeqCst);
-                ex.spawn(async move {
-                    let _guard = guard;
-                    let _ = async_h1::accept(stream, |mut req| {
-                        req.set_peer_addr(Some(peer));
-                        let app = app.clone();
-                        async move { app.respond(req).await }
+                let local = stream.local_addr().ok();
+                // Refused connections are simply closed (and reported by the table).
+                let _ = t.admit(peer.ip(), |info, slot| {
+                    // Best effort: without it a kept-alive request may stall ~44 ms, nothing worse.
+                    let _ = stream.set_nodelay(true);
+                    let app = app.clone();
+                    let guarded = Guarded::new(stream, t.clone(), info.clone());
+                    ex.spawn(async move {
+                        let _slot = slot;
+                        // A connection ends with an error when the guard closes it; nothing to add.
+                        let _ = async_h1::accept(guarded, |mut req| {
+                            req.set_peer_addr(Some(peer));
+                            req.set_local_addr(local);
+                            req.ext_mut().insert(info.clone());
+                            let app = app.clone();
+                            async move { app.respond(req).await }
+                        })
+                        .await;
                     })
-                    .await;
-                })
-                .detach();
+                });
             }
         });
         Ok(LocalApiServer {
             addr,
             service,
             active,
+            table,
             accept: Some(accept),
             connections: Some(connections),
             runner: Some(runner),
         })
+    }
+
+    /// Connections open now (tests and figures).
+    pub fn open_connections(&self) -> usize {
+        self.table.open()
     }
 
     /// Where it listens.
@@ -340,7 +412,8 @@ impl LocalApiServer {
         if let Some(t) = self.runner.take() {
             t.cancel().await;
         }
-        // Dropping the executor drops every connection task, and with it its socket.
+        // Dropping the tasks and the executor drops every connection, and with it its socket.
+        self.table.close_all();
         self.connections.take();
     }
 }

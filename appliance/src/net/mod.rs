@@ -7,6 +7,7 @@
 pub mod bus;
 pub mod client;
 pub mod discovery;
+pub mod guard;
 pub mod http;
 pub mod poller;
 pub mod service;

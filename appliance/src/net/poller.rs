@@ -137,6 +137,8 @@ pub struct SyncPoller {
     me: RegisterId,
     name: String,
     key_cache: Option<(StoreId, SealKey)>,
+    /// The server register's id, from the session's hello.
+    server_id: Option<RegisterId>,
 }
 
 impl std::fmt::Debug for SyncPoller {
@@ -177,6 +179,7 @@ impl SyncPoller {
             me,
             name: setup.register_name.clone(),
             key_cache: None,
+            server_id: None,
         })
     }
 
@@ -208,6 +211,7 @@ impl SyncPoller {
                 store: my_store,
                 secret: Some(self.secret.clone()),
                 own: own.clone(),
+                key: self.key_cache.clone(),
             };
             let (found, report) = find_store_server(port, &who).await?;
             info!(
@@ -288,6 +292,8 @@ impl SyncPoller {
         let t1 = unix_ms();
         let store = client.store();
         let offset = super::clock_offset_ms(hello.server_time_ms, t0, t1);
+        client.set_offset(offset);
+        self.server_id = Some(hello.server_id);
         self.db(move |r| {
             let s = r.store_mut();
             // A register that never learned an offset runs on its own clock.
@@ -338,7 +344,7 @@ impl SyncPoller {
     async fn anti_entropy(&self, client: &LocalApiClient) -> Outcome {
         let mine = self.db(|r| r.store().reader().vector()).await?;
         let state = client.state(mine).await?;
-        let server = client.server.register_id.parse::<RegisterId>().ok();
+        let server = self.server_id;
         for (origin, seq, theirs) in state.digests.iter().filter(|(o, _, _)| Some(*o) == server) {
             let (origin, seq) = (*origin, *seq);
             let ours = self.db(move |r| r.store().reader().body_of(&crate::model::EventId { origin, seq })).await?;
@@ -465,7 +471,7 @@ impl SyncPoller {
             })
             .await?;
         rekey_ends_session(report.rekeyed)?;
-        let server = client.server.register_id.parse::<RegisterId>().ok();
+        let server = self.server_id;
         let theirs: Vec<Vec<u8>> = report
             .conflicts
             .into_iter()

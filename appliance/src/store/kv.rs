@@ -227,6 +227,8 @@ pub const BIND: Key<IpAddr> = Key::new("bind");
 pub const SERVER: Key<ServerAddr> = Key::new("server");
 /// Setup: the store's shared secret.
 pub const SECRET: Key<Secret> = Key::new("secret");
+/// Setup: the token a `/metrics` scraper must send (server mode).
+pub const METRICS_TOKEN: Key<String> = Key::new("metrics_token");
 /// Setup: bumped at every save, so a running register notices a change by any process.
 pub const SETUP_REVISION: Key<u64> = Key::new("config_revision");
 /// Digest of the flash config last applied to the setup (init).
@@ -288,6 +290,7 @@ impl Store {
             bind: self.get(BIND)?.unwrap_or(d.bind),
             server: self.get(SERVER)?,
             secret: self.get(SECRET)?,
+            metrics_token: self.get(METRICS_TOKEN)?,
         })
     }
 }
@@ -330,6 +333,9 @@ impl Tx<'_> {
         }
         if let Some(s) = &c.secret {
             self.set(SECRET, s)?;
+        }
+        if let Some(t) = &c.metrics_token {
+            self.set(METRICS_TOKEN, t)?;
         }
         self.next_counter(SETUP_REVISION)?;
         Ok(())

@@ -16,8 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{RegisterId, hex, unhex};
 
-/// Version of the envelope and of the protocol inside it.
-pub const PROTOCOL_VERSION: u16 = 1;
+/// Version of the envelope and of the protocol inside it. 2: every envelope carries the
+/// sender's clock (`sent_ms`, bound in the associated data), so a server can refuse replays.
+pub const PROTOCOL_VERSION: u16 = 2;
 
 /// Bytes added to a plaintext by sealing: the Poly1305 tag.
 pub const TAG_BYTES: usize = 16;
@@ -103,6 +104,9 @@ pub struct Envelope {
     pub sender: RegisterId,
     /// Random, never reused with the same key (192 bits: random nonces are safe).
     pub nonce: [u8; 24],
+    /// When it was sealed, ms since the epoch on the server's clock (a client adds the offset it
+    /// learned from the server). A server refuses requests outside its replay window.
+    pub sent_ms: u64,
     /// Sealed postcard payload.
     pub ciphertext: Vec<u8>,
 }
@@ -128,12 +132,13 @@ pub enum Binding<'a> {
     },
 }
 
-fn associated_data(version: u16, store: StoreId, sender: RegisterId, binding: Binding<'_>) -> Vec<u8> {
-    let mut ad = Vec::with_capacity(96);
+fn associated_data(version: u16, store: StoreId, sender: RegisterId, sent_ms: u64, binding: Binding<'_>) -> Vec<u8> {
+    let mut ad = Vec::with_capacity(104);
     ad.extend_from_slice(b"till-envelope");
     ad.extend_from_slice(&version.to_be_bytes());
     ad.extend_from_slice(&store.0);
     ad.extend_from_slice(&sender.0);
+    ad.extend_from_slice(&sent_ms.to_be_bytes());
     let (kind, method, path, nonce): (u8, &str, &str, Option<&[u8; 24]>) = match binding {
         Binding::Request { method, path } => (1, method, path, None),
         Binding::Response { method, path, request_nonce } => (2, method, path, Some(request_nonce)),
@@ -150,20 +155,21 @@ fn associated_data(version: u16, store: StoreId, sender: RegisterId, binding: Bi
 }
 
 impl Envelope {
-    /// Seals `plaintext` for `store` from `sender`, bound to `binding`.
+    /// Seals `plaintext` for `store` from `sender` at `sent_ms`, bound to `binding`.
     pub fn seal(
         key: &SealKey,
         store: StoreId,
         sender: RegisterId,
         nonce: [u8; 24],
+        sent_ms: u64,
         binding: Binding<'_>,
         plaintext: &[u8],
     ) -> Envelope {
         let cipher = XChaCha20Poly1305::new(&key.0.into());
-        let ad = associated_data(PROTOCOL_VERSION, store, sender, binding);
+        let ad = associated_data(PROTOCOL_VERSION, store, sender, sent_ms, binding);
         // Encryption only fails for plaintexts beyond ChaCha20's 256 GiB limit.
         let ciphertext = cipher.encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad: &ad }).unwrap_or_default();
-        Envelope { version: PROTOCOL_VERSION, store, sender, nonce, ciphertext }
+        Envelope { version: PROTOCOL_VERSION, store, sender, nonce, sent_ms, ciphertext }
     }
 
     /// Checks and decrypts; the plaintext only if every bound field matches.
@@ -172,7 +178,7 @@ impl Envelope {
             return Err(EnvelopeError::Version(self.version));
         }
         let cipher = XChaCha20Poly1305::new(&key.0.into());
-        let ad = associated_data(self.version, self.store, self.sender, binding);
+        let ad = associated_data(self.version, self.store, self.sender, self.sent_ms, binding);
         cipher
             .decrypt(&XNonce::from(self.nonce), Payload { msg: &self.ciphertext, aad: &ad })
             .map_err(|_| EnvelopeError::Open)
@@ -183,13 +189,50 @@ impl Envelope {
         postcard::to_allocvec(self).unwrap_or_default()
     }
 
-    /// Parses the wire form (no authentication yet: see [`Envelope::open`]).
+    /// Parses the wire form (no authentication yet: see [`Envelope::open`]). The version comes
+    /// first in every version's layout, so an envelope of another version is named as such.
     pub fn from_bytes(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
         match postcard::take_from_bytes::<Envelope>(bytes) {
-            Ok((e, [])) => Ok(e),
-            _ => Err(EnvelopeError::Malformed),
+            Ok((e, [])) if e.version == PROTOCOL_VERSION => Ok(e),
+            Ok((e, [])) => Err(EnvelopeError::Version(e.version)),
+            // Another version's layout: say so when the bytes plausibly are one (a small
+            // version number first), else they are just not an envelope.
+            _ => match postcard::take_from_bytes::<u16>(bytes) {
+                Ok((v, _)) if (1..16).contains(&v) && v != PROTOCOL_VERSION => Err(EnvelopeError::Version(v)),
+                _ => Err(EnvelopeError::Malformed),
+            },
         }
     }
+}
+
+/// The length of a discover challenge.
+pub const CHALLENGE_BYTES: usize = 16;
+
+/// A server's proof that it holds the store's key: a keyed BLAKE2s over a scanner's fresh
+/// challenge, the store id it claims and its name. Anyone can copy a server's store id; only a
+/// holder of the key (of the secret) can answer a challenge it has not seen. The scanner sends
+/// nothing sealed, so a rogue that collects challenges learns nothing to guess the secret with.
+///
+/// `addr` is the address the scanner connected to, as the server saw its own end of the
+/// connection: a rogue that relays the challenge to the real server gets a proof for the real
+/// server's address, not its own.
+pub fn discover_proof(
+    key: &SealKey,
+    challenge: &[u8; CHALLENGE_BYTES],
+    store: StoreId,
+    name: &str,
+    addr: &str,
+) -> [u8; 32] {
+    use blake2::digest::{KeyInit, Mac};
+    // A 32-byte key is always a valid BLAKE2s key.
+    let Ok(mut mac) = <blake2::Blake2sMac256 as KeyInit>::new_from_slice(&key.0) else { return [0; 32] };
+    mac.update(b"till-discover-proof");
+    mac.update(challenge);
+    mac.update(&store.0);
+    mac.update(&(name.len() as u32).to_be_bytes());
+    mac.update(name.as_bytes());
+    mac.update(addr.as_bytes());
+    mac.finalize().into_bytes().into()
 }
 
 #[cfg(test)]
@@ -211,7 +254,7 @@ mod tests {
     #[test]
     fn round_trip_and_every_binding_matters() {
         let k = key("correct horse battery staple");
-        let e = Envelope::seal(&k, STORE, SENDER, [1; 24], req("/api/sync/events"), b"hello");
+        let e = Envelope::seal(&k, STORE, SENDER, [1; 24], 1_000, req("/api/sync/events"), b"hello");
         let wire = Envelope::from_bytes(&e.to_bytes()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(wire.open(&k, req("/api/sync/events")), Ok(b"hello".to_vec()));
         // Another endpoint, method, store, sender, key or version: refused.
@@ -230,15 +273,23 @@ mod tests {
         );
         assert_eq!(wire.open(&key("wrong secret entirely"), req("/api/sync/events")), Err(EnvelopeError::Open));
         assert_eq!(
-            Envelope { version: 2, ..wire.clone() }.open(&k, req("/api/sync/events")),
-            Err(EnvelopeError::Version(2))
+            Envelope { sent_ms: 1_001, ..wire.clone() }.open(&k, req("/api/sync/events")),
+            Err(EnvelopeError::Open),
+            "the time is bound: it cannot be moved to slip into the replay window"
         );
+        assert_eq!(
+            Envelope { version: 3, ..wire.clone() }.open(&k, req("/api/sync/events")),
+            Err(EnvelopeError::Version(3))
+        );
+        let older = Envelope { version: 1, ..wire.clone() }.to_bytes();
+        assert_eq!(Envelope::from_bytes(&older), Err(EnvelopeError::Version(1)), "an older register is told so");
         // A response is bound to its request's nonce.
         let resp = Envelope::seal(
             &k,
             STORE,
             SENDER,
             [2; 24],
+            1_000,
             Binding::Response { method: "POST", path: "/p", request_nonce: &[1; 24] },
             b"ok",
         );
@@ -259,13 +310,26 @@ mod tests {
         assert_eq!(format!("{a:?}"), "SealKey(…)", "keys never print");
     }
 
+    #[test]
+    fn a_discover_proof_needs_the_key_and_a_fresh_challenge() {
+        let k = SealKey::from_bytes([5; 32]);
+        let a = "10.0.0.2:8787";
+        let p = discover_proof(&k, &[1; 16], STORE, "S", a);
+        assert_eq!(p, discover_proof(&k, &[1; 16], STORE, "S", a));
+        assert_ne!(p, discover_proof(&k, &[2; 16], STORE, "S", a), "another challenge");
+        assert_ne!(p, discover_proof(&SealKey::from_bytes([6; 32]), &[1; 16], STORE, "S", a), "another key");
+        assert_ne!(p, discover_proof(&k, &[1; 16], StoreId([1; 16]), "S", a), "another store");
+        assert_ne!(p, discover_proof(&k, &[1; 16], STORE, "T", a), "another name");
+        assert_ne!(p, discover_proof(&k, &[1; 16], STORE, "S", "10.0.0.3:8787"), "relayed from another address");
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
         #[test]
         fn any_flipped_bit_is_refused(msg in proptest::collection::vec(any::<u8>(), 0..200), bit in any::<usize>()) {
             let k = SealKey::from_bytes([5; 32]);
-            let wire = Envelope::seal(&k, STORE, SENDER, [6; 24], req("/x"), &msg).to_bytes();
+            let wire = Envelope::seal(&k, STORE, SENDER, [6; 24], 7, req("/x"), &msg).to_bytes();
             let mut bad = wire.clone();
             let i = bit % (bad.len() * 8);
             bad[i / 8] ^= 1 << (i % 8);

@@ -3,7 +3,7 @@
 //!
 //! | endpoint | request | response |
 //! |---|---|---|
-//! | `GET /api/discover` | — | [`Discover`] as JSON, plaintext |
+//! | `GET /api/discover[?challenge=HEX]` | — | [`Discover`] as JSON, plaintext |
 //! | `POST /api/auth/hello` | [`HelloRequest`] | [`HelloResponse`] |
 //! | `POST /api/sync/events` | [`PushRequest`] | [`PushResponse`] |
 //! | `GET /api/sync/events?since=&wait=&epoch=&at=` | (empty, sealed in a header) | [`PullResponse`] |
@@ -41,24 +41,28 @@ pub const HELLO_PATH: &str = "/api/auth/hello";
 /// Header that carries the sealed envelope of a request without a body (GET).
 pub const ENVELOPE_HEADER: &str = "x-till-envelope";
 
-/// What `GET /api/discover` answers, in plain JSON: no secrets, enough to recognise a server.
+/// What `GET /api/discover` answers, in plain JSON: only what a scanner needs to list a server
+/// and decide whether it is this store's, no secrets.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Discover {
     /// Always [`PRODUCT`].
     pub product: String,
     /// The protocol version the server speaks.
     pub protocol_version: u16,
-    /// The server register's name.
+    /// The server register's name, for the admin choosing a server.
     pub register_name: String,
-    /// The server register's id.
-    pub register_id: String,
-    /// The port it serves on.
-    pub port: u16,
-    /// The store it belongs to, if it has one yet (a replacement server learns it from a client).
+    /// The store it claims to belong to (a replacement server learns it from a client). Anyone
+    /// can copy it: only [`Discover::proof`] shows the server holds the store's key.
     pub store_id: Option<String>,
     /// False while the server would still adopt the store id of the first client that proves it
     /// holds the secret (a new or replaced server); true once any register has synced with it.
     pub store_confirmed: bool,
+    /// The server's clock, ms since the epoch: a client stamps its requests with it (registers
+    /// often have no real-time clock), so the server can refuse replays.
+    pub server_time_ms: u64,
+    /// With `?challenge=HEX`: hex of [`crate::sync::discover_proof`] over that challenge.
+    #[serde(default)]
+    pub proof: Option<String>,
 }
 
 /// "Test connection" and the first call of every sync session.

@@ -562,7 +562,14 @@ impl Ui {
         };
         match effect {
             Effect::Scan => {
-                let who = StoreIdentity { me, name, store: my_store, secret: typed_secret.or(cfg.secret.clone()), own };
+                let who = StoreIdentity {
+                    me,
+                    name,
+                    store: my_store,
+                    secret: typed_secret.or(cfg.secret.clone()),
+                    own,
+                    key: None,
+                };
                 let targets = match self.scan_targets.clone() {
                     Some(t) => Ok(t),
                     None => discovery::default_targets(),
@@ -572,7 +579,8 @@ impl Ui {
                     Ok(targets) => {
                         let opts = ScanOptions { port: self.scan_port.unwrap_or(cfg.port), ..ScanOptions::default() };
                         let mut report = discovery::scan(&targets, &opts).await;
-                        discovery::classify(&mut report.servers, &who).await;
+                        let challenge = report.challenge;
+                        discovery::classify(&mut report.servers, &who, &challenge).await;
                         // This store's servers first: the one to pick is at the top.
                         report.servers.sort_by_key(|s| (s.membership != Membership::This, s.address));
                         self.found = report.servers;
@@ -584,7 +592,8 @@ impl Ui {
                                 .map(|s| d::FoundServer {
                                     name: s.discover.register_name.clone(),
                                     address: s.address.to_string(),
-                                    same_store: s.membership != Membership::Other && s.compatible(),
+                                    same_store: matches!(s.membership, Membership::This | Membership::Unknown)
+                                        && s.compatible(),
                                     rtt_ms: u32::try_from(s.rtt_us.div_ceil(1000)).unwrap_or(u32::MAX),
                                 })
                                 .collect(),

@@ -115,7 +115,7 @@ pub struct LoadArgs {
 
 /// The most clients a benchmark starts: each holds two connections (its long-poll and its
 /// pushes), and the server serves [`crate::net::http::MAX_CONNECTIONS`].
-const MAX_CLIENTS: usize = crate::net::http::MAX_CONNECTIONS / 2;
+const MAX_CLIENTS: usize = crate::net::guard::MAX_CONNECTIONS / 2;
 
 /// A benchmark option out of its range: exit code 3 (refused), nothing was started.
 #[derive(Debug, thiserror::Error)]

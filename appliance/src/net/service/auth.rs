@@ -7,10 +7,11 @@ use std::time::{Duration, Instant};
 use super::{ApiError, Opened, SyncService};
 use crate::config::Secret;
 use crate::model::RegisterId;
+use crate::net::guard::{Admission, Attack};
 use crate::net::{lock, random_bytes};
 use crate::store::kv;
 use crate::sync::protocol::HELLO_PATH;
-use crate::sync::{Binding, Envelope, EnvelopeError, PROTOCOL_VERSION, SealKey, StoreId};
+use crate::sync::{Binding, CHALLENGE_BYTES, Envelope, EnvelopeError, SealKey, StoreId, discover_proof};
 
 /// What the server knows about a client register's own key.
 #[derive(Clone)]
@@ -43,8 +44,8 @@ pub(super) struct Keys {
     pub(super) confirmed: bool,
     pub(super) key: SealKey,
     pub(super) secret: Secret,
-    /// Last adoption attempt per address: each costs an Argon2 derivation.
-    pub(super) adoption_tries: std::collections::HashMap<std::net::IpAddr, Instant>,
+    /// When the last store-id adoption was tried: each costs an Argon2 derivation.
+    pub(super) last_adoption: Option<Instant>,
     /// Keys derived for candidate store ids, so a retry does not derive again.
     pub(super) candidates: Vec<(StoreId, SealKey)>,
     /// Client registers' own keys and revocations, refreshed whenever the database changes.
@@ -53,10 +54,57 @@ pub(super) struct Keys {
     pub(super) enroll_until_ms: Option<u64>,
 }
 
+/// How far a request's clock may be from the server's. Clients stamp requests with the server's
+/// clock (learned at every connection), so only drift within a session and the network count.
+pub const REPLAY_WINDOW_MS: u64 = 2 * 60_000;
+
+/// Most request nonces remembered (about 80 bytes each): at 64 registers making two requests a
+/// second, a window's worth is ~30,000.
+pub const MAX_REMEMBERED: usize = 131_072;
+
+/// Least time between two store-id adoptions (each an Argon2 derivation of 19 MiB).
+const ADOPTION_EVERY: Duration = Duration::from_secs(1);
+
+/// The nonces of requests accepted within the replay window: a request seen twice is refused.
+#[derive(Debug, Default)]
+pub(super) struct Replays {
+    seen: std::collections::HashSet<[u8; 24]>,
+    order: std::collections::VecDeque<(u64, [u8; 24])>,
+}
+
+impl Replays {
+    /// Remembers a request's nonce, or refuses it as a replay. Only authenticated requests get
+    /// here, so an attacker cannot fill the memory with garbage.
+    pub(super) fn admit(&mut self, nonce: [u8; 24], now_ms: u64) -> Result<(), ApiError> {
+        while self.order.front().is_some_and(|(until, _)| *until < now_ms) {
+            if let Some((_, old)) = self.order.pop_front() {
+                self.seen.remove(&old);
+            }
+        }
+        if self.seen.contains(&nonce) {
+            return Err(ApiError::replayed());
+        }
+        if self.seen.len() >= MAX_REMEMBERED {
+            return Err(ApiError::unavailable("too many requests in the replay window; retry shortly"));
+        }
+        self.seen.insert(nonce);
+        // Kept until any request the window accepted now has left it.
+        self.order.push_back((now_ms.saturating_add(2 * REPLAY_WINDOW_MS), nonce));
+        Ok(())
+    }
+
+    /// Nonces remembered now (tests, metrics).
+    pub(super) fn len(&self) -> usize {
+        self.seen.len()
+    }
+}
+
 impl SyncService {
-    /// Authenticates a sealed request for `method path` from `peer`. Adopts the sender's store id
-    /// if this server's own was never confirmed and the envelope proves the sender holds the
-    /// secret under that id (a replacement server joining the store its registers belong to).
+    /// Authenticates a sealed request for `method path` from `peer`: the right key, the server's
+    /// time window, never seen before. Adopts the sender's store id if this server's own was
+    /// never confirmed and the envelope proves the sender holds the secret under that id (a
+    /// replacement server joining the store its registers belong to). Failures from one
+    /// address are answered later and later ([`crate::net::guard::Guesses`]).
     pub async fn open(
         &self,
         method: &str,
@@ -64,10 +112,50 @@ impl SyncService {
         wire: &[u8],
         peer: Option<std::net::IpAddr>,
     ) -> Result<Opened, ApiError> {
-        let env = Envelope::from_bytes(wire).map_err(|_| ApiError::bad_request("malformed envelope"))?;
-        if env.version != PROTOCOL_VERSION {
-            return Err(ApiError::version(env.version));
+        let env = match Envelope::from_bytes(wire) {
+            Ok(e) => e,
+            Err(EnvelopeError::Version(v)) => return Err(ApiError::version(v)),
+            Err(_) => return Err(ApiError::bad_request("malformed envelope")),
+        };
+        let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        if self.guesses.admit(addr) == Admission::Busy {
+            return Err(ApiError::too_many("too many failed attempts from this address: wait and try again"));
         }
+        let now = self.now_ms();
+        if env.sent_ms.abs_diff(now) > REPLAY_WINDOW_MS {
+            self.guesses.done(addr, false);
+            return Err(ApiError::stale(env.sent_ms, now));
+        }
+        match self.open_checked(&env, method, path).await {
+            Ok(opened) => {
+                if let Err(e) = lock(&self.replays).admit(env.nonce, now) {
+                    self.guesses.done(addr, false);
+                    if e.status == ApiError::replayed().status {
+                        self.attacks.note(Attack::Replay, addr);
+                    }
+                    return Err(e);
+                }
+                self.guesses.done(addr, true);
+                Ok(opened)
+            }
+            Err(e) if e.status == 401 => {
+                self.attacks.note(Attack::WrongKey, addr);
+                let hold = self.guesses.failed(addr);
+                // The answer waits: guessing costs the guesser time, not the server work.
+                if !hold.is_zero() {
+                    smol::Timer::after(hold).await;
+                }
+                self.guesses.done(addr, false);
+                Err(e)
+            }
+            Err(e) => {
+                self.guesses.done(addr, false);
+                Err(e)
+            }
+        }
+    }
+
+    async fn open_checked(&self, env: &Envelope, method: &str, path: &str) -> Result<Opened, ApiError> {
         let binding = Binding::Request { method, path };
         let enrolled = lock(&self.keys).registers.get(&env.sender).cloned();
         if let Some(Enrolled::Revoked) = enrolled {
@@ -98,27 +186,24 @@ impl SyncService {
         if confirmed {
             return Err(ApiError::other_store());
         }
-        // The derivation is slow on purpose: at most one attempt per address every two seconds,
-        // and a key derived once for a candidate store id is kept.
+        // Adoption derives a key for a store id this server does not have: only while it is
+        // unconfirmed, one derivation at a time server-wide, at most one a second, and a key
+        // derived once for a candidate is kept.
         let theirs = env.store;
-        let cached = {
-            let mut k = lock(&self.keys);
-            let cached = k.candidates.iter().find(|(s, _)| *s == theirs).map(|(_, key)| key.clone());
-            if cached.is_none() {
-                let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-                if k.adoption_tries.get(&addr).is_some_and(|t| t.elapsed() < Duration::from_secs(2)) {
-                    return Err(ApiError::unavailable("busy checking another store id; retry shortly"));
-                }
-                if k.adoption_tries.len() > 1024 {
-                    k.adoption_tries.clear();
-                }
-                k.adoption_tries.insert(addr, Instant::now());
-            }
-            cached
-        };
+        let cached = lock(&self.keys).candidates.iter().find(|(s, _)| *s == theirs).map(|(_, key)| key.clone());
         let candidate = match cached {
             Some(key) => key,
             None => {
+                let Some(_permit) = self.adoption.try_acquire() else {
+                    return Err(ApiError::unavailable("busy checking another store id; retry shortly"));
+                };
+                {
+                    let mut k = lock(&self.keys);
+                    if k.last_adoption.is_some_and(|t| t.elapsed() < ADOPTION_EVERY) {
+                        return Err(ApiError::unavailable("busy checking another store id; retry shortly"));
+                    }
+                    k.last_adoption = Some(Instant::now());
+                }
                 let key = smol::unblock(move || SealKey::derive(secret.expose(), theirs))
                     .await
                     .map_err(|e: EnvelopeError| ApiError::internal(e))?;
@@ -161,6 +246,28 @@ impl SyncService {
         let store = lock(&self.keys).store;
         let nonce = random_bytes().map_err(ApiError::internal)?;
         let binding = Binding::Response { method, path, request_nonce: &req.nonce };
-        Ok(Envelope::seal(&req.key, store, self.me, nonce, binding, plaintext).to_bytes())
+        Ok(Envelope::seal(&req.key, store, self.me, nonce, self.now_ms(), binding, plaintext).to_bytes())
+    }
+
+    /// The proof for a scanner's challenge ([`crate::sync::discover_proof`]).
+    pub(super) fn proof(&self, challenge: &[u8; CHALLENGE_BYTES], addr: &str) -> String {
+        let k = lock(&self.keys);
+        crate::model::hex(&discover_proof(&k.key, challenge, k.store, &self.name, addr))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nonce_is_taken_once_and_forgotten_after_the_window() {
+        let mut r = Replays::default();
+        assert!(r.admit([1; 24], 1_000).is_ok());
+        assert_eq!(r.admit([1; 24], 2_000).map_err(|e| e.status), Err(ApiError::replayed().status));
+        assert!(r.admit([2; 24], 2_000).is_ok());
+        let later = 1_000 + 2 * REPLAY_WINDOW_MS + 1;
+        assert!(r.admit([3; 24], later).is_ok());
+        assert_eq!(r.len(), 2, "the first expired; the second and third are kept");
     }
 }

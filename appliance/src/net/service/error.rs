@@ -40,6 +40,24 @@ impl ApiError {
             reason: format!("protocol version {v} not supported; this server speaks {PROTOCOL_VERSION}"),
         }
     }
+    /// 400: a request the server has already taken.
+    pub fn replayed() -> ApiError {
+        ApiError { status: 400, reason: "replayed request: refused".into() }
+    }
+    /// 425: stamped outside the server's time window (the client re-learns the clock).
+    pub fn stale(sent_ms: u64, now_ms: u64) -> ApiError {
+        ApiError {
+            status: 425,
+            reason: format!(
+                "request time {sent_ms} is {} s from the server's clock: reconnect to learn it again",
+                sent_ms.abs_diff(now_ms) / 1000
+            ),
+        }
+    }
+    /// 429: this address has to wait before trying again.
+    pub fn too_many(reason: impl Into<String>) -> ApiError {
+        ApiError { status: 429, reason: reason.into() }
+    }
     /// 503: try again shortly.
     pub fn unavailable(reason: impl Into<String>) -> ApiError {
         ApiError { status: 503, reason: reason.into() }

@@ -16,20 +16,25 @@ use crate::sync::protocol::{
     Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, MissingRequest, MissingResponse, PRODUCT,
     PullResponse, PushRequest, PushResponse, StateRequest, StateResponse,
 };
-use crate::sync::{Incoming, PROTOCOL_VERSION, SealKey};
+use crate::sync::{CHALLENGE_BYTES, Incoming, PROTOCOL_VERSION, SealKey};
 
 impl SyncService {
-    /// `GET /api/discover`.
-    pub fn discover(&self) -> Discover {
-        let k = lock(&self.keys);
+    /// `GET /api/discover[?challenge=HEX]`: what a scanner needs, and with a challenge the proof
+    /// that this server holds the store's key.
+    /// `challenge` comes with the address the scanner connected to, as this end saw it.
+    pub fn discover(&self, challenge: Option<(&[u8; CHALLENGE_BYTES], &str)>) -> Discover {
+        let (store, confirmed) = {
+            let k = lock(&self.keys);
+            (k.store, k.confirmed)
+        };
         Discover {
             product: PRODUCT.to_string(),
             protocol_version: PROTOCOL_VERSION,
             register_name: self.name.clone(),
-            register_id: self.me.to_string(),
-            port: self.port,
-            store_id: Some(k.store.to_string()),
-            store_confirmed: k.confirmed,
+            store_id: Some(store.to_string()),
+            store_confirmed: confirmed,
+            server_time_ms: self.now_ms(),
+            proof: challenge.map(|(c, addr)| self.proof(c, addr)),
         }
     }
 
@@ -62,7 +67,7 @@ impl SyncService {
             self.confirm(store).await?;
         }
         let (sender, reg, register_key) = (req.sender, self.reg.clone(), hello.register_key);
-        let (head, now) = smol::unblock(move || {
+        let head = smol::unblock(move || {
             let mut r = lock(&reg);
             let s = r.store_mut();
             s.write(|tx| {
@@ -73,12 +78,12 @@ impl SyncService {
                 Ok::<(), crate::store::StoreError>(())
             })
             .map_err(ApiError::internal)?;
-            // The clock this server stamps its own events with (a promoted client keeps the
-            // offset it learned), so clients align to the time its events carry.
-            let now = r.now_ms().map_err(ApiError::internal)?;
-            r.store().reader().head().map(|h| (h, now)).map_err(ApiError::internal)
+            r.store().reader().head().map_err(ApiError::internal)
         })
         .await?;
+        // The clock this server stamps its own events with (a promoted client keeps the offset
+        // it learned), so clients align to the time its events carry.
+        let now = self.now_ms();
         if enroll {
             log::info!("register {} enrolled", sender.short());
             lock(&self.keys).registers.insert(sender, Enrolled::Key(register_key, SealKey::from_bytes(register_key)));

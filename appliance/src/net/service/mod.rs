@@ -20,8 +20,10 @@ use std::time::Duration;
 pub use error::{ApiError, Opened};
 pub use metrics::Metrics;
 
-use self::auth::{Enrolled, Keys, load_registry};
+use self::auth::{Enrolled, Keys, Replays, load_registry};
+pub use self::auth::{MAX_REMEMBERED, REPLAY_WINDOW_MS};
 use super::bus::{BusEntry, SyncEventBus};
+use super::guard::{AttackLog, Guesses};
 use super::{SharedRegister, lock, random_bytes};
 use crate::config::Secret;
 use crate::model::RegisterId;
@@ -40,9 +42,17 @@ pub struct SyncService {
     bus: Arc<SyncEventBus>,
     me: RegisterId,
     name: String,
-    port: u16,
     epoch: [u8; 16],
     keys: Mutex<Keys>,
+    /// Milliseconds added to the system clock (a promoted client keeps what it learned).
+    clock_offset_ms: i64,
+    replays: Mutex<Replays>,
+    /// One store-id adoption (an Argon2 derivation) at a time, server-wide.
+    adoption: smol::lock::Semaphore,
+    /// What failed authentication costs each address.
+    pub guesses: Guesses,
+    /// Where abuse of the server is reported (shared with the HTTP edge).
+    pub attacks: Arc<AttackLog>,
     /// Request counters and gauges.
     pub metrics: Metrics,
 }
@@ -57,8 +67,8 @@ impl SyncService {
     /// Prepares the service: makes a store id if this register has none (unconfirmed, so a
     /// replacement server still adopts the store of its first client), derives the key, and
     /// loads the log head into a bus that keeps `ring` recent events.
-    pub fn new(reg: SharedRegister, secret: Secret, port: u16, ring: usize) -> Result<SyncService, ApiError> {
-        let (me, name, store, confirmed, epoch, head) = {
+    pub fn new(reg: SharedRegister, secret: Secret, ring: usize) -> Result<SyncService, ApiError> {
+        let (me, name, store, confirmed, epoch, head, clock_offset_ms) = {
             let mut r = lock(&reg);
             let name = r.name().map_err(ApiError::internal)?;
             let s = r.store_mut();
@@ -82,7 +92,9 @@ impl SyncService {
                 .map_err(ApiError::internal)?
                 .ok_or_else(|| ApiError::internal("the database has no log epoch"))?;
             let head = s.reader().head().map_err(ApiError::internal)?;
-            (s.register_id(), name, store, confirmed, epoch, head)
+            // A register that never learned an offset runs on its own clock.
+            let offset = s.get(kv::CLOCK_OFFSET).map_err(ApiError::internal)?.unwrap_or(0);
+            (s.register_id(), name, store, confirmed, epoch, head, offset)
         };
         let key = SealKey::derive(secret.expose(), store).map_err(ApiError::internal)?;
         let (registers, enroll_until_ms) = load_registry(&lock(&reg)).map_err(ApiError::internal)?;
@@ -91,22 +103,37 @@ impl SyncService {
             bus: Arc::new(SyncEventBus::new(ring, head)),
             me,
             name,
-            port,
             epoch,
             keys: Mutex::new(Keys {
                 store,
                 confirmed,
                 key,
                 secret,
-                adoption_tries: std::collections::HashMap::new(),
+                last_adoption: None,
                 candidates: Vec::new(),
                 registers,
                 enroll_until_ms,
             }),
+            clock_offset_ms,
+            replays: Mutex::new(Replays::default()),
+            adoption: smol::lock::Semaphore::new(1),
+            guesses: Guesses::default(),
+            attacks: Arc::new(AttackLog::default()),
             metrics: Metrics::default(),
         };
         svc.catch_up().map_err(ApiError::internal)?;
         Ok(svc)
+    }
+
+    /// The server's clock: the one it stamps its events and answers with, and against which it
+    /// checks the time of requests.
+    pub fn now_ms(&self) -> u64 {
+        super::unix_ms().saturating_add_signed(self.clock_offset_ms)
+    }
+
+    /// Request nonces remembered against replays now.
+    pub fn remembered(&self) -> usize {
+        lock(&self.replays).len()
     }
 
     /// The bus clients long-poll on.
