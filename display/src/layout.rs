@@ -469,6 +469,15 @@ fn status_screen(b: &mut Builder, status: &StatusInfo, r: Rectangle) {
     if let Some(right) = right {
         peers_card(b, status, right);
     }
+    if status.mode == Mode::Server {
+        // A server offers a pairing code for a new register (instead of typing the secret there).
+        let cols = columns(buttons, &[1, 1, 1], m.gap);
+        b.button(cols[0], theme::BG, "Settings", b.secondary(), Some(Intent::OpenSettings));
+        let pair = if m.compact { "Pair" } else { "Pair register" };
+        b.button(cols[1], theme::BG, pair, b.secondary(), Some(Intent::PairRegister));
+        b.button(cols[2], theme::BG, "New sale", b.primary(), Some(Intent::OpenSale));
+        return;
+    }
     let cols = columns(buttons, &[1, 1], m.gap);
     b.button(cols[0], theme::BG, "Settings", b.secondary(), Some(Intent::OpenSettings));
     b.button(cols[1], theme::BG, "New sale", b.primary(), Some(Intent::OpenSale));
@@ -615,7 +624,8 @@ fn client_setup(b: &mut Builder, form: &ClientForm, r: Rectangle) {
     form_row(b, rows[0], "Register name", &form.register_name, Field::RegisterName, None);
     let scan = if m.compact { "Scan" } else { "Scan network" };
     form_row(b, rows[1], "Server", &form.server_address, Field::ServerAddress, Some((scan, Intent::ScanNetwork)));
-    form_row(b, rows[2], "Secret", &masked, Field::Secret, None);
+    let label = if m.compact { "Secret/code" } else { "Secret or code" };
+    form_row(b, rows[2], label, &masked, Field::Secret, None);
     let cols = columns(bottom, &[2, 3, 2], m.gap);
     b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
     let test = if m.compact { "Test" } else { "Test connection" };

@@ -337,6 +337,8 @@ pub enum Intent {
     Pay(PayMethod),
     /// Hide the banner.
     DismissBanner,
+    /// Server: show a pairing code for a new register.
+    PairRegister,
 }
 
 /// How the customer pays.

@@ -16,7 +16,7 @@ pub const EXIT_CODES: &str = "Exit codes:
  10  unreachable: nothing answers at that address (scan: no Till server of this store found)
  11  not a Till server: something else answers there
  12  other store: a Till server of another store
- 13  wrong secret: the server refused the shared secret
+ 13  wrong secret: the server refused the shared secret (setup pair: a wrong pairing code)
  14  protocol version mismatch: update the older register
  15  the server refuses this register: it was revoked, or new registers are not accepted now
  16  unverified: a server claims this store but cannot prove it holds the store's keys";
@@ -74,7 +74,7 @@ pub(super) fn connection_exit(e: &crate::net::client::ClientError) -> u8 {
         Unreachable(..) | Overloaded(..) => 10,
         NotTill(..) | Protocol(_) | Refused(..) => 11,
         OtherStore(..) => 12,
-        WrongSecret(_) => 13,
+        WrongSecret(_) | WrongCode(_) => 13,
         Version(..) => 14,
         Revoked(..) => 15,
         Unverified(..) => 16,

@@ -30,6 +30,13 @@ pub enum PeersCmd {
         #[arg(long, conflicts_with = "open")]
         close: bool,
     },
+    /// Show a pairing code for a new register (8 digits, 10 minutes, 5 tries): type it there
+    /// with `till setup pair`, instead of the long secret
+    Pair {
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 /// `till setup …`
@@ -42,6 +49,15 @@ pub enum SetupCmd {
         /// KEY=VALUE pairs (any subset)
         #[arg(required = true, value_name = "KEY=VALUE")]
         pairs: Vec<String>,
+    },
+    /// Join a store by the pairing code its server shows (`till peers pair` there): this register
+    /// becomes that server's client, with the store's secret, without typing it
+    Pair {
+        /// The server: HOST:PORT
+        #[arg(value_name = "HOST:PORT")]
+        server: String,
+        /// The 8-digit code the server shows
+        code: String,
     },
     /// Make a strong random secret, or show the one in use
     Secret {
@@ -72,6 +88,10 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
             outln!("bind    {}", v.bind);
             outln!("server  {}", v.server.unwrap_or_else(|| "-".into()));
             outln!("secret  {}", if v.secret_set { "set (till setup secret --show prints it)" } else { "not set" });
+            outln!(
+                "metrics {}",
+                if v.metrics_token_set { "token set (needed to read /metrics)" } else { "this machine only" }
+            );
             Ok(())
         }
         SetupCmd::Set { pairs } => {
@@ -93,6 +113,26 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
                 v.server.unwrap_or_else(|| "-".into()),
                 if v.secret_set { "set" } else { "not set" }
             );
+            Ok(())
+        }
+        SetupCmd::Pair { server, code } => {
+            let addr = server.parse::<crate::config::ServerAddr>().map_err(config_err)?;
+            let me = r.store().register_id();
+            let grant = smol::block_on(crate::net::pair::request(&addr.to_string(), &code, me, &current.register_name))
+                .map_err(|e| anyhow::Error::new(ConnectionFailed(e)))?;
+            let secret = Secret::new_unchecked(&grant.secret).map_err(config_err)?;
+            let store: crate::sync::StoreId =
+                grant.store_id.parse().map_err(|e: String| anyhow::Error::new(SetupRefused(e)))?;
+            let update = ConfigUpdate::mode(crate::config::Mode::Client).with_server(addr.clone()).with_secret(secret);
+            let new = current.with(update).map_err(config_err)?;
+            reg(r
+                .store_mut()
+                .write(|tx| {
+                    tx.save_setup(&new)?;
+                    tx.set(kv::STORE_ID, &store)
+                })
+                .map_err(Into::into))?;
+            outln!("paired with {} at {addr}: this register is now its client", grant.server_name);
             Ok(())
         }
         SetupCmd::Secret { generate: true, apply, .. } => {
@@ -153,6 +193,26 @@ pub(super) fn peers_action(r: &mut Register, a: PeersCmd) -> anyhow::Result<()> 
                 "revoked {} ({}): this server refuses it from now on. New registers can join only after `till peers enroll --open`.",
                 p.name,
                 p.register_id
+            );
+            Ok(())
+        }
+        PeersCmd::Pair { json } => {
+            let pairing = crate::net::pair::offer(r.store_mut(), now).map_err(|e| match e {
+                crate::net::pair::PairOfferError::Store(s) => anyhow::Error::new(RegisterError::Store(s)),
+                other => anyhow::Error::new(SetupRefused(other.to_string())),
+            })?;
+            let until = pairing.until_ms;
+            if json.json {
+                return print_json(
+                    &serde_json::json!({"code": pairing.code, "until_ms": until, "attempts": pairing.attempts_left}),
+                );
+            }
+            outln!(
+                "pairing code {} until {} ({} tries): on the new register, `till setup pair THIS-SERVER:PORT {}`",
+                crate::net::pair::display(&pairing.code),
+                format_ms(i64::try_from(until).unwrap_or(i64::MAX)),
+                pairing.attempts_left,
+                pairing.code
             );
             Ok(())
         }

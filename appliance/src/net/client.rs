@@ -44,6 +44,9 @@ pub enum ClientError {
         "the server at {0} claims to be this store's but could not prove it holds the store's keys: it is not this store's server (or uses another secret); nothing was sent to it"
     )]
     Unverified(String),
+    /// A pairing code that is not the one the server shows.
+    #[error("the pairing code is not the one the server at {0} shows (each wrong code uses up one of its tries)")]
+    WrongCode(String),
     /// The server closed the connection without answering: it may be refusing connections.
     #[error("the server at {0} is refusing connections: it may be under load or attack ({1})")]
     Overloaded(String, String),
@@ -99,7 +102,7 @@ pub async fn with_timeout<T>(
     .await
 }
 
-fn http_client() -> Result<surf::Client, ClientError> {
+pub(crate) fn http_client() -> Result<surf::Client, ClientError> {
     surf::Config::new()
         .set_tcp_no_delay(true)
         .set_timeout(None)
@@ -110,7 +113,7 @@ fn http_client() -> Result<surf::Client, ClientError> {
 
 /// Reads a response body, refusing more than [`MAX_BODY_BYTES`]: whatever answers at the
 /// server's address cannot exhaust the register's memory.
-async fn read_limited(res: &mut surf::Response) -> Result<Vec<u8>, String> {
+pub(crate) async fn read_limited(res: &mut surf::Response) -> Result<Vec<u8>, String> {
     use smol::io::AsyncReadExt;
     let mut out = Vec::new();
     res.take_body().take(MAX_BODY_BYTES as u64 + 1).read_to_end(&mut out).await.map_err(|e| e.to_string())?;

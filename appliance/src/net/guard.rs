@@ -258,12 +258,18 @@ impl ConnTable {
         addr: IpAddr,
         spawn: impl FnOnce(Arc<ConnInfo>, Slot) -> Task<()>,
     ) -> Result<(), Refusal> {
-        let info = Arc::new(ConnInfo { addr, trusted: AtomicBool::new(false), table: Arc::downgrade(self) });
+        // An address that has proven a key of this store (a register that restarted keeps its
+        // address) starts trusted: it is never among the anonymous connections made to give way.
+        let known = self.trusted_addr(addr);
+        let info = Arc::new(ConnInfo { addr, trusted: AtomicBool::new(known), table: Arc::downgrade(self) });
         let mut evicted = None;
         let id = {
             let mut g = lock(&self.conns);
             let (next, conns) = &mut *g;
-            if conns.values().filter(|e| e.info.addr == addr).count() >= self.limits.per_addr {
+            // 127.0.0.1 is the register itself (its CLI, its own tools, benches): not capped per
+            // address. Every other address, other loopback addresses included, is.
+            let own = addr == IpAddr::from([127, 0, 0, 1]) || addr == IpAddr::from(std::net::Ipv6Addr::LOCALHOST);
+            if !own && conns.values().filter(|e| e.info.addr == addr).count() >= self.limits.per_addr {
                 drop(g);
                 self.attacks.note(Attack::TooManyConnections, addr);
                 return Err(Refusal::PerAddress);
@@ -336,6 +342,8 @@ enum Phase {
     Body { deadline: Instant, left: u64, window_start: Instant, window_bytes: u64 },
     /// The body is larger than the server takes: nothing more is read.
     Refused,
+    /// A limit was broken (and reported): the connection is being closed.
+    Closed,
 }
 
 struct Frame {
@@ -400,7 +408,46 @@ impl Guarded {
             Phase::Idle { since, first: false } => Some(*since + l.idle),
             Phase::Head { started, .. } => Some(*started + l.head_time),
             Phase::Body { deadline, window_start, .. } => Some((*deadline).min(*window_start + l.window)),
-            Phase::Refused => None,
+            Phase::Refused | Phase::Closed => None,
+        }
+    }
+
+    /// The deadline the watchdog enforces whether or not anyone is reading: the head's, the
+    /// whole request's and the idle one (the body's rate is judged only while it is being read,
+    /// so a request waiting for a large-body slot is not cut off for its wait).
+    fn hard_deadline(&self, f: &Frame) -> Option<Instant> {
+        let l = &self.table.limits;
+        match &f.phase {
+            Phase::Idle { since, first: true } => Some(*since + l.head_time),
+            Phase::Idle { since, first: false } => Some(*since + l.idle),
+            Phase::Head { started, .. } => Some(*started + l.head_time),
+            Phase::Body { deadline, .. } => Some(*deadline),
+            Phase::Refused | Phase::Closed => None,
+        }
+    }
+
+    /// Ends when the connection broke a deadline (reported), or never: race it against serving
+    /// the connection, so a socket nobody reads from (its handler waiting) still times out.
+    pub async fn watch(&self) {
+        loop {
+            let next = {
+                let mut f = lock(&self.frame);
+                let now = Instant::now();
+                if matches!(f.phase, Phase::Closed) {
+                    return;
+                }
+                if self.hard_deadline(&f).is_some_and(|d| now >= d) {
+                    // Reported here; the reading side then ends quietly.
+                    let _ = self.expired(&mut f, now);
+                    f.phase = Phase::Closed;
+                    return;
+                }
+                self.hard_deadline(&f)
+            };
+            match next {
+                Some(d) => smol::Timer::at(d).await,
+                None => smol::Timer::after(Duration::from_secs(1)).await,
+            };
         }
     }
 
@@ -482,7 +529,7 @@ impl Guarded {
                 }
                 // What came with the head is let through (the handler answers 413 without
                 // reading it); the next read fails and the connection ends.
-                Phase::Refused => break,
+                Phase::Refused | Phase::Closed => break,
             }
         }
         Ok(())
@@ -495,7 +542,14 @@ impl AsyncRead for Guarded {
         let frame = this.frame.clone();
         let mut f = lock(&frame);
         let now = Instant::now();
+        if matches!(f.phase, Phase::Closed) {
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "connection closed by the server's limits",
+            )));
+        }
         if let Some(e) = this.expired(&mut f, now) {
+            f.phase = Phase::Closed;
             return Poll::Ready(Err(e));
         }
         if matches!(f.phase, Phase::Refused) {
@@ -504,7 +558,10 @@ impl AsyncRead for Guarded {
         match Pin::new(&mut this.inner).poll_read(cx, buf) {
             Poll::Ready(Ok(n)) => {
                 let read = buf.get(..n).unwrap_or_default();
-                this.feed(&mut f, read, Instant::now())?;
+                if let Err(e) = this.feed(&mut f, read, Instant::now()) {
+                    f.phase = Phase::Closed;
+                    return Poll::Ready(Err(e));
+                }
                 Poll::Ready(Ok(n))
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),

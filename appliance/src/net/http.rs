@@ -254,6 +254,16 @@ fn app(state: State) -> tide::Server<State> {
         r.set_body(serde_json::to_vec(&d).map_err(ApiError::internal)?);
         Ok(r)
     }));
+    app.at("/api/pair").post(route!("pair", |mut req| {
+        if req.len().is_some_and(|n| n > crate::sync::protocol::MAX_PAIR_BYTES) {
+            return Err(ApiError::too_large());
+        }
+        let bytes = body(&mut req).await?;
+        let resp = req.state().service.pair(&bytes, peer_ip(&req)).await?;
+        let mut r = binary(postcard::to_allocvec(&resp).map_err(ApiError::internal)?);
+        r.set_content_type("application/octet-stream");
+        Ok(r)
+    }));
     app.at("/api/auth/hello").post(route!("hello", |mut req| {
         let (opened, path) = open_post(&mut req).await?;
         let resp = req.state().service.hello(&opened, peer(&req)).await?;
@@ -360,15 +370,19 @@ impl LocalApiServer {
                     let guarded = Guarded::new(stream, t.clone(), info.clone());
                     ex.spawn(async move {
                         let _slot = slot;
-                        // A connection ends with an error when the guard closes it; nothing to add.
-                        let _ = async_h1::accept(guarded, |mut req| {
-                            req.set_peer_addr(Some(peer));
-                            req.set_local_addr(local);
-                            req.ext_mut().insert(info.clone());
-                            let app = app.clone();
-                            async move { app.respond(req).await }
-                        })
-                        .await;
+                        let watch = guarded.clone();
+                        let serve = async {
+                            // A connection ends with an error when the guard closes it; nothing to add.
+                            let _ = async_h1::accept(guarded, |mut req| {
+                                req.set_peer_addr(Some(peer));
+                                req.set_local_addr(local);
+                                req.ext_mut().insert(info.clone());
+                                let app = app.clone();
+                                async move { app.respond(req).await }
+                            })
+                            .await;
+                        };
+                        smol::future::or(serve, async move { watch.watch().await }).await;
                     })
                 });
             }

@@ -9,6 +9,7 @@ pub mod client;
 pub mod discovery;
 pub mod guard;
 pub mod http;
+pub mod pair;
 pub mod poller;
 pub mod service;
 

@@ -151,6 +151,27 @@ impl Value for Cursor {
     }
 }
 
+/// A pairing code a server shows, while it is valid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pairing {
+    /// The digits.
+    pub code: String,
+    /// Valid until, ms since the epoch.
+    pub until_ms: u64,
+    /// Guesses left: each pairing attempt spends one, right or wrong.
+    pub attempts_left: u32,
+}
+
+impl Value for Pairing {
+    fn to_kv(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+    fn from_kv(s: &str) -> Result<Self, String> {
+        serde_json::from_str(s).map_err(|e| format!("not a pairing code: {e}"))
+    }
+    const QUOTABLE: bool = false;
+}
+
 /// Where a client register's sync stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -245,6 +266,8 @@ pub const STORE_CONFIRMED: Key<bool> = Key::new("store_confirmed");
 pub const ENROLL_UNTIL: Key<u64> = Key::new("enroll_until_ms");
 /// This register's own key, made once and sent in its hellos (net).
 pub const REGISTER_KEY: Key<[u8; 32]> = Key::new("register_key");
+/// Server: the pairing code on offer, if any (net's pairing, cli, the screen).
+pub const PAIRING: Key<Pairing> = Key::new("pairing");
 /// Client: its place in the server's log (net's poller).
 pub const SYNC_CURSOR: Key<Cursor> = Key::new("sync_cursor");
 /// Client: the poller's state (net's poller).

@@ -10,6 +10,7 @@
 //! | `POST /api/sync/state` | [`StateRequest`] | [`StateResponse`] |
 //! | `POST /api/sync/missing` | [`MissingRequest`] | [`MissingResponse`] |
 //! | `GET /api/data/{products,orders,stock,status}` | (empty, sealed in a header) | JSON rows |
+//! | `POST /api/pair` | [`PairRequest`], plain | [`PairResponse`], plain (its grant sealed by the PAKE) |
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,46 @@ pub const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// The hello endpoint: the one request sealed with the store's key (it enrolls the register's
 /// own key); every other request is sealed with the register's own key.
 pub const HELLO_PATH: &str = "/api/auth/hello";
+
+/// Pairing by code: the one request that is neither sealed nor needs the secret.
+pub const PAIR_PATH: &str = "/api/pair";
+
+/// Largest pairing request or response body.
+pub const MAX_PAIR_BYTES: usize = 4 * 1024;
+
+/// A new register's half of the pairing exchange (SPAKE2 on the code the server shows).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairRequest {
+    /// The new register's id.
+    pub register_id: RegisterId,
+    /// Its name, for the server's log.
+    pub register_name: String,
+    /// Its SPAKE2 message (side A).
+    pub spake: Vec<u8>,
+}
+
+/// The server's half: its SPAKE2 message, and the grant sealed with the key both sides now
+/// share if, and only if, the code was the same.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairResponse {
+    /// The server's SPAKE2 message (side B).
+    pub spake: Vec<u8>,
+    /// XChaCha20-Poly1305 nonce of `grant`.
+    pub nonce: [u8; 24],
+    /// The sealed [`PairGrant`].
+    pub grant: Vec<u8>,
+}
+
+/// What a paired register receives: enough to join the store as if the secret had been typed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PairGrant {
+    /// The server register's name.
+    pub server_name: String,
+    /// The store's id.
+    pub store_id: String,
+    /// The store's shared secret.
+    pub secret: String,
+}
 
 /// Header that carries the sealed envelope of a request without a body (GET).
 pub const ENVELOPE_HEADER: &str = "x-till-envelope";

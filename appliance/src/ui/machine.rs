@@ -27,6 +27,8 @@ pub enum Effect {
     Scan,
     /// Test the client form's server and secret.
     Test,
+    /// Pair with the client form's server by the code typed in the secret field.
+    Pair,
 }
 
 /// The register screen's state behind the display crate's pure screens.
@@ -363,7 +365,7 @@ impl Ui {
                         d::Field::RegisterName => "Register name",
                         d::Field::Port => "Port",
                         d::Field::ServerAddress => "Server address",
-                        d::Field::Secret => "Shared secret",
+                        d::Field::Secret => "Shared secret, or the server's pairing code",
                     };
                     self.screen = d::Screen::Keyboard(d::KeyboardView {
                         field,
@@ -426,6 +428,11 @@ impl Ui {
                 }
             }
             I::TestConnection => {
+                if crate::net::pair::normalize(&self.client_form.secret).is_ok() {
+                    self.info("That is a pairing code: tap Save to pair with the server (each try counts).");
+                    self.show_client_form();
+                    return None;
+                }
                 if self.client_form.server_address.is_empty() {
                     self.error("Enter the server's address first, or tap Scan to find it.");
                     self.show_client_form();
@@ -446,6 +453,16 @@ impl Ui {
                         self.info(format!("Saved. This register is now the store's server on port {}.", f.port));
                         self.screen = d::Screen::Status;
                     }
+                }
+                d::Screen::ClientSetup(_) | d::Screen::TestResult(_)
+                    if crate::net::pair::normalize(&self.client_form.secret).is_ok() =>
+                {
+                    if self.client_form.server_address.is_empty() {
+                        self.error("Enter the server's address first, or tap Scan to find it.");
+                        self.show_client_form();
+                        return None;
+                    }
+                    return Some(Effect::Pair);
                 }
                 d::Screen::ClientSetup(_) | d::Screen::TestResult(_) => {
                     let f = self.client_form.clone();
@@ -479,6 +496,20 @@ impl Ui {
                     },
                     _ => d::Screen::Status,
                 };
+            }
+            I::PairRegister => {
+                let offered = {
+                    let mut r = lock(&self.reg);
+                    crate::net::pair::offer(r.store_mut(), crate::net::unix_ms())
+                };
+                match offered {
+                    Ok(p) => self.info(format!(
+                        "Pairing code {}: type it on the new register as its secret (10 minutes, {} tries).",
+                        crate::net::pair::display(&p.code),
+                        p.attempts_left
+                    )),
+                    Err(e) => self.error(format!("No pairing code: {e}")),
+                }
             }
             I::AddToCart(sku) => {
                 self.last_order = None;
@@ -606,6 +637,7 @@ impl Ui {
                     self.screen = d::Screen::ScanResults(view);
                 }
             }
+            Effect::Pair => self.pair(me, &name).await,
             Effect::Test => {
                 let addr = match self.client_form.server_address.parse::<ServerAddr>() {
                     Ok(a) => a.to_string(),
@@ -629,6 +661,47 @@ impl Ui {
                 };
                 info!("test connection: {outcome:?}");
                 self.screen = d::Screen::TestResult(outcome);
+            }
+        }
+    }
+
+    /// Pairs with the client form's server by the code in its secret field, and saves the
+    /// setup the server grants (this register becomes its client).
+    async fn pair(&mut self, me: crate::model::RegisterId, name: &str) {
+        let (addr, code) = (self.client_form.server_address.clone(), self.client_form.secret.clone());
+        let grant = match crate::net::pair::request(&addr, &code, me, name).await {
+            Ok(g) => g,
+            Err(e) => {
+                self.error(e.to_string());
+                self.show_client_form();
+                return;
+            }
+        };
+        info!("paired with {} at {addr}", grant.server_name);
+        self.client_form.secret = grant.secret.clone();
+        let saved = grant
+            .store_id
+            .parse::<crate::sync::StoreId>()
+            .map_err(|e| e.to_string())
+            .and_then(|store| lock(&self.reg).store_mut().set(kv::STORE_ID, &store).map_err(|e| e.to_string()));
+        let pairs =
+            vec!["mode=client".into(), format!("name={}", self.client_form.register_name), format!("server={addr}")];
+        let secret = Secret::new_unchecked(&grant.secret).map_err(|e| e.to_string());
+        let result = saved.and(secret).and_then(|secret| {
+            let cfg = lock(&self.reg).store().setup().map_err(|e| e.to_string())?;
+            let new =
+                ConfigUpdate::parse(&pairs).and_then(|u| cfg.with(u.with_secret(secret))).map_err(|e| e.to_string())?;
+            lock(&self.reg).store_mut().write(|tx| tx.save_setup(&new)).map_err(|e: StoreError| e.to_string())
+        });
+        match result {
+            Ok(()) => {
+                self.refresh();
+                self.info(format!("Paired with {}. This register now syncs with it.", grant.server_name));
+                self.screen = d::Screen::Status;
+            }
+            Err(e) => {
+                self.error(format!("Paired, but the setup was not saved: {e}"));
+                self.show_client_form();
             }
         }
     }

@@ -12,9 +12,11 @@ use super::{ApiError, MAX_PULL_BYTES, MAX_WAIT, Opened, SyncService, bus_entry, 
 use crate::model::{EventId, RegisterId};
 use crate::net::bus::{BusEntry, Read};
 use crate::net::{lock, unix_ms};
+use crate::store::kv;
 use crate::sync::protocol::{
-    Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, MissingRequest, MissingResponse, PRODUCT,
-    PullResponse, PushRequest, PushResponse, StateRequest, StateResponse,
+    Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, MAX_PAIR_BYTES, MissingRequest, MissingResponse,
+    PRODUCT, PairGrant, PairRequest, PairResponse, PullResponse, PushRequest, PushResponse, StateRequest,
+    StateResponse,
 };
 use crate::sync::{CHALLENGE_BYTES, Incoming, PROTOCOL_VERSION, SealKey};
 
@@ -36,6 +38,56 @@ impl SyncService {
             server_time_ms: self.now_ms(),
             proof: challenge.map(|(c, addr)| self.proof(c, addr)),
         }
+    }
+
+    /// `POST /api/pair`: one try of the pairing code on offer (see [`crate::net::pair`]). Every
+    /// try spends one of the code's few, right or wrong, and counts as a failure of its address.
+    pub async fn pair(&self, body: &[u8], peer: Option<std::net::IpAddr>) -> Result<PairResponse, ApiError> {
+        use crate::net::pair::{self, PairError};
+        if body.len() > MAX_PAIR_BYTES {
+            return Err(ApiError::too_large());
+        }
+        let req: PairRequest = decode(body)?;
+        let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+        if self.guesses.admit(addr) == crate::net::guard::Admission::Busy {
+            return Err(ApiError::too_many("too many pairing attempts from this address: wait and try again"));
+        }
+        let hold = self.guesses.failed(addr);
+        let now = self.now_ms();
+        let reg = self.reg.clone();
+        let code = smol::unblock(move || {
+            lock(&reg).store_mut().write(|tx| {
+                let Some(mut p) = tx.get(kv::PAIRING)? else { return Ok(None) };
+                if p.until_ms < now || p.attempts_left == 0 {
+                    return Ok(None);
+                }
+                p.attempts_left -= 1;
+                tx.set(kv::PAIRING, &p)?;
+                Ok::<_, crate::store::StoreError>(Some((p.code, p.attempts_left)))
+            })
+        })
+        .await
+        .map_err(ApiError::internal);
+        if !hold.is_zero() {
+            smol::Timer::after(hold).await;
+        }
+        self.guesses.done(addr, false);
+        let Some((code, left)) = code? else {
+            return Err(ApiError::forbidden(PairError::NoCode.to_string()));
+        };
+        log::info!(
+            "pairing attempt by register {} from {addr}: {left} tries of this code left",
+            crate::model::quote(&req.register_name)
+        );
+        let grant = {
+            let k = lock(&self.keys);
+            PairGrant {
+                server_name: self.name.clone(),
+                store_id: k.store.to_string(),
+                secret: k.secret.expose().to_string(),
+            }
+        };
+        pair::answer(&code, &req, &grant).map_err(ApiError::internal)
     }
 
     /// `POST /api/auth/hello`.
