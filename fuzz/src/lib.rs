@@ -201,6 +201,7 @@ impl FuzzRequest {
             let k =
                 if s.wrong_key == (on_path == HELLO_PATH) { SealKey::from_bytes(REGISTER_KEY) } else { key().clone() };
             let mut env = Envelope::seal(&k, store, SENDER, nonce, now_ms(), binding, &s.plaintext);
+            let as_sealed = env.to_bytes();
             env.version = s.version;
             let mut wire = env.to_bytes();
             if let Some(bit) = s.flip_bit
@@ -209,12 +210,9 @@ impl FuzzRequest {
                 let i = bit as usize % (wire.len() * 8);
                 wire[i / 8] ^= 1 << (i % 8);
             }
-            authentic = s.flip_bit.is_none()
-                && !s.other_store
-                && !s.wrong_key
-                && s.version == till::sync::PROTOCOL_VERSION
-                && m == method.to_string()
-                && p == path;
+            // Authentic when what goes out is exactly what was sealed (a flipped bit may undo a
+            // changed version), with this store's key, for this very request.
+            authentic = wire == as_sealed && !s.other_store && !s.wrong_key && m == method.to_string() && p == path;
             if s.in_header {
                 let hexed = till::model::hex(&wire);
                 let hexed = if s.upper { hexed.to_uppercase() } else { hexed };
