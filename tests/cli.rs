@@ -587,3 +587,51 @@ fn a_reader_that_stops_early_ends_the_listing_quietly() {
     assert!(err.is_empty(), "no complaint about the closed pipe: {err}");
     assert_eq!(done.status.code(), Some(0), "{err}");
 }
+
+/// Files of a directory with their bytes (what a refused open must leave exactly as it was).
+fn dir_bytes(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).ok()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn an_empty_till_db_is_a_new_register_only_in_an_otherwise_empty_directory() {
+    // Nothing else there: a first start cut short. It becomes a register.
+    let fresh = Till::new();
+    std::fs::create_dir_all(fresh.data()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(fresh.data().join("till.db"), b"").unwrap_or_else(|e| panic!("{e}"));
+    fresh.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2"]);
+
+    // A register whose database was truncated: refused, and nothing is touched.
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA"]);
+    std::fs::write(t.data().join("till.db"), b"").unwrap_or_else(|e| panic!("{e}"));
+    let before = dir_bytes(&t.data());
+    for args in [&["status"][..], &["order", "create", "TEA"], &["setup", "show"]] {
+        fails_with(&t.run(args), 5, "is empty (0 bytes) but the data directory holds other files");
+    }
+    assert_eq!(dir_bytes(&t.data()), before, "not one file changed");
+
+    // An empty database beside some other file is not a new register either.
+    let other = Till::new();
+    std::fs::create_dir_all(other.data()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(other.data().join("till.db"), b"").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(other.data().join("notes.txt"), b"keep").unwrap_or_else(|e| panic!("{e}"));
+    fails_with(&other.run(&["status"]), 5, "restore it from a backup");
+    assert_eq!(file_bytes(&other.data().join("till.db")), b"");
+}
+
+#[test]
+fn a_till_db_that_is_a_directory_says_so() {
+    let t = Till::new();
+    std::fs::create_dir_all(t.data().join("till.db")).unwrap_or_else(|e| panic!("{e}"));
+    for args in [&["status"][..], &["order", "create", "TEA"], &["test-connection"]] {
+        fails_with(&t.run(args), 5, "till.db is a directory, not a database file");
+    }
+    assert_eq!(dir_bytes(&t.data()), vec![("till.db".to_string(), None)]);
+}
