@@ -635,3 +635,16 @@ fn a_till_db_that_is_a_directory_says_so() {
     }
     assert_eq!(dir_bytes(&t.data()), vec![("till.db".to_string(), None)]);
 }
+
+#[test]
+fn setup_refuses_port_0_and_weak_secrets() {
+    let t = Till::shop();
+    t.refused(&["setup", "set", "port=0"], 3, "bad port '0': use a number from 1 to 65535");
+    t.refused(
+        &["setup", "set", "mode=server", "secret=cornerstore2024"],
+        3,
+        "the secret is too weak: it is two common words plus a year: about 26 bits, needs 64. Use `till setup secret --generate`",
+    );
+    t.refused(&["setup", "set", "mode=server", "secret=P@ssword2024!"], 3, "a common password plus a year");
+    t.ok(&["setup", "set", "port=8788"]);
+}

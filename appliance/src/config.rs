@@ -240,9 +240,10 @@ impl ConfigUpdate {
                 "mode" => u.mode = Some(v.parse()?),
                 "name" => u.name = Some(validate_register_name(v)?),
                 "port" => {
-                    // 0 asks the system for any free port (tests); `till status` shows the one in use.
+                    // Not 0: "any free port" would change at every start, and clients could not
+                    // find the server again. Tests pick a free port themselves.
                     u.port =
-                        Some(v.parse::<u16>().map_err(|_| {
+                        Some(v.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
                             ConfigError::BadValue("port", v.to_string(), "use a number from 1 to 65535")
                         })?)
                 }
@@ -476,6 +477,7 @@ mod tests {
         assert_eq!(c.server, Some(ServerAddr::Addr { host: "10.0.0.5".into(), port: 8787 }));
         assert!(u(&["colour=red"]).is_err());
         assert!(u(&["port=65536"]).is_err());
+        assert!(u(&["port=0"]).is_err(), "0 would be a different port at every start");
         assert!(u(&["name=R 2"]).is_err());
         assert!(u(&["bind=everywhere"]).is_err());
         assert_eq!(u(&["name=R2", "port=9000"]).map(|c| (c.register_name, c.port)).ok(), Some(("R2".into(), 9000)));
