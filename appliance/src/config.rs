@@ -189,10 +189,10 @@ impl Secret {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// Not `key=value`, or a key that does not exist.
-    #[error("unknown setup key '{0}': use mode, name, port, bind, server or secret")]
+    #[error("unknown setup key {}: use mode, name, port, bind, server or secret", crate::model::quote(.0))]
     UnknownKey(String),
     /// A value a key does not accept.
-    #[error("bad {0} '{1}': {2}")]
+    #[error("bad {key} {value}: {why}", key = .0, value = crate::model::quote(.1), why = .2)]
     BadValue(&'static str, String, &'static str),
     /// The secret is too weak.
     #[error("the secret is too weak: {0}. Use `till setup secret --generate` for a strong one")]

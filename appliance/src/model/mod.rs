@@ -18,43 +18,43 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ModelError {
     /// A price or cash amount that is not a plain number with at most two decimals.
-    #[error("'{0}' is not an amount: write it like 2.50 (no sign, at most two decimals)")]
+    #[error("{} is not an amount: write it like 2.50 (no sign, at most two decimals)", quote(.0))]
     BadAmount(String),
     /// An amount above [`MAX_AMOUNT_CENTS`].
-    #[error("'{0}' is too large: amounts are limited to 1000000.00")]
+    #[error("{} is too large: amounts are limited to 1000000.00", quote(.0))]
     AmountTooLarge(String),
     /// A SKU with characters or a length Till does not accept.
-    #[error("'{0}' is not a valid SKU: use 1-32 letters, digits, '-', '_' or '.'")]
+    #[error("{} is not a valid SKU: use 1-32 letters, digits, '-', '_' or '.'", quote(.0))]
     BadSku(String),
     /// A quantity that is zero, negative, or not a whole number.
-    #[error("'{0}' is not a valid quantity: use a whole number from 1 to 9999")]
+    #[error("{} is not a valid quantity: use a whole number from 1 to 9999", quote(.0))]
     BadQuantity(String),
     /// A stock figure that is not a whole number in range.
-    #[error("'{0}' is not a valid stock figure: use a whole number between -1000000 and 1000000")]
+    #[error("{} is not a valid stock figure: use a whole number between -1000000 and 1000000", quote(.0))]
     BadStock(String),
     /// A delivery or write-off size that is not a positive whole number.
-    #[error("'{0}' is not a number of items: use a whole number from 1 to 1000000")]
+    #[error("{} is not a number of items: use a whole number from 1 to 1000000", quote(.0))]
     BadItems(String),
     /// A product, user or register name that is empty, too long or has control characters.
-    #[error("'{0}' is not a valid name: use 1-{1} printable characters")]
+    #[error("{name} is not a valid name: use 1-{max} printable characters", name = quote(.0), max = .1)]
     BadName(String, usize),
     /// A tax rate that is not a percentage from 0 to 100 with at most two decimals.
-    #[error("'{0}' is not a tax rate: write a percentage like 8.25 (0 to 100, at most two decimals)")]
+    #[error("{} is not a tax rate: write a percentage like 8.25 (0 to 100, at most two decimals)", quote(.0))]
     BadRate(String),
     /// A role other than cashier or manager.
-    #[error("'{0}' is not a role: use cashier or manager")]
+    #[error("{} is not a role: use cashier or manager", quote(.0))]
     BadRole(String),
     /// A payment method other than cash or card.
-    #[error("'{0}' is not a payment method: use cash or card")]
+    #[error("{} is not a payment method: use cash or card", quote(.0))]
     BadPayment(String),
     /// A PIN that is not 4 to 8 digits.
     #[error("a PIN must be 4 to 8 digits")]
     BadPin,
     /// A store-wide setting key Till does not know.
-    #[error("unknown setting '{0}': known settings are {1}")]
+    #[error("unknown setting {key}: known settings are {known}", key = quote(.0), known = .1)]
     UnknownSetting(String, String),
     /// A value that a known setting does not accept.
-    #[error("bad value for {0}: {1}")]
+    #[error("bad value for {key}: {why}", key = quote(.0), why = .1)]
     BadSettingValue(String, String),
 }
 
