@@ -627,6 +627,25 @@ fn error_messages_escape_control_characters_and_cut_long_input() {
 }
 
 #[test]
+fn names_refuse_bidirectional_overrides_and_zero_width_characters() {
+    let t = Till::shop();
+    for bad in ["Soap\u{202e}paoS", "So\u{200b}ap", "\u{2066}Soap", "Soap\u{feff}"] {
+        t.refused(&["product", "add", "SOAP", "--name", bad, "--price", "1"], 3, "is not a valid name");
+        t.refused(
+            &["user", "add", bad, "--role", "cashier", "--pin", "1234"],
+            3,
+            "no zero-width or direction-changing",
+        );
+        t.refused(&["tax", "add", bad, "5"], 3, "is not a valid name");
+        t.refused(&["setting", "set", "store_name", bad], 3, "no zero-width or direction-changing");
+        t.refused(&["setup", "set", &format!("name={bad}")], 3, "bad name");
+    }
+    // The printable characters of other languages are names like any other.
+    t.ok(&["product", "add", "SOAP", "--name", "Savon à l'huile d'olive — Ἀθῆναι", "--price", "1"]);
+    t.ok(&["setting", "set", "store_name", "Bäckerei Müller"]);
+}
+
+#[test]
 fn setup_refuses_port_0_and_weak_secrets() {
     let t = Till::shop();
     t.refused(&["setup", "set", "port=0"], 3, "bad port '0': use a number from 1 to 65535");
