@@ -126,10 +126,14 @@ fn name_shape(s: &str, max: usize) -> Result<String, ModelError> {
 /// an error message: quoted, control and invisible formatting characters escaped, and cut to
 /// 60 characters with an ellipsis.
 pub fn quote(s: &str) -> String {
-    const MAX: usize = 60;
+    quote_max(s, 60)
+}
+
+/// [`quote`] cut at `max` characters instead of 60: for sentences a server sends as its reason.
+pub fn quote_max(s: &str, max: usize) -> String {
     let mut out = String::from("'");
     for (i, c) in s.chars().enumerate() {
-        if i == MAX {
+        if i == max {
             out.push('…');
             break;
         }

@@ -37,7 +37,7 @@ pub enum ClientError {
     #[error("the server at {0} refused the shared secret: enter the same secret as on the server")]
     WrongSecret(String),
     /// The server refuses this register: revoked, or it accepts no new registers now.
-    #[error("the server at {addr} refuses this register: {why}", addr = .0, why = crate::model::quote(.1))]
+    #[error("the server at {addr} refuses this register: {why}", addr = .0, why = crate::model::quote_max(.1, 240))]
     Revoked(String, String),
     /// The server speaks another protocol version.
     #[error(
@@ -45,7 +45,7 @@ pub enum ClientError {
     )]
     Version(String, u16),
     /// The server refused the request for another reason.
-    #[error("the server refused the request ({status}): {why}", status = .0, why = crate::model::quote(.1))]
+    #[error("the server refused the request ({status}): {why}", status = .0, why = crate::model::quote_max(.1, 240))]
     Refused(u16, String),
     /// The answer could not be read (tampered, or a bug).
     #[error("bad answer from the server: {0}")]
