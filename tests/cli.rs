@@ -161,7 +161,7 @@ fn orders_are_priced_numbered_listed_and_voided() {
     assert_eq!(on_hand(&t, "TEA"), 10, "a void puts the goods back");
     assert!(t.ok(&["order", "list"]).contains("VOID"));
     t.refused(&["order", "void", "R1-000001"], 3, "already voided");
-    t.refused(&["order", "void", "R1-000099"], 4, "no order R1-000099");
+    t.refused(&["order", "void", "R1-000099"], 4, "no order 'R1-000099'");
     // Same SKU twice is one line.
     let o = t.json(&["order", "create", "TEA", "TEA:2"]);
     assert_eq!(o["lines"].as_array().map(Vec::len), Some(1));
@@ -178,7 +178,7 @@ fn returns_refund_what_was_sold_and_no_more() {
     assert_eq!(r["refund_cents"], 541);
     assert_eq!(r["payment"], "card");
     assert_eq!(on_hand(&t, "TEA"), 9);
-    t.refused(&["return", "create", "R1-000001", "TEA:2"], 3, "cannot return 2 of TEA");
+    t.refused(&["return", "create", "R1-000001", "TEA:2"], 3, "cannot return 2 of 'TEA'");
     // The last unit refunds the remainder: the line comes back to exactly its total.
     let r = t.json(&["return", "create", "R1-000001", "TEA", "COF", "--no-restock"]);
     assert_eq!(r["refund_cents"], 812 - 541 + 990);
@@ -187,7 +187,7 @@ fn returns_refund_what_was_sold_and_no_more() {
     let list = t.json(&["return", "list"]);
     assert_eq!(list.as_array().map(Vec::len), Some(2));
     assert!(t.ok(&["return", "list"]).contains("R1-000001"));
-    t.refused(&["return", "create", "R1-000001", "MUG"], 3, "has no MUG");
+    t.refused(&["return", "create", "R1-000001", "MUG"], 3, "has no 'MUG'");
     t.refused(&["order", "void", "R1-000001"], 3, "has returns");
 }
 
@@ -270,13 +270,13 @@ fn tax_profiles_stock_users_settings_status_and_events() {
 fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     let t = Till::shop();
     t.ok(&["order", "create", "TEA:2"]);
-    t.refused(&["order", "create", "NOPE"], 4, "no product with SKU NOPE");
+    t.refused(&["order", "create", "NOPE"], 4, "no product with SKU 'NOPE'");
     t.refused(&["order", "create", "TEA:0"], 3, "not a valid quantity");
     t.refused(&["order", "create", "TEA:-1"], 3, "not a valid quantity");
     t.refused(&["order", "create", "TEA:abc"], 3, "not a valid quantity");
     t.refused(&["order", "create", "TEA", "NOPE"], 4, "NOPE");
     t.refused(&["order", "create", "TEA", "--pay", "cheque"], 3, "not a payment method");
-    t.refused(&["order", "create", "TEA", "--cashier", "zed"], 4, "no user named zed");
+    t.refused(&["order", "create", "TEA", "--cashier", "zed"], 4, "no user named 'zed'");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "2.5.0"], 3, "not an amount");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "-3"], 3, "not an amount");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "1.999"], 3, "not an amount");
@@ -285,12 +285,12 @@ fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     t.refused(&["product", "add", "bad sku", "--name", "X", "--price", "1"], 3, "not a valid SKU");
     t.refused(&["product", "add", "SOAP", "--name", "", "--price", "1"], 3, "not a valid name");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "1", "--tax", "vat"], 4, "no tax profile");
-    t.refused(&["product", "set-price", "NOPE", "1.00"], 4, "no product with SKU NOPE");
+    t.refused(&["product", "set-price", "NOPE", "1.00"], 4, "no product with SKU 'NOPE'");
     t.refused(&["user", "add", "cy", "--role", "owner", "--pin", "1234"], 3, "not a role");
     t.refused(&["user", "add", "cy", "--role", "cashier", "--pin", "12"], 3, "PIN must be 4 to 8 digits");
     t.refused(&["user", "add", "ann", "--role", "cashier", "--pin", "1234"], 3, "already exists");
-    t.refused(&["return", "create", "R1-000001", "TEA:3"], 3, "cannot return 3 of TEA: order R1-000001 sold 2");
-    t.refused(&["return", "create", "R1-000042", "TEA"], 4, "no order R1-000042");
+    t.refused(&["return", "create", "R1-000001", "TEA:3"], 3, "cannot return 3 of 'TEA': order 'R1-000001' sold 2");
+    t.refused(&["return", "create", "R1-000042", "TEA"], 4, "no order 'R1-000042'");
     t.refused(&["shift", "close", "--counted", "512.30"], 3, "no shift is open");
     t.refused(&["shift", "open", "--float", "lots"], 3, "not an amount");
     t.refused(&["tax", "add", "standard", "9"], 3, "already exists");
@@ -298,7 +298,7 @@ fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     t.refused(&["stock", "count", "TEA", "many"], 3, "not a valid stock figure");
     t.refused(&["stock", "receive", "TEA", "0"], 3, "not a number of items");
     t.refused(&["stock", "receive", "TEA", "-4"], 3, "not a number of items");
-    t.refused(&["stock", "NOPE"], 4, "no product with SKU NOPE");
+    t.refused(&["stock", "NOPE"], 4, "no product with SKU 'NOPE'");
     t.refused(&["setting", "set", "colour", "red"], 3, "unknown setting");
     t.refused(&["setting", "set", "currency", "euro"], 3, "ISO 4217");
     // Usage errors are clap's (exit 2); they never reach the database either.
@@ -586,4 +586,111 @@ fn a_reader_that_stops_early_ends_the_listing_quietly() {
     let err = String::from_utf8_lossy(&done.stderr);
     assert!(err.is_empty(), "no complaint about the closed pipe: {err}");
     assert_eq!(done.status.code(), Some(0), "{err}");
+}
+
+/// Files of a directory with their bytes (what a refused open must leave exactly as it was).
+fn dir_bytes(dir: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).ok()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn error_messages_escape_control_characters_and_cut_long_input() {
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA"]);
+    let huge = "A".repeat(100_000);
+    let huge_name = format!("--name={}", "x".repeat(100_000));
+    let escape = "TEA\u{1b}[2J\u{1b}]0;pwned\u{7}";
+    // (arguments, exit code, what the line says)
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["order", "create", escape], 3, r"'TEA\u{1b}[2J\u{1b}]0;pwned\u{7}' is not a valid SKU"),
+        (&["order", "create", &huge], 3, "…' is not a valid SKU"),
+        (&["product", "add", "SOAP", &huge_name, "--price", "1"], 3, "…' is not a valid name"),
+        (&["product", "add", "SOAP", "--name", "Soap", "--price", "1\u{1b}[31m"], 3, r"'1\u{1b}[31m' is not an amount"),
+        (&["order", "void", "R1-\u{1b}[2J"], 4, r"no order 'R1-\u{1b}[2J'"),
+        (&["order", "create", "TEA", "--cashier", "z\u{202e}ed"], 4, r"no user named 'z\u{202e}ed'"),
+        (&["setting", "set", "colour\u{1b}[0m", "red"], 3, r"unknown setting 'colour\u{1b}[0m'"),
+        (&["setup", "set", "mode=\u{1b}[31mserver"], 3, r"bad mode '\u{1b}[31mserver'"),
+        (&["setup", "set", "colour\u{9b}2J=red"], 3, r"unknown setup key 'colour\u{9b}2J'"),
+    ];
+    for &(args, code, needle) in cases {
+        t.refused(args, code, needle);
+        let err = String::from_utf8_lossy(&t.run(args).stderr).into_owned();
+        assert!(!err.chars().any(|c| c.is_control() && c != '\n'), "{args:?}: raw control characters in {err:?}");
+        assert!(err.len() < 400, "{args:?}: {} bytes of error", err.len());
+    }
+}
+
+#[test]
+fn names_refuse_bidirectional_overrides_and_zero_width_characters() {
+    let t = Till::shop();
+    for bad in ["Soap\u{202e}paoS", "So\u{200b}ap", "\u{2066}Soap", "Soap\u{feff}"] {
+        t.refused(&["product", "add", "SOAP", "--name", bad, "--price", "1"], 3, "is not a valid name");
+        t.refused(
+            &["user", "add", bad, "--role", "cashier", "--pin", "1234"],
+            3,
+            "no zero-width or direction-changing",
+        );
+        t.refused(&["tax", "add", bad, "5"], 3, "is not a valid name");
+        t.refused(&["setting", "set", "store_name", bad], 3, "no zero-width or direction-changing");
+        t.refused(&["setup", "set", &format!("name={bad}")], 3, "bad name");
+    }
+    // The printable characters of other languages are names like any other.
+    t.ok(&["product", "add", "SOAP", "--name", "Savon à l'huile d'olive — Ἀθῆναι", "--price", "1"]);
+    t.ok(&["setting", "set", "store_name", "Bäckerei Müller"]);
+}
+
+#[test]
+fn setup_refuses_port_0_and_weak_secrets() {
+    let t = Till::shop();
+    t.refused(&["setup", "set", "port=0"], 3, "bad port '0': use a number from 1 to 65535");
+    t.refused(
+        &["setup", "set", "mode=server", "secret=cornerstore2024"],
+        3,
+        "the secret is too weak: it is two common words plus a year: about 26 bits, needs 64. Use `till setup secret --generate`",
+    );
+    t.refused(&["setup", "set", "mode=server", "secret=P@ssword2024!"], 3, "a common password plus a year");
+    t.ok(&["setup", "set", "port=8788"]);
+}
+
+#[test]
+fn an_empty_till_db_is_a_new_register_only_in_an_otherwise_empty_directory() {
+    // Nothing else there: a first start cut short. It becomes a register.
+    let fresh = Till::new();
+    std::fs::create_dir_all(fresh.data()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(fresh.data().join("till.db"), b"").unwrap_or_else(|e| panic!("{e}"));
+    fresh.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2"]);
+
+    // A register whose database was truncated: refused, and nothing is touched.
+    let t = Till::shop();
+    t.ok(&["order", "create", "TEA"]);
+    std::fs::write(t.data().join("till.db"), b"").unwrap_or_else(|e| panic!("{e}"));
+    let before = dir_bytes(&t.data());
+    for args in [&["status"][..], &["order", "create", "TEA"], &["setup", "show"]] {
+        fails_with(&t.run(args), 5, "is empty (0 bytes) but the data directory holds other files");
+    }
+    assert_eq!(dir_bytes(&t.data()), before, "not one file changed");
+
+    // An empty database beside some other file is not a new register either.
+    let other = Till::new();
+    std::fs::create_dir_all(other.data()).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(other.data().join("till.db"), b"").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(other.data().join("notes.txt"), b"keep").unwrap_or_else(|e| panic!("{e}"));
+    fails_with(&other.run(&["status"]), 5, "restore it from a backup");
+    assert_eq!(file_bytes(&other.data().join("till.db")), b"");
+}
+
+#[test]
+fn a_till_db_that_is_a_directory_says_so() {
+    let t = Till::new();
+    std::fs::create_dir_all(t.data().join("till.db")).unwrap_or_else(|e| panic!("{e}"));
+    for args in [&["status"][..], &["order", "create", "TEA"], &["test-connection"]] {
+        fails_with(&t.run(args), 5, "till.db is a directory, not a database file");
+    }
+    assert_eq!(dir_bytes(&t.data()), vec![("till.db".to_string(), None)]);
 }

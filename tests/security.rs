@@ -13,12 +13,17 @@ fn status_json(node: &Node) -> serde_json::Value {
 
 /// A hello sealed with the store's key, as register `sender` with its own key `own`.
 fn raw_hello(addr: &str, sender: till::model::RegisterId, own: [u8; 32]) -> (u16, String) {
+    named_hello(addr, sender, own, "impostor")
+}
+
+/// The same, as a register that calls itself `name`.
+fn named_hello(addr: &str, sender: till::model::RegisterId, own: [u8; 32], name: &str) -> (u16, String) {
     let (_, body) = http(addr, "GET", "/api/discover", &[], b"");
     let d: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
     let store: till::sync::StoreId = d["store_id"].as_str().and_then(|s| s.parse().ok()).expect("store id");
     let key = till::sync::SealKey::derive(SECRET, store).expect("key");
     let hello = till::sync::protocol::HelloRequest {
-        register_name: "impostor".into(),
+        register_name: name.into(),
         client_time_ms: 0,
         pending: 0,
         store_known: true,
@@ -93,4 +98,18 @@ fn a_revoked_register_is_shut_out_while_the_others_keep_syncing() {
     // Revoked stays revoked, enrollment or not.
     let out = a.till(&["test-connection", &addr]);
     assert_eq!(out.status.code(), Some(15), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_hello_with_a_name_no_setup_accepts_is_refused_and_recorded_nowhere() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let (s, addr) = server(root.path(), "S");
+    for (i, name) in ["R\u{202e}1", "R\u{1b}[2J", "", &"R".repeat(17)].into_iter().enumerate() {
+        let sender: till::model::RegisterId = format!("{:032x}", i + 1).parse().expect("id");
+        let (status, reason) = named_hello(&addr, sender, [i as u8; 32], name);
+        assert_eq!(status, 400, "{name:?}: {reason}");
+        assert!(reason.contains("register name: bad name") && !reason.contains('\u{1b}'), "{reason}");
+    }
+    let peers: serde_json::Value = serde_json::from_str(&s.ok(&["peers", "--json"])).expect("peers");
+    assert_eq!(peers, serde_json::json!([]), "no peer recorded");
 }

@@ -11,7 +11,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   2  usage error (unknown command or option)
   3  refused: the request breaks a rule or a value is malformed; nothing was changed
   4  not found: a SKU, order, user or tax profile that does not exist; nothing was changed
-  5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full)
+  5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full,
+     an empty till.db beside other data, till.db a directory)
  test-connection, scan, and setup with server=scan:
  10  unreachable: nothing answers at that address (scan: no Till server of this store found)
  11  not a Till server: something else answers there

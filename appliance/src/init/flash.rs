@@ -153,7 +153,7 @@ pub enum FlashError {
     #[error("till.toml [register]: {0}")]
     Setup(#[from] ConfigError),
     /// A network value that does not parse.
-    #[error("till.toml [network]: bad {0} '{1}': {2}")]
+    #[error("till.toml [network]: bad {key} {value}: {why}", key = .0, value = crate::model::quote(.1), why = .2)]
     Network(&'static str, String, &'static str),
     /// A store id that is not 32 hex digits.
     #[error("till.toml [register]: {0}")]

@@ -18,43 +18,48 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ModelError {
     /// A price or cash amount that is not a plain number with at most two decimals.
-    #[error("'{0}' is not an amount: write it like 2.50 (no sign, at most two decimals)")]
+    #[error("{} is not an amount: write it like 2.50 (no sign, at most two decimals)", quote(.0))]
     BadAmount(String),
     /// An amount above [`MAX_AMOUNT_CENTS`].
-    #[error("'{0}' is too large: amounts are limited to 1000000.00")]
+    #[error("{} is too large: amounts are limited to 1000000.00", quote(.0))]
     AmountTooLarge(String),
     /// A SKU with characters or a length Till does not accept.
-    #[error("'{0}' is not a valid SKU: use 1-32 letters, digits, '-', '_' or '.'")]
+    #[error("{} is not a valid SKU: use 1-32 letters, digits, '-', '_' or '.'", quote(.0))]
     BadSku(String),
     /// A quantity that is zero, negative, or not a whole number.
-    #[error("'{0}' is not a valid quantity: use a whole number from 1 to 9999")]
+    #[error("{} is not a valid quantity: use a whole number from 1 to 9999", quote(.0))]
     BadQuantity(String),
     /// A stock figure that is not a whole number in range.
-    #[error("'{0}' is not a valid stock figure: use a whole number between -1000000 and 1000000")]
+    #[error("{} is not a valid stock figure: use a whole number between -1000000 and 1000000", quote(.0))]
     BadStock(String),
     /// A delivery or write-off size that is not a positive whole number.
-    #[error("'{0}' is not a number of items: use a whole number from 1 to 1000000")]
+    #[error("{} is not a number of items: use a whole number from 1 to 1000000", quote(.0))]
     BadItems(String),
-    /// A product, user or register name that is empty, too long or has control characters.
-    #[error("'{0}' is not a valid name: use 1-{1} printable characters")]
+    /// A product, user or tax profile name that is empty, too long, or has control, zero-width
+    /// or bidirectional formatting characters.
+    #[error(
+        "{name} is not a valid name: use 1-{max} printable characters (no zero-width or direction-changing ones)",
+        name = quote(.0),
+        max = .1
+    )]
     BadName(String, usize),
     /// A tax rate that is not a percentage from 0 to 100 with at most two decimals.
-    #[error("'{0}' is not a tax rate: write a percentage like 8.25 (0 to 100, at most two decimals)")]
+    #[error("{} is not a tax rate: write a percentage like 8.25 (0 to 100, at most two decimals)", quote(.0))]
     BadRate(String),
     /// A role other than cashier or manager.
-    #[error("'{0}' is not a role: use cashier or manager")]
+    #[error("{} is not a role: use cashier or manager", quote(.0))]
     BadRole(String),
     /// A payment method other than cash or card.
-    #[error("'{0}' is not a payment method: use cash or card")]
+    #[error("{} is not a payment method: use cash or card", quote(.0))]
     BadPayment(String),
     /// A PIN that is not 4 to 8 digits.
     #[error("a PIN must be 4 to 8 digits")]
     BadPin,
     /// A store-wide setting key Till does not know.
-    #[error("unknown setting '{0}': known settings are {1}")]
+    #[error("unknown setting {key}: known settings are {known}", key = quote(.0), known = .1)]
     UnknownSetting(String, String),
     /// A value that a known setting does not accept.
-    #[error("bad value for {0}: {1}")]
+    #[error("bad value for {key}: {why}", key = quote(.0), why = .1)]
     BadSettingValue(String, String),
 }
 
@@ -95,8 +100,20 @@ impl FromStr for Sku {
     }
 }
 
-/// Checks a human-facing name: printable, trimmed, 1..=max characters.
+/// Checks a human-facing name as typed: printable, trimmed, 1..=max characters, and no zero-width
+/// or bidirectional formatting characters (they make a name look like another, or reorder the
+/// text around it on a receipt or a terminal).
 pub fn validate_name(s: &str, max: usize) -> Result<String, ModelError> {
+    let t = name_shape(s, max)?;
+    if t.chars().any(is_invisible) {
+        return Err(ModelError::BadName(s.to_string(), max));
+    }
+    Ok(t)
+}
+
+/// The rule names had before invisible characters were refused: printable, trimmed,
+/// 1..=max characters. Names that older registers already synced are checked with it.
+fn name_shape(s: &str, max: usize) -> Result<String, ModelError> {
     let t = s.trim();
     let n = t.chars().count();
     if n == 0 || n > max || t.chars().any(char::is_control) {
@@ -109,10 +126,14 @@ pub fn validate_name(s: &str, max: usize) -> Result<String, ModelError> {
 /// an error message: quoted, control and invisible formatting characters escaped, and cut to
 /// 60 characters with an ellipsis.
 pub fn quote(s: &str) -> String {
-    const MAX: usize = 60;
+    quote_max(s, 60)
+}
+
+/// [`quote`] cut at `max` characters instead of 60: for sentences a server sends as its reason.
+pub fn quote_max(s: &str, max: usize) -> String {
     let mut out = String::from("'");
     for (i, c) in s.chars().enumerate() {
-        if i == MAX {
+        if i == max {
             out.push('…');
             break;
         }
@@ -269,11 +290,23 @@ pub fn validate_pin(pin: &str) -> Result<(), ModelError> {
 /// The store-wide settings that registers share, with their validation.
 pub const SETTING_KEYS: &[&str] = &["store_name", "currency", "receipt_footer"];
 
-/// Checks a store-wide setting and returns the value to store.
+/// Checks a store-wide setting as typed and returns the value to store.
 pub fn validate_setting(key: &str, value: &str) -> Result<String, ModelError> {
+    if key == "store_name" && value.chars().any(is_invisible) {
+        return Err(ModelError::BadSettingValue(
+            key.to_string(),
+            "use 1-64 printable characters (no zero-width or direction-changing ones)".into(),
+        ));
+    }
+    check_setting(key, value)
+}
+
+/// Checks a store-wide setting that arrived in an event: the rules every release has applied,
+/// so a value an older register accepted is applied here too and registers keep agreeing.
+pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
     let bad = |why: &str| ModelError::BadSettingValue(key.to_string(), why.to_string());
     match key {
-        "store_name" => validate_name(value, 64).map_err(|_| bad("use 1-64 printable characters")),
+        "store_name" => name_shape(value, 64).map_err(|_| bad("use 1-64 printable characters")),
         "currency" => {
             if value.len() == 3 && value.bytes().all(|b| b.is_ascii_uppercase()) {
                 Ok(value.to_string())
@@ -328,6 +361,21 @@ mod tests {
         assert_eq!(validate_setting("currency", "EUR"), Ok("EUR".into()));
         assert!(validate_setting("currency", "euro").is_err());
         assert!(validate_setting("colour", "red").is_err());
+    }
+
+    #[test]
+    fn names_refuse_invisible_characters_but_synced_settings_keep_the_old_rule() {
+        assert_eq!(validate_name("  Green tea ", 80), Ok("Green tea".into()));
+        assert_eq!(validate_name("Ἀθῆναι café", 80), Ok("Ἀθῆναι café".into()));
+        for bad in ["tea\u{202e}aet", "t\u{200b}ea", "\u{2067}tea", "tea\u{feff}", "te\u{061c}a", "", "t\nea"] {
+            assert!(validate_name(bad, 80).is_err(), "{bad:?}");
+        }
+        let shown = validate_name("x\u{202e}y", 80).map_err(|e| e.to_string());
+        assert!(shown.as_ref().is_err_and(|e| e.starts_with("'x\\u{202e}y' is not a valid name")), "{shown:?}");
+        assert!(validate_setting("store_name", "Corner\u{200d}Shop").is_err(), "typed: refused");
+        // An older register may have synced such a name: it still applies, so registers agree.
+        assert_eq!(check_setting("store_name", "Corner\u{200d}Shop"), Ok("Corner\u{200d}Shop".into()));
+        assert!(check_setting("store_name", "bad\u{1b}").is_err());
     }
 
     #[test]

@@ -55,7 +55,7 @@ impl fmt::Display for RegisterId {
 impl FromStr for RegisterId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        unhex::<16>(s).map(RegisterId).ok_or_else(|| format!("'{s}' is not a register id"))
+        unhex::<16>(s).map(RegisterId).ok_or_else(|| format!("{} is not a register id", super::quote(s)))
     }
 }
 
@@ -78,8 +78,8 @@ impl fmt::Display for EventId {
 impl FromStr for EventId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (o, q) = s.split_once(':').ok_or_else(|| format!("'{s}' is not an id"))?;
-        Ok(EventId { origin: o.parse()?, seq: q.parse().map_err(|_| format!("'{s}' is not an id"))? })
+        let (o, q) = s.split_once(':').ok_or_else(|| format!("{} is not an id", super::quote(s)))?;
+        Ok(EventId { origin: o.parse()?, seq: q.parse().map_err(|_| format!("{} is not an id", super::quote(s)))? })
     }
 }
 

@@ -51,7 +51,7 @@ pub enum ClientError {
     #[error("the server at {0} is refusing connections: it may be under load or attack ({1})")]
     Overloaded(String, String),
     /// The server refuses this register: revoked, or it accepts no new registers now.
-    #[error("the server at {0} refuses this register: {1}")]
+    #[error("the server at {addr} refuses this register: {why}", addr = .0, why = crate::model::quote_max(.1, 240))]
     Revoked(String, String),
     /// The server speaks another protocol version.
     #[error(
@@ -59,7 +59,7 @@ pub enum ClientError {
     )]
     Version(String, u16),
     /// The server refused the request for another reason.
-    #[error("the server refused the request ({0}): {1}")]
+    #[error("the server refused the request ({status}): {why}", status = .0, why = crate::model::quote_max(.1, 240))]
     Refused(u16, String),
     /// The answer could not be read (tampered, or a bug).
     #[error("bad answer from the server: {0}")]
@@ -189,7 +189,7 @@ pub fn check_discover(addr: &str, status: u16, body: &[u8]) -> Result<Discover, 
     }
     let d: Discover = serde_json::from_slice(body).map_err(|_| not_till("its answer is not Till's".into()))?;
     if d.product != PRODUCT {
-        return Err(not_till(format!("it calls itself {}", d.product)));
+        return Err(not_till(format!("it calls itself {}", crate::model::quote(&d.product))));
     }
     Ok(d)
 }

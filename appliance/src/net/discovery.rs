@@ -51,7 +51,7 @@ const MAX_ANSWER_BYTES: u64 = 64 * 1024;
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum DiscoveryError {
     /// A subnet that is not `A.B.C.D/N`.
-    #[error("bad subnet '{0}': use an IPv4 network such as 192.168.1.0/24")]
+    #[error("bad subnet {}: use an IPv4 network such as 192.168.1.0/24", crate::model::quote(.0))]
     BadSubnet(String),
     /// A subnet wider than [`MIN_PREFIX`].
     #[error(

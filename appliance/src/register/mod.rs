@@ -15,6 +15,11 @@ use crate::model::{
 use crate::store::{OrderRow, ReturnRow, ShiftRow, Store, StoreError, Tx, kv};
 use crate::sync::{Event, EventKind};
 
+/// Text someone typed, escaped and cut short for an error message ([`crate::model::quote`]).
+fn q(s: &str) -> String {
+    crate::model::quote(s)
+}
+
 /// Why an operation was refused, in words for the person at the register.
 #[derive(Debug, thiserror::Error)]
 pub enum RegisterError {
@@ -25,43 +30,43 @@ pub enum RegisterError {
     #[error(transparent)]
     Store(#[from] StoreError),
     /// No product with that SKU.
-    #[error("no product with SKU {0}")]
+    #[error("no product with SKU {}", q(.0))]
     UnknownSku(String),
     /// The product exists but was removed from sale.
-    #[error("product {0} is not on sale (it was removed)")]
+    #[error("product {} is not on sale (it was removed)", q(.0))]
     ProductRemoved(String),
     /// `product add` of a SKU that is already on sale.
-    #[error("a product with SKU {0} already exists; use `till product set-price` to change it")]
+    #[error("a product with SKU {} already exists; use `till product set-price` to change it", q(.0))]
     DuplicateSku(String),
     /// No tax profile of that name.
-    #[error("no tax profile named {0}; add it with `till tax add {0} RATE`")]
+    #[error("no tax profile named {name}; add it with `till tax add {name} RATE`", name = q(.0))]
     UnknownTaxProfile(String),
     /// `tax add` of a name that exists.
-    #[error("a tax profile named {0} already exists; use `till tax set` to change its rate")]
+    #[error("a tax profile named {} already exists; use `till tax set` to change its rate", q(.0))]
     DuplicateTaxProfile(String),
     /// No order with that number or id.
-    #[error("no order {0}")]
+    #[error("no order {}", q(.0))]
     UnknownOrder(String),
     /// No register of that name or id has said hello to this server.
-    #[error("no register {0} has said hello to this server (till peers lists them)")]
+    #[error("no register {} has said hello to this server (till peers lists them)", q(.0))]
     UnknownRegister(String),
     /// Several registers share a name, so the number is ambiguous.
-    #[error("order number {0} is ambiguous; use one of the ids: {1}")]
+    #[error("order number {number} is ambiguous; use one of the ids: {ids}", number = q(.0), ids = .1)]
     AmbiguousOrder(String, String),
     /// The order was voided already.
-    #[error("order {0} is already voided")]
+    #[error("order {} is already voided", q(.0))]
     AlreadyVoided(String),
     /// Voiding an order that has returns would refund twice.
-    #[error("order {0} has returns; it cannot be voided")]
+    #[error("order {} has returns; it cannot be voided", q(.0))]
     VoidWithReturns(String),
     /// Returning from a voided order.
-    #[error("order {0} was voided; nothing can be returned from it")]
+    #[error("order {} was voided; nothing can be returned from it", q(.0))]
     ReturnFromVoided(String),
     /// The SKU is not on that order.
-    #[error("order {0} has no {1} on it")]
+    #[error("order {} has no {} on it", q(.0), q(.1))]
     NotOnOrder(String, String),
     /// More back than was bought.
-    #[error("cannot return {asked} of {sku}: order {order} sold {sold} and {returned} came back already")]
+    #[error("cannot return {asked} of {}: order {} sold {sold} and {returned} came back already", q(.sku), q(.order))]
     ReturnTooMany {
         /// The order.
         order: String,
@@ -81,10 +86,10 @@ pub enum RegisterError {
     #[error("no shift is open on this register; open one with `till shift open --float AMOUNT`")]
     NoOpenShift,
     /// No active user of that name.
-    #[error("no user named {0}")]
+    #[error("no user named {}", q(.0))]
     UnknownUser(String),
     /// `user add` of a name that exists.
-    #[error("a user named {0} already exists")]
+    #[error("a user named {} already exists", q(.0))]
     DuplicateUser(String),
     /// The PIN could not be hashed.
     #[error("could not hash the PIN: {0}")]

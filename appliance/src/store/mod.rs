@@ -46,6 +46,15 @@ pub enum StoreError {
     /// The file exists but is not a SQLite database.
     #[error("{0} is not a Till database (not a SQLite file); move it away or point --data elsewhere")]
     NotADatabase(PathBuf),
+    /// `till.db` is a directory.
+    #[error("{0} is a directory, not a database file; move it away or point --data elsewhere")]
+    DatabaseIsDirectory(PathBuf),
+    /// `till.db` is empty but the data directory holds other files: a database lost or cut short,
+    /// not a new register.
+    #[error(
+        "{0} is empty (0 bytes) but the data directory holds other files: the database was lost or cut short; restore it from a backup, or move the data directory away to start a new register"
+    )]
+    EmptyDatabase(PathBuf),
     /// A SQLite database of some other program.
     #[error("{0} is a SQLite database of another program, not Till; point --data elsewhere")]
     Foreign(PathBuf),
@@ -125,6 +134,41 @@ impl StoreError {
     }
 }
 
+/// Refuses what stands at `path` when it cannot be this register's database, before SQLite
+/// touches it: a directory, or an empty file beside other data. SQLite would take an empty file
+/// for a new database and quietly make a new register of it; that is right only when nothing else
+/// is there (a first start cut short), not when the database was truncated or lost.
+fn check_db_file(dir: &Path, path: &Path) -> Result<(), StoreError> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(()); // absent (a new register), or unreadable: SQLite says which
+    };
+    if meta.is_dir() {
+        return Err(StoreError::DatabaseIsDirectory(path.to_path_buf()));
+    }
+    if meta.is_file() && meta.len() == 0 && !otherwise_empty(dir) {
+        return Err(StoreError::EmptyDatabase(path.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// Whether the data directory holds nothing but what a first start cut short leaves: the empty
+/// database, SQLite's index of an empty log, empty log and marker files, and the file system's
+/// `lost+found` (the appliance's data partition has one).
+fn otherwise_empty(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.into_iter().all(|e| {
+        let Ok(e) = e else { return false };
+        let name = e.file_name();
+        let empty = e.metadata().is_ok_and(|m| m.is_file() && m.len() == 0);
+        match name.to_str() {
+            Some(DB_FILE | "till.db-shm") => true,
+            Some("lost+found") => e.file_type().is_ok_and(|t| t.is_dir()),
+            Some("till.db-wal" | "till.db-journal" | COMMIT_MARKER) => empty,
+            _ => false,
+        }
+    })
+}
+
 /// Durability at commit. `Full` is the register's default: see docs/BENCHMARKS.md for the cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Synchronous {
@@ -165,6 +209,7 @@ impl Store {
             });
         }
         let path = dir.join(DB_FILE);
+        check_db_file(dir, &path)?;
         let err = |e: rusqlite::Error| StoreError::from_sqlite(e, &path);
         let existed = path.exists();
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;

@@ -36,7 +36,7 @@ impl fmt::Display for StoreId {
 impl FromStr for StoreId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        unhex::<16>(s).map(StoreId).ok_or_else(|| format!("'{s}' is not a store id"))
+        unhex::<16>(s).map(StoreId).ok_or_else(|| format!("{} is not a store id", crate::model::quote(s)))
     }
 }
 

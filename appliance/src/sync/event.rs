@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Hlc;
-use crate::model::{AdjustReason, Cents, EventId, Order, Product, Return, Sku, TaxProfile, User, validate_setting};
+use crate::model::{AdjustReason, Cents, EventId, Order, Product, Return, Sku, TaxProfile, User, check_setting};
 
 /// Version byte that leads every encoded event. Bump it when an existing variant's layout changes;
 /// new variants appended at the end of [`EventKind`] keep the version.
@@ -193,7 +193,7 @@ impl EventKind {
                 }
             }
             EventKind::SettingChanged { key, value } => {
-                validate_setting(key, value).map_err(|e| CodecError::Invalid(e.to_string()))?;
+                check_setting(key, value).map_err(|e| CodecError::Invalid(e.to_string()))?;
             }
             EventKind::StockCounted { on_hand: n, .. } | EventKind::StockAdjusted { delta: n, .. } => {
                 if !(-1_000_000_000..=1_000_000_000).contains(n) {

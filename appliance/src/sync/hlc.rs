@@ -47,7 +47,7 @@ impl fmt::Display for Hlc {
 impl FromStr for Hlc {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || format!("'{s}' is not an HLC timestamp");
+        let bad = || format!("{} is not an HLC timestamp", crate::model::quote(s));
         let (w, l) = s.split_once('.').ok_or_else(bad)?;
         Ok(Hlc { wall_ms: w.parse().map_err(|_| bad())?, logical: l.parse().map_err(|_| bad())? })
     }

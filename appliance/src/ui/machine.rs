@@ -17,6 +17,9 @@ use crate::register::Register;
 use crate::store::StoreError;
 use crate::store::kv::{self, SyncState};
 
+/// The banner under a secret the screen made.
+const GENERATED_SECRET_NOTE: &str = "A strong secret was made for the store: Save, then type it on every client.";
+
 /// Longest text a keyboard field takes (the secret's limit).
 const MAX_FIELD_CHARS: usize = 128;
 
@@ -339,11 +342,23 @@ impl Ui {
             }
             I::SelectMode(d::Mode::Server) => {
                 let cfg = self.config()?;
-                self.server_form = d::ServerForm {
-                    register_name: cfg.register_name.clone(),
-                    port: cfg.port.to_string(),
-                    secret: cfg.secret.as_ref().map(|s| s.expose().to_string()).unwrap_or_default(),
+                // No secret yet: offer a generated one (100 bits), so the admin only copies it to
+                // the clients. A typed one must pass the strength rules (docs/SECURITY.md).
+                let secret = match &cfg.secret {
+                    Some(s) => s.expose().to_string(),
+                    None => match Secret::generate() {
+                        Ok(s) => {
+                            self.info(GENERATED_SECRET_NOTE);
+                            s.expose().to_string()
+                        }
+                        Err(e) => {
+                            self.error(e.to_string());
+                            String::new()
+                        }
+                    },
                 };
+                self.server_form =
+                    d::ServerForm { register_name: cfg.register_name.clone(), port: cfg.port.to_string(), secret };
                 self.screen = d::Screen::ServerSetup(self.server_form.clone());
             }
             I::SelectMode(d::Mode::Client) => {
@@ -412,7 +427,7 @@ impl Ui {
                 Ok(s) => {
                     self.server_form.secret = s.expose().to_string();
                     self.screen = d::Screen::ServerSetup(self.server_form.clone());
-                    self.info("New secret made: type the same one on every register of the store.");
+                    self.info(GENERATED_SECRET_NOTE);
                 }
                 Err(e) => self.error(e.to_string()),
             },
@@ -751,6 +766,29 @@ mod tests {
             assert_eq!(raw(), before, "nothing was written after {name}");
         }
         assert!(!matches!(ui.state().screen, d::Screen::ClientSetup(_)), "no form filled from a guessed setup");
+    }
+
+    #[test]
+    fn server_setup_offers_a_generated_secret_when_none_is_set() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let r = Register::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(r)));
+        ui.handle(d::Intent::OpenSettings);
+        ui.handle(d::Intent::SelectMode(d::Mode::Server));
+        let st = ui.state();
+        let d::Screen::ServerSetup(form) = st.screen else { panic!("not the server form: {:?}", st.screen) };
+        assert!(Secret::new(&form.secret).is_ok(), "the offered secret passes the rules");
+        assert_eq!(st.banner.map(|b| (b.kind, b.text)), Some((d::BannerKind::Info, GENERATED_SECRET_NOTE.into())));
+        ui.handle(d::Intent::Save);
+        let cfg = ui.config().unwrap_or_else(|| panic!("setup unreadable"));
+        assert_eq!((cfg.mode, cfg.secret.map(|s| s.expose().to_string())), (Mode::Server, Some(form.secret.clone())));
+
+        // With a secret set, the form shows that one and makes none.
+        ui.handle(d::Intent::DismissBanner);
+        ui.handle(d::Intent::SelectMode(d::Mode::Server));
+        let st = ui.state();
+        assert_eq!(st.screen, d::Screen::ServerSetup(form), "the saved secret is shown, not a new one");
+        assert!(st.banner.is_none(), "{:?}", st.banner);
     }
 
     #[test]

@@ -88,13 +88,15 @@ pub(super) fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bo
 }
 
 pub(super) fn start_server(exe: &Path, dir: &Path, secret: &Secret) -> anyhow::Result<(Proc, String)> {
+    // A port free now (the setup refuses port=0); the server's own address is read back below.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     set_up(
         dir,
         &[
             "mode=server".into(),
             "name=S".into(),
             "bind=127.0.0.1".into(),
-            "port=0".into(),
+            format!("port={port}"),
             format!("secret={}", secret.expose()),
         ],
     )?;

@@ -93,6 +93,9 @@ impl SyncService {
     /// `POST /api/auth/hello`.
     pub async fn hello(&self, req: &Opened, addr: Option<String>) -> Result<HelloResponse, ApiError> {
         let hello: HelloRequest = decode(&req.plaintext)?;
+        // The name is shown in `till peers` and the log: the rule every register's setup applies.
+        crate::config::validate_register_name(&hello.register_name)
+            .map_err(|e| ApiError::bad_request(format!("register name: {e}")))?;
         let (store, confirmed, enrolled, enroll_open) = {
             let k = lock(&self.keys);
             let open = k.enroll_until_ms.is_none_or(|until| unix_ms() < until);
