@@ -353,22 +353,17 @@ fn wrong_key_hellos_slow_down_and_are_logged_once() {
     assert_eq!(lines, 1, "one log line for the burst:\n{}", s.log_text());
 }
 
-/// A device at `bind`:`port` that answers every request with what the real server at `real`
-/// answers (the challenge passed along), as a rogue copying the store's server would; when the
-/// real server is down it repeats the last answer it got.
-fn relay(bind: &str, real: String) -> std::thread::JoinHandle<()> {
+/// A device at `bind` that copies what the real server at `real` says about itself (its store
+/// id, its name, even a proof it gave for some earlier challenge) and answers every request
+/// with that copy, as a rogue on the LAN would.
+fn copycat(bind: &str, real: &str) -> std::thread::JoinHandle<()> {
     let listener = TcpListener::bind(bind).unwrap_or_else(|e| panic!("bind {bind}: {e}"));
+    let copied = http(real, "GET", &format!("/api/discover?challenge={}", "ab".repeat(16)), &[], b"");
     std::thread::spawn(move || {
-        let mut last = (200u16, Vec::new());
         for mut stream in listener.incoming().map_while(Result::ok).take(200) {
             let mut buf = [0u8; 4096];
-            let n = stream.read(&mut buf).unwrap_or(0);
-            let text = String::from_utf8_lossy(&buf[..n]);
-            let path = text.split_whitespace().nth(1).unwrap_or("/").to_string();
-            if TcpStream::connect(&real).is_ok() {
-                last = http(&real, "GET", &path, &[], b"");
-            }
-            let (status, body) = last.clone();
+            let _ = stream.read(&mut buf);
+            let (status, body) = copied.clone();
             let _ = write!(
                 stream,
                 "HTTP/1.1 {status} OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
@@ -387,7 +382,7 @@ fn a_rogue_copying_the_store_is_unverified_and_never_chosen() {
     let mut s = Node::new(root.path(), "S");
     start_server_at(&mut s, "127.0.7.1", port, SECRET);
     let real = format!("127.0.7.1:{port}");
-    let _rogue = relay(&format!("127.0.7.2:{port}"), real.clone());
+    let _rogue = copycat(&format!("127.0.7.2:{port}"), &real);
     // A register of the store that already synced with the real server (it holds the store id).
     let mut c = Node::new(root.path(), "C").env("TILL_SCAN_SUBNETS", "127.0.7.0/29");
     c.ok(&["setup", "set", "mode=client", "name=C", &format!("server={real}"), &format!("secret={SECRET}")]);
@@ -466,6 +461,9 @@ fn metrics_need_the_scrape_token_once_one_is_set() {
     assert_eq!(status, 200);
     assert!(String::from_utf8_lossy(&body).contains("till_orders"));
     assert!(!s.ok(&["setup", "show", "--json"]).contains("scrape-token"), "the token is never shown");
+    s.ok(&["setup", "set", "metrics_token="]);
+    let v: serde_json::Value = serde_json::from_str(&s.ok(&["setup", "show", "--json"])).unwrap_or_default();
+    assert_eq!(v["metrics_token_set"], false, "an empty token removes it: {v}");
 }
 
 #[test]
@@ -484,6 +482,9 @@ fn pairing_by_code_joins_a_register_and_a_wrong_code_is_one_online_guess() {
     n.ok(&["setup", "set", "name=N"]);
     let before = n.ok(&["setup", "show", "--json"]);
     let wrong = if shown == "00000000" { "11111111" } else { "00000000" };
+    // A code that is not 8 digits is refused before anything is sent (exit 3).
+    let out = n.till(&["setup", "pair", &addr, "12345"]);
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
     let out = n.till(&["setup", "pair", &addr, wrong]);
     assert_eq!(out.status.code(), Some(13), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(n.ok(&["setup", "show", "--json"]), before, "nothing saved");

@@ -34,7 +34,9 @@ fn named_hello(addr: &str, sender: till::model::RegisterId, own: [u8; 32], name:
     let binding = till::sync::Binding::Request { method: "POST", path };
     // Stamped with the server's clock, as every request must be (its replay window).
     let sent_ms = d["server_time_ms"].as_u64().expect("server time");
-    let env = till::sync::Envelope::seal(&key, store, sender, [7; 24], sent_ms, binding, &plaintext).to_bytes();
+    let mut nonce = [0u8; 24];
+    getrandom::fill(&mut nonce).expect("random");
+    let env = till::sync::Envelope::seal(&key, store, sender, nonce, sent_ms, binding, &plaintext).to_bytes();
     let (status, reason) = http(addr, "POST", path, &[], &env);
     (status, String::from_utf8_lossy(&reason).into_owned())
 }

@@ -214,7 +214,7 @@ pub struct ConfigUpdate {
     bind: Option<IpAddr>,
     server: Option<ServerAddr>,
     secret: Option<Secret>,
-    metrics_token: Option<String>,
+    metrics_token: Option<Option<String>>,
 }
 
 /// Checks a `/metrics` scrape token: 16 to 128 visible ASCII characters (it travels in a header).
@@ -268,7 +268,9 @@ impl ConfigUpdate {
                 }
                 "server" => u.server = Some(v.parse()?),
                 "secret" => u.secret = Some(Secret::new(v)?),
-                "metrics_token" => u.metrics_token = Some(validate_metrics_token(v)?),
+                // Empty: no token (then only this machine may read /metrics).
+                "metrics_token" if v.is_empty() => u.metrics_token = Some(None),
+                "metrics_token" => u.metrics_token = Some(Some(validate_metrics_token(v)?)),
                 _ => return Err(ConfigError::UnknownKey(k.to_string())),
             }
         }
@@ -342,7 +344,7 @@ impl LocalApiConfig {
             bind: u.bind.unwrap_or(self.bind),
             server: u.server.or_else(|| self.server.clone()),
             secret: u.secret.or_else(|| self.secret.clone()),
-            metrics_token: u.metrics_token.or_else(|| self.metrics_token.clone()),
+            metrics_token: u.metrics_token.unwrap_or_else(|| self.metrics_token.clone()),
         };
         c.check()?;
         Ok(c)

@@ -111,7 +111,7 @@ pub struct ServerView {
     pub register_name: String,
     /// Its store id, if it has one yet.
     pub store_id: Option<String>,
-    /// this, other or unknown.
+    /// this, unverified (claims this store, cannot prove it), other or unknown.
     pub store: Membership,
     /// The protocol version it speaks.
     pub protocol_version: u16,

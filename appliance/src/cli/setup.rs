@@ -44,7 +44,7 @@ pub enum PeersCmd {
 pub enum SetupCmd {
     /// Show the setup (the secret only as set or not)
     Show(Json),
-    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT|scan secret=SECRET (a client given server=scan finds its server now)
+    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT|scan secret=SECRET metrics_token=TOKEN (a client given server=scan finds its server now; metrics_token= removes the token)
     Set {
         /// KEY=VALUE pairs (any subset)
         #[arg(required = true, value_name = "KEY=VALUE")]
@@ -116,13 +116,31 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
             Ok(())
         }
         SetupCmd::Pair { server, code } => {
-            let addr = server.parse::<crate::config::ServerAddr>().map_err(config_err)?;
+            let addr = match server.parse::<crate::config::ServerAddr>().map_err(config_err)? {
+                crate::config::ServerAddr::Scan => {
+                    return Err(anyhow::Error::new(SetupRefused(
+                        "give the server's HOST:PORT to pair with (scan cannot tell which server shows the code)"
+                            .into(),
+                    )));
+                }
+                a => a,
+            };
+            crate::net::pair::normalize(&code).map_err(|e| anyhow::Error::new(SetupRefused(e.to_string())))?;
             let me = r.store().register_id();
+            let known = reg(r.store().get(kv::STORE_ID).map_err(Into::into))?;
             let grant = smol::block_on(crate::net::pair::request(&addr.to_string(), &code, me, &current.register_name))
                 .map_err(|e| anyhow::Error::new(ConnectionFailed(e)))?;
             let secret = Secret::new_unchecked(&grant.secret).map_err(config_err)?;
             let store: crate::sync::StoreId =
                 grant.store_id.parse().map_err(|e: String| anyhow::Error::new(SetupRefused(e)))?;
+            // A register that already belongs to another store keeps it: its data is sealed there.
+            if known.is_some_and(|k| k != store) {
+                return Err(anyhow::Error::new(SetupRefused(format!(
+                    "this register belongs to another store ({}) than {}'s; nothing was changed",
+                    known.map(|k| k.to_string()).unwrap_or_default(),
+                    grant.server_name
+                ))));
+            }
             let update = ConfigUpdate::mode(crate::config::Mode::Client).with_server(addr.clone()).with_secret(secret);
             let new = current.with(update).map_err(config_err)?;
             reg(r

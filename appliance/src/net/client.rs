@@ -169,13 +169,11 @@ pub async fn resolve(addr: &str) -> Result<String, ClientError> {
         .ok_or_else(|| ClientError::Unreachable(addr.to_string(), "the name resolves to no address".into()))
 }
 
-/// Whether `d` carries a valid proof for `challenge` under `key` for the store it claims,
-/// answered by the server at `addr` (the address is bound: a rogue relaying another server's
-/// answer fails).
-pub fn proof_holds(d: &Discover, challenge: &[u8; CHALLENGE_BYTES], addr: &str, key: &SealKey) -> bool {
+/// Whether `d` carries a valid proof for `challenge` under `key` for the store it claims.
+pub fn proof_holds(d: &Discover, challenge: &[u8; CHALLENGE_BYTES], key: &SealKey) -> bool {
     let (Some(store), Some(proof)) = (d.store_id.as_deref(), d.proof.as_deref()) else { return false };
     let (Ok(store), Some(proof)) = (store.parse::<StoreId>(), unhex::<32>(proof)) else { return false };
-    let expected = discover_proof(key, challenge, store, &d.register_name, addr);
+    let expected = discover_proof(key, challenge, store, &d.register_name);
     // Not secret-dependent timing that matters: the proof is public once sent.
     expected == proof
 }
@@ -277,8 +275,6 @@ impl LocalApiClient {
         own: &SealKey,
     ) -> Result<LocalApiClient, ClientError> {
         let http = http_client()?;
-        // Talk to the address itself: the server's proof is bound to the address it was asked at.
-        let addr = &resolve(addr).await?;
         let challenge: [u8; CHALLENGE_BYTES] = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
         let (server, offset) = discover_with(&http, addr, CALL_TIMEOUT, Some(&challenge)).await?;
         let store = choose_store(addr, my_store, &server)?;
@@ -296,10 +292,10 @@ impl LocalApiClient {
         };
         let claimed = server.store_id.as_deref().and_then(|s| s.parse::<StoreId>().ok());
         let proven = match claimed {
-            Some(c) if c == store => proof_holds(&server, &challenge, addr, &key),
+            Some(c) if c == store => proof_holds(&server, &challenge, &key),
             // An unconfirmed (new or replaced) server proves the secret under its own id; it
             // adopts ours at the hello.
-            Some(c) => proof_holds(&server, &challenge, addr, &derive(c).await?),
+            Some(c) => proof_holds(&server, &challenge, &derive(c).await?),
             None => false,
         };
         if !proven {

@@ -430,9 +430,8 @@ pub async fn classify(servers: &mut [FoundServer], who: &StoreIdentity, challeng
                     }
                     None => None,
                 };
-                let addr = s.address.to_string();
                 match key {
-                    Some(k) if proof_holds(&s.discover, challenge, &addr, &k) => Membership::This,
+                    Some(k) if proof_holds(&s.discover, challenge, &k) => Membership::This,
                     _ if ours => Membership::Unverified,
                     Some(_) => Membership::Other,
                     None => Membership::Unknown,

@@ -104,6 +104,8 @@ pub enum Attack {
     Evicted,
     /// A request head larger than the limit.
     HeadTooLarge,
+    /// A request head that cannot be framed (chunked, bad or two lengths, not text).
+    BadHead,
     /// A request that did not arrive within its deadline.
     Deadline,
     /// A body trickling slower than the minimum rate.
@@ -122,6 +124,7 @@ impl Attack {
             Attack::TooManyConnections => "too many connections from one address",
             Attack::Evicted => "anonymous connections closed to make room (the table was full)",
             Attack::HeadTooLarge => "request heads larger than the limit",
+            Attack::BadHead => "request heads that cannot be framed (chunked, bad lengths)",
             Attack::Deadline => "requests that did not arrive in time",
             Attack::SlowBody => "request bodies trickling below the minimum rate",
             Attack::BodyTooLarge => "request bodies larger than the server takes",
@@ -500,8 +503,7 @@ impl Guarded {
                         continue;
                     };
                     let used = end - before;
-                    let length =
-                        content_length(&head[..end]).map_err(|why| self.violation(Attack::HeadTooLarge, why))?;
+                    let length = content_length(&head[..end]).map_err(|why| self.violation(Attack::BadHead, why))?;
                     let started = *started;
                     bytes = &bytes[used..];
                     f.phase = match length {
@@ -596,11 +598,26 @@ impl AsyncWrite for Guarded {
     }
 }
 
-/// What failed authentication costs an address.
+/// What failed authentication costs: per address, and across the store (a guesser with many
+/// addresses pays too).
 #[derive(Debug, Default)]
 pub struct Guesses {
     by_addr: Mutex<HashMap<IpAddr, Record>>,
+    store: Mutex<StoreWide>,
 }
+
+/// Failures from every address: a count that decays, and the attempts held at once.
+#[derive(Debug, Default)]
+struct StoreWide {
+    failures: u32,
+    last: Option<Instant>,
+    held: u32,
+}
+
+/// Failures from all addresses together before every failure is held longer.
+const STORE_FREE_FAILURES: u32 = 30;
+/// Failing attempts held at once across the store: more are turned away (429) at once.
+const STORE_MAX_HELD: u32 = 16;
 
 #[derive(Debug)]
 struct Record {
@@ -634,7 +651,7 @@ impl Guesses {
     }
 
     /// Before opening a request from `addr`: an address with a record of failures may have one
-    /// attempt in flight at a time.
+    /// attempt in flight at a time, and the store holds at most [`STORE_MAX_HELD`] at once.
     pub fn admit(&self, addr: IpAddr) -> Admission {
         let now = Instant::now();
         let mut g = lock(&self.by_addr);
@@ -644,6 +661,11 @@ impl Guesses {
             if r.in_flight {
                 return Admission::Busy;
             }
+            let mut st = lock(&self.store);
+            if st.held >= STORE_MAX_HELD {
+                return Admission::Busy;
+            }
+            st.held += 1;
             r.in_flight = true;
         }
         Admission::Go
@@ -661,16 +683,35 @@ impl Guesses {
         Guesses::decayed(r, now);
         r.failures = r.failures.saturating_add(1);
         r.last = now;
-        delay_for(r.failures)
+        let own = delay_for(r.failures);
+        let mut st = lock(&self.store);
+        if let Some(last) = st.last {
+            let quiet = now.duration_since(last).as_secs() / FORGET_EVERY.as_secs().max(1);
+            // Store-wide failures are forgotten ten a minute.
+            st.failures = st.failures.saturating_sub(u32::try_from(quiet.saturating_mul(10)).unwrap_or(u32::MAX));
+        }
+        st.failures = st.failures.saturating_add(1);
+        st.last = Some(now);
+        // Past the store's free failures, every failure counts as if its address had made them.
+        let store = delay_for(
+            (st.failures.saturating_sub(STORE_FREE_FAILURES) / 8)
+                .saturating_add(if st.failures > STORE_FREE_FAILURES { FREE_FAILURES + 1 } else { 0 }),
+        );
+        own.max(store)
     }
 
     /// After an attempt from `addr` ended (answered), successful or not.
     pub fn done(&self, addr: IpAddr, success: bool) {
         let mut g = lock(&self.by_addr);
+        let was_held = g.get(&addr).is_some_and(|r| r.in_flight);
         if success {
             g.remove(&addr);
         } else if let Some(r) = g.get_mut(&addr) {
             r.in_flight = false;
+        }
+        if was_held {
+            let mut st = lock(&self.store);
+            st.held = st.held.saturating_sub(1);
         }
     }
 }
@@ -717,5 +758,30 @@ mod tests {
         g.done(a, true);
         assert_eq!(g.admit(a), Admission::Go, "a success clears the record");
         assert_eq!(g.admit(a), Admission::Go);
+    }
+
+    #[test]
+    fn many_addresses_pay_store_wide() {
+        let g = Guesses::default();
+        // A guesser with 40 addresses: each has its free failures, but the store does not.
+        let mut held = Duration::ZERO;
+        for host in 0..40u8 {
+            let a: IpAddr = [10, 0, 1, host].into();
+            for _ in 0..FREE_FAILURES {
+                assert_eq!(g.admit(a), Admission::Go);
+                held = g.failed(a);
+                g.done(a, false);
+            }
+        }
+        assert!(held >= FIRST_DELAY * 4, "120 failures from 40 addresses are held like one guesser's: {held:?}");
+        // And no more than STORE_MAX_HELD failing attempts are held at once.
+        let addrs: Vec<IpAddr> = (0..=STORE_MAX_HELD as u8).map(|h| [10, 0, 2, h].into()).collect();
+        for a in &addrs {
+            for _ in 0..=FREE_FAILURES {
+                g.failed(*a);
+            }
+        }
+        let admitted = addrs.iter().filter(|a| g.admit(**a) == Admission::Go).count();
+        assert_eq!(admitted, STORE_MAX_HELD as usize);
     }
 }

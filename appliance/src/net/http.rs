@@ -247,8 +247,7 @@ fn app(state: State) -> tide::Server<State> {
     let mut app = tide::with_state(state);
     app.at("/api/discover").get(route!("discover", |req| {
         let challenge = challenge(&req)?;
-        let local = req.local_addr().unwrap_or_default().to_string();
-        let d = req.state().service.discover(challenge.as_ref().map(|c| (c, local.as_str())));
+        let d = req.state().service.discover(challenge.as_ref());
         let mut r = Response::new(StatusCode::Ok);
         r.set_content_type("application/json");
         r.set_body(serde_json::to_vec(&d).map_err(ApiError::internal)?);

@@ -23,6 +23,8 @@ use crate::sync::protocol::{PAIR_PATH, PairGrant, PairRequest, PairResponse};
 pub const CODE_DIGITS: usize = 8;
 /// How long a code is valid.
 pub const VALID_MS: u64 = 10 * 60_000;
+/// Bytes of a SPAKE2 message on Ed25519: a side byte and a compressed point.
+pub const MESSAGE_BYTES: usize = 33;
 /// Tries a code allows, right or wrong: the odds of guessing one are 5 in 100,000,000.
 pub const ATTEMPTS: u32 = 5;
 
@@ -210,6 +212,12 @@ mod tests {
         let (state, req) = start("48151623", me, "R9").unwrap_or_else(|e| panic!("{e}"));
         let resp = answer("48151623", &req, &grant()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(finish(state, RegisterId([5; 16]), &resp), Err(PairError::Mismatch));
+    }
+
+    #[test]
+    fn messages_have_the_size_the_server_checks() {
+        let (_, req) = start("48151623", RegisterId([4; 16]), "R9").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(req.spake.len(), MESSAGE_BYTES);
     }
 
     #[test]

@@ -357,8 +357,9 @@ impl Tx<'_> {
         if let Some(s) = &c.secret {
             self.set(SECRET, s)?;
         }
-        if let Some(t) = &c.metrics_token {
-            self.set(METRICS_TOKEN, t)?;
+        match &c.metrics_token {
+            Some(t) => self.set(METRICS_TOKEN, t)?,
+            None => self.clear(METRICS_TOKEN)?,
         }
         self.next_counter(SETUP_REVISION)?;
         Ok(())

@@ -212,17 +212,7 @@ pub const CHALLENGE_BYTES: usize = 16;
 /// challenge, the store id it claims and its name. Anyone can copy a server's store id; only a
 /// holder of the key (of the secret) can answer a challenge it has not seen. The scanner sends
 /// nothing sealed, so a rogue that collects challenges learns nothing to guess the secret with.
-///
-/// `addr` is the address the scanner connected to, as the server saw its own end of the
-/// connection: a rogue that relays the challenge to the real server gets a proof for the real
-/// server's address, not its own.
-pub fn discover_proof(
-    key: &SealKey,
-    challenge: &[u8; CHALLENGE_BYTES],
-    store: StoreId,
-    name: &str,
-    addr: &str,
-) -> [u8; 32] {
+pub fn discover_proof(key: &SealKey, challenge: &[u8; CHALLENGE_BYTES], store: StoreId, name: &str) -> [u8; 32] {
     use blake2::digest::{KeyInit, Mac};
     // A 32-byte key is always a valid BLAKE2s key.
     let Ok(mut mac) = <blake2::Blake2sMac256 as KeyInit>::new_from_slice(&key.0) else { return [0; 32] };
@@ -231,7 +221,6 @@ pub fn discover_proof(
     mac.update(&store.0);
     mac.update(&(name.len() as u32).to_be_bytes());
     mac.update(name.as_bytes());
-    mac.update(addr.as_bytes());
     mac.finalize().into_bytes().into()
 }
 
@@ -313,14 +302,12 @@ mod tests {
     #[test]
     fn a_discover_proof_needs_the_key_and_a_fresh_challenge() {
         let k = SealKey::from_bytes([5; 32]);
-        let a = "10.0.0.2:8787";
-        let p = discover_proof(&k, &[1; 16], STORE, "S", a);
-        assert_eq!(p, discover_proof(&k, &[1; 16], STORE, "S", a));
-        assert_ne!(p, discover_proof(&k, &[2; 16], STORE, "S", a), "another challenge");
-        assert_ne!(p, discover_proof(&SealKey::from_bytes([6; 32]), &[1; 16], STORE, "S", a), "another key");
-        assert_ne!(p, discover_proof(&k, &[1; 16], StoreId([1; 16]), "S", a), "another store");
-        assert_ne!(p, discover_proof(&k, &[1; 16], STORE, "T", a), "another name");
-        assert_ne!(p, discover_proof(&k, &[1; 16], STORE, "S", "10.0.0.3:8787"), "relayed from another address");
+        let p = discover_proof(&k, &[1; 16], STORE, "S");
+        assert_eq!(p, discover_proof(&k, &[1; 16], STORE, "S"));
+        assert_ne!(p, discover_proof(&k, &[2; 16], STORE, "S"), "another challenge");
+        assert_ne!(p, discover_proof(&SealKey::from_bytes([6; 32]), &[1; 16], STORE, "S"), "another key");
+        assert_ne!(p, discover_proof(&k, &[1; 16], StoreId([1; 16]), "S"), "another store");
+        assert_ne!(p, discover_proof(&k, &[1; 16], STORE, "T"), "another name");
     }
 
     proptest! {

@@ -250,9 +250,9 @@ impl SyncService {
     }
 
     /// The proof for a scanner's challenge ([`crate::sync::discover_proof`]).
-    pub(super) fn proof(&self, challenge: &[u8; CHALLENGE_BYTES], addr: &str) -> String {
+    pub(super) fn proof(&self, challenge: &[u8; CHALLENGE_BYTES]) -> String {
         let k = lock(&self.keys);
-        crate::model::hex(&discover_proof(&k.key, challenge, k.store, &self.name, addr))
+        crate::model::hex(&discover_proof(&k.key, challenge, k.store, &self.name))
     }
 }
 

@@ -23,8 +23,7 @@ use crate::sync::{CHALLENGE_BYTES, Incoming, PROTOCOL_VERSION, SealKey};
 impl SyncService {
     /// `GET /api/discover[?challenge=HEX]`: what a scanner needs, and with a challenge the proof
     /// that this server holds the store's key.
-    /// `challenge` comes with the address the scanner connected to, as this end saw it.
-    pub fn discover(&self, challenge: Option<(&[u8; CHALLENGE_BYTES], &str)>) -> Discover {
+    pub fn discover(&self, challenge: Option<&[u8; CHALLENGE_BYTES]>) -> Discover {
         let (store, confirmed) = {
             let k = lock(&self.keys);
             (k.store, k.confirmed)
@@ -36,7 +35,7 @@ impl SyncService {
             store_id: Some(store.to_string()),
             store_confirmed: confirmed,
             server_time_ms: self.now_ms(),
-            proof: challenge.map(|(c, addr)| self.proof(c, addr)),
+            proof: challenge.map(|c| self.proof(c)),
         }
     }
 
@@ -48,6 +47,9 @@ impl SyncService {
             return Err(ApiError::too_large());
         }
         let req: PairRequest = decode(body)?;
+        if req.spake.len() != pair::MESSAGE_BYTES {
+            return Err(ApiError::bad_request(format!("a pairing message is {} bytes", pair::MESSAGE_BYTES)));
+        }
         let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
         if self.guesses.admit(addr) == crate::net::guard::Admission::Busy {
             return Err(ApiError::too_many("too many pairing attempts from this address: wait and try again"));
@@ -87,7 +89,7 @@ impl SyncService {
                 secret: k.secret.expose().to_string(),
             }
         };
-        pair::answer(&code, &req, &grant).map_err(ApiError::internal)
+        pair::answer(&code, &req, &grant).map_err(|e| ApiError::bad_request(e.to_string()))
     }
 
     /// `POST /api/auth/hello`.
