@@ -12,6 +12,7 @@ macro_rules! outln {
 
 mod bench;
 mod catalog;
+mod conflicts;
 mod exit;
 mod sales;
 mod scan;
@@ -29,6 +30,7 @@ use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
 pub use catalog::{ProductCmd, SettingCmd, StockArgs, StockCmd, TaxCmd, UserCmd};
+pub use conflicts::ConflictsCmd;
 pub use exit::{ConnectionFailed, EXIT_CODES, SetupRefused, exit_code};
 pub use sales::{OrderCmd, ReturnCmd, ShiftCmd};
 pub use setup::{ConnectionReport, PeersCmd, SetupCmd};
@@ -89,7 +91,19 @@ pub enum Command {
     /// Store-wide settings shared by all registers
     #[command(subcommand)]
     Setting(SettingCmd),
-    /// This register: id, name, mode, counts, events waiting to sync
+    /// Contradictions between what registers did while apart (open ones); resolve one
+    Conflicts {
+        /// Settle a conflict [default: list the open ones]
+        #[command(subcommand)]
+        action: Option<ConflictsCmd>,
+        /// Resolved ones too
+        #[arg(long)]
+        all: bool,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
+    /// This register: id, name, mode, counts, events waiting to sync, open conflicts
     Status(Json),
     /// The event log, for support
     Events {
@@ -221,6 +235,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stock(a) => catalog::stock(&mut r, a),
         Command::User(c) => catalog::user(&mut r, c),
         Command::Setting(c) => catalog::setting(&mut r, c),
+        Command::Conflicts { action, all, json } => conflicts::conflicts(&mut r, action, all, json),
         Command::Status(j) => status::status(&r, &dir, j),
         Command::Events { limit, json } => status::events(&r, limit, json),
         Command::Run { display, input } => crate::modes::run(r, &dir, crate::modes::ScreenOptions { display, input }),

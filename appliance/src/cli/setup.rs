@@ -113,6 +113,20 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
                 v.server.unwrap_or_else(|| "-".into()),
                 if v.secret_set { "set" } else { "not set" }
             );
+            if new.register_name != current.register_name {
+                let others = reg(r
+                    .store()
+                    .reader()
+                    .registers_named(&new.register_name, r.store().register_id())
+                    .map_err(Into::into))?;
+                if let Some(other) = others.first() {
+                    eprintln!(
+                        "till: warning: register {} of this store already goes by {}: order numbers would be ambiguous (a server refuses to enroll a second register under one name); choose another with `till setup set name=…`",
+                        other.short(),
+                        crate::model::quote(&new.register_name)
+                    );
+                }
+            }
             Ok(())
         }
         SetupCmd::Pair { server, code } => {

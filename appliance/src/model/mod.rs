@@ -3,9 +3,11 @@
 //!
 //! This layer knows nothing of SQLite, HTTP, the clock or the screen.
 
+mod conflict;
 mod money;
 mod records;
 
+pub use conflict::*;
 pub use money::{Cents, MAX_AMOUNT_CENTS, mul_div_round};
 pub use records::*;
 

@@ -8,12 +8,12 @@ use std::path::Path;
 
 use crate::config::DEFAULT_REGISTER_NAME;
 use crate::model::{
-    AdjustReason, Cents, EventId, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, Order, Payment, Product, RateBp,
-    Return, ReturnLine, Role, Sku, TaxProfile, User, price_order, refund_for, validate_name, validate_pin,
-    validate_setting,
+    AdjustReason, Cents, ConflictId, EventId, MAX_CONFLICT_NOTE, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, Order,
+    Payment, Product, RateBp, Return, ReturnLine, Role, Sku, TaxProfile, User, price_order, refund_for, validate_name,
+    validate_pin, validate_setting,
 };
 use crate::store::{OrderRow, ReturnRow, ShiftRow, Store, StoreError, Tx, kv};
-use crate::sync::{Event, EventKind};
+use crate::sync::{Change, Event, EventKind};
 
 /// Text someone typed, escaped and cut short for an error message ([`crate::model::quote`]).
 fn q(s: &str) -> String {
@@ -97,6 +97,18 @@ pub enum RegisterError {
     /// The system clock is before 1970.
     #[error("the system clock is before 1970")]
     Clock,
+    /// No conflict id starts with that.
+    #[error("no conflict {}; `till conflicts --all` lists them", q(.0))]
+    UnknownConflict(String),
+    /// Too short, or several conflicts start with it.
+    #[error("{prefix} names {n} conflicts; type more of its id (at least 6 characters)", prefix = q(.0), n = .1)]
+    AmbiguousConflict(String, usize),
+    /// Settled already (on this register or another).
+    #[error("conflict {} is already resolved", q(.0))]
+    ConflictAlreadyResolved(String),
+    /// An empty, too long or unprintable note.
+    #[error("a resolution needs a note of 1 to {MAX_CONFLICT_NOTE} bytes without control characters")]
+    BadConflictNote,
     /// The register's own setup cannot be used (`till run` refuses to guess one).
     #[error("{0}; `till run` does not start in a guessed mode")]
     Setup(String),
@@ -132,10 +144,12 @@ impl RegisterError {
             | ReturnTooMany { .. }
             | ShiftAlreadyOpen(_)
             | NoOpenShift
-            | DuplicateUser(_) => ErrorClass::Rejected,
-            UnknownSku(_) | UnknownTaxProfile(_) | UnknownOrder(_) | UnknownUser(_) | UnknownRegister(_) => {
-                ErrorClass::NotFound
-            }
+            | DuplicateUser(_)
+            | AmbiguousConflict(..)
+            | ConflictAlreadyResolved(_)
+            | BadConflictNote => ErrorClass::Rejected,
+            UnknownSku(_) | UnknownTaxProfile(_) | UnknownOrder(_) | UnknownUser(_) | UnknownRegister(_)
+            | UnknownConflict(_) => ErrorClass::NotFound,
             Store(StoreError::Sqlite(_)) | Store(StoreError::Codec(_)) | Hash(_) | Clock => ErrorClass::Internal,
             Store(_) | Setup(_) => ErrorClass::Storage,
         }
@@ -177,7 +191,20 @@ fn with_offset(offset: Option<i64>) -> Result<u64> {
 
 fn append(tx: &mut Tx<'_>, kind: EventKind) -> Result<Event> {
     let now = now_in(tx)?;
+    // The store learns this register's name (new, or changed in setup) with its next event.
+    let name = tx.get(kv::REGISTER_NAME)?.unwrap_or_else(|| DEFAULT_REGISTER_NAME.to_string());
+    if tx.get(kv::NAME_ANNOUNCED)?.as_ref() != Some(&name) {
+        tx.append_local(EventKind::RegisterNamed { name: name.clone() }, now)?;
+        tx.set(kv::NAME_ANNOUNCED, &name)?;
+    }
     Ok(tx.append_local(kind, now)?)
+}
+
+/// Appends an edit of a shared record with the version of it this register holds, so an edit
+/// made elsewhere on the same version is recognised as concurrent (docs/DATA.md, "Conflicts").
+fn edit(tx: &mut Tx<'_>, change: Change) -> Result<Event> {
+    let base = tx.reader().version_of(&change)?;
+    append(tx, EventKind::Edited { change, base })
 }
 
 impl Register {
@@ -244,7 +271,7 @@ impl Register {
                 tx.reader().tax_rate(t)?.ok_or_else(|| RegisterError::UnknownTaxProfile(t.to_string()))?;
             }
             let product = Product { sku: sku.clone(), name, price_cents: price, tax_profile: tax.map(str::to_string) };
-            append(tx, EventKind::ProductUpserted(product))?;
+            edit(tx, Change::Product(product))?;
             if let Some(n) = stock {
                 append(tx, EventKind::StockCounted { sku, on_hand: n })?;
             }
@@ -257,7 +284,7 @@ impl Register {
         self.store.write(|tx| {
             let mut p = Self::product_for_edit(tx, sku)?;
             p.price_cents = price;
-            append(tx, EventKind::ProductUpserted(p)).map(|_| ())
+            edit(tx, Change::Product(p)).map(|_| ())
         })
     }
 
@@ -265,7 +292,7 @@ impl Register {
     pub fn remove_product(&mut self, sku: &Sku) -> Result<()> {
         self.store.write(|tx| {
             Self::product_for_edit(tx, sku)?;
-            append(tx, EventKind::ProductRemoved { sku: sku.clone() }).map(|_| ())
+            edit(tx, Change::ProductRemoved { sku: sku.clone() }).map(|_| ())
         })
     }
 
@@ -280,7 +307,7 @@ impl Register {
             if !exists && replace {
                 return Err(RegisterError::UnknownTaxProfile(name));
             }
-            append(tx, EventKind::TaxProfileChanged(TaxProfile { name, rate_bp: rate })).map(|_| ())
+            edit(tx, Change::TaxProfile(TaxProfile { name, rate_bp: rate })).map(|_| ())
         })
     }
 
@@ -488,7 +515,7 @@ impl Register {
             if tx.reader().active_user(&name)?.is_some() {
                 return Err(RegisterError::DuplicateUser(name));
             }
-            append(tx, EventKind::UserChanged(User { name, role, pin_hash, active: true })).map(|_| ())
+            edit(tx, Change::User(User { name, role, pin_hash, active: true })).map(|_| ())
         })
     }
 
@@ -499,10 +526,36 @@ impl Register {
         Ok(verify_pin_hash(pin, &hash).then(|| role.parse().ok()).flatten())
     }
 
+    /// Settles a conflict named by a prefix of its id (6 characters or more) with a note.
+    pub fn resolve_conflict(&mut self, prefix: &str, note: &str, by: Option<&str>) -> Result<ConflictId> {
+        let note = note.trim();
+        if note.is_empty() || note.len() > MAX_CONFLICT_NOTE || note.chars().any(char::is_control) {
+            return Err(RegisterError::BadConflictNote);
+        }
+        let by = by.map(|b| validate_name(b, MAX_SHORT_NAME)).transpose()?;
+        let prefix = prefix.trim();
+        if !prefix.chars().all(|c| c.is_ascii_hexdigit()) || prefix.is_empty() {
+            return Err(RegisterError::UnknownConflict(prefix.to_string()));
+        }
+        self.store.write(|tx| {
+            let found = tx.reader().conflicts_matching(prefix)?;
+            let (id, settled) = match found.as_slice() {
+                [] => return Err(RegisterError::UnknownConflict(prefix.to_string())),
+                [one] if prefix.len() >= 6 => one.to_owned(),
+                more => return Err(RegisterError::AmbiguousConflict(prefix.to_string(), more.len())),
+            };
+            if settled {
+                return Err(RegisterError::ConflictAlreadyResolved(id.short()));
+            }
+            append(tx, EventKind::ConflictResolved { conflict: id, note: note.to_string(), by })?;
+            Ok(id)
+        })
+    }
+
     /// Sets a store-wide setting.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         let value = validate_setting(key, value)?;
-        self.store.write(|tx| append(tx, EventKind::SettingChanged { key: key.to_string(), value }).map(|_| ()))
+        self.store.write(|tx| edit(tx, Change::Setting { key: key.to_string(), value }).map(|_| ()))
     }
 }
 

@@ -6,6 +6,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::settle::{check_order_number, record_edit, refresh_oversold, settle_order};
 use crate::model::{EventId, RegisterId, Sku};
 use crate::sync::{Event, EventKind, Hlc, LwwKey};
 
@@ -149,7 +150,18 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                         l.subtotal_cents.0,
                         l.tax_cents.0
                     ])?;
-                    add_to_on_hand(c, &l.sku, -i64::from(l.qty), key)?;
+                    add_to_on_hand(c, l.sku.as_str(), -i64::from(l.qty), key)?;
+                }
+                check_order_number(c, &order.number)?;
+                // A void or return of this order that arrived first is capped now that the sale is known.
+                let claimed: bool = c
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM order_voids WHERE origin = ?1 AND seq = ?2)
+                             OR EXISTS (SELECT 1 FROM returns WHERE order_origin = ?1 AND order_seq = ?2)",
+                    )?
+                    .query_row(params![origin, seq], |r| r.get(0))?;
+                if claimed {
+                    settle_order(c, &e.id)?;
                 }
             }
         }
@@ -178,8 +190,9 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 )?
                 .execute(params![oo, os, origin, seq, k_ms(key), key.hlc.logical])?;
                 for (i, (sku, qty)) in lines.iter().enumerate() {
-                    add_move(c, order, "void", i, sku, i64::from(*qty), key)?;
+                    add_claim(c, order, "void", i, sku, i64::from(*qty), key)?;
                 }
+                settle_order(c, order)?;
             }
         }
         EventKind::ReturnCreated(r) => {
@@ -212,9 +225,10 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 for (i, l) in r.lines.iter().enumerate() {
                     ins.execute(params![origin, seq, i as i64, l.sku.as_str(), l.qty, l.refund_cents.0])?;
                     if r.restock {
-                        add_move(c, &e.id, "return", i, &l.sku, i64::from(l.qty), key)?;
+                        add_claim(c, &e.id, "return", i, &l.sku, i64::from(l.qty), key)?;
                     }
                 }
+                settle_order(c, &r.order)?;
             }
         }
         EventKind::ShiftOpened { float_cents, cashier } => {
@@ -240,12 +254,36 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             .execute(params![so, ss, k_ms(key), counted_cents.0, expected_cents.0, key.hlc.logical, o(&key)])?;
         }
         EventKind::StockCounted { sku, on_hand } => add_count(c, &e.id, sku, *on_hand, key)?,
-        EventKind::StockAdjusted { sku, delta, reason } => add_move(c, &e.id, reason.as_str(), 0, sku, *delta, key)?,
+        EventKind::StockAdjusted { sku, delta, reason } => {
+            add_move(c, &e.id, reason.as_str(), 0, sku, *delta, key)?;
+            if *reason == crate::model::AdjustReason::Received {
+                track(c, sku)?;
+            }
+        }
+        EventKind::Edited { change, base } => {
+            apply(c, &Event { id: e.id, hlc: e.hlc, kind: change.as_kind() })?;
+            record_edit(c, &change.subject(), *base, &e.id)?;
+        }
+        EventKind::RegisterNamed { name } => {
+            c.prepare_cached(
+                "INSERT INTO registers (origin, name, hlc_ms, hlc_logical) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(origin) DO UPDATE SET name = excluded.name, hlc_ms = excluded.hlc_ms, hlc_logical = excluded.hlc_logical
+                 WHERE (excluded.hlc_ms, excluded.hlc_logical) > (hlc_ms, hlc_logical)",
+            )?
+            .execute(params![origin, name, k_ms(key), key.hlc.logical])?;
+        }
+        EventKind::ConflictResolved { conflict, note, by } => {
+            c.prepare_cached(
+                "INSERT OR IGNORE INTO conflict_resolutions (origin, seq, conflict, note, by_name, hlc_ms, hlc_logical)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![origin, seq, &conflict.0[..], note, by, k_ms(key), key.hlc.logical])?;
+        }
     }
     Ok(())
 }
 
-fn key_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<LwwKey> {
+pub(super) fn key_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<LwwKey> {
     let ms: i64 = r.get(i)?;
     let logical: u32 = r.get(i + 1)?;
     let origin: Vec<u8> = r.get(i + 2)?;
@@ -291,20 +329,63 @@ fn add_move(
         )?
         .execute(params![origin, seq, reason, line as i64, sku.as_str(), delta, k_ms(key), key.hlc.logical, o(&key)])?;
     if n == 1 {
-        add_to_on_hand(c, sku, delta, key)?;
+        add_to_on_hand(c, sku.as_str(), delta, key)?;
+    }
+    Ok(())
+}
+
+/// Records a void's or a restocking return's claim to put `claimed` items of a line back on the
+/// shelf, with nothing granted yet: [`settle_order`] decides how many go back.
+fn add_claim(
+    c: &Connection,
+    id: &EventId,
+    reason: &str,
+    line: usize,
+    sku: &Sku,
+    claimed: i64,
+    key: LwwKey,
+) -> rusqlite::Result<()> {
+    let (origin, seq) = id_cols(id);
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO stock_moves (origin, seq, reason, line_no, sku, delta, claimed, hlc_ms, hlc_logical, hlc_origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![origin, seq, reason, line as i64, sku.as_str(), claimed, k_ms(key), key.hlc.logical, o(&key)])?;
+    c.prepare_cached("INSERT OR IGNORE INTO stock (sku, on_hand) VALUES (?1, 0)")?.execute([sku.as_str()])?;
+    Ok(())
+}
+
+/// Marks a product's stock as kept (counted or received), so stock below zero is a conflict.
+fn track(c: &Connection, sku: &Sku) -> rusqlite::Result<()> {
+    let n = c.prepare_cached("UPDATE stock SET tracked = 1 WHERE sku = ?1 AND tracked = 0")?.execute([sku.as_str()])?;
+    if n == 1 {
+        refresh_oversold(c, sku.as_str())?;
     }
     Ok(())
 }
 
 /// Adds a movement made at `key` to on-hand, unless the latest count is later (then the count
-/// already includes it).
-fn add_to_on_hand(c: &Connection, sku: &Sku, delta: i64, key: LwwKey) -> rusqlite::Result<()> {
-    c.prepare_cached(
-        "INSERT INTO stock (sku, on_hand) VALUES (?1, ?2)
-         ON CONFLICT(sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand
-         WHERE count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin)",
-    )?
-    .execute(params![sku.as_str(), delta, k_ms(key), key.hlc.logical, o(&key)])?;
+/// already includes it), and keeps the SKU's oversold conflict in step.
+pub(super) fn add_to_on_hand(c: &Connection, sku: &str, delta: i64, key: LwwKey) -> rusqlite::Result<()> {
+    if delta == 0 {
+        return Ok(());
+    }
+    let now: Option<(i64, bool)> = c
+        .prepare_cached(
+            "INSERT INTO stock (sku, on_hand) VALUES (?1, ?2)
+             ON CONFLICT(sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand
+             WHERE count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin)
+             RETURNING on_hand, tracked",
+        )?
+        .query_row(params![sku, delta, k_ms(key), key.hlc.logical, o(&key)], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    // Below zero now, or below zero before this rise: the conflict's figure changed.
+    if let Some((n, tracked)) = now
+        && tracked
+        && (n < 0 || n - delta < 0)
+    {
+        refresh_oversold(c, sku)?;
+    }
     Ok(())
 }
 
@@ -320,11 +401,7 @@ fn remove_moves(c: &Connection, id: &EventId, reason: &str) -> rusqlite::Result<
         .query_map(params![origin, seq, reason], |r| Ok((r.get(0)?, r.get(1)?, key_at(r, 2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (sku, delta, key) in removed {
-        c.prepare_cached(
-            "UPDATE stock SET on_hand = on_hand - ?2
-             WHERE sku = ?1 AND (count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin))",
-        )?
-        .execute(params![sku, delta, k_ms(key), key.hlc.logical, o(&key)])?;
+        add_to_on_hand(c, &sku, -delta, key)?;
     }
     Ok(())
 }
@@ -350,6 +427,8 @@ fn add_count(c: &Connection, id: &EventId, sku: &Sku, on_hand: i64, key: LwwKey)
              WHERE sku = ?1 AND (count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin))",
         )?
         .execute(params![sku.as_str(), on_hand, k_ms(key), key.hlc.logical, o(&key)])?;
+        c.prepare_cached("UPDATE stock SET tracked = 1 WHERE sku = ?1")?.execute([sku.as_str()])?;
+        refresh_oversold(c, sku.as_str())?;
     }
     Ok(())
 }

@@ -25,6 +25,11 @@ const TABLES: &[(&str, &str, &str)] = &[
     ("stock_counts", "*", "origin, seq"),
     ("stock_moves", "*", "origin, seq, reason, line_no"),
     ("stock", "*", "sku"),
+    ("edits", "*", "subject, base, origin, seq"),
+    ("registers", "*", "origin"),
+    ("conflicts", "*", "id"),
+    ("conflict_events", "*", "conflict, origin, seq"),
+    ("conflict_resolutions", "*", "origin, seq"),
 ];
 
 pub(super) fn canonical(c: &Connection) -> rusqlite::Result<String> {

@@ -240,6 +240,8 @@ pub const ORDER_COUNTER: Key<u64> = Key::new("order_counter");
 pub const MODE: Key<Mode> = Key::new("mode");
 /// Setup: the register's short name, the prefix of its order numbers.
 pub const REGISTER_NAME: Key<String> = Key::new("register_name");
+/// The name this register last announced to the store (an `EventKind::RegisterNamed`).
+pub const NAME_ANNOUNCED: Key<String> = Key::new("register_name_announced");
 /// Setup: the port a server listens on.
 pub const PORT: Key<u16> = Key::new("port");
 /// Setup: the address a server binds.

@@ -5,13 +5,16 @@
 //! defined in [`crate::sync`].
 
 mod apply;
+mod conflicts;
 mod dump;
 pub mod kv;
 mod migrate;
 mod read;
+mod settle;
 mod sync;
 mod watch;
 
+pub use conflicts::*;
 pub use migrate::latest_schema_version;
 pub use read::*;
 pub use sync::{LogEntry, PeerRow};
@@ -253,6 +256,12 @@ impl Store {
 
         let mut conn = conn;
         migrate::run(&mut conn, APPLICATION_ID).map_err(err)?;
+        if (1..CONFLICTS_SCHEMA).contains(&version) {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
+            rebuild(&tx).map_err(err)?;
+            tx.commit().map_err(err)?;
+            log::info!("derived tables rebuilt for schema {CONFLICTS_SCHEMA} (restock caps and conflicts)");
+        }
         let register_id = ensure_identity(&mut conn).map_err(|e| match e {
             IdentityError::Sqlite(e) => err(e),
             IdentityError::Random(r) => StoreError::Random(r),
@@ -372,6 +381,31 @@ fn reapply_unreadable(conn: &mut Connection) -> rusqlite::Result<()> {
     }
     tx.commit()
 }
+
+/// Empties every derived table and applies the log again (rows of known kinds, any order: the
+/// result depends only on the set).
+fn rebuild(c: &Connection) -> rusqlite::Result<()> {
+    c.execute_batch(
+        "DELETE FROM order_lines; DELETE FROM orders; DELETE FROM order_voids; DELETE FROM return_lines;
+         DELETE FROM returns; DELETE FROM shifts; DELETE FROM stock_counts; DELETE FROM stock_moves;
+         DELETE FROM stock; DELETE FROM products; DELETE FROM tax_profiles; DELETE FROM users; DELETE FROM settings;
+         DELETE FROM edits; DELETE FROM registers; DELETE FROM conflict_events; DELETE FROM conflicts; DELETE FROM conflict_resolutions;",
+    )?;
+    let bodies: Vec<Vec<u8>> = c
+        .prepare("SELECT body FROM events WHERE applied = 1 ORDER BY log_seq")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for body in bodies {
+        if let Ok(e) = Event::decode(&body) {
+            apply::apply(c, &e)?;
+        }
+    }
+    Ok(())
+}
+
+/// The first schema whose derived tables hold restock caps and conflicts: a database written
+/// by an older build has its derived tables rebuilt once when it is opened.
+const CONFLICTS_SCHEMA: i64 = 5;
 
 fn is_root() -> bool {
     // The process's effective uid; root bypasses permission bits, so they say nothing then.
@@ -662,6 +696,8 @@ impl Tx<'_> {
             reissued += 1;
         }
         self.set(kv::REGISTER_ID, &new)?;
+        // The new id announces its name with its next event.
+        self.kv_delete(kv::NAME_ANNOUNCED.name)?;
         self.register_id = new;
         self.rekeyed = Some(new);
         self.rebuild()?;
@@ -670,27 +706,7 @@ impl Tx<'_> {
 
     /// Recomputes every materialized table from the event log (they are all derived from it).
     fn rebuild(&mut self) -> Result<(), StoreError> {
-        self.tx
-            .execute_batch(
-                "DELETE FROM order_lines; DELETE FROM orders; DELETE FROM order_voids; DELETE FROM return_lines;
-                 DELETE FROM returns; DELETE FROM shifts; DELETE FROM stock_counts; DELETE FROM stock_moves;
-                 DELETE FROM stock; DELETE FROM products; DELETE FROM tax_profiles; DELETE FROM users; DELETE FROM settings;",
-            )
-            .map_err(|e| self.err(e))?;
-        let bodies: Vec<Vec<u8>> = {
-            let mut st = self
-                .tx
-                .prepare("SELECT body FROM events WHERE applied = 1 ORDER BY log_seq")
-                .map_err(|e| self.err(e))?;
-            let rows = st.query_map([], |r| r.get(0)).map_err(|e| self.err(e))?;
-            rows.collect::<rusqlite::Result<_>>().map_err(|e| self.err(e))?
-        };
-        for body in bodies {
-            if let Ok(e) = Event::decode(&body) {
-                apply::apply(&self.tx, &e).map_err(|e| self.err(e))?;
-            }
-        }
-        Ok(())
+        rebuild(&self.tx).map_err(|e| self.err(e))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -240,6 +240,8 @@ pub struct Counts {
     pub events: i64,
     /// Events made here and not yet acknowledged by a server.
     pub pending_events: i64,
+    /// Conflicts no manager has settled yet (`till conflicts`).
+    pub open_conflicts: i64,
 }
 
 fn cents_text(c: i64) -> String {
@@ -584,7 +586,9 @@ impl Reader<'_> {
                     (SELECT count(*) FROM shifts),
                     (SELECT count(*) FROM users WHERE active),
                     (SELECT count(*) FROM events),
-                    (SELECT count(*) FROM events WHERE pending = 1)",
+                    (SELECT count(*) FROM events WHERE pending = 1),
+                    (SELECT count(*) FROM conflicts c
+                     WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.conflict = c.id))",
             [],
             |r| {
                 Ok(Counts {
@@ -596,6 +600,7 @@ impl Reader<'_> {
                     users: r.get(5)?,
                     events: r.get(6)?,
                     pending_events: r.get(7)?,
+                    open_conflicts: r.get(8)?,
                 })
             },
         )?;

@@ -2,8 +2,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Hlc;
-use crate::model::{AdjustReason, Cents, EventId, Order, Product, Return, Sku, TaxProfile, User, check_setting};
+use super::{Hlc, LwwKey};
+use crate::model::{
+    AdjustReason, Cents, ConflictId, EventId, MAX_CONFLICT_NOTE, Order, Product, Return, Sku, TaxProfile, User,
+    check_setting,
+};
 
 /// Version byte that leads every encoded event. Bump it when an existing variant's layout changes;
 /// new variants appended at the end of [`EventKind`] keep the version.
@@ -102,6 +105,98 @@ pub enum EventKind {
         /// Why.
         reason: AdjustReason,
     },
+    /// A product, tax profile, user or setting was changed by someone who saw version `base` of
+    /// it (`None`: they saw no such record). Applied like the plain kinds above (last write
+    /// wins); two edits made on the same base did not see each other, and are listed as a
+    /// conflict with both values kept. Registers of this release write edits this way.
+    Edited {
+        /// What changed.
+        change: Change,
+        /// The `(hlc, origin)` of the record's latest write as the editor saw it.
+        base: Option<LwwKey>,
+    },
+    /// A manager settled a conflict (see [`crate::model::ConflictKind`]).
+    ConflictResolved {
+        /// Which conflict.
+        conflict: ConflictId,
+        /// What was done about it, in the manager's words.
+        note: String,
+        /// Who settled it, if given.
+        by: Option<String>,
+    },
+    /// The register that made this event goes by `name` (its order-number prefix) from now on
+    /// (last write wins per register): so every register can name the others, and a name used
+    /// twice is noticed.
+    RegisterNamed {
+        /// The name.
+        name: String,
+    },
+}
+
+/// A change to one last-write-wins record: the payload of [`EventKind::Edited`]. Not recursive
+/// (no nested events), so a hostile event cannot nest deeply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Change {
+    /// As [`EventKind::ProductUpserted`].
+    Product(Product),
+    /// As [`EventKind::ProductRemoved`].
+    ProductRemoved {
+        /// Which product.
+        sku: Sku,
+    },
+    /// As [`EventKind::TaxProfileChanged`].
+    TaxProfile(TaxProfile),
+    /// As [`EventKind::UserChanged`].
+    User(User),
+    /// As [`EventKind::SettingChanged`].
+    Setting {
+        /// The setting.
+        key: String,
+        /// Its new value.
+        value: String,
+    },
+}
+
+impl Change {
+    /// The plain event this change applies as.
+    pub fn as_kind(&self) -> EventKind {
+        match self.clone() {
+            Change::Product(p) => EventKind::ProductUpserted(p),
+            Change::ProductRemoved { sku } => EventKind::ProductRemoved { sku },
+            Change::TaxProfile(t) => EventKind::TaxProfileChanged(t),
+            Change::User(u) => EventKind::UserChanged(u),
+            Change::Setting { key, value } => EventKind::SettingChanged { key, value },
+        }
+    }
+
+    /// The record changed, as `kind:key` (`product:TEA`, `user:ann`): the unit of concurrency.
+    pub fn subject(&self) -> String {
+        match self {
+            Change::Product(p) => format!("product:{}", p.sku),
+            Change::ProductRemoved { sku } => format!("product:{sku}"),
+            Change::TaxProfile(t) => format!("tax:{}", t.name),
+            Change::User(u) => format!("user:{}", u.name),
+            Change::Setting { key, .. } => format!("setting:{key}"),
+        }
+    }
+
+    /// The new value in words for a manager (never a PIN hash).
+    pub fn describe(&self) -> String {
+        let money = |c: Cents| c.to_string();
+        match self {
+            Change::Product(p) => format!(
+                "{} at {}{}",
+                p.name,
+                money(p.price_cents),
+                p.tax_profile.as_ref().map(|t| format!(", tax {t}")).unwrap_or_default()
+            ),
+            Change::ProductRemoved { .. } => "taken off sale".into(),
+            Change::TaxProfile(t) => format!("rate {}", t.rate_bp),
+            // The PIN is never shown, not even as its hash.
+            Change::User(u) => format!("{}{}", u.role.as_str(), if u.active { "" } else { " (removed)" }),
+            Change::Setting { value, .. } => format!("{value:?}"),
+        }
+    }
 }
 
 impl EventKind {
@@ -120,6 +215,9 @@ impl EventKind {
             EventKind::ShiftClosed { .. } => "shift_closed",
             EventKind::StockCounted { .. } => "stock_counted",
             EventKind::StockAdjusted { .. } => "stock_adjusted",
+            EventKind::Edited { .. } => "edited",
+            EventKind::ConflictResolved { .. } => "conflict_resolved",
+            EventKind::RegisterNamed { .. } => "register_named",
         }
     }
 
@@ -141,7 +239,10 @@ impl EventKind {
             | EventKind::SettingChanged { .. }
             | EventKind::ShiftOpened { .. }
             | EventKind::StockCounted { .. }
-            | EventKind::StockAdjusted { .. } => {}
+            | EventKind::StockAdjusted { .. }
+            | EventKind::Edited { .. }
+            | EventKind::ConflictResolved { .. }
+            | EventKind::RegisterNamed { .. } => {}
         }
     }
 
@@ -208,6 +309,22 @@ impl EventKind {
             EventKind::ShiftClosed { counted_cents, .. } => {
                 if !amount_ok(*counted_cents) {
                     return bad("counted cash out of range");
+                }
+            }
+            EventKind::Edited { change, .. } => change.as_kind().validate()?,
+            EventKind::ConflictResolved { note, by, .. } => {
+                let printable = |t: &str| !t.chars().any(char::is_control);
+                if note.trim().is_empty()
+                    || note.len() > MAX_CONFLICT_NOTE
+                    || !printable(note)
+                    || by.as_ref().is_some_and(|b| b.is_empty() || b.len() > 64 || !printable(b))
+                {
+                    return bad("conflict note out of range");
+                }
+            }
+            EventKind::RegisterNamed { name } => {
+                if name.is_empty() || name.len() > 64 || name.chars().any(char::is_control) {
+                    return bad("register name out of range");
                 }
             }
             EventKind::ProductRemoved { .. } | EventKind::TaxProfileChanged(_) | EventKind::UserChanged(_) => {}

@@ -11,11 +11,13 @@
 //!   adjustment) ordered after it. Sales are never overwritten: two registers selling the last
 //!   item while partitioned both keep their sale and stock goes negative (flagged, not hidden).
 
+use serde::{Deserialize, Serialize};
+
 use super::Hlc;
 use crate::model::RegisterId;
 
 /// Total order of writes: hybrid logical time, then origin to break exact ties.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct LwwKey {
     /// When.
     pub hlc: Hlc,

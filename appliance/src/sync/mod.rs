@@ -6,12 +6,14 @@
 //! supplies the random nonce). The store applies these rules to its tables; the network moves
 //! encoded events around.
 
+mod conflict;
 mod envelope;
 mod event;
 mod hlc;
 mod merge;
 pub mod protocol;
 
+pub use conflict::*;
 pub use envelope::*;
 pub use event::*;
 pub use hlc::Hlc;

@@ -92,6 +92,43 @@ impl SyncService {
         pair::answer(&code, &req, &grant).map_err(|e| ApiError::bad_request(e.to_string()))
     }
 
+    /// Refuses to enroll a register under a name another register of the store already uses
+    /// (this server, a register it heard from, or one the events name): order numbers would be
+    /// ambiguous.
+    async fn refuse_taken_name(&self, sender: RegisterId, name: &str) -> Result<(), ApiError> {
+        if name == self.name {
+            return Err(ApiError::forbidden(format!(
+                "the name {} is this server's own; give the new register another name (till setup set name=…)",
+                crate::model::quote(name)
+            )));
+        }
+        let (reg, wanted) = (self.reg.clone(), name.to_string());
+        let holder = smol::unblock(move || {
+            let r = lock(&reg);
+            let reader = r.store().reader();
+            let mut ids = reader.registers_named(&wanted, sender)?;
+            ids.extend(
+                reader
+                    .peers()?
+                    .into_iter()
+                    .filter(|p| p.name == wanted && p.revoked_ms.is_none())
+                    .filter_map(|p| p.register_id.parse::<RegisterId>().ok())
+                    .filter(|id| *id != sender),
+            );
+            Ok::<_, crate::store::StoreError>(ids.first().copied())
+        })
+        .await
+        .map_err(ApiError::internal)?;
+        match holder {
+            Some(other) => Err(ApiError::forbidden(format!(
+                "register {} already goes by {} in this store; give this register another name (till setup set name=…) and try again",
+                other.short(),
+                crate::model::quote(name)
+            ))),
+            None => Ok(()),
+        }
+    }
+
     /// `POST /api/auth/hello`.
     pub async fn hello(&self, req: &Opened, addr: Option<String>) -> Result<HelloResponse, ApiError> {
         let hello: HelloRequest = decode(&req.plaintext)?;
@@ -120,6 +157,9 @@ impl SyncService {
                 ));
             }
         };
+        if enroll {
+            self.refuse_taken_name(req.sender, &hello.register_name).await?;
+        }
         if hello.store_known && !confirmed {
             self.confirm(store).await?;
         }
