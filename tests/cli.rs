@@ -259,8 +259,12 @@ fn tax_profiles_stock_users_settings_status_and_events() {
     let events = t.json(&["events"]).as_array().cloned().unwrap_or_default();
     assert_eq!(st["events"].as_u64(), Some(events.len() as u64));
     assert_eq!(st["pending_events"], st["events"], "standalone: nothing has been sent anywhere");
-    assert_eq!(events[0]["kind"], "tax_profile_changed");
-    assert_eq!(events[0]["data"]["TaxProfileChanged"]["rate_bp"], 825);
+    // The register's first event announces its name to the store; edits carry the version seen.
+    assert_eq!(events[0]["kind"], "register_named");
+    assert_eq!(events[0]["data"]["RegisterNamed"]["name"], "R1");
+    assert_eq!(events[1]["kind"], "edited");
+    assert_eq!(events[1]["data"]["Edited"]["change"]["TaxProfile"]["rate_bp"], 825);
+    assert_eq!(events[1]["data"]["Edited"]["base"], serde_json::Value::Null, "a new profile: no version seen");
     assert!(t.ok(&["status"]).contains("standalone"));
     assert_eq!(t.json(&["events", "--limit", "2"]).as_array().map(Vec::len), Some(2));
     assert!(t.ok(&["events"]).contains("order_created"));

@@ -91,7 +91,7 @@ fn a_client_offline_for_two_hundred_orders_delivers_each_once() {
     s.kill9();
     ring(&a, 200, "TEA");
     let st: serde_json::Value = serde_json::from_str(&a.ok(&["status", "--json"])).unwrap_or_default();
-    assert_eq!(st["pending_events"], 200, "queued while offline");
+    assert_eq!(st["pending_events"], 201, "queued while offline (and the register's name, announced with its first)");
     s.start();
     wait_orders(&[&s, &a], 200);
     assert_eq!(s.order_ids(), a.order_ids());

@@ -94,16 +94,16 @@ impl SyncService {
 
     /// Refuses to enroll a register under a name another register of the store already uses
     /// (this server, a register it heard from, or one the events name): order numbers would be
-    /// ambiguous.
-    async fn refuse_taken_name(&self, sender: RegisterId, name: &str) -> Result<(), ApiError> {
+    /// ambiguous. The same box under a new id (restored from a backup, so re-keyed) proves it
+    /// with the key it enrolled under the old id, and keeps its name.
+    async fn refuse_taken_name(&self, sender: RegisterId, name: &str, key: &[u8; 32]) -> Result<(), ApiError> {
         if name == self.name {
             return Err(ApiError::forbidden(format!(
-                "the name {} is this server's own; give the new register another name (till setup set name=…)",
-                crate::model::quote(name)
+                "the name {name} is the server's own; rename this register (till setup set name=…)"
             )));
         }
         let (reg, wanted) = (self.reg.clone(), name.to_string());
-        let holder = smol::unblock(move || {
+        let holders = smol::unblock(move || {
             let r = lock(&reg);
             let reader = r.store().reader();
             let mut ids = reader.registers_named(&wanted, sender)?;
@@ -115,15 +115,16 @@ impl SyncService {
                     .filter_map(|p| p.register_id.parse::<RegisterId>().ok())
                     .filter(|id| *id != sender),
             );
-            Ok::<_, crate::store::StoreError>(ids.first().copied())
+            Ok::<_, crate::store::StoreError>(ids)
         })
         .await
         .map_err(ApiError::internal)?;
-        match holder {
+        let same_box =
+            |id: &RegisterId| matches!(lock(&self.keys).registers.get(id), Some(Enrolled::Key(k, _)) if k == key);
+        match holders.iter().find(|id| !same_box(id)) {
             Some(other) => Err(ApiError::forbidden(format!(
-                "register {} already goes by {} in this store; give this register another name (till setup set name=…) and try again",
-                other.short(),
-                crate::model::quote(name)
+                "the name {name} is taken by register {}; rename this register (till setup set name=…)",
+                other.short()
             ))),
             None => Ok(()),
         }
@@ -158,7 +159,7 @@ impl SyncService {
             }
         };
         if enroll {
-            self.refuse_taken_name(req.sender, &hello.register_name).await?;
+            self.refuse_taken_name(req.sender, &hello.register_name, &hello.register_key).await?;
         }
         if hello.store_known && !confirmed {
             self.confirm(store).await?;
