@@ -392,5 +392,5 @@ fn the_checker_catches_a_restock_beyond_what_was_sold() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let caught = check(regs[0].store(), &a, &expected);
-    assert!(caught.as_ref().is_err_and(|e| e.contains("on hand 12 where the rules give 10")), "{caught:?}");
+    assert!(caught.as_ref().is_err_and(|e| e.contains("TEA on hand 14 where the rules give 12")), "{caught:?}");
 }
