@@ -435,6 +435,7 @@ fn the_lan_gets_nothing_without_the_secret_and_bad_requests_change_nothing() {
     assert_eq!(status, 200);
     assert!(m.contains("till_requests_total{route=\"push\",status=\"401\"} 5"), "{m}");
     assert!(m.contains("till_events_stored"), "{m}");
+    assert!(m.contains("till_conflicts_open{kind=\"over_refund\"} 0"), "one gauge per kind, zero included: {m}");
 }
 
 #[test]

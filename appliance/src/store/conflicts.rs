@@ -239,15 +239,24 @@ impl Reader<'_> {
                     .unwrap_or_else(|| order.to_string());
                 (format!("void of {number}"), None)
             }
-            EventKind::ReturnCreated(r) => (
-                format!(
-                    "refund of {} on {}{}",
-                    r.refund_cents,
-                    r.order_number,
-                    if r.restock { ", items back on the shelf" } else { ", items not restocked" }
-                ),
-                None,
-            ),
+            EventKind::ReturnCreated(r) => {
+                let (back, claimed): (i64, i64) = self
+                    .one(
+                        "SELECT COALESCE(SUM(delta), 0), COALESCE(SUM(claimed), 0) FROM stock_moves
+                         WHERE origin = ?1 AND seq = ?2 AND reason = 'return'",
+                        rusqlite::params![origin, seq],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )?
+                    .unwrap_or((0, 0));
+                let shelf = if !r.restock {
+                    ", items not restocked".to_string()
+                } else if back == claimed {
+                    ", items back on the shelf".to_string()
+                } else {
+                    format!(", {back} of {claimed} items back on the shelf (the rest came back already)")
+                };
+                (format!("refund of {} on {}{shelf}", r.refund_cents, r.order_number), None)
+            }
             EventKind::Edited { change, .. } => (change.describe(), None),
             other => (other.name().replace('_', " "), None),
         };

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use super::SyncService;
+use crate::model::ConflictKind;
 use crate::net::lock;
 
 /// Counters for `/metrics`. Answering `/metrics` reads only these: it never touches the
@@ -19,6 +20,8 @@ pub struct Metrics {
     pub waiting: AtomicUsize,
     /// Gauges refreshed from the database at most once a second: events, orders, pending, peers.
     gauges: [AtomicU64; 4],
+    /// Open conflicts per kind, in the order of [`ConflictKind::ALL`].
+    conflicts: [AtomicU64; ConflictKind::ALL.len()],
     refreshed: Mutex<Option<Instant>>,
 }
 
@@ -42,7 +45,7 @@ impl SyncService {
         let r = lock(&self.reg);
         let rd = r.store().reader();
         // A failed read keeps the last figures rather than reporting zeros.
-        let (c, peers) = match rd.counts().and_then(|c| Ok((c, rd.peer_count()?))) {
+        let (c, peers, open) = match rd.counts().and_then(|c| Ok((c, rd.peer_count()?, rd.open_conflicts_by_kind()?))) {
             Ok(v) => v,
             Err(e) => {
                 log::debug!("cannot refresh the /metrics gauges: {e}");
@@ -52,6 +55,9 @@ impl SyncService {
         for (g, v) in self.metrics.gauges.iter().zip([c.events as u64, c.orders as u64, c.pending_events as u64, peers])
         {
             g.store(v, Ordering::Relaxed);
+        }
+        for (g, (_, n)) in self.metrics.conflicts.iter().zip(open) {
+            g.store(n.max(0) as u64, Ordering::Relaxed);
         }
     }
 
@@ -93,6 +99,10 @@ impl SyncService {
             "counter",
             self.metrics.events_received.load(Ordering::Relaxed).to_string(),
         );
+        out.push_str("# HELP till_conflicts_open Conflicts between registers no manager has settled, by kind.\n# TYPE till_conflicts_open gauge\n");
+        for (kind, n) in ConflictKind::ALL.iter().zip(&self.metrics.conflicts) {
+            out.push_str(&format!("till_conflicts_open{{kind=\"{kind}\"}} {}\n", n.load(Ordering::Relaxed)));
+        }
         out.push_str(
             "# HELP till_requests_total HTTP requests by route and status.\n# TYPE till_requests_total counter\n",
         );
