@@ -114,18 +114,27 @@ struct Oracle {
     refunds: usize,
 }
 
-fn key(e: &Event) -> (LwwKey, u64) {
+/// When an event happened, with its sequence to break ties: the order claims are served in.
+type At = (LwwKey, u64);
+/// (SKU, quantity) lines.
+type Lines = Vec<(String, i64)>;
+/// Quantity sold per SKU.
+type Sold = BTreeMap<String, i64>;
+/// A return: when, the order number it names, restocked or not, its lines.
+type Ret = (At, String, bool, Lines);
+
+fn key(e: &Event) -> At {
     (LwwKey { hlc: e.hlc, origin: e.id.origin }, e.id.seq)
 }
 
 fn oracle(union: &[Vec<u8>]) -> Oracle {
     let mut seen = BTreeSet::new();
     let events: Vec<Event> = union.iter().filter_map(|b| Event::decode(b).ok()).filter(|e| seen.insert(e.id)).collect();
-    let mut orders: BTreeMap<EventId, (String, BTreeMap<String, i64>, (LwwKey, u64))> = BTreeMap::new();
-    let mut voids: BTreeMap<EventId, Vec<((LwwKey, u64), Vec<(String, i64)>)>> = BTreeMap::new();
-    let mut returns: BTreeMap<EventId, Vec<((LwwKey, u64), String, bool, Vec<(String, i64)>)>> = BTreeMap::new();
-    let mut counts: BTreeMap<String, Vec<((LwwKey, u64), i64)>> = BTreeMap::new();
-    let mut moves: BTreeMap<String, Vec<((LwwKey, u64), i64)>> = BTreeMap::new();
+    let mut orders: BTreeMap<EventId, (String, Sold)> = BTreeMap::new();
+    let mut voids: BTreeMap<EventId, Vec<(At, Lines)>> = BTreeMap::new();
+    let mut returns: BTreeMap<EventId, Vec<Ret>> = BTreeMap::new();
+    let mut counts: BTreeMap<String, Vec<(At, i64)>> = BTreeMap::new();
+    let mut moves: BTreeMap<String, Vec<(At, i64)>> = BTreeMap::new();
     let mut tracked: BTreeSet<String> = BTreeSet::new();
     let mut edits: BTreeMap<(String, Option<LwwKey>), usize> = BTreeMap::new();
     let mut refunds = 0;
@@ -137,7 +146,7 @@ fn oracle(union: &[Vec<u8>]) -> Oracle {
                     *sold.entry(l.sku.to_string()).or_insert(0) += i64::from(l.qty);
                     moves.entry(l.sku.to_string()).or_default().push((key(e), -i64::from(l.qty)));
                 }
-                orders.insert(e.id, (o.number.clone(), sold, key(e)));
+                orders.insert(e.id, (o.number.clone(), sold));
             }
             EventKind::OrderVoided { order, lines } => voids
                 .entry(*order)
@@ -180,7 +189,7 @@ fn oracle(union: &[Vec<u8>]) -> Oracle {
         let mut over = false;
         for s in skus {
             // Claims on this SKU: the counting void and restocking return lines, earliest first.
-            let mut claims: Vec<((LwwKey, u64), usize, i64)> = Vec::new();
+            let mut claims: Vec<(At, usize, i64)> = Vec::new();
             if let Some((k, lines)) = void {
                 claims.extend(lines.iter().enumerate().filter(|(_, l)| l.0 == s).map(|(i, l)| (*k, i, l.1)));
             }
@@ -234,7 +243,7 @@ fn oracle(union: &[Vec<u8>]) -> Oracle {
         }
     }
     let mut numbers: BTreeMap<&str, usize> = BTreeMap::new();
-    for (number, _, _) in orders.values() {
+    for (number, _) in orders.values() {
         *numbers.entry(number).or_default() += 1;
     }
     o.conflicts.extend(

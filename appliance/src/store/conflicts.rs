@@ -185,7 +185,8 @@ impl Reader<'_> {
 
     /// The latest sales (up to 10) of a SKU since its latest count: who sold it below zero.
     fn oversold_sales(&self, sku: &str) -> Result<Vec<(ConflictEventRow, LwwKey)>, StoreError> {
-        let rows: Vec<(Vec<u8>, i64, i64, u32, String, Option<String>, i64)> = self.rows(
+        type Sale = (Vec<u8>, i64, i64, u32, String, Option<String>, i64);
+        let rows: Vec<Sale> = self.rows(
             "SELECT o.origin, o.seq, o.hlc_ms, o.hlc_logical, o.number, o.cashier, l.qty
              FROM orders o JOIN order_lines l ON l.origin = o.origin AND l.seq = o.seq
              JOIN stock s ON s.sku = l.sku
@@ -335,6 +336,17 @@ impl Reader<'_> {
     }
 }
 
+/// `product:TEA` as a person says it: `Product TEA`.
+fn record_in_words(subject: &str) -> String {
+    match subject.split_once(':') {
+        Some(("product", k)) => format!("Product {k}"),
+        Some(("tax", k)) => format!("Tax profile {k}"),
+        Some(("user", k)) => format!("User {k}"),
+        Some(("setting", k)) => format!("Setting {k}"),
+        _ => subject.to_string(),
+    }
+}
+
 fn plural(n: i64, what: &str) -> String {
     if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
 }
@@ -365,14 +377,15 @@ fn summary(kind: ConflictKind, subject: &str, stake: &str, events: &[ConflictEve
             "Order {subject} was voided and also refunded, on {regs} while they were apart: {stake} refunded on a voided sale; its items went back on the shelf once."
         ),
         ConflictKind::Oversold => format!(
-            "{subject} was sold below zero (on hand −{}), on {regs}: count the shelf to put stock right.",
+            "Product {subject} was sold below zero (on hand -{}), on {regs}: count the shelf to put stock right.",
             stake.split(' ').next().unwrap_or(stake)
         ),
         ConflictKind::ConcurrentEdit => {
             let kept = events.iter().find(|e| e.kept).map_or("?", |e| e.what.as_str());
             let lost: Vec<&str> = events.iter().filter(|e| !e.kept).map(|e| e.what.as_str()).collect();
             format!(
-                "{subject} was changed on {regs} without either seeing the other: kept \"{kept}\", lost \"{}\".",
+                "{} was changed on {regs} without either seeing the other: kept \"{kept}\", lost \"{}\".",
+                record_in_words(subject),
                 lost.join("\", \"")
             )
         }

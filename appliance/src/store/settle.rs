@@ -182,7 +182,8 @@ pub(super) fn settle_order(c: &Connection, order: &EventId) -> rusqlite::Result<
 /// The latest count starts a new one (its key is part of the id): counting the shelf is how a
 /// manager puts stock right.
 pub(super) fn refresh_oversold(c: &Connection, sku: &str) -> rusqlite::Result<()> {
-    let row: Option<(i64, bool, Option<i64>, Option<i64>, Option<Vec<u8>>)> = c
+    type Stock = (i64, bool, Option<i64>, Option<i64>, Option<Vec<u8>>);
+    let row: Option<Stock> = c
         .prepare_cached(
             "SELECT on_hand, tracked, count_hlc_ms, count_hlc_logical, count_hlc_origin FROM stock WHERE sku = ?1",
         )?
