@@ -1,7 +1,8 @@
 //! The register's screen end to end (issue 5): an admin sets a standalone register up as a client
 //! only through the screen's intents, against real servers on loopback, and a cashier rings a
 //! sale on another register's sale screen that reaches it; and a scripted `till run` with a PNG
-//! display, driven by taps at the coordinates the display crate's hit map gives.
+//! display, driven by taps at the coordinates the display crate's hit map gives. Issue 13: a
+//! manager taps the conflicts badge of a running register and resolves a double refund.
 
 mod common;
 
@@ -169,5 +170,85 @@ fn a_scripted_run_taps_through_a_sale_and_writes_each_frame() {
     let png = std::fs::read(frames.join("screen.png")).expect("screen.png");
     let shown = Canvas::from_png(&png).expect("a PNG");
     assert_eq!(shown.rgb_bytes().len(), 800 * 480 * 3);
+    r.stop();
+}
+
+/// Fills `dir` (register R) with a double refund: S sold 2 teas (5.00), R and B each refunded
+/// them while apart, and R then received B's events. Returns the order's number.
+fn double_refund_into(root: &std::path::Path, dir: &std::path::Path) -> String {
+    use till::model::{Cents, Payment, Sku};
+    use till::register::Register;
+    use till::store::{Store, kv};
+    let open = |dir: &std::path::Path, name: &str| {
+        let mut s = Store::open(dir).unwrap_or_else(|e| panic!("open {name}: {e}"));
+        s.set(kv::REGISTER_NAME, &name.to_string()).unwrap_or_else(|e| panic!("{e}"));
+        Register::from_store(s)
+    };
+    let sync = |from: &Register, to: &mut Register| {
+        let log = from.store().reader().log_after(0, u32::MAX).unwrap_or_else(|e| panic!("{e}"));
+        let events: Vec<Vec<u8>> = log.into_iter().map(|(_, b)| b).collect();
+        to.store_mut().apply_remote(&events, 0).unwrap_or_else(|e| panic!("sync: {e}"));
+    };
+    let tea: Sku = "TEA".parse().unwrap_or_else(|_| panic!("a valid SKU"));
+    let mut s = open(&root.join("S"), "S");
+    let mut r = open(dir, "R");
+    let mut b = open(&root.join("B"), "B");
+    s.add_product(tea.clone(), "Tea", Cents(250), Some(12), None).unwrap_or_else(|e| panic!("{e}"));
+    let order = s.create_order(&[(tea.clone(), 2)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+    sync(&s, &mut r);
+    sync(&s, &mut b);
+    r.create_return(&order.number, &[(tea.clone(), 2)], true).unwrap_or_else(|e| panic!("{e}"));
+    b.create_return(&order.number, &[(tea, 2)], true).unwrap_or_else(|e| panic!("{e}"));
+    sync(&b, &mut r);
+    order.number
+}
+
+#[test]
+fn a_manager_taps_the_conflicts_badge_and_resolves_a_double_refund_on_a_running_register() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let r = Node::new(root.path(), "R");
+    let number = double_refund_into(root.path(), &r.dir);
+
+    // Where to tap comes from the same layout the running register draws.
+    let mut ui = ui_on(&r);
+    let status = ui.state();
+    assert_eq!(status.status.open_conflicts, 1);
+    let badge = centre_of(&status, &Intent::OpenConflicts);
+    let list = tap(&mut ui, Intent::OpenConflicts);
+    let Screen::Conflicts(view) = &list.screen else { panic!("not the conflicts screen: {:?}", list.screen) };
+    assert_eq!(view.conflicts.len(), 1, "{view:?}");
+    assert!(view.conflicts[0].summary.contains(&number), "{:?}", view.conflicts[0]);
+    let resolve = centre_of(&list, &Intent::ResolveConflict(view.conflicts[0].id.clone()));
+    drop(ui);
+
+    let script = root.path().join("resolve.txt");
+    std::fs::write(
+        &script,
+        format!(
+            "wait status\ntap {} {}\nwait conflicts\ntap {} {}\nwait keyboard\ntype Paid back by B\nkey enter\n\
+             wait conflicts\n",
+            badge.0, badge.1, resolve.0, resolve.1
+        ),
+    )
+    .expect("script");
+    let frames = root.path().join("frames");
+    let mut r = r.args(&[
+        "--display",
+        &format!("png:{}", frames.display()),
+        "--input",
+        &format!("script:{}", script.display()),
+    ]);
+    r.start();
+    r.wait_said_after(0, "script done");
+    r.wait_log_after(0, "resolved on the screen");
+    assert!(r.ok(&["conflicts"]).contains("no open conflicts"));
+    let all = r.ok(&["conflicts", "--all", "--json"]);
+    assert!(all.contains("Paid back by B"), "{all}");
+    let names: Vec<String> = std::fs::read_dir(&frames)
+        .expect("frames")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with("-conflicts.png")), "{names:?}");
     r.stop();
 }

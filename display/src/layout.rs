@@ -251,12 +251,23 @@ fn take_right(r: Rectangle, w: u32, gap: u32) -> (Rectangle, Rectangle) {
     )
 }
 
+/// The smallest tap target, in pixels either way.
+const MIN_TARGET: u32 = 48;
+
+/// Whether the header shows the open-conflicts badge: on the status and sale screens, while any
+/// conflict is open.
+fn shows_badge(state: &UiState) -> bool {
+    state.status.open_conflicts > 0 && matches!(state.screen, Screen::Status | Screen::Sale(_))
+}
+
 /// Lays out the whole screen.
 pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
     let m = Metrics::for_size(size);
     let mut b = Builder { m, scene: Scene::default(), region: Region::Header };
     let full = rect(0, 0, size.width, size.height);
-    let (header, rest) = take_top(full, m.header_h, 0);
+    // The badge is a tap target: a small panel's 40 px header grows to 48 px while it shows.
+    let header_h = if shows_badge(state) { m.header_h.max(MIN_TARGET) } else { m.header_h };
+    let (header, rest) = take_top(full, header_h, 0);
     // A small panel cannot fit a banner strip above the keyboard's four 48 px key rows, so there the
     // banner covers the header bar instead, without its own close button (it stays after the keyboard).
     let banner_over_header = m.compact && matches!(state.screen, Screen::Keyboard(_)) && state.banner.is_some();
@@ -291,6 +302,7 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
         Screen::Keyboard(kb) => keyboard_screen(&mut b, kb, body),
         Screen::TestResult(outcome) => test_screen(&mut b, outcome, content),
         Screen::Sale(sale) => sale_screen(&mut b, sale, content),
+        Screen::Conflicts(view) => conflicts_screen(&mut b, view, content),
     }
     b.scene
 }
@@ -336,6 +348,7 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
     );
     let text_r = rect(right.top_left.x + (dot + 8) as i32, right.top_left.y, sync_w, right.size.height);
     b.text(text_r, sync_text, b.style(Face::Regular, sync_px, theme::TEXT, theme::HEADER, Align::Left));
+    let rest = if shows_badge(state) { conflicts_badge(b, state.status.open_conflicts, rest) } else { rest };
 
     let chip_label = state.status.mode.label().to_uppercase();
     let chip_px = m.small_px - 2;
@@ -358,6 +371,30 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
     );
     b.fill(chip, mode_color(state.status.mode), chip_h / 2, theme::HEADER);
     b.text(chip, chip_label, b.style(Face::Bold, chip_px, theme::TEXT, mode_color(state.status.mode), Align::Center));
+}
+
+/// The amber "! 2 conflicts" pill at the right of `r` (before the sync text), tapped to open the
+/// conflicts screen; returns what is left of `r` for the name and mode chip.
+fn conflicts_badge(b: &mut Builder, open: u64, r: Rectangle) -> Rectangle {
+    let m = b.m;
+    let label = if open == 1 { "1 conflict".to_string() } else { format!("{open} conflicts") };
+    let px = m.small_px + 1;
+    // The target spans the header's height; the pill is drawn inside it, `edge` px in.
+    let edge = if m.compact { 8 } else { 10 };
+    let pill_h = r.size.height.saturating_sub(2 * edge);
+    let icon = pill_h.saturating_sub(12).max(px);
+    let text_w = measure(&label, Face::Bold, px) + 2;
+    let pill_w = 8 + icon + 6 + text_w + 12;
+    let (rest, cell) = take_right(r, (pill_w + 2 * edge).max(MIN_TARGET), m.gap);
+    let look = Look { inset: edge, radius: pill_h / 2, ..b.look(theme::AMBER, theme::TEXT) };
+    b.button(cell, theme::HEADER, "", look, Some(Intent::OpenConflicts));
+    let pill = inset(cell, edge, edge);
+    let icon_r = rect(pill.top_left.x + 8, pill.top_left.y + (pill_h - icon) as i32 / 2, icon, icon);
+    b.push(icon_r, theme::AMBER, Shape::Dot { color: theme::TEXT });
+    b.text(icon_r, "!", b.style(Face::Bold, icon * 3 / 4, theme::AMBER, theme::TEXT, Align::Center));
+    let text_r = rect(icon_r.top_left.x + (icon + 6) as i32, pill.top_left.y, text_w, pill_h);
+    b.text(text_r, label, b.style(Face::Bold, px, theme::TEXT, theme::AMBER, Align::Left));
+    rest
 }
 
 fn banner_strip(b: &mut Builder, banner: &Banner, r: Rectangle, bg: Rgb888, closable: bool) {
@@ -687,7 +724,8 @@ fn scan_screen(b: &mut Builder, scan: &ScanView, r: Rectangle) {
 /// One key: its label, width in half-units of a 20-half-unit row, and its intent.
 type KeyCap = (String, u32, Intent, bool);
 
-fn key_rows(layer: KeyLayer) -> Vec<Vec<KeyCap>> {
+/// `done` labels the key that accepts the text ("Done", or the action it starts).
+fn key_rows(layer: KeyLayer, done: &str) -> Vec<Vec<KeyCap>> {
     let chars = |s: &str, upper: bool| -> Vec<KeyCap> {
         s.chars()
             .map(|c| {
@@ -705,7 +743,7 @@ fn key_rows(layer: KeyLayer) -> Vec<Vec<KeyCap>> {
             (",".into(), 2, Intent::TypeChar(','), false),
             ("space".into(), 8, Intent::TypeChar(' '), false),
             (".".into(), 2, Intent::TypeChar('.'), false),
-            ("Done".into(), 4, Intent::DoneTyping, true),
+            (done.to_string(), 4, Intent::DoneTyping, true),
         ]
     };
     match layer {
@@ -767,7 +805,9 @@ fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangle) {
     );
     b.button(cancel_r, theme::BG, "Cancel", b.secondary(), Some(Intent::CancelTyping));
 
-    let rows = key_rows(kb.layer);
+    // A conflict's note is the last step of resolving it: the key says what it does.
+    let done = if kb.field == Field::ConflictNote { "Resolve" } else { "Done" };
+    let rows = key_rows(kb.layer, done);
     let row_h = keys.size.height / rows.len() as u32;
     for (ri, row) in rows.iter().enumerate() {
         let halves: u32 = row.iter().map(|k| k.1).sum();
@@ -1005,4 +1045,80 @@ fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     let cash = Look { ..b.look(theme::GREEN, theme::TEXT) };
     b.button(cols[0], theme::PANEL, "Cash", cash, can_pay.then_some(Intent::Pay(PayMethod::Cash)));
     b.button(cols[1], theme::PANEL, "Card", b.primary(), can_pay.then_some(Intent::Pay(PayMethod::Card)));
+}
+
+/// How tall a conflict's card must be for its head line and three or four lines of its sentence.
+fn conflict_card_min_h(m: &Metrics) -> u32 {
+    if m.compact { 96 } else { 120 }
+}
+
+fn conflicts_screen(b: &mut Builder, view: &ConflictsView, r: Rectangle) {
+    let m = b.m;
+    let (top, nav) = take_bottom(r, m.button_h, m.gap);
+    let card_min = conflict_card_min_h(&m);
+    // Two cards per page come first; the title shows only where it costs none of them.
+    let list = title_if_room(b, top, "Open conflicts", 2 * card_min + m.gap);
+    let per_page = ((list.size.height + m.gap) / (card_min + m.gap)).max(1) as usize;
+    let total = view.conflicts.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let page = view.page.min(pages - 1);
+    if total == 0 {
+        b.paragraph(
+            list,
+            "No open conflicts. When registers that could not reach each other did contradictory things \
+             (refunded one order twice, sold the last unit twice, changed one price differently), \
+             it shows here for a manager to settle.",
+            b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left),
+        );
+    }
+    let card_h = ((list.size.height + m.gap) / per_page as u32).saturating_sub(m.gap);
+    let shown: Vec<&ConflictEntry> = view.conflicts.iter().skip(page * per_page).take(per_page).collect();
+    for (i, c) in shown.iter().enumerate() {
+        let card =
+            rect(list.top_left.x, list.top_left.y + (i as u32 * (card_h + m.gap)) as i32, list.size.width, card_h);
+        conflict_card(b, c, card);
+    }
+
+    let c = columns(nav, &[3, 2, 3, 2], m.gap);
+    b.button(c[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    if total > 0 {
+        let first = page * per_page + 1;
+        let last = first + shown.len().saturating_sub(1);
+        let counter =
+            if first == last { format!("{first} of {total}") } else { format!("{first}–{last} of {total}") };
+        b.text(c[2], counter, b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Center));
+    }
+    let arrow = Look { px: m.title_px, ..b.secondary() };
+    b.button(c[1], theme::BG, "‹", arrow, (page > 0).then(|| Intent::ConflictsPage(page - 1)));
+    b.button(c[3], theme::BG, "›", arrow, (page + 1 < pages).then(|| Intent::ConflictsPage(page + 1)));
+}
+
+/// One conflict: kind and subject, what is at stake, the sentence, and Resolve.
+fn conflict_card(b: &mut Builder, c: &ConflictEntry, card: Rectangle) {
+    let m = b.m;
+    b.fill(card, theme::PANEL, m.radius, theme::BG);
+    let inner = inset(card, m.pad.min(12), m.pad / 2);
+    let (text_r, button_col) = take_right(inner, if m.compact { 100 } else { 150 }, m.gap);
+    let button_h = m.button_h.min(button_col.size.height);
+    let button = rect(
+        button_col.top_left.x,
+        button_col.top_left.y + (button_col.size.height - button_h) as i32 / 2,
+        button_col.size.width,
+        button_h,
+    );
+    b.button(button, theme::PANEL, "Resolve", b.primary(), Some(Intent::ResolveConflict(c.id.clone())));
+
+    let (head, sentence) = take_top(text_r, line_height(m.body_px), 2);
+    let stake_w = measure(&c.at_stake, Face::Bold, m.body_px) + 4;
+    let (title_r, stake_r) = take_right(head, stake_w, m.gap);
+    // The subject is in the sentence too, so a narrow card keeps the kind whole and drops it here.
+    let full = format!("{} · {}", c.kind, c.subject);
+    let title = if measure(&full, Face::Bold, m.body_px) <= title_r.size.width { full } else { c.kind.clone() };
+    b.text(title_r, title, b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Left));
+    b.text(stake_r, c.at_stake.clone(), b.style(Face::Bold, m.body_px, theme::AMBER, theme::PANEL, Align::Right));
+    b.paragraph(
+        sentence,
+        c.summary.clone(),
+        b.style(Face::Regular, m.small_px, theme::TEXT, theme::PANEL, Align::Left),
+    );
 }

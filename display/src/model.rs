@@ -51,6 +51,9 @@ pub struct StatusInfo {
     pub clock: ClockState,
     /// A client's server address, or a server's listen address.
     pub server_address: Option<String>,
+    /// Conflicts between registers nobody has settled yet; above zero, the status and sale
+    /// screens' header shows a badge that opens the conflicts screen.
+    pub open_conflicts: u64,
 }
 
 /// One register seen on the network.
@@ -118,12 +121,23 @@ pub enum Screen {
     TestResult(TestOutcome),
     /// Product grid, cart, total and payment.
     Sale(SaleView),
+    /// Open conflicts between registers, each with Resolve.
+    Conflicts(ConflictsView),
 }
 
 impl Screen {
     /// Every value `name()` can return, for validating scripts.
-    pub const NAMES: [&'static str; 8] =
-        ["status", "settings", "server-setup", "client-setup", "scan-results", "keyboard", "test-result", "sale"];
+    pub const NAMES: [&'static str; 9] = [
+        "status",
+        "settings",
+        "server-setup",
+        "client-setup",
+        "scan-results",
+        "keyboard",
+        "test-result",
+        "sale",
+        "conflicts",
+    ];
 
     /// A stable name for scripts' `wait` and for logs.
     pub fn name(&self) -> &'static str {
@@ -136,6 +150,7 @@ impl Screen {
             Screen::Keyboard(_) => "keyboard",
             Screen::TestResult(_) => "test-result",
             Screen::Sale(_) => "sale",
+            Screen::Conflicts(_) => "conflicts",
         }
     }
 }
@@ -223,6 +238,8 @@ pub enum Field {
     ServerAddress,
     /// The store's shared secret.
     Secret,
+    /// What a manager did about the conflict being resolved (optional).
+    ConflictNote,
 }
 
 /// What a connection test found.
@@ -290,6 +307,30 @@ pub struct CartLine {
     pub line_cents: i64,
 }
 
+/// The conflicts screen's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictsView {
+    /// The open conflicts, in the order the store lists them; the screen pages through them.
+    pub conflicts: Vec<ConflictEntry>,
+    /// The page showing (0-based); clamped to the last page when drawing.
+    pub page: usize,
+}
+
+/// One open conflict, in words a manager understands (the appliance words them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictEntry {
+    /// The conflict's id, sent back in `ResolveConflict`.
+    pub id: String,
+    /// What kind of contradiction, e.g. "Refunded more than sold".
+    pub kind: String,
+    /// What it is about, e.g. "Order R2-000014" or "Product TEA".
+    pub subject: String,
+    /// One sentence: what happened, on which registers, what is at stake.
+    pub summary: String,
+    /// The amount or quantity at stake, e.g. "5.00" or "2 items".
+    pub at_stake: String,
+}
+
 /// What the user asked for; the appliance's state machine acts on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
@@ -339,6 +380,13 @@ pub enum Intent {
     DismissBanner,
     /// Server: show a pairing code for a new register.
     PairRegister,
+    /// Go to the list of open conflicts (the header's badge).
+    OpenConflicts,
+    /// Show this page of the conflicts list (the page is absolute, so a list that shrank
+    /// while it showed cannot leave an arrow that does nothing).
+    ConflictsPage(usize),
+    /// Settle the conflict with this id (`ConflictEntry::id`): first a note, then the record.
+    ResolveConflict(String),
 }
 
 /// How the customer pays.

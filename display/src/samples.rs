@@ -20,6 +20,7 @@ fn status(mode: Mode) -> StatusInfo {
             last_sync: Some("2 s ago".into()),
             clock: ClockState::Local,
             server_address: Some("10.0.0.2:8787".into()),
+            open_conflicts: 0,
         },
         Mode::Client => StatusInfo {
             mode,
@@ -33,6 +34,7 @@ fn status(mode: Mode) -> StatusInfo {
             last_sync: Some("4 s ago".into()),
             clock: ClockState::Synced { offset_ms: -120 },
             server_address: Some("10.0.0.2:8787".into()),
+            open_conflicts: 0,
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -42,6 +44,7 @@ fn status(mode: Mode) -> StatusInfo {
             last_sync: None,
             clock: ClockState::Local,
             server_address: None,
+            open_conflicts: 0,
         },
     }
 }
@@ -68,6 +71,38 @@ fn products() -> Vec<ProductTile> {
     .collect()
 }
 
+fn conflicts() -> Vec<ConflictEntry> {
+    vec![
+        ConflictEntry {
+            id: "5f0c2a9e41d7b3c86a1e0f92d4b7c315".into(),
+            kind: "Refunded more than sold".into(),
+            subject: "Order Patio Bar-000014".into(),
+            summary: "Order Patio Bar-000014 was refunded twice for more than was sold, on Bakery Case and Patio Bar \
+                      while they were apart: 5.00 paid out beyond the sale."
+                .into(),
+            at_stake: "$5.00".into(),
+        },
+        ConflictEntry {
+            id: "a83d61f0c2e94b7d0f5a6c1e8b9d2034".into(),
+            kind: "Sold below zero".into(),
+            subject: "Product CRO".into(),
+            summary: "Product CRO was sold below zero (on hand -2), on Bakery Case and Patio Bar: count the shelf to \
+                      put stock right."
+                .into(),
+            at_stake: "2 items".into(),
+        },
+        ConflictEntry {
+            id: "c41b7e2d9a0f6385e1d4c7b2a9f0e816".into(),
+            kind: "Changed on two registers".into(),
+            subject: "Product LAT".into(),
+            summary: "Product LAT was changed on Front Counter and Patio Bar without either seeing the other: kept \
+                      \"Latte at 4.40\", lost \"Latte at 4.20\"."
+                .into(),
+            at_stake: "2 values".into(),
+        },
+    ]
+}
+
 fn line(sku: &str, name: &str, qty: u32, unit: i64) -> CartLine {
     CartLine { sku: sku.into(), name: name.into(), qty, line_cents: i64::from(qty) * unit }
 }
@@ -81,6 +116,11 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         line("OAT", "Oat Milk Chai Latte (large)", 1, 565),
     ];
     let total = cart.iter().map(|l| l.line_cents).sum();
+    let with_conflicts = |screen: Screen, mode: Mode| {
+        let mut st = state(screen, mode);
+        st.status.open_conflicts = 3;
+        st
+    };
     vec![
         ("status-server", state(Screen::Status, Mode::Server)),
         ("status-client", state(Screen::Status, Mode::Client)),
@@ -184,7 +224,13 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         (
             "sale",
             state(
-                Screen::Sale(SaleView { products: products(), page: 0, cart, total_cents: total, last_order: None }),
+                Screen::Sale(SaleView {
+                    products: products(),
+                    page: 0,
+                    cart: cart.clone(),
+                    total_cents: total,
+                    last_order: None,
+                }),
                 Mode::Client,
             ),
         ),
@@ -200,6 +246,59 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 }),
                 Mode::Client,
             ),
+        ),
+        ("conflicts-badge-status", with_conflicts(Screen::Status, Mode::Server)),
+        (
+            "conflicts-badge-sale",
+            with_conflicts(
+                Screen::Sale(SaleView { products: products(), page: 0, cart, total_cents: total, last_order: None }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "conflicts",
+            with_conflicts(Screen::Conflicts(ConflictsView { conflicts: conflicts(), page: 0 }), Mode::Server),
+        ),
+        (
+            "conflicts-last-page",
+            with_conflicts(Screen::Conflicts(ConflictsView { conflicts: conflicts(), page: 1 }), Mode::Server),
+        ),
+        (
+            "conflicts-resolved",
+            UiState {
+                banner: Some(Banner {
+                    kind: BannerKind::Info,
+                    text: "Resolved: Order Patio Bar-000014 (refunded more than sold). Every register will show it \
+                           settled."
+                        .into(),
+                }),
+                ..with_conflicts(
+                    Screen::Conflicts(ConflictsView { conflicts: conflicts().split_off(1), page: 0 }),
+                    Mode::Server,
+                )
+            },
+        ),
+        ("conflicts-none", state(Screen::Conflicts(ConflictsView { conflicts: Vec::new(), page: 0 }), Mode::Server)),
+        (
+            "conflicts-note",
+            UiState {
+                banner: Some(Banner {
+                    kind: BannerKind::Info,
+                    text: "Resolving Order Patio Bar-000014 (refunded more than sold): say what was done, then tap \
+                           Resolve."
+                        .into(),
+                }),
+                ..with_conflicts(
+                    Screen::Keyboard(KeyboardView {
+                        field: Field::ConflictNote,
+                        label: "Note (optional)".into(),
+                        value: "Paid back 5.00 from drawer B".into(),
+                        masked: false,
+                        layer: KeyLayer::Lower,
+                    }),
+                    Mode::Server,
+                )
+            },
         ),
         (
             "banner-error",

@@ -73,6 +73,42 @@ fn each_screen_offers_its_actions() {
     has("sale", Intent::Pay(PayMethod::Card));
     has("sale", Intent::NextPage);
     has("banner-error", Intent::DismissBanner);
+    has("conflicts-badge-status", Intent::OpenConflicts);
+    has("conflicts-badge-sale", Intent::OpenConflicts);
+    has("conflicts-badge-sale", Intent::Pay(PayMethod::Cash));
+    has("conflicts", Intent::ResolveConflict("5f0c2a9e41d7b3c86a1e0f92d4b7c315".into()));
+    has("conflicts", Intent::ConflictsPage(1));
+    has("conflicts", Intent::Back);
+    has("conflicts-last-page", Intent::ConflictsPage(0));
+    has("conflicts-last-page", Intent::ResolveConflict("c41b7e2d9a0f6385e1d4c7b2a9f0e816".into()));
+    has("conflicts-none", Intent::Back);
+    has("conflicts-note", Intent::DoneTyping);
+    has("conflicts-note", Intent::CancelTyping);
+}
+
+#[test]
+fn the_conflicts_badge_shows_only_while_conflicts_are_open_on_status_and_sale() {
+    for (name, state) in samples() {
+        for size in SIZES {
+            let badge = hit_map(&state, size).iter().any(|(_, i)| *i == Intent::OpenConflicts);
+            let expected = state.status.open_conflicts > 0 && matches!(state.screen, Screen::Status | Screen::Sale(_));
+            assert_eq!(badge, expected, "{name} {size:?}");
+        }
+    }
+}
+
+#[test]
+fn a_conflicts_list_that_shrank_under_its_page_still_pages_back() {
+    let (_, mut state) = samples().into_iter().find(|(n, _)| *n == "conflicts").expect("conflicts sample");
+    if let Screen::Conflicts(view) = &mut state.screen {
+        // Showing page 7 of a list that now has 3 entries: the last page shows, and ‹ goes one back.
+        view.page = 7;
+    }
+    for size in SIZES {
+        let map = hit_map(&state, size);
+        assert!(map.iter().any(|(_, i)| *i == Intent::ConflictsPage(0)), "{size:?}: {map:?}");
+        assert!(!map.iter().any(|(_, i)| matches!(i, Intent::ConflictsPage(p) if *p >= 2)), "{size:?}: {map:?}");
+    }
 }
 
 #[test]
@@ -96,6 +132,8 @@ fn physical_keys() {
     assert_eq!(key_intent(&get("settings"), Key::Escape), Some(Intent::Back));
     assert_eq!(key_intent(&get("banner-error"), Key::Escape), Some(Intent::DismissBanner));
     assert_eq!(key_intent(&get("status-server"), Key::Escape), None);
+    assert_eq!(key_intent(&get("conflicts"), Key::Escape), Some(Intent::Back));
+    assert_eq!(key_intent(&get("conflicts-note"), Key::Enter), Some(Intent::DoneTyping));
 }
 
 #[test]

@@ -9,19 +9,23 @@ use log::info;
 use till_display as d;
 
 use crate::config::{ConfigUpdate, LocalApiConfig, Mode, Secret, ServerAddr};
-use crate::model::{Payment, Sku};
+use crate::model::{ConflictKind, Payment, Sku};
 use crate::net::client::{ClientError, test_connection};
 use crate::net::discovery::{self, Membership, ScanOptions, StoreIdentity};
 use crate::net::{SharedRegister, lock};
-use crate::register::Register;
-use crate::store::StoreError;
+use crate::register::{Register, RegisterError};
 use crate::store::kv::{self, SyncState};
+use crate::store::{ConflictRow, StoreError};
 
 /// The banner under a secret the screen made.
 const GENERATED_SECRET_NOTE: &str = "A strong secret was made for the store: Save, then type it on every client.";
 
 /// Longest text a keyboard field takes (the secret's limit).
 const MAX_FIELD_CHARS: usize = 128;
+
+/// The note a conflict resolved on the screen gets when the manager types none (the store
+/// requires one; the CLI asks for it with `--note`).
+pub const DEFAULT_RESOLVE_NOTE: &str = "Resolved at the register";
 
 /// Work an intent started that takes time; run it with [`Ui::perform`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +55,13 @@ pub struct Ui {
     products: Vec<d::ProductTile>,
     scan_port: Option<u16>,
     scan_targets: Option<Vec<discovery::ScanTarget>>,
+    /// The open conflicts as last read (while the conflicts screen shows).
+    conflicts: Vec<d::ConflictEntry>,
+    conflicts_page: usize,
+    /// The conflicts screen was opened from the sale screen, and Back returns there.
+    conflicts_from_sale: bool,
+    /// The conflict whose note the keyboard is taking.
+    resolving: Option<d::ConflictEntry>,
 }
 
 impl std::fmt::Debug for Ui {
@@ -83,7 +94,7 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
     let s = r.store();
     let cfg = s.setup()?;
     let now = crate::net::unix_ms();
-    let pending = s.reader().counts()?.pending_events;
+    let counts = s.reader().counts()?;
     let sync = s.get(kv::SYNC_STATUS)?;
     let mut peers = Vec::new();
     let (last_sync, clock, server_address) = match cfg.mode {
@@ -122,11 +133,79 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         mode: to_display_mode(cfg.mode),
         register_name: cfg.register_name,
         peers,
-        pending_events: u64::try_from(pending).unwrap_or(0),
+        pending_events: u64::try_from(counts.pending_events).unwrap_or(0),
         last_sync,
         clock,
         server_address,
+        open_conflicts: u64::try_from(counts.open_conflicts).unwrap_or(0),
     })
+}
+
+/// A conflict kind in a manager's words.
+fn kind_words(kind: ConflictKind) -> &'static str {
+    match kind {
+        ConflictKind::OverRefund => "Refunded more than sold",
+        ConflictKind::VoidAndReturn => "Voided and refunded",
+        ConflictKind::Oversold => "Sold below zero",
+        ConflictKind::ConcurrentEdit => "Changed on two registers",
+        ConflictKind::DuplicateOrderNumber => "One number, two orders",
+    }
+}
+
+/// What a conflict is about in words: "Order R2-000014", "Product TEA", "User ann".
+fn subject_words(kind: ConflictKind, subject: &str) -> String {
+    match kind {
+        ConflictKind::OverRefund | ConflictKind::VoidAndReturn => format!("Order {subject}"),
+        ConflictKind::Oversold => format!("Product {subject}"),
+        ConflictKind::DuplicateOrderNumber => format!("Order number {subject}"),
+        // The store names an edited record `product:TEA`, `tax:standard`, `user:ann`, `setting:key`.
+        ConflictKind::ConcurrentEdit => match subject.split_once(':') {
+            Some(("product", sku)) => format!("Product {sku}"),
+            Some(("tax", name)) => format!("Tax profile {name}"),
+            Some(("user", name)) => format!("User {name}"),
+            Some(("setting", key)) => format!("Setting {key}"),
+            _ => subject.to_string(),
+        },
+    }
+}
+
+/// A store's conflict row as the conflicts screen lists it.
+fn conflict_entry(row: ConflictRow) -> Option<(ConflictKind, d::ConflictEntry)> {
+    // The store lists only kinds this build knows; anything else is left to the CLI.
+    let kind = row.kind.parse::<ConflictKind>().ok()?;
+    let subject = subject_words(kind, &row.subject);
+    // The store's sentence starts with the record's key for some kinds ("TEA was sold…",
+    // "product:TEA was changed…"): the screen starts it with the words above instead.
+    let summary = match row.summary.strip_prefix(row.subject.as_str()) {
+        Some(rest) if matches!(kind, ConflictKind::Oversold | ConflictKind::ConcurrentEdit) => {
+            format!("{subject}{rest}")
+        }
+        _ => row.summary,
+    };
+    // The screen's fonts carry Latin-1 and a few symbols; U+2212 (minus) is not one of them.
+    let summary = summary.replace('\u{2212}', "-");
+    let at_stake = if kind.stake_is_money() { d::format_cents(row.at_stake) } else { row.at_stake_text };
+    Some((kind, d::ConflictEntry { id: row.id, kind: kind_words(kind).into(), subject, summary, at_stake }))
+}
+
+/// The open conflicts for the conflicts screen: money at stake first (refunds, then voids), then
+/// stock, edits and order numbers, in the store's order within a kind.
+pub fn load_conflicts(r: &Register) -> Result<Vec<d::ConflictEntry>, StoreError> {
+    let mut entries: Vec<(ConflictKind, d::ConflictEntry)> =
+        r.store().reader().conflicts(false)?.into_iter().filter_map(conflict_entry).collect();
+    entries.sort_by_key(|(kind, _)| *kind);
+    Ok(entries.into_iter().map(|(_, e)| e).collect())
+}
+
+/// Why a resolution was refused, in screen words (the register's own errors name CLI commands).
+fn resolve_refusal(e: &RegisterError) -> String {
+    match e {
+        RegisterError::ConflictAlreadyResolved(_) => {
+            "Not resolved: someone already resolved it, here or on another register.".into()
+        }
+        RegisterError::UnknownConflict(_) => "Not resolved: this conflict is no longer listed.".into(),
+        other => format!("Not resolved: {other}"),
+    }
 }
 
 /// The client's screen words for a failed test.
@@ -160,6 +239,7 @@ impl Ui {
                 last_sync: None,
                 clock: d::ClockState::Unknown,
                 server_address: None,
+                open_conflicts: 0,
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {
@@ -175,6 +255,10 @@ impl Ui {
             products: Vec::new(),
             scan_port: None,
             scan_targets: None,
+            conflicts: Vec::new(),
+            conflicts_page: 0,
+            conflicts_from_sale: false,
+            resolving: None,
         };
         ui.refresh();
         ui
@@ -208,12 +292,70 @@ impl Ui {
             }
             Err(e) => self.error(format!("Cannot read the products: {e}")),
         }
+        if matches!(self.screen, d::Screen::Conflicts(_)) {
+            self.refresh_conflicts();
+        }
+    }
+
+    /// Re-reads the open conflicts (read only while their screen shows: each one is a few queries).
+    fn refresh_conflicts(&mut self) {
+        let read = load_conflicts(&lock(&self.reg));
+        match read {
+            Ok(list) => self.conflicts = list,
+            Err(e) => self.error(format!("Cannot read the conflicts: {e}")),
+        }
+    }
+
+    fn conflicts_view(&self) -> d::ConflictsView {
+        d::ConflictsView { conflicts: self.conflicts.clone(), page: self.conflicts_page }
+    }
+
+    fn show_conflicts(&mut self) {
+        self.screen = d::Screen::Conflicts(self.conflicts_view());
+    }
+
+    /// Settles the conflict the note keyboard was opened for, with the typed note (or the
+    /// default one), and shows the list again.
+    fn resolve(&mut self, typed: &str) {
+        let Some(entry) = self.resolving.take() else {
+            self.show_conflicts();
+            return;
+        };
+        let note = match typed.trim() {
+            "" => DEFAULT_RESOLVE_NOTE,
+            note => note,
+        };
+        // Issue 14 will pass the approving manager's name here; until then the screen records no
+        // name (the resolution still says which register it was made on).
+        let result = lock(&self.reg).resolve_conflict(&entry.id, note, None);
+        match result {
+            Ok(id) => {
+                info!("conflict {} resolved on the screen", id.short());
+                self.info(format!(
+                    "Resolved: {} ({}). Every register will show it settled.",
+                    entry.subject,
+                    entry.kind.to_lowercase()
+                ));
+            }
+            Err(e) => self.error(resolve_refusal(&e)),
+        }
+        self.refresh();
+        self.refresh_conflicts();
+        self.show_conflicts();
+    }
+
+    /// Leaves the note keyboard without resolving anything.
+    fn cancel_resolve(&mut self) {
+        self.resolving = None;
+        self.banner = None;
+        self.show_conflicts();
     }
 
     /// What to draw now.
     pub fn state(&self) -> d::UiState {
         let screen = match &self.screen {
             d::Screen::Sale(_) => d::Screen::Sale(self.sale_view()),
+            d::Screen::Conflicts(_) => d::Screen::Conflicts(self.conflicts_view()),
             other => other.clone(),
         };
         d::UiState { screen, status: self.status.clone(), banner: self.banner.clone() }
@@ -290,6 +432,8 @@ impl Ui {
                 Some(d::Screen::ServerSetup(_)) => self.server_form.secret.clone(),
                 _ => self.client_form.secret.clone(),
             },
+            // A note starts empty each time; it is not a form's field.
+            d::Field::ConflictNote => String::new(),
         }
     }
 
@@ -302,6 +446,7 @@ impl Ui {
             (d::Field::ServerAddress, _) => self.client_form.server_address = value,
             (d::Field::Secret, true) => self.server_form.secret = value,
             (d::Field::Secret, false) => self.client_form.secret = value,
+            (d::Field::ConflictNote, _) => {}
         }
     }
 
@@ -374,13 +519,16 @@ impl Ui {
                 self.show_client_form();
             }
             I::EditField(field) => {
-                if matches!(self.screen, d::Screen::ServerSetup(_) | d::Screen::ClientSetup(_)) {
+                if field != d::Field::ConflictNote
+                    && matches!(self.screen, d::Screen::ServerSetup(_) | d::Screen::ClientSetup(_))
+                {
                     self.keyboard_from = Some(self.screen.clone());
                     let label = match field {
                         d::Field::RegisterName => "Register name",
                         d::Field::Port => "Port",
                         d::Field::ServerAddress => "Server address",
                         d::Field::Secret => "Shared secret, or the server's pairing code",
+                        d::Field::ConflictNote => "Note (optional)",
                     };
                     self.screen = d::Screen::Keyboard(d::KeyboardView {
                         field,
@@ -414,15 +562,19 @@ impl Ui {
             }
             I::DoneTyping => {
                 if let d::Screen::Keyboard(kb) = self.screen.clone() {
+                    if kb.field == d::Field::ConflictNote {
+                        self.resolve(&kb.value);
+                        return None;
+                    }
                     self.set_field(kb.field, kb.value.trim().to_string());
                     self.back_to_form();
                 }
             }
-            I::CancelTyping => {
-                if matches!(self.screen, d::Screen::Keyboard(_)) {
-                    self.back_to_form();
-                }
-            }
+            I::CancelTyping => match &self.screen {
+                d::Screen::Keyboard(kb) if kb.field == d::Field::ConflictNote => self.cancel_resolve(),
+                d::Screen::Keyboard(_) => self.back_to_form(),
+                _ => {}
+            },
             I::GenerateSecret => match Secret::generate() {
                 Ok(s) => {
                     self.server_form.secret = s.expose().to_string();
@@ -498,6 +650,18 @@ impl Ui {
             },
             I::Back => {
                 self.screen = match &self.screen {
+                    d::Screen::Keyboard(kb) if kb.field == d::Field::ConflictNote => {
+                        self.cancel_resolve();
+                        return None;
+                    }
+                    d::Screen::Conflicts(_) if self.conflicts_from_sale => {
+                        self.refresh();
+                        d::Screen::Sale(self.sale_view())
+                    }
+                    d::Screen::Conflicts(_) => {
+                        self.refresh();
+                        d::Screen::Status
+                    }
                     d::Screen::Keyboard(_) => {
                         self.back_to_form();
                         return None;
@@ -549,6 +713,52 @@ impl Ui {
                 self.screen = d::Screen::Sale(self.sale_view());
             }
             I::Pay(method) => self.pay(method),
+            I::OpenConflicts => {
+                // From the sale screen or the status screen (the header's badge); Back returns there.
+                match &self.screen {
+                    d::Screen::Sale(_) => self.conflicts_from_sale = true,
+                    d::Screen::Conflicts(_) | d::Screen::Keyboard(_) => {}
+                    _ => self.conflicts_from_sale = false,
+                }
+                self.conflicts_page = 0;
+                self.refresh();
+                self.refresh_conflicts();
+                self.show_conflicts();
+            }
+            I::ConflictsPage(page) => {
+                if matches!(self.screen, d::Screen::Conflicts(_)) {
+                    self.conflicts_page = page;
+                    self.show_conflicts();
+                }
+            }
+            I::ResolveConflict(id) => {
+                if !matches!(self.screen, d::Screen::Conflicts(_)) {
+                    return None;
+                }
+                let Some(entry) = self.conflicts.iter().find(|c| c.id == id).cloned() else {
+                    self.error("Not resolved: this conflict is no longer listed.");
+                    self.refresh_conflicts();
+                    self.show_conflicts();
+                    return None;
+                };
+                // Issue 14: a manager approves here with their PIN before the note is taken.
+                // There is no such check yet: anyone at this register can resolve a conflict, as
+                // anyone with a shell can with `till conflicts resolve`.
+                self.info(format!(
+                    "Resolving {} ({}): say what was done, then tap Resolve.",
+                    entry.subject,
+                    entry.kind.to_lowercase()
+                ));
+                self.resolving = Some(entry);
+                self.screen = d::Screen::Keyboard(d::KeyboardView {
+                    field: d::Field::ConflictNote,
+                    label: "Note (optional)".into(),
+                    value: String::new(),
+                    masked: false,
+                    // A note is a sentence: its first letter is a capital, then lower case.
+                    layer: d::KeyLayer::Upper,
+                });
+            }
         }
         None
     }
@@ -789,6 +999,140 @@ mod tests {
         let st = ui.state();
         assert_eq!(st.screen, d::Screen::ServerSetup(form), "the saved secret is shown, not a new one");
         assert!(st.banner.is_none(), "{:?}", st.banner);
+    }
+
+    /// Registers S, A and B in `dir` where A and B refunded the same 2-tea order (5.00) while
+    /// apart, then exchanged everything: every one lists one over-refund. Returns A and the
+    /// order's number.
+    fn double_refund(dir: &std::path::Path) -> (Register, String) {
+        use crate::model::Cents;
+        use crate::store::Store;
+        let open = |name: &str| {
+            let mut s = Store::open(&dir.join(name)).unwrap_or_else(|e| panic!("open {name}: {e}"));
+            s.set(kv::REGISTER_NAME, &name.to_uppercase()).unwrap_or_else(|e| panic!("{e}"));
+            Register::from_store(s)
+        };
+        let events = |r: &Register| -> Vec<Vec<u8>> {
+            let log = r.store().reader().log_after(0, u32::MAX).unwrap_or_else(|e| panic!("{e}"));
+            log.into_iter().map(|(_, b)| b).collect()
+        };
+        let sync = |from: &Register, to: &mut Register| {
+            to.store_mut().apply_remote(&events(from), 0).unwrap_or_else(|e| panic!("sync: {e}"));
+        };
+        let tea: Sku = "TEA".parse().unwrap_or_else(|_| panic!("a valid SKU"));
+        let (mut s, mut a, mut b) = (open("s"), open("a"), open("b"));
+        s.add_product(tea.clone(), "Green tea", Cents(250), Some(12), None).unwrap_or_else(|e| panic!("{e}"));
+        let order = s.create_order(&[(tea.clone(), 2)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+        sync(&s, &mut a);
+        sync(&s, &mut b);
+        a.create_return(&order.number, &[(tea.clone(), 2)], true).unwrap_or_else(|e| panic!("{e}"));
+        b.create_return(&order.number, &[(tea, 2)], true).unwrap_or_else(|e| panic!("{e}"));
+        sync(&b, &mut a);
+        (a, order.number)
+    }
+
+    fn reader_conflicts(ui: &Ui, all: bool) -> Vec<ConflictRow> {
+        lock(&ui.reg).store().reader().conflicts(all).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_manager_sees_the_badge_reads_the_conflict_and_resolves_it_with_a_note() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (a, number) = double_refund(dir.path());
+        let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(a)));
+        let size = embedded_graphics::prelude::Size::new(800, 480);
+
+        // The status screen's header carries the badge, and the badge opens the list.
+        let st = ui.state();
+        assert_eq!(st.status.open_conflicts, 1);
+        assert!(d::hit_map(&st, size).iter().any(|(_, i)| *i == d::Intent::OpenConflicts), "no badge");
+        ui.handle(d::Intent::OpenConflicts);
+        let st = ui.state();
+        let d::Screen::Conflicts(view) = &st.screen else { panic!("not the conflicts screen: {:?}", st.screen) };
+        assert_eq!(view.conflicts.len(), 1, "{view:?}");
+        let c = &view.conflicts[0];
+        assert_eq!((c.kind.as_str(), c.at_stake.as_str()), ("Refunded more than sold", "$5.00"));
+        assert_eq!(c.subject, format!("Order {number}"));
+        assert!(c.summary.contains("refunded twice") && c.summary.contains("5.00"), "{}", c.summary);
+        let resolve = d::Intent::ResolveConflict(c.id.clone());
+        assert!(d::hit_map(&st, size).iter().any(|(_, i)| *i == resolve), "no Resolve on the card");
+
+        // Resolve asks for a note; Cancel leaves the conflict open.
+        ui.handle(resolve.clone());
+        let st = ui.state();
+        let d::Screen::Keyboard(kb) = &st.screen else { panic!("no note keyboard: {:?}", st.screen) };
+        assert_eq!(kb.field, d::Field::ConflictNote);
+        assert!(st.banner.is_some_and(|b| b.text.contains(&number)), "the banner says which conflict");
+        ui.handle(d::Intent::CancelTyping);
+        assert_eq!(ui.state().screen.name(), "conflicts");
+        assert!(ui.state().banner.is_none());
+        assert_eq!(reader_conflicts(&ui, false).len(), 1, "nothing resolved by Cancel");
+
+        // A typed note is recorded as the resolution; the list and the badge empty.
+        ui.handle(resolve.clone());
+        for c in "Paid back by B".chars() {
+            ui.handle(d::Intent::TypeChar(c));
+        }
+        ui.handle(d::Intent::DoneTyping);
+        let st = ui.state();
+        assert_eq!(st.screen, d::Screen::Conflicts(d::ConflictsView { conflicts: Vec::new(), page: 0 }));
+        assert_eq!(st.status.open_conflicts, 0);
+        assert_eq!(st.banner.as_ref().map(|b| b.kind), Some(d::BannerKind::Info), "{:?}", st.banner);
+        let all = reader_conflicts(&ui, true);
+        let res = all[0].resolution.as_ref().unwrap_or_else(|| panic!("not resolved"));
+        assert_eq!((res.note.as_str(), res.by.as_deref()), ("Paid back by B", None));
+
+        // The same Resolve again (a stale tap) is refused in words, and Back goes home.
+        ui.handle(resolve);
+        assert_eq!(ui.state().banner.map(|b| b.kind), Some(d::BannerKind::Error));
+        ui.handle(d::Intent::Back);
+        assert_eq!(ui.state().screen, d::Screen::Status);
+        assert!(!d::hit_map(&ui.state(), size).iter().any(|(_, i)| *i == d::Intent::OpenConflicts), "badge gone");
+    }
+
+    #[test]
+    fn resolving_without_a_note_records_the_default_and_back_returns_to_the_sale() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (a, _) = double_refund(dir.path());
+        let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(a)));
+        ui.handle(d::Intent::OpenSale);
+        ui.handle(d::Intent::AddToCart("TEA".into()));
+        let size = embedded_graphics::prelude::Size::new(480, 320);
+        assert!(d::hit_map(&ui.state(), size).iter().any(|(_, i)| *i == d::Intent::OpenConflicts), "no badge");
+        ui.handle(d::Intent::OpenConflicts);
+        let d::Screen::Conflicts(view) = ui.state().screen else { panic!("not the conflicts screen") };
+        ui.handle(d::Intent::ResolveConflict(view.conflicts[0].id.clone()));
+        ui.handle(d::Intent::DoneTyping);
+        let all = reader_conflicts(&ui, true);
+        assert_eq!(all[0].resolution.as_ref().map(|r| r.note.as_str()), Some(DEFAULT_RESOLVE_NOTE));
+        ui.handle(d::Intent::Back);
+        let d::Screen::Sale(sale) = ui.state().screen else { panic!("not back on the sale screen") };
+        assert_eq!(sale.cart.len(), 1, "the cart rung before stays");
+    }
+
+    #[test]
+    fn conflicts_are_worded_for_a_manager() {
+        assert_eq!(subject_words(ConflictKind::ConcurrentEdit, "product:LAT"), "Product LAT");
+        assert_eq!(subject_words(ConflictKind::ConcurrentEdit, "tax:standard"), "Tax profile standard");
+        assert_eq!(subject_words(ConflictKind::Oversold, "TEA"), "Product TEA");
+        let row = ConflictRow {
+            id: "00".repeat(16),
+            short: "0000000000".into(),
+            kind: "oversold".into(),
+            subject: "TEA".into(),
+            at_stake: 2,
+            at_stake_text: "2 items".into(),
+            summary: "TEA was sold below zero (on hand \u{2212}2), on A and B: count the shelf to put stock right."
+                .into(),
+            events: Vec::new(),
+            resolution: None,
+        };
+        let (kind, e) = conflict_entry(row).unwrap_or_else(|| panic!("a known kind"));
+        assert_eq!(
+            (kind, e.kind.as_str(), e.at_stake.as_str()),
+            (ConflictKind::Oversold, "Sold below zero", "2 items")
+        );
+        assert!(e.summary.starts_with("Product TEA was sold below zero (on hand -2)"), "{}", e.summary);
     }
 
     #[test]
