@@ -91,6 +91,12 @@ pub fn ring_every_kind(reg: &mut Register) {
     ok("adjust", reg.adjust_stock(&sku("COF"), 24, AdjustReason::Received));
     ok("price", reg.set_price(&sku("COF"), Cents(2099)));
     ok("remove", reg.remove_product(&sku("COF")));
+    // Selling more TEA than was counted lists a conflict, which a manager resolves.
+    let oversell = reg.create_order(&[(sku("TEA"), 40)], till::model::Payment::Cash, None);
+    ok("oversell", oversell.map(|_| ()));
+    let open = reg.store().reader().conflicts(false).unwrap_or_else(|e| panic!("conflicts: {e}"));
+    let id = open.first().map(|c| c.id.clone()).unwrap_or_else(|| panic!("the oversell is listed"));
+    ok("resolve", reg.resolve_conflict(&id, "counted again", Some("ann")).map(|_| ()));
     ok("close", reg.close_shift(Cents(12_000)).map(|_| ()));
 }
 
