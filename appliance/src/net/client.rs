@@ -220,14 +220,17 @@ pub fn read_answer<T: DeserializeOwned>(
     json: bool,
 ) -> Result<T, ClientError> {
     let words = || crate::model::quote(String::from_utf8_lossy(bytes).trim());
+    // Revoked and Refused quote their reason when shown (up to 240 characters): keep it raw here,
+    // or it is quoted twice and cut at 60 (the advice at the end of a refusal was lost).
+    let reason = || String::from_utf8_lossy(bytes).trim().chars().take(241).collect::<String>();
     match status {
         200 => {}
         401 => return Err(ClientError::WrongSecret(addr.to_string())),
-        403 => return Err(ClientError::Revoked(addr.to_string(), words())),
+        403 => return Err(ClientError::Revoked(addr.to_string(), reason())),
         409 => return Err(ClientError::OtherStore(addr.to_string(), "?".into())),
         426 => return Err(ClientError::Version(addr.to_string(), 0)),
         429 | 503 => return Err(ClientError::Overloaded(addr.to_string(), words())),
-        _ => return Err(ClientError::Refused(status, words())),
+        _ => return Err(ClientError::Refused(status, reason())),
     }
     let env = Envelope::from_bytes(bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
     let plain = env.open(key, binding).map_err(|e| ClientError::Protocol(e.to_string()))?;

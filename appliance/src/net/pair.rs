@@ -182,7 +182,8 @@ pub async fn request(addr: &str, code: &str, register: RegisterId, name: &str) -
             return Err(ClientError::Overloaded(addr, crate::model::quote(String::from_utf8_lossy(&bytes).trim())));
         }
         404 => return Err(ClientError::NotTill(addr, "it does not pair registers (an older Till?)".into())),
-        s => return Err(ClientError::Refused(s, crate::model::quote(String::from_utf8_lossy(&bytes).trim()))),
+        // Refused quotes its reason when shown.
+        s => return Err(ClientError::Refused(s, String::from_utf8_lossy(&bytes).trim().chars().take(241).collect())),
     }
     let resp: PairResponse = postcard::from_bytes(&bytes).map_err(|e| ClientError::Protocol(e.to_string()))?;
     finish(state, register, &resp).map_err(|e| match e {
