@@ -367,7 +367,11 @@ fn summary(kind: ConflictKind, subject: &str, stake: &str, events: &[ConflictEve
     let regs = registers(events);
     match kind {
         ConflictKind::OverRefund => {
-            let refunds = events.iter().filter(|e| e.what.starts_with("refund")).count();
+            // The registers that refunded, not the one that sold.
+            let refunding: Vec<ConflictEventRow> =
+                events.iter().filter(|e| e.what.starts_with("refund")).cloned().collect();
+            let regs = registers(&refunding);
+            let refunds = refunding.len();
             format!(
                 "Order {subject} was refunded {} for more than was sold, on {regs} while they were apart: {stake} paid out beyond the sale.",
                 if refunds == 2 { "twice".to_string() } else { format!("{refunds} times") }
