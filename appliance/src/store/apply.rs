@@ -150,16 +150,21 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                         l.subtotal_cents.0,
                         l.tax_cents.0
                     ])?;
-                    add_to_on_hand(c, l.sku.as_str(), -i64::from(l.qty), key)?;
+                    sell(c, l.sku.as_str(), i64::from(l.qty), key)?;
                 }
-                check_order_number(c, &order.number)?;
-                // A void or return of this order that arrived first is capped now that the sale is known.
-                let claimed: bool = c
+                // What a new sale can change besides itself, in one statement: a void or return
+                // of it that arrived first (capped now that the sale is known), another order
+                // with its number. (Stock it took below zero: `sell`.)
+                let (claimed, duplicate): (bool, bool) = c
                     .prepare_cached(
                         "SELECT EXISTS (SELECT 1 FROM order_voids WHERE origin = ?1 AND seq = ?2)
-                             OR EXISTS (SELECT 1 FROM returns WHERE order_origin = ?1 AND order_seq = ?2)",
+                                 OR EXISTS (SELECT 1 FROM returns WHERE order_origin = ?1 AND order_seq = ?2),
+                                (SELECT count(*) FROM (SELECT 1 FROM orders WHERE number = ?3 LIMIT 2)) > 1",
                     )?
-                    .query_row(params![origin, seq], |r| r.get(0))?;
+                    .query_row(params![origin, seq, order.number], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                if duplicate {
+                    check_order_number(c, &order.number)?;
+                }
                 if claimed {
                     settle_order(c, &e.id)?;
                 }
@@ -329,7 +334,7 @@ fn add_move(
         )?
         .execute(params![origin, seq, reason, line as i64, sku.as_str(), delta, k_ms(key), key.hlc.logical, o(&key)])?;
     if n == 1 {
-        add_to_on_hand(c, sku.as_str(), delta, key)?;
+        move_stock(c, sku.as_str(), delta, key)?;
     }
     Ok(())
 }
@@ -365,25 +370,43 @@ fn track(c: &Connection, sku: &Sku) -> rusqlite::Result<()> {
 }
 
 /// Adds a movement made at `key` to on-hand, unless the latest count is later (then the count
-/// already includes it), and keeps the SKU's oversold conflict in step.
+/// already includes it). Sale lines go through [`sell`], every other movement through
+/// [`move_stock`]: both keep the SKU's oversold conflict in step.
 pub(super) fn add_to_on_hand(c: &Connection, sku: &str, delta: i64, key: LwwKey) -> rusqlite::Result<()> {
-    if delta == 0 {
-        return Ok(());
+    c.prepare_cached(
+        "INSERT INTO stock (sku, on_hand) VALUES (?1, ?2)
+         ON CONFLICT(sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand
+         WHERE count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin)",
+    )?
+    .execute(params![sku, delta, k_ms(key), key.hlc.logical, o(&key)])?;
+    Ok(())
+}
+
+/// [`add_to_on_hand`] for a movement other than a sale (void, return, adjustment, or undoing
+/// one), keeping the SKU's oversold conflict in step.
+pub(super) fn move_stock(c: &Connection, sku: &str, delta: i64, key: LwwKey) -> rusqlite::Result<()> {
+    if delta != 0 {
+        add_to_on_hand(c, sku, delta, key)?;
+        refresh_oversold(c, sku)?;
     }
-    let now: Option<(i64, bool)> = c
+    Ok(())
+}
+
+/// A sale line's movement. The common case is one UPDATE, as cheap as the plain movement: it
+/// applies unless the SKU's row is missing, a later count already includes the sale, or the
+/// sale takes kept (tracked) stock below zero; only then the full movement and the oversold
+/// conflict. (A per-line lookup afterwards, a trigger, or a join per order each cost 15-50% of
+/// the apply rate: docs/BENCHMARKS.md.)
+fn sell(c: &Connection, sku: &str, qty: i64, key: LwwKey) -> rusqlite::Result<()> {
+    let plain = c
         .prepare_cached(
-            "INSERT INTO stock (sku, on_hand) VALUES (?1, ?2)
-             ON CONFLICT(sku) DO UPDATE SET on_hand = on_hand + excluded.on_hand
-             WHERE count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin)
-             RETURNING on_hand, tracked",
+            "UPDATE stock SET on_hand = on_hand - ?2
+             WHERE sku = ?1 AND (count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin))
+               AND NOT (tracked AND on_hand - ?2 < 0)",
         )?
-        .query_row(params![sku, delta, k_ms(key), key.hlc.logical, o(&key)], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    // Below zero now, or below zero before this rise: the conflict's figure changed.
-    if let Some((n, tracked)) = now
-        && tracked
-        && (n < 0 || n - delta < 0)
-    {
+        .execute(params![sku, qty, k_ms(key), key.hlc.logical, o(&key)])?;
+    if plain == 0 {
+        add_to_on_hand(c, sku, -qty, key)?;
         refresh_oversold(c, sku)?;
     }
     Ok(())
@@ -401,7 +424,7 @@ fn remove_moves(c: &Connection, id: &EventId, reason: &str) -> rusqlite::Result<
         .query_map(params![origin, seq, reason], |r| Ok((r.get(0)?, r.get(1)?, key_at(r, 2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (sku, delta, key) in removed {
-        add_to_on_hand(c, &sku, -delta, key)?;
+        move_stock(c, &sku, -delta, key)?;
     }
     Ok(())
 }
@@ -428,6 +451,7 @@ fn add_count(c: &Connection, id: &EventId, sku: &Sku, on_hand: i64, key: LwwKey)
         )?
         .execute(params![sku.as_str(), on_hand, k_ms(key), key.hlc.logical, o(&key)])?;
         c.prepare_cached("UPDATE stock SET tracked = 1 WHERE sku = ?1")?.execute([sku.as_str()])?;
+        // A newer count starts a new oversold conflict (or ends the old one).
         refresh_oversold(c, sku.as_str())?;
     }
     Ok(())

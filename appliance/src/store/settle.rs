@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::apply::{add_to_on_hand, id_cols, key_at};
+use super::apply::{id_cols, key_at, move_stock};
 use crate::model::{ConflictKind, EventId, RegisterId, hex, mul_div_round};
 use crate::sync::{Claim, LwwKey, allocate, conflict_id, sort_claims};
 
@@ -154,7 +154,7 @@ pub(super) fn settle_order(c: &Connection, order: &EventId) -> rusqlite::Result<
                 "UPDATE stock_moves SET delta = ?5 WHERE origin = ?1 AND seq = ?2 AND reason = ?3 AND line_no = ?4",
             )?
             .execute(params![mo, ms, reason, i64::from(h.claim.line), got])?;
-            add_to_on_hand(c, &h.sku, got - h.delta, h.claim.key)?;
+            move_stock(c, &h.sku, got - h.delta, h.claim.key)?;
         }
     }
 
