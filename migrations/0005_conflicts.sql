@@ -36,7 +36,7 @@ CREATE TABLE conflicts (
     kind     TEXT    NOT NULL,
     scope    TEXT    NOT NULL,  -- the slot: an order id, a SKU, a record and base, an order number
     subject  TEXT    NOT NULL,  -- what a person calls it: order number, SKU, record
-    at_stake INTEGER NOT NULL,  -- cents (refunds) or items (stock), by kind
+    at_stake INTEGER NOT NULL,  -- cents (refunds), values or orders, by kind; oversold: 0 (read from stock)
     UNIQUE (kind, scope)
 ) STRICT, WITHOUT ROWID;
 

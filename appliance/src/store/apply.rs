@@ -394,15 +394,16 @@ pub(super) fn move_stock(c: &Connection, sku: &str, delta: i64, key: LwwKey) -> 
 
 /// A sale line's movement. The common case is one UPDATE, as cheap as the plain movement: it
 /// applies unless the SKU's row is missing, a later count already includes the sale, or the
-/// sale takes kept (tracked) stock below zero; only then the full movement and the oversold
-/// conflict. (A per-line lookup afterwards, a trigger, or a join per order each cost 15-50% of
-/// the apply rate: docs/BENCHMARKS.md.)
+/// sale takes kept (tracked) stock from zero or above to below zero; only then the full
+/// movement and the oversold conflict. (Stock already below zero has its conflict listed, and
+/// how far below is read when listed.) A per-line lookup afterwards, a trigger, or a join per
+/// order each cost 15-50% of the apply rate (docs/BENCHMARKS.md).
 fn sell(c: &Connection, sku: &str, qty: i64, key: LwwKey) -> rusqlite::Result<()> {
     let plain = c
         .prepare_cached(
             "UPDATE stock SET on_hand = on_hand - ?2
              WHERE sku = ?1 AND (count_hlc_ms IS NULL OR (?3, ?4, ?5) > (count_hlc_ms, count_hlc_logical, count_hlc_origin))
-               AND NOT (tracked AND on_hand - ?2 < 0)",
+               AND NOT (tracked AND on_hand >= 0 AND on_hand - ?2 < 0)",
         )?
         .execute(params![sku, qty, k_ms(key), key.hlc.logical, o(&key)])?;
     if plain == 0 {

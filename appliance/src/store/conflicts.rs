@@ -121,6 +121,14 @@ impl Reader<'_> {
         subject: String,
         at_stake: i64,
     ) -> Result<ConflictRow, StoreError> {
+        // Oversold: how far below zero is the stock figure now (kept out of the row so that
+        // each further sale need not rewrite it).
+        let at_stake = match kind {
+            ConflictKind::Oversold => self
+                .one("SELECT -on_hand FROM stock WHERE sku = ?1", [&subject], |r| r.get::<_, i64>(0))?
+                .unwrap_or(at_stake),
+            _ => at_stake,
+        };
         let mut events = match kind {
             ConflictKind::Oversold => self.oversold_sales(&subject)?,
             _ => {

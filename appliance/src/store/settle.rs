@@ -179,6 +179,8 @@ pub(super) fn settle_order(c: &Connection, order: &EventId) -> rusqlite::Result<
 }
 
 /// Lists or clears the oversold conflict of `sku`: open while its tracked stock is below zero.
+/// Called when a SKU's tracked stock crosses zero (either way), its latest count changes, or it
+/// becomes tracked.
 /// The latest count starts a new one (its key is part of the id): counting the shelf is how a
 /// manager puts stock right.
 pub(super) fn refresh_oversold(c: &Connection, sku: &str) -> rusqlite::Result<()> {
@@ -195,7 +197,9 @@ pub(super) fn refresh_oversold(c: &Connection, sku: &str) -> rusqlite::Result<()
                 (Some(ms), Some(l), Some(o)) => format!("{sku}@{ms}.{l}.{}", hex(&o)),
                 _ => format!("{sku}@uncounted"),
             };
-            set_conflict(c, ConflictKind::Oversold, sku, &epoch, sku, -on_hand, &[])
+            // What is at stake (how far below zero) is read from `stock` when listed, so a further
+            // sale of a SKU already below zero changes nothing here.
+            set_conflict(c, ConflictKind::Oversold, sku, &epoch, sku, 0, &[])
         }
         _ => clear_conflict(c, ConflictKind::Oversold, sku),
     }
