@@ -1,0 +1,79 @@
+//! What the status screen shows: the register, its mode and sync state, counts, open conflicts.
+
+use till_display as d;
+
+use crate::config::Mode;
+use crate::register::Register;
+use crate::store::StoreError;
+use crate::store::kv::{self, SyncState};
+
+pub(super) fn to_display_mode(m: Mode) -> d::Mode {
+    match m {
+        Mode::Standalone => d::Mode::Standalone,
+        Mode::Server => d::Mode::Server,
+        Mode::Client => d::Mode::Client,
+    }
+}
+
+/// "4 s ago", "3 min ago", "2 h ago", "5 days ago".
+pub fn ago(now_ms: u64, then_ms: u64) -> String {
+    let s = now_ms.saturating_sub(then_ms) / 1000;
+    match s {
+        0..=59 => format!("{s} s ago"),
+        60..=3599 => format!("{} min ago", s / 60),
+        3600..=86_399 => format!("{} h ago", s / 3600),
+        _ => format!("{} days ago", s / 86_400),
+    }
+}
+
+/// The header and status screen's facts, read from the register's database.
+pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
+    let s = r.store();
+    let cfg = s.setup()?;
+    let now = crate::net::unix_ms();
+    let counts = s.reader().counts()?;
+    let sync = s.get(kv::SYNC_STATUS)?;
+    let mut peers = Vec::new();
+    let (last_sync, clock, server_address) = match cfg.mode {
+        Mode::Standalone => (None, d::ClockState::Local, None),
+        Mode::Server => {
+            for p in s.reader().peers()? {
+                peers.push(d::PeerLine {
+                    name: p.name,
+                    address: p.address.unwrap_or_default(),
+                    // A contact time before 1970 is a clock fault: shown as long ago.
+                    last_seen: ago(now, u64::try_from(p.last_contact_ms).unwrap_or(0)),
+                });
+            }
+            (None, d::ClockState::Local, s.get(kv::LISTEN_ADDR)?.map(|a| a.to_string()))
+        }
+        Mode::Client => {
+            let last = s.get(kv::LAST_SYNC)?;
+            let connected = sync.as_ref().is_some_and(|s| s.state == SyncState::Connected);
+            if let Some(s) = sync.as_ref().filter(|_| connected) {
+                peers.push(d::PeerLine {
+                    name: s.server_name.clone().unwrap_or_else(|| "server".into()),
+                    address: s.server.clone(),
+                    last_seen: last.map(|t| ago(now, t)).unwrap_or_else(|| "connected".into()),
+                });
+            }
+            let offset = s.get(kv::CLOCK_OFFSET)?;
+            let clock = match offset {
+                Some(offset_ms) if connected || last.is_some() => d::ClockState::Synced { offset_ms },
+                _ => d::ClockState::Unknown,
+            };
+            let addr = sync.as_ref().map(|s| s.server.clone()).or_else(|| cfg.server.as_ref().map(|s| s.to_string()));
+            (last.map(|t| ago(now, t)), clock, addr)
+        }
+    };
+    Ok(d::StatusInfo {
+        mode: to_display_mode(cfg.mode),
+        register_name: cfg.register_name,
+        peers,
+        pending_events: u64::try_from(counts.pending_events).unwrap_or(0),
+        last_sync,
+        clock,
+        server_address,
+        open_conflicts: u64::try_from(counts.open_conflicts).unwrap_or(0),
+    })
+}
