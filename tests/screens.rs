@@ -122,6 +122,19 @@ fn centre_of(state: &UiState, intent: &Intent) -> (i32, i32) {
     (c.x, c.y)
 }
 
+/// Starts `till run` on `r` drawing PNG frames and playing `script`, and waits until the script
+/// has played; the running node and the frames folder.
+fn run_script(root: &std::path::Path, r: Node, script: &str) -> (Node, std::path::PathBuf) {
+    let file = root.join("script.txt");
+    std::fs::write(&file, script).expect("script");
+    let frames = root.join("frames");
+    let mut r =
+        r.args(&["--display", &format!("png:{}", frames.display()), "--input", &format!("script:{}", file.display())]);
+    r.start();
+    r.wait_said_after(0, "script done");
+    (r, frames)
+}
+
 #[test]
 fn a_scripted_run_taps_through_a_sale_and_writes_each_frame() {
     let root = tempfile::tempdir().expect("tempdir");
@@ -138,24 +151,11 @@ fn a_scripted_run_taps_through_a_sale_and_writes_each_frame() {
     let cash = centre_of(&added, &Intent::Pay(PayMethod::Cash));
     drop(ui);
 
-    let script = root.path().join("sale.txt");
-    std::fs::write(
-        &script,
-        format!(
-            "wait status\ntap {} {}\nwait sale\ntap {} {}\ntap {} {}\n",
-            new_sale.0, new_sale.1, coffee.0, coffee.1, cash.0, cash.1
-        ),
-    )
-    .expect("script");
-    let frames = root.path().join("frames");
-    let mut r = r.args(&[
-        "--display",
-        &format!("png:{}", frames.display()),
-        "--input",
-        &format!("script:{}", script.display()),
-    ]);
-    r.start();
-    r.wait_said_after(0, "script done");
+    let script = format!(
+        "wait status\ntap {} {}\nwait sale\ntap {} {}\ntap {} {}\n",
+        new_sale.0, new_sale.1, coffee.0, coffee.1, cash.0, cash.1
+    );
+    let (mut r, frames) = run_script(root.path(), r, &script);
     r.wait_log_after(0, "order R1-");
     assert_eq!(r.orders(), 1);
     assert_eq!(r.query("SELECT count(*) FROM order_lines WHERE sku = 'COF'"), 1);
@@ -221,25 +221,12 @@ fn a_manager_taps_the_conflicts_badge_and_resolves_a_double_refund_on_a_running_
     let resolve = centre_of(&list, &Intent::ResolveConflict(view.conflicts[0].id.clone()));
     drop(ui);
 
-    let script = root.path().join("resolve.txt");
-    std::fs::write(
-        &script,
-        format!(
-            "wait status\ntap {} {}\nwait conflicts\ntap {} {}\nwait keyboard\ntype Paid back by B\nkey enter\n\
-             wait conflicts\n",
-            badge.0, badge.1, resolve.0, resolve.1
-        ),
-    )
-    .expect("script");
-    let frames = root.path().join("frames");
-    let mut r = r.args(&[
-        "--display",
-        &format!("png:{}", frames.display()),
-        "--input",
-        &format!("script:{}", script.display()),
-    ]);
-    r.start();
-    r.wait_said_after(0, "script done");
+    let script = format!(
+        "wait status\ntap {} {}\nwait conflicts\ntap {} {}\nwait keyboard\ntype Paid back by B\nkey enter\n\
+         wait conflicts\n",
+        badge.0, badge.1, resolve.0, resolve.1
+    );
+    let (mut r, frames) = run_script(root.path(), r, &script);
     r.wait_log_after(0, "resolved on the screen");
     assert!(r.ok(&["conflicts"]).contains("no open conflicts"));
     let all = r.ok(&["conflicts", "--all", "--json"]);
