@@ -75,7 +75,7 @@ impl ConflictKind {
         }
     }
 
-    /// Whether [`ConflictRow::at_stake`](crate::model) counts money (cents) rather than items.
+    /// Whether a conflict of this kind puts money (cents) at stake rather than items or a count.
     pub fn stake_is_money(self) -> bool {
         matches!(self, ConflictKind::OverRefund | ConflictKind::VoidAndReturn)
     }

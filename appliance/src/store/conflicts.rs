@@ -344,8 +344,9 @@ impl Reader<'_> {
     }
 }
 
-/// `product:TEA` as a person says it: `Product TEA`.
-fn record_in_words(subject: &str) -> String {
+/// An edited record's key (`product:TEA`, `tax:std`, `user:ann`, `setting:key`) as a person says
+/// it: `Product TEA`.
+pub fn record_in_words(subject: &str) -> String {
     match subject.split_once(':') {
         Some(("product", k)) => format!("Product {k}"),
         Some(("tax", k)) => format!("Tax profile {k}"),

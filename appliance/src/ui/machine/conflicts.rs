@@ -8,7 +8,7 @@ use super::{DEFAULT_RESOLVE_NOTE, Ui};
 use crate::model::ConflictKind;
 use crate::net::lock;
 use crate::register::{Register, RegisterError};
-use crate::store::{ConflictRow, StoreError};
+use crate::store::{ConflictRow, StoreError, record_in_words};
 
 /// A conflict kind in a manager's words.
 pub(super) fn kind_words(kind: ConflictKind) -> &'static str {
@@ -27,14 +27,7 @@ pub(super) fn subject_words(kind: ConflictKind, subject: &str) -> String {
         ConflictKind::OverRefund | ConflictKind::VoidAndReturn => format!("Order {subject}"),
         ConflictKind::Oversold => format!("Product {subject}"),
         ConflictKind::DuplicateOrderNumber => format!("Order number {subject}"),
-        // The store names an edited record `product:TEA`, `tax:standard`, `user:ann`, `setting:key`.
-        ConflictKind::ConcurrentEdit => match subject.split_once(':') {
-            Some(("product", sku)) => format!("Product {sku}"),
-            Some(("tax", name)) => format!("Tax profile {name}"),
-            Some(("user", name)) => format!("User {name}"),
-            Some(("setting", key)) => format!("Setting {key}"),
-            _ => subject.to_string(),
-        },
+        ConflictKind::ConcurrentEdit => record_in_words(subject),
     }
 }
 
