@@ -3,10 +3,12 @@
 //!
 //! This layer knows nothing of SQLite, HTTP, the clock or the screen.
 
+mod barcode;
 mod conflict;
 mod money;
 mod records;
 
+pub use barcode::*;
 pub use conflict::*;
 pub use money::{Cents, MAX_AMOUNT_CENTS, mul_div_round};
 pub use records::*;
