@@ -1,6 +1,7 @@
 //! Till's register screens: drawing and hit-testing as pure functions of a [`UiState`], onto any
 //! embedded-graphics `DrawTarget` (the Linux framebuffer, or a PNG canvas), plus input decoding
-//! (evdev, scripts) into [`Intent`]s.
+//! (evdev, scripts) into [`Intent`]s and telling a barcode scanner's keys from typing
+//! ([`ScanDetector`]).
 //!
 //! This crate owns pixels and taps only. The appliance (`till`) owns the state machine and its
 //! effects — scanning, testing, saving, ringing sales — and must stay the only one that acts on an
@@ -17,6 +18,7 @@ pub mod money;
 mod paint;
 mod render;
 mod samples;
+pub mod scanner;
 pub mod script;
 mod sys;
 mod text;
@@ -29,6 +31,7 @@ pub use model::*;
 pub use money::format_cents;
 pub use render::{draw, draw_region, region_rect};
 pub use samples::samples;
+pub use scanner::{Detected, ScanDetector};
 pub use sys::FbDevice;
 
 /// Errors from files and PNG encoding.
