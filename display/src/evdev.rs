@@ -5,6 +5,13 @@
 //! `(v - min) * screen / (max - min + 1)`, clamped to the screen. For QEMU's virtio tablet (0..=32767)
 //! that is `v * width / 32768`, the same mapping the guest's own input stack uses, so pixel 0 and the
 //! last pixel are both reachable and every pixel gets an equal share of the axis.
+//!
+//! Times: each event carries the kernel's time stamp, seconds and microseconds, in its first 16
+//! bytes (64-bit) or 8 bytes (32-bit). [`RawEvent::decode_timed`], [`Decoder::feed_timed`] and
+//! [`EvdevDevice::read_timed`] give it in milliseconds, for telling a barcode scanner's keys from
+//! typing ([`crate::scanner`]). The kernel stamps events with CLOCK_REALTIME unless the reader
+//! asks for another clock (the `EVIOCSCLOCKID` ioctl), so the time can jump when the register's
+//! clock is set; CLOCK_MONOTONIC does not.
 
 use std::fs::File;
 use std::io::Read;
@@ -29,7 +36,8 @@ const KEY_LEFTSHIFT: u16 = 42;
 const KEY_RIGHTSHIFT: u16 = 54;
 
 /// Size of `struct input_event` on this machine: a `struct timeval` (two longs) then u16, u16, i32.
-/// (32-bit systems built with 64-bit time_t use 24 bytes too; pass the size explicitly there.)
+/// (32-bit systems built with 64-bit time_t keep the 16 bytes: the kernel's header gives them two
+/// unsigned 32-bit fields there instead of the `timeval`.)
 pub const EVENT_SIZE: usize = 2 * size_of::<usize>() + 8;
 
 /// `EV_KEY`: a key or button changed.
@@ -37,7 +45,7 @@ pub const EV_KEY_TYPE: u16 = EV_KEY;
 /// `KEY_POWER`: the power button (QEMU's `system_powerdown` on the virt board presses it).
 pub const KEY_POWER: u16 = 116;
 
-/// One `struct input_event` without its time: what happened.
+/// One `struct input_event` without its time: what happened (see [`RawEvent::decode_timed`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RawEvent {
     /// `EV_KEY`, `EV_ABS`, `EV_SYN`, …
@@ -58,6 +66,33 @@ impl RawEvent {
             code: u16::from_ne_bytes([tail[2], tail[3]]),
             value: i32::from_ne_bytes([tail[4], tail[5], tail[6], tail[7]]),
         })
+    }
+
+    /// Decodes one event and its time stamp in milliseconds (whole seconds times 1000 plus the
+    /// microseconds' whole milliseconds). The time layout is known for the two sizes Linux uses:
+    /// 24 bytes (64-bit: `tv_sec` and `tv_usec` as i64) and 16 bytes (32-bit: two 32-bit words,
+    /// read unsigned as the kernel does for 64-bit time_t, which reaches 2106). `None` for other
+    /// sizes. A time before 1970 reads as 0.
+    pub fn decode_timed(ev: &[u8]) -> Option<(RawEvent, u64)> {
+        let event = RawEvent::decode(ev)?;
+        let (sec, usec) = match ev.len() {
+            24 => {
+                let word = |at: usize| -> Option<u64> {
+                    let bytes: [u8; 8] = ev.get(at..at + 8)?.try_into().ok()?;
+                    Some(u64::try_from(i64::from_ne_bytes(bytes)).unwrap_or(0))
+                };
+                (word(0)?, word(8)?)
+            }
+            16 => {
+                let word = |at: usize| -> Option<u64> {
+                    let bytes: [u8; 4] = ev.get(at..at + 4)?.try_into().ok()?;
+                    Some(u64::from(u32::from_ne_bytes(bytes)))
+                };
+                (word(0)?, word(4)?)
+            }
+            _ => return None,
+        };
+        Some((event, sec.saturating_mul(1000).saturating_add(usec / 1000)))
     }
 }
 
@@ -119,13 +154,24 @@ impl Decoder {
 
     /// Feeds bytes as read from the device (any chunking); returns the inputs completed by them.
     pub fn feed(&mut self, bytes: &[u8]) -> Vec<InputEvent> {
+        self.feed_timed(bytes).into_iter().map(|(input, _)| input).collect()
+    }
+
+    /// [`feed`](Self::feed) with each input's time in milliseconds, from the event that
+    /// completed it (a key's press, a tap's closing `SYN_REPORT`); see
+    /// [`RawEvent::decode_timed`]. The time is 0 for event sizes other than 16 and 24 bytes.
+    pub fn feed_timed(&mut self, bytes: &[u8]) -> Vec<(InputEvent, u64)> {
         self.partial.extend_from_slice(bytes);
         let whole = self.partial.len() / self.event_size * self.event_size;
         let mut out = Vec::new();
         let events: Vec<u8> = self.partial.drain(..whole).collect();
-        for ev in events.chunks_exact(self.event_size).filter_map(RawEvent::decode) {
+        for chunk in events.chunks_exact(self.event_size) {
+            let Some((ev, at_ms)) = RawEvent::decode_timed(chunk).or_else(|| RawEvent::decode(chunk).map(|e| (e, 0)))
+            else {
+                continue;
+            };
             if let Some(input) = self.event(ev.kind, ev.code, ev.value) {
-                out.push(input);
+                out.push((input, at_ms));
             }
         }
         out
@@ -224,9 +270,15 @@ impl EvdevDevice {
 
     /// Blocks until the device delivers events; returns the taps and keys they complete.
     pub fn read(&mut self) -> Result<Vec<InputEvent>, std::io::Error> {
+        Ok(self.read_timed()?.into_iter().map(|(input, _)| input).collect())
+    }
+
+    /// [`read`](Self::read) with each input's kernel time stamp in milliseconds
+    /// ([`Decoder::feed_timed`]).
+    pub fn read_timed(&mut self) -> Result<Vec<(InputEvent, u64)>, std::io::Error> {
         let mut buf = [0u8; 64 * EVENT_SIZE];
         let n = self.file.read(&mut buf)?;
-        Ok(self.decoder.feed(&buf[..n]))
+        Ok(self.decoder.feed_timed(&buf[..n]))
     }
 }
 
@@ -263,6 +315,66 @@ mod tests {
         }
         assert_eq!(RawEvent::decode(&[0; 7]), None, "too short for an event");
         assert_eq!(EVENT_SIZE, 2 * size_of::<usize>() + 8);
+    }
+
+    /// An event stamped `sec`.`usec`, in the layout of `size` (16 or 24) bytes.
+    fn timed(size: usize, sec: i64, usec: i64, kind: u16, code: u16, value: i32) -> Vec<u8> {
+        let mut v = if size == 24 {
+            [sec.to_ne_bytes(), usec.to_ne_bytes()].concat()
+        } else {
+            [(sec as u32).to_ne_bytes(), (usec as u32).to_ne_bytes()].concat()
+        };
+        v.extend_from_slice(&ev(16, kind, code, value)[8..]);
+        v
+    }
+
+    #[test]
+    fn event_times_in_milliseconds_for_both_event_sizes() {
+        for size in [16, 24] {
+            let raw = timed(size, 1_700_000_000, 123_456, EV_KEY, 30, 1);
+            assert_eq!(raw.len(), size);
+            let want = RawEvent { kind: EV_KEY_TYPE, code: 30, value: 1 };
+            assert_eq!(RawEvent::decode_timed(&raw), Some((want, 1_700_000_000_123)), "event size {size}");
+            assert_eq!(RawEvent::decode(&raw), Some(want), "the untimed decode is unchanged");
+        }
+        // After 2038 on 32-bit (the kernel's unsigned fields), before 1970 on 64-bit.
+        assert_eq!(
+            RawEvent::decode_timed(&timed(16, 3_000_000_000, 999_999, EV_SYN, 0, 0)).map(|t| t.1),
+            Some(3_000_000_000_999)
+        );
+        assert_eq!(RawEvent::decode_timed(&timed(24, -5, 0, EV_SYN, 0, 0)).map(|t| t.1), Some(0));
+        assert_eq!(RawEvent::decode_timed(&[0; 20]), None, "no known time layout");
+        assert_eq!(RawEvent::decode_timed(&[0; 7]), None);
+    }
+
+    #[test]
+    fn keys_and_taps_come_with_their_times() {
+        for size in [16, 24] {
+            let r = AxisRange::QEMU_TABLET;
+            let mut d = Decoder::with_event_size(size, Size::new(800, 480), r, r);
+            let s = [
+                timed(size, 10, 5_000, EV_KEY, 2, 1), // 1
+                timed(size, 10, 5_000, EV_SYN, SYN_REPORT, 0),
+                timed(size, 10, 9_000, EV_KEY, 2, 0),
+                timed(size, 10, 12_999, EV_KEY, 28, 1), // Enter
+                timed(size, 11, 0, EV_ABS, ABS_X, 0),
+                timed(size, 11, 0, EV_ABS, ABS_Y, 0),
+                timed(size, 11, 0, EV_KEY, BTN_TOUCH, 0),
+                timed(size, 11, 250_000, EV_SYN, SYN_REPORT, 0),
+            ]
+            .concat();
+            let want = vec![
+                (InputEvent::Key(Key::Char('1')), 10_005),
+                (InputEvent::Key(Key::Enter), 10_012),
+                (InputEvent::Tap(Point::new(0, 0)), 11_250),
+            ];
+            // Byte-at-a-time delivery gives the same result.
+            assert_eq!(s.iter().flat_map(|b| d.feed_timed(&[*b])).collect::<Vec<_>>(), want, "event size {size}");
+        }
+        // A size with no known time layout still decodes, at time 0.
+        let r = AxisRange::QEMU_TABLET;
+        let mut d = Decoder::with_event_size(20, Size::new(800, 480), r, r);
+        assert_eq!(d.feed_timed(&ev(20, EV_KEY, 28, 1)), vec![(InputEvent::Key(Key::Enter), 0)]);
     }
 
     #[test]
