@@ -4,9 +4,13 @@
 //! # comment
 //! tap 400 240            # a tap at pixel (400, 240)
 //! key enter              # enter, backspace, esc, tab, space, or a single character
-//! type Front Counter     # the rest of the line, one key per character
+//! type Front Counter     # the rest of the line, one key per character, as a person types
+//! scan 4006381333931     # a barcode scanner: the code's characters then Enter, 5 ms apart
 //! wait settings 2000     # until the screen named `settings` shows (timeout in ms, default 5000)
 //! ```
+//!
+//! `type` keeps the whole rest of the line, `#` and spaces included. `scan` takes one word, kept
+//! verbatim: it may hold a `#` but not start with one, which begins a comment.
 
 use embedded_graphics::prelude::Point;
 
@@ -15,6 +19,10 @@ use crate::model::{Key, Screen};
 /// How long `wait` waits when the line gives no timeout.
 pub const DEFAULT_WAIT_MS: u64 = 5000;
 
+/// How far apart a `scan` step's keys are pressed, in milliseconds: as fast as a scanner, well
+/// under [`crate::scanner::DEFAULT_MAX_GAP_MS`].
+pub const SCAN_KEY_GAP_MS: u64 = 5;
+
 /// One script step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -22,8 +30,11 @@ pub enum Step {
     Tap(Point),
     /// Press one key.
     Key(Key),
-    /// Press one `Key::Char` per character.
+    /// Press one `Key::Char` per character, as a person types.
     Type(String),
+    /// Press one `Key::Char` per character of a barcode, then Enter, [`SCAN_KEY_GAP_MS`] apart as
+    /// a scanner does. [`Step::keys`] gives the keys in order; pacing them is the runner's job.
+    Scan(String),
     /// Wait until `state.screen.name() == screen`, failing after `timeout_ms`.
     Wait {
         /// A `Screen::name()`.
@@ -34,11 +45,12 @@ pub enum Step {
 }
 
 impl Step {
-    /// The keys this step presses, in order (empty for taps and waits).
+    /// The keys this step presses, in order (empty for taps and waits; a scan ends in Enter).
     pub fn keys(&self) -> Vec<Key> {
         match self {
             Step::Key(k) => vec![*k],
             Step::Type(text) => text.chars().map(Key::Char).collect(),
+            Step::Scan(code) => code.chars().map(Key::Char).chain([Key::Enter]).collect(),
             _ => Vec::new(),
         }
     }
@@ -64,9 +76,13 @@ pub fn parse(text: &str) -> Result<Vec<Step>, ScriptError> {
             continue;
         }
         let (cmd, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-        // `type` keeps its text verbatim (spaces, '#'); other commands allow a trailing comment.
-        let args: Vec<&str> =
-            if cmd == "type" { Vec::new() } else { rest.split('#').next().unwrap_or("").split_whitespace().collect() };
+        // `type` keeps its text verbatim (spaces, '#') and `scan` its code ('#'); other commands
+        // allow a trailing comment.
+        let args: Vec<&str> = if cmd == "type" || cmd == "scan" {
+            Vec::new()
+        } else {
+            rest.split('#').next().unwrap_or("").split_whitespace().collect()
+        };
         let step = match cmd {
             "tap" => match args.as_slice() {
                 [x, y] => {
@@ -86,6 +102,15 @@ pub fn parse(text: &str) -> Result<Vec<Step>, ScriptError> {
                 }
                 Step::Type(text.to_string())
             }
+            "scan" => {
+                // A word starting with '#' begins a comment; a '#' inside the code is kept.
+                let words: Vec<&str> = rest.split_whitespace().take_while(|w| !w.starts_with('#')).collect();
+                match words.as_slice() {
+                    [code] => Step::Scan(code.to_string()),
+                    [] => return Err(err("scan needs a code".into())),
+                    _ => return Err(err("scan needs one code without spaces".into())),
+                }
+            }
             "wait" => match args.as_slice() {
                 [screen, more @ ..] if more.len() <= 1 => {
                     if !Screen::NAMES.contains(screen) {
@@ -99,7 +124,7 @@ pub fn parse(text: &str) -> Result<Vec<Step>, ScriptError> {
                 }
                 _ => return Err(err("wait needs a screen name and an optional timeout".into())),
             },
-            other => return Err(err(format!("unknown command {other:?} (tap, key, type, wait)"))),
+            other => return Err(err(format!("unknown command {other:?} (tap, key, type, scan, wait)"))),
         };
         steps.push(step);
     }
@@ -130,7 +155,8 @@ mod tests {
     #[test]
     fn parses_every_step() {
         let script = "# set up a client\n\ntap 400 240\nkey enter\nkey Esc # back\nkey x\nkey space\n\
-                      type Front Counter #1\nwait settings\nwait client-setup 1500\n";
+                      type Front Counter #1\nscan 4006381333931\nscan AB#12 # a Code 128 label\n\
+                      wait settings\nwait client-setup 1500\n";
         assert_eq!(
             parse(script),
             Ok(vec![
@@ -140,11 +166,15 @@ mod tests {
                 Step::Key(Key::Char('x')),
                 Step::Key(Key::Char(' ')),
                 Step::Type("Front Counter #1".into()),
+                Step::Scan("4006381333931".into()),
+                Step::Scan("AB#12".into()),
                 Step::Wait { screen: "settings".into(), timeout_ms: DEFAULT_WAIT_MS },
                 Step::Wait { screen: "client-setup".into(), timeout_ms: 1500 },
             ])
         );
         assert_eq!(Step::Type("ab".into()).keys(), vec![Key::Char('a'), Key::Char('b')]);
+        assert_eq!(Step::Scan("ab".into()).keys(), vec![Key::Char('a'), Key::Char('b'), Key::Enter]);
+        assert_eq!(Step::Wait { screen: "sale".into(), timeout_ms: 1 }.keys(), vec![]);
     }
 
     #[test]
@@ -156,6 +186,10 @@ mod tests {
             ("wait nowhere\n", 1, "unknown screen"),
             ("wait sale soon\n", 1, "milliseconds"),
             ("type\n", 1, "type needs text"),
+            ("scan\n", 1, "scan needs a code"),
+            ("scan  # nothing\n", 1, "scan needs a code"),
+            ("scan 123 456\n", 1, "one code without spaces"),
+            ("scan 123 456 # two\n", 1, "one code without spaces"),
             ("jump 1 2\n", 1, "unknown command"),
         ] {
             let e = parse(script).err();

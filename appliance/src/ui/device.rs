@@ -240,6 +240,18 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
                             }
                             reached
                         }
+                        // As a scanner sends it: keys a few ms apart, so whatever tells scans from
+                        // typing by the time between keys sees a scan.
+                        d::script::Step::Scan(_) => {
+                            let mut ok = true;
+                            for (i, k) in step.keys().into_iter().enumerate() {
+                                if i > 0 {
+                                    smol::Timer::after(Duration::from_millis(d::script::SCAN_KEY_GAP_MS)).await;
+                                }
+                                ok &= tx.send(Input::Event(d::InputEvent::Key(k))).await.is_ok();
+                            }
+                            ok
+                        }
                         keys => {
                             let mut ok = true;
                             for k in keys.keys() {
@@ -348,5 +360,29 @@ mod tests {
         assert_eq!("script:flow.txt".parse(), Ok(InputSpec::Script("flow.txt".into())));
         assert_eq!("evdev:/dev/input/event2".parse(), Ok(InputSpec::Evdev("/dev/input/event2".into())));
         assert!("mouse".parse::<InputSpec>().expect_err("unknown input").contains("script:FILE"));
+    }
+
+    #[test]
+    fn a_script_scan_sends_the_code_and_enter_paced_like_a_scanner() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("scan.txt");
+        std::fs::write(&path, "type ab\nscan 4006381333931 # coffee\n").expect("script written");
+        let (tx, rx) = smol::channel::bounded::<Input>(256);
+        let started = Instant::now();
+        start_input(&InputSpec::Script(path), DEFAULT_SIZE, tx).expect("script starts");
+        let mut keys = Vec::new();
+        smol::block_on(async {
+            while let Ok(input) = rx.recv().await {
+                match input {
+                    Input::Event(d::InputEvent::Key(k)) => keys.push(k),
+                    Input::Done => break,
+                    _ => panic!("only keys"),
+                }
+            }
+        });
+        let want: Vec<d::Key> = "ab4006381333931".chars().map(d::Key::Char).chain([d::Key::Enter]).collect();
+        assert_eq!(keys, want);
+        // 14 gaps between the scan's 15 keys, none shorter than the scanner's.
+        assert!(started.elapsed() >= Duration::from_millis(14 * d::script::SCAN_KEY_GAP_MS));
     }
 }
