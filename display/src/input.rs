@@ -3,8 +3,8 @@
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 
-use crate::layout::{Shape, layout};
-use crate::model::{Intent, Key, KeyLayer, Screen, UiState};
+use crate::layout::{Shape, amount_keys, amount_ok, layout, pad_intent, pin_keys};
+use crate::model::{AmountMode, AmountView, Intent, Key, KeyLayer, PinPadView, PinPurpose, Screen, UiState};
 
 /// Every tappable rectangle on this screen at this size, with what a tap there means.
 pub fn hit_map(state: &UiState, size: Size) -> Vec<(Rectangle, Intent)> {
@@ -23,8 +23,9 @@ pub fn hit_test(state: &UiState, size: Size, point: Point) -> Option<Intent> {
     hit_map(state, size).into_iter().find(|(r, _)| r.contains(point)).map(|(_, intent)| intent)
 }
 
-/// What a physical key means on this screen: typing on the keyboard screen, Enter for the screen's
-/// main action, Escape to dismiss the banner or go back.
+/// What a physical key means on this screen: typing on the keyboard screen, digits on the PIN pad and
+/// the amount keypad (exactly what their on-screen keys send, so a greyed-out key does nothing),
+/// Enter for the screen's main action, Escape to dismiss the banner or go back.
 pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
     if let Screen::Keyboard(kb) = &state.screen {
         return match key {
@@ -39,8 +40,13 @@ pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
             })),
         };
     }
+    match (&state.screen, key) {
+        (_, Key::Escape) if state.banner.is_some() => return Some(Intent::DismissBanner),
+        (Screen::PinPad(pad), key) => return pin_key(pad, key),
+        (Screen::Amount(view), key) => return amount_key(view, key),
+        _ => {}
+    }
     match key {
-        Key::Escape if state.banner.is_some() => Some(Intent::DismissBanner),
         Key::Escape => match state.screen {
             Screen::Status => None,
             Screen::Sale(_) => Some(Intent::OpenStatus),
@@ -52,8 +58,40 @@ pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
             Screen::TestResult(_) => Some(Intent::TestConnection),
             Screen::ScanResults(scan) if !scan.servers.is_empty() => Some(Intent::PickServer(0)),
             Screen::Status => Some(Intent::OpenSale),
+            Screen::Pay(pay) if pay.fully_paid() => Some(Intent::FinishSale),
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// The PIN pad: digits, Backspace and Enter as its keys; Escape cancels a manager approval (the only
+/// PIN pad with Cancel).
+fn pin_key(pad: &PinPadView, key: Key) -> Option<Intent> {
+    let keys = pin_keys(pad);
+    match key {
+        Key::Char(c) if c.is_ascii_digit() => pad_intent(&keys, c.encode_utf8(&mut [0; 4])),
+        Key::Backspace => pad_intent(&keys, "⌫"),
+        Key::Enter => pad_intent(&keys, "OK"),
+        Key::Escape => matches!(pad.purpose, PinPurpose::Approve { .. }).then_some(Intent::CancelPin),
+        _ => None,
+    }
+}
+
+/// The amount keypad: digits, '.' or ',' for the point, Backspace and Enter as its keys, Escape to
+/// cancel; '%' and '$' switch a discount to percent or money.
+fn amount_key(view: &AmountView, key: Key) -> Option<Intent> {
+    let keys = amount_keys(view);
+    match key {
+        Key::Char(c) if c.is_ascii_digit() => pad_intent(&keys, c.encode_utf8(&mut [0; 4])),
+        Key::Char('.' | ',') => pad_intent(&keys, "."),
+        Key::Char('%') => (view.allow_percent && view.mode == AmountMode::Money).then_some(Intent::ToggleDiscountMode),
+        Key::Char('$') => {
+            (view.allow_percent && view.mode == AmountMode::Percent).then_some(Intent::ToggleDiscountMode)
+        }
+        Key::Backspace => pad_intent(&keys, "⌫"),
+        Key::Enter => amount_ok(view),
+        Key::Escape => Some(Intent::CancelAmount),
         _ => None,
     }
 }

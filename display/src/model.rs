@@ -123,11 +123,17 @@ pub enum Screen {
     Sale(SaleView),
     /// Open conflicts between registers, each with Resolve.
     Conflicts(ConflictsView),
+    /// A numeric PIN pad: who is at the register, a manager's approval, or the first manager's PIN.
+    PinPad(PinPadView),
+    /// Paying for the order with one or more tenders (split tender), then finishing the sale.
+    Pay(PayView),
+    /// A numeric keypad for an amount or a percentage: cash handed over, a discount, a price override.
+    Amount(AmountView),
 }
 
 impl Screen {
     /// Every value `name()` can return, for validating scripts.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 12] = [
         "status",
         "settings",
         "server-setup",
@@ -137,6 +143,9 @@ impl Screen {
         "test-result",
         "sale",
         "conflicts",
+        "pin-pad",
+        "pay",
+        "amount",
     ];
 
     /// A stable name for scripts' `wait` and for logs.
@@ -151,6 +160,9 @@ impl Screen {
             Screen::TestResult(_) => "test-result",
             Screen::Sale(_) => "sale",
             Screen::Conflicts(_) => "conflicts",
+            Screen::PinPad(_) => "pin-pad",
+            Screen::Pay(_) => "pay",
+            Screen::Amount(_) => "amount",
         }
     }
 }
@@ -331,6 +343,116 @@ pub struct ConflictEntry {
     pub at_stake: String,
 }
 
+/// The PIN pad's data. The pad never sees the PIN: only how many digits were typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinPadView {
+    /// Why the PIN is asked for; decides whether names to pick and a Cancel button show.
+    pub purpose: PinPurpose,
+    /// What to do now, worded by the appliance: "Ana, type your PIN", "Choose a PIN for Ana",
+    /// "Type the PIN again". Under a manager approval it sits below the "Manager approval: <reason>"
+    /// heading, e.g. "A manager types their PIN. You stay signed in."
+    pub prompt: String,
+    /// The people who can sign in, in the order shown (`Login` only; empty otherwise).
+    pub users: Vec<String>,
+    /// The index in `users` of the person who picked their name (`Login` only).
+    pub selected: Option<usize>,
+    /// The page of `users` showing (0-based); clamped to the last page when drawing.
+    pub users_page: usize,
+    /// How many digits are typed so far; the pad shows that many dots, never the digits.
+    pub entered: usize,
+    /// Seconds left before the pad takes PINs again after too many wrong ones; while set the keys
+    /// are greyed out and do nothing.
+    pub locked_secs: Option<u64>,
+    /// What went wrong with the last PIN, e.g. "Wrong PIN, 3 tries left".
+    pub error: Option<String>,
+}
+
+/// Why the PIN pad is showing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PinPurpose {
+    /// Who is at the register: pick your name, then type your PIN.
+    Login,
+    /// A manager approves something a cashier may not do alone; the cashier stays signed in and
+    /// can cancel.
+    Approve {
+        /// What is to be approved, e.g. "Void order R1-000012".
+        reason: String,
+    },
+    /// First start with no users: the first manager (named on the keyboard screen) chooses a PIN.
+    FirstManager {
+        /// Choosing the PIN, or typing it again.
+        step: FirstManagerStep,
+    },
+}
+
+/// The first manager's PIN, in two steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FirstManagerStep {
+    /// "Choose a PIN for <name>".
+    Choose,
+    /// "Type the PIN again".
+    Confirm,
+}
+
+/// The pay screen's data: the order's total, the tenders taken so far, and what is left.
+/// The appliance does the sums (it owns rounding rules such as cash rounding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayView {
+    /// The order's total.
+    pub total_cents: i64,
+    /// Tenders taken so far, in the order taken; each can be removed.
+    pub applied: Vec<AppliedTender>,
+    /// What is still due; zero (or less) when the order is fully paid.
+    pub remaining_cents: i64,
+    /// Cash to hand back to the customer (zero when none).
+    pub change_cents: i64,
+    /// The tenders the store takes, in button order, e.g. "Cash", "Card", "Voucher".
+    pub tenders: Vec<String>,
+}
+
+impl PayView {
+    /// Whether nothing is left to pay, so the sale can be finished.
+    pub fn fully_paid(&self) -> bool {
+        self.remaining_cents <= 0
+    }
+}
+
+/// One tender taken towards the order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedTender {
+    /// The tender's name, e.g. "Cash".
+    pub name: String,
+    /// How much it paid (for cash: what was handed over).
+    pub amount_cents: i64,
+}
+
+/// The amount keypad's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmountView {
+    /// What the amount is, e.g. "Cash handed over", "Order discount", "Price of Latte".
+    pub title: String,
+    /// The amount as typed: digits and at most one decimal point, e.g. "12.5"; may be empty.
+    pub entered: String,
+    /// Whether `entered` is money or a percentage.
+    pub mode: AmountMode,
+    /// Whether the money/percent toggle shows (discounts).
+    pub allow_percent: bool,
+    /// Quick amounts: a label and the amount in cents, e.g. ("Exact", 1730), ("$20", 2000).
+    /// A label without a digit shows its amount under it.
+    pub quick: Vec<(String, i64)>,
+    /// One line under the amount, e.g. "Change $2.70" or "Above 10%: a manager approves".
+    pub hint: Option<String>,
+}
+
+/// What an amount keypad's number means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AmountMode {
+    /// Money in the store's currency.
+    Money,
+    /// A percentage.
+    Percent,
+}
+
 /// What the user asked for; the appliance's state machine acts on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
@@ -387,6 +509,38 @@ pub enum Intent {
     ConflictsPage(usize),
     /// Settle the conflict with this id (`ConflictEntry::id`): first a note, then the record.
     ResolveConflict(String),
+    /// PIN pad: one digit (0–9) typed.
+    PinDigit(u8),
+    /// PIN pad: delete the last digit typed.
+    PinBackspace,
+    /// PIN pad: the PIN is complete; check it.
+    PinEnter,
+    /// PIN pad: this index of `PinPadView::users` is at the register.
+    PickUser(usize),
+    /// PIN pad: show this page of the names (absolute, like `ConflictsPage`).
+    UsersPage(usize),
+    /// PIN pad: leave without a PIN (manager approval only: the cashier stays signed in).
+    CancelPin,
+    /// Pay screen: take a payment by the tender at this index of `PayView::tenders`.
+    PickTender(usize),
+    /// Pay screen: take back the payment at this index of `PayView::applied`.
+    RemoveTender(usize),
+    /// Pay screen: the order is fully paid; record the sale.
+    FinishSale,
+    /// Amount keypad: one digit (0–9) typed.
+    AmountDigit(u8),
+    /// Amount keypad: the decimal point typed.
+    AmountPoint,
+    /// Amount keypad: delete the last character typed.
+    AmountBackspace,
+    /// Amount keypad: accept the amount.
+    AmountEnter,
+    /// Amount keypad: leave without an amount.
+    CancelAmount,
+    /// Amount keypad: use the quick amount at this index of `AmountView::quick`.
+    QuickAmount(usize),
+    /// Amount keypad: switch between money and percent (discounts).
+    ToggleDiscountMode,
 }
 
 /// How the customer pays.

@@ -103,6 +103,27 @@ fn conflicts() -> Vec<ConflictEntry> {
     ]
 }
 
+fn users() -> Vec<String> {
+    ["Ana", "Ben", "Chloé", "Dev", "Eli", "Farah", "Gus"].into_iter().map(String::from).collect()
+}
+
+fn pin_pad(purpose: PinPurpose, prompt: &str) -> PinPadView {
+    PinPadView {
+        purpose,
+        prompt: prompt.into(),
+        users: Vec::new(),
+        selected: None,
+        users_page: 0,
+        entered: 0,
+        locked_secs: None,
+        error: None,
+    }
+}
+
+fn tender(name: &str, amount_cents: i64) -> AppliedTender {
+    AppliedTender { name: name.into(), amount_cents }
+}
+
 fn line(sku: &str, name: &str, qty: u32, unit: i64) -> CartLine {
     CartLine { sku: sku.into(), name: name.into(), qty, line_cents: i64::from(qty) * unit }
 }
@@ -299,6 +320,108 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                     Mode::Server,
                 )
             },
+        ),
+        (
+            "pinpad-login",
+            state(
+                Screen::PinPad(PinPadView {
+                    users: users(),
+                    selected: Some(0),
+                    entered: 3,
+                    ..pin_pad(PinPurpose::Login, "Ana, type your PIN")
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "pinpad-approve",
+            state(
+                Screen::PinPad(PinPadView {
+                    error: Some("Wrong PIN, 3 tries left".into()),
+                    ..pin_pad(
+                        PinPurpose::Approve { reason: "Void order R1-000012".into() },
+                        "A manager types their PIN. You stay signed in.",
+                    )
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "pinpad-locked",
+            state(
+                Screen::PinPad(PinPadView {
+                    users: users(),
+                    selected: Some(1),
+                    locked_secs: Some(30),
+                    error: Some("Too many wrong PINs".into()),
+                    ..pin_pad(PinPurpose::Login, "Ben, type your PIN")
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "pinpad-first-manager",
+            state(
+                Screen::PinPad(PinPadView {
+                    entered: 4,
+                    ..pin_pad(PinPurpose::FirstManager { step: FirstManagerStep::Choose }, "Choose a PIN for Ana")
+                }),
+                Mode::Standalone,
+            ),
+        ),
+        (
+            "pay-partial",
+            state(
+                Screen::Pay(PayView {
+                    total_cents: 1730,
+                    applied: vec![tender("Cash", 500), tender("Card", 800)],
+                    remaining_cents: 430,
+                    change_cents: 0,
+                    tenders: vec!["Cash".into(), "Card".into(), "Voucher".into()],
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "pay-done-change",
+            state(
+                Screen::Pay(PayView {
+                    total_cents: 1730,
+                    applied: vec![tender("Card", 1000), tender("Cash", 1000)],
+                    remaining_cents: 0,
+                    change_cents: 270,
+                    tenders: vec!["Cash".into(), "Card".into(), "Voucher".into()],
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "amount-cash",
+            state(
+                Screen::Amount(AmountView {
+                    title: "Cash handed over".into(),
+                    entered: "20".into(),
+                    mode: AmountMode::Money,
+                    allow_percent: false,
+                    quick: vec![("Exact".into(), 1730), ("$20".into(), 2000), ("$50".into(), 5000)],
+                    hint: Some("Due $17.30 · change $2.70".into()),
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "amount-discount-percent",
+            state(
+                Screen::Amount(AmountView {
+                    title: "Order discount".into(),
+                    entered: "15".into(),
+                    mode: AmountMode::Percent,
+                    allow_percent: true,
+                    quick: Vec::new(),
+                    hint: Some("Above 10%: a manager approves".into()),
+                }),
+                Mode::Client,
+            ),
         ),
         (
             "banner-error",

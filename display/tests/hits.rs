@@ -16,24 +16,36 @@ fn overlap(a: &Rectangle, b: &Rectangle) -> bool {
 #[test]
 fn targets_are_big_separate_and_hit() {
     for (name, state) in samples() {
-        for size in SIZES {
-            let map = hit_map(&state, size);
-            assert!(!map.is_empty(), "{name} at {size:?} has no targets");
-            // A banner shows somewhere (strip or over the header) and its region is on screen.
-            if state.banner.is_some() {
-                assert!(region_rect(&state, size, Region::Banner).is_some(), "{name} {size:?}: banner not laid out");
-            }
-            let screen = Rectangle::new(Point::zero(), size);
-            for (i, (r, intent)) in map.iter().enumerate() {
-                assert!(r.size.width >= 48 && r.size.height >= 48, "{name} {size:?}: {intent:?} is {r:?}");
-                assert_eq!(r.intersection(&screen), *r, "{name} {size:?}: {intent:?} leaves the screen");
-                assert_eq!(hit_test(&state, size, r.center()).as_ref(), Some(intent), "{name} {size:?}");
-                for (other, other_intent) in &map[i + 1..] {
-                    assert!(
-                        !overlap(r, other),
-                        "{name} {size:?}: {intent:?} {r:?} overlaps {other_intent:?} {other:?}"
-                    );
-                }
+        targets_hold(name, &state);
+    }
+}
+
+#[test]
+fn the_keypad_screens_keep_their_targets_under_a_banner() {
+    for (name, state) in samples() {
+        if !matches!(state.screen, Screen::PinPad(_) | Screen::Pay(_) | Screen::Amount(_)) {
+            continue;
+        }
+        let banner = Banner { kind: BannerKind::Error, text: "The card reader did not answer. Try again.".into() };
+        targets_hold(name, &UiState { banner: Some(banner), ..state });
+    }
+}
+
+fn targets_hold(name: &str, state: &UiState) {
+    for size in SIZES {
+        let map = hit_map(state, size);
+        assert!(!map.is_empty(), "{name} at {size:?} has no targets");
+        // A banner shows somewhere (strip or over the header) and its region is on screen.
+        if state.banner.is_some() {
+            assert!(region_rect(state, size, Region::Banner).is_some(), "{name} {size:?}: banner not laid out");
+        }
+        let screen = Rectangle::new(Point::zero(), size);
+        for (i, (r, intent)) in map.iter().enumerate() {
+            assert!(r.size.width >= 48 && r.size.height >= 48, "{name} {size:?}: {intent:?} is {r:?}");
+            assert_eq!(r.intersection(&screen), *r, "{name} {size:?}: {intent:?} leaves the screen");
+            assert_eq!(hit_test(state, size, r.center()).as_ref(), Some(intent), "{name} {size:?}");
+            for (other, other_intent) in &map[i + 1..] {
+                assert!(!overlap(r, other), "{name} {size:?}: {intent:?} {r:?} overlaps {other_intent:?} {other:?}");
             }
         }
     }
@@ -84,6 +96,58 @@ fn each_screen_offers_its_actions() {
     has("conflicts-none", Intent::Back);
     has("conflicts-note", Intent::DoneTyping);
     has("conflicts-note", Intent::CancelTyping);
+    for d in 0..=9 {
+        has("pinpad-login", Intent::PinDigit(d));
+        has("amount-cash", Intent::AmountDigit(d));
+    }
+    has("pinpad-login", Intent::PinBackspace);
+    has("pinpad-login", Intent::PinEnter);
+    has("pinpad-login", Intent::PickUser(1));
+    has("pinpad-login", Intent::UsersPage(1));
+    has("pinpad-approve", Intent::CancelPin);
+    has("pinpad-approve", Intent::PinDigit(5));
+    has("pinpad-locked", Intent::PickUser(0));
+    has("pinpad-first-manager", Intent::PinEnter);
+    has("pay-partial", Intent::PickTender(2));
+    has("pay-partial", Intent::RemoveTender(0));
+    has("pay-partial", Intent::RemoveTender(1));
+    has("pay-partial", Intent::Back);
+    has("pay-done-change", Intent::FinishSale);
+    has("pay-done-change", Intent::RemoveTender(1));
+    for i in 0..3 {
+        has("amount-cash", Intent::QuickAmount(i));
+    }
+    has("amount-cash", Intent::AmountPoint);
+    has("amount-cash", Intent::AmountBackspace);
+    has("amount-cash", Intent::AmountEnter);
+    has("amount-cash", Intent::CancelAmount);
+    has("amount-discount-percent", Intent::ToggleDiscountMode);
+    has("amount-discount-percent", Intent::AmountEnter);
+}
+
+#[test]
+fn greyed_out_actions_are_not_targets() {
+    let find = |name: &str| samples().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s);
+    let lacks = |name: &str, wanted: &dyn Fn(&Intent) -> bool| {
+        let state = find(name).unwrap_or_else(|| panic!("no sample {name}"));
+        for size in SIZES {
+            let map = hit_map(&state, size);
+            assert!(!map.iter().any(|(_, i)| wanted(i)), "{name} {size:?} offers one of them: {map:?}");
+        }
+    };
+    // Locked: no key of the pad does anything (the names and nothing else stay tappable).
+    lacks("pinpad-locked", &|i| matches!(i, Intent::PinDigit(_) | Intent::PinBackspace | Intent::PinEnter));
+    // Nothing typed yet: no OK, no ⌫.
+    lacks("pinpad-approve", &|i| matches!(i, Intent::PinEnter | Intent::PinBackspace));
+    // Cancel only where a cashier stays signed in underneath (manager approval).
+    for name in ["pinpad-login", "pinpad-locked", "pinpad-first-manager"] {
+        lacks(name, &|i| *i == Intent::CancelPin);
+    }
+    lacks("pinpad-approve", &|i| matches!(i, Intent::PickUser(_) | Intent::UsersPage(_)));
+    // Finish only when fully paid; no more tenders once it is.
+    lacks("pay-partial", &|i| *i == Intent::FinishSale);
+    lacks("pay-done-change", &|i| matches!(i, Intent::PickTender(_)));
+    lacks("amount-cash", &|i| *i == Intent::ToggleDiscountMode);
 }
 
 #[test]
@@ -112,6 +176,36 @@ fn a_conflicts_list_that_shrank_under_its_page_still_pages_back() {
 }
 
 #[test]
+fn a_login_pad_takes_no_digits_before_a_name_is_picked() {
+    let (_, mut state) = samples().into_iter().find(|(n, _)| *n == "pinpad-login").expect("pinpad-login sample");
+    if let Screen::PinPad(pad) = &mut state.screen {
+        pad.selected = None;
+        pad.entered = 0;
+    }
+    for size in SIZES {
+        let map = hit_map(&state, size);
+        assert!(!map.iter().any(|(_, i)| matches!(i, Intent::PinDigit(_) | Intent::PinEnter)), "{size:?}: {map:?}");
+        assert!(map.iter().any(|(_, i)| *i == Intent::PickUser(0)), "{size:?}: {map:?}");
+    }
+    assert_eq!(key_intent(&state, Key::Char('5')), None);
+}
+
+#[test]
+fn a_user_list_that_shrank_under_its_page_still_pages_back() {
+    let (_, mut state) = samples().into_iter().find(|(n, _)| *n == "pinpad-login").expect("pinpad-login sample");
+    if let Screen::PinPad(pad) = &mut state.screen {
+        pad.users_page = 9;
+    }
+    for size in SIZES {
+        let map = hit_map(&state, size);
+        // Seven names, four a page at both sizes: the last page shows Gus, and only ‹, to page 0.
+        let arrows: Vec<&Intent> = map.iter().map(|(_, i)| i).filter(|i| matches!(i, Intent::UsersPage(_))).collect();
+        assert_eq!(arrows, [&Intent::UsersPage(0)], "{size:?}: {map:?}");
+        assert!(map.iter().any(|(_, i)| *i == Intent::PickUser(6)), "{size:?}: {map:?}");
+    }
+}
+
+#[test]
 fn taps_outside_targets_do_nothing() {
     let (_, state) = samples().remove(0);
     assert_eq!(hit_test(&state, Size::new(800, 480), Point::new(5, 5)), None);
@@ -134,6 +228,60 @@ fn physical_keys() {
     assert_eq!(key_intent(&get("status-server"), Key::Escape), None);
     assert_eq!(key_intent(&get("conflicts"), Key::Escape), Some(Intent::Back));
     assert_eq!(key_intent(&get("conflicts-note"), Key::Enter), Some(Intent::DoneTyping));
+
+    let login = get("pinpad-login");
+    assert_eq!(key_intent(&login, Key::Char('7')), Some(Intent::PinDigit(7)));
+    assert_eq!(key_intent(&login, Key::Char('0')), Some(Intent::PinDigit(0)));
+    assert_eq!(key_intent(&login, Key::Char('a')), None);
+    assert_eq!(key_intent(&login, Key::Backspace), Some(Intent::PinBackspace));
+    assert_eq!(key_intent(&login, Key::Enter), Some(Intent::PinEnter));
+    assert_eq!(key_intent(&login, Key::Escape), None, "no Cancel at login");
+    let approve = get("pinpad-approve");
+    assert_eq!(key_intent(&approve, Key::Escape), Some(Intent::CancelPin));
+    assert_eq!(key_intent(&approve, Key::Enter), None, "nothing typed yet");
+    let locked = get("pinpad-locked");
+    assert_eq!(key_intent(&locked, Key::Char('1')), None);
+    assert_eq!(key_intent(&locked, Key::Enter), None);
+    assert_eq!(key_intent(&get("pinpad-first-manager"), Key::Escape), None);
+    assert_eq!(key_intent(&get("pinpad-first-manager"), Key::Enter), Some(Intent::PinEnter));
+
+    let cash = get("amount-cash");
+    assert_eq!(key_intent(&cash, Key::Char('4')), Some(Intent::AmountDigit(4)));
+    assert_eq!(key_intent(&cash, Key::Char('.')), Some(Intent::AmountPoint));
+    assert_eq!(key_intent(&cash, Key::Char(',')), Some(Intent::AmountPoint));
+    assert_eq!(key_intent(&cash, Key::Backspace), Some(Intent::AmountBackspace));
+    assert_eq!(key_intent(&cash, Key::Enter), Some(Intent::AmountEnter));
+    assert_eq!(key_intent(&cash, Key::Escape), Some(Intent::CancelAmount));
+    assert_eq!(key_intent(&cash, Key::Char('%')), None, "cash has no percent");
+    let discount = get("amount-discount-percent");
+    assert_eq!(key_intent(&discount, Key::Char('%')), None, "already percent");
+    assert_eq!(key_intent(&discount, Key::Char('$')), Some(Intent::ToggleDiscountMode));
+
+    assert_eq!(key_intent(&get("pay-partial"), Key::Enter), None, "not fully paid");
+    assert_eq!(key_intent(&get("pay-done-change"), Key::Enter), Some(Intent::FinishSale));
+    assert_eq!(key_intent(&get("pay-done-change"), Key::Escape), Some(Intent::Back));
+}
+
+#[test]
+fn keys_on_the_pads_do_only_what_a_target_does() {
+    let keys: Vec<Key> = ('0'..='9')
+        .chain(".,%$a".chars())
+        .map(Key::Char)
+        .chain([Key::Enter, Key::Backspace, Key::Escape, Key::Tab])
+        .collect();
+    for (name, state) in samples() {
+        if !matches!(state.screen, Screen::PinPad(_) | Screen::Amount(_) | Screen::Pay(_)) {
+            continue;
+        }
+        for size in SIZES {
+            let map = hit_map(&state, size);
+            for key in &keys {
+                if let Some(intent) = key_intent(&state, *key) {
+                    assert!(map.iter().any(|(_, i)| *i == intent), "{name} {size:?}: {key:?} gives {intent:?}");
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -12,14 +12,21 @@ use crate::paint::theme;
 use crate::text::{Align, Face, TextStyle, line_height, measure};
 
 mod conflicts;
+mod pay;
+mod pinpad;
 mod sale;
 mod setup;
 mod status;
 
 use conflicts::*;
+use pay::*;
+use pinpad::*;
 use sale::*;
 use setup::*;
 use status::*;
+
+pub(crate) use pay::amount_ok;
+pub(crate) use pinpad::{amount_keys, pad_intent, pin_keys};
 
 /// Parts of the screen that can be redrawn on their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -313,6 +320,9 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
         Screen::TestResult(outcome) => test_screen(&mut b, outcome, content),
         Screen::Sale(sale) => sale_screen(&mut b, sale, content),
         Screen::Conflicts(view) => conflicts_screen(&mut b, view, content),
+        Screen::PinPad(view) => pin_pad_screen(&mut b, view, content),
+        Screen::Pay(view) => pay_screen(&mut b, view, content),
+        Screen::Amount(view) => amount_screen(&mut b, view, content),
     }
     b.scene
 }

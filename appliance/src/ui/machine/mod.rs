@@ -572,6 +572,24 @@ impl Ui {
                     layer: d::KeyLayer::Upper,
                 });
             }
+            // The PIN pad, pay and amount screens exist in the display crate but are not wired
+            // into this machine yet: it never shows them, so none of their intents can arrive.
+            I::PinDigit(_)
+            | I::PinBackspace
+            | I::PinEnter
+            | I::PickUser(_)
+            | I::UsersPage(_)
+            | I::CancelPin
+            | I::PickTender(_)
+            | I::RemoveTender(_)
+            | I::FinishSale
+            | I::AmountDigit(_)
+            | I::AmountPoint
+            | I::AmountBackspace
+            | I::AmountEnter
+            | I::CancelAmount
+            | I::QuickAmount(_)
+            | I::ToggleDiscountMode => {}
         }
         None
     }
