@@ -28,7 +28,8 @@ impl Till {
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = common::till_command();
-        c.arg("--data").arg(self.data()).args(args).env_remove("TILL_DATA");
+        // The shop's manager approves voids and returns (`--manager ann`) with this PIN.
+        c.arg("--data").arg(self.data()).args(args).env_remove("TILL_DATA").env("TILL_MANAGER_PIN", "1234");
         c
     }
 
@@ -156,12 +157,12 @@ fn orders_are_priced_numbered_listed_and_voided() {
     assert_eq!(on_hand(&t, "TEA"), 8);
     assert_eq!(on_hand(&t, "COF"), 4);
 
-    assert!(t.ok(&["order", "void", "R1-000001"]).contains("voided R1-000001"));
+    assert!(t.ok(&["order", "void", "R1-000001", "--manager", "ann"]).contains("voided R1-000001"));
     assert_eq!(t.json(&["order", "list"])[0]["voided"], true);
     assert_eq!(on_hand(&t, "TEA"), 10, "a void puts the goods back");
     assert!(t.ok(&["order", "list"]).contains("VOID"));
-    t.refused(&["order", "void", "R1-000001"], 3, "already voided");
-    t.refused(&["order", "void", "R1-000099"], 4, "no order 'R1-000099'");
+    t.refused(&["order", "void", "R1-000001", "--manager", "ann"], 3, "already voided");
+    t.refused(&["order", "void", "R1-000099", "--manager", "ann"], 4, "no order 'R1-000099'");
     // Same SKU twice is one line.
     let o = t.json(&["order", "create", "TEA", "TEA:2"]);
     assert_eq!(o["lines"].as_array().map(Vec::len), Some(1));
@@ -173,22 +174,22 @@ fn orders_are_priced_numbered_listed_and_voided() {
 fn returns_refund_what_was_sold_and_no_more() {
     let t = Till::shop();
     t.ok(&["order", "create", "TEA:3", "COF", "--pay", "card"]);
-    let r = t.json(&["return", "create", "R1-000001", "TEA:2"]);
+    let r = t.json(&["return", "create", "R1-000001", "TEA:2", "--manager", "ann"]);
     // Line total 7.50 + 0.62 tax = 8.12; two of three units: 8.12 × 2 / 3 = 5.41.
     assert_eq!(r["refund_cents"], 541);
     assert_eq!(r["payment"], "card");
     assert_eq!(on_hand(&t, "TEA"), 9);
-    t.refused(&["return", "create", "R1-000001", "TEA:2"], 3, "cannot return 2 of 'TEA'");
+    t.refused(&["return", "create", "R1-000001", "TEA:2", "--manager", "ann"], 3, "cannot return 2 of 'TEA'");
     // The last unit refunds the remainder: the line comes back to exactly its total.
-    let r = t.json(&["return", "create", "R1-000001", "TEA", "COF", "--no-restock"]);
+    let r = t.json(&["return", "create", "R1-000001", "TEA", "COF", "--no-restock", "--manager", "ann"]);
     assert_eq!(r["refund_cents"], 812 - 541 + 990);
     assert_eq!(on_hand(&t, "TEA"), 9, "no restock: damaged goods stay off the shelf");
     assert_eq!(on_hand(&t, "COF"), 4);
     let list = t.json(&["return", "list"]);
     assert_eq!(list.as_array().map(Vec::len), Some(2));
     assert!(t.ok(&["return", "list"]).contains("R1-000001"));
-    t.refused(&["return", "create", "R1-000001", "MUG"], 3, "has no 'MUG'");
-    t.refused(&["order", "void", "R1-000001"], 3, "has returns");
+    t.refused(&["return", "create", "R1-000001", "MUG", "--manager", "ann"], 3, "has no 'MUG'");
+    t.refused(&["order", "void", "R1-000001", "--manager", "ann"], 3, "has returns");
 }
 
 #[test]
@@ -200,8 +201,8 @@ fn shifts_compare_expected_and_counted_cash() {
     t.ok(&["order", "create", "TEA:2"]); // 5.41 cash
     t.ok(&["order", "create", "COF", "--pay", "card"]); // card: not in the drawer
     t.ok(&["order", "create", "MUG"]); // 6.00 cash, then voided
-    t.ok(&["order", "void", "R1-000003"]);
-    t.ok(&["return", "create", "R1-000001", "TEA"]); // 2.70 back in cash
+    t.ok(&["order", "void", "R1-000003", "--manager", "ann"]);
+    t.ok(&["return", "create", "R1-000001", "TEA", "--manager", "ann"]); // 2.70 back in cash
     let s = t.json(&["shift", "close", "--counted", "102.00"]);
     assert_eq!(s["expected_cents"], 10_000 + 541 - 270);
     assert_eq!(s["difference_cents"], 10_200 - 10_271);
@@ -267,19 +268,41 @@ fn tax_profiles_stock_users_settings_status_and_events() {
     assert_eq!(events[1]["data"]["Edited"]["base"], serde_json::Value::Null, "a new profile: no version seen");
     assert!(t.ok(&["status"]).contains("standalone"));
     assert_eq!(t.json(&["events", "--limit", "2"]).as_array().map(Vec::len), Some(2));
-    assert!(t.ok(&["events"]).contains("order_created"));
+    assert!(t.ok(&["events"]).contains("order_placed"));
 }
 
 #[test]
 fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     let t = Till::shop();
     t.ok(&["order", "create", "TEA:2"]);
-    t.refused(&["order", "create", "NOPE"], 4, "no product with SKU 'NOPE'");
+    t.refused(&["order", "create", "NOPE"], 4, "no product with SKU or barcode 'NOPE'");
     t.refused(&["order", "create", "TEA:0"], 3, "not a valid quantity");
     t.refused(&["order", "create", "TEA:-1"], 3, "not a valid quantity");
     t.refused(&["order", "create", "TEA:abc"], 3, "not a valid quantity");
     t.refused(&["order", "create", "TEA", "NOPE"], 4, "NOPE");
-    t.refused(&["order", "create", "TEA", "--pay", "cheque"], 3, "not a payment method");
+    t.refused(&["order", "create", "TEA", "--pay", "cheque"], 4, "no tender named 'cheque'");
+    // The counter's order shape: codes, discounts, tenders.
+    t.ok(&["product", "set", "TEA", "--barcode", "4006381333931"]);
+    t.refused(&["order", "create", "4006381333932"], 3, "bad check digit: the last digit should be 1");
+    t.refused(&["order", "create", "5901234123457"], 4, "no product with SKU or barcode '5901234123457'");
+    t.refused(&["product", "set", "COF", "--barcode", "4006381333931"], 3, "already used by product 'TEA'");
+    t.refused(&["product", "add", "X1", "--name", "X", "--price", "1", "--barcode", "96385075"], 3, "bad check digit");
+    t.refused(&["order", "create", "TEA:1:101%"], 3, "'101%' is not a discount");
+    t.refused(&["order", "create", "TEA:1:5%", "TEA:1"], 3, "'TEA' is on the order twice at different prices");
+    t.refused(&["order", "create", "TEA:1:2.51"], 3, "a discount of 2.51 is more than the 2.50");
+    t.refused(&["order", "create", "TEA", "--discount", "3.00"], 3, "a discount of 3.00 is more than the 2.50");
+    t.refused(&["order", "create", "TEA", "--pay", "cash:1.00", "--pay", "card:1.00"], 3, "0.71 is missing");
+    t.refused(&["order", "create", "TEA", "--pay", "card:-1"], 3, "'-1' is not an amount");
+    t.refused(
+        &["order", "create", "TEA", "--pay", "cash", "--tendered", "2.00"],
+        3,
+        "2.00 tendered is less than the 2.71",
+    );
+    t.refused(&["order", "create", "TEA", "--pay", "card", "--tendered", "5"], 3, "nothing is paid in cash");
+    t.refused(&["setting", "set", "discount_limit", "ten"], 3, "use a percentage such as 10%");
+    t.ok(&["setting", "set", "discount_limit", "10%"]);
+    t.refused(&["order", "create", "TEA:1:20%"], 6, "above the store's limit of 10.00% needs a manager's approval");
+    t.refused(&["user", "remove", "ann"], 3, "last manager");
     t.refused(&["order", "create", "TEA", "--cashier", "zed"], 4, "no user named 'zed'");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "2.5.0"], 3, "not an amount");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "-3"], 3, "not an amount");
@@ -293,8 +316,12 @@ fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     t.refused(&["user", "add", "cy", "--role", "owner", "--pin", "1234"], 3, "not a role");
     t.refused(&["user", "add", "cy", "--role", "cashier", "--pin", "12"], 3, "PIN must be 4 to 8 digits");
     t.refused(&["user", "add", "ann", "--role", "cashier", "--pin", "1234"], 3, "already exists");
-    t.refused(&["return", "create", "R1-000001", "TEA:3"], 3, "cannot return 3 of 'TEA': order 'R1-000001' sold 2");
-    t.refused(&["return", "create", "R1-000042", "TEA"], 4, "no order 'R1-000042'");
+    t.refused(
+        &["return", "create", "R1-000001", "TEA:3", "--manager", "ann"],
+        3,
+        "cannot return 3 of 'TEA': order 'R1-000001' sold 2",
+    );
+    t.refused(&["return", "create", "R1-000042", "TEA", "--manager", "ann"], 4, "no order 'R1-000042'");
     t.refused(&["shift", "close", "--counted", "512.30"], 3, "no shift is open");
     t.refused(&["shift", "open", "--float", "lots"], 3, "not an amount");
     t.refused(&["tax", "add", "standard", "9"], 3, "already exists");

@@ -101,7 +101,7 @@ fn a_client_offline_for_two_hundred_orders_delivers_each_once() {
         || a.query("SELECT count(*) FROM events WHERE pending = 1") == 0,
         || a.log_text(),
     );
-    assert_eq!(s.query("SELECT count(*) FROM events WHERE kind = 'order_created'"), 200, "each event stored once");
+    assert_eq!(s.query("SELECT count(*) FROM events WHERE kind = 'order_placed'"), 200, "each event stored once");
 }
 
 #[test]

@@ -140,7 +140,16 @@ fn oracle(union: &[Vec<u8>]) -> Oracle {
     let mut refunds = 0;
     for e in &events {
         match &e.kind {
-            EventKind::OrderCreated(o) => {
+            // Both order shapes: the lines are what counts here.
+            EventKind::OrderCreated(till::model::Order { number, lines, .. }) => {
+                let mut sold = BTreeMap::new();
+                for l in lines {
+                    *sold.entry(l.sku.to_string()).or_insert(0) += i64::from(l.qty);
+                    moves.entry(l.sku.to_string()).or_default().push((key(e), -i64::from(l.qty)));
+                }
+                orders.insert(e.id, (number.clone(), sold));
+            }
+            EventKind::OrderPlaced(o) => {
                 let mut sold = BTreeMap::new();
                 for l in &o.lines {
                     *sold.entry(l.sku.to_string()).or_insert(0) += i64::from(l.qty);
@@ -148,17 +157,18 @@ fn oracle(union: &[Vec<u8>]) -> Oracle {
                 }
                 orders.insert(e.id, (o.number.clone(), sold));
             }
-            EventKind::OrderVoided { order, lines } => voids
+            EventKind::OrderVoided { order, lines } | EventKind::VoidRecorded { order, lines, .. } => voids
                 .entry(*order)
                 .or_default()
                 .push((key(e), lines.iter().map(|(s, q)| (s.to_string(), i64::from(*q))).collect())),
-            EventKind::ReturnCreated(r) => {
+            EventKind::ReturnCreated(till::model::Return { order, order_number, restock, lines, .. })
+            | EventKind::Refunded(till::model::Refund { order, order_number, restock, lines, .. }) => {
                 refunds += 1;
-                returns.entry(r.order).or_default().push((
+                returns.entry(*order).or_default().push((
                     key(e),
-                    r.order_number.clone(),
-                    r.restock,
-                    r.lines.iter().map(|l| (l.sku.to_string(), i64::from(l.qty))).collect(),
+                    order_number.clone(),
+                    *restock,
+                    lines.iter().map(|l| (l.sku.to_string(), i64::from(l.qty))).collect(),
                 ));
             }
             EventKind::StockCounted { sku, on_hand } => {

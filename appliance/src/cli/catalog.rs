@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 
 use super::table::Table;
 use super::{Json, input, print_json, reg};
-use crate::model::{AdjustReason, Cents, RateBp, Role, Sku, parse_items, parse_stock};
+use crate::model::{AdjustReason, Cents, Item, Product, RateBp, Role, Sku, parse_items, parse_stock};
 use crate::register::{Register, RegisterError};
 
 /// `till product …`
@@ -26,6 +26,23 @@ pub enum ProductCmd {
         /// Tax profile that applies
         #[arg(long)]
         tax: Option<String>,
+        /// A barcode (EAN-13, EAN-8 and UPC-A check digits are checked); repeat for more
+        #[arg(long = "barcode", value_name = "CODE")]
+        barcodes: Vec<String>,
+        /// The category the sale screen lists it under
+        #[arg(long)]
+        category: Option<String>,
+    },
+    /// Change a product's barcodes (all of them: the ones given replace the old) or category
+    Set {
+        /// Which product
+        sku: String,
+        /// A barcode; repeat for more (replaces the product's barcodes)
+        #[arg(long = "barcode", value_name = "CODE")]
+        barcodes: Vec<String>,
+        /// The category the sale screen lists it under
+        #[arg(long)]
+        category: Option<String>,
     },
     /// List products on sale
     List {
@@ -129,14 +146,40 @@ pub enum UserCmd {
         #[arg(long)]
         pin: String,
     },
+    /// Remove a user (their history stays); the last manager cannot be removed
+    Remove {
+        /// Their name
+        name: String,
+    },
+    /// Change a user's PIN
+    SetPin {
+        /// Their name
+        name: String,
+        /// 4 to 8 digits
+        #[arg(long)]
+        pin: String,
+    },
     /// List users
+    List(Json),
+}
+
+/// `till tender …`
+#[derive(Subcommand, Debug)]
+pub enum TenderCmd {
+    /// Accept another tender besides cash and card (voucher, account…)
+    Add {
+        /// Its name: letters, digits, '-' or '_'
+        name: String,
+    },
+    /// List the tenders the store accepts
     List(Json),
 }
 
 /// `till setting …`
 #[derive(Subcommand, Debug)]
 pub enum SettingCmd {
-    /// Set a store-wide setting (store_name, currency, receipt_footer)
+    /// Set a store-wide setting (store_name, currency, receipt_footer, prices_include_tax,
+    /// discount_limit)
     Set {
         /// Which setting
         key: String,
@@ -149,12 +192,35 @@ pub enum SettingCmd {
 
 pub(super) fn product(r: &mut Register, c: ProductCmd) -> anyhow::Result<()> {
     match c {
-        ProductCmd::Add { sku, name, price, stock, tax } => {
+        ProductCmd::Add { sku, name, price, stock, tax, barcodes, category } => {
             let sku: Sku = input(sku.parse())?;
             let price: Cents = input(price.parse())?;
             let stock = stock.map(|s| input(parse_stock(&s))).transpose()?;
-            reg(r.add_product(sku.clone(), &name, price, stock, tax.as_deref()))?;
+            if barcodes.is_empty() && category.is_none() {
+                reg(r.add_product(sku.clone(), &name, price, stock, tax.as_deref()))?;
+            } else {
+                let product = Product { sku: sku.clone(), name: name.clone(), price_cents: price, tax_profile: tax };
+                reg(r.add_item(Item { product, category, barcodes }, stock))?;
+            }
             outln!("added {sku} {name} at {price}");
+            Ok(())
+        }
+        ProductCmd::Set { sku, barcodes, category } => {
+            let sku: Sku = input(sku.parse())?;
+            if barcodes.is_empty() && category.is_none() {
+                return Err(
+                    RegisterError::Invalid("say what to change: --barcode CODE or --category NAME".into()).into()
+                );
+            }
+            let codes = (!barcodes.is_empty()).then_some(barcodes);
+            reg(r.set_details(&sku, codes, category))?;
+            let p = reg(r.store().reader().product(sku.as_str()).map_err(Into::into))?;
+            let p = p.ok_or_else(|| RegisterError::UnknownSku(sku.to_string()))?;
+            outln!(
+                "{sku}: category {}, barcodes {}",
+                p.category.unwrap_or_else(|| "none".into()),
+                if p.barcodes.is_empty() { "none".into() } else { p.barcodes.join(" ") }
+            );
             Ok(())
         }
         ProductCmd::List { all, json } => {
@@ -162,13 +228,15 @@ pub(super) fn product(r: &mut Register, c: ProductCmd) -> anyhow::Result<()> {
             if json.json {
                 return print_json(&rows);
             }
-            let mut t = Table::new(&["SKU", "NAME", "PRICE", "TAX", "STOCK", ""]);
+            let mut t = Table::new(&["SKU", "NAME", "PRICE", "TAX", "CATEGORY", "BARCODES", "STOCK", ""]);
             for p in rows {
                 t.row(vec![
                     p.sku,
                     p.name,
                     p.price,
                     p.tax_profile.unwrap_or_default(),
+                    p.category.unwrap_or_default(),
+                    p.barcodes.join(" "),
                     p.on_hand.map(|n| n.to_string()).unwrap_or_default(),
                     if p.active { String::new() } else { "removed".into() },
                 ]);
@@ -275,6 +343,16 @@ pub(super) fn user(r: &mut Register, c: UserCmd) -> anyhow::Result<()> {
             outln!("added {} {name}", role.as_str());
             Ok(())
         }
+        UserCmd::Remove { name } => {
+            reg(r.remove_user(&name))?;
+            outln!("removed user {name}");
+            Ok(())
+        }
+        UserCmd::SetPin { name, pin } => {
+            reg(r.set_pin(&name, &pin))?;
+            outln!("{name}'s PIN changed");
+            Ok(())
+        }
         UserCmd::List(json) => {
             let rows = reg(r.store().reader().users().map_err(Into::into))?;
             if json.json {
@@ -283,6 +361,27 @@ pub(super) fn user(r: &mut Register, c: UserCmd) -> anyhow::Result<()> {
             let mut t = Table::new(&["NAME", "ROLE", ""]);
             for u in rows {
                 t.row(vec![u.name, u.role, if u.active { String::new() } else { "removed".into() }]);
+            }
+            t.print()
+        }
+    }
+}
+
+pub(super) fn tender(r: &mut Register, c: TenderCmd) -> anyhow::Result<()> {
+    match c {
+        TenderCmd::Add { name } => {
+            let name = reg(r.add_tender(&name))?;
+            outln!("tender {name} accepted");
+            Ok(())
+        }
+        TenderCmd::List(json) => {
+            let rows = reg(r.store().reader().tenders().map_err(Into::into))?;
+            if json.json {
+                return print_json(&rows);
+            }
+            let mut t = Table::new(&["TENDER"]);
+            for x in rows {
+                t.row(vec![x]);
             }
             t.print()
         }

@@ -13,6 +13,7 @@ pub const EXIT_CODES: &str = "Exit codes:
   4  not found: a SKU, order, user or tax profile that does not exist; nothing was changed
   5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full,
      an empty till.db beside other data, till.db a directory)
+  6  denied: a manager's approval is needed, a PIN is wrong, or the PIN pad is locked
  test-connection, scan, and setup with server=scan:
  10  unreachable: nothing answers at that address (scan: no Till server of this store found)
  11  not a Till server: something else answers there
@@ -39,6 +40,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
             ErrorClass::NotFound => 4,
             ErrorClass::Storage => 5,
             ErrorClass::Internal => 1,
+            ErrorClass::Denied => 6,
         };
     }
     if let Some(s) = e.downcast_ref::<StoreError>() {

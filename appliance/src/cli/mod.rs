@@ -29,7 +29,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-pub use catalog::{ProductCmd, SettingCmd, StockArgs, StockCmd, TaxCmd, UserCmd};
+pub use catalog::{ProductCmd, SettingCmd, StockArgs, StockCmd, TaxCmd, TenderCmd, UserCmd};
 pub use conflicts::ConflictsCmd;
 pub use exit::{ConnectionFailed, EXIT_CODES, SetupRefused, exit_code};
 pub use sales::{OrderCmd, ReturnCmd, ShiftCmd};
@@ -91,6 +91,9 @@ pub enum Command {
     /// Store-wide settings shared by all registers
     #[command(subcommand)]
     Setting(SettingCmd),
+    /// Tenders the store accepts besides cash and card
+    #[command(subcommand)]
+    Tender(TenderCmd),
     /// Contradictions between what registers did while apart (open ones); resolve one
     Conflicts {
         /// Settle a conflict [default: list the open ones]
@@ -235,6 +238,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stock(a) => catalog::stock(&mut r, a),
         Command::User(c) => catalog::user(&mut r, c),
         Command::Setting(c) => catalog::setting(&mut r, c),
+        Command::Tender(c) => catalog::tender(&mut r, c),
         Command::Conflicts { action, all, json } => conflicts::conflicts(&mut r, action, all, json),
         Command::Status(j) => status::status(&r, &dir, j),
         Command::Events { limit, json } => status::events(&r, limit, json),

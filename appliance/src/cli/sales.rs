@@ -4,24 +4,34 @@ use clap::Subcommand;
 
 use super::table::Table;
 use super::{Json, input, items, print_json, reg};
-use crate::model::{Cents, Payment};
-use crate::register::Register;
+use crate::model::{Cents, Discount, PayRequest};
+use crate::register::{Approval, ItemRequest, Register, SaleRequest};
 use crate::store::format_ms;
 
 /// `till order …`
 #[derive(Subcommand, Debug)]
 pub enum OrderCmd {
-    /// Ring a sale; prints the order number
+    /// Ring a sale; prints the order number (and the change, with --tendered)
     Create {
-        /// Items as SKU or SKU:QTY
-        #[arg(required = true, value_name = "SKU[:QTY]")]
+        /// Items as CODE[:QTY][:DISCOUNT]: CODE a SKU or a barcode, DISCOUNT 10% or an amount off the line
+        #[arg(required = true, value_name = "CODE[:QTY][:DISCOUNT]")]
         items: Vec<String>,
-        /// How it was paid
-        #[arg(long, default_value = "cash")]
-        pay: String,
+        /// Off the whole order: 10% or an amount
+        #[arg(long)]
+        discount: Option<String>,
+        /// A tender and what it pays, e.g. card:5.00; one without an amount pays the rest
+        /// [default: cash]
+        #[arg(long = "pay", value_name = "TENDER[:AMOUNT]")]
+        pay: Vec<String>,
+        /// Cash handed over (prints the change)
+        #[arg(long)]
+        tendered: Option<String>,
         /// Who rang it (a user name)
         #[arg(long)]
         cashier: Option<String>,
+        /// A manager approving a discount above the store's limit (PIN from TILL_MANAGER_PIN or stdin)
+        #[arg(long)]
+        manager: Option<String>,
         /// Output format.
         #[command(flatten)]
         json: Json,
@@ -35,10 +45,16 @@ pub enum OrderCmd {
         #[command(flatten)]
         json: Json,
     },
-    /// Void an order; its goods go back into stock
+    /// Void an order; its goods go back into stock (a manager approves, once the store has one)
     Void {
         /// Order number (e.g. R1-000042) or id
         number: String,
+        /// Who voids it (a user name)
+        #[arg(long)]
+        cashier: Option<String>,
+        /// The approving manager (PIN from TILL_MANAGER_PIN or stdin)
+        #[arg(long)]
+        manager: Option<String>,
     },
 }
 
@@ -55,6 +71,15 @@ pub enum ReturnCmd {
         /// The goods do not go back on the shelf (damaged)
         #[arg(long)]
         no_restock: bool,
+        /// How the money goes back [default: the order's tender if it had one, else cash]
+        #[arg(long)]
+        tender: Option<String>,
+        /// Who takes the goods back (a user name)
+        #[arg(long)]
+        cashier: Option<String>,
+        /// The approving manager (PIN from TILL_MANAGER_PIN or stdin)
+        #[arg(long)]
+        manager: Option<String>,
         /// Output format.
         #[command(flatten)]
         json: Json,
@@ -90,14 +115,28 @@ pub enum ShiftCmd {
 
 pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
     match c {
-        OrderCmd::Create { items: raw, pay, cashier, json } => {
-            let list = items(&raw)?;
-            let pay: Payment = input(pay.parse())?;
-            let o = reg(r.create_order(&list, pay, cashier.as_deref()))?;
+        OrderCmd::Create { items: raw, discount, pay, tendered, cashier, manager, json } => {
+            let items = raw.iter().map(|s| reg(ItemRequest::parse(s))).collect::<anyhow::Result<Vec<_>>>()?;
+            let discount = discount.map(|d| input(d.parse::<Discount>())).transpose()?;
+            let mut tenders = Vec::with_capacity(pay.len());
+            for p in &pay {
+                tenders.push(match p.split_once(':') {
+                    Some((t, a)) => (t.to_string(), Some(input(a.parse::<Cents>())?)),
+                    None => (p.clone(), None),
+                });
+            }
+            let tendered = tendered.map(|t| input(t.parse::<Cents>())).transpose()?;
+            let approval = manager.map(approval).transpose()?;
+            let req = SaleRequest { items, discount, pay: PayRequest { tenders, tendered }, cashier, approval };
+            let o = reg(r.ring(&req))?;
             if json.json {
                 return print_json(&o);
             }
-            outln!("{}", o.number);
+            if tendered.is_some() {
+                outln!("{} change {}", o.number, Cents(o.change_cents));
+            } else {
+                outln!("{}", o.number);
+            }
             Ok(())
         }
         OrderCmd::List { limit, json } => {
@@ -120,8 +159,9 @@ pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
             }
             t.print()
         }
-        OrderCmd::Void { number } => {
-            let o = reg(r.void_order(&number))?;
+        OrderCmd::Void { number, cashier, manager } => {
+            let approval = manager.map(approval).transpose()?;
+            let o = reg(r.void_by(&number, cashier.as_deref(), approval.as_ref()))?;
             outln!("voided {} ({})", o.number, o.total);
             Ok(())
         }
@@ -130,9 +170,11 @@ pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
 
 pub(super) fn returns(r: &mut Register, c: ReturnCmd) -> anyhow::Result<()> {
     match c {
-        ReturnCmd::Create { order, items: raw, no_restock, json } => {
+        ReturnCmd::Create { order, items: raw, no_restock, tender, cashier, manager, json } => {
             let list = items(&raw)?;
-            let ret = reg(r.create_return(&order, &list, !no_restock))?;
+            let approval = manager.map(approval).transpose()?;
+            let ret =
+                reg(r.refund(&order, &list, !no_restock, tender.as_deref(), cashier.as_deref(), approval.as_ref()))?;
             if json.json {
                 return print_json(&ret);
             }
@@ -159,6 +201,20 @@ pub(super) fn returns(r: &mut Register, c: ReturnCmd) -> anyhow::Result<()> {
             t.print()
         }
     }
+}
+
+/// A manager's approval on the command line: the name given, the PIN from `TILL_MANAGER_PIN`
+/// or, failing that, the first line of standard input (never an argument: `ps` shows those).
+fn approval(manager: String) -> anyhow::Result<Approval> {
+    let pin = match std::env::var("TILL_MANAGER_PIN") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|e| anyhow::anyhow!("cannot read the manager's PIN: {e}"))?;
+            line.trim().to_string()
+        }
+    };
+    Ok(Approval { manager, pin })
 }
 
 pub(super) fn money(c: Option<i64>) -> String {

@@ -7,11 +7,13 @@ mod barcode;
 mod conflict;
 mod money;
 mod records;
+mod sale;
 
 pub use barcode::*;
 pub use conflict::*;
 pub use money::{Cents, MAX_AMOUNT_CENTS, mul_div_round};
 pub use records::*;
+pub use sale::*;
 
 use std::fmt;
 use std::str::FromStr;
@@ -59,6 +61,12 @@ pub enum ModelError {
     /// A PIN that is not 4 to 8 digits.
     #[error("a PIN must be 4 to 8 digits")]
     BadPin,
+    /// A discount that is not a percentage above 0 and at most 100, or an amount above 0.
+    #[error("{} is not a discount: write 10% (above 0, at most 100) or an amount such as 1.00", quote(.0))]
+    BadDiscount(String),
+    /// A tender name with characters Till does not accept.
+    #[error("{} is not a tender name: use 1-24 letters, digits, '-' or '_'", quote(.0))]
+    BadTender(String),
     /// A store-wide setting key Till does not know.
     #[error("unknown setting {key}: known settings are {known}", key = quote(.0), known = .1)]
     UnknownSetting(String, String),
@@ -292,7 +300,25 @@ pub fn validate_pin(pin: &str) -> Result<(), ModelError> {
 }
 
 /// The store-wide settings that registers share, with their validation.
-pub const SETTING_KEYS: &[&str] = &["store_name", "currency", "receipt_footer"];
+pub const SETTING_KEYS: &[&str] =
+    &["store_name", "currency", "receipt_footer", "prices_include_tax", "discount_limit", "price_embedded_barcodes"];
+
+/// Parses the `price_embedded_barcodes` setting: whether EAN-13 codes starting 20-29 ring their
+/// item at the price printed in the code.
+pub fn prices_embedded(value: Option<&str>) -> bool {
+    value == Some("true")
+}
+
+/// Parses the `prices_include_tax` setting's stored value (`true` or `false`).
+pub fn prices_include_tax(value: Option<&str>) -> bool {
+    value == Some("true")
+}
+
+/// Parses the `discount_limit` setting's stored value: the deepest discount a cashier gives
+/// without a manager, in basis points (`None`: no limit set).
+pub fn discount_limit_bp(value: Option<&str>) -> Option<u32> {
+    value.and_then(|v| v.trim_end_matches('%').parse::<RateBp>().ok()).map(|r| r.0)
+}
 
 /// Checks a store-wide setting as typed and returns the value to store.
 pub fn validate_setting(key: &str, value: &str) -> Result<String, ModelError> {
@@ -325,6 +351,14 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
                 Err(bad("use at most 200 printable characters"))
             }
         }
+        "prices_include_tax" | "price_embedded_barcodes" => match value {
+            "true" | "false" => Ok(value.to_string()),
+            _ => Err(bad("use true or false")),
+        },
+        "discount_limit" => match value.strip_suffix('%').map(str::parse::<RateBp>) {
+            Some(Ok(r)) => Ok(format!("{}%", RateBp(r.0).to_string().trim_end_matches('%'))),
+            _ => Err(bad("use a percentage such as 10%")),
+        },
         _ => Err(ModelError::UnknownSetting(key.to_string(), SETTING_KEYS.join(", "))),
     }
 }

@@ -246,3 +246,36 @@ impl AdjustReason {
         }
     }
 }
+
+/// A product with the details of this release: its category and barcodes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// Name, price and tax, as older releases know a product.
+    pub product: Product,
+    /// The category it is listed under on the sale screen, if any.
+    pub category: Option<String>,
+    /// Its barcodes as scanned (validated by [`super::parse_barcode`]), at most 16.
+    pub barcodes: Vec<String>,
+}
+
+impl Item {
+    /// The rules a peer's item must follow.
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.category.as_ref().is_some_and(|c| c.is_empty() || c.len() > 128 || c.chars().any(char::is_control)) {
+            return Err("category out of range");
+        }
+        if self.barcodes.len() > 16 || self.barcodes.iter().any(|b| super::parse_barcode(b).is_err()) {
+            return Err("barcodes out of range");
+        }
+        Ok(())
+    }
+}
+
+/// A tender the store accepts besides cash and card (voucher, account…).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenderRecord {
+    /// Its name, lower case.
+    pub name: String,
+    /// False once taken away.
+    pub active: bool,
+}

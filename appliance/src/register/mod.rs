@@ -4,13 +4,16 @@
 //! Every operation runs in one write transaction: the checks see the same state the event is
 //! applied to, even with another process (the CLI beside a running register) writing too.
 
+mod counter;
+
 use std::path::Path;
+
+pub use counter::{Approval, ItemRequest, PIN_LOCK_MS, PIN_TRIES, SaleRequest};
 
 use crate::config::DEFAULT_REGISTER_NAME;
 use crate::model::{
-    AdjustReason, Cents, ConflictId, EventId, MAX_CONFLICT_NOTE, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, Order,
-    Payment, Product, RateBp, Return, ReturnLine, Role, Sku, TaxProfile, User, price_order, refund_for, validate_name,
-    validate_pin, validate_setting,
+    AdjustReason, Cents, ConflictId, EventId, MAX_CONFLICT_NOTE, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, Payment,
+    Product, RateBp, Role, Sku, TaxProfile, User, validate_name, validate_pin, validate_setting,
 };
 use crate::store::{OrderRow, ReturnRow, ShiftRow, Store, StoreError, Tx, kv};
 use crate::sync::{Change, Event, EventKind};
@@ -112,6 +115,39 @@ pub enum RegisterError {
     /// The register's own setup cannot be used (`till run` refuses to guess one).
     #[error("{0}; `till run` does not start in a guessed mode")]
     Setup(String),
+    /// A barcode with a bad check digit or characters.
+    #[error(transparent)]
+    Barcode(#[from] crate::model::BarcodeError),
+    /// A cart, discount or payment that does not work out.
+    #[error(transparent)]
+    Sale(#[from] crate::model::SaleError),
+    /// A code that is neither a SKU nor a barcode of a product.
+    #[error("no product with SKU or barcode {}", q(.0))]
+    UnknownCode(String),
+    /// A tender the store does not accept.
+    #[error("no tender named {name}; add it with `till tender add {name}`", name = q(.0))]
+    UnknownTender(String),
+    /// `tender add` of one that exists.
+    #[error("the tender {} exists already", q(.0))]
+    DuplicateTender(String),
+    /// A barcode another product has.
+    #[error("barcode {} is already used by product {}", q(.0), q(.1))]
+    DuplicateBarcode(String, String),
+    /// Something only a manager may do or approve.
+    #[error("{0} needs a manager's approval")]
+    NeedsManager(String),
+    /// A wrong PIN (or no such user).
+    #[error("wrong name or PIN ({0} tries left before the PIN pad locks)")]
+    WrongPin(u64),
+    /// Too many wrong PINs in a row.
+    #[error("too many wrong PINs: the PIN pad is locked for {0} s")]
+    PinLocked(u64),
+    /// Removing the store's only manager.
+    #[error("{} is the store's last manager and cannot be removed; add another manager first", q(.0))]
+    LastManager(String),
+    /// A figure that breaks one of the order model's rules (a bug if it ever shows).
+    #[error("refused: {0}")]
+    Invalid(String),
 }
 
 /// How a failure should be reported: the CLI turns this into its exit code.
@@ -125,6 +161,8 @@ pub enum ErrorClass {
     Storage,
     /// Anything else (exit 1).
     Internal,
+    /// A manager's approval is missing, a PIN is wrong, or the PIN pad is locked (exit 6).
+    Denied,
 }
 
 impl RegisterError {
@@ -147,9 +185,16 @@ impl RegisterError {
             | DuplicateUser(_)
             | AmbiguousConflict(..)
             | ConflictAlreadyResolved(_)
-            | BadConflictNote => ErrorClass::Rejected,
+            | BadConflictNote
+            | Sale(_)
+            | Barcode(_)
+            | DuplicateTender(_)
+            | DuplicateBarcode(..)
+            | LastManager(_)
+            | Invalid(_) => ErrorClass::Rejected,
             UnknownSku(_) | UnknownTaxProfile(_) | UnknownOrder(_) | UnknownUser(_) | UnknownRegister(_)
-            | UnknownConflict(_) => ErrorClass::NotFound,
+            | UnknownConflict(_) | UnknownCode(_) | UnknownTender(_) => ErrorClass::NotFound,
+            NeedsManager(_) | WrongPin(_) | PinLocked(_) => ErrorClass::Denied,
             Store(StoreError::Sqlite(_)) | Store(StoreError::Codec(_)) | Hash(_) | Clock => ErrorClass::Internal,
             Store(_) | Setup(_) => ErrorClass::Storage,
         }
@@ -311,55 +356,20 @@ impl Register {
         })
     }
 
-    /// Rings a sale: prices the items as they are now, assigns the next order number, and
-    /// records it. Selling more than is in stock is allowed (stock goes negative and is flagged):
-    /// a count that is off must not stop a sale at the counter.
+    /// Rings a sale of plain items paid by one tender: [`Register::ring`] without discounts.
+    /// Selling more than is in stock is allowed (stock goes negative and is flagged): a count
+    /// that is off must not stop a sale at the counter.
     pub fn create_order(&mut self, items: &[(Sku, u32)], payment: Payment, cashier: Option<&str>) -> Result<OrderRow> {
-        if items.is_empty() {
-            return Err(ModelError::BadQuantity("(no items)".into()).into());
-        }
-        let name = self.name()?;
-        let id = self.store.write(|tx| {
-            if let Some(c) = cashier {
-                tx.reader().active_user(c)?.ok_or_else(|| RegisterError::UnknownUser(c.to_string()))?;
-            }
-            // Same SKU twice on the command line is one line on the receipt.
-            let mut merged: Vec<(Sku, u32)> = Vec::new();
-            for (sku, q) in items {
-                match merged.iter_mut().find(|(s, _)| s == sku) {
-                    Some((_, mq)) => *mq = mq.saturating_add(*q),
-                    None => merged.push((sku.clone(), *q)),
-                }
-            }
-            let mut priced = Vec::with_capacity(merged.len());
-            for (sku, qty) in merged {
-                if qty > 9999 {
-                    return Err(ModelError::BadQuantity(qty.to_string()).into());
-                }
-                let p = Self::product_for_edit(tx, &sku)?;
-                let rate = match &p.tax_profile {
-                    // A product whose tax profile has not arrived (yet) is not sold at 0 % tax.
-                    Some(t) => tx.reader().tax_rate(t)?.ok_or_else(|| RegisterError::UnknownTaxProfile(t.clone()))?,
-                    None => RateBp(0),
-                };
-                priced.push((p, rate, qty));
-            }
-            let (lines, sub, tax, total) = price_order(&priced);
-            let n = tx.next_counter(kv::ORDER_COUNTER)?;
-            let shift = tx.reader().open_shift(tx.register_id())?.map(|(id, _)| id);
-            let order = Order {
-                number: format!("{name}-{n:06}"),
-                lines,
-                subtotal_cents: sub,
-                tax_cents: tax,
-                total_cents: total,
-                payment,
-                cashier: cashier.map(str::to_string),
-                shift,
-            };
-            Ok::<_, RegisterError>(append(tx, EventKind::OrderCreated(order))?.id)
-        })?;
-        self.store.reader().order(&id)?.ok_or_else(|| RegisterError::UnknownOrder(id.to_string()))
+        let req = SaleRequest {
+            items: items
+                .iter()
+                .map(|(sku, qty)| ItemRequest { code: sku.to_string(), qty: *qty, discount: None, price: None })
+                .collect(),
+            pay: crate::model::PayRequest { tenders: vec![(payment.as_str().to_string(), None)], tendered: None },
+            cashier: cashier.map(str::to_string),
+            ..SaleRequest::default()
+        };
+        self.ring(&req)
     }
 
     /// Finds one order by human number or full id.
@@ -380,87 +390,15 @@ impl Register {
         }
     }
 
-    /// Voids an order: it stays on record, marked void, and its goods go back into stock.
+    /// Voids an order: it stays on record, marked void, and its goods go back into stock
+    /// ([`Register::void_by`] without a cashier; a store with a manager needs their approval).
     pub fn void_order(&mut self, number: &str) -> Result<OrderRow> {
-        let id = self.store.write(|tx| {
-            let o = Self::find_order(tx, number)?;
-            let id: EventId = o.id.parse().map_err(|_| RegisterError::UnknownOrder(o.id.clone()))?;
-            if o.voided {
-                return Err(RegisterError::AlreadyVoided(o.number));
-            }
-            if tx.reader().has_returns(&id)? {
-                return Err(RegisterError::VoidWithReturns(o.number));
-            }
-            let mut lines = Vec::with_capacity(o.lines.len());
-            for l in &o.lines {
-                lines.push((l.sku.parse::<Sku>()?, l.qty));
-            }
-            append(tx, EventKind::OrderVoided { order: id, lines })?;
-            Ok(id)
-        })?;
-        self.store.reader().order(&id)?.ok_or_else(|| RegisterError::UnknownOrder(id.to_string()))
+        self.void_by(number, None, None)
     }
 
-    /// Takes goods back from an earlier order, refunding them the way the order was paid.
+    /// Takes goods back from an earlier order ([`Register::refund`] by the order's tender).
     pub fn create_return(&mut self, number: &str, items: &[(Sku, u32)], restock: bool) -> Result<ReturnRow> {
-        if items.is_empty() {
-            return Err(ModelError::BadQuantity("(no items)".into()).into());
-        }
-        let rid = self.store.write(|tx| {
-            let o = Self::find_order(tx, number)?;
-            if o.voided {
-                return Err(RegisterError::ReturnFromVoided(o.number));
-            }
-            let order_id: EventId = o.id.parse().map_err(|_| RegisterError::UnknownOrder(o.id.clone()))?;
-            let mut lines: Vec<ReturnLine> = Vec::new();
-            for (sku, qty) in items {
-                let ol = o
-                    .lines
-                    .iter()
-                    .find(|l| l.sku == sku.as_str())
-                    .ok_or_else(|| RegisterError::NotOnOrder(o.number.clone(), sku.to_string()))?;
-                let asked_before: u32 = lines.iter().filter(|l| &l.sku == sku).map(|l| l.qty).sum();
-                let already = ol.returned_qty + asked_before;
-                if already + qty > ol.qty {
-                    return Err(RegisterError::ReturnTooMany {
-                        order: o.number.clone(),
-                        sku: sku.to_string(),
-                        sold: ol.qty,
-                        returned: already,
-                        asked: *qty,
-                    });
-                }
-                let model_line = crate::model::OrderLine {
-                    sku: sku.clone(),
-                    name: ol.name.clone(),
-                    qty: ol.qty,
-                    unit_price_cents: Cents(ol.unit_price_cents),
-                    tax_rate_bp: RateBp(ol.tax_rate_bp),
-                    subtotal_cents: Cents(ol.subtotal_cents),
-                    tax_cents: Cents(ol.tax_cents),
-                };
-                lines.push(ReturnLine {
-                    sku: sku.clone(),
-                    qty: *qty,
-                    refund_cents: refund_for(&model_line, already, *qty),
-                });
-            }
-            let payment: Payment = o.payment.parse()?;
-            let shift = tx.reader().open_shift(tx.register_id())?.map(|(id, _)| id);
-            let refund = Cents(lines.iter().map(|l| l.refund_cents.0).sum());
-            let r = Return {
-                order: order_id,
-                order_number: o.number,
-                lines,
-                restock,
-                refund_cents: refund,
-                payment,
-                shift,
-            };
-            Ok(append(tx, EventKind::ReturnCreated(r))?.id)
-        })?;
-        let rid = rid.to_string();
-        self.store.reader().returns()?.into_iter().find(|r| r.id == rid).ok_or(RegisterError::UnknownOrder(rid))
+        self.refund(number, items, restock, None, None, None)
     }
 
     /// Opens a shift on this register with a cash float.

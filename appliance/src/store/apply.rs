@@ -6,9 +6,11 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::settle::{check_order_number, record_edit, refresh_oversold, settle_order};
+use super::orders::{LineCols, OrderHead, ReturnCols, insert_order, take_back, void};
+use super::settle::{record_edit, refresh_oversold};
+use crate::model::Item;
 use crate::model::{EventId, RegisterId, Sku};
-use crate::sync::{Event, EventKind, Hlc, LwwKey};
+use crate::sync::{Change, Event, EventKind, Hlc, LwwKey};
 
 /// `(origin bytes, seq)` of an id, as the tables store it.
 pub(crate) fn id_cols(id: &EventId) -> (&[u8], i64) {
@@ -16,7 +18,7 @@ pub(crate) fn id_cols(id: &EventId) -> (&[u8], i64) {
     (&id.origin.0, id.seq as i64)
 }
 
-fn k_ms(k: LwwKey) -> i64 {
+pub(super) fn k_ms(k: LwwKey) -> i64 {
     // Decoding refuses wall times above i64::MAX, so this never wraps.
     k.hlc.wall_ms as i64
 }
@@ -110,131 +112,96 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             .execute(params![k, value, k_ms(key), key.hlc.logical, o(&key)])?;
         }
         EventKind::OrderCreated(order) => {
-            let shift = order.shift.as_ref().map(id_cols);
-            let n = c
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO orders (origin, seq, number, payment, cashier, shift_origin, shift_seq,
-                                                   subtotal_cents, tax_cents, total_cents, hlc_ms, hlc_logical)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )?
-                .execute(params![
-                    origin,
-                    seq,
-                    order.number,
-                    order.payment.as_str(),
-                    order.cashier,
-                    shift.map(|s| s.0),
-                    shift.map(|s| s.1),
-                    order.subtotal_cents.0,
-                    order.tax_cents.0,
-                    order.total_cents.0,
-                    k_ms(key),
-                    key.hlc.logical
-                ])?;
-            if n == 1 {
-                let mut ins = c.prepare_cached(
-                    "INSERT INTO order_lines (origin, seq, line_no, sku, name, qty, unit_price_cents, tax_rate_bp,
-                                              subtotal_cents, tax_cents)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                )?;
-                for (i, l) in order.lines.iter().enumerate() {
-                    ins.execute(params![
-                        origin,
-                        seq,
-                        i as i64,
-                        l.sku.as_str(),
-                        l.name,
-                        l.qty,
-                        l.unit_price_cents.0,
-                        l.tax_rate_bp.0,
-                        l.subtotal_cents.0,
-                        l.tax_cents.0
-                    ])?;
-                    sell(c, l.sku.as_str(), i64::from(l.qty), key)?;
-                }
-                // What a new sale can change besides itself, in one statement: a void or return
-                // of it that arrived first (capped now that the sale is known), another order
-                // with its number. (Stock it took below zero: `sell`.)
-                let (claimed, duplicate): (bool, bool) = c
-                    .prepare_cached(
-                        "SELECT EXISTS (SELECT 1 FROM order_voids WHERE origin = ?1 AND seq = ?2)
-                                 OR EXISTS (SELECT 1 FROM returns WHERE order_origin = ?1 AND order_seq = ?2),
-                                (SELECT count(*) FROM (SELECT 1 FROM orders WHERE number = ?3 LIMIT 2)) > 1",
-                    )?
-                    .query_row(params![origin, seq, order.number], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                if duplicate {
-                    check_order_number(c, &order.number)?;
-                }
-                if claimed {
-                    settle_order(c, &e.id)?;
-                }
-            }
-        }
-        EventKind::OrderVoided { order, lines } => {
-            let (oo, os) = id_cols(order);
-            let cur = c
-                .prepare_cached(
-                    "SELECT hlc_ms, hlc_logical, void_origin FROM order_voids WHERE origin = ?1 AND seq = ?2",
-                )?
-                .query_row(params![oo, os], |r| key_at(r, 0))
-                .optional()?;
-            // The earliest void counts, so two registers voiding the same order restock it once.
-            let replace = match cur {
-                None => true,
-                Some(existing) if key < existing => {
-                    remove_moves(c, order, "void")?;
-                    true
-                }
-                Some(_) => false,
+            let head = OrderHead {
+                number: &order.number,
+                payment: order.payment.as_str(),
+                cashier: order.cashier.as_deref(),
+                approved_by: None,
+                shift: order.shift,
+                subtotal: order.subtotal_cents.0,
+                tax: order.tax_cents.0,
+                total: order.total_cents.0,
+                discount: 0,
+                change: 0,
+                prices_include_tax: false,
             };
-            if replace {
-                c.prepare_cached(
-                    "INSERT INTO order_voids (origin, seq, void_origin, void_seq, hlc_ms, hlc_logical) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                     ON CONFLICT(origin, seq) DO UPDATE SET void_origin = excluded.void_origin, void_seq = excluded.void_seq,
-                         hlc_ms = excluded.hlc_ms, hlc_logical = excluded.hlc_logical",
-                )?
-                .execute(params![oo, os, origin, seq, k_ms(key), key.hlc.logical])?;
-                for (i, (sku, qty)) in lines.iter().enumerate() {
-                    add_claim(c, order, "void", i, sku, i64::from(*qty), key)?;
-                }
-                settle_order(c, order)?;
-            }
+            let lines = order.lines.iter().map(|l| LineCols {
+                sku: &l.sku,
+                name: &l.name,
+                qty: l.qty,
+                unit_price: l.unit_price_cents.0,
+                rate_bp: l.tax_rate_bp.0,
+                net: l.subtotal_cents.0,
+                tax: l.tax_cents.0,
+                discount: 0,
+                order_discount: 0,
+            });
+            let tenders = [(order.payment.as_str(), order.total_cents.0)];
+            insert_order(c, &e.id, key, &head, lines, tenders.into_iter())?;
+        }
+        EventKind::OrderPlaced(sale) => {
+            let payment = match sale.tenders.as_slice() {
+                [one] => one.name.as_str(),
+                _ => "split",
+            };
+            let head = OrderHead {
+                number: &sale.number,
+                payment,
+                cashier: sale.cashier.as_deref(),
+                approved_by: sale.approved_by.as_deref(),
+                shift: sale.shift,
+                subtotal: sale.subtotal_cents.0,
+                tax: sale.tax_cents.0,
+                total: sale.total_cents.0,
+                discount: sale.discount_cents().0,
+                change: sale.change_cents.0,
+                prices_include_tax: sale.prices_include_tax,
+            };
+            let lines = sale.lines.iter().map(|l| LineCols {
+                sku: &l.sku,
+                name: &l.name,
+                qty: l.qty,
+                unit_price: l.unit_price_cents.0,
+                rate_bp: l.tax_rate_bp.0,
+                net: l.net_cents.0,
+                tax: l.tax_cents.0,
+                discount: l.discount_cents.0,
+                order_discount: l.order_discount_cents.0,
+            });
+            let tenders = sale.tenders.iter().map(|t| (t.name.as_str(), t.amount_cents.0));
+            insert_order(c, &e.id, key, &head, lines, tenders)?;
+        }
+        EventKind::OrderVoided { order, lines } => void(c, &e.id, key, order, lines, None, None)?,
+        EventKind::VoidRecorded { order, lines, cashier, approved_by } => {
+            void(c, &e.id, key, order, lines, cashier.as_deref(), approved_by.as_deref())?
         }
         EventKind::ReturnCreated(r) => {
-            let (oo, os) = id_cols(&r.order);
-            let shift = r.shift.as_ref().map(id_cols);
-            let n = c
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO returns (origin, seq, order_origin, order_seq, order_number, restock, refund_cents,
-                                                    payment, shift_origin, shift_seq, hlc_ms, hlc_logical)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                )?
-                .execute(params![
-                    origin,
-                    seq,
-                    oo,
-                    os,
-                    r.order_number,
-                    r.restock,
-                    r.refund_cents.0,
-                    r.payment.as_str(),
-                    shift.map(|s| s.0),
-                    shift.map(|s| s.1),
-                    k_ms(key),
-                    key.hlc.logical
-                ])?;
-            if n == 1 {
-                let mut ins = c.prepare_cached(
-                    "INSERT INTO return_lines (origin, seq, line_no, sku, qty, refund_cents) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                for (i, l) in r.lines.iter().enumerate() {
-                    ins.execute(params![origin, seq, i as i64, l.sku.as_str(), l.qty, l.refund_cents.0])?;
-                    if r.restock {
-                        add_claim(c, &e.id, "return", i, &l.sku, i64::from(l.qty), key)?;
-                    }
-                }
-                settle_order(c, &r.order)?;
-            }
+            let rec = ReturnCols {
+                order: &r.order,
+                order_number: &r.order_number,
+                lines: &r.lines,
+                restock: r.restock,
+                refund: r.refund_cents.0,
+                tender: r.payment.as_str(),
+                cashier: None,
+                approved_by: None,
+                shift: r.shift,
+            };
+            take_back(c, &e.id, key, &rec)?;
+        }
+        EventKind::Refunded(r) => {
+            let rec = ReturnCols {
+                order: &r.order,
+                order_number: &r.order_number,
+                lines: &r.lines,
+                restock: r.restock,
+                refund: r.refund_cents.0,
+                tender: &r.tender,
+                cashier: r.cashier.as_deref(),
+                approved_by: r.approved_by.as_deref(),
+                shift: r.shift,
+            };
+            take_back(c, &e.id, key, &rec)?;
         }
         EventKind::ShiftOpened { float_cents, cashier } => {
             c.prepare_cached(
@@ -266,7 +233,22 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             }
         }
         EventKind::Edited { change, base } => {
-            apply(c, &Event { id: e.id, hlc: e.hlc, kind: change.as_kind() })?;
+            if let Some(kind) = change.as_kind() {
+                apply(c, &Event { id: e.id, hlc: e.hlc, kind })?;
+            }
+            match change {
+                Change::Item(item) => set_details(c, item, key)?,
+                Change::Tender(t) => {
+                    c.prepare_cached(
+                        "INSERT INTO tenders (name, active, hlc_ms, hlc_logical, hlc_origin) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT(name) DO UPDATE SET active = excluded.active, hlc_ms = excluded.hlc_ms,
+                             hlc_logical = excluded.hlc_logical, hlc_origin = excluded.hlc_origin
+                         WHERE (excluded.hlc_ms, excluded.hlc_logical, excluded.hlc_origin) > (hlc_ms, hlc_logical, hlc_origin)",
+                    )?
+                    .execute(params![t.name, t.active, k_ms(key), key.hlc.logical, o(&key)])?;
+                }
+                _ => {}
+            }
             record_edit(c, &change.subject(), *base, &e.id)?;
         }
         EventKind::RegisterNamed { name } => {
@@ -341,7 +323,7 @@ fn add_move(
 
 /// Records a void's or a restocking return's claim to put `claimed` items of a line back on the
 /// shelf, with nothing granted yet: [`settle_order`] decides how many go back.
-fn add_claim(
+pub(super) fn add_claim(
     c: &Connection,
     id: &EventId,
     reason: &str,
@@ -398,7 +380,7 @@ pub(super) fn move_stock(c: &Connection, sku: &str, delta: i64, key: LwwKey) -> 
 /// movement and the oversold conflict. (Stock already below zero has its conflict listed, and
 /// how far below is read when listed.) A per-line lookup afterwards, a trigger, or a join per
 /// order each cost 15-50% of the apply rate (docs/BENCHMARKS.md).
-fn sell(c: &Connection, sku: &str, qty: i64, key: LwwKey) -> rusqlite::Result<()> {
+pub(super) fn sell(c: &Connection, sku: &str, qty: i64, key: LwwKey) -> rusqlite::Result<()> {
     let plain = c
         .prepare_cached(
             "UPDATE stock SET on_hand = on_hand - ?2
@@ -415,7 +397,7 @@ fn sell(c: &Connection, sku: &str, qty: i64, key: LwwKey) -> rusqlite::Result<()
 
 /// Takes a record's movements of one reason back out (a void superseded by an earlier void of
 /// the same order), undoing their effect on on-hand.
-fn remove_moves(c: &Connection, id: &EventId, reason: &str) -> rusqlite::Result<()> {
+pub(super) fn remove_moves(c: &Connection, id: &EventId, reason: &str) -> rusqlite::Result<()> {
     let (origin, seq) = id_cols(id);
     let removed: Vec<(String, i64, LwwKey)> = c
         .prepare_cached(
@@ -454,6 +436,27 @@ fn add_count(c: &Connection, id: &EventId, sku: &Sku, on_hand: i64, key: LwwKey)
         c.prepare_cached("UPDATE stock SET tracked = 1 WHERE sku = ?1")?.execute([sku.as_str()])?;
         // A newer count starts a new oversold conflict (or ends the old one).
         refresh_oversold(c, sku.as_str())?;
+    }
+    Ok(())
+}
+
+/// Sets a product's details (category, barcodes) if `key` is later than the write that set them.
+fn set_details(c: &Connection, item: &Item, key: LwwKey) -> rusqlite::Result<()> {
+    let sku = item.product.sku.as_str();
+    let n = c
+        .prepare_cached(
+            "UPDATE products SET category = ?2, details_hlc_ms = ?3, details_hlc_logical = ?4, details_hlc_origin = ?5
+             WHERE sku = ?1 AND (details_hlc_ms IS NULL
+                 OR (?3, ?4, ?5) > (details_hlc_ms, details_hlc_logical, details_hlc_origin))",
+        )?
+        .execute(params![sku, item.category, k_ms(key), key.hlc.logical, o(&key)])?;
+    if n == 1 {
+        c.prepare_cached("DELETE FROM barcodes WHERE sku = ?1")?.execute([sku])?;
+        let mut ins = c.prepare_cached("INSERT OR IGNORE INTO barcodes (code, sku) VALUES (?1, ?2)")?;
+        for b in &item.barcodes {
+            let code = crate::model::parse_barcode(b).map(|b| b.lookup_key().to_string()).unwrap_or_else(|_| b.clone());
+            ins.execute(params![code, sku])?;
+        }
     }
     Ok(())
 }

@@ -238,7 +238,8 @@ impl Reader<'_> {
         let Ok(e) = Event::decode(&body) else { return Ok(None) };
         let (what, cashier) = match &e.kind {
             EventKind::OrderCreated(o) => (format!("sale {} of {}", o.number, o.total_cents), o.cashier.clone()),
-            EventKind::OrderVoided { order, .. } => {
+            EventKind::OrderPlaced(o) => (format!("sale {} of {}", o.number, o.total_cents), o.cashier.clone()),
+            EventKind::OrderVoided { order, .. } | EventKind::VoidRecorded { order, .. } => {
                 let number = self
                     .one(
                         "SELECT number FROM orders WHERE origin = ?1 AND seq = ?2",
@@ -246,9 +247,18 @@ impl Reader<'_> {
                         |r| r.get::<_, String>(0),
                     )?
                     .unwrap_or_else(|| order.to_string());
-                (format!("void of {number}"), None)
+                let cashier = match &e.kind {
+                    EventKind::VoidRecorded { cashier, .. } => cashier.clone(),
+                    _ => None,
+                };
+                (format!("void of {number}"), cashier)
             }
-            EventKind::ReturnCreated(r) => {
+            EventKind::ReturnCreated(_) | EventKind::Refunded(_) => {
+                let (restock, refund, number, cashier) = match &e.kind {
+                    EventKind::ReturnCreated(r) => (r.restock, r.refund_cents, r.order_number.clone(), None),
+                    EventKind::Refunded(r) => (r.restock, r.refund_cents, r.order_number.clone(), r.cashier.clone()),
+                    _ => return Ok(None),
+                };
                 let (back, claimed): (i64, i64) = self
                     .one(
                         "SELECT COALESCE(SUM(delta), 0), COALESCE(SUM(claimed), 0) FROM stock_moves
@@ -257,14 +267,14 @@ impl Reader<'_> {
                         |r| Ok((r.get(0)?, r.get(1)?)),
                     )?
                     .unwrap_or((0, 0));
-                let shelf = if !r.restock {
+                let shelf = if !restock {
                     ", items not restocked".to_string()
                 } else if back == claimed {
                     ", items back on the shelf".to_string()
                 } else {
                     format!(", {back} of {claimed} items back on the shelf (the rest came back already)")
                 };
-                (format!("refund of {} on {}{shelf}", r.refund_cents, r.order_number), None)
+                (format!("refund of {refund} on {number}{shelf}"), cashier)
             }
             EventKind::Edited { change, .. } => (change.describe(), None),
             other => (other.name().replace('_', " "), None),
@@ -307,26 +317,31 @@ impl Reader<'_> {
                 _ => None,
             })
         };
+        // A product's version is the latest of its data, its on-sale flag and its details.
+        const PRODUCT: &str = "SELECT data_hlc_ms, data_hlc_logical, data_hlc_origin, active_hlc_ms, active_hlc_logical,
+                active_hlc_origin, details_hlc_ms, details_hlc_logical, details_hlc_origin FROM products WHERE sku = ?1";
         let (sql, name): (&str, &str) = match change {
-            Change::Product(p) => (
-                "SELECT data_hlc_ms, data_hlc_logical, data_hlc_origin, active_hlc_ms, active_hlc_logical, active_hlc_origin FROM products WHERE sku = ?1",
-                p.sku.as_str(),
+            Change::Product(p) => (PRODUCT, p.sku.as_str()),
+            Change::Item(i) => (PRODUCT, i.product.sku.as_str()),
+            Change::ProductRemoved { sku } => (PRODUCT, sku.as_str()),
+            Change::TaxProfile(t) => (
+                "SELECT hlc_ms, hlc_logical, hlc_origin, NULL, NULL, NULL, NULL, NULL, NULL FROM tax_profiles WHERE name = ?1",
+                &t.name,
             ),
-            Change::ProductRemoved { sku } => (
-                "SELECT data_hlc_ms, data_hlc_logical, data_hlc_origin, active_hlc_ms, active_hlc_logical, active_hlc_origin FROM products WHERE sku = ?1",
-                sku.as_str(),
+            Change::User(u) => (
+                "SELECT hlc_ms, hlc_logical, hlc_origin, NULL, NULL, NULL, NULL, NULL, NULL FROM users WHERE name = ?1",
+                &u.name,
             ),
-            Change::TaxProfile(t) => {
-                ("SELECT hlc_ms, hlc_logical, hlc_origin, NULL, NULL, NULL FROM tax_profiles WHERE name = ?1", &t.name)
-            }
-            Change::User(u) => {
-                ("SELECT hlc_ms, hlc_logical, hlc_origin, NULL, NULL, NULL FROM users WHERE name = ?1", &u.name)
-            }
-            Change::Setting { key: k, .. } => {
-                ("SELECT hlc_ms, hlc_logical, hlc_origin, NULL, NULL, NULL FROM settings WHERE key = ?1", k)
-            }
+            Change::Setting { key: k, .. } => (
+                "SELECT hlc_ms, hlc_logical, hlc_origin, NULL, NULL, NULL, NULL, NULL, NULL FROM settings WHERE key = ?1",
+                k,
+            ),
+            Change::Tender(t) => (
+                "SELECT hlc_ms, hlc_logical, hlc_origin, NULL, NULL, NULL, NULL, NULL, NULL FROM tenders WHERE name = ?1",
+                &t.name,
+            ),
         };
-        Ok(self.one(sql, [name], |r| Ok(key(r, 0)?.max(key(r, 3)?)))?.flatten())
+        Ok(self.one(sql, [name], |r| Ok(key(r, 0)?.max(key(r, 3)?).max(key(r, 6)?)))?.flatten())
     }
 
     /// A register's name as it announced it, else as its order numbers show it (`R2` of

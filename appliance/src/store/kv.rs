@@ -276,6 +276,14 @@ pub const SYNC_CURSOR: Key<Cursor> = Key::new("sync_cursor");
 pub const SYNC_STATUS: Key<SyncStatus> = Key::new("sync_status");
 /// Client: when events were last pulled, ms since the epoch (net's poller).
 pub const LAST_SYNC: Key<u64> = Key::new("last_sync_ms");
+/// Wrong PINs in a row on this register (the PIN pad locks at five).
+pub const PIN_FAILURES: Key<u64> = Key::new("pin_failures");
+/// Lock-outs since the last right PIN: each doubles the next.
+pub const PIN_LOCKOUTS: Key<u64> = Key::new("pin_lockouts");
+/// The PIN pad is locked until this wall-clock time, ms since the epoch.
+pub const PIN_LOCKED_UNTIL: Key<u64> = Key::new("pin_locked_until_ms");
+/// Seconds without a touch or key before the screen locks (default 300).
+pub const IDLE_LOCK_SECS: Key<u64> = Key::new("idle_lock_secs");
 
 fn decode<T: Value>(key: Key<T>, raw: Option<String>) -> Result<Option<T>, StoreError> {
     raw.map(|s| {

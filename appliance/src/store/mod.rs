@@ -9,6 +9,7 @@ mod conflicts;
 mod dump;
 pub mod kv;
 mod migrate;
+mod orders;
 mod read;
 mod settle;
 mod sync;
@@ -256,11 +257,11 @@ impl Store {
 
         let mut conn = conn;
         migrate::run(&mut conn, APPLICATION_ID).map_err(err)?;
-        if (1..CONFLICTS_SCHEMA).contains(&version) {
+        if (1..REBUILD_SCHEMA).contains(&version) {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
             rebuild(&tx).map_err(err)?;
             tx.commit().map_err(err)?;
-            log::info!("derived tables rebuilt for schema {CONFLICTS_SCHEMA} (restock caps and conflicts)");
+            log::info!("derived tables rebuilt for schema {REBUILD_SCHEMA}");
         }
         let register_id = ensure_identity(&mut conn).map_err(|e| match e {
             IdentityError::Sqlite(e) => err(e),
@@ -389,7 +390,8 @@ fn rebuild(c: &Connection) -> rusqlite::Result<()> {
         "DELETE FROM order_lines; DELETE FROM orders; DELETE FROM order_voids; DELETE FROM return_lines;
          DELETE FROM returns; DELETE FROM shifts; DELETE FROM stock_counts; DELETE FROM stock_moves;
          DELETE FROM stock; DELETE FROM products; DELETE FROM tax_profiles; DELETE FROM users; DELETE FROM settings;
-         DELETE FROM edits; DELETE FROM registers; DELETE FROM conflict_events; DELETE FROM conflicts; DELETE FROM conflict_resolutions;",
+         DELETE FROM edits; DELETE FROM registers; DELETE FROM conflict_events; DELETE FROM conflicts; DELETE FROM conflict_resolutions;
+         DELETE FROM order_tenders; DELETE FROM barcodes; DELETE FROM tenders;",
     )?;
     let bodies: Vec<Vec<u8>> = c
         .prepare("SELECT body FROM events WHERE applied = 1 ORDER BY log_seq")?
@@ -403,9 +405,10 @@ fn rebuild(c: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The first schema whose derived tables hold restock caps and conflicts: a database written
-/// by an older build has its derived tables rebuilt once when it is opened.
-const CONFLICTS_SCHEMA: i64 = 5;
+/// The latest schema that changed what derived tables hold (5: restock caps and conflicts; 6:
+/// the counter's order shape): a database written by an older build has its derived tables
+/// rebuilt once when it is opened.
+const REBUILD_SCHEMA: i64 = 6;
 
 fn is_root() -> bool {
     // The process's effective uid; root bypasses permission bits, so they say nothing then.

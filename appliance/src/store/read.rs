@@ -39,6 +39,10 @@ pub struct ProductRow {
     pub active: bool,
     /// Items on hand, if stock has ever been recorded.
     pub on_hand: Option<i64>,
+    /// The category it is listed under, if any.
+    pub category: Option<String>,
+    /// Its barcodes (UPC-A codes as their 13-digit EAN form).
+    pub barcodes: Vec<String>,
 }
 
 /// A tax profile as listed.
@@ -85,12 +89,39 @@ pub struct OrderLineRow {
     pub unit_price_cents: i64,
     /// Tax rate applied, basis points.
     pub tax_rate_bp: u32,
-    /// qty × unit price.
+    /// The line's net: qty × unit price less its discounts, before tax (tax-inclusive prices:
+    /// with the tax taken out).
     pub subtotal_cents: i64,
     /// Tax on the line.
     pub tax_cents: i64,
+    /// The line's own discount.
+    pub discount_cents: i64,
+    /// The line's share of the order discount.
+    pub order_discount_cents: i64,
+    /// What the customer paid for the line: net + tax.
+    pub total_cents: i64,
     /// How many of these have come back in returns so far.
     pub returned_qty: u32,
+}
+
+/// Money given for an order, one tender.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct TenderRow {
+    /// cash, card, or a store tender.
+    pub tender: String,
+    /// The amount (cash: as handed over, before change).
+    pub amount_cents: i64,
+}
+
+/// An order's net and tax at one rate.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct OrderTaxRow {
+    /// The rate, basis points.
+    pub rate_bp: u32,
+    /// Net of the lines at this rate.
+    pub net_cents: i64,
+    /// Their tax.
+    pub tax_cents: i64,
 }
 
 /// An order as listed.
@@ -102,18 +133,30 @@ pub struct OrderRow {
     pub number: String,
     /// Id of the register that rang it.
     pub register: String,
-    /// cash or card.
+    /// The only tender's name (cash, card, …), or `split`.
     pub payment: String,
     /// Who rang it.
     pub cashier: Option<String>,
+    /// The manager who approved a discount or override on it.
+    pub approved_by: Option<String>,
     /// The shift it belongs to.
     pub shift_id: Option<String>,
-    /// Before tax, in cents.
+    /// Sum of the lines' net (after discounts, before tax), in cents.
     pub subtotal_cents: i64,
     /// Tax, in cents.
     pub tax_cents: i64,
     /// Paid, in cents.
     pub total_cents: i64,
+    /// Line discounts plus the order discount, in cents.
+    pub discount_cents: i64,
+    /// Cash given back, in cents.
+    pub change_cents: i64,
+    /// Whether the shelf prices included tax.
+    pub prices_include_tax: bool,
+    /// How it was paid.
+    pub tenders: Vec<TenderRow>,
+    /// Net and tax per rate, by rate.
+    pub taxes: Vec<OrderTaxRow>,
     /// Total as text.
     pub total: String,
     /// When it was rung (HLC wall time), ms since the epoch.
@@ -152,8 +195,12 @@ pub struct ReturnRow {
     pub refund_cents: i64,
     /// Refunded as text.
     pub refund: String,
-    /// cash or card.
+    /// The tender it was refunded by (cash, card, …).
     pub payment: String,
+    /// Who took the goods back.
+    pub cashier: Option<String>,
+    /// The manager who approved it.
+    pub approved_by: Option<String>,
     /// When, ms since the epoch.
     pub created_ms: i64,
     /// What came back.
@@ -242,6 +289,9 @@ pub struct Counts {
     pub pending_events: i64,
     /// Conflicts no manager has settled yet (`till conflicts`).
     pub open_conflicts: i64,
+    /// Events kept for relay that this build cannot read (written by a newer Till): figures
+    /// shown here leave them out until this register is updated.
+    pub unreadable_events: i64,
 }
 
 fn cents_text(c: i64) -> String {
@@ -296,7 +346,8 @@ impl Reader<'_> {
         st.query_row(p, f).optional().map_err(|e| self.err(e))
     }
 
-    const PRODUCT_SQL: &'static str = "SELECT p.sku, p.name, p.price_cents, p.tax_profile, p.active, s.on_hand
+    const PRODUCT_SQL: &'static str = "SELECT p.sku, p.name, p.price_cents, p.tax_profile, p.active, s.on_hand,
+                p.category, (SELECT group_concat(b.code, ' ') FROM barcodes b WHERE b.sku = p.sku)
          FROM products p LEFT JOIN stock s ON s.sku = p.sku WHERE p.name IS NOT NULL";
 
     fn product_row(r: &Row<'_>) -> rusqlite::Result<ProductRow> {
@@ -309,7 +360,36 @@ impl Reader<'_> {
             tax_profile: r.get(3)?,
             active: r.get(4)?,
             on_hand: r.get(5)?,
+            category: r.get(6)?,
+            barcodes: r
+                .get::<_, Option<String>>(7)?
+                .map(|b| b.split(' ').map(str::to_string).collect())
+                .unwrap_or_default(),
         })
+    }
+
+    /// The SKU of the product on sale with this barcode (its lookup key): the product whose
+    /// details were written last, if two claim it (a clash made while registers were apart).
+    pub fn sku_by_barcode(&self, key: &str) -> Result<Option<String>, StoreError> {
+        self.one(
+            "SELECT p.sku FROM barcodes b JOIN products p ON p.sku = b.sku
+             WHERE b.code = ?1 AND p.active
+             ORDER BY p.details_hlc_ms DESC, p.details_hlc_logical DESC, p.details_hlc_origin DESC LIMIT 1",
+            [key],
+            |r| r.get(0),
+        )
+    }
+
+    /// Whether the store accepts this tender (besides cash and card, which it always does).
+    pub fn tender_active(&self, name: &str) -> Result<bool, StoreError> {
+        Ok(self.one("SELECT active FROM tenders WHERE name = ?1", [name], |r| r.get::<_, bool>(0))?.unwrap_or(false))
+    }
+
+    /// Tenders the store accepts: cash and card first, then the ones it added, by name.
+    pub fn tenders(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = vec![crate::model::CASH.to_string(), crate::model::CARD.to_string()];
+        out.extend(self.rows("SELECT name FROM tenders WHERE active ORDER BY name", [], |r| r.get(0))?);
+        Ok(out)
     }
 
     /// Products with data, by SKU; removed ones only if asked.
@@ -365,7 +445,7 @@ impl Reader<'_> {
         "SELECT o.origin, o.seq, o.number, o.payment, o.cashier, o.shift_origin, o.shift_seq,
                 o.subtotal_cents, o.tax_cents, o.total_cents, o.hlc_ms,
                 EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq),
-                o.hlc_logical
+                o.hlc_logical, o.approved_by, o.discount_cents, o.change_cents, o.prices_include_tax
          FROM orders o";
 
     fn order_head(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -377,10 +457,16 @@ impl Reader<'_> {
             register: origin_text(r, 0)?,
             payment: r.get(3)?,
             cashier: r.get(4)?,
+            approved_by: r.get(13)?,
             shift_id: id_text_opt(r, 5)?,
             subtotal_cents: r.get(7)?,
             tax_cents: r.get(8)?,
             total_cents: total,
+            discount_cents: r.get(14)?,
+            change_cents: r.get(15)?,
+            prices_include_tax: r.get(16)?,
+            tenders: Vec::new(),
+            taxes: Vec::new(),
             total: cents_text(total),
             created_ms: ms,
             created: format_ms(ms),
@@ -396,22 +482,48 @@ impl Reader<'_> {
                 "SELECT l.sku, l.name, l.qty, l.unit_price_cents, l.tax_rate_bp, l.subtotal_cents, l.tax_cents,
                         COALESCE((SELECT SUM(rl.qty) FROM returns r
                                   JOIN return_lines rl ON rl.origin = r.origin AND rl.seq = r.seq
-                                  WHERE r.order_origin = l.origin AND r.order_seq = l.seq AND rl.sku = l.sku), 0)
+                                  WHERE r.order_origin = l.origin AND r.order_seq = l.seq AND rl.sku = l.sku), 0),
+                        l.discount_cents, l.order_discount_cents
                  FROM order_lines l WHERE l.origin = ?1 AND l.seq = ?2 ORDER BY l.line_no",
                 id_params(&id),
                 |r| {
+                    let (net, tax): (i64, i64) = (r.get(5)?, r.get(6)?);
                     Ok(OrderLineRow {
                         sku: r.get(0)?,
                         name: r.get(1)?,
                         qty: r.get(2)?,
                         unit_price_cents: r.get(3)?,
                         tax_rate_bp: r.get(4)?,
-                        subtotal_cents: r.get(5)?,
-                        tax_cents: r.get(6)?,
+                        subtotal_cents: net,
+                        tax_cents: tax,
+                        discount_cents: r.get(8)?,
+                        order_discount_cents: r.get(9)?,
+                        total_cents: net + tax,
                         returned_qty: r.get(7)?,
                     })
                 },
             )?;
+            o.tenders = self.rows(
+                "SELECT tender, amount_cents FROM order_tenders WHERE origin = ?1 AND seq = ?2 ORDER BY n",
+                id_params(&id),
+                |r| Ok(TenderRow { tender: r.get(0)?, amount_cents: r.get(1)? }),
+            )?;
+            let mut taxes: Vec<OrderTaxRow> = Vec::new();
+            for l in &o.lines {
+                match taxes.iter_mut().find(|t| t.rate_bp == l.tax_rate_bp) {
+                    Some(t) => {
+                        t.net_cents += l.subtotal_cents;
+                        t.tax_cents += l.tax_cents;
+                    }
+                    None => taxes.push(OrderTaxRow {
+                        rate_bp: l.tax_rate_bp,
+                        net_cents: l.subtotal_cents,
+                        tax_cents: l.tax_cents,
+                    }),
+                }
+            }
+            taxes.sort_by_key(|t| t.rate_bp);
+            o.taxes = taxes;
         }
         Ok(orders)
     }
@@ -444,7 +556,8 @@ impl Reader<'_> {
     /// Returns, oldest first.
     pub fn returns(&self) -> Result<Vec<ReturnRow>, StoreError> {
         let mut rows = self.rows(
-            "SELECT origin, seq, order_origin, order_seq, order_number, restock, refund_cents, payment, hlc_ms
+            "SELECT origin, seq, order_origin, order_seq, order_number, restock, refund_cents, payment, hlc_ms,
+                    cashier, approved_by
              FROM returns ORDER BY hlc_ms, hlc_logical, origin, seq",
             [],
             |r| {
@@ -457,6 +570,8 @@ impl Reader<'_> {
                     refund_cents: refund,
                     refund: cents_text(refund),
                     payment: r.get(7)?,
+                    cashier: r.get(9)?,
+                    approved_by: r.get(10)?,
                     created_ms: r.get(8)?,
                     lines: Vec::new(),
                 })
@@ -516,12 +631,16 @@ impl Reader<'_> {
         Ok(row.and_then(|r| r.id.parse().ok().map(|id| (id, r))))
     }
 
-    /// Cash that should be in the drawer for a shift: float + cash sales − cash refunds.
+    /// Cash that should be in the drawer for a shift: float + cash tendered less change on its
+    /// sales not voided − cash refunds.
     pub fn expected_cash(&self, shift: &EventId) -> Result<i64, StoreError> {
         let v = self.one(
             "SELECT COALESCE((SELECT float_cents FROM shifts WHERE origin = ?1 AND seq = ?2), 0)
-                  + COALESCE((SELECT SUM(o.total_cents) FROM orders o
-                              WHERE o.shift_origin = ?1 AND o.shift_seq = ?2 AND o.payment = 'cash'
+                  + COALESCE((SELECT SUM((SELECT COALESCE(SUM(t.amount_cents), 0) FROM order_tenders t
+                                          WHERE t.origin = o.origin AND t.seq = o.seq AND t.tender = 'cash')
+                                         - o.change_cents)
+                              FROM orders o
+                              WHERE o.shift_origin = ?1 AND o.shift_seq = ?2
                                 AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq)), 0)
                   - COALESCE((SELECT SUM(refund_cents) FROM returns
                               WHERE shift_origin = ?1 AND shift_seq = ?2 AND payment = 'cash'), 0)",
@@ -588,7 +707,8 @@ impl Reader<'_> {
                     (SELECT count(*) FROM events),
                     (SELECT count(*) FROM events WHERE pending = 1),
                     (SELECT count(*) FROM conflicts c
-                     WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.conflict = c.id))",
+                     WHERE NOT EXISTS (SELECT 1 FROM conflict_resolutions r WHERE r.conflict = c.id)),
+                    (SELECT count(*) FROM events WHERE applied = 0)",
             [],
             |r| {
                 Ok(Counts {
@@ -601,6 +721,7 @@ impl Reader<'_> {
                     events: r.get(6)?,
                     pending_events: r.get(7)?,
                     open_conflicts: r.get(8)?,
+                    unreadable_events: r.get(9)?,
                 })
             },
         )?;

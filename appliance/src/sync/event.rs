@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Hlc, LwwKey};
 use crate::model::{
-    AdjustReason, Cents, ConflictId, EventId, MAX_CONFLICT_NOTE, Order, Product, Return, Sku, TaxProfile, User,
-    check_setting,
+    AdjustReason, Cents, ConflictId, EventId, Item, MAX_CONFLICT_NOTE, Order, Product, Refund, Return, Sale, Sku,
+    TaxProfile, TenderRecord, User, check_setting,
 };
 
 /// Version byte that leads every encoded event. Bump it when an existing variant's layout changes;
@@ -131,6 +131,25 @@ pub enum EventKind {
         /// The name.
         name: String,
     },
+    /// A sale in the counter's order shape (discounts, tax breakdown, tenders, change, cashier):
+    /// what registers of schema 6 on write instead of [`EventKind::OrderCreated`]. The event id
+    /// is the order id.
+    OrderPlaced(Sale),
+    /// An order was voided, with who did it and who approved it: what registers of schema 6 on
+    /// write instead of [`EventKind::OrderVoided`] (same merge rule: the earliest void counts).
+    VoidRecorded {
+        /// Which order.
+        order: EventId,
+        /// The order's lines as (SKU, quantity), as for [`EventKind::OrderVoided`].
+        lines: Vec<(Sku, u32)>,
+        /// Who voided it.
+        cashier: Option<String>,
+        /// The manager who approved it.
+        approved_by: Option<String>,
+    },
+    /// Goods came back, refunded by a chosen tender: what registers of schema 6 on write instead
+    /// of [`EventKind::ReturnCreated`]. The event id is the return id.
+    Refunded(Refund),
 }
 
 /// A change to one last-write-wins record: the payload of [`EventKind::Edited`]. Not recursive
@@ -155,18 +174,26 @@ pub enum Change {
         /// Its new value.
         value: String,
     },
+    /// A product with this release's details (category, barcodes): the product's data as
+    /// [`Change::Product`], and its details as a second record of the same product.
+    Item(Item),
+    /// A tender the store accepts besides cash and card was added or taken away.
+    Tender(TenderRecord),
 }
 
 impl Change {
-    /// The plain event this change applies as.
-    pub fn as_kind(&self) -> EventKind {
-        match self.clone() {
+    /// The plain event this change applies as (for an item: its product data; its details are
+    /// applied beside it). `None` for a change with no plain kind of its own (a tender).
+    pub fn as_kind(&self) -> Option<EventKind> {
+        Some(match self.clone() {
             Change::Product(p) => EventKind::ProductUpserted(p),
             Change::ProductRemoved { sku } => EventKind::ProductRemoved { sku },
             Change::TaxProfile(t) => EventKind::TaxProfileChanged(t),
             Change::User(u) => EventKind::UserChanged(u),
             Change::Setting { key, value } => EventKind::SettingChanged { key, value },
-        }
+            Change::Item(i) => EventKind::ProductUpserted(i.product),
+            Change::Tender(_) => return None,
+        })
     }
 
     /// The record changed, as `kind:key` (`product:TEA`, `user:ann`): the unit of concurrency.
@@ -177,6 +204,8 @@ impl Change {
             Change::TaxProfile(t) => format!("tax:{}", t.name),
             Change::User(u) => format!("user:{}", u.name),
             Change::Setting { key, .. } => format!("setting:{key}"),
+            Change::Item(i) => format!("product:{}", i.product.sku),
+            Change::Tender(t) => format!("tender:{}", t.name),
         }
     }
 
@@ -195,6 +224,17 @@ impl Change {
             // The PIN is never shown, not even as its hash.
             Change::User(u) => format!("{}{}", u.role.as_str(), if u.active { "" } else { " (removed)" }),
             Change::Setting { value, .. } => format!("{value:?}"),
+            Change::Item(i) => {
+                let mut d = Change::Product(i.product.clone()).describe();
+                if let Some(c) = &i.category {
+                    d.push_str(&format!(", in {c}"));
+                }
+                if !i.barcodes.is_empty() {
+                    d.push_str(&format!(", barcodes {}", i.barcodes.join(" ")));
+                }
+                d
+            }
+            Change::Tender(t) => if t.active { "accepted" } else { "no longer accepted" }.into(),
         }
     }
 }
@@ -218,6 +258,9 @@ impl EventKind {
             EventKind::Edited { .. } => "edited",
             EventKind::ConflictResolved { .. } => "conflict_resolved",
             EventKind::RegisterNamed { .. } => "register_named",
+            EventKind::OrderPlaced(_) => "order_placed",
+            EventKind::VoidRecorded { .. } => "void_recorded",
+            EventKind::Refunded(_) => "refunded",
         }
     }
 
@@ -226,7 +269,12 @@ impl EventKind {
     pub fn remap_refs(&mut self, map: impl Fn(EventId) -> EventId) {
         match self {
             EventKind::OrderCreated(o) => o.shift = o.shift.map(&map),
-            EventKind::OrderVoided { order, .. } => *order = map(*order),
+            EventKind::OrderPlaced(o) => o.shift = o.shift.map(&map),
+            EventKind::OrderVoided { order, .. } | EventKind::VoidRecorded { order, .. } => *order = map(*order),
+            EventKind::Refunded(r) => {
+                r.order = map(r.order);
+                r.shift = r.shift.map(&map);
+            }
             EventKind::ReturnCreated(r) => {
                 r.order = map(r.order);
                 r.shift = r.shift.map(&map);
@@ -250,6 +298,7 @@ impl EventKind {
     /// plant impossible figures.
     pub fn validate(&self) -> Result<(), CodecError> {
         let bad = |m: &str| Err(CodecError::Invalid(m.to_string()));
+        let short_ok = |n: &Option<String>| n.as_ref().is_none_or(|n| !n.is_empty() && n.len() <= 128);
         let amount_ok = |c: Cents| (0..=crate::model::MAX_AMOUNT_CENTS * 10_000).contains(&c.0);
         match self {
             EventKind::OrderCreated(o) => {
@@ -277,6 +326,31 @@ impl EventKind {
             EventKind::OrderVoided { lines, .. } => {
                 if lines.len() > 500 || lines.iter().any(|(_, q)| !(1..=9999).contains(q)) {
                     return bad("void lines out of range");
+                }
+            }
+            EventKind::OrderPlaced(o) => {
+                o.check().map_err(|m| CodecError::Invalid(m.to_string()))?;
+                if !short_ok(&o.cashier) || !short_ok(&o.approved_by) || o.number.is_empty() || o.number.len() > 80 {
+                    return bad("order names out of range");
+                }
+            }
+            EventKind::VoidRecorded { order, lines, cashier, approved_by } => {
+                EventKind::OrderVoided { order: *order, lines: lines.clone() }.validate()?;
+                if !short_ok(cashier) || !short_ok(approved_by) {
+                    return bad("void names out of range");
+                }
+            }
+            EventKind::Refunded(r) => {
+                if r.lines.is_empty()
+                    || r.lines.len() > 500
+                    || r.lines.iter().any(|l| !(1..=9999).contains(&l.qty) || !amount_ok(l.refund_cents))
+                    || r.refund_cents.0 != r.lines.iter().fold(0i64, |a, l| a.saturating_add(l.refund_cents.0))
+                    || r.tender.is_empty()
+                    || r.tender.len() > 24
+                    || !short_ok(&r.cashier)
+                    || !short_ok(&r.approved_by)
+                {
+                    return bad("return figures do not add up");
                 }
             }
             EventKind::ReturnCreated(r) => {
@@ -311,7 +385,20 @@ impl EventKind {
                     return bad("counted cash out of range");
                 }
             }
-            EventKind::Edited { change, .. } => change.as_kind().validate()?,
+            EventKind::Edited { change: Change::Item(i), .. } => {
+                EventKind::ProductUpserted(i.product.clone()).validate()?;
+                i.check().map_err(|m| CodecError::Invalid(m.to_string()))?;
+            }
+            EventKind::Edited { change: Change::Tender(t), .. } => {
+                if t.name.is_empty() || t.name.len() > 24 || t.name.chars().any(|c| c.is_control()) {
+                    return bad("tender name out of range");
+                }
+            }
+            EventKind::Edited { change, .. } => {
+                if let Some(k) = change.as_kind() {
+                    k.validate()?;
+                }
+            }
             EventKind::ConflictResolved { note, by, .. } => {
                 let printable = |t: &str| !t.chars().any(char::is_control);
                 if note.trim().is_empty()

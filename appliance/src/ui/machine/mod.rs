@@ -75,6 +75,11 @@ impl std::fmt::Debug for Ui {
     }
 }
 
+/// The banner of a register that holds events it cannot read.
+pub fn update_needed(n: i64) -> String {
+    format!("Update needed: {n} events from a newer Till cannot be read here, and totals leave them out.")
+}
+
 /// The client's screen words for a failed test.
 fn outcome_of(addr: &str, e: &ClientError) -> d::TestOutcome {
     match e {
@@ -142,10 +147,21 @@ impl Ui {
     /// Re-reads what the screens show from the database (after a sync, a sale elsewhere…).
     /// What cannot be read keeps its last shown value, and the reason shows in the banner.
     pub fn refresh(&mut self) {
-        let (status, products) = {
+        let (status, products, unreadable) = {
             let r = lock(&self.reg);
-            (load_status(&r), r.store().reader().products(false))
+            (
+                load_status(&r),
+                r.store().reader().products(false),
+                r.store().reader().counts().map(|c| c.unreadable_events),
+            )
         };
+        // Events of a newer Till are kept and relayed, but left out of every figure shown here:
+        // the screen says so rather than show totals that look complete.
+        if let Ok(n @ 1..) = unreadable
+            && self.banner.is_none()
+        {
+            self.error(update_needed(n));
+        }
         match status {
             Ok(s) => self.status = s,
             Err(e) => self.error(format!("Cannot read this register's status: {e}")),

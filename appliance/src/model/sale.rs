@@ -1,0 +1,730 @@
+//! The counter's order model: discounts, tax in or on top of shelf prices, a breakdown per tax
+//! rate, and tenders with change. Pure integer arithmetic, so every register computes the same
+//! cents (the rules are written down in docs/DATA.md, "Money").
+//!
+//! The rounding rule: **tax per line, half away from zero, to the cent.** Every line carries its
+//! own tax, the order's tax is the sum of its lines', and the breakdown per rate is the sum of the
+//! lines at that rate. A return refunds a line pro rata from that line's own figures, so a line
+//! returned unit by unit gives back exactly what it took, tax included, and reports that add lines,
+//! orders or rates always agree. (Tax per rate per order can differ from the sum of the lines by a
+//! cent, and then a return would have to choose which line gets the cent.)
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Cents, EventId, MAX_AMOUNT_CENTS, ModelError, RateBp, Sku, mul_div_round, quote};
+
+/// Longest tender name (cash, card, voucher, account…).
+pub const MAX_TENDER_NAME: usize = 24;
+
+/// A discount as typed: a percentage (in basis points: 10 % is 1000) or an amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Discount {
+    /// Hundredths of a percent off, 1..=10000.
+    Percent(u32),
+    /// An amount off.
+    Amount(Cents),
+}
+
+impl Discount {
+    /// What this discount takes off `base` cents: a percentage rounded half away from zero, an
+    /// amount as given. Refused if it is more than `base` (a discount never makes money owed).
+    pub fn off(self, base: i64) -> Result<i64, SaleError> {
+        let off = match self {
+            Discount::Percent(bp) => mul_div_round(base, i64::from(bp), 10_000),
+            Discount::Amount(c) => c.0,
+        };
+        if off > base {
+            return Err(SaleError::DiscountOverAmount { discount: self.to_string(), amount: Cents(base) });
+        }
+        Ok(off)
+    }
+}
+
+impl fmt::Display for Discount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Discount::Percent(bp) => write!(f, "{}%", RateBp(*bp).to_string().trim_end_matches('%')),
+            Discount::Amount(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+impl FromStr for Discount {
+    type Err = ModelError;
+    /// `10%` or `12.5%` (above 0, at most 100), or an amount such as `1.00`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        if let Some(p) = t.strip_suffix('%') {
+            let bp: RateBp = p.parse().map_err(|_| ModelError::BadDiscount(s.to_string()))?;
+            if bp.0 == 0 {
+                return Err(ModelError::BadDiscount(s.to_string()));
+            }
+            return Ok(Discount::Percent(bp.0));
+        }
+        match t.parse::<Cents>() {
+            Ok(c) if c.0 > 0 => Ok(Discount::Amount(c)),
+            _ => Err(ModelError::BadDiscount(s.to_string())),
+        }
+    }
+}
+
+/// Why a cart cannot be priced or paid as asked.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum SaleError {
+    /// A discount larger than what it applies to.
+    #[error("a discount of {discount} is more than the {amount} it applies to")]
+    DiscountOverAmount {
+        /// As typed.
+        discount: String,
+        /// What it applied to.
+        amount: Cents,
+    },
+    /// Tenders that do not cover the total, or cover more than it without cash to give change from.
+    #[error("the tenders add up to {paid} but the total is {total}: {}", missing(*.paid, *.total))]
+    TendersDoNotAddUp {
+        /// Sum of the tenders.
+        paid: Cents,
+        /// What is due.
+        total: Cents,
+    },
+    /// Cash handed over that is less than the cash due.
+    #[error("{given} tendered is less than the {due} cash due")]
+    TenderedTooLittle {
+        /// Handed over.
+        given: Cents,
+        /// Cash due.
+        due: Cents,
+    },
+    /// `--tendered` without a cash tender.
+    #[error("--tendered is the cash handed over, but nothing is paid in cash")]
+    TenderedWithoutCash,
+    /// A tender of zero.
+    #[error("a tender of {} must be more than 0.00", quote(.0))]
+    EmptyTender(String),
+    /// A total above the figures a register accepts.
+    #[error("the order comes to more than the largest amount a register accepts")]
+    TooLarge,
+}
+
+fn missing(paid: Cents, total: Cents) -> String {
+    if paid < total {
+        format!("{} is missing", Cents(total.0 - paid.0))
+    } else {
+        format!("{} too much", Cents(paid.0 - total.0))
+    }
+}
+
+/// One line of a cart before pricing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CartLine {
+    /// What is sold.
+    pub sku: Sku,
+    /// Its name now.
+    pub name: String,
+    /// How many.
+    pub qty: u32,
+    /// Shelf price of one (with tax when the store prices tax-inclusive).
+    pub unit_price_cents: Cents,
+    /// The tax rate that applies.
+    pub tax_rate_bp: RateBp,
+    /// Off this line, if any.
+    pub discount: Option<Discount>,
+}
+
+/// One line of a sale as priced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleLine {
+    /// What was sold.
+    pub sku: Sku,
+    /// Its name at the time of sale.
+    pub name: String,
+    /// How many.
+    pub qty: u32,
+    /// Shelf price of one at the time of sale (tax included if the sale says so).
+    pub unit_price_cents: Cents,
+    /// Tax rate applied.
+    pub tax_rate_bp: RateBp,
+    /// The line's own discount.
+    pub discount_cents: Cents,
+    /// The line's share of the order discount.
+    pub order_discount_cents: Cents,
+    /// What the line comes to before tax, after both discounts.
+    pub net_cents: Cents,
+    /// Tax on the line, rounded half away from zero.
+    pub tax_cents: Cents,
+}
+
+impl SaleLine {
+    /// qty × shelf price.
+    pub fn gross_cents(&self) -> i64 {
+        self.unit_price_cents.0.saturating_mul(i64::from(self.qty))
+    }
+
+    /// What the customer paid for the line.
+    pub fn total_cents(&self) -> Cents {
+        Cents(self.net_cents.0.saturating_add(self.tax_cents.0))
+    }
+}
+
+/// Net and tax at one rate, over a whole order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxLine {
+    /// The rate.
+    pub rate_bp: RateBp,
+    /// Sum of the net of the order's lines at this rate.
+    pub net_cents: Cents,
+    /// Sum of their tax.
+    pub tax_cents: Cents,
+}
+
+/// Money given for an order: cash, card, or another tender the store added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tender {
+    /// `cash`, `card` or a store tender's name.
+    pub name: String,
+    /// The amount given this way (for cash: what was handed over, before change).
+    pub amount_cents: Cents,
+}
+
+/// The tender that goes into the drawer.
+pub const CASH: &str = "cash";
+/// The card terminal.
+pub const CARD: &str = "card";
+
+/// A sale as rung at the counter: the order shape of this release ([`crate::sync::EventKind::OrderPlaced`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    /// Human number, e.g. `R1-000042`.
+    pub number: String,
+    /// What was sold.
+    pub lines: Vec<SaleLine>,
+    /// The order discount as typed, if any (its cents are spread over the lines).
+    pub discount: Option<Discount>,
+    /// Whether the shelf prices included tax.
+    pub prices_include_tax: bool,
+    /// Sum of the lines' net.
+    pub subtotal_cents: Cents,
+    /// Sum of the lines' tax.
+    pub tax_cents: Cents,
+    /// What the customer owes: subtotal + tax.
+    pub total_cents: Cents,
+    /// Tax per rate, by rate ascending.
+    pub taxes: Vec<TaxLine>,
+    /// How it was paid, in the order given.
+    pub tenders: Vec<Tender>,
+    /// Cash given back.
+    pub change_cents: Cents,
+    /// Who rang it.
+    pub cashier: Option<String>,
+    /// The manager who approved something on it (a discount above the limit, a price override).
+    pub approved_by: Option<String>,
+    /// The shift open on the ringing register, if any.
+    pub shift: Option<EventId>,
+}
+
+impl Sale {
+    /// Line discounts plus the order discount.
+    pub fn discount_cents(&self) -> Cents {
+        Cents(self.lines.iter().map(|l| l.discount_cents.0 + l.order_discount_cents.0).sum())
+    }
+
+    /// Cash into the drawer: cash tendered minus change.
+    pub fn cash_in_cents(&self) -> Cents {
+        let cash: i64 = self.tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
+        Cents(cash - self.change_cents.0)
+    }
+
+    /// Checks that every figure follows from the lines and the tenders by the rules of this
+    /// module; a peer's event that breaks one is refused.
+    pub fn check(&self) -> Result<(), &'static str> {
+        let amount_ok = |c: i64| (0..=MAX_AMOUNT_CENTS * 10_000).contains(&c);
+        if self.lines.is_empty() || self.lines.len() > 500 {
+            return Err("an order needs 1 to 500 lines");
+        }
+        let (mut sub, mut tax) = (0i64, 0i64);
+        for l in &self.lines {
+            if !(1..=9999).contains(&l.qty)
+                || !amount_ok(l.unit_price_cents.0)
+                || !amount_ok(l.discount_cents.0)
+                || !amount_ok(l.order_discount_cents.0)
+                || l.tax_rate_bp.0 > 10_000
+            {
+                return Err("order line figures out of range");
+            }
+            let amount = l.gross_cents() - l.discount_cents.0 - l.order_discount_cents.0;
+            if amount < 0 || line_tax(amount, l.tax_rate_bp, self.prices_include_tax) != (l.net_cents, l.tax_cents) {
+                return Err("order line figures do not add up");
+            }
+            sub += l.net_cents.0;
+            tax += l.tax_cents.0;
+        }
+        if (self.subtotal_cents.0, self.tax_cents.0, self.total_cents.0) != (sub, tax, sub + tax) {
+            return Err("order totals do not add up");
+        }
+        if self.taxes != tax_breakdown(&self.lines) {
+            return Err("order tax breakdown does not add up");
+        }
+        if (self.tenders.is_empty() && self.total_cents.0 != 0)
+            || self.tenders.len() > 16
+            || self.tenders.iter().any(|t| !amount_ok(t.amount_cents.0) || t.amount_cents.0 == 0 || t.name.is_empty())
+        {
+            return Err("order tenders out of range");
+        }
+        let paid: i64 = self.tenders.iter().map(|t| t.amount_cents.0).sum();
+        let cash: i64 = self.tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
+        if self.change_cents.0 < 0 || self.change_cents.0 > cash || paid - self.change_cents.0 != self.total_cents.0 {
+            return Err("order tenders do not add up");
+        }
+        Ok(())
+    }
+}
+
+/// Net and tax of a line that comes to `amount` after discounts: tax on top (`amount` is the
+/// net) or tax included (`amount` is what the customer pays, and the tax is taken out of it).
+pub fn line_tax(amount: i64, rate: RateBp, included: bool) -> (Cents, Cents) {
+    let r = i64::from(rate.0);
+    if included {
+        let tax = mul_div_round(amount, r, 10_000 + r);
+        (Cents(amount - tax), Cents(tax))
+    } else {
+        (Cents(amount), Cents(mul_div_round(amount, r, 10_000)))
+    }
+}
+
+/// Sums lines per tax rate, by rate ascending.
+pub fn tax_breakdown(lines: &[SaleLine]) -> Vec<TaxLine> {
+    let mut out: Vec<TaxLine> = Vec::new();
+    for l in lines {
+        match out.iter_mut().find(|t| t.rate_bp == l.tax_rate_bp) {
+            Some(t) => {
+                t.net_cents.0 += l.net_cents.0;
+                t.tax_cents.0 += l.tax_cents.0;
+            }
+            None => out.push(TaxLine { rate_bp: l.tax_rate_bp, net_cents: l.net_cents, tax_cents: l.tax_cents }),
+        }
+    }
+    out.sort_by_key(|t| t.rate_bp);
+    out
+}
+
+/// A priced cart: the lines and totals of a [`Sale`], before it is paid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Priced {
+    /// The priced lines.
+    pub lines: Vec<SaleLine>,
+    /// The order discount as typed.
+    pub discount: Option<Discount>,
+    /// Whether shelf prices included tax.
+    pub prices_include_tax: bool,
+    /// Sum of net.
+    pub subtotal_cents: Cents,
+    /// Sum of tax.
+    pub tax_cents: Cents,
+    /// Due.
+    pub total_cents: Cents,
+    /// Per rate.
+    pub taxes: Vec<TaxLine>,
+}
+
+impl Priced {
+    /// The largest share of a line's or the order's shelf amount taken off by a discount, in
+    /// basis points (for the store's discount limit): `off × 10000 / before`, rounded up.
+    pub fn deepest_discount_bp(&self) -> u32 {
+        let ratio = |off: i64, before: i64| if before <= 0 { 0 } else { ((off * 10_000 + before - 1) / before) as u32 };
+        let lines = self.lines.iter().map(|l| ratio(l.discount_cents.0, l.gross_cents()));
+        let after: i64 = self.lines.iter().map(|l| l.gross_cents() - l.discount_cents.0).sum();
+        let order: i64 = self.lines.iter().map(|l| l.order_discount_cents.0).sum();
+        lines.chain([ratio(order, after)]).max().unwrap_or(0)
+    }
+}
+
+/// Prices a cart: line discounts, the order discount spread over the lines in proportion to
+/// what each comes to after its own discount (cumulative rounding, so the shares add up to the
+/// discount exactly and the same cart always splits the same way), then tax per line.
+pub fn price_cart(
+    cart: &[CartLine],
+    discount: Option<Discount>,
+    prices_include_tax: bool,
+) -> Result<Priced, SaleError> {
+    let mut after = Vec::with_capacity(cart.len());
+    for c in cart {
+        let gross = c.unit_price_cents.0.checked_mul(i64::from(c.qty)).ok_or(SaleError::TooLarge)?;
+        let off = match c.discount {
+            Some(d) => d.off(gross)?,
+            None => 0,
+        };
+        after.push((gross, off));
+    }
+    let base: i64 = after.iter().map(|(g, o)| g - o).sum();
+    let order_off = match discount {
+        Some(d) => d.off(base)?,
+        None => 0,
+    };
+    let mut lines = Vec::with_capacity(cart.len());
+    let mut cum = 0i64;
+    let share_upto = |cum: i64| if base == 0 { 0 } else { mul_div_floor(order_off, cum, base) };
+    for (c, (gross, off)) in cart.iter().zip(after) {
+        let amount_before = gross - off;
+        let share = share_upto(cum + amount_before) - share_upto(cum);
+        cum += amount_before;
+        let (net, tax) = line_tax(amount_before - share, c.tax_rate_bp, prices_include_tax);
+        lines.push(SaleLine {
+            sku: c.sku.clone(),
+            name: c.name.clone(),
+            qty: c.qty,
+            unit_price_cents: c.unit_price_cents,
+            tax_rate_bp: c.tax_rate_bp,
+            discount_cents: Cents(off),
+            order_discount_cents: Cents(share),
+            net_cents: net,
+            tax_cents: tax,
+        });
+    }
+    let sub: i64 = lines.iter().map(|l| l.net_cents.0).sum();
+    let tax: i64 = lines.iter().map(|l| l.tax_cents.0).sum();
+    if sub + tax > MAX_AMOUNT_CENTS * 10_000 {
+        return Err(SaleError::TooLarge);
+    }
+    let taxes = tax_breakdown(&lines);
+    Ok(Priced {
+        lines,
+        discount,
+        prices_include_tax,
+        subtotal_cents: Cents(sub),
+        tax_cents: Cents(tax),
+        total_cents: Cents(sub + tax),
+        taxes,
+    })
+}
+
+fn mul_div_floor(a: i64, b: i64, c: i64) -> i64 {
+    i64::try_from(i128::from(a) * i128::from(b) / i128::from(c)).unwrap_or(i64::MAX)
+}
+
+/// How an order is paid, as asked: tenders with an amount, at most one without (it pays the rest),
+/// and for cash what was handed over.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PayRequest {
+    /// `(tender, amount)`: `None` pays whatever the others leave.
+    pub tenders: Vec<(String, Option<Cents>)>,
+    /// Cash handed over, when more than the cash due (change is given).
+    pub tendered: Option<Cents>,
+}
+
+/// Settles the tenders against a total: fills in the one without an amount, checks they add up,
+/// and works out the change from cash handed over. Returns the tenders as recorded (cash at what
+/// was handed over) and the change.
+pub fn settle_tenders(total: Cents, pay: &PayRequest) -> Result<(Vec<Tender>, Cents), SaleError> {
+    // A sale discounted to nothing is paid by nothing.
+    if total.0 == 0 && pay.tenders.iter().all(|(_, a)| a.is_none_or(|a| a.0 == 0)) {
+        return Ok((Vec::new(), Cents::ZERO));
+    }
+    let open = pay.tenders.iter().filter(|(_, a)| a.is_none()).count();
+    let given: i64 = pay.tenders.iter().filter_map(|(_, a)| a.map(|c| c.0)).sum();
+    if open > 1 {
+        return Err(SaleError::TendersDoNotAddUp { paid: Cents(given), total });
+    }
+    let mut tenders = Vec::with_capacity(pay.tenders.len());
+    for (name, amount) in &pay.tenders {
+        let amount = amount.unwrap_or(Cents(total.0 - given));
+        if amount.0 <= 0 {
+            return Err(SaleError::EmptyTender(name.clone()));
+        }
+        tenders.push(Tender { name: name.clone(), amount_cents: amount });
+    }
+    let paid: i64 = tenders.iter().map(|t| t.amount_cents.0).sum();
+    if paid != total.0 {
+        return Err(SaleError::TendersDoNotAddUp { paid: Cents(paid), total });
+    }
+    let Some(handed) = pay.tendered else { return Ok((tenders, Cents::ZERO)) };
+    let cash_due: i64 = tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
+    if !tenders.iter().any(|t| t.name == CASH) {
+        return Err(SaleError::TenderedWithoutCash);
+    }
+    if handed.0 < cash_due {
+        return Err(SaleError::TenderedTooLittle { given: handed, due: Cents(cash_due) });
+    }
+    // Record cash at what was handed over: the drawer takes the notes and gives the change.
+    let change = handed.0 - cash_due;
+    let mut extra = change;
+    for t in tenders.iter_mut().filter(|t| t.name == CASH) {
+        t.amount_cents.0 += extra;
+        extra = 0;
+    }
+    Ok((tenders, Cents(change)))
+}
+
+/// Checks a tender's name as typed: lower-case letters, digits, `-` and `_`, 1 to
+/// [`MAX_TENDER_NAME`] characters.
+pub fn validate_tender(name: &str) -> Result<String, ModelError> {
+    let t = name.trim().to_ascii_lowercase();
+    let ok = !t.is_empty()
+        && t.len() <= MAX_TENDER_NAME
+        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok { Ok(t) } else { Err(ModelError::BadTender(name.to_string())) }
+}
+
+/// Goods brought back, refunded by a chosen tender: the return shape of this release
+/// ([`crate::sync::EventKind::Refunded`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    /// The order they were bought in.
+    pub order: EventId,
+    /// That order's human number.
+    pub order_number: String,
+    /// What came back, each line refunded pro rata of what the order charged for it.
+    pub lines: Vec<super::ReturnLine>,
+    /// Whether the goods go back on the shelf.
+    pub restock: bool,
+    /// Total refunded.
+    pub refund_cents: Cents,
+    /// How the money went back (cash out of the drawer, card, voucher…).
+    pub tender: String,
+    /// Who took the goods back.
+    pub cashier: Option<String>,
+    /// The manager who approved it.
+    pub approved_by: Option<String>,
+    /// The shift open on the register that took it, if any.
+    pub shift: Option<EventId>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(price: i64, qty: u32, rate: u32, d: Option<Discount>) -> CartLine {
+        CartLine {
+            sku: "A".parse().unwrap_or_else(|_| unreachable!()),
+            name: "A".into(),
+            qty,
+            unit_price_cents: Cents(price),
+            tax_rate_bp: RateBp(rate),
+            discount: d,
+        }
+    }
+
+    #[test]
+    fn tax_on_top_and_included() {
+        let p = price_cart(&[line(250, 3, 825, None)], None, false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((p.subtotal_cents, p.tax_cents, p.total_cents), (Cents(750), Cents(62), Cents(812)));
+        // 7.50 with 20 % inside: 7.50 × 20/120 = 1.25 tax, 6.25 net.
+        let p = price_cart(&[line(250, 3, 2000, None)], None, true).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((p.subtotal_cents, p.tax_cents, p.total_cents), (Cents(625), Cents(125), Cents(750)));
+    }
+
+    #[test]
+    fn discounts_spread_exactly() {
+        let cart = [line(100, 1, 0, None), line(100, 1, 0, None), line(100, 1, 0, None)];
+        let p = price_cart(&cart, Some(Discount::Amount(Cents(100))), false).unwrap_or_else(|e| panic!("{e}"));
+        let shares: Vec<i64> = p.lines.iter().map(|l| l.order_discount_cents.0).collect();
+        assert_eq!(shares, [33, 33, 34]);
+        assert_eq!(p.total_cents, Cents(200));
+        assert!(price_cart(&cart, Some(Discount::Amount(Cents(301))), false).is_err());
+        assert!(price_cart(&[line(100, 1, 0, Some(Discount::Amount(Cents(101))))], None, false).is_err());
+        let p = price_cart(&[line(999, 1, 0, Some(Discount::Percent(1000)))], None, false);
+        assert_eq!(p.map(|p| p.total_cents), Ok(Cents(899)));
+    }
+
+    #[test]
+    fn discounts_parse() {
+        assert_eq!("10%".parse::<Discount>(), Ok(Discount::Percent(1000)));
+        assert_eq!("12.5%".parse::<Discount>(), Ok(Discount::Percent(1250)));
+        assert_eq!("1.00".parse::<Discount>(), Ok(Discount::Amount(Cents(100))));
+        for bad in ["0%", "101%", "-1", "0", "ten", "%"] {
+            assert!(bad.parse::<Discount>().is_err(), "{bad}");
+        }
+        assert_eq!(Discount::Percent(1250).to_string(), "12.50%");
+    }
+
+    #[test]
+    fn tenders_and_change() {
+        let cash = |a: Option<i64>| (CASH.to_string(), a.map(Cents));
+        let card = |a: Option<i64>| (CARD.to_string(), a.map(Cents));
+        let pay = PayRequest { tenders: vec![cash(Some(500)), card(None)], tendered: Some(Cents(2000)) };
+        let (t, change) = settle_tenders(Cents(1250), &pay).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(change, Cents(1500));
+        assert_eq!(
+            t,
+            [
+                Tender { name: CASH.into(), amount_cents: Cents(2000) },
+                Tender { name: CARD.into(), amount_cents: Cents(750) }
+            ]
+        );
+        let short = PayRequest { tenders: vec![cash(Some(500)), card(Some(500))], tendered: None };
+        let e = settle_tenders(Cents(1250), &short).map_err(|e| e.to_string());
+        assert_eq!(e, Err("the tenders add up to 10.00 but the total is 12.50: 2.50 is missing".into()));
+        let low = PayRequest { tenders: vec![cash(None)], tendered: Some(Cents(1000)) };
+        assert_eq!(
+            settle_tenders(Cents(1250), &low),
+            Err(SaleError::TenderedTooLittle { given: Cents(1000), due: Cents(1250) })
+        );
+        let no_cash = PayRequest { tenders: vec![card(None)], tendered: Some(Cents(2000)) };
+        assert_eq!(settle_tenders(Cents(1250), &no_cash), Err(SaleError::TenderedWithoutCash));
+    }
+
+    mod money {
+        use super::*;
+        use crate::model::{OrderLine, refund_for};
+        use proptest::prelude::*;
+
+        fn discount() -> impl Strategy<Value = Option<Discount>> {
+            prop_oneof![
+                Just(None),
+                (1u32..=10_000).prop_map(|bp| Some(Discount::Percent(bp))),
+                (1i64..=500).prop_map(|c| Some(Discount::Amount(Cents(c)))),
+            ]
+        }
+
+        fn cart() -> impl Strategy<Value = Vec<CartLine>> {
+            let rate = prop_oneof![Just(0u32), Just(500), Just(700), Just(825), Just(1900), Just(2000), Just(2500)];
+            proptest::collection::vec((1i64..=100_000, 1u32..=30, rate, discount()), 1..8).prop_map(|ls| {
+                ls.into_iter()
+                    .enumerate()
+                    .map(|(i, (price, qty, rate, d))| CartLine {
+                        sku: format!("S{i}").parse().unwrap_or_else(|_| unreachable!()),
+                        name: format!("item {i}"),
+                        qty,
+                        unit_price_cents: Cents(price),
+                        tax_rate_bp: RateBp(rate),
+                        // An amount off a line is kept within it; a refused one is tested apart.
+                        discount: d.map(|d| match d {
+                            Discount::Amount(c) => Discount::Amount(Cents(c.0.min(price * i64::from(qty)))),
+                            p => p,
+                        }),
+                    })
+                    .collect()
+            })
+        }
+
+        proptest! {
+            /// Lines, order, breakdown per rate, tenders and refunds agree to the cent, in both
+            /// tax modes, for any cart, discounts and split of the payment.
+            #[test]
+            fn every_total_adds_up_to_the_cent(
+                cart in cart(),
+                order_discount in discount(),
+                included in any::<bool>(),
+                split in proptest::collection::vec(1u32..100, 0..3),
+                extra_cash in 0i64..10_000,
+            ) {
+                let Ok(p) = price_cart(&cart, order_discount, included) else {
+                    // Only an order discount larger than the cart is refused.
+                    let before: i64 = cart.iter().map(|c| {
+                        let g = c.unit_price_cents.0 * i64::from(c.qty);
+                        g - c.discount.map_or(0, |d| d.off(g).unwrap_or(0))
+                    }).sum();
+                    prop_assert!(matches!(order_discount, Some(Discount::Amount(a)) if a.0 > before));
+                    return Ok(());
+                };
+                // Lines → order.
+                let total: i64 = p.lines.iter().map(|l| l.total_cents().0).sum();
+                prop_assert_eq!(total, p.total_cents.0);
+                prop_assert_eq!(p.subtotal_cents.0 + p.tax_cents.0, p.total_cents.0);
+                // Breakdown per rate → order.
+                prop_assert_eq!(p.taxes.iter().map(|t| t.net_cents.0).sum::<i64>(), p.subtotal_cents.0);
+                prop_assert_eq!(p.taxes.iter().map(|t| t.tax_cents.0).sum::<i64>(), p.tax_cents.0);
+                // Discounts: the shares add up to the order discount; shelf − discounts = paid.
+                let gross: i64 = p.lines.iter().map(SaleLine::gross_cents).sum();
+                let discounts: i64 = p.lines.iter().map(|l| l.discount_cents.0 + l.order_discount_cents.0).sum();
+                let base: i64 = p.lines.iter().map(|l| l.gross_cents() - l.discount_cents.0).sum();
+                let want = order_discount.map_or(0, |d| d.off(base).unwrap_or(-1));
+                prop_assert_eq!(p.lines.iter().map(|l| l.order_discount_cents.0).sum::<i64>(), want);
+                if included {
+                    prop_assert_eq!(gross - discounts, p.total_cents.0);
+                } else {
+                    prop_assert_eq!(gross - discounts, p.subtotal_cents.0);
+                }
+                for l in &p.lines {
+                    prop_assert!(l.net_cents.0 >= 0 && l.tax_cents.0 >= 0);
+                }
+                // Tenders: split the total over card/voucher/cash, hand over extra cash.
+                let mut tenders: Vec<(String, Option<Cents>)> = Vec::new();
+                let mut left = p.total_cents.0;
+                for (i, part) in split.iter().enumerate() {
+                    let a = left * i64::from(*part) / 100;
+                    if a > 0 {
+                        tenders.push((if i == 0 { CARD.into() } else { format!("voucher{i}") }, Some(Cents(a))));
+                        left -= a;
+                    }
+                }
+                tenders.push((CASH.into(), None));
+                if p.total_cents.0 == 0 {
+                    return Ok(());
+                }
+                let handed = Cents(left + extra_cash);
+                let pay = PayRequest { tenders, tendered: Some(handed) };
+                match settle_tenders(p.total_cents, &pay) {
+                    Ok((tenders, change)) => {
+                        let sale = Sale {
+                            number: "R1-000001".into(),
+                            lines: p.lines.clone(),
+                            discount: p.discount,
+                            prices_include_tax: included,
+                            subtotal_cents: p.subtotal_cents,
+                            tax_cents: p.tax_cents,
+                            total_cents: p.total_cents,
+                            taxes: p.taxes.clone(),
+                            tenders,
+                            change_cents: change,
+                            cashier: None,
+                            approved_by: None,
+                            shift: None,
+                        };
+                        prop_assert_eq!(sale.check(), Ok(()));
+                        prop_assert_eq!(change.0, extra_cash);
+                        prop_assert_eq!(sale.cash_in_cents().0, left, "the drawer keeps the cash due");
+                    }
+                    // The cash part is zero when the other tenders pay everything.
+                    Err(e) => prop_assert!(left == 0 && e == SaleError::EmptyTender(CASH.into()), "{e}"),
+                }
+                // Refunds: each line returned unit by unit gives back exactly what it took.
+                for l in &p.lines {
+                    let ol = OrderLine {
+                        sku: l.sku.clone(),
+                        name: l.name.clone(),
+                        qty: l.qty,
+                        unit_price_cents: l.unit_price_cents,
+                        tax_rate_bp: l.tax_rate_bp,
+                        subtotal_cents: l.net_cents,
+                        tax_cents: l.tax_cents,
+                    };
+                    let back: i64 = (0..l.qty).map(|k| refund_for(&ol, k, 1).0).sum();
+                    prop_assert_eq!(back, l.total_cents().0);
+                }
+            }
+
+            /// A figure changed by a cent anywhere makes the sale fail its check.
+            #[test]
+            fn a_sale_off_by_a_cent_is_refused(cart in cart(), included in any::<bool>(), which in 0usize..4) {
+                let Ok(p) = price_cart(&cart, None, included) else { return Ok(()) };
+                let mut sale = Sale {
+                    number: "R1-000001".into(),
+                    lines: p.lines,
+                    discount: None,
+                    prices_include_tax: included,
+                    subtotal_cents: p.subtotal_cents,
+                    tax_cents: p.tax_cents,
+                    total_cents: p.total_cents,
+                    taxes: p.taxes,
+                    tenders: vec![Tender { name: CARD.into(), amount_cents: p.total_cents }],
+                    change_cents: Cents::ZERO,
+                    cashier: None,
+                    approved_by: None,
+                    shift: None,
+                };
+                prop_assume!(sale.total_cents.0 > 1);
+                prop_assert_eq!(sale.check(), Ok(()));
+                match which {
+                    0 => sale.lines[0].tax_cents.0 += 1,
+                    1 => sale.total_cents.0 += 1,
+                    2 => sale.tenders[0].amount_cents.0 -= 1,
+                    _ => sale.change_cents.0 += 1,
+                }
+                prop_assert!(sale.check().is_err());
+            }
+        }
+    }
+}
