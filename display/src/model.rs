@@ -271,16 +271,29 @@ pub enum TestOutcome {
 /// The sale screen's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaleView {
-    /// All products, in grid order; the screen pages through them.
+    /// The products of the chosen category (all of them under "All"), in grid order; the screen
+    /// pages through them.
     pub products: Vec<ProductTile>,
     /// The page showing (0-based); clamped to the last page when drawing.
     pub page: usize,
     /// The order being rung.
     pub cart: Vec<CartLine>,
-    /// The cart's total.
+    /// What the customer pays: subtotal − discount + tax, computed by the appliance.
     pub total_cents: i64,
     /// The last paid order's number, shown after paying.
     pub last_order: Option<String>,
+    /// The store's product categories, as tabs after "All" (none: no tab row).
+    pub categories: Vec<String>,
+    /// The chosen tab: an index into `categories`, or `None` for "All".
+    pub category: Option<usize>,
+    /// The signed-in cashier, shown in the cart's header with Lock; `None`: nobody, no Lock.
+    pub cashier: Option<String>,
+    /// The sum of the lines' `line_cents`, before any discount.
+    pub subtotal_cents: i64,
+    /// Every discount on the order: the lines' own and the order's (a positive amount taken off).
+    pub discount_cents: i64,
+    /// The tax on the order.
+    pub tax_cents: i64,
 }
 
 /// One product in the grid.
@@ -305,6 +318,8 @@ pub struct CartLine {
     pub qty: u32,
     /// qty × unit price.
     pub line_cents: i64,
+    /// Taken off this line (a positive amount; 0 for none), shown under it.
+    pub discount_cents: i64,
 }
 
 /// The conflicts screen's data.
@@ -374,7 +389,8 @@ pub enum Intent {
     PrevPage,
     /// Show the next page of products.
     NextPage,
-    /// Pay for the cart.
+    /// Pay for the cart with this method, at once (the sale screen now shows one Pay button,
+    /// `OpenPay`, instead).
     Pay(PayMethod),
     /// Hide the banner.
     DismissBanner,
@@ -387,6 +403,21 @@ pub enum Intent {
     ConflictsPage(usize),
     /// Settle the conflict with this id (`ConflictEntry::id`): first a note, then the record.
     ResolveConflict(String),
+    // --- Sale screen additions (branch `search`) ---
+    /// Show this category's products (`SaleView::categories` index), or all of them (`None`).
+    PickCategory(Option<usize>),
+    /// Open the product search screen.
+    OpenSearch,
+    /// Lock the register: the cashier signs out, the order stays.
+    Lock,
+    /// Change the cart line at this index (quantity, price, discount).
+    EditLine(usize),
+    /// Give a discount on the whole order.
+    OrderDiscount,
+    /// Go to payment for the cart (the sale screen's Pay button).
+    OpenPay,
+    /// Start a return: ask for the order's number, then its return screen.
+    OpenReturns,
 }
 
 /// How the customer pays.

@@ -104,7 +104,67 @@ fn conflicts() -> Vec<ConflictEntry> {
 }
 
 fn line(sku: &str, name: &str, qty: u32, unit: i64) -> CartLine {
-    CartLine { sku: sku.into(), name: name.into(), qty, line_cents: i64::from(qty) * unit }
+    CartLine { sku: sku.into(), name: name.into(), qty, line_cents: i64::from(qty) * unit, discount_cents: 0 }
+}
+
+/// A sale screen without categories, cashier, discount or tax: the total is the lines' sum.
+fn plain_sale(page: usize, cart: Vec<CartLine>, last_order: Option<&str>) -> SaleView {
+    let total = cart.iter().map(|l| l.line_cents).sum();
+    SaleView {
+        products: products(),
+        page,
+        cart,
+        total_cents: total,
+        last_order: last_order.map(Into::into),
+        categories: Vec::new(),
+        category: None,
+        cashier: None,
+        subtotal_cents: total,
+        discount_cents: 0,
+        tax_cents: 0,
+    }
+}
+
+fn tiles(list: &[(&str, &str, i64)]) -> Vec<ProductTile> {
+    list.iter()
+        .map(|(sku, name, price_cents)| ProductTile {
+            sku: (*sku).into(),
+            name: (*name).into(),
+            price_cents: *price_cents,
+        })
+        .collect()
+}
+
+/// The sale screen on the Coffee tab, with a cashier signed in, a discounted line and tax.
+fn sale_with_categories() -> SaleView {
+    let mut croissant = line("CRO", "Croissant", 1, 325);
+    croissant.discount_cents = 100;
+    let cart = vec![line("LAT", "Latte", 2, 420), line("OAT", "Oat Milk Chai Latte (large)", 1, 565), croissant];
+    let subtotal: i64 = cart.iter().map(|l| l.line_cents).sum();
+    let discount: i64 = cart.iter().map(|l| l.discount_cents).sum();
+    // 8% on what is paid for, rounded half up.
+    let tax = ((subtotal - discount) * 8 + 50) / 100;
+    SaleView {
+        products: tiles(&[
+            ("ESP", "Espresso", 250),
+            ("AME", "Americano", 320),
+            ("LAT", "Latte", 420),
+            ("CAP", "Cappuccino", 400),
+            ("FLW", "Flat White", 410),
+            ("MOC", "Mocha", 460),
+            ("CBR", "Cold Brew", 450),
+        ]),
+        page: 0,
+        cart,
+        total_cents: subtotal - discount + tax,
+        last_order: None,
+        categories: ["Coffee", "Tea", "Bakery", "Food", "Drinks"].map(String::from).to_vec(),
+        category: Some(0),
+        cashier: Some("Maya".into()),
+        subtotal_cents: subtotal,
+        discount_cents: discount,
+        tax_cents: tax,
+    }
 }
 
 /// Named sample states, one per screen plus variants; names are snapshot file stems.
@@ -115,7 +175,6 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         line("CRO", "Croissant", 1, 325),
         line("OAT", "Oat Milk Chai Latte (large)", 1, 565),
     ];
-    let total = cart.iter().map(|l| l.line_cents).sum();
     let with_conflicts = |screen: Screen, mode: Mode| {
         let mut st = state(screen, mode);
         st.status.open_conflicts = 3;
@@ -221,40 +280,10 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 Mode::Standalone,
             ),
         ),
-        (
-            "sale",
-            state(
-                Screen::Sale(SaleView {
-                    products: products(),
-                    page: 0,
-                    cart: cart.clone(),
-                    total_cents: total,
-                    last_order: None,
-                }),
-                Mode::Client,
-            ),
-        ),
-        (
-            "sale-paid",
-            state(
-                Screen::Sale(SaleView {
-                    products: products(),
-                    page: 1,
-                    cart: Vec::new(),
-                    total_cents: 0,
-                    last_order: Some("#1042".into()),
-                }),
-                Mode::Client,
-            ),
-        ),
+        ("sale", state(Screen::Sale(plain_sale(0, cart.clone(), None)), Mode::Client)),
+        ("sale-paid", state(Screen::Sale(plain_sale(1, Vec::new(), Some("#1042"))), Mode::Client)),
         ("conflicts-badge-status", with_conflicts(Screen::Status, Mode::Server)),
-        (
-            "conflicts-badge-sale",
-            with_conflicts(
-                Screen::Sale(SaleView { products: products(), page: 0, cart, total_cents: total, last_order: None }),
-                Mode::Client,
-            ),
-        ),
+        ("conflicts-badge-sale", with_conflicts(Screen::Sale(plain_sale(0, cart, None)), Mode::Client)),
         (
             "conflicts",
             with_conflicts(Screen::Conflicts(ConflictsView { conflicts: conflicts(), page: 0 }), Mode::Server),
@@ -344,6 +373,18 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                     text: "Saved. This register is now a client of Front Counter.".into(),
                 }),
                 ..state(Screen::Status, Mode::Client)
+            },
+        ),
+        // --- Sale screen additions (branch `search`) ---
+        ("sale-categories", state(Screen::Sale(sale_with_categories()), Mode::Client)),
+        (
+            "sale-unknown-code",
+            UiState {
+                banner: Some(Banner {
+                    kind: BannerKind::Error,
+                    text: "No product has the code 4006381333931. Check the label, or add the product first.".into(),
+                }),
+                ..state(Screen::Sale(sale_with_categories()), Mode::Client)
             },
         ),
     ]

@@ -30,7 +30,7 @@ pub enum Region {
     Banner,
     /// Everything under the header and banner (includes the cart).
     Body,
-    /// The sale screen's cart panel: lines, total and pay buttons.
+    /// The sale screen's cart panel: cashier and Lock, lines, totals, Discount and Pay.
     Cart,
 }
 

@@ -183,7 +183,13 @@ impl Ui {
                 let p = self.products.iter().find(|p| &p.sku == sku)?;
                 let line = p.price_cents.saturating_mul(i64::from(*qty));
                 total = total.saturating_add(line);
-                Some(d::CartLine { sku: sku.clone(), name: p.name.clone(), qty: *qty, line_cents: line })
+                Some(d::CartLine {
+                    sku: sku.clone(),
+                    name: p.name.clone(),
+                    qty: *qty,
+                    line_cents: line,
+                    discount_cents: 0,
+                })
             })
             .collect();
         d::SaleView {
@@ -192,6 +198,13 @@ impl Ui {
             cart,
             total_cents: total,
             last_order: self.last_order.clone(),
+            // Not wired yet: no categories, cashier, discounts or tax on this screen.
+            categories: Vec::new(),
+            category: None,
+            cashier: None,
+            subtotal_cents: total,
+            discount_cents: 0,
+            tax_cents: 0,
         }
     }
 
@@ -572,6 +585,15 @@ impl Ui {
                     layer: d::KeyLayer::Upper,
                 });
             }
+            // The display's categories, search, cashier lock, discounts, Pay screen and returns are
+            // not wired to this state machine yet: their intents do nothing for now.
+            I::PickCategory(_)
+            | I::OpenSearch
+            | I::Lock
+            | I::EditLine(_)
+            | I::OrderDiscount
+            | I::OpenPay
+            | I::OpenReturns => {}
         }
         None
     }
