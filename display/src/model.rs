@@ -123,11 +123,14 @@ pub enum Screen {
     Sale(SaleView),
     /// Open conflicts between registers, each with Resolve.
     Conflicts(ConflictsView),
+    // --- Search and returns (branch `search`) ---
+    /// Product search: the query, its results, and the on-screen keyboard.
+    Search(SearchView),
 }
 
 impl Screen {
     /// Every value `name()` can return, for validating scripts.
-    pub const NAMES: [&'static str; 9] = [
+    pub const NAMES: [&'static str; 10] = [
         "status",
         "settings",
         "server-setup",
@@ -137,6 +140,7 @@ impl Screen {
         "test-result",
         "sale",
         "conflicts",
+        "search",
     ];
 
     /// A stable name for scripts' `wait` and for logs.
@@ -151,6 +155,7 @@ impl Screen {
             Screen::TestResult(_) => "test-result",
             Screen::Sale(_) => "sale",
             Screen::Conflicts(_) => "conflicts",
+            Screen::Search(_) => "search",
         }
     }
 }
@@ -322,6 +327,19 @@ pub struct CartLine {
     pub discount_cents: i64,
 }
 
+/// The product search screen's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchView {
+    /// What was typed so far.
+    pub query: String,
+    /// The products that match, best first; the screen pages through them.
+    pub results: Vec<ProductTile>,
+    /// The page of results showing (0-based); clamped to the last page when drawing.
+    pub page: usize,
+    /// Which key layer the on-screen keyboard shows.
+    pub layer: KeyLayer,
+}
+
 /// The conflicts screen's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConflictsView {
@@ -385,9 +403,9 @@ pub enum Intent {
     AddToCart(String),
     /// Remove the cart line at this index.
     RemoveLine(usize),
-    /// Show the previous page of products.
+    /// Show the previous page of products (or of search results).
     PrevPage,
-    /// Show the next page of products.
+    /// Show the next page of products (or of search results).
     NextPage,
     /// Pay for the cart with this method, at once (the sale screen now shows one Pay button,
     /// `OpenPay`, instead).
@@ -403,7 +421,7 @@ pub enum Intent {
     ConflictsPage(usize),
     /// Settle the conflict with this id (`ConflictEntry::id`): first a note, then the record.
     ResolveConflict(String),
-    // --- Sale screen additions (branch `search`) ---
+    // --- Sale screen additions, search and returns (branch `search`) ---
     /// Show this category's products (`SaleView::categories` index), or all of them (`None`).
     PickCategory(Option<usize>),
     /// Open the product search screen.

@@ -375,7 +375,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 ..state(Screen::Status, Mode::Client)
             },
         ),
-        // --- Sale screen additions (branch `search`) ---
+        // --- Search and returns (branch `search`) ---
         ("sale-categories", state(Screen::Sale(sale_with_categories()), Mode::Client)),
         (
             "sale-unknown-code",
@@ -386,6 +386,38 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 }),
                 ..state(Screen::Sale(sale_with_categories()), Mode::Client)
             },
+        ),
+        (
+            "search-results",
+            state(
+                Screen::Search(SearchView {
+                    query: "lat".into(),
+                    results: tiles(&[
+                        ("LAT", "Latte", 420),
+                        ("OAT", "Oat Milk Chai Latte (large)", 565),
+                        ("ICL", "Iced Latte", 460),
+                        ("LMA", "Latte Macchiato", 440),
+                        ("VAL", "Vanilla Latte", 480),
+                        ("CHL", "Chai Latte", 450),
+                        ("MAT", "Matcha Latte", 490),
+                    ]),
+                    page: 0,
+                    layer: KeyLayer::Lower,
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "search-empty",
+            state(
+                Screen::Search(SearchView {
+                    query: "xyz".into(),
+                    results: Vec::new(),
+                    page: 0,
+                    layer: KeyLayer::Lower,
+                }),
+                Mode::Client,
+            ),
         ),
     ]
 }

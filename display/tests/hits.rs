@@ -88,7 +88,7 @@ fn each_screen_offers_its_actions() {
     has("conflicts-none", Intent::Back);
     has("conflicts-note", Intent::DoneTyping);
     has("conflicts-note", Intent::CancelTyping);
-    // Sale screen additions (branch `search`).
+    // Sale screen additions and search (branch `search`).
     has("sale-categories", Intent::PickCategory(None));
     has("sale-categories", Intent::PickCategory(Some(0)));
     has("sale-categories", Intent::OpenSearch);
@@ -99,6 +99,14 @@ fn each_screen_offers_its_actions() {
     has("sale-categories", Intent::OpenPay);
     has("sale-categories", Intent::OpenReturns);
     has("sale-categories", Intent::NextPage);
+    has("search-results", Intent::AddToCart("LAT".into()));
+    has("search-results", Intent::NextPage);
+    has("search-results", Intent::TypeChar('q'));
+    has("search-results", Intent::Backspace);
+    has("search-results", Intent::SwitchLayer(KeyLayer::Symbols));
+    has("search-results", Intent::Back);
+    has("search-empty", Intent::TypeChar('x'));
+    has("search-empty", Intent::Back);
 }
 
 /// The intents on a sample at both sizes.
@@ -116,6 +124,9 @@ fn what_cannot_be_done_is_not_offered() {
         for intent in [Intent::OpenPay, Intent::OrderDiscount, Intent::Lock] {
             assert!(!map.contains(&intent), "{size:?}: an empty cart, or no cashier, offers {intent:?}");
         }
+    }
+    for (size, map) in intents("search-empty") {
+        assert!(!map.iter().any(|i| matches!(i, Intent::AddToCart(_))), "{size:?}: {map:?}");
     }
 }
 
@@ -203,6 +214,18 @@ fn physical_keys() {
     assert_eq!(key_intent(&get("status-server"), Key::Escape), None);
     assert_eq!(key_intent(&get("conflicts"), Key::Escape), Some(Intent::Back));
     assert_eq!(key_intent(&get("conflicts-note"), Key::Enter), Some(Intent::DoneTyping));
+    // The search screen types into its query; Enter adds only an unambiguous match.
+    let search = get("search-results");
+    assert_eq!(key_intent(&search, Key::Char('t')), Some(Intent::TypeChar('t')));
+    assert_eq!(key_intent(&search, Key::Backspace), Some(Intent::Backspace));
+    assert_eq!(key_intent(&search, Key::Escape), Some(Intent::Back));
+    assert_eq!(key_intent(&search, Key::Enter), None, "seven matches: Enter must not pick one");
+    let mut one = search.clone();
+    if let Screen::Search(view) = &mut one.screen {
+        view.results.truncate(1);
+    }
+    assert_eq!(key_intent(&one, Key::Enter), Some(Intent::AddToCart("LAT".into())));
+    assert_eq!(key_intent(&get("search-empty"), Key::Enter), None);
 }
 
 #[test]

@@ -21,6 +21,11 @@ use sale::*;
 use setup::*;
 use status::*;
 
+// Search and returns (branch `search`).
+mod search;
+
+use search::*;
+
 /// Parts of the screen that can be redrawn on their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Region {
@@ -280,7 +285,9 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
     let (header, rest) = take_top(full, header_h, 0);
     // A small panel cannot fit a banner strip above the keyboard's four 48 px key rows, so there the
     // banner covers the header bar instead, without its own close button (it stays after the keyboard).
-    let banner_over_header = m.compact && matches!(state.screen, Screen::Keyboard(_)) && state.banner.is_some();
+    // The search screen has the same keys under its results.
+    let banner_over_header =
+        m.compact && matches!(state.screen, Screen::Keyboard(_) | Screen::Search(_)) && state.banner.is_some();
     if !banner_over_header {
         b.scene.regions.push((Region::Header, header, theme::HEADER));
         header_bar(&mut b, state, header);
@@ -313,6 +320,7 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
         Screen::TestResult(outcome) => test_screen(&mut b, outcome, content),
         Screen::Sale(sale) => sale_screen(&mut b, sale, content),
         Screen::Conflicts(view) => conflicts_screen(&mut b, view, content),
+        Screen::Search(view) => search_screen(&mut b, view, body),
     }
     b.scene
 }
