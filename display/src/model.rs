@@ -126,11 +126,13 @@ pub enum Screen {
     // --- Search and returns (branch `search`) ---
     /// Product search: the query, its results, and the on-screen keyboard.
     Search(SearchView),
+    /// A return against a paid order: what comes back, restock, refund tender.
+    Return(ReturnView),
 }
 
 impl Screen {
     /// Every value `name()` can return, for validating scripts.
-    pub const NAMES: [&'static str; 10] = [
+    pub const NAMES: [&'static str; 11] = [
         "status",
         "settings",
         "server-setup",
@@ -141,6 +143,7 @@ impl Screen {
         "sale",
         "conflicts",
         "search",
+        "return",
     ];
 
     /// A stable name for scripts' `wait` and for logs.
@@ -156,6 +159,7 @@ impl Screen {
             Screen::Sale(_) => "sale",
             Screen::Conflicts(_) => "conflicts",
             Screen::Search(_) => "search",
+            Screen::Return(_) => "return",
         }
     }
 }
@@ -245,6 +249,22 @@ pub enum Field {
     Secret,
     /// What a manager did about the conflict being resolved (optional).
     ConflictNote,
+    /// The number of the paid order a return is made against, e.g. "R1-000014".
+    OrderNumber,
+}
+
+impl Field {
+    /// What the field is called on screen (the keyboard's label).
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::RegisterName => "Register name",
+            Field::Port => "Port",
+            Field::ServerAddress => "Server address",
+            Field::Secret => "Shared secret, or the server's pairing code",
+            Field::ConflictNote => "Note (optional)",
+            Field::OrderNumber => "Order number",
+        }
+    }
 }
 
 /// What a connection test found.
@@ -340,6 +360,40 @@ pub struct SearchView {
     pub layer: KeyLayer,
 }
 
+/// The return screen's data: one paid order and what is coming back from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnView {
+    /// The order returned against, e.g. "R1-000014".
+    pub order_number: String,
+    /// The order's lines, in the order's order.
+    pub lines: Vec<ReturnLineView>,
+    /// The page of lines showing (0-based); clamped to the last page when drawing.
+    pub page: usize,
+    /// Whether the items returned go back into stock.
+    pub restock: bool,
+    /// How the refund is paid out, e.g. "Cash" or "Card".
+    pub refund_tender: String,
+    /// The refund for everything selected.
+    pub refund_cents: i64,
+}
+
+/// One line of the order a return is made against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnLineView {
+    /// The product's name.
+    pub name: String,
+    /// The product's SKU.
+    pub sku: String,
+    /// How many were sold on the order.
+    pub sold: u32,
+    /// How many earlier returns took back already.
+    pub returned_already: u32,
+    /// How many this return takes back (at most `sold − returned_already`).
+    pub selected: u32,
+    /// The refund for the selected quantity.
+    pub refund_cents: i64,
+}
+
 /// The conflicts screen's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConflictsView {
@@ -403,9 +457,9 @@ pub enum Intent {
     AddToCart(String),
     /// Remove the cart line at this index.
     RemoveLine(usize),
-    /// Show the previous page of products (or of search results).
+    /// Show the previous page of products (or of search results, or of a return's lines).
     PrevPage,
-    /// Show the next page of products (or of search results).
+    /// Show the next page of products (or of search results, or of a return's lines).
     NextPage,
     /// Pay for the cart with this method, at once (the sale screen now shows one Pay button,
     /// `OpenPay`, instead).
@@ -436,6 +490,19 @@ pub enum Intent {
     OpenPay,
     /// Start a return: ask for the order's number, then its return screen.
     OpenReturns,
+    /// Take back `delta` more (or, negative, fewer) of the return screen's line at this index.
+    ReturnQty {
+        /// Index into `ReturnView::lines`.
+        line: usize,
+        /// +1 or −1 from the screen's buttons.
+        delta: i32,
+    },
+    /// Flip whether the returned items go back into stock.
+    ToggleRestock,
+    /// Choose how the refund is paid out (the appliance cycles through the tenders it allows).
+    PickRefundTender,
+    /// Record the return and pay the refund.
+    ConfirmReturn,
 }
 
 /// How the customer pays.

@@ -167,6 +167,37 @@ fn sale_with_categories() -> SaleView {
     }
 }
 
+/// Order R1-000014's lines: a croissant of three came back before, the chai is all returned.
+fn return_view(selected: [u32; 4]) -> ReturnView {
+    let lines: Vec<ReturnLineView> = [
+        ("LAT", "Latte", 2, 0, 420),
+        ("CRO", "Croissant", 3, 1, 325),
+        ("OAT", "Oat Milk Chai Latte (large)", 1, 1, 565),
+        ("MUF", "Blueberry Muffin", 2, 0, 350),
+    ]
+    .into_iter()
+    .zip(selected)
+    .map(|((sku, name, sold, returned_already, unit), selected)| ReturnLineView {
+        name: name.into(),
+        sku: sku.into(),
+        sold,
+        returned_already,
+        selected,
+        refund_cents: i64::from(selected) * unit,
+    })
+    .collect();
+    let refund_cents = lines.iter().map(|l| l.refund_cents).sum();
+    let any = refund_cents > 0;
+    ReturnView {
+        order_number: "R1-000014".into(),
+        lines,
+        page: 0,
+        restock: any,
+        refund_tender: if any { "Cash".into() } else { "Card".into() },
+        refund_cents,
+    }
+}
+
 /// Named sample states, one per screen plus variants; names are snapshot file stems.
 pub fn samples() -> Vec<(&'static str, UiState)> {
     let state = |screen: Screen, mode: Mode| UiState { screen, status: status(mode), banner: None };
@@ -419,5 +450,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 Mode::Client,
             ),
         ),
+        ("return-lines", state(Screen::Return(return_view([1, 1, 0, 0])), Mode::Client)),
+        ("return-none-selected", state(Screen::Return(return_view([0; 4])), Mode::Client)),
     ]
 }

@@ -88,7 +88,7 @@ fn each_screen_offers_its_actions() {
     has("conflicts-none", Intent::Back);
     has("conflicts-note", Intent::DoneTyping);
     has("conflicts-note", Intent::CancelTyping);
-    // Sale screen additions and search (branch `search`).
+    // Search and returns (branch `search`).
     has("sale-categories", Intent::PickCategory(None));
     has("sale-categories", Intent::PickCategory(Some(0)));
     has("sale-categories", Intent::OpenSearch);
@@ -107,6 +107,15 @@ fn each_screen_offers_its_actions() {
     has("search-results", Intent::Back);
     has("search-empty", Intent::TypeChar('x'));
     has("search-empty", Intent::Back);
+    has("return-lines", Intent::ReturnQty { line: 0, delta: -1 });
+    has("return-lines", Intent::ReturnQty { line: 0, delta: 1 });
+    has("return-lines", Intent::ReturnQty { line: 1, delta: -1 });
+    has("return-lines", Intent::ToggleRestock);
+    has("return-lines", Intent::PickRefundTender);
+    has("return-lines", Intent::ConfirmReturn);
+    has("return-lines", Intent::Back);
+    has("return-none-selected", Intent::ReturnQty { line: 1, delta: 1 });
+    has("return-none-selected", Intent::Back);
 }
 
 /// The intents on a sample at both sizes.
@@ -124,6 +133,16 @@ fn what_cannot_be_done_is_not_offered() {
         for intent in [Intent::OpenPay, Intent::OrderDiscount, Intent::Lock] {
             assert!(!map.contains(&intent), "{size:?}: an empty cart, or no cashier, offers {intent:?}");
         }
+    }
+    for (size, map) in intents("return-none-selected") {
+        assert!(!map.contains(&Intent::ConfirmReturn), "{size:?}: nothing selected, yet Refund is offered");
+        assert!(!map.iter().any(|i| matches!(i, Intent::ReturnQty { delta: -1, .. })), "{size:?}: − below zero");
+    }
+    for (size, map) in intents("return-lines") {
+        // The chai was all returned before: neither − nor + on it.
+        assert!(!map.iter().any(|i| matches!(i, Intent::ReturnQty { line: 2, .. })), "{size:?}: {map:?}");
+        // The croissant: 3 sold, 1 back before, 1 selected: one more can come back.
+        assert!(map.contains(&Intent::ReturnQty { line: 1, delta: 1 }), "{size:?}: {map:?}");
     }
     for (size, map) in intents("search-empty") {
         assert!(!map.iter().any(|i| matches!(i, Intent::AddToCart(_))), "{size:?}: {map:?}");
@@ -226,6 +245,9 @@ fn physical_keys() {
     }
     assert_eq!(key_intent(&one, Key::Enter), Some(Intent::AddToCart("LAT".into())));
     assert_eq!(key_intent(&get("search-empty"), Key::Enter), None);
+    assert_eq!(key_intent(&get("return-lines"), Key::Escape), Some(Intent::Back));
+    // A refund pays money out: only a tap confirms it.
+    assert_eq!(key_intent(&get("return-lines"), Key::Enter), None);
 }
 
 #[test]

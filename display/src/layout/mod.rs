@@ -22,8 +22,10 @@ use setup::*;
 use status::*;
 
 // Search and returns (branch `search`).
+mod returns;
 mod search;
 
+use returns::*;
 use search::*;
 
 /// Parts of the screen that can be redrawn on their own.
@@ -321,6 +323,7 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
         Screen::Sale(sale) => sale_screen(&mut b, sale, content),
         Screen::Conflicts(view) => conflicts_screen(&mut b, view, content),
         Screen::Search(view) => search_screen(&mut b, view, body),
+        Screen::Return(view) => return_screen(&mut b, view, content),
     }
     b.scene
 }

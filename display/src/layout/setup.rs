@@ -238,8 +238,13 @@ pub(super) fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangl
     );
     b.button(cancel_r, theme::BG, "Cancel", b.secondary(), Some(Intent::CancelTyping));
 
-    // A conflict's note is the last step of resolving it: the key says what it does.
-    let done = if kb.field == Field::ConflictNote { "Resolve" } else { "Done" };
+    // A conflict's note is the last step of resolving it, an order's number finds the order: the
+    // key says what it does.
+    let done = match kb.field {
+        Field::ConflictNote => "Resolve",
+        Field::OrderNumber => "Find",
+        _ => "Done",
+    };
     key_grid(b, keys, kb.layer, (done, Intent::DoneTyping));
 }
 

@@ -260,6 +260,7 @@ impl Ui {
             },
             // A note starts empty each time; it is not a form's field.
             d::Field::ConflictNote => String::new(),
+            d::Field::OrderNumber => String::new(),
         }
     }
 
@@ -272,7 +273,7 @@ impl Ui {
             (d::Field::ServerAddress, _) => self.client_form.server_address = value,
             (d::Field::Secret, true) => self.server_form.secret = value,
             (d::Field::Secret, false) => self.client_form.secret = value,
-            (d::Field::ConflictNote, _) => {}
+            (d::Field::ConflictNote, _) | (d::Field::OrderNumber, _) => {}
         }
     }
 
@@ -355,6 +356,7 @@ impl Ui {
                         d::Field::ServerAddress => "Server address",
                         d::Field::Secret => "Shared secret, or the server's pairing code",
                         d::Field::ConflictNote => "Note (optional)",
+                        d::Field::OrderNumber => "Order number",
                     };
                     self.screen = d::Screen::Keyboard(d::KeyboardView {
                         field,
@@ -593,7 +595,11 @@ impl Ui {
             | I::EditLine(_)
             | I::OrderDiscount
             | I::OpenPay
-            | I::OpenReturns => {}
+            | I::OpenReturns
+            | I::ReturnQty { .. }
+            | I::ToggleRestock
+            | I::PickRefundTender
+            | I::ConfirmReturn => {}
         }
         None
     }
