@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let status = sample("status-server").ok_or("no status sample")?;
     let mut added = sale.clone();
     if let Screen::Sale(view) = &mut added.screen {
-        view.cart.push(CartLine { sku: "TEA".into(), name: "Tea".into(), qty: 1, line_cents: 300 });
+        view.cart.push(CartLine { sku: "TEA".into(), name: "Tea".into(), qty: 1, line_cents: 300, discount_cents: 0 });
         view.total_cents += 300;
     }
 

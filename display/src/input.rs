@@ -23,10 +23,27 @@ pub fn hit_test(state: &UiState, size: Size, point: Point) -> Option<Intent> {
     hit_map(state, size).into_iter().find(|(r, _)| r.contains(point)).map(|(_, intent)| intent)
 }
 
-/// What a physical key means on this screen: typing on the keyboard screen, digits on the PIN pad and
-/// the amount keypad (exactly what their on-screen keys send, so a greyed-out key does nothing),
-/// Enter for the screen's main action, Escape to dismiss the banner or go back.
+/// What a physical key means on this screen: typing on the keyboard and search screens, digits on the
+/// PIN pad and the amount keypad (exactly what their on-screen keys send, so a greyed-out key does
+/// nothing), Enter for the screen's main action, Escape to dismiss the banner or go back.
 pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
+    if let Screen::Search(view) = &state.screen {
+        return match key {
+            Key::Char(c) => Some(Intent::TypeChar(c)),
+            Key::Backspace => Some(Intent::Backspace),
+            // Enter adds the product only when the query names one (a typed or scanned SKU):
+            // never a guess among several.
+            Key::Enter => match view.results.as_slice() {
+                [only] => Some(Intent::AddToCart(only.sku.clone())),
+                _ => None,
+            },
+            Key::Escape => Some(Intent::Back),
+            Key::Tab => Some(Intent::SwitchLayer(match view.layer {
+                KeyLayer::Symbols => KeyLayer::Lower,
+                KeyLayer::Lower | KeyLayer::Upper => KeyLayer::Symbols,
+            })),
+        };
+    }
     if let Screen::Keyboard(kb) = &state.screen {
         return match key {
             Key::Char(c) => Some(Intent::TypeChar(c)),

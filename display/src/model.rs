@@ -129,11 +129,16 @@ pub enum Screen {
     Pay(PayView),
     /// A numeric keypad for an amount or a percentage: cash handed over, a discount, a price override.
     Amount(AmountView),
+    // --- Search and returns (branch `search`) ---
+    /// Product search: the query, its results, and the on-screen keyboard.
+    Search(SearchView),
+    /// A return against a paid order: what comes back, restock, refund tender.
+    Return(ReturnView),
 }
 
 impl Screen {
     /// Every value `name()` can return, for validating scripts.
-    pub const NAMES: [&'static str; 12] = [
+    pub const NAMES: [&'static str; 14] = [
         "status",
         "settings",
         "server-setup",
@@ -146,6 +151,8 @@ impl Screen {
         "pin-pad",
         "pay",
         "amount",
+        "search",
+        "return",
     ];
 
     /// A stable name for scripts' `wait` and for logs.
@@ -163,6 +170,8 @@ impl Screen {
             Screen::PinPad(_) => "pin-pad",
             Screen::Pay(_) => "pay",
             Screen::Amount(_) => "amount",
+            Screen::Search(_) => "search",
+            Screen::Return(_) => "return",
         }
     }
 }
@@ -252,6 +261,22 @@ pub enum Field {
     Secret,
     /// What a manager did about the conflict being resolved (optional).
     ConflictNote,
+    /// The number of the paid order a return is made against, e.g. "R1-000014".
+    OrderNumber,
+}
+
+impl Field {
+    /// What the field is called on screen (the keyboard's label).
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::RegisterName => "Register name",
+            Field::Port => "Port",
+            Field::ServerAddress => "Server address",
+            Field::Secret => "Shared secret, or the server's pairing code",
+            Field::ConflictNote => "Note (optional)",
+            Field::OrderNumber => "Order number",
+        }
+    }
 }
 
 /// What a connection test found.
@@ -283,16 +308,29 @@ pub enum TestOutcome {
 /// The sale screen's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SaleView {
-    /// All products, in grid order; the screen pages through them.
+    /// The products of the chosen category (all of them under "All"), in grid order; the screen
+    /// pages through them.
     pub products: Vec<ProductTile>,
     /// The page showing (0-based); clamped to the last page when drawing.
     pub page: usize,
     /// The order being rung.
     pub cart: Vec<CartLine>,
-    /// The cart's total.
+    /// What the customer pays: subtotal − discount + tax, computed by the appliance.
     pub total_cents: i64,
     /// The last paid order's number, shown after paying.
     pub last_order: Option<String>,
+    /// The store's product categories, as tabs after "All" (none: no tab row).
+    pub categories: Vec<String>,
+    /// The chosen tab: an index into `categories`, or `None` for "All".
+    pub category: Option<usize>,
+    /// The signed-in cashier, shown in the cart's header with Lock; `None`: nobody, no Lock.
+    pub cashier: Option<String>,
+    /// The sum of the lines' `line_cents`, before any discount.
+    pub subtotal_cents: i64,
+    /// Every discount on the order: the lines' own and the order's (a positive amount taken off).
+    pub discount_cents: i64,
+    /// The tax on the order.
+    pub tax_cents: i64,
 }
 
 /// One product in the grid.
@@ -317,6 +355,55 @@ pub struct CartLine {
     pub qty: u32,
     /// qty × unit price.
     pub line_cents: i64,
+    /// Taken off this line (a positive amount; 0 for none), shown under it.
+    pub discount_cents: i64,
+}
+
+/// The product search screen's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchView {
+    /// What was typed so far.
+    pub query: String,
+    /// The products that match, best first; the screen pages through them.
+    pub results: Vec<ProductTile>,
+    /// The page of results showing (0-based); clamped to the last page when drawing.
+    pub page: usize,
+    /// Which key layer the on-screen keyboard shows.
+    pub layer: KeyLayer,
+}
+
+/// The return screen's data: one paid order and what is coming back from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnView {
+    /// The order returned against, e.g. "R1-000014".
+    pub order_number: String,
+    /// The order's lines, in the order's order.
+    pub lines: Vec<ReturnLineView>,
+    /// The page of lines showing (0-based); clamped to the last page when drawing.
+    pub page: usize,
+    /// Whether the items returned go back into stock.
+    pub restock: bool,
+    /// How the refund is paid out, e.g. "Cash" or "Card".
+    pub refund_tender: String,
+    /// The refund for everything selected.
+    pub refund_cents: i64,
+}
+
+/// One line of the order a return is made against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReturnLineView {
+    /// The product's name.
+    pub name: String,
+    /// The product's SKU.
+    pub sku: String,
+    /// How many were sold on the order.
+    pub sold: u32,
+    /// How many earlier returns took back already.
+    pub returned_already: u32,
+    /// How many this return takes back (at most `sold − returned_already`).
+    pub selected: u32,
+    /// The refund for the selected quantity.
+    pub refund_cents: i64,
 }
 
 /// The conflicts screen's data.
@@ -492,11 +579,12 @@ pub enum Intent {
     AddToCart(String),
     /// Remove the cart line at this index.
     RemoveLine(usize),
-    /// Show the previous page of products.
+    /// Show the previous page of products (or of search results, or of a return's lines).
     PrevPage,
-    /// Show the next page of products.
+    /// Show the next page of products (or of search results, or of a return's lines).
     NextPage,
-    /// Pay for the cart.
+    /// Pay for the cart with this method, at once (the sale screen now shows one Pay button,
+    /// `OpenPay`, instead).
     Pay(PayMethod),
     /// Hide the banner.
     DismissBanner,
@@ -541,6 +629,34 @@ pub enum Intent {
     QuickAmount(usize),
     /// Amount keypad: switch between money and percent (discounts).
     ToggleDiscountMode,
+    // --- Sale screen additions, search and returns (branch `search`) ---
+    /// Show this category's products (`SaleView::categories` index), or all of them (`None`).
+    PickCategory(Option<usize>),
+    /// Open the product search screen.
+    OpenSearch,
+    /// Lock the register: the cashier signs out, the order stays.
+    Lock,
+    /// Change the cart line at this index (quantity, price, discount).
+    EditLine(usize),
+    /// Give a discount on the whole order.
+    OrderDiscount,
+    /// Go to payment for the cart (the sale screen's Pay button).
+    OpenPay,
+    /// Start a return: ask for the order's number, then its return screen.
+    OpenReturns,
+    /// Take back `delta` more (or, negative, fewer) of the return screen's line at this index.
+    ReturnQty {
+        /// Index into `ReturnView::lines`.
+        line: usize,
+        /// +1 or −1 from the screen's buttons.
+        delta: i32,
+    },
+    /// Flip whether the returned items go back into stock.
+    ToggleRestock,
+    /// Choose how the refund is paid out (the appliance cycles through the tenders it allows).
+    PickRefundTender,
+    /// Record the return and pay the refund.
+    ConfirmReturn,
 }
 
 /// How the customer pays.

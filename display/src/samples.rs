@@ -125,7 +125,98 @@ fn tender(name: &str, amount_cents: i64) -> AppliedTender {
 }
 
 fn line(sku: &str, name: &str, qty: u32, unit: i64) -> CartLine {
-    CartLine { sku: sku.into(), name: name.into(), qty, line_cents: i64::from(qty) * unit }
+    CartLine { sku: sku.into(), name: name.into(), qty, line_cents: i64::from(qty) * unit, discount_cents: 0 }
+}
+
+/// A sale screen without categories, cashier, discount or tax: the total is the lines' sum.
+fn plain_sale(page: usize, cart: Vec<CartLine>, last_order: Option<&str>) -> SaleView {
+    let total = cart.iter().map(|l| l.line_cents).sum();
+    SaleView {
+        products: products(),
+        page,
+        cart,
+        total_cents: total,
+        last_order: last_order.map(Into::into),
+        categories: Vec::new(),
+        category: None,
+        cashier: None,
+        subtotal_cents: total,
+        discount_cents: 0,
+        tax_cents: 0,
+    }
+}
+
+fn tiles(list: &[(&str, &str, i64)]) -> Vec<ProductTile> {
+    list.iter()
+        .map(|(sku, name, price_cents)| ProductTile {
+            sku: (*sku).into(),
+            name: (*name).into(),
+            price_cents: *price_cents,
+        })
+        .collect()
+}
+
+/// The sale screen on the Coffee tab, with a cashier signed in, a discounted line and tax.
+fn sale_with_categories() -> SaleView {
+    let mut croissant = line("CRO", "Croissant", 1, 325);
+    croissant.discount_cents = 100;
+    let cart = vec![line("LAT", "Latte", 2, 420), line("OAT", "Oat Milk Chai Latte (large)", 1, 565), croissant];
+    let subtotal: i64 = cart.iter().map(|l| l.line_cents).sum();
+    let discount: i64 = cart.iter().map(|l| l.discount_cents).sum();
+    // 8% on what is paid for, rounded half up.
+    let tax = ((subtotal - discount) * 8 + 50) / 100;
+    SaleView {
+        products: tiles(&[
+            ("ESP", "Espresso", 250),
+            ("AME", "Americano", 320),
+            ("LAT", "Latte", 420),
+            ("CAP", "Cappuccino", 400),
+            ("FLW", "Flat White", 410),
+            ("MOC", "Mocha", 460),
+            ("CBR", "Cold Brew", 450),
+        ]),
+        page: 0,
+        cart,
+        total_cents: subtotal - discount + tax,
+        last_order: None,
+        categories: ["Coffee", "Tea", "Bakery", "Food", "Drinks"].map(String::from).to_vec(),
+        category: Some(0),
+        cashier: Some("Maya".into()),
+        subtotal_cents: subtotal,
+        discount_cents: discount,
+        tax_cents: tax,
+    }
+}
+
+/// Order R1-000014's lines: a croissant of three came back before, the chai is all returned.
+fn return_view(selected: [u32; 4]) -> ReturnView {
+    let lines: Vec<ReturnLineView> = [
+        ("LAT", "Latte", 2, 0, 420),
+        ("CRO", "Croissant", 3, 1, 325),
+        ("OAT", "Oat Milk Chai Latte (large)", 1, 1, 565),
+        ("MUF", "Blueberry Muffin", 2, 0, 350),
+    ]
+    .into_iter()
+    .zip(selected)
+    .map(|((sku, name, sold, returned_already, unit), selected)| ReturnLineView {
+        name: name.into(),
+        sku: sku.into(),
+        sold,
+        returned_already,
+        selected,
+        refund_cents: i64::from(selected) * unit,
+    })
+    .collect();
+    let refund_cents = lines.iter().map(|l| l.refund_cents).sum();
+    let any = refund_cents > 0;
+    ReturnView {
+        order_number: "R1-000014".into(),
+        lines,
+        page: 0,
+        restock: any,
+        refund_tender: if any { "Cash".into() } else { "Card".into() },
+        refund_cents,
+    }
 }
 
 /// Named sample states, one per screen plus variants; names are snapshot file stems.
@@ -136,7 +227,6 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         line("CRO", "Croissant", 1, 325),
         line("OAT", "Oat Milk Chai Latte (large)", 1, 565),
     ];
-    let total = cart.iter().map(|l| l.line_cents).sum();
     let with_conflicts = |screen: Screen, mode: Mode| {
         let mut st = state(screen, mode);
         st.status.open_conflicts = 3;
@@ -242,40 +332,10 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 Mode::Standalone,
             ),
         ),
-        (
-            "sale",
-            state(
-                Screen::Sale(SaleView {
-                    products: products(),
-                    page: 0,
-                    cart: cart.clone(),
-                    total_cents: total,
-                    last_order: None,
-                }),
-                Mode::Client,
-            ),
-        ),
-        (
-            "sale-paid",
-            state(
-                Screen::Sale(SaleView {
-                    products: products(),
-                    page: 1,
-                    cart: Vec::new(),
-                    total_cents: 0,
-                    last_order: Some("#1042".into()),
-                }),
-                Mode::Client,
-            ),
-        ),
+        ("sale", state(Screen::Sale(plain_sale(0, cart.clone(), None)), Mode::Client)),
+        ("sale-paid", state(Screen::Sale(plain_sale(1, Vec::new(), Some("#1042"))), Mode::Client)),
         ("conflicts-badge-status", with_conflicts(Screen::Status, Mode::Server)),
-        (
-            "conflicts-badge-sale",
-            with_conflicts(
-                Screen::Sale(SaleView { products: products(), page: 0, cart, total_cents: total, last_order: None }),
-                Mode::Client,
-            ),
-        ),
+        ("conflicts-badge-sale", with_conflicts(Screen::Sale(plain_sale(0, cart, None)), Mode::Client)),
         (
             "conflicts",
             with_conflicts(Screen::Conflicts(ConflictsView { conflicts: conflicts(), page: 0 }), Mode::Server),
@@ -469,5 +529,51 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 ..state(Screen::Status, Mode::Client)
             },
         ),
+        // --- Search and returns (branch `search`) ---
+        ("sale-categories", state(Screen::Sale(sale_with_categories()), Mode::Client)),
+        (
+            "sale-unknown-code",
+            UiState {
+                banner: Some(Banner {
+                    kind: BannerKind::Error,
+                    text: "No product has the code 4006381333931. Check the label, or add the product first.".into(),
+                }),
+                ..state(Screen::Sale(sale_with_categories()), Mode::Client)
+            },
+        ),
+        (
+            "search-results",
+            state(
+                Screen::Search(SearchView {
+                    query: "lat".into(),
+                    results: tiles(&[
+                        ("LAT", "Latte", 420),
+                        ("OAT", "Oat Milk Chai Latte (large)", 565),
+                        ("ICL", "Iced Latte", 460),
+                        ("LMA", "Latte Macchiato", 440),
+                        ("VAL", "Vanilla Latte", 480),
+                        ("CHL", "Chai Latte", 450),
+                        ("MAT", "Matcha Latte", 490),
+                    ]),
+                    page: 0,
+                    layer: KeyLayer::Lower,
+                }),
+                Mode::Client,
+            ),
+        ),
+        (
+            "search-empty",
+            state(
+                Screen::Search(SearchView {
+                    query: "xyz".into(),
+                    results: Vec::new(),
+                    page: 0,
+                    layer: KeyLayer::Lower,
+                }),
+                Mode::Client,
+            ),
+        ),
+        ("return-lines", state(Screen::Return(return_view([1, 1, 0, 0])), Mode::Client)),
+        ("return-none-selected", state(Screen::Return(return_view([0; 4])), Mode::Client)),
     ]
 }

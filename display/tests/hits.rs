@@ -82,12 +82,16 @@ fn each_screen_offers_its_actions() {
     has("test-wrong-secret", Intent::TestConnection);
     has("sale", Intent::AddToCart("ESP".into()));
     has("sale", Intent::RemoveLine(2));
-    has("sale", Intent::Pay(PayMethod::Card));
+    has("sale", Intent::OpenPay);
+    has("sale", Intent::OrderDiscount);
+    has("sale", Intent::EditLine(2));
+    has("sale", Intent::OpenSearch);
+    has("sale", Intent::OpenReturns);
     has("sale", Intent::NextPage);
     has("banner-error", Intent::DismissBanner);
     has("conflicts-badge-status", Intent::OpenConflicts);
     has("conflicts-badge-sale", Intent::OpenConflicts);
-    has("conflicts-badge-sale", Intent::Pay(PayMethod::Cash));
+    has("conflicts-badge-sale", Intent::OpenPay);
     has("conflicts", Intent::ResolveConflict("5f0c2a9e41d7b3c86a1e0f92d4b7c315".into()));
     has("conflicts", Intent::ConflictsPage(1));
     has("conflicts", Intent::Back);
@@ -123,6 +127,34 @@ fn each_screen_offers_its_actions() {
     has("amount-cash", Intent::CancelAmount);
     has("amount-discount-percent", Intent::ToggleDiscountMode);
     has("amount-discount-percent", Intent::AmountEnter);
+    // Search and returns (branch `search`).
+    has("sale-categories", Intent::PickCategory(None));
+    has("sale-categories", Intent::PickCategory(Some(0)));
+    has("sale-categories", Intent::OpenSearch);
+    has("sale-categories", Intent::Lock);
+    has("sale-categories", Intent::EditLine(2));
+    has("sale-categories", Intent::RemoveLine(2));
+    has("sale-categories", Intent::OrderDiscount);
+    has("sale-categories", Intent::OpenPay);
+    has("sale-categories", Intent::OpenReturns);
+    has("sale-categories", Intent::NextPage);
+    has("search-results", Intent::AddToCart("LAT".into()));
+    has("search-results", Intent::NextPage);
+    has("search-results", Intent::TypeChar('q'));
+    has("search-results", Intent::Backspace);
+    has("search-results", Intent::SwitchLayer(KeyLayer::Symbols));
+    has("search-results", Intent::Back);
+    has("search-empty", Intent::TypeChar('x'));
+    has("search-empty", Intent::Back);
+    has("return-lines", Intent::ReturnQty { line: 0, delta: -1 });
+    has("return-lines", Intent::ReturnQty { line: 0, delta: 1 });
+    has("return-lines", Intent::ReturnQty { line: 1, delta: -1 });
+    has("return-lines", Intent::ToggleRestock);
+    has("return-lines", Intent::PickRefundTender);
+    has("return-lines", Intent::ConfirmReturn);
+    has("return-lines", Intent::Back);
+    has("return-none-selected", Intent::ReturnQty { line: 1, delta: 1 });
+    has("return-none-selected", Intent::Back);
 }
 
 #[test]
@@ -148,6 +180,73 @@ fn greyed_out_actions_are_not_targets() {
     lacks("pay-partial", &|i| *i == Intent::FinishSale);
     lacks("pay-done-change", &|i| matches!(i, Intent::PickTender(_)));
     lacks("amount-cash", &|i| *i == Intent::ToggleDiscountMode);
+}
+
+/// The intents on a sample at both sizes.
+fn intents(name: &str) -> Vec<(Size, Vec<Intent>)> {
+    let state = samples().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s).unwrap_or_else(|| panic!("{name}"));
+    SIZES.iter().map(|size| (*size, hit_map(&state, *size).into_iter().map(|(_, i)| i).collect())).collect()
+}
+
+#[test]
+fn what_cannot_be_done_is_not_offered() {
+    for (size, map) in intents("sale-categories") {
+        assert!(!map.iter().any(|i| matches!(i, Intent::Pay(_))), "{size:?}: one Pay button, not a method each");
+    }
+    for (size, map) in intents("sale-paid") {
+        for intent in [Intent::OpenPay, Intent::OrderDiscount, Intent::Lock] {
+            assert!(!map.contains(&intent), "{size:?}: an empty cart, or no cashier, offers {intent:?}");
+        }
+    }
+    for (size, map) in intents("return-none-selected") {
+        assert!(!map.contains(&Intent::ConfirmReturn), "{size:?}: nothing selected, yet Refund is offered");
+        assert!(!map.iter().any(|i| matches!(i, Intent::ReturnQty { delta: -1, .. })), "{size:?}: − below zero");
+    }
+    for (size, map) in intents("return-lines") {
+        // The chai was all returned before: neither − nor + on it.
+        assert!(!map.iter().any(|i| matches!(i, Intent::ReturnQty { line: 2, .. })), "{size:?}: {map:?}");
+        // The croissant: 3 sold, 1 back before, 1 selected: one more can come back.
+        assert!(map.contains(&Intent::ReturnQty { line: 1, delta: 1 }), "{size:?}: {map:?}");
+    }
+    for (size, map) in intents("search-empty") {
+        assert!(!map.iter().any(|i| matches!(i, Intent::AddToCart(_))), "{size:?}: {map:?}");
+    }
+}
+
+#[test]
+fn every_category_tab_is_reachable_from_any_tab() {
+    let (_, base) = samples().into_iter().find(|(n, _)| *n == "sale-categories").expect("sale-categories sample");
+    let Screen::Sale(sale) = &base.screen else { panic!("not a sale") };
+    let tabs: Vec<Option<usize>> = std::iter::once(None).chain((0..sale.categories.len()).map(Some)).collect();
+    for size in SIZES {
+        for start in &tabs {
+            // Follow every PickCategory the screen offers, from this tab, until nothing new shows.
+            let mut seen = vec![*start];
+            let mut todo = vec![*start];
+            while let Some(category) = todo.pop() {
+                let mut state = base.clone();
+                if let Screen::Sale(view) = &mut state.screen {
+                    view.category = category;
+                }
+                let map = hit_map(&state, size);
+                assert!(
+                    map.iter().any(|(_, i)| *i == Intent::PickCategory(category)),
+                    "{size:?}: the chosen tab {category:?} is not showing"
+                );
+                for (_, intent) in map {
+                    if let Intent::PickCategory(c) = intent
+                        && !seen.contains(&c)
+                    {
+                        seen.push(c);
+                        todo.push(c);
+                    }
+                }
+            }
+            for tab in &tabs {
+                assert!(seen.contains(tab), "{size:?}: from {start:?}, tab {tab:?} cannot be reached: {seen:?}");
+            }
+        }
+    }
 }
 
 #[test]
@@ -260,6 +359,22 @@ fn physical_keys() {
     assert_eq!(key_intent(&get("pay-partial"), Key::Enter), None, "not fully paid");
     assert_eq!(key_intent(&get("pay-done-change"), Key::Enter), Some(Intent::FinishSale));
     assert_eq!(key_intent(&get("pay-done-change"), Key::Escape), Some(Intent::Back));
+
+    // The search screen types into its query; Enter adds only an unambiguous match.
+    let search = get("search-results");
+    assert_eq!(key_intent(&search, Key::Char('t')), Some(Intent::TypeChar('t')));
+    assert_eq!(key_intent(&search, Key::Backspace), Some(Intent::Backspace));
+    assert_eq!(key_intent(&search, Key::Escape), Some(Intent::Back));
+    assert_eq!(key_intent(&search, Key::Enter), None, "seven matches: Enter must not pick one");
+    let mut one = search.clone();
+    if let Screen::Search(view) = &mut one.screen {
+        view.results.truncate(1);
+    }
+    assert_eq!(key_intent(&one, Key::Enter), Some(Intent::AddToCart("LAT".into())));
+    assert_eq!(key_intent(&get("search-empty"), Key::Enter), None);
+    assert_eq!(key_intent(&get("return-lines"), Key::Escape), Some(Intent::Back));
+    // A refund pays money out: only a tap confirms it.
+    assert_eq!(key_intent(&get("return-lines"), Key::Enter), None);
 }
 
 #[test]
@@ -285,6 +400,20 @@ fn keys_on_the_pads_do_only_what_a_target_does() {
 }
 
 #[test]
+fn a_cart_line_is_tapped_to_edit_it_and_its_cross_still_removes_it() {
+    let (_, state) = samples().into_iter().find(|(n, _)| *n == "sale-categories").expect("sample");
+    for size in SIZES {
+        let map = hit_map(&state, size);
+        let find = |want: &Intent| map.iter().find(|(_, i)| i == want).map(|(r, _)| *r);
+        let edit = find(&Intent::EditLine(2)).unwrap_or_else(|| panic!("{size:?}: no EditLine(2)"));
+        let remove = find(&Intent::RemoveLine(2)).unwrap_or_else(|| panic!("{size:?}: no RemoveLine(2)"));
+        // Side by side on one row: the line, then its ×.
+        assert_eq!(edit.top_left.y, remove.top_left.y, "{size:?}");
+        assert!(edit.top_left.x + edit.size.width as i32 <= remove.top_left.x, "{size:?}");
+    }
+}
+
+#[test]
 fn screen_names_are_listed() {
     for (_, state) in samples() {
         assert!(Screen::NAMES.contains(&state.screen.name()));
@@ -298,7 +427,13 @@ fn partial_cart_redraw_matches_full_redraw() -> Result<(), Box<dyn std::error::E
         let mut partial = Canvas::new(size.width, size.height);
         draw(&state, &mut partial)?;
         if let Screen::Sale(sale) = &mut state.screen {
-            sale.cart.push(CartLine { sku: "TEA".into(), name: "Tea".into(), qty: 1, line_cents: 300 });
+            sale.cart.push(CartLine {
+                sku: "TEA".into(),
+                name: "Tea".into(),
+                qty: 1,
+                line_cents: 300,
+                discount_cents: 0,
+            });
             sale.total_cents += 300;
         }
         draw_region(&state, Region::Cart, &mut partial)?;

@@ -27,6 +27,12 @@ use status::*;
 
 pub(crate) use pay::amount_ok;
 pub(crate) use pinpad::{amount_keys, pad_intent, pin_keys};
+// Search and returns (branch `search`).
+mod returns;
+mod search;
+
+use returns::*;
+use search::*;
 
 /// Parts of the screen that can be redrawn on their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,7 +43,7 @@ pub enum Region {
     Banner,
     /// Everything under the header and banner (includes the cart).
     Body,
-    /// The sale screen's cart panel: lines, total and pay buttons.
+    /// The sale screen's cart panel: cashier and Lock, lines, totals, Discount and Pay.
     Cart,
 }
 
@@ -287,7 +293,9 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
     let (header, rest) = take_top(full, header_h, 0);
     // A small panel cannot fit a banner strip above the keyboard's four 48 px key rows, so there the
     // banner covers the header bar instead, without its own close button (it stays after the keyboard).
-    let banner_over_header = m.compact && matches!(state.screen, Screen::Keyboard(_)) && state.banner.is_some();
+    // The search screen has the same keys under its results.
+    let banner_over_header =
+        m.compact && matches!(state.screen, Screen::Keyboard(_) | Screen::Search(_)) && state.banner.is_some();
     if !banner_over_header {
         b.scene.regions.push((Region::Header, header, theme::HEADER));
         header_bar(&mut b, state, header);
@@ -323,6 +331,8 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
         Screen::PinPad(view) => pin_pad_screen(&mut b, view, content),
         Screen::Pay(view) => pay_screen(&mut b, view, content),
         Screen::Amount(view) => amount_screen(&mut b, view, content),
+        Screen::Search(view) => search_screen(&mut b, view, body),
+        Screen::Return(view) => return_screen(&mut b, view, content),
     }
     b.scene
 }

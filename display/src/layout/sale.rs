@@ -1,4 +1,7 @@
-//! The sale screen: the product grid and the cart with its pay buttons.
+//! The sale screen: category tabs and search over the product grid, and the cart with its
+//! cashier, lines, discounts, totals and Pay.
+
+use std::ops::Range;
 
 use super::*;
 
@@ -10,11 +13,18 @@ pub(super) fn grid_shape(m: &Metrics, grid: Rectangle) -> (u32, u32) {
     (cols, rows)
 }
 
+/// The height of the row of category tabs (and the search button) over the grid.
+fn tab_row_h(m: &Metrics) -> u32 {
+    if m.compact { MIN_TARGET } else { 56 }
+}
+
 pub(super) fn sale_screen(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     let m = b.m;
     let cart_w = if m.compact { r.size.width * 9 / 20 } else { r.size.width * 2 / 5 };
     let (left, cart) = take_right(r, cart_w, m.gap);
-    let (grid, nav) = take_bottom(left, m.button_h, m.gap);
+    let (top, nav) = take_bottom(left, m.button_h, m.gap);
+    let (tabs, grid) = take_top(top, tab_row_h(&m), m.gap);
+    tab_row(b, sale, tabs);
     let (cols, rows) = grid_shape(&m, grid);
     let per_page = (cols * rows) as usize;
     let pages = sale.products.len().div_ceil(per_page).max(1);
@@ -45,19 +55,34 @@ pub(super) fn sale_screen(b: &mut Builder, sale: &SaleView, r: Rectangle) {
             Some(Intent::AddToCart(p.sku.clone())),
         );
     }
-    let (menu_r, prev_r, next_r) = if m.compact {
-        let c = columns(nav, &[4, 3, 3], m.gap);
-        (c[0], c[1], c[2])
+    if sale.products.is_empty() && !sale.categories.is_empty() {
+        b.paragraph(
+            grid,
+            "No products in this category.",
+            b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left),
+        );
+    }
+    // Returns is small and sits by Menu; a small panel's nav buttons are closer together to fit it.
+    let (menu_r, returns_r, prev_r, next_r) = if m.compact {
+        let c = columns(nav, &[35, 35, 24, 24], m.gap / 2);
+        (c[0], c[1], c[2], c[3])
     } else {
-        let c = columns(nav, &[3, 2, 3, 2], m.gap);
+        let c = columns(nav, &[10, 9, 6, 9, 6], m.gap);
         b.text(
-            c[2],
+            c[3],
             format!("Page {} of {}", page + 1, pages),
             b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Center),
         );
-        (c[0], c[1], c[3])
+        (c[0], c[1], c[2], c[4])
     };
-    b.button(menu_r, theme::BG, "‹ Menu", b.secondary(), Some(Intent::OpenStatus));
+    let menu = if m.compact { "Menu" } else { "‹ Menu" };
+    b.button(menu_r, theme::BG, menu, b.secondary(), Some(Intent::OpenStatus));
+    let small = if m.compact {
+        Look { px: m.small_px, face: Face::Regular, ..b.secondary() }
+    } else {
+        Look { px: m.small_px, ..b.secondary() }
+    };
+    b.button(returns_r, theme::BG, "Returns", small, Some(Intent::OpenReturns));
     let arrow = Look { px: m.title_px, ..b.secondary() };
     // Compact arrows carry the page they go to, as there is no counter between them.
     let prev_label = if m.compact && page > 0 { format!("‹ {page}") } else { "‹".into() };
@@ -71,20 +96,179 @@ pub(super) fn sale_screen(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     b.region = Region::Body;
 }
 
+/// The tabs' labels: "All", then each category.
+fn tab_labels(sale: &SaleView) -> Vec<&str> {
+    std::iter::once("All").chain(sale.categories.iter().map(String::as_str)).collect()
+}
+
+/// Cuts tabs of these widths into windows that fit `room` pixels, each window reserving an arrow
+/// (`arrow` wide) on each side that has more tabs. Every window holds at least one tab.
+pub(super) fn tab_windows(widths: &[u32], room: u32, arrow: u32, gap: u32) -> Vec<Range<usize>> {
+    // How many tabs from `from` fit in `room`, at least one.
+    let fit = |from: usize, room: u32| {
+        let mut used = 0;
+        let mut n = 0;
+        for w in &widths[from..] {
+            let need = if n == 0 { *w } else { used + gap + w };
+            if need > room && n > 0 {
+                break;
+            }
+            used = need;
+            n += 1;
+        }
+        n.max(1)
+    };
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < widths.len() {
+        let room = if start > 0 { room.saturating_sub(arrow + gap) } else { room };
+        let all = fit(start, room);
+        if start + all >= widths.len() {
+            out.push(start..widths.len());
+            break;
+        }
+        let n = fit(start, room.saturating_sub(arrow + gap)).min(widths.len() - start);
+        out.push(start..start + n);
+        start += n;
+    }
+    out
+}
+
+/// The intent of tab `i` (0 is "All").
+fn tab_intent(i: usize) -> Intent {
+    Intent::PickCategory(i.checked_sub(1))
+}
+
+/// The row over the grid: category tabs (paged when too many) and Search; without categories, one
+/// wide search box.
+fn tab_row(b: &mut Builder, sale: &SaleView, r: Rectangle) {
+    let m = b.m;
+    if sale.categories.is_empty() {
+        let look = Look { text: theme::MUTED, ..b.field_look() };
+        let label = if m.compact { "Search products…" } else { "Search products by name or SKU…" };
+        b.button(r, theme::BG, label, look, Some(Intent::OpenSearch));
+        return;
+    }
+    let search_w = if m.compact { 68 } else { 110 };
+    let (tabs_r, search_r) = take_right(r, search_w, m.gap);
+    b.button(search_r, theme::BG, "Search", Look { px: m.small_px, ..b.secondary() }, Some(Intent::OpenSearch));
+
+    let labels = tab_labels(sale);
+    // A small panel's tabs use small type so two or three fit beside Search.
+    let (px, side) = if m.compact { (m.small_px, 16) } else { (m.body_px, 24) };
+    let tab_gap = m.gap / 2;
+    let widths: Vec<u32> = labels.iter().map(|l| (measure(l, Face::Bold, px) + side).max(MIN_TARGET)).collect();
+    let arrow_w = MIN_TARGET;
+    let windows = tab_windows(&widths, tabs_r.size.width, arrow_w, tab_gap);
+    let selected = match sale.category {
+        Some(c) if c < sale.categories.len() => c + 1,
+        _ => 0,
+    };
+    let window = windows.iter().find(|w| w.contains(&selected)).cloned().unwrap_or(0..labels.len().min(1));
+    let arrow = Look { px: m.title_px, ..b.secondary() };
+    let mut x = tabs_r.top_left.x;
+    let right_end = tabs_r.top_left.x + tabs_r.size.width as i32;
+    if window.start > 0 {
+        let cell = rect(x, tabs_r.top_left.y, arrow_w, tabs_r.size.height);
+        b.button(cell, theme::BG, "‹", arrow, Some(tab_intent(window.start - 1)));
+        x += (arrow_w + tab_gap) as i32;
+    }
+    let more = window.end < labels.len();
+    let limit = if more { right_end - (arrow_w + tab_gap) as i32 } else { right_end };
+    for i in window.clone() {
+        let w = widths[i].min((limit - x).max(0) as u32);
+        let cell = rect(x, tabs_r.top_left.y, w, tabs_r.size.height);
+        let look = if i == selected {
+            Look { fill: theme::SELECTED, border: Some(theme::PRIMARY), ..b.look(theme::SELECTED, theme::TEXT) }
+        } else {
+            Look { face: Face::Regular, ..b.look(theme::PANEL, theme::TEXT) }
+        };
+        b.button(cell, theme::BG, labels[i], Look { px, ..look }, Some(tab_intent(i)));
+        x += (w + tab_gap) as i32;
+    }
+    if more {
+        let cell = rect(right_end - arrow_w as i32, tabs_r.top_left.y, arrow_w, tabs_r.size.height);
+        b.button(cell, theme::BG, "›", arrow, Some(tab_intent(window.end)));
+    }
+}
+
+/// A discount as the screen shows it: an en dash before the amount taken off ("–$1.00").
+pub(super) fn minus_cents(cents: i64) -> String {
+    format!("–{}", format_cents(cents))
+}
+
+/// The small rows above the total: subtotal, discount and tax, when there is a discount or tax
+/// (otherwise the total says it all).
+fn total_rows(sale: &SaleView) -> Vec<(&'static str, String, Rgb888)> {
+    if sale.discount_cents == 0 && sale.tax_cents == 0 {
+        return Vec::new();
+    }
+    let mut rows = vec![("Subtotal", format_cents(sale.subtotal_cents), theme::TEXT)];
+    if sale.discount_cents != 0 {
+        rows.push(("Discount", minus_cents(sale.discount_cents), theme::GREEN));
+    }
+    if sale.tax_cents != 0 {
+        rows.push(("Tax", format_cents(sale.tax_cents), theme::TEXT));
+    }
+    rows
+}
+
+/// The cart's header: the order's title, and the cashier with Lock when someone is signed in.
+fn cart_header(b: &mut Builder, sale: &SaleView, r: Rectangle) -> Rectangle {
+    let m = b.m;
+    let items: u32 = sale.cart.iter().map(|l| l.qty).sum();
+    let count = match items {
+        0 => String::new(),
+        1 => "1 item".to_string(),
+        n => format!("{n} items"),
+    };
+    let title = if count.is_empty() { "Order".to_string() } else { format!("Order · {count}") };
+    let title_style = b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Left);
+    let Some(cashier) = &sale.cashier else {
+        let (title_r, rest) = take_top(r, line_height(m.body_px) + 8, 0);
+        b.text(title_r, title, title_style);
+        return rest;
+    };
+    let (head, rest) = take_top(r, MIN_TARGET, m.pad.min(12) / 2);
+    let lock_w = (measure("Lock", Face::Bold, m.body_px) + 24).max(MIN_TARGET);
+    let (text_r, lock_r) = take_right(head, lock_w, m.gap / 2);
+    b.button(lock_r, theme::PANEL, "Lock", b.secondary(), Some(Intent::Lock));
+    // Beside Lock a narrow cart keeps the count and drops the word "Order".
+    let title =
+        if measure(&title, Face::Bold, m.body_px) <= text_r.size.width || count.is_empty() { title } else { count };
+    let (lh, small_lh) = (line_height(m.body_px), line_height(m.small_px));
+    let top = text_r.top_left.y + (text_r.size.height.saturating_sub(lh + small_lh) / 2) as i32;
+    b.text(rect(text_r.top_left.x, top, text_r.size.width, lh), title, title_style);
+    b.text(
+        rect(text_r.top_left.x, top + lh as i32, text_r.size.width, small_lh),
+        format!("Cashier: {cashier}"),
+        b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Left),
+    );
+    rest
+}
+
 pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     let m = b.m;
     b.fill(r, theme::PANEL, m.radius, theme::BG);
     let inner = inset(r, m.pad.min(12), m.pad.min(12) / 2);
     let (rest, pay) = take_bottom(inner, m.button_h, m.pad.min(12) / 2);
-    let (lines_r, total_r) = take_bottom(rest, line_height(m.big_px), 4);
-    let items: u32 = sale.cart.iter().map(|l| l.qty).sum();
-    let (title_r, mut list) = take_top(lines_r, line_height(m.body_px) + 8, 0);
-    let title = match items {
-        0 => "Order".to_string(),
-        1 => "Order · 1 item".to_string(),
-        n => format!("Order · {n} items"),
+    let row_h = if m.compact { 48 } else { 52 };
+    let small_lh = line_height(m.small_px);
+    let header_h = match sale.cashier {
+        Some(_) => MIN_TARGET + m.pad.min(12) / 2,
+        None => line_height(m.body_px) + 8,
     };
-    b.text(title_r, title, b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Left));
+    let mut rows = total_rows(sale);
+    // Under a banner a small panel cannot show the cashier, a line and every total: the subtotal,
+    // discount and tax rows go then (the total stays, and each line shows its own discount).
+    let need = row_h + if sale.cart.len() > 1 { small_lh } else { 0 };
+    let room = rest.size.height.saturating_sub(rows.len() as u32 * small_lh + line_height(m.big_px) + 4 + header_h);
+    if !sale.cart.is_empty() && room < need {
+        rows.clear();
+    }
+    let totals_h = rows.len() as u32 * small_lh + line_height(m.big_px);
+    let (lines_r, totals_r) = take_bottom(rest, totals_h, 4);
+    let mut list = cart_header(b, sale, lines_r);
 
     if sale.cart.is_empty() {
         let (text, color) = match &sale.last_order {
@@ -93,7 +277,6 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
         };
         b.paragraph(list, text, b.style(Face::Regular, m.body_px, color, theme::PANEL, Align::Left));
     } else {
-        let row_h = if m.compact { 48 } else { 52 };
         let fit = (list.size.height / row_h) as usize;
         // The newest lines are at the bottom; when they do not all fit, show the latest.
         let (skip, fit) = if sale.cart.len() > fit {
@@ -114,19 +297,19 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
         for (i, line) in sale.cart.iter().enumerate().skip(skip).take(fit) {
             let (row, rest) = take_top(list, row_h, 0);
             list = rest;
-            b.fill(rect(row.top_left.x, row.top_left.y, row.size.width, 1), theme::LINE, 0, theme::PANEL);
-            let (main, remove) = take_right(row, 48, 0);
-            let price = format_cents(line.line_cents);
-            let price_w = measure(&price, Face::Bold, m.body_px) + 4;
-            let (name_r, price_r) = take_right(main, price_w, m.gap / 2);
-            let name = if line.qty == 1 { line.name.clone() } else { format!("{}× {}", line.qty, line.name) };
-            b.text(name_r, name, b.style(Face::Regular, m.body_px, theme::TEXT, theme::PANEL, Align::Left));
-            b.text(price_r, price, b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Right));
-            let look = Look { inset: 4, px: m.title_px, ..b.look(theme::SECONDARY, theme::TEXT) };
-            b.button(remove, theme::PANEL, "×", look, Some(Intent::RemoveLine(i)));
+            cart_line(b, i, line, row);
         }
     }
-    b.fill(rect(total_r.top_left.x, total_r.top_left.y, total_r.size.width, 1), theme::LINE, 0, theme::PANEL);
+
+    let (extra_r, total_r) = take_bottom(totals_r, line_height(m.big_px), 0);
+    b.fill(rect(totals_r.top_left.x, totals_r.top_left.y, totals_r.size.width, 1), theme::LINE, 0, theme::PANEL);
+    for (i, (label, value, color)) in rows.iter().enumerate() {
+        let row =
+            rect(extra_r.top_left.x, extra_r.top_left.y + (i as u32 * small_lh) as i32, extra_r.size.width, small_lh);
+        let (label_r, value_r) = take_right(row, row.size.width / 2, 0);
+        b.text(label_r, *label, b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Left));
+        b.text(value_r, value.clone(), b.style(Face::Bold, m.small_px, *color, theme::PANEL, Align::Right));
+    }
     let (total_label, total_value) = take_right(total_r, total_r.size.width * 2 / 3, 0);
     b.text(total_label, "Total", b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
     b.text(
@@ -134,9 +317,39 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
         format_cents(sale.total_cents),
         b.style(Face::Bold, m.big_px, theme::TEXT, theme::PANEL, Align::Right),
     );
-    let cols = columns(pay, &[1, 1], m.gap / 2);
+    let cols = columns(pay, &[5, 6], m.gap / 2);
     let can_pay = !sale.cart.is_empty();
-    let cash = Look { ..b.look(theme::GREEN, theme::TEXT) };
-    b.button(cols[0], theme::PANEL, "Cash", cash, can_pay.then_some(Intent::Pay(PayMethod::Cash)));
-    b.button(cols[1], theme::PANEL, "Card", b.primary(), can_pay.then_some(Intent::Pay(PayMethod::Card)));
+    let discount = if m.compact { Look { px: m.small_px, ..b.secondary() } } else { b.secondary() };
+    b.button(cols[0], theme::PANEL, "Discount", discount, can_pay.then_some(Intent::OrderDiscount));
+    b.button(cols[1], theme::PANEL, "Pay", b.look(theme::GREEN, theme::TEXT), can_pay.then_some(Intent::OpenPay));
+}
+
+/// One cart line: tapped to change it, with its own remove button; a discount shows under it.
+fn cart_line(b: &mut Builder, i: usize, line: &CartLine, row: Rectangle) {
+    let m = b.m;
+    let (main, remove) = take_right(row, MIN_TARGET, 0);
+    // The whole line (but its ×) is a target; it is drawn as the panel, the text on top.
+    let edit = Look { radius: 0, ..b.look(theme::PANEL, theme::TEXT) };
+    b.button(main, theme::PANEL, "", edit, Some(Intent::EditLine(i)));
+    b.fill(rect(row.top_left.x, row.top_left.y, row.size.width, 1), theme::LINE, 0, theme::PANEL);
+    let lh = line_height(m.body_px);
+    let small_lh = line_height(m.small_px);
+    let block = if line.discount_cents != 0 { lh + small_lh } else { lh };
+    let top = main.top_left.y + (main.size.height.saturating_sub(block) / 2) as i32;
+    let text_row = rect(main.top_left.x, top, main.size.width, lh);
+    let price = format_cents(line.line_cents);
+    let price_w = measure(&price, Face::Bold, m.body_px) + 4;
+    let (name_r, price_r) = take_right(text_row, price_w, m.gap / 2);
+    let name = if line.qty == 1 { line.name.clone() } else { format!("{}× {}", line.qty, line.name) };
+    b.text(name_r, name, b.style(Face::Regular, m.body_px, theme::TEXT, theme::PANEL, Align::Left));
+    b.text(price_r, price, b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Right));
+    if line.discount_cents != 0 {
+        b.text(
+            rect(main.top_left.x, top + lh as i32, main.size.width, small_lh),
+            format!("{} discount", minus_cents(line.discount_cents)),
+            b.style(Face::Regular, m.small_px, theme::GREEN, theme::PANEL, Align::Left),
+        );
+    }
+    let look = Look { inset: 4, px: m.title_px, ..b.look(theme::SECONDARY, theme::TEXT) };
+    b.button(remove, theme::PANEL, "×", look, Some(Intent::RemoveLine(i)));
 }

@@ -157,8 +157,8 @@ pub(super) fn scan_screen(b: &mut Builder, scan: &ScanView, r: Rectangle) {
 /// One key: its label, width in half-units of a 20-half-unit row, and its intent.
 type KeyCap = (String, u32, Intent, bool);
 
-/// `done` labels the key that accepts the text ("Done", or the action it starts).
-pub(super) fn key_rows(layer: KeyLayer, done: &str) -> Vec<Vec<KeyCap>> {
+/// `done` is the key that accepts the text: its label ("Done", or the action it starts) and intent.
+pub(super) fn key_rows(layer: KeyLayer, done: (&str, Intent)) -> Vec<Vec<KeyCap>> {
     let chars = |s: &str, upper: bool| -> Vec<KeyCap> {
         s.chars()
             .map(|c| {
@@ -176,7 +176,7 @@ pub(super) fn key_rows(layer: KeyLayer, done: &str) -> Vec<Vec<KeyCap>> {
             (",".into(), 2, Intent::TypeChar(','), false),
             ("space".into(), 8, Intent::TypeChar(' '), false),
             (".".into(), 2, Intent::TypeChar('.'), false),
-            (done.to_string(), 4, Intent::DoneTyping, true),
+            (done.0.to_string(), 4, done.1.clone(), true),
         ]
     };
     match layer {
@@ -238,9 +238,22 @@ pub(super) fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangl
     );
     b.button(cancel_r, theme::BG, "Cancel", b.secondary(), Some(Intent::CancelTyping));
 
-    // A conflict's note is the last step of resolving it: the key says what it does.
-    let done = if kb.field == Field::ConflictNote { "Resolve" } else { "Done" };
-    let rows = key_rows(kb.layer, done);
+    // A conflict's note is the last step of resolving it, an order's number finds the order: the
+    // key says what it does.
+    let done = match kb.field {
+        Field::ConflictNote => "Resolve",
+        Field::OrderNumber => "Find",
+        _ => "Done",
+    };
+    key_grid(b, keys, kb.layer, (done, Intent::DoneTyping));
+}
+
+/// The on-screen keys of `layer`, edge to edge in `keys` (each drawn inset), with `done` as the key
+/// that accepts the text; shared by the keyboard and search screens.
+pub(super) fn key_grid(b: &mut Builder, keys: Rectangle, layer: KeyLayer, done: (&str, Intent)) {
+    let m = b.m;
+    let done_intent = done.1.clone();
+    let rows = key_rows(layer, done);
     let row_h = keys.size.height / rows.len() as u32;
     for (ri, row) in rows.iter().enumerate() {
         let halves: u32 = row.iter().map(|k| k.1).sum();
@@ -253,9 +266,9 @@ pub(super) fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangl
             acc += w;
             let x1 = offset + acc * keys.size.width / 20;
             let cell = rect(keys.top_left.x + x0 as i32, y, x1 - x0, row_h);
-            let active = matches!(intent, Intent::SwitchLayer(KeyLayer::Lower)) && kb.layer == KeyLayer::Upper;
+            let active = matches!(intent, Intent::SwitchLayer(KeyLayer::Lower)) && layer == KeyLayer::Upper;
             let fill = match (intent, active, special) {
-                (Intent::DoneTyping, _, _) => theme::PRIMARY,
+                (i, _, _) if *i == done_intent => theme::PRIMARY,
                 (_, true, _) => theme::TEXT,
                 (_, _, true) => theme::KEY_SPECIAL,
                 _ => theme::KEY,

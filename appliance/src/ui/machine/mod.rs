@@ -199,7 +199,13 @@ impl Ui {
                 let p = self.products.iter().find(|p| &p.sku == sku)?;
                 let line = p.price_cents.saturating_mul(i64::from(*qty));
                 total = total.saturating_add(line);
-                Some(d::CartLine { sku: sku.clone(), name: p.name.clone(), qty: *qty, line_cents: line })
+                Some(d::CartLine {
+                    sku: sku.clone(),
+                    name: p.name.clone(),
+                    qty: *qty,
+                    line_cents: line,
+                    discount_cents: 0,
+                })
             })
             .collect();
         d::SaleView {
@@ -208,6 +214,13 @@ impl Ui {
             cart,
             total_cents: total,
             last_order: self.last_order.clone(),
+            // Not wired yet: no categories, cashier, discounts or tax on this screen.
+            categories: Vec::new(),
+            category: None,
+            cashier: None,
+            subtotal_cents: total,
+            discount_cents: 0,
+            tax_cents: 0,
         }
     }
 
@@ -263,6 +276,7 @@ impl Ui {
             },
             // A note starts empty each time; it is not a form's field.
             d::Field::ConflictNote => String::new(),
+            d::Field::OrderNumber => String::new(),
         }
     }
 
@@ -275,7 +289,7 @@ impl Ui {
             (d::Field::ServerAddress, _) => self.client_form.server_address = value,
             (d::Field::Secret, true) => self.server_form.secret = value,
             (d::Field::Secret, false) => self.client_form.secret = value,
-            (d::Field::ConflictNote, _) => {}
+            (d::Field::ConflictNote, _) | (d::Field::OrderNumber, _) => {}
         }
     }
 
@@ -358,6 +372,7 @@ impl Ui {
                         d::Field::ServerAddress => "Server address",
                         d::Field::Secret => "Shared secret, or the server's pairing code",
                         d::Field::ConflictNote => "Note (optional)",
+                        d::Field::OrderNumber => "Order number",
                     };
                     self.screen = d::Screen::Keyboard(d::KeyboardView {
                         field,
@@ -606,6 +621,19 @@ impl Ui {
             | I::CancelAmount
             | I::QuickAmount(_)
             | I::ToggleDiscountMode => {}
+            // The display's categories, search, cashier lock, discounts, Pay screen and returns are
+            // not wired to this state machine yet: their intents do nothing for now.
+            I::PickCategory(_)
+            | I::OpenSearch
+            | I::Lock
+            | I::EditLine(_)
+            | I::OrderDiscount
+            | I::OpenPay
+            | I::OpenReturns
+            | I::ReturnQty { .. }
+            | I::ToggleRestock
+            | I::PickRefundTender
+            | I::ConfirmReturn => {}
         }
         None
     }
