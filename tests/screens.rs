@@ -11,11 +11,39 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use till::net::discovery::{ScanTarget, Subnet};
 use till::ui::Ui;
-use till_display::{Canvas, Field, Intent, Mode, PayMethod, Screen, TestOutcome, UiState, draw, hit_map};
+use till_display::{Canvas, Field, Intent, Mode, Screen, TestOutcome, UiState, draw, hit_map};
 
+/// The manager every register of these tests has (added by `manager`), and their PIN.
+const PIN: &str = "1234";
+
+fn manager(node: &Node) {
+    node.ok(&["user", "add", "ann", "--role", "manager", "--pin", PIN]);
+}
+
+/// A screen on `node`, signed in as ann (the only user: her name is picked already).
 fn ui_on(node: &Node) -> Ui {
     let reg = till::register::Register::open(&node.dir).unwrap_or_else(|e| panic!("{}: open: {e}", node.name));
-    Ui::new(Arc::new(Mutex::new(reg)))
+    let mut ui = Ui::new(Arc::new(Mutex::new(reg)));
+    assert_eq!(ui.state().screen.name(), "pin-pad", "{}: the register opens on the PIN pad", node.name);
+    pin(&mut ui);
+    assert_eq!(ui.state().screen.name(), "sale", "{:?}", ui.state().banner);
+    ui
+}
+
+/// Types the manager's PIN on the pad (sign-in or approval).
+fn pin(ui: &mut Ui) {
+    for d in PIN.bytes() {
+        tap(ui, Intent::PinDigit(d - b'0'));
+    }
+    tap(ui, Intent::PinEnter);
+}
+
+/// Pays the cart by one tender (by its index: 0 cash, 1 card) for the exact amount due.
+fn pay_exact(ui: &mut Ui, tender: usize) -> UiState {
+    tap(ui, Intent::OpenPay);
+    tap(ui, Intent::PickTender(tender));
+    tap(ui, Intent::QuickAmount(0));
+    tap(ui, Intent::FinishSale)
 }
 
 /// Applies an intent and draws the result (every state the flow passes through must draw).
@@ -46,14 +74,19 @@ fn an_admin_sets_up_a_client_on_the_screen_and_a_sale_rung_on_another_screen_rea
     // The register being set up runs standalone, with nothing configured.
     let mut c = Node::new(root.path(), "C");
     c.ok(&["setup", "set", "name=C"]);
+    manager(&c);
+    manager(&s);
     c.start();
     let subnet: Subnet = "127.0.0.0/24".parse().expect("subnet");
     let target = ScanTarget { subnet, interface: None, own_address: None, narrowed_from: None };
     let mut ui = ui_on(&c).with_scan(port, vec![target]);
 
     let st = ui.state();
-    assert_eq!((st.screen.name(), st.status.mode), ("status", Mode::Standalone));
-    assert_eq!(tap(&mut ui, Intent::OpenSettings).screen, Screen::Settings { current: Mode::Standalone });
+    assert_eq!((st.screen.name(), st.status.mode), ("sale", Mode::Standalone));
+    // Settings are a manager's: the PIN pad asks first, even with a manager signed in.
+    assert_eq!(tap(&mut ui, Intent::OpenSettings).screen.name(), "pin-pad");
+    pin(&mut ui);
+    assert_eq!(ui.state().screen, Screen::Settings { current: Mode::Standalone });
     assert_eq!(tap(&mut ui, Intent::SelectMode(Mode::Client)).screen.name(), "client-setup");
 
     // Scan: both servers on the port are listed; pick S.
@@ -100,7 +133,7 @@ fn an_admin_sets_up_a_client_on_the_screen_and_a_sale_rung_on_another_screen_rea
     let cart = tap(&mut cashier, Intent::AddToCart("TEA".into()));
     let Screen::Sale(sale) = &cart.screen else { panic!("not the sale screen") };
     assert_eq!((sale.cart.len(), sale.cart[0].qty, sale.total_cents), (1, 2, 700));
-    let paid = tap(&mut cashier, Intent::Pay(PayMethod::Card));
+    let paid = pay_exact(&mut cashier, 1);
     let Screen::Sale(sale) = &paid.screen else { panic!("not the sale screen") };
     assert!(sale.cart.is_empty() && sale.last_order.as_deref().is_some_and(|n| n.starts_with("S-")), "{sale:?}");
     wait_orders(&[&s, &c], 1);
@@ -108,7 +141,7 @@ fn an_admin_sets_up_a_client_on_the_screen_and_a_sale_rung_on_another_screen_rea
     // And one rung on the new client's screen reaches the server.
     tap(&mut ui, Intent::OpenSale);
     tap(&mut ui, Intent::AddToCart("TEA".into()));
-    tap(&mut ui, Intent::Pay(PayMethod::Cash));
+    pay_exact(&mut ui, 0);
     wait_orders(&[&s, &c], 2);
     assert_eq!(s.dump(), c.dump());
 }
@@ -136,37 +169,55 @@ fn run_script(root: &std::path::Path, r: Node, script: &str) -> (Node, std::path
 }
 
 #[test]
-fn a_scripted_run_taps_through_a_sale_and_writes_each_frame() {
+fn a_scripted_run_signs_in_scans_and_pays_by_card_and_cash_with_change() {
     let root = tempfile::tempdir().expect("tempdir");
     let r = Node::new(root.path(), "R");
-    r.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "3.50"]);
+    r.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "3.50", "--barcode", "4006381333931"]);
     r.ok(&["product", "add", "COF", "--name", "Coffee", "--price", "2.00"]);
+    manager(&r);
 
     // Where to tap comes from the same layout the running register draws.
     let mut ui = ui_on(&r);
-    let new_sale = centre_of(&ui.state(), &Intent::OpenSale);
-    let sale = tap(&mut ui, Intent::OpenSale);
-    let coffee = centre_of(&sale, &Intent::AddToCart("COF".into()));
-    let added = tap(&mut ui, Intent::AddToCart("COF".into()));
-    let cash = centre_of(&added, &Intent::Pay(PayMethod::Cash));
+    let coffee = centre_of(&ui.state(), &Intent::AddToCart("COF".into()));
+    tap(&mut ui, Intent::AddToCart("COF".into()));
+    let pay = centre_of(&ui.state(), &Intent::OpenPay);
+    let paying = tap(&mut ui, Intent::OpenPay);
+    let card = centre_of(&paying, &Intent::PickTender(1));
+    let cash = centre_of(&paying, &Intent::PickTender(0));
     drop(ui);
 
+    // Sign in by PIN; a scanner's burst adds the tea; the same digits typed slowly (as a person
+    // on the sale screen) add nothing; then 2.00 by card and cash for the rest: 10.00 handed over.
     let script = format!(
-        "wait status\ntap {} {}\nwait sale\ntap {} {}\ntap {} {}\n",
-        new_sale.0, new_sale.1, coffee.0, coffee.1, cash.0, cash.1
+        "wait pin-pad\ntype {PIN}\nkey enter\nwait sale\nscan 4006381333931\ntype 4006381333931\nkey enter\n\
+         tap {} {}\ntap {} {}\nwait pay\ntap {} {}\nwait amount\ntype 2\nkey enter\nwait pay\ntap {} {}\n\
+         wait amount\ntype 10\nkey enter\nwait pay\nkey enter\nwait sale\n",
+        coffee.0, coffee.1, pay.0, pay.1, card.0, card.1, cash.0, cash.1
     );
     let (mut r, frames) = run_script(root.path(), r, &script);
     r.wait_log_after(0, "order R1-");
     assert_eq!(r.orders(), 1);
-    assert_eq!(r.query("SELECT count(*) FROM order_lines WHERE sku = 'COF'"), 1);
+    let list: serde_json::Value = serde_json::from_str(&r.ok(&["order", "list", "--json"])).expect("JSON");
+    let o = &list[0];
+    let lines: Vec<(String, i64)> = o["lines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| (l["sku"].as_str().unwrap_or_default().to_string(), l["qty"].as_i64().unwrap_or_default()))
+        .collect();
+    assert_eq!(lines, [("TEA".to_string(), 1), ("COF".to_string(), 1)], "one tea by the scan, none by typing");
+    assert_eq!((o["total_cents"].as_i64(), o["change_cents"].as_i64()), (Some(550), Some(450)));
+    assert_eq!(o["cashier"], "ann");
+    assert_eq!(o["tenders"][0]["tender"], "card");
+    assert_eq!(o["tenders"][1]["amount_cents"], 1000);
     let mut names: Vec<String> = std::fs::read_dir(&frames)
         .expect("frames")
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert!(names.first().is_some_and(|n| n.ends_with("-status.png")), "{names:?}");
-    assert!(names.iter().any(|n| n.ends_with("-sale.png")), "{names:?}");
+    assert!(names.first().is_some_and(|n| n.ends_with("-pin-pad.png")), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with("-pay.png")), "{names:?}");
     let png = std::fs::read(frames.join("screen.png")).expect("screen.png");
     let shown = Canvas::from_png(&png).expect("a PNG");
     assert_eq!(shown.rgb_bytes().len(), 800 * 480 * 3);
@@ -208,6 +259,7 @@ fn a_manager_taps_the_conflicts_badge_and_resolves_a_double_refund_on_a_running_
     let root = tempfile::tempdir().expect("tempdir");
     let r = Node::new(root.path(), "R");
     let number = double_refund_into(root.path(), &r.dir);
+    manager(&r);
 
     // Where to tap comes from the same layout the running register draws.
     let mut ui = ui_on(&r);
@@ -221,9 +273,10 @@ fn a_manager_taps_the_conflicts_badge_and_resolves_a_double_refund_on_a_running_
     let resolve = centre_of(&list, &Intent::ResolveConflict(view.conflicts[0].id.clone()));
     drop(ui);
 
+    // Resolving asks for a manager's PIN before the note.
     let script = format!(
-        "wait status\ntap {} {}\nwait conflicts\ntap {} {}\nwait keyboard\ntype Paid back by B\nkey enter\n\
-         wait conflicts\n",
+        "wait pin-pad\ntype {PIN}\nkey enter\nwait sale\ntap {} {}\nwait conflicts\ntap {} {}\nwait pin-pad\n\
+         type {PIN}\nkey enter\nwait keyboard\ntype Paid back by B\nkey enter\nwait conflicts\n",
         badge.0, badge.1, resolve.0, resolve.1
     );
     let (mut r, frames) = run_script(root.path(), r, &script);

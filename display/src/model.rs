@@ -263,6 +263,8 @@ pub enum Field {
     ConflictNote,
     /// The number of the paid order a return is made against, e.g. "R1-000014".
     OrderNumber,
+    /// A person's name (the first manager's, on first start).
+    UserName,
 }
 
 impl Field {
@@ -275,6 +277,7 @@ impl Field {
             Field::Secret => "Shared secret, or the server's pairing code",
             Field::ConflictNote => "Note (optional)",
             Field::OrderNumber => "Order number",
+            Field::UserName => "Name",
         }
     }
 }

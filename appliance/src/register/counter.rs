@@ -135,7 +135,9 @@ impl Register {
             Some((role, hash)) if verify_pin_hash(pin, &hash) => role.parse::<Role>().ok(),
             _ => None,
         };
-        self.store.write(|tx| {
+        // The counts are committed even when the PIN is refused: the closure returns the
+        // refusal as its value, not as an error (which would roll them back).
+        self.store.write(|tx| -> Result<Result<Role>> {
             if let Some(role) = ok {
                 // Only a count that needs resetting is written: a right PIN changes nothing else.
                 for key in [kv::PIN_FAILURES, kv::PIN_LOCKOUTS] {
@@ -143,12 +145,12 @@ impl Register {
                         tx.set(key, &0)?;
                     }
                 }
-                return Ok(role);
+                return Ok(Ok(role));
             }
             let failures = tx.get(kv::PIN_FAILURES)?.unwrap_or(0) + 1;
             if failures < PIN_TRIES {
                 tx.set(kv::PIN_FAILURES, &failures)?;
-                return Err(RegisterError::WrongPin(PIN_TRIES - failures));
+                return Ok(Err(RegisterError::WrongPin(PIN_TRIES - failures)));
             }
             let lockouts = tx.get(kv::PIN_LOCKOUTS)?.unwrap_or(0);
             let ms = PIN_LOCK_MS.checked_shl(lockouts.min(16) as u32).unwrap_or(PIN_LOCK_MAX_MS).min(PIN_LOCK_MAX_MS);
@@ -156,14 +158,44 @@ impl Register {
             tx.set(kv::PIN_LOCKOUTS, &(lockouts + 1))?;
             tx.set(kv::PIN_LOCKED_UNTIL, &now.saturating_add(ms))?;
             log::warn!("PIN pad locked for {} s after {PIN_TRIES} wrong PINs", ms / 1000);
-            Err(RegisterError::PinLocked(ms / 1000))
-        })
+            Ok(Err(RegisterError::PinLocked(ms / 1000)))
+        })?
     }
 
     /// Seconds the PIN pad stays locked, if it is.
     pub fn pin_locked_secs(&self) -> Result<Option<u64>> {
         let now = super::unix_ms();
         Ok(self.store.get(kv::PIN_LOCKED_UNTIL)?.filter(|u| *u > now).map(|u| (u - now).div_ceil(1000)))
+    }
+
+    /// The manager whose PIN this is (the PIN pad of an approval asks for a PIN only): every
+    /// active manager's hash is tried; a PIN that is none of theirs counts as one wrong PIN.
+    pub fn manager_by_pin(&mut self, pin: &str) -> Result<String> {
+        let managers: Vec<String> = self
+            .store
+            .reader()
+            .users()?
+            .into_iter()
+            .filter(|u| u.active && u.role == Role::Manager.as_str())
+            .map(|u| u.name)
+            .collect();
+        let mut found = None;
+        for m in &managers {
+            if let Some((_, hash)) = self.store.reader().active_user(m)?
+                && verify_pin_hash(pin, &hash)
+            {
+                found = Some(m.clone());
+                break;
+            }
+        }
+        // The lock-out rule and its counters, by checking the PIN against the name it matched
+        // (or, when none did, a name that makes it count as wrong).
+        let name = found.clone().or_else(|| managers.first().cloned()).unwrap_or_default();
+        match self.check_pin(&name, pin) {
+            Ok(Role::Manager) if found.is_some() => Ok(name),
+            Ok(_) => Err(RegisterError::NeedsManager("this".into())),
+            Err(e) => Err(e),
+        }
     }
 
     /// Checks a manager's approval: the PIN (under the lock-out rule) of an active manager.

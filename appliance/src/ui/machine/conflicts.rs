@@ -82,7 +82,7 @@ impl Ui {
     /// Settles the conflict the note keyboard was opened for, with the typed note (or the
     /// default one), and shows the list again.
     pub(super) fn resolve(&mut self, typed: &str) {
-        let Some(entry) = self.resolving.take() else {
+        let Some((entry, manager)) = self.resolving.take() else {
             self.show_conflicts();
             return;
         };
@@ -90,9 +90,8 @@ impl Ui {
             "" => DEFAULT_RESOLVE_NOTE,
             note => note,
         };
-        // Issue 14 will pass the approving manager's name here; until then the screen records no
-        // name (the resolution still says which register it was made on).
-        let result = lock(&self.reg).resolve_conflict(&entry.id, note, None);
+        // The manager who approved on the PIN pad settles it.
+        let result = lock(&self.reg).resolve_conflict(&entry.id, note, Some(&manager));
         match result {
             Ok(id) => {
                 info!("conflict {} resolved on the screen", id.short());

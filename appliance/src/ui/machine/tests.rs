@@ -2,9 +2,33 @@
 use super::conflicts::*;
 use super::*;
 use crate::config::Mode;
-use crate::model::ConflictKind;
+use crate::model::{ConflictKind, Payment, Role, Sku};
 use crate::register::Register;
 use crate::store::ConflictRow;
+
+/// A screen on `r` with manager ann (PIN 1234, added if the store has no users) signed in.
+pub(super) fn signed_in(mut r: Register) -> Ui {
+    if !r.has_users().unwrap_or(false) {
+        r.add_user("ann", Role::Manager, "1234").unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(r)));
+    let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no PIN pad first: {:?}", ui.state().screen) };
+    if pad.selected.is_none() {
+        let i = pad.users.iter().position(|u| u == "ann").unwrap_or_else(|| panic!("no ann"));
+        ui.handle(d::Intent::PickUser(i));
+    }
+    pin(&mut ui, "1234");
+    assert_eq!(ui.state().screen.name(), "sale", "{:?}", ui.state().banner);
+    ui
+}
+
+/// Types a PIN on the pad and presses OK.
+pub(super) fn pin(ui: &mut Ui, digits: &str) {
+    for c in digits.bytes() {
+        ui.handle(d::Intent::PinDigit(c - b'0'));
+    }
+    ui.handle(d::Intent::PinEnter);
+}
 
 #[test]
 fn a_setup_that_cannot_be_read_is_never_overwritten_from_the_screen() {
@@ -24,13 +48,17 @@ fn a_setup_that_cannot_be_read_is_never_overwritten_from_the_screen() {
         let mut st = conn.prepare("SELECT key, value FROM device_kv ORDER BY key").unwrap_or_else(|e| panic!("{e}"));
         st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap_or_else(|e| panic!("{e}")).flatten().collect()
     };
+    let mut ui = signed_in(r);
     let before = raw();
-    let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(r)));
     for intent in
         [d::Intent::OpenSettings, d::Intent::SelectMode(d::Mode::Standalone), d::Intent::SelectMode(d::Mode::Client)]
     {
         let name = format!("{intent:?}");
+        let settings = intent == d::Intent::OpenSettings;
         ui.handle(intent);
+        if settings {
+            pin(&mut ui, "1234");
+        }
         let banner = ui.state().banner.map(|b| b.text).unwrap_or_default();
         assert!(banner.contains("cannot be read") && banner.contains("port"), "{banner}");
         assert_eq!(raw(), before, "nothing was written after {name}");
@@ -42,8 +70,10 @@ fn a_setup_that_cannot_be_read_is_never_overwritten_from_the_screen() {
 fn server_setup_offers_a_generated_secret_when_none_is_set() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let r = Register::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
-    let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(r)));
+    let mut ui = signed_in(r);
     ui.handle(d::Intent::OpenSettings);
+    assert_eq!(ui.state().screen.name(), "pin-pad", "Settings asks for a manager first");
+    pin(&mut ui, "1234");
     ui.handle(d::Intent::SelectMode(d::Mode::Server));
     let st = ui.state();
     let d::Screen::ServerSetup(form) = st.screen else { panic!("not the server form: {:?}", st.screen) };
@@ -99,7 +129,8 @@ fn reader_conflicts(ui: &Ui, all: bool) -> Vec<ConflictRow> {
 fn a_manager_sees_the_badge_reads_the_conflict_and_resolves_it_with_a_note() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (a, number) = double_refund(dir.path());
-    let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(a)));
+    let mut ui = signed_in(a);
+    ui.handle(d::Intent::OpenStatus);
     let size = embedded_graphics::prelude::Size::new(800, 480);
 
     // The status screen's header carries the badge, and the badge opens the list.
@@ -117,8 +148,10 @@ fn a_manager_sees_the_badge_reads_the_conflict_and_resolves_it_with_a_note() {
     let resolve = d::Intent::ResolveConflict(c.id.clone());
     assert!(d::hit_map(&st, size).iter().any(|(_, i)| *i == resolve), "no Resolve on the card");
 
-    // Resolve asks for a note; Cancel leaves the conflict open.
+    // Resolve asks for a manager, then a note; Cancel leaves the conflict open.
     ui.handle(resolve.clone());
+    assert_eq!(ui.state().screen.name(), "pin-pad");
+    pin(&mut ui, "1234");
     let st = ui.state();
     let d::Screen::Keyboard(kb) = &st.screen else { panic!("no note keyboard: {:?}", st.screen) };
     assert_eq!(kb.field, d::Field::ConflictNote);
@@ -128,8 +161,9 @@ fn a_manager_sees_the_badge_reads_the_conflict_and_resolves_it_with_a_note() {
     assert!(ui.state().banner.is_none());
     assert_eq!(reader_conflicts(&ui, false).len(), 1, "nothing resolved by Cancel");
 
-    // A typed note is recorded as the resolution; the list and the badge empty.
+    // A typed note is recorded as the resolution, by the approving manager.
     ui.handle(resolve.clone());
+    pin(&mut ui, "1234");
     for c in "Paid back by B".chars() {
         ui.handle(d::Intent::TypeChar(c));
     }
@@ -140,10 +174,13 @@ fn a_manager_sees_the_badge_reads_the_conflict_and_resolves_it_with_a_note() {
     assert_eq!(st.banner.as_ref().map(|b| b.kind), Some(d::BannerKind::Info), "{:?}", st.banner);
     let all = reader_conflicts(&ui, true);
     let res = all[0].resolution.as_ref().unwrap_or_else(|| panic!("not resolved"));
-    assert_eq!((res.note.as_str(), res.by.as_deref()), ("Paid back by B", None));
+    assert_eq!((res.note.as_str(), res.by.as_deref()), ("Paid back by B", Some("ann")));
 
     // The same Resolve again (a stale tap) is refused in words, and Back goes home.
     ui.handle(resolve);
+    if ui.state().screen.name() == "pin-pad" {
+        pin(&mut ui, "1234");
+    }
     assert_eq!(ui.state().banner.map(|b| b.kind), Some(d::BannerKind::Error));
     ui.handle(d::Intent::Back);
     assert_eq!(ui.state().screen, d::Screen::Status);
@@ -154,7 +191,7 @@ fn a_manager_sees_the_badge_reads_the_conflict_and_resolves_it_with_a_note() {
 fn resolving_without_a_note_records_the_default_and_back_returns_to_the_sale() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let (a, _) = double_refund(dir.path());
-    let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(a)));
+    let mut ui = signed_in(a);
     ui.handle(d::Intent::OpenSale);
     ui.handle(d::Intent::AddToCart("TEA".into()));
     let size = embedded_graphics::prelude::Size::new(480, 320);
@@ -162,6 +199,7 @@ fn resolving_without_a_note_records_the_default_and_back_returns_to_the_sale() {
     ui.handle(d::Intent::OpenConflicts);
     let d::Screen::Conflicts(view) = ui.state().screen else { panic!("not the conflicts screen") };
     ui.handle(d::Intent::ResolveConflict(view.conflicts[0].id.clone()));
+    pin(&mut ui, "1234");
     ui.handle(d::Intent::DoneTyping);
     let all = reader_conflicts(&ui, true);
     assert_eq!(all[0].resolution.as_ref().map(|r| r.note.as_str()), Some(DEFAULT_RESOLVE_NOTE));
