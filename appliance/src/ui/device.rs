@@ -237,6 +237,8 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
             let steps =
                 d::script::parse(&text).map_err(|e| ScreenError::Script(p.display().to_string(), e.to_string()))?;
             smol::spawn(async move {
+                // When the last key went: every key is paced from it (see `key_gap_ms`).
+                let mut last_key: Option<Instant> = None;
                 for step in steps {
                     let ok = match &step {
                         d::script::Step::Tap(point) => {
@@ -252,21 +254,13 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
                             }
                             reached
                         }
-                        // As a scanner sends it: keys a few ms apart, so whatever tells scans from
-                        // typing by the time between keys sees a scan.
-                        d::script::Step::Scan(_) => {
-                            let mut ok = true;
-                            for (i, k) in step.keys().into_iter().enumerate() {
-                                if i > 0 {
-                                    smol::Timer::after(Duration::from_millis(d::script::SCAN_KEY_GAP_MS)).await;
-                                }
-                                ok &= tx.send(Input::Event(d::InputEvent::Key(k), now_ms())).await.is_ok();
-                            }
-                            ok
-                        }
                         keys => {
                             let mut ok = true;
-                            for k in keys.keys() {
+                            for (i, k) in keys.keys().into_iter().enumerate() {
+                                if let Some(last) = last_key {
+                                    smol::Timer::at(last + Duration::from_millis(key_gap_ms(keys, i))).await;
+                                }
+                                last_key = Some(Instant::now());
                                 ok &= tx.send(Input::Event(d::InputEvent::Key(k), now_ms())).await.is_ok();
                             }
                             ok
@@ -282,6 +276,17 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
             .detach();
             Ok(())
         }
+    }
+}
+
+/// How long after the key before it a script sends key `i` of `step`: a scan's keys follow each
+/// other as fast as a scanner sends them; a typed key, and a scan's first key, come as far apart
+/// as a person types, so the loop's [`d::ScanDetector`] tells them apart as it would on a real
+/// register (typing held for a scan would otherwise swallow the keys before it).
+fn key_gap_ms(step: &d::script::Step, i: usize) -> u64 {
+    match step {
+        d::script::Step::Scan(_) if i > 0 => d::script::SCAN_KEY_GAP_MS,
+        _ => d::script::TYPE_KEY_GAP_MS,
     }
 }
 
@@ -475,5 +480,29 @@ mod tests {
         assert!(took >= Duration::from_millis(7 * d::script::SCAN_KEY_GAP_MS), "{took:?}");
         // Stamped when sent, on one clock that never goes back.
         assert!(keys.windows(2).all(|w| w[0].1 <= w[1].1), "{keys:?}");
+    }
+
+    #[test]
+    fn script_typing_is_paced_slower_than_a_scanner_so_it_is_never_taken_for_a_scan() {
+        let (keys, _) = script_keys("type 4006381333931\nkey enter\nkey 7\nscan 1234\n");
+        let gap = d::scanner::DEFAULT_MAX_GAP_MS;
+        // Every typed key, and the scan's first key, comes more than the detector's gap after
+        // the key before it (only a lower bound: a busy machine makes gaps longer, never shorter).
+        let firsts = 15; // 13 typed digits, Enter, 7; then the scan's '1'
+        for (i, w) in keys.windows(2).take(firsts).enumerate() {
+            assert!(w[1].1 - w[0].1 > gap, "key {} came {} ms after the one before", i + 1, w[1].1 - w[0].1);
+        }
+        // So the loop's detector sees typing, however fast the scan's own keys then come.
+        let mut det = d::ScanDetector::default();
+        let mut found: Vec<d::Detected> = Vec::new();
+        for (k, at) in keys.iter().take(firsts + 1) {
+            found.extend(det.key(*k, *at));
+        }
+        assert!(found.iter().all(|f| matches!(f, d::Detected::Keys(_))), "{found:?}");
+        let typed: Vec<d::Key> =
+            found.into_iter().flat_map(|f| if let d::Detected::Keys(k) = f { k } else { vec![] }).collect();
+        let want: Vec<d::Key> =
+            "4006381333931".chars().map(d::Key::Char).chain([d::Key::Enter, d::Key::Char('7')]).collect();
+        assert_eq!(typed, want, "every typed key released, none held for a scan");
     }
 }
