@@ -373,6 +373,32 @@ fn bench_load_refuses_a_client_count_out_of_range_before_starting_anything() {
 }
 
 #[test]
+fn bench_counter_prints_its_figures_as_one_json_object() {
+    let t = Till::new();
+    let scratch = t.dir.path().join("scratch");
+    let dir = scratch.display().to_string();
+    let out = t.ok(&["bench", "counter", "--products", "200", "--runs", "5", "--json", "--dir", &dir]);
+    // Progress goes to stderr: stdout is the one object.
+    assert_eq!(out.trim_end().lines().count(), 1, "{out}");
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("no JSON ({e}): {out}"));
+    assert_eq!((v["products"].as_u64(), v["runs"].as_u64()), (Some(200), Some(5)), "{v}");
+    assert!(v["cpu"].as_str().is_some_and(|s| !s.is_empty()), "{v}");
+    assert!(v["cores"].as_u64().is_some_and(|n| n >= 1), "{v}");
+    assert_eq!(v["target_p99_ms"].as_f64(), Some(16.0), "{v}");
+    for field in
+        ["setup_s", "scan_p50_ms", "scan_p99_ms", "scan_max_ms", "search_p50_ms", "search_p99_ms", "search_max_ms"]
+    {
+        assert!(v[field].as_f64().is_some_and(|x| x >= 0.0), "{field} in {v}");
+    }
+    assert!(v["scan_p50_ms"].as_f64() <= v["scan_p99_ms"].as_f64(), "{v}");
+    assert!(v["scan_carts_changed"].as_u64().is_some_and(|n| n <= 5), "{v}");
+    assert!(v["search_opened"].is_boolean(), "{v}");
+    assert!(!scratch.join("counter").exists(), "the scratch register is removed");
+    // A count out of range is refused before anything starts.
+    fails_with(&t.run(&["bench", "counter", "--products", "0", "--dir", &dir]), 3, "--products 0 is out of range");
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
     let t = Till::new();
     std::fs::create_dir_all(t.data()).unwrap_or_else(|e| panic!("{e}"));

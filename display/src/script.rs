@@ -11,6 +11,12 @@
 //!
 //! `type` keeps the whole rest of the line, `#` and spaces included. `scan` takes one word, kept
 //! verbatim: it may hold a `#` but not start with one, which begins a comment.
+//!
+//! Keys are paced as they would come from the hardware, so the register tells a scan from typing
+//! by the time between keys ([`crate::scanner`]) exactly as it does for real input: the keys of
+//! `key` and `type` steps, and the first key of a `scan`, come [`TYPE_KEY_GAP_MS`] after the key
+//! before them, like a person's; the rest of a scan's keys come [`SCAN_KEY_GAP_MS`] apart. A
+//! script never sleeps otherwise: it waits only for a screen to show (`wait`).
 
 use embedded_graphics::prelude::Point;
 
@@ -23,14 +29,25 @@ pub const DEFAULT_WAIT_MS: u64 = 5000;
 /// under [`crate::scanner::DEFAULT_MAX_GAP_MS`].
 pub const SCAN_KEY_GAP_MS: u64 = 5;
 
+/// How far apart a person's keys are pressed, in milliseconds: the pace of a `key` or `type`
+/// step's keys (and of a scan's first key after the key before it). Above
+/// [`crate::scanner::DEFAULT_MAX_GAP_MS`], so the scanner detector never takes typing for a scan
+/// nor holds a typed key longer than its gap; still faster than most people type.
+pub const TYPE_KEY_GAP_MS: u64 = 40;
+
+// A typed key must come after the detector's gap, a scanner's key within it.
+const _: () = assert!(
+    TYPE_KEY_GAP_MS > crate::scanner::DEFAULT_MAX_GAP_MS && SCAN_KEY_GAP_MS <= crate::scanner::DEFAULT_MAX_GAP_MS
+);
+
 /// One script step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// Tap a screen pixel.
     Tap(Point),
-    /// Press one key.
+    /// Press one key ([`TYPE_KEY_GAP_MS`] after the key before it).
     Key(Key),
-    /// Press one `Key::Char` per character, as a person types.
+    /// Press one `Key::Char` per character, [`TYPE_KEY_GAP_MS`] apart as a person types.
     Type(String),
     /// Press one `Key::Char` per character of a barcode, then Enter, [`SCAN_KEY_GAP_MS`] apart as
     /// a scanner does. [`Step::keys`] gives the keys in order; pacing them is the runner's job.

@@ -164,7 +164,7 @@ pub enum Command {
     },
     /// Find the Till servers on this register's networks (subnet scan)
     Scan(scan::ScanArgs),
-    /// Measure this machine: store (the default), sync, peer or load
+    /// Measure this machine: store (the default), sync, peer, load or counter
     Bench(bench::BenchArgs),
 }
 

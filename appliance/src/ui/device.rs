@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use embedded_graphics::prelude::{Point, Size};
@@ -163,9 +163,18 @@ fn open_output(spec: &DisplaySpec, size: Size) -> Result<Option<Output>, ScreenE
     }
 }
 
+/// Milliseconds since the first call, on the monotonic clock every input event is stamped on
+/// and the loop reads: the scanner detector compares these, so all of them must share it.
+fn now_ms() -> u64 {
+    static BASE: OnceLock<Instant> = OnceLock::new();
+    u64::try_from(BASE.get_or_init(Instant::now).elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 /// What the input side sends the loop.
 enum Input {
-    Event(d::InputEvent),
+    /// A tap or key, stamped ([`now_ms`]) when it was read, not when the loop gets to it: a loop
+    /// busy drawing must not make keys typed during the frame look like a scanner's burst.
+    Event(d::InputEvent, u64),
     /// A script waits for this screen; the loop answers when it shows.
     Wait(String, Instant, smol::channel::Sender<bool>),
     Done,
@@ -177,8 +186,9 @@ fn start_evdev(path: PathBuf, size: Size, tx: smol::channel::Sender<Input>) -> R
         loop {
             match dev.read() {
                 Ok(events) => {
+                    let at = now_ms();
                     for e in events {
-                        if tx.send_blocking(Input::Event(e)).is_err() {
+                        if tx.send_blocking(Input::Event(e, at)).is_err() {
                             return;
                         }
                     }
@@ -227,9 +237,13 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
             let steps =
                 d::script::parse(&text).map_err(|e| ScreenError::Script(p.display().to_string(), e.to_string()))?;
             smol::spawn(async move {
+                // When the last key went: every key is paced from it (see `key_gap_ms`).
+                let mut last_key: Option<Instant> = None;
                 for step in steps {
                     let ok = match &step {
-                        d::script::Step::Tap(point) => tx.send(Input::Event(d::InputEvent::Tap(*point))).await.is_ok(),
+                        d::script::Step::Tap(point) => {
+                            tx.send(Input::Event(d::InputEvent::Tap(*point), now_ms())).await.is_ok()
+                        }
                         d::script::Step::Wait { screen, timeout_ms } => {
                             let (done_tx, done_rx) = smol::channel::bounded(1);
                             let deadline = Instant::now() + Duration::from_millis(*timeout_ms);
@@ -240,22 +254,14 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
                             }
                             reached
                         }
-                        // As a scanner sends it: keys a few ms apart, so whatever tells scans from
-                        // typing by the time between keys sees a scan.
-                        d::script::Step::Scan(_) => {
-                            let mut ok = true;
-                            for (i, k) in step.keys().into_iter().enumerate() {
-                                if i > 0 {
-                                    smol::Timer::after(Duration::from_millis(d::script::SCAN_KEY_GAP_MS)).await;
-                                }
-                                ok &= tx.send(Input::Event(d::InputEvent::Key(k))).await.is_ok();
-                            }
-                            ok
-                        }
                         keys => {
                             let mut ok = true;
-                            for k in keys.keys() {
-                                ok &= tx.send(Input::Event(d::InputEvent::Key(k))).await.is_ok();
+                            for (i, k) in keys.keys().into_iter().enumerate() {
+                                if let Some(last) = last_key {
+                                    smol::Timer::at(last + Duration::from_millis(key_gap_ms(keys, i))).await;
+                                }
+                                last_key = Some(Instant::now());
+                                ok &= tx.send(Input::Event(d::InputEvent::Key(k), now_ms())).await.is_ok();
                             }
                             ok
                         }
@@ -273,9 +279,73 @@ fn start_input(spec: &InputSpec, size: Size, tx: smol::channel::Sender<Input>) -
     }
 }
 
+/// How long after the key before it a script sends key `i` of `step`: a scan's keys follow each
+/// other as fast as a scanner sends them; a typed key, and a scan's first key, come as far apart
+/// as a person types, so the loop's [`d::ScanDetector`] tells them apart as it would on a real
+/// register (typing held for a scan would otherwise swallow the keys before it).
+fn key_gap_ms(step: &d::script::Step, i: usize) -> u64 {
+    match step {
+        d::script::Step::Scan(_) if i > 0 => d::script::SCAN_KEY_GAP_MS,
+        _ => d::script::TYPE_KEY_GAP_MS,
+    }
+}
+
+/// What woke the screen's loop.
+enum Wake {
+    /// Input, or `None` once every input source has gone.
+    Input(Option<Input>),
+    /// The database changed.
+    Changed,
+    /// The timer: the periodic refresh, or the scanner detector's flush.
+    Timer,
+}
+
+/// Acts on an intent: shows its state at once when it starts slow work, then does the work.
+async fn intend(
+    ui: &mut Ui,
+    out: &mut Output,
+    shown: &mut d::UiState,
+    intent: Option<d::Intent>,
+) -> Result<(), ScreenError> {
+    if let Some(effect) = intent.and_then(|i| ui.handle(i)) {
+        let now = ui.state();
+        out.show(&now, Some(shown))?;
+        *shown = now;
+        ui.perform(effect).await;
+    }
+    Ok(())
+}
+
+/// Acts on what the scanner detector released, in order: a scan as one code, keys one by one
+/// through the screen's key map.
+async fn act_on(
+    ui: &mut Ui,
+    out: &mut Output,
+    shown: &mut d::UiState,
+    found: Vec<d::Detected>,
+) -> Result<(), ScreenError> {
+    for f in found {
+        match f {
+            d::Detected::Scan(code) => ui.scanned(&code),
+            d::Detected::Keys(keys) => {
+                for k in keys {
+                    let intent = d::key_intent(&ui.state(), k);
+                    intend(ui, out, shown, intent).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs the screen until the task is dropped: draws the state, maps input to intents, acts,
 /// redraws; refreshes when the database changes (a sync, a sale from the CLI) and every few
 /// seconds (the "4 s ago" texts).
+///
+/// Every key goes through one [`d::ScanDetector`] first: a barcode scanner's burst reaches
+/// [`Ui::scanned`] as one code; a person's keys reach the screen as keys, held at most the
+/// detector's gap (the loop's timer wakes for [`d::ScanDetector::flush_at`]). A tap is never
+/// held, and keys typed before it are acted on first.
 pub async fn run_screen(
     reg: SharedRegister,
     watcher: Arc<DbWatcher>,
@@ -294,37 +364,53 @@ pub async fn run_screen(
     log::info!("screen {}x{} showing {}", size.width, size.height, shown.screen.name());
     let mut waiting: Option<(String, Instant, smol::channel::Sender<bool>)> = None;
     let mut input_open = true;
+    let mut scanner = d::ScanDetector::default();
     loop {
         let changed = watcher.listen();
-        let next =
-            async { if input_open { rx.recv().await.ok() } else { smol::future::pending::<Option<Input>>().await } };
-        let tick = async {
-            smol::Timer::after(Duration::from_millis(if waiting.is_some() { 50 } else { 2_000 })).await;
-            None
+        let tick_ms = if waiting.is_some() { 50 } else { 2_000 };
+        // Wake for the detector when keys it holds are due before the tick.
+        let flush_in = scanner.flush_at().map(|at| at.saturating_sub(now_ms())).filter(|ms| *ms < tick_ms);
+        let next = async { Wake::Input(if input_open { rx.recv().await.ok() } else { smol::future::pending().await }) };
+        let timer = async {
+            smol::Timer::after(Duration::from_millis(flush_in.unwrap_or(tick_ms))).await;
+            Wake::Timer
         };
         let refresh = async {
             changed.await;
-            None
+            Wake::Changed
         };
-        let event = smol::future::or(next, smol::future::or(refresh, tick)).await;
-        match event {
-            Some(Input::Event(e)) => {
-                let state = ui.state();
-                let intent = match e {
-                    d::InputEvent::Tap(p) => d::hit_test(&state, size, Point::new(p.x, p.y)),
-                    d::InputEvent::Key(k) => d::key_intent(&state, k),
-                };
-                if let Some(effect) = intent.and_then(|i| ui.handle(i)) {
-                    let now = ui.state();
-                    out.show(&now, Some(&shown))?;
-                    shown = now;
-                    ui.perform(effect).await;
+        match smol::future::or(next, smol::future::or(refresh, timer)).await {
+            Wake::Input(Some(Input::Event(e, at))) => {
+                ui.touched();
+                match e {
+                    d::InputEvent::Tap(p) => {
+                        // Not held: whatever keys are held go first, as typing.
+                        let held = scanner.flush(u64::MAX);
+                        act_on(&mut ui, &mut out, &mut shown, held).await?;
+                        let intent = d::hit_test(&ui.state(), size, Point::new(p.x, p.y));
+                        intend(&mut ui, &mut out, &mut shown, intent).await?;
+                    }
+                    d::InputEvent::Key(k) => {
+                        let found = scanner.key(k, at);
+                        act_on(&mut ui, &mut out, &mut shown, found).await?;
+                    }
                 }
             }
-            Some(Input::Wait(screen, deadline, done)) => waiting = Some((screen, deadline, done)),
-            Some(Input::Done) => input_open = false,
-            None => ui.refresh(),
+            Wake::Input(Some(Input::Wait(screen, deadline, done))) => waiting = Some((screen, deadline, done)),
+            // The script ended, or every input source went (`--input none`, a device that
+            // stopped): only the timer and the database wake the loop from now on.
+            Wake::Input(Some(Input::Done) | None) => input_open = false,
+            Wake::Changed => ui.refresh(),
+            Wake::Timer if flush_in.is_none() => ui.refresh(),
+            Wake::Timer => {}
         }
+        // Held keys go out once the gap has passed, unless more input is already queued: its
+        // stamps, not how late the loop got to it, decide whether the burst goes on.
+        if rx.is_empty() {
+            let released = scanner.flush(now_ms());
+            act_on(&mut ui, &mut out, &mut shown, released).await?;
+        }
+        ui.tick();
         let now = ui.state();
         if now != shown {
             out.show(&now, Some(&shown))?;
@@ -362,11 +448,12 @@ mod tests {
         assert!("mouse".parse::<InputSpec>().expect_err("unknown input").contains("script:FILE"));
     }
 
-    #[test]
-    fn a_script_scan_sends_the_code_and_enter_paced_like_a_scanner() {
+    /// Runs `script` through the script runner; returns its keys with their stamps and how long
+    /// it took.
+    fn script_keys(script: &str) -> (Vec<(d::Key, u64)>, Duration) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("scan.txt");
-        std::fs::write(&path, "type ab\nscan 4006381333931 # coffee\n").expect("script written");
+        let path = dir.path().join("script.txt");
+        std::fs::write(&path, script).expect("script written");
         let (tx, rx) = smol::channel::bounded::<Input>(256);
         let started = Instant::now();
         start_input(&InputSpec::Script(path), DEFAULT_SIZE, tx).expect("script starts");
@@ -374,17 +461,48 @@ mod tests {
         smol::block_on(async {
             while let Ok(input) = rx.recv().await {
                 match input {
-                    Input::Event(d::InputEvent::Key(k)) => keys.push(k),
+                    Input::Event(d::InputEvent::Key(k), at) => keys.push((k, at)),
                     Input::Done => break,
                     _ => panic!("only keys"),
                 }
             }
         });
+        (keys, started.elapsed())
+    }
+
+    #[test]
+    fn a_script_scan_sends_the_code_and_enter_paced_like_a_scanner() {
+        let (keys, took) = script_keys("type ab\nscan 4006381333931 # coffee\n");
         let want: Vec<d::Key> = "ab4006381333931".chars().map(d::Key::Char).chain([d::Key::Enter]).collect();
-        assert_eq!(keys, want);
+        assert_eq!(keys.iter().map(|(k, _)| *k).collect::<Vec<_>>(), want);
         // 14 gaps between the scan's 15 keys: paced, not sent at once (timers may fire a little
         // early, hence half of it).
-        let took = started.elapsed();
         assert!(took >= Duration::from_millis(7 * d::script::SCAN_KEY_GAP_MS), "{took:?}");
+        // Stamped when sent, on one clock that never goes back.
+        assert!(keys.windows(2).all(|w| w[0].1 <= w[1].1), "{keys:?}");
+    }
+
+    #[test]
+    fn script_typing_is_paced_slower_than_a_scanner_so_it_is_never_taken_for_a_scan() {
+        let (keys, _) = script_keys("type 4006381333931\nkey enter\nkey 7\nscan 1234\n");
+        let gap = d::scanner::DEFAULT_MAX_GAP_MS;
+        // Every typed key, and the scan's first key, comes more than the detector's gap after
+        // the key before it (only a lower bound: a busy machine makes gaps longer, never shorter).
+        let firsts = 15; // 13 typed digits, Enter, 7; then the scan's '1'
+        for (i, w) in keys.windows(2).take(firsts).enumerate() {
+            assert!(w[1].1 - w[0].1 > gap, "key {} came {} ms after the one before", i + 1, w[1].1 - w[0].1);
+        }
+        // So the loop's detector sees typing, however fast the scan's own keys then come.
+        let mut det = d::ScanDetector::default();
+        let mut found: Vec<d::Detected> = Vec::new();
+        for (k, at) in keys.iter().take(firsts + 1) {
+            found.extend(det.key(*k, *at));
+        }
+        assert!(found.iter().all(|f| matches!(f, d::Detected::Keys(_))), "{found:?}");
+        let typed: Vec<d::Key> =
+            found.into_iter().flat_map(|f| if let d::Detected::Keys(k) = f { k } else { vec![] }).collect();
+        let want: Vec<d::Key> =
+            "4006381333931".chars().map(d::Key::Char).chain([d::Key::Enter, d::Key::Char('7')]).collect();
+        assert_eq!(typed, want, "every typed key released, none held for a scan");
     }
 }

@@ -2,6 +2,7 @@
 //! Run it on the device itself to measure its SD card and CPU. Figures are medians or
 //! percentiles; docs/BENCHMARKS.md records them with the machine they came from.
 
+mod counter;
 mod load;
 mod peer;
 mod store;
@@ -40,6 +41,9 @@ pub enum What {
     /// One server, many long-polling clients with orders flowing: delivery latency to every
     /// client, the slowest client, server CPU and memory.
     Load(LoadArgs),
+    /// The counter's screen latency with a large catalogue: a scan until its cart line is drawn,
+    /// a search keystroke until the list is drawn.
+    Counter(CounterArgs),
 }
 
 /// Options of `till bench store`.
@@ -113,6 +117,23 @@ pub struct LoadArgs {
     pub orders: usize,
 }
 
+/// Options of `till bench counter`.
+#[derive(Args, Debug)]
+pub struct CounterArgs {
+    /// Directory for the scratch database [default: a new temporary directory]
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+    /// Products in the catalogue, each with an EAN-13 barcode (1-1000000)
+    #[arg(long, default_value_t = 10_000)]
+    pub products: usize,
+    /// Scans timed, and search keystrokes timed (1-1000000)
+    #[arg(long, default_value_t = 200)]
+    pub runs: usize,
+    /// Print the figures as one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// The most clients a benchmark starts: each holds two connections (its long-poll and its
 /// pushes), and the server serves [`crate::net::http::MAX_CONNECTIONS`].
 const MAX_CLIENTS: usize = crate::net::guard::MAX_CONNECTIONS / 2;
@@ -150,7 +171,32 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             in_range("orders", a.orders, 1..=1_000_000)?;
             load::run(&a)
         }
+        Some(What::Counter(a)) => {
+            in_range("products", a.products, 1..=1_000_000)?;
+            in_range("runs", a.runs, 1..=1_000_000)?;
+            counter::run(&a)
+        }
     }
+}
+
+/// What machine a benchmark ran on: the CPU model and the number of cores, from
+/// `/proc/cpuinfo` (the architecture, and the cores the process may use, where it does not say).
+pub(crate) fn machine() -> (String, usize) {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |line: &str, key: &str| {
+        let (k, v) = line.split_once(':')?;
+        (k.trim() == key && !v.trim().is_empty()).then(|| v.trim().to_string())
+    };
+    // x86 says "model name"; ARM kernels say "Hardware", "Model" or only "CPU part".
+    let model = ["model name", "Hardware", "Model", "cpu model"]
+        .iter()
+        .find_map(|key| info.lines().find_map(|l| field(l, key)))
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let cores = match info.lines().filter(|l| field(l, "processor").is_some()).count() {
+        0 => std::thread::available_parallelism().map(usize::from).unwrap_or(1),
+        n => n,
+    };
+    (model, cores)
 }
 
 /// The `p` quantile (0..=1) of sorted values, nearest rank.
@@ -214,6 +260,21 @@ mod tests {
         assert_eq!((b.store.runs, b.store.events, b.store.orders), (5, 10, 2_000));
         assert!(Cli::try_parse_from(["till", "bench", "--runs", "5", "load"]).is_err(), "store options with load");
         assert!(Cli::try_parse_from(["till", "bench", "peer", "--clients", "5"]).is_err(), "peer has no clients");
+    }
+
+    #[test]
+    fn counter_defaults_to_10000_products_and_200_runs() {
+        let Some(What::Counter(a)) = bench(&["counter"]).what else { panic!("not counter") };
+        assert_eq!((a.products, a.runs, a.json), (10_000, 200, false));
+        let Some(What::Counter(a)) = bench(&["counter", "--products=200", "--runs", "5", "--json"]).what else {
+            panic!("not counter")
+        };
+        assert_eq!((a.products, a.runs, a.json), (200, 5, true));
+        let e = run(BenchArgs { what: bench(&["counter", "--runs=0"]).what, store: bench(&[]).store })
+            .expect_err("refused");
+        assert_eq!(crate::cli::exit_code(&e), 3, "{e}");
+        let (cpu, cores) = machine();
+        assert!(!cpu.is_empty() && cores >= 1, "{cpu:?} {cores}");
     }
 
     #[test]
