@@ -25,7 +25,9 @@ pub fn hit_test(state: &UiState, size: Size, point: Point) -> Option<Intent> {
 
 /// What a physical key means on this screen: typing on the keyboard and search screens, digits on the
 /// PIN pad and the amount keypad (exactly what their on-screen keys send, so a greyed-out key does
-/// nothing), Enter for the screen's main action, Escape to dismiss the banner or go back.
+/// nothing), Enter for the screen's main action (Pay on a sale with a cart, the exact amount on an
+/// empty amount pad, Finish when paid), 1-9 for the pay screen's tenders, Escape to dismiss the
+/// banner or go back.
 pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
     if let Screen::Search(view) = &state.screen {
         return match key {
@@ -75,7 +77,16 @@ pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
             Screen::TestResult(_) => Some(Intent::TestConnection),
             Screen::ScanResults(scan) if !scan.servers.is_empty() => Some(Intent::PickServer(0)),
             Screen::Status => Some(Intent::OpenSale),
+            Screen::Sale(sale) if !sale.cart.is_empty() => Some(Intent::OpenPay),
             Screen::Pay(pay) if pay.fully_paid() => Some(Intent::FinishSale),
+            _ => None,
+        },
+        // On the pay screen, 1, 2, 3… pick the tenders in button order.
+        Key::Char(c @ '1'..='9') => match &state.screen {
+            Screen::Pay(pay) if !pay.fully_paid() => {
+                let i = c as usize - '1' as usize;
+                (i < pay.tenders.len()).then_some(Intent::PickTender(i))
+            }
             _ => None,
         },
         _ => None,
@@ -107,6 +118,9 @@ fn amount_key(view: &AmountView, key: Key) -> Option<Intent> {
             (view.allow_percent && view.mode == AmountMode::Percent).then_some(Intent::ToggleDiscountMode)
         }
         Key::Backspace => pad_intent(&keys, "⌫"),
+        // Enter with nothing typed takes the first quick amount ("Exact"): the usual case at a
+        // counter with a keyboard.
+        Key::Enter if view.entered.is_empty() && !view.quick.is_empty() => Some(Intent::QuickAmount(0)),
         Key::Enter => amount_ok(view),
         Key::Escape => Some(Intent::CancelAmount),
         _ => None,

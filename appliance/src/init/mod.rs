@@ -65,6 +65,8 @@ const STOP_GRACE: Duration = Duration::from_secs(10);
 const PET_EVERY: Duration = Duration::from_secs(5);
 /// SKU the demo hook rings.
 const DEMO_SKU: &str = "DEMO";
+/// The demo item's barcode (a valid EAN-13: the QEMU test scans it on a register's screen).
+pub const DEMO_BARCODE: &str = "4006381333931";
 
 /// Runs process 1. Never returns.
 pub fn run() -> ! {
@@ -535,7 +537,19 @@ fn spawn_demo(first: u32, interval: Duration, more: std::sync::mpsc::Receiver<u3
             // Added only when an order is asked for, so a register without demo stays empty.
             if todo > 0
                 && reg.store().reader().product(DEMO_SKU).ok().flatten().is_none()
-                && let Err(e) = reg.add_product(sku.clone(), "Demo item", Cents(250), None, None)
+                && let Err(e) = reg.add_item(
+                    crate::model::Item {
+                        product: crate::model::Product {
+                            sku: sku.clone(),
+                            name: "Demo item".into(),
+                            price_cents: Cents(250),
+                            tax_profile: None,
+                        },
+                        category: None,
+                        barcodes: vec![DEMO_BARCODE.into()],
+                    },
+                    None,
+                )
             {
                 error!("demo: cannot add the demo product: {e}");
             }

@@ -751,6 +751,13 @@ impl Ui {
 
     /// A scanned code: on the sale or search screen, its product goes into the cart.
     pub(super) fn scan(&mut self, code: &str) {
+        // On a text field (an order number from a receipt's barcode), the code is typed there.
+        if let d::Screen::Keyboard(kb) = &mut self.screen
+            && (self.counter.session.is_some() || kb.field == d::Field::UserName)
+        {
+            kb.value.push_str(code);
+            return;
+        }
         if self.counter.session.is_none() || !matches!(self.screen, d::Screen::Sale(_) | d::Screen::Search(_)) {
             info!("scan of {} ignored on the {} screen", crate::model::quote(code), self.screen.name());
             return;
@@ -771,6 +778,7 @@ impl Ui {
         match found {
             Some((i, label)) => {
                 let sku = cat.tiles[i].sku.clone();
+                info!("scan of {} added {sku}", crate::model::quote(code));
                 self.add(&sku, label);
                 self.banner = None;
             }
