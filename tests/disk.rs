@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 
 use common::*;
 use till::ui::Ui;
-use till_display::{BannerKind, Intent, PayMethod, Screen};
+use till_display::{BannerKind, Intent, Screen};
 
 /// A tmpfs mounted for the test; unmounted when dropped, also when the test fails.
 struct Tmpfs(PathBuf);
@@ -76,6 +76,7 @@ fn a_full_disk_refuses_the_sale_clearly_keeps_everything_and_sells_again_when_sp
     };
     let mut r = Node::new(&mount, "R");
     r.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50", "--stock", "100"]);
+    r.ok(&["user", "add", "ann", "--role", "manager", "--pin", "1234"]);
     for _ in 0..5 {
         r.ok(&["order", "create", "TEA"]);
     }
@@ -95,16 +96,24 @@ fn a_full_disk_refuses_the_sale_clearly_keeps_everything_and_sells_again_when_sp
     // Screen: the sale is refused in words, and the cart stays for when space returns.
     let reg = till::register::Register::open(&r.dir).expect("open the register");
     let mut ui = Ui::new(Arc::new(Mutex::new(reg)));
+    let pay_cash = [Intent::OpenPay, Intent::PickTender(0), Intent::QuickAmount(0), Intent::FinishSale];
     smol::block_on(async {
-        ui.apply(Intent::OpenSale).await;
+        for d in [1, 2, 3, 4] {
+            ui.apply(Intent::PinDigit(d)).await;
+        }
+        ui.apply(Intent::PinEnter).await;
         ui.apply(Intent::AddToCart("TEA".into())).await;
-        ui.apply(Intent::Pay(PayMethod::Cash)).await;
+        for i in pay_cash.clone() {
+            ui.apply(i).await;
+        }
     });
     let st = ui.state();
     let banner = st.banner.clone().expect("an error banner");
     assert_eq!(banner.kind, BannerKind::Error);
     assert!(banner.text.contains("not recorded") && banner.text.contains("full"), "{}", banner.text);
-    let Screen::Sale(sale) = &st.screen else { panic!("not the sale screen") };
+    assert_eq!(st.screen.name(), "pay", "the cashier can try again");
+    smol::block_on(ui.apply(Intent::Back));
+    let Screen::Sale(sale) = &ui.state().screen else { panic!("not the sale screen") };
     assert_eq!(sale.cart.len(), 1, "the cart is kept");
     assert_eq!(r.dump(), before);
     assert_eq!(integrity(&r.dir), "ok");
@@ -113,7 +122,11 @@ fn a_full_disk_refuses_the_sale_clearly_keeps_everything_and_sells_again_when_sp
 
     // Space returns: the same cart is paid, the CLI sells again.
     std::fs::remove_file(mount.join("filler")).expect("free space");
-    smol::block_on(ui.apply(Intent::Pay(PayMethod::Cash)));
+    smol::block_on(async {
+        for i in pay_cash {
+            ui.apply(i).await;
+        }
+    });
     let st = ui.state();
     let Screen::Sale(sale) = &st.screen else { panic!("not the sale screen") };
     assert!(sale.cart.is_empty() && sale.last_order.is_some(), "{:?}", st.banner);

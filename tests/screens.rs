@@ -187,10 +187,11 @@ fn a_scripted_run_signs_in_scans_and_pays_by_card_and_cash_with_change() {
     drop(ui);
 
     // Sign in by PIN; a scanner's burst adds the tea; the same digits typed slowly (as a person
-    // on the sale screen) add nothing; then 2.00 by card and cash for the rest: 10.00 handed over.
+    // on the sale screen) add nothing, and their Enter is the key for Pay (Escape comes back);
+    // then coffee, 2.00 by card and cash for the rest: 10.00 handed over.
     let script = format!(
         "wait pin-pad\ntype {PIN}\nkey enter\nwait sale\nscan 4006381333931\ntype 4006381333931\nkey enter\n\
-         tap {} {}\ntap {} {}\nwait pay\ntap {} {}\nwait amount\ntype 2\nkey enter\nwait pay\ntap {} {}\n\
+         wait pay\nkey esc\nwait sale\ntap {} {}\ntap {} {}\nwait pay\ntap {} {}\nwait amount\ntype 2\nkey enter\nwait pay\ntap {} {}\n\
          wait amount\ntype 10\nkey enter\nwait pay\nkey enter\nwait sale\n",
         coffee.0, coffee.1, pay.0, pay.1, card.0, card.1, cash.0, cash.1
     );

@@ -215,6 +215,23 @@ pub struct ConfigUpdate {
     server: Option<ServerAddr>,
     secret: Option<Secret>,
     metrics_token: Option<Option<String>>,
+    idle_lock_secs: Option<u64>,
+}
+
+/// The idle lock when the setup names none: five minutes.
+pub const DEFAULT_IDLE_LOCK_SECS: u64 = 300;
+
+/// Parses an idle time: seconds (`90`, `90s`) or minutes (`5m`), 0 for never, at most a day.
+pub fn parse_idle_lock(s: &str) -> Result<u64, ConfigError> {
+    let bad =
+        || ConfigError::BadValue("idle_lock", s.to_string(), "use seconds or minutes such as 90s or 5m (0: never)");
+    let t = s.trim();
+    let (n, unit) = match t.strip_suffix('m') {
+        Some(n) => (n, 60),
+        None => (t.strip_suffix('s').unwrap_or(t), 1),
+    };
+    let n: u64 = n.parse().map_err(|_| bad())?;
+    n.checked_mul(unit).filter(|v| *v <= 86_400).ok_or_else(bad)
 }
 
 /// Checks a `/metrics` scrape token: 16 to 128 visible ASCII characters (it travels in a header).
@@ -271,6 +288,7 @@ impl ConfigUpdate {
                 // Empty: no token (then only this machine may read /metrics).
                 "metrics_token" if v.is_empty() => u.metrics_token = Some(None),
                 "metrics_token" => u.metrics_token = Some(Some(validate_metrics_token(v)?)),
+                "idle_lock" => u.idle_lock_secs = Some(parse_idle_lock(v)?),
                 _ => return Err(ConfigError::UnknownKey(k.to_string())),
             }
         }
@@ -318,6 +336,8 @@ pub struct LocalApiConfig {
     /// The token a scraper sends for `/metrics` (server mode); without one, only this machine
     /// may read them.
     pub metrics_token: Option<String>,
+    /// Seconds untouched before the screen locks (0: never).
+    pub idle_lock_secs: u64,
 }
 
 impl Default for LocalApiConfig {
@@ -330,6 +350,7 @@ impl Default for LocalApiConfig {
             server: None,
             secret: None,
             metrics_token: None,
+            idle_lock_secs: DEFAULT_IDLE_LOCK_SECS,
         }
     }
 }
@@ -345,6 +366,7 @@ impl LocalApiConfig {
             server: u.server.or_else(|| self.server.clone()),
             secret: u.secret.or_else(|| self.secret.clone()),
             metrics_token: u.metrics_token.unwrap_or_else(|| self.metrics_token.clone()),
+            idle_lock_secs: u.idle_lock_secs.unwrap_or(self.idle_lock_secs),
         };
         c.check()?;
         Ok(c)
@@ -374,6 +396,7 @@ impl LocalApiConfig {
             server: self.server.as_ref().map(ToString::to_string),
             secret_set: self.secret.is_some(),
             metrics_token_set: self.metrics_token.is_some(),
+            idle_lock_secs: self.idle_lock_secs,
         }
     }
 }
@@ -395,6 +418,8 @@ pub struct ConfigView {
     pub secret_set: bool,
     /// Whether a `/metrics` scrape token is set (never the token itself).
     pub metrics_token_set: bool,
+    /// Seconds untouched before the screen locks (0: never).
+    pub idle_lock_secs: u64,
 }
 
 #[cfg(test)]

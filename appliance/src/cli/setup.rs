@@ -44,7 +44,7 @@ pub enum PeersCmd {
 pub enum SetupCmd {
     /// Show the setup (the secret only as set or not)
     Show(Json),
-    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT|scan secret=SECRET metrics_token=TOKEN (a client given server=scan finds its server now; metrics_token= removes the token)
+    /// Change the setup: mode=standalone|server|client name=NAME port=8787 bind=ADDR server=HOST:PORT|scan secret=SECRET metrics_token=TOKEN idle_lock=5m (a client given server=scan finds its server now; metrics_token= removes the token)
     Set {
         /// KEY=VALUE pairs (any subset)
         #[arg(required = true, value_name = "KEY=VALUE")]
@@ -91,6 +91,14 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
             outln!(
                 "metrics {}",
                 if v.metrics_token_set { "token set (needed to read /metrics)" } else { "this machine only" }
+            );
+            outln!(
+                "lock    {}",
+                match v.idle_lock_secs {
+                    0 => "never (the screen stays signed in)".to_string(),
+                    s if s % 60 == 0 => format!("after {} min untouched", s / 60),
+                    s => format!("after {s} s untouched"),
+                }
             );
             Ok(())
         }

@@ -324,6 +324,7 @@ impl Store {
             server: self.get(SERVER)?,
             secret: self.get(SECRET)?,
             metrics_token: self.get(METRICS_TOKEN)?,
+            idle_lock_secs: self.get(IDLE_LOCK_SECS)?.unwrap_or(d.idle_lock_secs),
         })
     }
 }
@@ -371,6 +372,7 @@ impl Tx<'_> {
             Some(t) => self.set(METRICS_TOKEN, t)?,
             None => self.clear(METRICS_TOKEN)?,
         }
+        self.set(IDLE_LOCK_SECS, &c.idle_lock_secs)?;
         self.next_counter(SETUP_REVISION)?;
         Ok(())
     }

@@ -151,8 +151,14 @@ pub fn run(args: &CounterArgs) -> anyhow::Result<()> {
     let setup_s = t.elapsed().as_secs_f64();
     eprintln!("  catalogue: {} products with barcodes in {setup_s:.1} s", args.products);
 
+    // A cashier signs in (the only user, so picked already), as at the counter.
+    reg.add_user("bench", crate::model::Role::Cashier, "2468").context("adding the cashier")?;
     let shared: SharedRegister = std::sync::Arc::new(std::sync::Mutex::new(reg));
     let mut ui = Ui::new(shared);
+    for digit in [2, 4, 6, 8] {
+        let _ = ui.handle(d::Intent::PinDigit(digit));
+    }
+    let _ = ui.handle(d::Intent::PinEnter);
     let _ = ui.handle(d::Intent::OpenSale);
     let first = ui.state();
     if cart(&first).is_none() {

@@ -7,7 +7,7 @@ use crate::register::Register;
 use crate::store::StoreError;
 use crate::store::kv::{self, SyncState};
 
-pub(super) fn to_display_mode(m: Mode) -> d::Mode {
+pub(in crate::ui::machine) fn to_display_mode(m: Mode) -> d::Mode {
     match m {
         Mode::Standalone => d::Mode::Standalone,
         Mode::Server => d::Mode::Server,

@@ -1,0 +1,86 @@
+//! Returns on the screen: an order by its number, what comes back, the refund's tender, and a
+//! manager's approval.
+
+use log::info;
+use till_display as d;
+
+use super::Returning;
+use crate::model::{CASH, Sku};
+use crate::net::lock;
+use crate::register::Approval;
+use crate::ui::machine::Ui;
+
+impl Ui {
+    /// The order number typed for a return: show its lines.
+    pub(in crate::ui::machine) fn order_for_return(&mut self, number: &str) {
+        let found = lock(&self.reg).store().reader().orders_by_number(number.trim());
+        match found {
+            Ok(mut v) if v.len() == 1 => {
+                let order = v.remove(0);
+                if order.voided {
+                    self.error(format!("Order {} was voided: nothing can come back from it.", order.number));
+                    return self.show_sale();
+                }
+                let tender = match order.tenders.as_slice() {
+                    [one] => one.tender.clone(),
+                    _ => CASH.into(),
+                };
+                let selected = vec![0; order.lines.len()];
+                self.counter.returning = Some(Returning { order, selected, restock: true, tender, page: 0 });
+                self.show_return();
+            }
+            Ok(v) if v.is_empty() => {
+                self.error(format!("No order {}: check the number on the receipt.", crate::model::quote(number)));
+                self.show_sale();
+            }
+            Ok(_) => {
+                self.error(format!("Two registers used the number {}: ask a manager (`till order list`).", number));
+                self.show_sale();
+            }
+            Err(e) => {
+                self.error(format!("Cannot read the orders: {e}"));
+                self.show_sale();
+            }
+        }
+    }
+
+    pub(in crate::ui::machine) fn show_return(&mut self) {
+        match self.counter.return_view() {
+            Some(v) => self.screen = d::Screen::Return(v),
+            None => self.show_sale(),
+        }
+    }
+
+    pub(in crate::ui::machine) fn make_return(&mut self, a: Approval) {
+        let Some(r) = self.counter.returning.clone() else { return self.show_sale() };
+        let items: Vec<(Sku, u32)> = r
+            .order
+            .lines
+            .iter()
+            .zip(&r.selected)
+            .filter(|(_, n)| **n > 0)
+            .filter_map(|(l, n)| l.sku.parse().ok().map(|s| (s, *n)))
+            .collect();
+        let cashier = self.counter.session.as_ref().map(|s| s.name.clone());
+        let done =
+            lock(&self.reg).refund(&r.order.number, &items, r.restock, Some(&r.tender), cashier.as_deref(), Some(&a));
+        match done {
+            Ok(ret) => {
+                info!("return on {} refunded {}", ret.order_number, ret.refund);
+                self.info(format!(
+                    "Refund {} by {} on {}.",
+                    d::format_cents(ret.refund_cents),
+                    ret.payment,
+                    ret.order_number
+                ));
+                self.counter.returning = None;
+                self.refresh();
+                self.show_sale();
+            }
+            Err(e) => {
+                self.error(format!("No refund: {e}"));
+                self.show_return();
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! Who is at the register: the first manager, signing in by PIN, the lock-out, the manager's
+//! approval on the same pad, and the idle lock.
+
+use std::time::{Duration, Instant};
+
+use log::info;
+use till_display as d;
+
+use super::{DEFAULT_IDLE_LOCK_SECS, Pending, Session};
+use crate::model::{MAX_SHORT_NAME, Role, validate_name};
+use crate::net::lock;
+use crate::register::{Approval, RegisterError};
+use crate::store::kv;
+use crate::ui::machine::Ui;
+
+impl Ui {
+    /// The first screen: the first manager is made, or someone signs in.
+    pub(in crate::ui::machine) fn start_screen(&mut self) {
+        let users = lock(&self.reg).store().reader().users();
+        match users {
+            Ok(users) if users.iter().any(|u| u.active) => self.show_login(),
+            Ok(_) => {
+                self.counter.pin.new_manager = None;
+                self.screen = d::Screen::Keyboard(d::KeyboardView {
+                    field: d::Field::UserName,
+                    label: "Your name: you are the store's first manager".into(),
+                    value: String::new(),
+                    masked: false,
+                    layer: d::KeyLayer::Upper,
+                });
+            }
+            Err(e) => self.error(format!("Cannot read the users: {e}")),
+        }
+    }
+
+    pub(in crate::ui::machine) fn show_login(&mut self) {
+        let users = lock(&self.reg).store().reader().users().unwrap_or_default();
+        let names: Vec<String> = users.into_iter().filter(|u| u.active).map(|u| u.name).collect();
+        let p = &mut self.counter.pin;
+        // The last one signed in (or the only user) is picked already: they type their PIN.
+        let last = self.counter.session.as_ref().map(|s| s.name.clone());
+        p.selected = last.and_then(|n| names.iter().position(|u| *u == n)).or((names.len() == 1).then_some(0));
+        p.users = names;
+        p.digits.clear();
+        p.error = None;
+        self.counter.session = None;
+        self.counter.pending = None;
+        self.show_pin(d::PinPurpose::Login);
+    }
+
+    pub(in crate::ui::machine) fn show_pin(&mut self, purpose: d::PinPurpose) {
+        let locked = lock(&self.reg).pin_locked_secs().ok().flatten();
+        let p = &self.counter.pin;
+        let prompt = match &purpose {
+            d::PinPurpose::Login => match p.selected.and_then(|i| p.users.get(i)) {
+                Some(n) => format!("{n}, type your PIN"),
+                None => "Tap your name, then type your PIN".into(),
+            },
+            d::PinPurpose::Approve { .. } => "A manager types their PIN. You stay signed in.".into(),
+            d::PinPurpose::FirstManager { step: d::FirstManagerStep::Choose } => {
+                let name = p.new_manager.as_ref().map(|(n, _)| n.as_str()).unwrap_or_default();
+                format!("Choose a PIN for {name} (4 to 8 digits)")
+            }
+            d::PinPurpose::FirstManager { step: d::FirstManagerStep::Confirm } => "Type the PIN again".into(),
+        };
+        self.screen = d::Screen::PinPad(d::PinPadView {
+            users: if matches!(purpose, d::PinPurpose::Login) { p.users.clone() } else { Vec::new() },
+            selected: p.selected,
+            users_page: p.page,
+            entered: p.digits.chars().count(),
+            locked_secs: locked,
+            error: p.error.clone(),
+            purpose,
+            prompt,
+        });
+    }
+
+    pub(in crate::ui::machine) fn ask_manager(&mut self, pending: Pending, reason: String) {
+        self.counter.pending = Some(pending);
+        self.counter.pin.digits.clear();
+        self.counter.pin.error = None;
+        self.show_pin(d::PinPurpose::Approve { reason });
+    }
+
+    pub(in crate::ui::machine) fn reshow_pin(&mut self) {
+        if let d::Screen::PinPad(v) = &self.screen {
+            let purpose = v.purpose.clone();
+            self.show_pin(purpose);
+        }
+    }
+
+    pub(in crate::ui::machine) fn pin_entered(&mut self) {
+        let d::Screen::PinPad(view) = self.screen.clone() else { return };
+        let pin = std::mem::take(&mut self.counter.pin.digits);
+        self.counter.pin.error = None;
+        match view.purpose {
+            d::PinPurpose::Login => {
+                let Some(name) = self.counter.pin.selected.and_then(|i| self.counter.pin.users.get(i)).cloned() else {
+                    return;
+                };
+                let checked = lock(&self.reg).check_pin(&name, &pin);
+                match checked {
+                    Ok(role) => {
+                        info!("{name} signed in");
+                        self.counter.session = Some(Session { name, role });
+                        self.counter.last_input = Instant::now();
+                        self.banner = None;
+                        self.refresh();
+                        self.show_sale();
+                    }
+                    Err(e) => {
+                        self.counter.pin.error = Some(pin_error(&e));
+                        self.show_pin(d::PinPurpose::Login);
+                    }
+                }
+            }
+            d::PinPurpose::Approve { reason } => {
+                let approved = lock(&self.reg).manager_by_pin(&pin);
+                match approved {
+                    Ok(manager) => {
+                        info!("{manager} approved: {reason}");
+                        self.approved(Approval { manager, pin });
+                    }
+                    Err(e) => {
+                        self.counter.pin.error = Some(pin_error(&e));
+                        self.show_pin(d::PinPurpose::Approve { reason });
+                    }
+                }
+            }
+            d::PinPurpose::FirstManager { step } => self.first_manager_pin(step, pin),
+        }
+    }
+
+    pub(in crate::ui::machine) fn first_manager_pin(&mut self, step: d::FirstManagerStep, pin: String) {
+        let Some((name, first)) = self.counter.pin.new_manager.clone() else { return self.start_screen() };
+        match (step, first) {
+            (d::FirstManagerStep::Choose, _) => {
+                if let Err(e) = crate::model::validate_pin(&pin) {
+                    self.counter.pin.error = Some(e.to_string());
+                    return self.show_pin(d::PinPurpose::FirstManager { step });
+                }
+                self.counter.pin.new_manager = Some((name, Some(pin)));
+                self.show_pin(d::PinPurpose::FirstManager { step: d::FirstManagerStep::Confirm });
+            }
+            (d::FirstManagerStep::Confirm, Some(first)) if first == pin => {
+                let added = lock(&self.reg).add_user(&name, Role::Manager, &pin);
+                match added {
+                    Ok(()) => {
+                        info!("first manager {name} added");
+                        self.counter.pin.new_manager = None;
+                        self.counter.session = Some(Session { name: name.clone(), role: Role::Manager });
+                        self.refresh();
+                        self.info(format!("Welcome, {name}: you are this store's manager. Add products, then sell."));
+                        self.screen = d::Screen::Status;
+                    }
+                    Err(e) => {
+                        self.error(e.to_string());
+                        self.start_screen();
+                    }
+                }
+            }
+            (d::FirstManagerStep::Confirm, _) => {
+                self.counter.pin.new_manager = Some((name, None));
+                self.counter.pin.error = Some("The two PINs differ: choose it again.".into());
+                self.show_pin(d::PinPurpose::FirstManager { step: d::FirstManagerStep::Choose });
+            }
+        }
+    }
+
+    /// The first manager's name, typed on the keyboard.
+    pub(in crate::ui::machine) fn first_manager_named(&mut self, name: &str) {
+        match validate_name(name, MAX_SHORT_NAME) {
+            Ok(n) => {
+                self.counter.pin.new_manager = Some((n, None));
+                self.counter.pin.digits.clear();
+                self.counter.pin.error = None;
+                self.show_pin(d::PinPurpose::FirstManager { step: d::FirstManagerStep::Choose });
+            }
+            Err(e) => self.error(e.to_string()),
+        }
+    }
+
+    pub(in crate::ui::machine) fn approved(&mut self, a: Approval) {
+        let manager = a.manager.clone();
+        match self.counter.pending.take() {
+            Some(Pending::Settings) => {
+                if let Some(cfg) = self.config() {
+                    self.screen =
+                        d::Screen::Settings { current: crate::ui::machine::status::to_display_mode(cfg.mode) };
+                }
+            }
+            Some(Pending::Resolve(entry)) => self.take_note(entry, manager),
+            Some(Pending::Discount { line, discount }) => {
+                self.counter.approval = Some(a);
+                self.set_discount(line, discount);
+                self.show_sale();
+            }
+            Some(Pending::Return) => self.make_return(a),
+            None => self.show_sale(),
+        }
+    }
+
+    /// Settings and Multi-Register setup: a manager approves first.
+    pub(in crate::ui::machine) fn open_settings(&mut self) {
+        self.ask_manager(Pending::Settings, "Settings".into());
+    }
+
+    /// Resolving a conflict: a manager approves first, then types the note.
+    pub(in crate::ui::machine) fn approve_resolve(&mut self, entry: d::ConflictEntry) {
+        let reason = format!("Resolve {}", entry.subject);
+        self.ask_manager(Pending::Resolve(entry), reason);
+    }
+
+    /// Someone touched the screen: the idle lock starts counting again.
+    pub(in crate::ui::machine) fn touch(&mut self) {
+        self.counter.last_input = Instant::now();
+    }
+
+    /// Locks the register after the idle time (`setup set idle_lock=…`).
+    pub(in crate::ui::machine) fn idle_check(&mut self) {
+        if self.counter.session.is_none() {
+            return;
+        }
+        let secs = lock(&self.reg).store().get(kv::IDLE_LOCK_SECS).ok().flatten().unwrap_or(DEFAULT_IDLE_LOCK_SECS);
+        if secs > 0 && self.counter.last_input.elapsed() >= Duration::from_secs(secs) {
+            info!("register locked after {secs} s without use");
+            self.show_login();
+            self.info("Locked after a while without use: type your PIN to go on. The cart is kept.");
+        }
+    }
+
+    /// Whether an intent may run now: signed out, only the PIN pad and the first manager's name.
+    pub(in crate::ui::machine) fn allowed(&self, intent: &d::Intent) -> bool {
+        use d::Intent as I;
+        if self.counter.session.is_some() {
+            return true;
+        }
+        match &self.screen {
+            d::Screen::PinPad(_) => matches!(
+                intent,
+                I::PinDigit(_) | I::PinBackspace | I::PinEnter | I::PickUser(_) | I::UsersPage(_) | I::DismissBanner
+            ),
+            d::Screen::Keyboard(kb) if kb.field == d::Field::UserName => {
+                matches!(intent, I::TypeChar(_) | I::Backspace | I::SwitchLayer(_) | I::DoneTyping | I::DismissBanner)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A refused PIN in words for the pad.
+fn pin_error(e: &RegisterError) -> String {
+    match e {
+        RegisterError::WrongPin(left) => format!("Wrong PIN: {left} tries left before the pad locks."),
+        RegisterError::PinLocked(s) => format!("Too many wrong PINs: locked for {s} s."),
+        RegisterError::NeedsManager(_) => "That PIN is not a manager's.".into(),
+        other => other.to_string(),
+    }
+}
