@@ -293,3 +293,69 @@ fn a_manager_taps_the_conflicts_badge_and_resolves_a_double_refund_on_a_running_
     assert!(names.iter().any(|n| n.ends_with("-conflicts.png")), "{names:?}");
     r.stop();
 }
+
+#[test]
+fn a_scripted_run_searches_discounts_with_a_manager_returns_with_one_and_locks_when_idle() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let r = Node::new(root.path(), "R");
+    r.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50", "--barcode", "4006381333931"]);
+    r.ok(&["product", "add", "COF", "--name", "Coffee", "--price", "2.00"]);
+    r.ok(&["setting", "set", "discount_limit", "10%"]);
+    r.ok(&["setup", "set", "idle_lock=3s"]);
+    manager(&r);
+    r.ok(&["order", "create", "TEA:2", "--pay", "card"]);
+
+    // Where to tap comes from the same layout the running register draws (nothing is rung here).
+    let mut ui = ui_on(&r);
+    let search = centre_of(&ui.state(), &Intent::OpenSearch);
+    let returns = centre_of(&ui.state(), &Intent::OpenReturns);
+    tap(&mut ui, Intent::AddToCart("COF".into()));
+    let line = centre_of(&ui.state(), &Intent::EditLine(0));
+    let order_discount = centre_of(&ui.state(), &Intent::OrderDiscount);
+    tap(&mut ui, Intent::RemoveLine(0));
+    tap(&mut ui, Intent::OpenReturns);
+    type_text(&mut ui, "R1-000001");
+    let ret = tap(&mut ui, Intent::DoneTyping);
+    let plus = centre_of(&ret, &Intent::ReturnQty { line: 0, delta: 1 });
+    let confirm = centre_of(&tap(&mut ui, Intent::ReturnQty { line: 0, delta: 1 }), &Intent::ConfirmReturn);
+    drop(ui);
+
+    // Search "cof" (one match: Enter adds it); 10 % off its line (within the limit); 50 % off
+    // the order (above it: the manager's PIN); Enter pays, 1 is cash, Enter the exact amount and
+    // the sale. Then a return of one tea from R1-000001 a manager approves; then nobody touches
+    // the register for 3 s and it locks.
+    let script = format!(
+        "wait pin-pad\ntype {PIN}\nkey enter\nwait sale\n\
+         tap {} {}\nwait search\ntype cof\nkey enter\nkey esc\nwait sale\n\
+         tap {} {}\nwait amount\ntype 10\nkey enter\nwait sale\n\
+         tap {} {}\nwait amount\ntype 50\nkey enter\nwait pin-pad\ntype {PIN}\nkey enter\nwait sale\n\
+         key enter\nwait pay\nkey 1\nwait amount\nkey enter\nwait pay\nkey enter\nwait sale\n\
+         tap {} {}\nwait keyboard\ntype R1-000001\nkey enter\nwait return\ntap {} {}\ntap {} {}\n\
+         wait pin-pad\ntype {PIN}\nkey enter\nwait sale\nwait pin-pad 10000\n",
+        search.0,
+        search.1,
+        line.0,
+        line.1,
+        order_discount.0,
+        order_discount.1,
+        returns.0,
+        returns.1,
+        plus.0,
+        plus.1,
+        confirm.0,
+        confirm.1
+    );
+    let (mut r, _frames) = run_script(root.path(), r, &script);
+    r.wait_log_after(0, "register locked after 3 s without use");
+    let list: serde_json::Value = serde_json::from_str(&r.ok(&["order", "list", "--json"])).expect("JSON");
+    let o = &list[1];
+    assert_eq!(o["lines"][0]["sku"], "COF");
+    // 2.00 − 10 % = 1.80 on the line, then 50 % off the order: 0.90, approved by ann.
+    assert_eq!((o["lines"][0]["discount_cents"].as_i64(), o["discount_cents"].as_i64()), (Some(20), Some(110)));
+    assert_eq!((o["total_cents"].as_i64(), o["approved_by"].as_str()), (Some(90), Some("ann")));
+    let rets: serde_json::Value = serde_json::from_str(&r.ok(&["return", "list", "--json"])).expect("JSON");
+    assert_eq!(rets.as_array().map(Vec::len), Some(1), "{rets}\n{}", r.log_text());
+    assert_eq!((rets[0]["refund_cents"].as_i64(), rets[0]["payment"].as_str()), (Some(250), Some("card")));
+    assert_eq!((rets[0]["approved_by"].as_str(), rets[0]["cashier"].as_str()), (Some("ann"), Some("ann")));
+    r.stop();
+}

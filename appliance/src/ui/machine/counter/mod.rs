@@ -353,6 +353,13 @@ impl Ui {
     /// Acts on the counter's intents; false for intents that are not the counter's.
     pub(in crate::ui::machine) fn counter_intent(&mut self, intent: &d::Intent) -> bool {
         use d::Intent as I;
+        // Starting the next task clears the last one's confirmation ("Order … paid"); an error
+        // stays until it is dismissed.
+        if matches!(intent, I::OpenReturns | I::OpenSearch | I::OpenPay | I::EditLine(_) | I::OrderDiscount)
+            && self.banner.as_ref().is_some_and(|b| b.kind == d::BannerKind::Info)
+        {
+            self.banner = None;
+        }
         match intent {
             I::PinDigit(n) => {
                 if self.counter.pin.digits.len() < 8 {
