@@ -286,6 +286,9 @@ fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     t.refused(&["order", "create", "4006381333932"], 3, "bad check digit: the last digit should be 1");
     t.refused(&["order", "create", "5901234123457"], 4, "no product with SKU or barcode '5901234123457'");
     t.refused(&["product", "set", "COF", "--barcode", "4006381333931"], 3, "already used by product 'TEA'");
+    // A barcode is taken wherever a SKU is.
+    assert_eq!(t.json(&["stock", "4006381333931"])[0]["sku"], "TEA");
+    t.refused(&["stock", "count", "4006381333932", "5"], 3, "bad check digit");
     t.refused(&["product", "add", "X1", "--name", "X", "--price", "1", "--barcode", "96385075"], 3, "bad check digit");
     t.refused(&["order", "create", "TEA:1:101%"], 3, "'101%' is not a discount");
     t.refused(&["order", "create", "TEA:1:5%", "TEA:1"], 3, "'TEA' is on the order twice at different prices");

@@ -206,7 +206,7 @@ pub(super) fn product(r: &mut Register, c: ProductCmd) -> anyhow::Result<()> {
             Ok(())
         }
         ProductCmd::Set { sku, barcodes, category } => {
-            let sku: Sku = input(sku.parse())?;
+            let sku: Sku = reg(r.sku_for_code(&sku))?;
             if barcodes.is_empty() && category.is_none() {
                 return Err(
                     RegisterError::Invalid("say what to change: --barcode CODE or --category NAME".into()).into()
@@ -244,14 +244,14 @@ pub(super) fn product(r: &mut Register, c: ProductCmd) -> anyhow::Result<()> {
             t.print()
         }
         ProductCmd::SetPrice { sku, price } => {
-            let sku: Sku = input(sku.parse())?;
+            let sku: Sku = reg(r.sku_for_code(&sku))?;
             let price: Cents = input(price.parse())?;
             reg(r.set_price(&sku, price))?;
             outln!("{sku} now costs {price}");
             Ok(())
         }
         ProductCmd::Remove { sku } => {
-            let sku: Sku = input(sku.parse())?;
+            let sku: Sku = reg(r.sku_for_code(&sku))?;
             reg(r.remove_product(&sku))?;
             outln!("removed {sku} from sale");
             Ok(())
@@ -290,21 +290,21 @@ pub(super) fn tax(r: &mut Register, c: TaxCmd) -> anyhow::Result<()> {
 pub(super) fn stock(r: &mut Register, a: StockArgs) -> anyhow::Result<()> {
     match a.action {
         Some(StockCmd::Count { sku, n }) => {
-            let sku: Sku = input(sku.parse())?;
+            let sku: Sku = reg(r.sku_for_code(&sku))?;
             let n = input(parse_stock(&n))?;
             reg(r.count_stock(&sku, n))?;
             outln!("{sku}: counted {n}");
             Ok(())
         }
         Some(StockCmd::Receive { sku, n }) => {
-            let sku: Sku = input(sku.parse())?;
+            let sku: Sku = reg(r.sku_for_code(&sku))?;
             let n = input(parse_items(&n))?;
             reg(r.adjust_stock(&sku, n, AdjustReason::Received))?;
             outln!("{sku}: received {n}");
             Ok(())
         }
         Some(StockCmd::Damage { sku, n }) => {
-            let sku: Sku = input(sku.parse())?;
+            let sku: Sku = reg(r.sku_for_code(&sku))?;
             let n = input(parse_items(&n))?;
             reg(r.adjust_stock(&sku, -n, AdjustReason::Damaged))?;
             outln!("{sku}: wrote off {n}");
@@ -312,12 +312,13 @@ pub(super) fn stock(r: &mut Register, a: StockArgs) -> anyhow::Result<()> {
         }
         None => {
             if let Some(s) = &a.sku {
-                let sku: Sku = input(s.parse())?;
+                let sku: Sku = reg(r.sku_for_code(s))?;
                 if r.store().reader().product(sku.as_str()).map_err(RegisterError::from)?.is_none() {
                     return Err(RegisterError::UnknownSku(sku.to_string()).into());
                 }
             }
-            let rows = reg(r.store().reader().stock(a.sku.as_deref()).map_err(Into::into))?;
+            let sku = a.sku.as_deref().map(|s| reg(r.sku_for_code(s))).transpose()?;
+            let rows = reg(r.store().reader().stock(sku.as_ref().map(Sku::as_str)).map_err(Into::into))?;
             if a.json.json {
                 return print_json(&rows);
             }

@@ -36,7 +36,6 @@ pub use sales::{OrderCmd, ReturnCmd, ShiftCmd};
 pub use setup::{ConnectionReport, PeersCmd, SetupCmd};
 pub use status::Status;
 
-use crate::model::{Sku, parse_sku_qty};
 use crate::register::{Register, RegisterError};
 
 /// Where the data lives when `--data` is not given.
@@ -210,10 +209,6 @@ fn reg<T>(r: Result<T, RegisterError>) -> anyhow::Result<T> {
 
 fn input<T>(r: Result<T, crate::model::ModelError>) -> anyhow::Result<T> {
     r.map_err(|e| anyhow::Error::new(RegisterError::Input(e)))
-}
-
-fn items(raw: &[String]) -> anyhow::Result<Vec<(Sku, u32)>> {
-    raw.iter().map(|s| input(parse_sku_qty(s))).collect()
 }
 
 /// Runs a parsed command line.

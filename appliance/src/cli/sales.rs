@@ -3,7 +3,7 @@
 use clap::Subcommand;
 
 use super::table::Table;
-use super::{Json, input, items, print_json, reg};
+use super::{Json, input, print_json, reg};
 use crate::model::{Cents, Discount, PayRequest};
 use crate::register::{Approval, ItemRequest, Register, SaleRequest};
 use crate::store::format_ms;
@@ -171,7 +171,7 @@ pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
 pub(super) fn returns(r: &mut Register, c: ReturnCmd) -> anyhow::Result<()> {
     match c {
         ReturnCmd::Create { order, items: raw, no_restock, tender, cashier, manager, json } => {
-            let list = items(&raw)?;
+            let list = items_by_code(r, &raw)?;
             let approval = manager.map(approval).transpose()?;
             let ret =
                 reg(r.refund(&order, &list, !no_restock, tender.as_deref(), cashier.as_deref(), approval.as_ref()))?;
@@ -201,6 +201,16 @@ pub(super) fn returns(r: &mut Register, c: ReturnCmd) -> anyhow::Result<()> {
             t.print()
         }
     }
+}
+
+/// `CODE[:QTY]` items, CODE a SKU or a barcode.
+fn items_by_code(r: &Register, raw: &[String]) -> anyhow::Result<Vec<(crate::model::Sku, u32)>> {
+    raw.iter()
+        .map(|s| {
+            let (code, qty) = s.split_once(':').unwrap_or((s, "1"));
+            Ok((reg(r.sku_for_code(code))?, input(crate::model::parse_qty(qty))?))
+        })
+        .collect()
 }
 
 /// A manager's approval on the command line: the name given, the PIN from `TILL_MANAGER_PIN`

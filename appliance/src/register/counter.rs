@@ -509,6 +509,32 @@ impl Register {
         })
     }
 
+    /// The SKU a code names on the command line: a product's SKU as typed, else the SKU of the
+    /// product with that barcode; a code that is neither a SKU on file nor a barcode on file is
+    /// returned as a SKU if it is shaped like one (the operation then says it does not exist).
+    pub fn sku_for_code(&self, code: &str) -> Result<Sku> {
+        let sku = code.parse::<Sku>();
+        if let Ok(s) = &sku
+            && self.store.reader().product(s.as_str())?.is_some()
+        {
+            return Ok(s.clone());
+        }
+        if let Ok(b) = parse_barcode(code)
+            && let Some(found) = self.store.reader().sku_by_barcode(b.lookup_key().as_str())?
+        {
+            return Ok(found.parse()?);
+        }
+        match (sku, parse_barcode(code)) {
+            (Ok(s), Ok(_)) => Ok(s),
+            // All digits of a barcode's length with a wrong check digit: say that.
+            (_, Err(e)) if code.bytes().all(|b| b.is_ascii_digit()) && matches!(code.len(), 8 | 12 | 13) => {
+                Err(e.into())
+            }
+            (Ok(s), Err(_)) => Ok(s),
+            (Err(e), _) => Err(e.into()),
+        }
+    }
+
     /// Whether the store has any active user (first boot asks for the first manager if not).
     pub fn has_users(&self) -> Result<bool> {
         Ok(self.store.reader().users()?.iter().any(|u| u.active))
