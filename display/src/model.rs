@@ -390,6 +390,9 @@ pub struct ReturnView {
     pub refund_tender: String,
     /// The refund for everything selected.
     pub refund_cents: i64,
+    /// Whether the whole order can be voided instead (nothing of it came back yet): a "Void
+    /// order" button shows while nothing is selected.
+    pub can_void: bool,
 }
 
 /// One line of the order a return is made against.
@@ -660,6 +663,8 @@ pub enum Intent {
     PickRefundTender,
     /// Record the return and pay the refund.
     ConfirmReturn,
+    /// Void the whole order on the return screen (a manager approves).
+    VoidOrder,
 }
 
 /// How the customer pays.

@@ -216,6 +216,7 @@ fn return_view(selected: [u32; 4]) -> ReturnView {
         restock: any,
         refund_tender: if any { "Cash".into() } else { "Card".into() },
         refund_cents,
+        can_void: false,
     }
 }
 
@@ -575,5 +576,20 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         ),
         ("return-lines", state(Screen::Return(return_view([1, 1, 0, 0])), Mode::Client)),
         ("return-none-selected", state(Screen::Return(return_view([0; 4])), Mode::Client)),
+        (
+            "return-void",
+            state(
+                Screen::Return(ReturnView {
+                    lines: return_view([0; 4])
+                        .lines
+                        .into_iter()
+                        .map(|l| ReturnLineView { returned_already: 0, ..l })
+                        .collect(),
+                    can_void: true,
+                    ..return_view([0; 4])
+                }),
+                Mode::Client,
+            ),
+        ),
     ]
 }

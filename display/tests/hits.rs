@@ -154,6 +154,7 @@ fn each_screen_offers_its_actions() {
     has("return-lines", Intent::ConfirmReturn);
     has("return-lines", Intent::Back);
     has("return-none-selected", Intent::ReturnQty { line: 1, delta: 1 });
+    has("return-void", Intent::VoidOrder);
     has("return-none-selected", Intent::Back);
 }
 

@@ -81,6 +81,13 @@ pub(super) fn return_screen(b: &mut Builder, view: &ReturnView, r: Rectangle) {
     let tender = setting(b, false);
     b.button_sub(c[2], theme::BG, "Refund to", &view.refund_tender, tender, Some(Intent::PickRefundTender));
     let confirm = Look { sub_text: theme::TEXT, sub_px: m.body_px, ..b.primary() };
+    if view.can_void && !anything {
+        // Nothing picked and nothing came back yet: the whole order can be voided instead (a
+        // manager approves); picking a line turns the button into Refund.
+        let void = Look { sub_text: theme::MUTED, sub_px: m.small_px, ..b.secondary() };
+        b.button_sub(c[3], theme::BG, "Void order", "or pick lines", void, Some(Intent::VoidOrder));
+        return;
+    }
     b.button_sub(
         c[3],
         theme::BG,

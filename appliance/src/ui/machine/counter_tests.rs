@@ -272,3 +272,32 @@ fn the_register_locks_after_the_idle_time_and_keeps_the_cart() {
     pin(&mut ui, "1234");
     assert_eq!(sale(&ui).cart.len(), 1);
 }
+
+#[test]
+fn a_void_on_the_screen_needs_a_manager_and_is_offered_only_before_any_return() {
+    let (_dir, mut r) = shop();
+    let items = [("MUG".parse().unwrap_or_else(|_| unreachable!()), 1)];
+    let order = r.create_order(&items, crate::model::Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+    let mut ui = signed_in(r);
+    let open = |ui: &mut Ui| {
+        ui.handle(d::Intent::OpenReturns);
+        for c in order.number.chars() {
+            ui.handle(d::Intent::TypeChar(c));
+        }
+        ui.handle(d::Intent::DoneTyping);
+    };
+    open(&mut ui);
+    let d::Screen::Return(v) = ui.state().screen else { panic!("no return screen") };
+    assert!(v.can_void);
+    ui.handle(d::Intent::VoidOrder);
+    let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no manager pad") };
+    assert!(matches!(&pad.purpose, d::PinPurpose::Approve { reason } if reason.contains("Void order")), "{pad:?}");
+    pin(&mut ui, "1234");
+    assert!(banner(&ui).contains("voided"), "{}", banner(&ui));
+    let o = lock(&ui.reg).store().reader().orders(None).unwrap_or_default().remove(0);
+    assert!(o.voided);
+    // Voided: nothing can come back from it any more.
+    open(&mut ui);
+    assert!(banner(&ui).contains("was voided"), "{}", banner(&ui));
+    assert_eq!(ui.state().screen.name(), "sale");
+}

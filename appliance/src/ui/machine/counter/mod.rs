@@ -73,6 +73,7 @@ pub(super) enum Pending {
     Resolve(d::ConflictEntry),
     Discount { line: Option<usize>, discount: Discount },
     Return,
+    Void,
 }
 
 /// What the amount keypad is for.
@@ -259,6 +260,7 @@ impl Counter {
             page: r.page,
             restock: r.restock,
             refund_tender: title(&r.tender),
+            can_void: r.order.lines.iter().all(|l| l.returned_qty == 0),
         })
     }
 }
@@ -538,6 +540,12 @@ impl Ui {
                     r.tender = tenders.get(i).cloned().unwrap_or_else(|| CASH.into());
                 }
                 self.show_return();
+            }
+            I::VoidOrder => {
+                if let Some(r) = &self.counter.returning {
+                    let reason = format!("Void order {}: {}", r.order.number, d::format_cents(r.order.total_cents));
+                    self.ask_manager(Pending::Void, reason);
+                }
             }
             I::ConfirmReturn => {
                 let Some(v) = self.counter.return_view() else { return true };

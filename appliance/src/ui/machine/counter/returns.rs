@@ -83,4 +83,28 @@ impl Ui {
             }
         }
     }
+
+    /// Voids the order on the return screen, as approved.
+    pub(in crate::ui::machine) fn make_void(&mut self, a: Approval) {
+        let Some(r) = self.counter.returning.clone() else { return self.show_sale() };
+        let cashier = self.counter.session.as_ref().map(|s| s.name.clone());
+        let done = lock(&self.reg).void_by(&r.order.number, cashier.as_deref(), Some(&a));
+        match done {
+            Ok(o) => {
+                info!("order {} voided on the screen", o.number);
+                self.info(format!(
+                    "Order {} voided: {} back, its goods back in stock.",
+                    o.number,
+                    d::format_cents(o.total_cents)
+                ));
+                self.counter.returning = None;
+                self.refresh();
+                self.show_sale();
+            }
+            Err(e) => {
+                self.error(format!("Not voided: {e}"));
+                self.show_return();
+            }
+        }
+    }
 }

@@ -196,6 +196,7 @@ impl Ui {
                 self.show_sale();
             }
             Some(Pending::Return) => self.make_return(a),
+            Some(Pending::Void) => self.make_void(a),
             None => self.show_sale(),
         }
     }
