@@ -35,7 +35,7 @@ pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
             Key::Backspace => Some(Intent::Backspace),
             // Enter adds the product only when the query names one (a typed or scanned SKU):
             // never a guess among several.
-            Key::Enter => match view.results.as_slice() {
+            Key::Enter => match &view.results[..] {
                 [only] => Some(Intent::AddToCart(only.sku.clone())),
                 _ => None,
             },

@@ -313,7 +313,7 @@ pub enum TestOutcome {
 pub struct SaleView {
     /// The products of the chosen category (all of them under "All"), in grid order; the screen
     /// pages through them.
-    pub products: Vec<ProductTile>,
+    pub products: std::sync::Arc<[ProductTile]>,
     /// The page showing (0-based); clamped to the last page when drawing.
     pub page: usize,
     /// The order being rung.
@@ -368,7 +368,7 @@ pub struct SearchView {
     /// What was typed so far.
     pub query: String,
     /// The products that match, best first; the screen pages through them.
-    pub results: Vec<ProductTile>,
+    pub results: std::sync::Arc<[ProductTile]>,
     /// The page of results showing (0-based); clamped to the last page when drawing.
     pub page: usize,
     /// Which key layer the on-screen keyboard shows.

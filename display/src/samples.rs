@@ -132,7 +132,7 @@ fn line(sku: &str, name: &str, qty: u32, unit: i64) -> CartLine {
 fn plain_sale(page: usize, cart: Vec<CartLine>, last_order: Option<&str>) -> SaleView {
     let total = cart.iter().map(|l| l.line_cents).sum();
     SaleView {
-        products: products(),
+        products: products().into(),
         page,
         cart,
         total_cents: total,
@@ -174,7 +174,8 @@ fn sale_with_categories() -> SaleView {
             ("FLW", "Flat White", 410),
             ("MOC", "Mocha", 460),
             ("CBR", "Cold Brew", 450),
-        ]),
+        ])
+        .into(),
         page: 0,
         cart,
         total_cents: subtotal - discount + tax,
@@ -337,6 +338,17 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         ("sale-paid", state(Screen::Sale(plain_sale(1, Vec::new(), Some("#1042"))), Mode::Client)),
         ("conflicts-badge-status", with_conflicts(Screen::Status, Mode::Server)),
         ("conflicts-badge-sale", with_conflicts(Screen::Sale(plain_sale(0, cart, None)), Mode::Client)),
+        (
+            "sale-empty",
+            with_conflicts(
+                Screen::Sale(SaleView {
+                    products: tiles(&[("DEMO", "Demo item", 250)]).into(),
+                    cashier: Some("Ann".into()),
+                    ..plain_sale(0, Vec::new(), None)
+                }),
+                Mode::Client,
+            ),
+        ),
         (
             "conflicts",
             with_conflicts(Screen::Conflicts(ConflictsView { conflicts: conflicts(), page: 0 }), Mode::Server),
@@ -555,7 +567,8 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                         ("VAL", "Vanilla Latte", 480),
                         ("CHL", "Chai Latte", 450),
                         ("MAT", "Matcha Latte", 490),
-                    ]),
+                    ])
+                    .into(),
                     page: 0,
                     layer: KeyLayer::Lower,
                 }),
@@ -567,7 +580,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
             state(
                 Screen::Search(SearchView {
                     query: "xyz".into(),
-                    results: Vec::new(),
+                    results: Vec::new().into(),
                     page: 0,
                     layer: KeyLayer::Lower,
                 }),

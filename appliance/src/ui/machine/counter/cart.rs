@@ -35,8 +35,8 @@ impl Ui {
             return;
         }
         let cat = &self.counter.catalog;
-        let found = match cat.tiles.iter().position(|t| t.sku == code) {
-            Some(i) => Some((i, None)),
+        let found = match cat.by_sku.get(code) {
+            Some(i) => Some((*i, None)),
             None => parse_barcode(code).ok().and_then(|b| {
                 if let Some(i) = cat.by_code.get(b.lookup_key().as_str()) {
                     return Some((*i, None));
@@ -75,7 +75,8 @@ impl Ui {
             .filter(|t| words.iter().all(|w| t.haystack.contains(w)))
             .take(200)
             .map(|t| d::ProductTile { sku: t.sku.clone(), name: t.name.clone(), price_cents: t.price_cents })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
         self.screen = d::Screen::Search(self.counter.search.clone());
     }
 

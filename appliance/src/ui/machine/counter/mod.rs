@@ -49,6 +49,11 @@ pub(super) struct Catalog {
     pub categories: Vec<String>,
     /// Barcode lookup key → index in `tiles`.
     pub by_code: HashMap<String, usize>,
+    /// SKU → index in `tiles`.
+    pub by_sku: HashMap<String, usize>,
+    /// The tiles of each tab, made once per catalog read (index 0: all; then each category),
+    /// shared with every frame rather than copied into it.
+    pub tabs: Vec<std::sync::Arc<[d::ProductTile]>>,
     pub prices_include_tax: bool,
     pub prices_embedded: bool,
     pub discount_limit_bp: Option<u32>,
@@ -138,7 +143,12 @@ impl Counter {
             pending: None,
             pin: Pin::default(),
             amount: None,
-            search: d::SearchView { query: String::new(), results: Vec::new(), page: 0, layer: d::KeyLayer::Lower },
+            search: d::SearchView {
+                query: String::new(),
+                results: Vec::new().into(),
+                page: 0,
+                layer: d::KeyLayer::Lower,
+            },
             category: None,
             page: 0,
             returning: None,
@@ -148,7 +158,7 @@ impl Counter {
     }
 
     fn tile(&self, sku: &str) -> Option<&Tile> {
-        self.catalog.tiles.iter().find(|t| t.sku == sku)
+        self.catalog.by_sku.get(sku).and_then(|i| self.catalog.tiles.get(*i))
     }
 
     /// The cart priced by the store's rules (the same the register will apply).
@@ -175,15 +185,11 @@ impl Counter {
         self.priced().map_or(0, |p| p.total_cents.0)
     }
 
-    /// Products on the current tab.
-    fn shown(&self) -> Vec<d::ProductTile> {
-        let cat = self.category.and_then(|i| self.catalog.categories.get(i));
-        self.catalog
-            .tiles
-            .iter()
-            .filter(|t| cat.is_none() || t.category.as_ref() == cat)
-            .map(|t| d::ProductTile { sku: t.sku.clone(), name: t.name.clone(), price_cents: t.price_cents })
-            .collect()
+    /// Products on the current tab (shared, not copied: a frame with 10,000 products costs a
+    /// reference count).
+    fn shown(&self) -> std::sync::Arc<[d::ProductTile]> {
+        let tab = self.category.map_or(0, |i| i + 1);
+        self.catalog.tabs.get(tab).or(self.catalog.tabs.first()).cloned().unwrap_or_else(|| Vec::new().into())
     }
 
     pub fn sale_view(&self) -> d::SaleView {
@@ -340,6 +346,13 @@ impl Ui {
             });
         }
         c.categories.sort();
+        c.by_sku = c.tiles.iter().enumerate().map(|(i, t)| (t.sku.clone(), i)).collect();
+        let tile = |t: &Tile| d::ProductTile { sku: t.sku.clone(), name: t.name.clone(), price_cents: t.price_cents };
+        c.tabs = std::iter::once(c.tiles.iter().map(tile).collect::<Vec<_>>().into())
+            .chain(c.categories.iter().map(|cat| {
+                c.tiles.iter().filter(|t| t.category.as_ref() == Some(cat)).map(tile).collect::<Vec<_>>().into()
+            }))
+            .collect();
         drop(r);
         // A product taken off sale elsewhere leaves the cart (its line cannot be rung).
         self.counter.cart.retain(|l| c.tiles.iter().any(|t| t.sku == l.sku));
