@@ -189,20 +189,15 @@ fn expected6() -> Vec<(&'static str, Event)> {
         discount: Some(Discount::Percent(1000)),
     }];
     let p = price_cart(&cart, Some(Discount::Amount(Cents(25))), true).unwrap_or_else(|e| panic!("{e}"));
+    let total = p.total_cents;
     let sale = Sale {
         number: "C-000001".into(),
-        lines: p.lines,
-        discount: p.discount,
-        prices_include_tax: true,
-        subtotal_cents: p.subtotal_cents,
-        tax_cents: p.tax_cents,
-        total_cents: p.total_cents,
-        taxes: p.taxes,
+        priced: p,
         tenders: vec![
             Tender { name: CARD.into(), amount_cents: Cents(100) },
             Tender { name: CASH.into(), amount_cents: Cents(1000) },
         ],
-        change_cents: Cents(1000 + 100 - p.total_cents.0),
+        change_cents: Cents(1000 + 100 - total.0),
         cashier: Some("bo".into()),
         approved_by: Some("ann".into()),
         shift: None,

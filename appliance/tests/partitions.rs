@@ -151,7 +151,7 @@ fn oracle(union: &[Vec<u8>]) -> Oracle {
             }
             EventKind::OrderPlaced(o) => {
                 let mut sold = BTreeMap::new();
-                for l in &o.lines {
+                for l in &o.priced.lines {
                     *sold.entry(l.sku.to_string()).or_insert(0) += i64::from(l.qty);
                     moves.entry(l.sku.to_string()).or_default().push((key(e), -i64::from(l.qty)));
                 }

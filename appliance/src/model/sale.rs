@@ -195,24 +195,15 @@ pub const CASH: &str = "cash";
 pub const CARD: &str = "card";
 
 /// A sale as rung at the counter: the order shape of this release ([`crate::sync::EventKind::OrderPlaced`]).
+///
+/// Encoded as its fields in order: the priced cart's fields sit between the number and the
+/// tenders (postcard writes a nested struct's fields inline).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Sale {
     /// Human number, e.g. `R1-000042`.
     pub number: String,
-    /// What was sold.
-    pub lines: Vec<SaleLine>,
-    /// The order discount as typed, if any (its cents are spread over the lines).
-    pub discount: Option<Discount>,
-    /// Whether the shelf prices included tax.
-    pub prices_include_tax: bool,
-    /// Sum of the lines' net.
-    pub subtotal_cents: Cents,
-    /// Sum of the lines' tax.
-    pub tax_cents: Cents,
-    /// What the customer owes: subtotal + tax.
-    pub total_cents: Cents,
-    /// Tax per rate, by rate ascending.
-    pub taxes: Vec<TaxLine>,
+    /// The lines, discounts, tax mode, totals and tax per rate.
+    pub priced: Priced,
     /// How it was paid, in the order given.
     pub tenders: Vec<Tender>,
     /// Cash given back.
@@ -228,7 +219,7 @@ pub struct Sale {
 impl Sale {
     /// Line discounts plus the order discount.
     pub fn discount_cents(&self) -> Cents {
-        Cents(self.lines.iter().map(|l| l.discount_cents.0 + l.order_discount_cents.0).sum())
+        Cents(self.priced.lines.iter().map(|l| l.discount_cents.0 + l.order_discount_cents.0).sum())
     }
 
     /// Cash into the drawer: cash tendered minus change.
@@ -241,11 +232,11 @@ impl Sale {
     /// module; a peer's event that breaks one is refused.
     pub fn check(&self) -> Result<(), &'static str> {
         let amount_ok = |c: i64| (0..=MAX_AMOUNT_CENTS * 10_000).contains(&c);
-        if self.lines.is_empty() || self.lines.len() > 500 {
+        if self.priced.lines.is_empty() || self.priced.lines.len() > 500 {
             return Err("an order needs 1 to 500 lines");
         }
         let (mut sub, mut tax) = (0i64, 0i64);
-        for l in &self.lines {
+        for l in &self.priced.lines {
             if !(1..=9999).contains(&l.qty)
                 || !amount_ok(l.unit_price_cents.0)
                 || !amount_ok(l.discount_cents.0)
@@ -255,19 +246,21 @@ impl Sale {
                 return Err("order line figures out of range");
             }
             let amount = l.gross_cents() - l.discount_cents.0 - l.order_discount_cents.0;
-            if amount < 0 || line_tax(amount, l.tax_rate_bp, self.prices_include_tax) != (l.net_cents, l.tax_cents) {
+            if amount < 0
+                || line_tax(amount, l.tax_rate_bp, self.priced.prices_include_tax) != (l.net_cents, l.tax_cents)
+            {
                 return Err("order line figures do not add up");
             }
             sub += l.net_cents.0;
             tax += l.tax_cents.0;
         }
-        if (self.subtotal_cents.0, self.tax_cents.0, self.total_cents.0) != (sub, tax, sub + tax) {
+        if (self.priced.subtotal_cents.0, self.priced.tax_cents.0, self.priced.total_cents.0) != (sub, tax, sub + tax) {
             return Err("order totals do not add up");
         }
-        if self.taxes != tax_breakdown(&self.lines) {
+        if self.priced.taxes != tax_breakdown(&self.priced.lines) {
             return Err("order tax breakdown does not add up");
         }
-        if (self.tenders.is_empty() && self.total_cents.0 != 0)
+        if (self.tenders.is_empty() && self.priced.total_cents.0 != 0)
             || self.tenders.len() > 16
             || self.tenders.iter().any(|t| !amount_ok(t.amount_cents.0) || t.amount_cents.0 == 0 || t.name.is_empty())
         {
@@ -275,7 +268,10 @@ impl Sale {
         }
         let paid: i64 = self.tenders.iter().map(|t| t.amount_cents.0).sum();
         let cash: i64 = self.tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
-        if self.change_cents.0 < 0 || self.change_cents.0 > cash || paid - self.change_cents.0 != self.total_cents.0 {
+        if self.change_cents.0 < 0
+            || self.change_cents.0 > cash
+            || paid - self.change_cents.0 != self.priced.total_cents.0
+        {
             return Err("order tenders do not add up");
         }
         Ok(())
@@ -311,21 +307,21 @@ pub fn tax_breakdown(lines: &[SaleLine]) -> Vec<TaxLine> {
 }
 
 /// A priced cart: the lines and totals of a [`Sale`], before it is paid.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Priced {
     /// The priced lines.
     pub lines: Vec<SaleLine>,
-    /// The order discount as typed.
+    /// The order discount as typed, if any (its cents are spread over the lines).
     pub discount: Option<Discount>,
     /// Whether shelf prices included tax.
     pub prices_include_tax: bool,
-    /// Sum of net.
+    /// Sum of the lines' net.
     pub subtotal_cents: Cents,
-    /// Sum of tax.
+    /// Sum of the lines' tax.
     pub tax_cents: Cents,
-    /// Due.
+    /// What the customer owes: subtotal + tax.
     pub total_cents: Cents,
-    /// Per rate.
+    /// Tax per rate, by rate ascending.
     pub taxes: Vec<TaxLine>,
 }
 
@@ -660,13 +656,7 @@ mod tests {
                     Ok((tenders, change)) => {
                         let sale = Sale {
                             number: "R1-000001".into(),
-                            lines: p.lines.clone(),
-                            discount: p.discount,
-                            prices_include_tax: included,
-                            subtotal_cents: p.subtotal_cents,
-                            tax_cents: p.tax_cents,
-                            total_cents: p.total_cents,
-                            taxes: p.taxes.clone(),
+                            priced: p.clone(),
                             tenders,
                             change_cents: change,
                             cashier: None,
@@ -700,26 +690,21 @@ mod tests {
             #[test]
             fn a_sale_off_by_a_cent_is_refused(cart in cart(), included in any::<bool>(), which in 0usize..4) {
                 let Ok(p) = price_cart(&cart, None, included) else { return Ok(()) };
+                let total = p.total_cents;
                 let mut sale = Sale {
                     number: "R1-000001".into(),
-                    lines: p.lines,
-                    discount: None,
-                    prices_include_tax: included,
-                    subtotal_cents: p.subtotal_cents,
-                    tax_cents: p.tax_cents,
-                    total_cents: p.total_cents,
-                    taxes: p.taxes,
-                    tenders: vec![Tender { name: CARD.into(), amount_cents: p.total_cents }],
+                    priced: p,
+                    tenders: vec![Tender { name: CARD.into(), amount_cents: total }],
                     change_cents: Cents::ZERO,
                     cashier: None,
                     approved_by: None,
                     shift: None,
                 };
-                prop_assume!(sale.total_cents.0 > 1);
+                prop_assume!(sale.priced.total_cents.0 > 1);
                 prop_assert_eq!(sale.check(), Ok(()));
                 match which {
-                    0 => sale.lines[0].tax_cents.0 += 1,
-                    1 => sale.total_cents.0 += 1,
+                    0 => sale.priced.lines[0].tax_cents.0 += 1,
+                    1 => sale.priced.total_cents.0 += 1,
                     2 => sale.tenders[0].amount_cents.0 -= 1,
                     _ => sale.change_cents.0 += 1,
                 }

@@ -281,13 +281,7 @@ impl Register {
             let shift = tx.reader().open_shift(tx.register_id())?.map(|(id, _)| id);
             let sale = Sale {
                 number: format!("{name}-{n:06}"),
-                lines: priced.lines,
-                discount: priced.discount,
-                prices_include_tax: priced.prices_include_tax,
-                subtotal_cents: priced.subtotal_cents,
-                tax_cents: priced.tax_cents,
-                total_cents: priced.total_cents,
-                taxes: priced.taxes,
+                priced,
                 tenders,
                 change_cents: change,
                 cashier: req.cashier.clone(),

@@ -150,14 +150,14 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 cashier: sale.cashier.as_deref(),
                 approved_by: sale.approved_by.as_deref(),
                 shift: sale.shift,
-                subtotal: sale.subtotal_cents.0,
-                tax: sale.tax_cents.0,
-                total: sale.total_cents.0,
+                subtotal: sale.priced.subtotal_cents.0,
+                tax: sale.priced.tax_cents.0,
+                total: sale.priced.total_cents.0,
                 discount: sale.discount_cents().0,
                 change: sale.change_cents.0,
-                prices_include_tax: sale.prices_include_tax,
+                prices_include_tax: sale.priced.prices_include_tax,
             };
-            let lines = sale.lines.iter().map(|l| LineCols {
+            let lines = sale.priced.lines.iter().map(|l| LineCols {
                 sku: &l.sku,
                 name: &l.name,
                 qty: l.qty,
