@@ -114,6 +114,8 @@ impl Output {
                         && p.banner == state.banner
                         && before.products == now.products
                         && before.page == now.page
+                        && before.categories == now.categories
+                        && before.category == now.category
                 }
                 _ => false,
             },
