@@ -339,6 +339,21 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         ("conflicts-badge-status", with_conflicts(Screen::Status, Mode::Server)),
         ("conflicts-badge-sale", with_conflicts(Screen::Sale(plain_sale(0, cart, None)), Mode::Client)),
         (
+            "sale-done",
+            UiState {
+                banner: Some(Banner { kind: BannerKind::Info, text: "Order R1-000001 paid: $2.50.".into() }),
+                ..with_conflicts(
+                    Screen::Sale(SaleView {
+                        products: tiles(&[("DEMO", "Demo item", 250)]).into(),
+                        cashier: Some("Ann".into()),
+                        last_order: Some("R1-000001".into()),
+                        ..plain_sale(0, Vec::new(), None)
+                    }),
+                    Mode::Client,
+                )
+            },
+        ),
+        (
             "sale-empty",
             with_conflicts(
                 Screen::Sale(SaleView {
@@ -440,6 +455,19 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                     ..pin_pad(PinPurpose::FirstManager { step: FirstManagerStep::Choose }, "Choose a PIN for Ana")
                 }),
                 Mode::Standalone,
+            ),
+        ),
+        (
+            "pay-due",
+            with_conflicts(
+                Screen::Pay(PayView {
+                    total_cents: 250,
+                    applied: Vec::new(),
+                    remaining_cents: 250,
+                    change_cents: 0,
+                    tenders: vec!["Cash".into(), "Card".into()],
+                }),
+                Mode::Client,
             ),
         ),
         (
