@@ -81,12 +81,28 @@ pub fn ring_every_kind(reg: &mut Register) {
     ok("user", reg.add_user("ann", Role::Manager, "4321"));
     ok("setting", reg.set_setting("currency", "EUR"));
     ok("shift", reg.open_shift(Cents(10_000), Some("ann")).map(|_| ()));
-    let order = reg.create_order(&[(sku("TEA"), 3), (sku("COF"), 1)], till::model::Payment::Card, Some("ann"));
-    let number = order.map(|o| o.number).unwrap_or_else(|e| panic!("order: {e}"));
-    ok("return", reg.create_return(&number, &[(sku("TEA"), 1)], true).map(|_| ()));
+    ok("barcode", reg.set_details(&sku("TEA"), Some(vec!["4006381333931".into()]), Some("Drinks".into())));
+    ok("tender", reg.add_tender("voucher").map(|_| ()));
+    ok("tax mode", reg.set_setting("prices_include_tax", "true"));
+    let approval = till::register::Approval { manager: "ann".into(), pin: "4321".into() };
+    let item = |code: &str, qty, discount| till::register::ItemRequest { code: code.into(), qty, discount, price: None };
+    // A sale by barcode with a line and an order discount, paid by voucher and cash with change.
+    let sale = till::register::SaleRequest {
+        items: vec![item("4006381333931", 3, Some(till::model::Discount::Percent(1000))), item("COF", 1, None)],
+        discount: Some(till::model::Discount::Amount(Cents(100))),
+        pay: till::model::PayRequest {
+            tenders: vec![("voucher".into(), Some(Cents(500))), ("cash".into(), None)],
+            tendered: Some(Cents(5_000)),
+        },
+        cashier: Some("ann".into()),
+        approval: None,
+    };
+    let number = reg.ring(&sale).map(|o| o.number).unwrap_or_else(|e| panic!("order: {e}"));
+    let refund = reg.refund(&number, &[(sku("TEA"), 1)], true, Some("cash"), Some("ann"), Some(&approval));
+    ok("return", refund.map(|_| ()));
     let second = reg.create_order(&[(sku("COF"), 2)], till::model::Payment::Cash, None);
     let second = second.map(|o| o.number).unwrap_or_else(|e| panic!("order: {e}"));
-    ok("void", reg.void_order(&second).map(|_| ()));
+    ok("void", reg.void_by(&second, Some("ann"), Some(&approval)).map(|_| ()));
     ok("count", reg.count_stock(&sku("TEA"), 38));
     ok("adjust", reg.adjust_stock(&sku("COF"), 24, AdjustReason::Received));
     ok("price", reg.set_price(&sku("COF"), Cents(2099)));
