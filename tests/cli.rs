@@ -306,6 +306,15 @@ fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     t.ok(&["setting", "set", "discount_limit", "10%"]);
     t.refused(&["order", "create", "TEA:1:20%"], 6, "above the store's limit of 10.00% needs a manager's approval");
     t.refused(&["user", "remove", "ann"], 3, "last manager");
+    // A price other than the shelf's is a manager's.
+    t.refused(
+        &["order", "create", "TEA", "--price", "TEA=1.00"],
+        6,
+        "a price override on TEA needs a manager's approval",
+    );
+    t.refused(&["order", "create", "TEA", "--price", "MUG=1.00"], 3, "not among the items");
+    let o = t.json(&["order", "create", "TEA", "--price", "TEA=1.00", "--manager", "ann"]);
+    assert_eq!((o["lines"][0]["unit_price_cents"].as_i64(), o["approved_by"].as_str()), (Some(100), Some("ann")));
     t.refused(&["order", "create", "TEA", "--cashier", "zed"], 4, "no user named 'zed'");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "2.5.0"], 3, "not an amount");
     t.refused(&["product", "add", "SOAP", "--name", "Soap", "--price", "-3"], 3, "not an amount");
@@ -341,7 +350,7 @@ fn bad_input_is_refused_with_one_clear_line_and_changes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(t.snapshot(), before);
     // The register keeps selling after all that.
-    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R1-000002");
+    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R1-000003", "the next number after the override's sale");
 }
 
 fn file_bytes(p: &Path) -> Vec<u8> {
@@ -559,7 +568,7 @@ fn run_boots_standalone_opens_no_socket_and_stops_cleanly_on_sigterm() {
     assert!(seen.iter().any(|l| l.contains("running standalone")), "{seen:?}");
     assert_eq!(common::network_sockets(child.id()), 0, "standalone opens no network socket");
     // The CLI can still ring orders beside the running register.
-    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R1-000002");
+    assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R1-000003", "the next number after the override's sale");
     nix_kill(child.id(), "TERM");
     wait_for_line(&mut lines, "stopped cleanly", Duration::from_secs(20));
     let status = child.wait().unwrap_or_else(|e| panic!("{e}"));

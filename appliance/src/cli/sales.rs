@@ -26,6 +26,9 @@ pub enum OrderCmd {
         /// Cash handed over (prints the change)
         #[arg(long)]
         tendered: Option<String>,
+        /// Sell an item at another price than the shelf's (a manager approves), e.g. TEA=2.00
+        #[arg(long = "price", value_name = "CODE=PRICE")]
+        prices: Vec<String>,
         /// Who rang it (a user name)
         #[arg(long)]
         cashier: Option<String>,
@@ -115,8 +118,30 @@ pub enum ShiftCmd {
 
 pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
     match c {
-        OrderCmd::Create { items: raw, discount, pay, tendered, cashier, manager, json } => {
-            let items = raw.iter().map(|s| reg(ItemRequest::parse(s))).collect::<anyhow::Result<Vec<_>>>()?;
+        OrderCmd::Create { items: raw, discount, pay, tendered, prices, cashier, manager, json } => {
+            let mut items = raw.iter().map(|s| reg(ItemRequest::parse(s))).collect::<anyhow::Result<Vec<_>>>()?;
+            for p in &prices {
+                let Some((code, price)) = p.split_once('=') else {
+                    return Err(crate::register::RegisterError::Invalid(format!(
+                        "{} is not CODE=PRICE",
+                        crate::model::quote(p)
+                    ))
+                    .into());
+                };
+                let price = input(price.parse::<Cents>())?;
+                let mut found = false;
+                for it in items.iter_mut().filter(|it| it.code == code) {
+                    it.price = Some(price);
+                    found = true;
+                }
+                if !found {
+                    return Err(crate::register::RegisterError::Invalid(format!(
+                        "--price names {}, which is not among the items",
+                        crate::model::quote(code)
+                    ))
+                    .into());
+                }
+            }
             let discount = discount.map(|d| input(d.parse::<Discount>())).transpose()?;
             let mut tenders = Vec::with_capacity(pay.len());
             for p in &pay {
