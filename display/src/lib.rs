@@ -17,6 +17,7 @@ pub mod model;
 pub mod money;
 mod paint;
 mod render;
+pub mod receipt;
 mod samples;
 pub mod scanner;
 pub mod script;

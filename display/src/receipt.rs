@@ -1,0 +1,90 @@
+//! A receipt as a printer-independent document: what goes on the paper, block by block.
+//!
+//! The appliance builds one from an order (store, register, cashier, lines, tax, tenders, footer);
+//! a printer in text mode prints it in its own font (the appliance's ESC/POS encoder lays the
+//! blocks out in columns), and in raster mode it is drawn with the screen's fonts into a 1-bit
+//! image (`render`), so any language prints and the receipt looks like the screen.
+
+/// Paper width. The printable width is what common 58 and 80 mm thermal printers print:
+/// 384 and 576 dots at 203 dpi, 32 and 48 characters of their 12×24 font.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Paper {
+    /// 58 mm paper: 384 dots, 32 characters.
+    #[default]
+    Mm58,
+    /// 80 mm paper: 576 dots, 48 characters.
+    Mm80,
+}
+
+impl Paper {
+    /// Printable width in dots.
+    pub fn dots(self) -> u32 {
+        match self {
+            Paper::Mm58 => 384,
+            Paper::Mm80 => 576,
+        }
+    }
+
+    /// Characters per line in the printer's standard font (12 dots wide).
+    pub fn chars(self) -> usize {
+        match self {
+            Paper::Mm58 => 32,
+            Paper::Mm80 => 48,
+        }
+    }
+
+    /// The width in millimetres, as configured (`58`, `80`).
+    pub fn mm(self) -> u32 {
+        match self {
+            Paper::Mm58 => 58,
+            Paper::Mm80 => 80,
+        }
+    }
+
+    /// `58` or `80`.
+    pub fn from_mm(mm: u32) -> Option<Paper> {
+        match mm {
+            58 => Some(Paper::Mm58),
+            80 => Some(Paper::Mm80),
+            _ => None,
+        }
+    }
+}
+
+/// One element of a receipt, top to bottom.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// Large, bold and centred: the store's name, "COPY", "VOID".
+    Title(String),
+    /// Centred text (address, tax id, footer).
+    Center(String),
+    /// Left-aligned text, wrapped at the paper's width.
+    Text(String),
+    /// Text on the left and an amount on the right of one line (an item, a total); a left part
+    /// too long for the line wraps and the amount goes on its last line. `bold` for totals.
+    Pair {
+        /// The words.
+        left: String,
+        /// The figure, right-aligned.
+        right: String,
+        /// Printed bold.
+        bold: bool,
+    },
+    /// A line across the paper.
+    Rule,
+    /// A Code 128 barcode of this text (the order number), with the text under it, so the return
+    /// screen can scan it.
+    Barcode(String),
+    /// A QR code of this text.
+    Qr(String),
+    /// An empty line.
+    Feed,
+}
+
+/// A receipt: its blocks, in order. Cutting the paper and kicking the drawer are the printer's
+/// business, not the document's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Receipt {
+    /// What is printed, top to bottom.
+    pub blocks: Vec<Block>,
+}
