@@ -88,3 +88,52 @@ pub struct Receipt {
     /// What is printed, top to bottom.
     pub blocks: Vec<Block>,
 }
+
+/// A 1-bit image as ESC/POS raster commands want it: rows top to bottom, each row `width / 8`
+/// bytes (width is a multiple of 8), most significant bit leftmost, 1 = black dot.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Bitmap {
+    /// Width in dots (a multiple of 8).
+    pub width: u32,
+    /// Height in dots.
+    pub height: u32,
+    /// `height` rows of `width / 8` bytes.
+    pub bits: Vec<u8>,
+}
+
+impl Bitmap {
+    /// A white image.
+    pub fn new(width: u32, height: u32) -> Bitmap {
+        let width = width.div_ceil(8) * 8;
+        Bitmap { width, height, bits: vec![0; (width / 8 * height) as usize] }
+    }
+
+    /// Bytes per row.
+    pub fn row_bytes(&self) -> usize {
+        (self.width / 8) as usize
+    }
+
+    /// Whether the dot at (x, y) is black; outside the image is white.
+    pub fn get(&self, x: u32, y: u32) -> bool {
+        if x >= self.width || y >= self.height {
+            return false;
+        }
+        let i = y as usize * self.row_bytes() + (x / 8) as usize;
+        self.bits.get(i).is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
+    }
+
+    /// Sets the dot at (x, y) black or white; outside the image does nothing.
+    pub fn set(&mut self, x: u32, y: u32, black: bool) {
+        if x >= self.width || y >= self.height {
+            return;
+        }
+        let i = y as usize * self.row_bytes() + (x / 8) as usize;
+        if let Some(b) = self.bits.get_mut(i) {
+            if black {
+                *b |= 0x80 >> (x % 8);
+            } else {
+                *b &= !(0x80 >> (x % 8));
+            }
+        }
+    }
+}
