@@ -20,6 +20,7 @@ pub mod logger;
 pub mod model;
 pub mod modes;
 pub mod net;
+pub mod print;
 pub mod register;
 pub mod store;
 pub mod sync;

@@ -13,6 +13,7 @@ macro_rules! outln {
 mod bench;
 mod catalog;
 mod conflicts;
+mod day;
 mod exit;
 mod sales;
 mod scan;
@@ -79,6 +80,15 @@ pub enum Command {
     /// Cash shifts: open with a float, close with the counted cash
     #[command(subcommand)]
     Shift(ShiftCmd),
+    /// Cash into or out of the drawer outside a sale: paid in, paid out, drops to the safe
+    #[command(subcommand)]
+    Cash(day::CashCmd),
+    /// The cash drawer: open it without a sale
+    #[command(subcommand)]
+    Drawer(day::DrawerCmd),
+    /// X report (the day so far), Z report (close the day), Z list, store report
+    #[command(subcommand)]
+    Report(day::ReportCmd),
     /// Tax profiles
     #[command(subcommand)]
     Tax(TaxCmd),
@@ -229,6 +239,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Order(c) => sales::order(&mut r, c),
         Command::Return(c) => sales::returns(&mut r, c),
         Command::Shift(c) => sales::shift(&mut r, c),
+        Command::Cash(c) => day::cash(&mut r, c),
+        Command::Drawer(c) => day::drawer(&mut r, c),
+        Command::Report(c) => day::report_cmd(&mut r, c),
         Command::Tax(c) => catalog::tax(&mut r, c),
         Command::Stock(a) => catalog::stock(&mut r, a),
         Command::User(c) => catalog::user(&mut r, c),

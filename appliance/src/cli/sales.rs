@@ -240,7 +240,7 @@ fn items_by_code(r: &Register, raw: &[String]) -> anyhow::Result<Vec<(crate::mod
 
 /// A manager's approval on the command line: the name given, the PIN from `TILL_MANAGER_PIN`
 /// or, failing that, the first line of standard input (never an argument: `ps` shows those).
-fn approval(manager: String) -> anyhow::Result<Approval> {
+pub(super) fn approval(manager: String) -> anyhow::Result<Approval> {
     let pin = match std::env::var("TILL_MANAGER_PIN") {
         Ok(p) => p,
         Err(_) => {

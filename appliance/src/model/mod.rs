@@ -5,12 +5,14 @@
 
 mod barcode;
 mod conflict;
+mod day;
 mod money;
 mod records;
 mod sale;
 
 pub use barcode::*;
 pub use conflict::*;
+pub use day::*;
 pub use money::{Cents, MAX_AMOUNT_CENTS, mul_div_round};
 pub use records::*;
 pub use sale::*;
@@ -300,8 +302,16 @@ pub fn validate_pin(pin: &str) -> Result<(), ModelError> {
 }
 
 /// The store-wide settings that registers share, with their validation.
-pub const SETTING_KEYS: &[&str] =
-    &["store_name", "currency", "receipt_footer", "prices_include_tax", "discount_limit", "price_embedded_barcodes"];
+pub const SETTING_KEYS: &[&str] = &[
+    "store_name",
+    "currency",
+    "receipt_footer",
+    "prices_include_tax",
+    "discount_limit",
+    "price_embedded_barcodes",
+    "store_address",
+    "tax_id",
+];
 
 /// Parses the `price_embedded_barcodes` setting: whether EAN-13 codes starting 20-29 ring their
 /// item at the price printed in the code.
@@ -344,7 +354,8 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
                 Err(bad("use a three-letter ISO 4217 code such as USD or EUR"))
             }
         }
-        "receipt_footer" => {
+        "tax_id" => name_shape(value, 40).map_err(|_| bad("use 1-40 printable characters")),
+        "receipt_footer" | "store_address" => {
             if value.chars().count() <= 200 && !value.chars().any(|c| c.is_control() && c != '\n') {
                 Ok(value.to_string())
             } else {

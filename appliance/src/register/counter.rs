@@ -104,7 +104,7 @@ pub(super) fn product_by_code(tx: &Tx<'_>, code: &str) -> Result<(Product, Optio
     Err(RegisterError::UnknownCode(code.to_string()))
 }
 
-fn known_user(tx: &Tx<'_>, name: Option<&str>) -> Result<()> {
+pub(super) fn known_user(tx: &Tx<'_>, name: Option<&str>) -> Result<()> {
     if let Some(c) = name {
         tx.reader().active_user(c)?.ok_or_else(|| RegisterError::UnknownUser(c.to_string()))?;
     }
@@ -321,7 +321,7 @@ impl Register {
 
     /// The manager's name if an approval was given and holds; if none was given, the store must
     /// have no manager yet (a fresh store set up from the command line).
-    fn required_approval(&mut self, approval: Option<&Approval>, what: &str) -> Result<Option<String>> {
+    pub(super) fn required_approval(&mut self, approval: Option<&Approval>, what: &str) -> Result<Option<String>> {
         match approval {
             Some(a) => Ok(Some(self.approve(a, what)?)),
             None if self.store.reader().users()?.iter().any(|u| u.active && u.role == Role::Manager.as_str()) => {

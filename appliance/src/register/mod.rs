@@ -5,10 +5,12 @@
 //! applied to, even with another process (the CLI beside a running register) writing too.
 
 mod counter;
+mod day;
 
 use std::path::Path;
 
 pub use counter::{Approval, ItemRequest, PIN_LOCK_MS, PIN_TRIES, SaleRequest};
+pub use day::XReport;
 
 use crate::config::DEFAULT_REGISTER_NAME;
 use crate::model::{

@@ -226,6 +226,57 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             .execute(params![so, ss, k_ms(key), counted_cents.0, expected_cents.0, key.hlc.logical, o(&key)])?;
         }
         EventKind::StockCounted { sku, on_hand } => add_count(c, &e.id, sku, *on_hand, key)?,
+        EventKind::CashMoved(m) => {
+            let shift = m.shift.as_ref().map(id_cols);
+            c.prepare_cached(
+                "INSERT OR IGNORE INTO cash_moves (origin, seq, kind, amount_cents, reason, cashier, shift_origin, shift_seq, hlc_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                origin,
+                seq,
+                m.kind.as_str(),
+                m.amount_cents.0,
+                m.reason,
+                m.cashier,
+                shift.map(|s| s.0),
+                shift.map(|s| s.1),
+                k_ms(key)
+            ])?;
+        }
+        EventKind::DrawerOpened(d) => {
+            c.prepare_cached(
+                "INSERT OR IGNORE INTO drawer_openings (origin, seq, reason, cashier, approved_by, hlc_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![origin, seq, d.reason, d.cashier, d.approved_by, k_ms(key)])?;
+        }
+        EventKind::DayClosed(z) => {
+            // Serializing plain data to JSON cannot fail.
+            let totals = serde_json::to_string(&z.totals).unwrap_or_default();
+            // A second Z with the same number from one register (a forged or replayed event) is
+            // kept in the log but not listed twice.
+            c.prepare_cached(
+                "INSERT OR IGNORE INTO z_reports (origin, seq, number, business_date, after_seq, opened_ms, closed_ms, net_cents,
+                     grand_total_cents, expected_cash_cents, counted_cash_cents, closed_by, totals)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            )?
+            .execute(params![
+                origin,
+                seq,
+                z.number as i64,
+                z.date,
+                z.after_seq as i64,
+                z.opened_ms as i64,
+                k_ms(key),
+                z.totals.net_cents().0,
+                z.grand_total_cents.0,
+                z.totals.expected_cash_cents().0,
+                z.counted_cash_cents.map(|c| c.0),
+                z.closed_by,
+                totals
+            ])?;
+        }
         EventKind::StockAdjusted { sku, delta, reason } => {
             add_move(c, &e.id, reason.as_str(), 0, sku, *delta, key)?;
             if *reason == crate::model::AdjustReason::Received {

@@ -11,6 +11,7 @@ pub mod kv;
 mod migrate;
 mod orders;
 mod read;
+mod report;
 mod settle;
 mod sync;
 mod watch;
@@ -18,6 +19,7 @@ mod watch;
 pub use conflicts::*;
 pub use migrate::latest_schema_version;
 pub use read::*;
+pub use report::*;
 pub use sync::{LogEntry, PeerRow};
 pub use watch::DbWatcher;
 
@@ -391,7 +393,8 @@ fn rebuild(c: &Connection) -> rusqlite::Result<()> {
          DELETE FROM returns; DELETE FROM shifts; DELETE FROM stock_counts; DELETE FROM stock_moves;
          DELETE FROM stock; DELETE FROM products; DELETE FROM tax_profiles; DELETE FROM users; DELETE FROM settings;
          DELETE FROM edits; DELETE FROM registers; DELETE FROM conflict_events; DELETE FROM conflicts; DELETE FROM conflict_resolutions;
-         DELETE FROM order_tenders; DELETE FROM barcodes; DELETE FROM tenders;",
+         DELETE FROM order_tenders; DELETE FROM barcodes; DELETE FROM tenders;
+         DELETE FROM cash_moves; DELETE FROM drawer_openings; DELETE FROM z_reports;",
     )?;
     let bodies: Vec<Vec<u8>> = c
         .prepare("SELECT body FROM events WHERE applied = 1 ORDER BY log_seq")?

@@ -632,7 +632,7 @@ impl Reader<'_> {
     }
 
     /// Cash that should be in the drawer for a shift: float + cash tendered less change on its
-    /// sales not voided − cash refunds.
+    /// sales not voided − cash refunds + paid in − paid out − drops.
     pub fn expected_cash(&self, shift: &EventId) -> Result<i64, StoreError> {
         let v = self.one(
             "SELECT COALESCE((SELECT float_cents FROM shifts WHERE origin = ?1 AND seq = ?2), 0)
@@ -643,7 +643,9 @@ impl Reader<'_> {
                               WHERE o.shift_origin = ?1 AND o.shift_seq = ?2
                                 AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq)), 0)
                   - COALESCE((SELECT SUM(refund_cents) FROM returns
-                              WHERE shift_origin = ?1 AND shift_seq = ?2 AND payment = 'cash'), 0)",
+                              WHERE shift_origin = ?1 AND shift_seq = ?2 AND payment = 'cash'), 0)
+                  + COALESCE((SELECT SUM(CASE kind WHEN 'paid_in' THEN amount_cents ELSE -amount_cents END)
+                              FROM cash_moves WHERE shift_origin = ?1 AND shift_seq = ?2), 0)",
             id_params(shift),
             |r| r.get(0),
         )?;

@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Hlc, LwwKey};
 use crate::model::{
-    AdjustReason, Cents, ConflictId, EventId, Item, MAX_CONFLICT_NOTE, Order, Product, Refund, Return, Sale, Sku,
-    TaxProfile, TenderRecord, User, check_setting,
+    AdjustReason, CashMove, Cents, ConflictId, DrawerOpening, EventId, Item, MAX_CONFLICT_NOTE, Order, Product, Refund,
+    Return, Sale, Sku, TaxProfile, TenderRecord, User, ZReport, check_reason, check_setting,
 };
 
 /// Version byte that leads every encoded event. Bump it when an existing variant's layout changes;
@@ -150,6 +150,14 @@ pub enum EventKind {
     /// Goods came back, refunded by a chosen tender: what registers of schema 6 on write instead
     /// of [`EventKind::ReturnCreated`]. The event id is the return id.
     Refunded(Refund),
+    /// Cash put into or taken out of the drawer outside a sale (paid in, paid out, a drop to
+    /// the safe). The event id is its id.
+    CashMoved(CashMove),
+    /// The drawer opened without a sale, approved by a manager.
+    DrawerOpened(DrawerOpening),
+    /// A Z report closed the business day on the register that made it: it covers that
+    /// register's events after its previous Z.
+    DayClosed(ZReport),
 }
 
 /// A change to one last-write-wins record: the payload of [`EventKind::Edited`]. Not recursive
@@ -261,6 +269,9 @@ impl EventKind {
             EventKind::OrderPlaced(_) => "order_placed",
             EventKind::VoidRecorded { .. } => "void_recorded",
             EventKind::Refunded(_) => "refunded",
+            EventKind::CashMoved(_) => "cash_moved",
+            EventKind::DrawerOpened(_) => "drawer_opened",
+            EventKind::DayClosed(_) => "day_closed",
         }
     }
 
@@ -280,6 +291,7 @@ impl EventKind {
                 r.shift = r.shift.map(&map);
             }
             EventKind::ShiftClosed { shift, .. } => *shift = map(*shift),
+            EventKind::CashMoved(m) => m.shift = m.shift.map(&map),
             EventKind::ProductUpserted(_)
             | EventKind::ProductRemoved { .. }
             | EventKind::TaxProfileChanged(_)
@@ -290,7 +302,9 @@ impl EventKind {
             | EventKind::StockAdjusted { .. }
             | EventKind::Edited { .. }
             | EventKind::ConflictResolved { .. }
-            | EventKind::RegisterNamed { .. } => {}
+            | EventKind::RegisterNamed { .. }
+            | EventKind::DrawerOpened(_)
+            | EventKind::DayClosed(_) => {}
         }
     }
 
@@ -414,6 +428,21 @@ impl EventKind {
                     return bad("register name out of range");
                 }
             }
+            EventKind::CashMoved(m) => {
+                if m.amount_cents.0 <= 0
+                    || !amount_ok(m.amount_cents)
+                    || !check_reason(&m.reason)
+                    || !short_ok(&m.cashier)
+                {
+                    return bad("cash movement out of range");
+                }
+            }
+            EventKind::DrawerOpened(d) => {
+                if !check_reason(&d.reason) || !short_ok(&d.cashier) || !short_ok(&d.approved_by) {
+                    return bad("drawer opening out of range");
+                }
+            }
+            EventKind::DayClosed(z) => z.check().map_err(|m| CodecError::Invalid(m.to_string()))?,
             EventKind::ProductRemoved { .. } | EventKind::TaxProfileChanged(_) | EventKind::UserChanged(_) => {}
         }
         Ok(())

@@ -1,0 +1,239 @@
+//! `till cash|drawer|report`: cash in and out of the drawer, opening it without a sale, and the
+//! X, Z and store reports.
+
+use clap::Subcommand;
+
+use super::sales::approval;
+use super::table::Table;
+use super::{Json, input, print_json, reg};
+use crate::model::{CashKind, Cents};
+use crate::print::docs::{Letterhead, ReportHead, layout, report};
+use crate::register::Register;
+use crate::store::ZRow;
+
+/// Console width of printed reports.
+const COLS: usize = 48;
+
+/// `till cash …`
+#[derive(Subcommand, Debug)]
+pub enum CashCmd {
+    /// Cash put into the drawer (change from the bank)
+    In(CashArgs),
+    /// Cash paid out of the drawer (a delivery, stamps)
+    Out(CashArgs),
+    /// Cash taken from the drawer to the safe
+    Drop(CashArgs),
+}
+
+/// An amount, why, and who.
+#[derive(clap::Args, Debug)]
+pub struct CashArgs {
+    /// The amount, e.g. 50.00
+    amount: String,
+    /// Why, in a few words
+    #[arg(long)]
+    reason: String,
+    /// Who (a user name)
+    #[arg(long)]
+    cashier: Option<String>,
+}
+
+/// `till drawer …`
+#[derive(Subcommand, Debug)]
+pub enum DrawerCmd {
+    /// Open the drawer without a sale ("no sale"; a manager approves once the store has one)
+    Open {
+        /// Why, in a few words
+        #[arg(long)]
+        reason: String,
+        /// Who asks (a user name)
+        #[arg(long)]
+        cashier: Option<String>,
+        /// The approving manager (PIN from TILL_MANAGER_PIN or stdin)
+        #[arg(long)]
+        manager: Option<String>,
+    },
+}
+
+/// `till report …`
+#[derive(Subcommand, Debug)]
+pub enum ReportCmd {
+    /// This register's business day so far; changes nothing
+    X(Json),
+    /// Close the business day on this register (the next Z report; a manager approves)
+    Z {
+        /// Cash counted in the drawer, e.g. 512.30
+        #[arg(long)]
+        counted: Option<String>,
+        /// The business day it closes, YYYY-MM-DD [default: the day of its first event]
+        #[arg(long)]
+        date: Option<String>,
+        /// The approving manager (PIN from TILL_MANAGER_PIN or stdin)
+        #[arg(long)]
+        manager: Option<String>,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Z reports of every register, oldest first
+    List(Json),
+    /// One Z report of this register (or of --register NAME)
+    Show {
+        /// Its number
+        number: u64,
+        /// Another register, by name or id
+        #[arg(long)]
+        register: Option<String>,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Every register's Z reports of a day added up, and which registers have not closed it
+    Store {
+        /// The business day, YYYY-MM-DD
+        #[arg(long)]
+        date: String,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+pub(super) fn cash(r: &mut Register, c: CashCmd) -> anyhow::Result<()> {
+    let (kind, a) = match c {
+        CashCmd::In(a) => (CashKind::PaidIn, a),
+        CashCmd::Out(a) => (CashKind::PaidOut, a),
+        CashCmd::Drop(a) => (CashKind::Drop, a),
+    };
+    let amount: Cents = input(a.amount.parse())?;
+    reg(r.move_cash(kind, amount, &a.reason, a.cashier.as_deref()))?;
+    outln!("{} {amount}: {}", kind.as_str().replace('_', " "), a.reason.trim());
+    Ok(())
+}
+
+pub(super) fn drawer(r: &mut Register, c: DrawerCmd) -> anyhow::Result<()> {
+    let DrawerCmd::Open { reason, cashier, manager } = c;
+    let approval = manager.map(approval).transpose()?;
+    reg(r.no_sale(&reason, cashier.as_deref(), approval.as_ref()))?;
+    outln!("drawer opened: {}", reason.trim());
+    Ok(())
+}
+
+fn print_lines(r: &Register, head: &ReportHead, totals: &crate::model::DayTotals) -> anyhow::Result<()> {
+    let h = reg(Letterhead::of(&r.store().reader(), &reg(r.name())?).map_err(Into::into))?;
+    for line in layout(&report(&h, head, totals), COLS) {
+        outln!("{line}");
+    }
+    Ok(())
+}
+
+fn z_head(z: &ZRow) -> ReportHead {
+    let mut lines = vec![format!("Opened {}", z.opened), format!("Closed {}", z.closed)];
+    if let Some(b) = &z.closed_by {
+        lines.push(format!("Closed by {b}"));
+    }
+    ReportHead {
+        title: format!("Z REPORT {}", z.number),
+        date: z.date.clone(),
+        lines,
+        counted_cents: z.counted_cash_cents,
+        grand_total_cents: Some(z.grand_total_cents),
+        not_closed: Vec::new(),
+    }
+}
+
+pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
+    match c {
+        ReportCmd::X(json) => {
+            let x = reg(r.x_report())?;
+            if json.json {
+                return print_json(&x);
+            }
+            let head = ReportHead {
+                title: "X REPORT".into(),
+                date: x.date.clone(),
+                lines: vec![format!("Next Z: {}", x.next_z)],
+                counted_cents: None,
+                grand_total_cents: Some(x.grand_total_cents),
+                not_closed: Vec::new(),
+            };
+            print_lines(r, &head, &x.totals)
+        }
+        ReportCmd::Z { counted, date, manager, json } => {
+            let counted = counted.map(|c| input(c.parse::<Cents>())).transpose()?;
+            let approval = manager.map(approval).transpose()?;
+            let z = reg(r.close_day(counted, date.as_deref(), approval.as_ref()))?;
+            if json.json {
+                return print_json(&z);
+            }
+            print_lines(r, &z_head(&z), &z.totals)
+        }
+        ReportCmd::List(json) => {
+            let rows = reg(r.store().reader().z_reports(None).map_err(Into::into))?;
+            if json.json {
+                return print_json(&rows);
+            }
+            let mut t = Table::new(&["REGISTER", "Z", "DATE", "CLOSED", "NET", "EXPECTED", "COUNTED", "GRAND TOTAL"]);
+            for z in rows {
+                t.row(vec![
+                    z.register_name.clone().unwrap_or_else(|| z.register.chars().take(8).collect()),
+                    z.number.to_string(),
+                    z.date.clone(),
+                    z.closed.clone(),
+                    Cents(z.net_cents).to_string(),
+                    Cents(z.expected_cash_cents).to_string(),
+                    z.counted_cash_cents.map(|c| Cents(c).to_string()).unwrap_or_default(),
+                    Cents(z.grand_total_cents).to_string(),
+                ]);
+            }
+            t.print()
+        }
+        ReportCmd::Show { number, register, json } => {
+            let reader = r.store().reader();
+            let rows = reg(reader.z_reports(None).map_err(Into::into))?;
+            let me = crate::model::hex(&r.store().register_id().0);
+            let who = register.clone().unwrap_or_else(|| me.clone());
+            let z = rows
+                .into_iter()
+                .find(|z| z.number == number && (z.register == who || z.register_name.as_deref() == Some(&who)))
+                .ok_or_else(|| crate::register::RegisterError::UnknownOrder(format!("Z report {number} of {who}")))
+                .map_err(anyhow::Error::new)?;
+            if json.json {
+                return print_json(&z);
+            }
+            print_lines(r, &z_head(&z), &z.totals)
+        }
+        ReportCmd::Store { date, json } => {
+            if !crate::model::is_date(&date) {
+                return Err(anyhow::Error::new(crate::register::RegisterError::Invalid(format!(
+                    "{date:?} is not a date (YYYY-MM-DD)"
+                ))));
+            }
+            let day = reg(r.store().reader().store_day(&date).map_err(Into::into))?;
+            if json.json {
+                return print_json(&day);
+            }
+            let head = ReportHead {
+                title: format!("STORE {}", day.date),
+                date: day.date.clone(),
+                lines: day
+                    .registers
+                    .iter()
+                    .map(|g| {
+                        let name = g.name.clone().unwrap_or_else(|| g.register.chars().take(8).collect());
+                        let zs: Vec<String> = g.z_numbers.iter().map(|n| format!("Z{n}")).collect();
+                        if g.open_orders > 0 {
+                            format!("{name}: {} NOT CLOSED ({} orders)", zs.join(" "), g.open_orders)
+                        } else {
+                            format!("{name}: {}", zs.join(" "))
+                        }
+                    })
+                    .collect(),
+                counted_cents: None,
+                grand_total_cents: None,
+                not_closed: day.not_closed.clone(),
+            };
+            print_lines(r, &head, &day.totals)
+        }
+    }
+}

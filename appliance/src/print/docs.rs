@@ -1,0 +1,362 @@
+//! What goes on the paper: receipts for sales, returns and voids, and X/Z/store reports, as
+//! printer-independent [`Receipt`] documents. The same documents are what `till receipt` and
+//! `till report` print on the console (laid out by [`layout`]).
+
+use till_display::receipt::{Block, Receipt};
+
+use crate::model::{Cents, DayTotals, RateBp};
+use crate::store::{OrderRow, ReturnRow, format_ms};
+
+/// The store and register a document is printed for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Letterhead {
+    /// The store's name (setting `store_name`).
+    pub store_name: Option<String>,
+    /// Its address, one or more lines (setting `store_address`).
+    pub address: Option<String>,
+    /// Its tax id (setting `tax_id`).
+    pub tax_id: Option<String>,
+    /// The closing words (setting `receipt_footer`).
+    pub footer: Option<String>,
+    /// The printing register's name.
+    pub register: String,
+}
+
+impl Letterhead {
+    /// The store's settings and this register's name.
+    pub fn of(reader: &crate::store::Reader<'_>, register: &str) -> Result<Letterhead, crate::store::StoreError> {
+        Ok(Letterhead {
+            store_name: reader.setting("store_name")?,
+            address: reader.setting("store_address")?,
+            tax_id: reader.setting("tax_id")?,
+            footer: reader.setting("receipt_footer")?,
+            register: register.to_string(),
+        })
+    }
+}
+
+fn money(c: i64) -> String {
+    Cents(c).to_string()
+}
+
+fn pair(left: impl Into<String>, right: impl Into<String>) -> Block {
+    Block::Pair { left: left.into(), right: right.into(), bold: false }
+}
+
+fn bold(left: impl Into<String>, right: impl Into<String>) -> Block {
+    Block::Pair { left: left.into(), right: right.into(), bold: true }
+}
+
+fn head(h: &Letterhead, out: &mut Vec<Block>) {
+    out.push(Block::Title(h.store_name.clone().unwrap_or_else(|| "Till".into())));
+    for line in h.address.iter().flat_map(|a| a.lines()) {
+        out.push(Block::Center(line.to_string()));
+    }
+    if let Some(t) = &h.tax_id {
+        out.push(Block::Center(format!("Tax id {t}")));
+    }
+    out.push(Block::Feed);
+}
+
+fn foot(h: &Letterhead, out: &mut Vec<Block>) {
+    if let Some(f) = &h.footer {
+        out.push(Block::Feed);
+        for line in f.lines() {
+            out.push(Block::Center(line.to_string()));
+        }
+    }
+}
+
+/// A sale's receipt. `copy`: a reprint, marked as such at the top and bottom.
+pub fn sale_receipt(h: &Letterhead, o: &OrderRow, copy: bool) -> Receipt {
+    let mut b = Vec::new();
+    head(h, &mut b);
+    if copy {
+        b.push(Block::Title("COPY".into()));
+    }
+    if o.voided {
+        b.push(Block::Title("VOIDED".into()));
+    }
+    order_meta(h, o, &mut b);
+    b.push(Block::Rule);
+    for l in &o.lines {
+        let gross = l.unit_price_cents * i64::from(l.qty);
+        let what =
+            if l.qty == 1 { l.name.clone() } else { format!("{} x {} @ {}", l.qty, l.name, money(l.unit_price_cents)) };
+        b.push(pair(what, money(gross)));
+        if l.discount_cents != 0 {
+            b.push(pair("  discount", money(-l.discount_cents)));
+        }
+    }
+    let order_discount: i64 = o.lines.iter().map(|l| l.order_discount_cents).sum();
+    if order_discount != 0 {
+        b.push(pair("Order discount", money(-order_discount)));
+    }
+    b.push(Block::Rule);
+    if !o.prices_include_tax {
+        b.push(pair("Subtotal", money(o.subtotal_cents)));
+    }
+    for t in &o.taxes {
+        let label = if o.prices_include_tax { "incl. tax" } else { "Tax" };
+        b.push(pair(format!("{label} {} on {}", RateBp(t.rate_bp), money(t.net_cents)), money(t.tax_cents)));
+    }
+    b.push(bold("TOTAL", money(o.total_cents)));
+    for t in &o.tenders {
+        b.push(pair(capital(&t.tender), money(t.amount_cents)));
+    }
+    if o.change_cents != 0 {
+        b.push(pair("Change", money(o.change_cents)));
+    }
+    if o.discount_cents != 0 {
+        b.push(Block::Text(format!("You saved {}", money(o.discount_cents))));
+    }
+    foot(h, &mut b);
+    b.push(Block::Feed);
+    b.push(Block::Barcode(o.number.clone()));
+    if copy {
+        b.push(Block::Center("* COPY *".into()));
+    }
+    Receipt { blocks: b }
+}
+
+fn order_meta(h: &Letterhead, o: &OrderRow, b: &mut Vec<Block>) {
+    b.push(pair(
+        format!("Register {}", h.register),
+        o.cashier.clone().map(|c| format!("Cashier {c}")).unwrap_or_default(),
+    ));
+    b.push(Block::Text(format!("Order {}", o.number)));
+    b.push(Block::Text(when(o.created_ms)));
+}
+
+fn when(ms: i64) -> String {
+    format_ms(ms).replace('T', " ").replace('Z', " UTC")
+}
+
+fn capital(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// A void's receipt: the order's figures marked void, money going back.
+pub fn void_receipt(h: &Letterhead, o: &OrderRow, by: Option<&str>) -> Receipt {
+    let mut b = Vec::new();
+    head(h, &mut b);
+    b.push(Block::Title("VOID".into()));
+    order_meta(h, o, &mut b);
+    if let Some(by) = by {
+        b.push(Block::Text(format!("Voided by {by}")));
+    }
+    b.push(Block::Rule);
+    for l in &o.lines {
+        b.push(pair(format!("{} x {}", l.qty, l.name), money(-l.total_cents)));
+    }
+    b.push(Block::Rule);
+    b.push(bold("VOIDED TOTAL", money(-o.total_cents)));
+    for t in &o.tenders {
+        let back = if t.tender == crate::model::CASH { t.amount_cents - o.change_cents } else { t.amount_cents };
+        b.push(pair(format!("Back to {}", t.tender), money(-back)));
+    }
+    foot(h, &mut b);
+    Receipt { blocks: b }
+}
+
+/// A return's receipt: what came back and what was refunded by which tender.
+pub fn return_receipt(h: &Letterhead, r: &ReturnRow, names: &dyn Fn(&str) -> String) -> Receipt {
+    let mut b = Vec::new();
+    head(h, &mut b);
+    b.push(Block::Title("RETURN".into()));
+    b.push(pair(
+        format!("Register {}", h.register),
+        r.cashier.clone().map(|c| format!("Cashier {c}")).unwrap_or_default(),
+    ));
+    b.push(Block::Text(format!("For order {}", r.order_number)));
+    b.push(Block::Text(when(r.created_ms)));
+    b.push(Block::Rule);
+    for l in &r.lines {
+        b.push(pair(format!("{} x {}", l.qty, names(&l.sku)), money(-l.refund_cents)));
+    }
+    b.push(Block::Rule);
+    b.push(bold("REFUND", money(-r.refund_cents)));
+    b.push(pair(format!("By {}", r.payment), money(r.refund_cents)));
+    if let Some(m) = &r.approved_by {
+        b.push(Block::Text(format!("Approved by {m}")));
+    }
+    foot(h, &mut b);
+    b.push(Block::Feed);
+    b.push(Block::Barcode(r.order_number.clone()));
+    Receipt { blocks: b }
+}
+
+/// The heading of an X or Z report.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReportHead {
+    /// "X REPORT", "Z REPORT 12", "STORE 2026-12-04".
+    pub title: String,
+    /// The business day.
+    pub date: String,
+    /// Extra lines under the title (period, who closed it).
+    pub lines: Vec<String>,
+    /// Cash counted, if counted.
+    pub counted_cents: Option<i64>,
+    /// Grand total since installation, if it applies.
+    pub grand_total_cents: Option<i64>,
+    /// Registers that have not closed (store report).
+    pub not_closed: Vec<String>,
+}
+
+/// An X, Z or store report.
+pub fn report(h: &Letterhead, r: &ReportHead, t: &DayTotals) -> Receipt {
+    let mut b = Vec::new();
+    head(h, &mut b);
+    b.push(Block::Title(r.title.clone()));
+    b.push(pair(format!("Register {}", h.register), r.date.clone()));
+    b.extend(r.lines.iter().map(|l| Block::Text(l.clone())));
+    b.push(Block::Rule);
+    b.push(bold(format!("Sales ({})", t.sales.count), money(t.sales.cents.0)));
+    b.push(pair("Discounts given", money(t.discounts_cents.0)));
+    b.push(pair(format!("Voids ({})", t.voids.count), money(-t.voids.cents.0)));
+    b.push(pair(format!("Refunds ({})", t.refunds.count), money(-t.refunds.cents.0)));
+    b.push(bold("NET SALES", money(t.net_cents().0)));
+    section(&mut b, "By tender");
+    for x in &t.tenders {
+        b.push(pair(capital(&x.name), money(x.net_cents().0)));
+        if x.voided_cents.0 != 0 || x.refunded_cents.0 != 0 {
+            b.push(pair("  sales", money(x.sales_cents.0)));
+            b.push(pair("  voids", money(-x.voided_cents.0)));
+            b.push(pair("  refunds", money(-x.refunded_cents.0)));
+        }
+    }
+    section(&mut b, "By tax rate (net / tax)");
+    for x in &t.taxes {
+        b.push(pair(format!("{} on {}", RateBp(x.rate_bp), money(x.net_cents.0)), money(x.tax_cents.0)));
+    }
+    section(&mut b, "By category");
+    for x in &t.categories {
+        b.push(pair(format!("{} ({})", x.name, x.count), money(x.cents.0)));
+    }
+    section(&mut b, "By cashier");
+    for x in &t.cashiers {
+        b.push(pair(format!("{} ({})", x.name, x.count), money(x.cents.0)));
+    }
+    section(&mut b, "Cash drawer");
+    b.push(pair("Floats", money(t.floats_cents.0)));
+    b.push(pair(format!("Paid in ({})", t.paid_in.count), money(t.paid_in.cents.0)));
+    b.push(pair(format!("Paid out ({})", t.paid_out.count), money(-t.paid_out.cents.0)));
+    b.push(pair(format!("Drops ({})", t.drops.count), money(-t.drops.cents.0)));
+    b.push(pair("No sale openings", t.no_sales.to_string()));
+    b.push(bold("Expected cash", money(t.expected_cash_cents().0)));
+    if let Some(c) = r.counted_cents {
+        b.push(pair("Counted cash", money(c)));
+        b.push(bold("Difference", money(c - t.expected_cash_cents().0)));
+    }
+    if let Some(g) = r.grand_total_cents {
+        b.push(Block::Rule);
+        b.push(bold("Grand total", money(g)));
+    }
+    if !r.not_closed.is_empty() {
+        b.push(Block::Rule);
+        b.push(Block::Text(format!("NOT CLOSED: {}", r.not_closed.join(", "))));
+    }
+    b.push(Block::Feed);
+    Receipt { blocks: b }
+}
+
+fn section(b: &mut Vec<Block>, name: &str) {
+    b.push(Block::Rule);
+    b.push(Block::Text(name.to_string()));
+}
+
+/// Lays a document out as plain text lines of `cols` characters (the console, and the printer's
+/// own font in text mode): titles and centred text centred, pairs with the amount right-aligned
+/// on the last line of their wrapped words, rules as dashes, a barcode as its text in brackets.
+pub fn layout(r: &Receipt, cols: usize) -> Vec<String> {
+    let cols = cols.max(8);
+    let mut out = Vec::new();
+    for b in &r.blocks {
+        match b {
+            Block::Title(t) | Block::Center(t) => {
+                for l in wrap(t, cols) {
+                    out.push(center(&l, cols));
+                }
+            }
+            Block::Text(t) => out.extend(wrap(t, cols)),
+            Block::Pair { left, right, .. } => {
+                let room = cols.saturating_sub(right.chars().count() + 1).max(1);
+                let mut lines = wrap(left, room);
+                let last = lines.pop().unwrap_or_default();
+                out.extend(lines);
+                let gap = cols.saturating_sub(last.chars().count() + right.chars().count()).max(1);
+                out.push(format!("{last}{}{right}", " ".repeat(gap)));
+            }
+            Block::Rule => out.push("-".repeat(cols)),
+            Block::Barcode(t) => out.push(center(&format!("|| {t} ||"), cols)),
+            Block::Qr(t) => out.push(center(&format!("[QR {t}]"), cols)),
+            Block::Feed => out.push(String::new()),
+        }
+    }
+    out
+}
+
+fn center(s: &str, cols: usize) -> String {
+    let n = s.chars().count();
+    format!("{}{s}", " ".repeat(cols.saturating_sub(n) / 2))
+}
+
+/// Wraps text at word boundaries to lines of at most `cols` characters (longer words are cut).
+pub fn wrap(text: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(1);
+    let mut lines = Vec::new();
+    // An indent (a discount under its item) is kept on the first line.
+    let indent = text.len() - text.trim_start_matches(' ').len();
+    let mut cur = " ".repeat(indent.min(cols / 2));
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > cols {
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+            }
+            lines.push(word.drain(..cols).collect());
+        }
+        let w: String = word.into_iter().collect();
+        if cur.trim().is_empty() {
+            cur.push_str(&w);
+        } else if cur.chars().count() + 1 + w.chars().count() <= cols {
+            cur.push(' ');
+            cur.push_str(&w);
+        } else {
+            lines.push(std::mem::replace(&mut cur, w));
+        }
+    }
+    if !cur.trim().is_empty() || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_right_align_and_wrap() {
+        let r = Receipt {
+            blocks: vec![
+                pair("Tea", "2.50"),
+                pair("A very long product name that needs two lines", "12.00"),
+                Block::Rule,
+            ],
+        };
+        let lines = layout(&r, 32);
+        assert_eq!(lines[0], format!("Tea{}2.50", " ".repeat(32 - 7)));
+        assert!(lines.iter().all(|l| l.chars().count() <= 32), "{lines:?}");
+        assert!(lines[2].ends_with("12.00") && lines[1].starts_with("A very long"), "{lines:?}");
+        assert_eq!(lines.last().map(String::len), Some(32));
+    }
+
+    #[test]
+    fn long_words_are_cut_not_lost() {
+        let w = wrap("abcdefghij xy", 4);
+        assert_eq!(w, vec!["abcd", "efgh", "ij", "xy"]);
+        assert_eq!(wrap("", 4), vec![String::new()]);
+    }
+}
