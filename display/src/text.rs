@@ -218,6 +218,30 @@ mod tests {
     }
 
     #[test]
+    fn fonts_cover_europes_alphabets() {
+        // Names people type and receipts print: Latin Extended-A, Romanian, Greek, Cyrillic.
+        for face in [Face::Regular, Face::Bold] {
+            let f = fonts().font(face);
+            for c in "ßéøåŁłŚźČřŐűĞİşșțĀēΑΩαωάΣσςЖжЩщЁёЇїҐґЂђ".chars() {
+                assert_ne!(f.lookup_glyph_index(c), 0, "{face:?} lacks {c}");
+            }
+        }
+    }
+
+    #[test]
+    fn missing_characters_draw_the_missing_glyph_box() {
+        // DejaVu's .notdef is a box; the subset keeps its outline so a character outside the
+        // subset shows as something rather than nothing.
+        for face in [Face::Regular, Face::Bold] {
+            let f = fonts().font(face);
+            assert_eq!(f.lookup_glyph_index('日'), 0);
+            let (m, coverage) = f.rasterize('日', 20.0);
+            assert!(m.width > 4 && m.height > 8, "{face:?}: {m:?}");
+            assert!(coverage.iter().any(|&a| a > 128), "{face:?}: the box has no ink");
+        }
+    }
+
+    #[test]
     fn truncates_with_ellipsis() {
         let long = "Extra large oat milk latte with cinnamon";
         let short = truncate(long, Face::Regular, 20, 150);
