@@ -5,6 +5,8 @@
 //! blocks out in columns), and in raster mode it is drawn with the screen's fonts into a 1-bit
 //! image (`render`), so any language prints and the receipt looks like the screen.
 
+mod image;
+
 /// Paper width. The printable width is what common 58 and 80 mm thermal printers print:
 /// 384 and 576 dots at 203 dpi, 32 and 48 characters of their 12×24 font.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
