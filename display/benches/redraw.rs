@@ -1,17 +1,34 @@
 //! Redraw timings at 800×480 into a 32 bpp framebuffer in memory: full sale and status screens,
-//! and the partial cart redraw after a line is added. Plain `Instant` timing, 200 runs each.
+//! and the partial cart redraw after a line is added; and a 40-line raster receipt at 80 mm.
+//! Plain `Instant` timing, 200 runs each.
 //!
 //!   nice -n 10 cargo bench -p till-display
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use till_display::receipt::{Block, Paper, Receipt, render, sample_receipt};
 use till_display::{CartLine, FbFormat, FrameBuffer, Region, Screen, UiState, draw, draw_region, samples};
 
 const RUNS: usize = 200;
 
 fn sample(name: &str) -> Option<UiState> {
     samples().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s)
+}
+
+/// The sample receipt with its items repeated to 40 lines of text (title, pairs, rules, barcode).
+fn receipt_40_lines() -> Receipt {
+    let mut receipt = sample_receipt();
+    let lines = |r: &Receipt| r.blocks.iter().filter(|b| matches!(b, Block::Pair { .. } | Block::Center(_))).count();
+    let mut i = 0;
+    while lines(&receipt) < 40 {
+        i += 1;
+        receipt.blocks.insert(
+            9,
+            Block::Pair { left: format!("Item {i}, a name that fits"), right: format!("${i}.50"), bold: false },
+        );
+    }
+    receipt
 }
 
 fn time(mut f: impl FnMut()) -> (Duration, Duration) {
@@ -33,6 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut fb = FrameBuffer::new(&mut mem, format)?;
     let sale = sample("sale").ok_or("no sale sample")?;
     let status = sample("status-server").ok_or("no status sample")?;
+    let receipt = receipt_40_lines();
     let mut added = sale.clone();
     if let Screen::Sale(view) = &mut added.screen {
         view.cart.push(CartLine { sku: "TEA".into(), name: "Tea".into(), qty: 1, line_cents: 300, discount_cents: 0 });
@@ -46,8 +64,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "partial redraw, cart (line added)",
             time(|| draw_region(black_box(&added), Region::Cart, &mut fb).unwrap_or(())),
         ),
+        ("receipt, 40 lines at 80 mm (1-bit)", time(|| drop(black_box(render(black_box(&receipt), Paper::Mm80))))),
     ];
-    println!("800×480, XRGB8888 in memory, {RUNS} runs each");
+    println!("screens 800×480, XRGB8888 in memory; receipt 576 dots wide; {RUNS} runs each");
     println!("{:<36} {:>10} {:>10}", "case", "median", "p90");
     for (name, (median, p90)) in rows {
         println!("{name:<36} {:>7.2} ms {:>7.2} ms", median.as_secs_f64() * 1e3, p90.as_secs_f64() * 1e3);

@@ -1,7 +1,8 @@
 //! Till's register screens: drawing and hit-testing as pure functions of a [`UiState`], onto any
 //! embedded-graphics `DrawTarget` (the Linux framebuffer, or a PNG canvas), plus input decoding
 //! (evdev, scripts) into [`Intent`]s and telling a barcode scanner's keys from typing
-//! ([`ScanDetector`]).
+//! ([`ScanDetector`]); and receipts drawn with the same fonts into 1-bit images for raster
+//! printing ([`receipt::render`]).
 //!
 //! This crate owns pixels and taps only. The appliance (`till`) owns the state machine and its
 //! effects — scanning, testing, saving, ringing sales — and must stay the only one that acts on an

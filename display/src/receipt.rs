@@ -3,7 +3,15 @@
 //! The appliance builds one from an order (store, register, cashier, lines, tax, tenders, footer);
 //! a printer in text mode prints it in its own font (the appliance's ESC/POS encoder lays the
 //! blocks out in columns), and in raster mode it is drawn with the screen's fonts into a 1-bit
-//! image (`render`), so any language prints and the receipt looks like the screen.
+//! image ([`render`]), so any language prints and the receipt looks like the screen.
+
+mod code128;
+mod image;
+mod raster;
+mod sample;
+
+pub use raster::render;
+pub use sample::sample_receipt;
 
 /// Paper width. The printable width is what common 58 and 80 mm thermal printers print:
 /// 384 and 576 dots at 203 dpi, 32 and 48 characters of their 12×24 font.
