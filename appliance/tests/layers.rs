@@ -13,6 +13,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("sync", 1),
     ("store", 2),
     ("register", 3),
+    ("print", 3),
     ("net", 4),
     ("ui", 5),
     ("modes", 6),
