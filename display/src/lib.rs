@@ -16,8 +16,8 @@ mod layout;
 pub mod model;
 pub mod money;
 mod paint;
-mod render;
 pub mod receipt;
+mod render;
 mod samples;
 pub mod scanner;
 pub mod script;
@@ -33,7 +33,7 @@ pub use money::format_cents;
 pub use render::{draw, draw_region, region_rect};
 pub use samples::samples;
 pub use scanner::{Detected, ScanDetector};
-pub use sys::FbDevice;
+pub use sys::{FbDevice, lp_status};
 
 /// Errors from files and PNG encoding.
 #[derive(Debug, thiserror::Error)]
