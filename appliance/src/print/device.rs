@@ -283,7 +283,9 @@ impl Printer {
     /// connection since the last job is reconnected first. When USB stalls, the kernel's status
     /// says whether the paper ran out; over TCP and serial a stalled printer cannot be asked
     /// (the query would queue behind the job): it is a [`PrintError::Timeout`], and
-    /// [`Printer::status`] may tell more once the link drains.
+    /// [`Printer::status`] may tell more once the link drains. A serial job that times out has
+    /// what is still queued in the kernel discarded, so it does not trickle out later (and
+    /// closing the port does not wait for it).
     pub fn send(&mut self, bytes: &[u8], deadline: Instant) -> Result<(), PrintError> {
         if let Link::Tcp(stream) = &self.link
             && peer_closed(stream)
@@ -300,7 +302,11 @@ impl Printer {
                     .ok()
                     .and_then(|b| Status::from_lp(b).problem())
                     .unwrap_or(PrintError::Timeout)),
-                _ => Err(PrintError::Timeout),
+                Link::Serial(file) => {
+                    let _ = termios::tcflush(file, FlushArg::TCOFLUSH);
+                    Err(PrintError::Timeout)
+                }
+                Link::Tcp(_) => Err(PrintError::Timeout),
             },
             other => other,
         }

@@ -155,10 +155,11 @@ impl Writer {
         }
     }
 
-    /// `s` in the code page, one byte per character; `\n` stays a line break, a tab is a space,
-    /// anything the page lacks (control characters included) is `?` and counted.
+    /// `s` in the code page, one byte per character; `\n` (or `\r\n`) stays a line break, a tab
+    /// is a space, anything the page lacks (control characters included) is `?` and counted.
     fn encode(&mut self, s: &str) -> Vec<u8> {
         s.chars()
+            .filter(|&c| c != '\r')
             .map(|c| match c {
                 '\n' => LF,
                 '\t' => b' ',
@@ -167,7 +168,6 @@ impl Writer {
                     b'?'
                 }),
             })
-            .filter(|&b| b != b'\r')
             .collect()
     }
 
@@ -181,6 +181,12 @@ impl Writer {
     /// Code 128, code set B, centred, its text printed below. Too wide for the paper at the
     /// narrowest module every printer takes: the text alone, centred.
     fn barcode(&mut self, data: &str) {
+        let symbols = data.chars().count() as u32;
+        // Start (11 modules) + 11 per character + check (11) + stop (13).
+        let modules = 35 + 11 * symbols;
+        if symbols == 0 || modules * BARCODE_MODULE > self.dots {
+            return self.block(&Block::Center(data.to_string()));
+        }
         let mut payload = b"{B".to_vec();
         for c in data.chars() {
             match c {
@@ -192,19 +198,12 @@ impl Writer {
                 }
             }
         }
-        let symbols = data.chars().count() as u32;
-        // Start (11 modules) + 11 per character + check (11) + stop (13).
-        let modules = 35 + 11 * symbols;
-        let Ok(n) = u8::try_from(payload.len()) else {
-            return self.block(&Block::Center(data.to_string()));
-        };
-        if symbols == 0 || modules * BARCODE_MODULE > self.dots {
-            return self.block(&Block::Center(data.to_string()));
-        }
+        // At most 2 + 2 × 23 bytes: the widest paper fits 23 characters.
+        let n = u8::try_from(payload.len()).unwrap_or(u8::MAX);
         self.out.extend_from_slice(&[ESC, b'a', 1]);
         self.out.extend_from_slice(&[GS, b'h', BARCODE_HEIGHT, GS, b'w', BARCODE_MODULE as u8, GS, b'H', 2]);
         self.out.extend_from_slice(&[GS, b'k', 73, n]);
-        self.out.extend_from_slice(&payload);
+        self.out.extend_from_slice(&payload[..usize::from(n)]);
         self.out.extend_from_slice(&[ESC, b'a', 0]);
     }
 
@@ -433,6 +432,11 @@ mod tests {
         let e = encode_text(&r, Paper::Mm58, CodePage::Cp858);
         assert_eq!(e.bytes[5..], *b"a?@b?\n");
         assert_eq!(e.replaced, 2);
+        let r = Receipt { blocks: vec![Block::Text("one\r\ntwo".into()), Block::Barcode("Nº1".into())] };
+        let e = encode_text(&r, Paper::Mm80, CodePage::Cp858);
+        assert!(e.bytes.starts_with(b"\x1b@\x1bt\x13one\ntwo\n"), "{:?}", e.bytes);
+        assert!(e.bytes.ends_with(b"\x1dk\x49\x05{BN?1\x1ba\x00"), "{:?}", e.bytes);
+        assert_eq!(e.replaced, 1, "º is in cp858 for text, not in a barcode's code set B");
     }
 
     #[test]
