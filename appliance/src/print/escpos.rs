@@ -181,10 +181,10 @@ impl Writer {
     /// Code 128, code set B, centred, its text printed below. Too wide for the paper at the
     /// narrowest module every printer takes: the text alone, centred.
     fn barcode(&mut self, data: &str) {
-        let symbols = data.chars().count() as u32;
+        let symbols = data.chars().count();
         // Start (11 modules) + 11 per character + check (11) + stop (13).
-        let modules = 35 + 11 * symbols;
-        if symbols == 0 || modules * BARCODE_MODULE > self.dots {
+        let dots = symbols.saturating_mul(11).saturating_add(35).saturating_mul(BARCODE_MODULE as usize);
+        if symbols == 0 || dots > self.dots as usize {
             return self.block(&Block::Center(data.to_string()));
         }
         let mut payload = b"{B".to_vec();
