@@ -7,7 +7,8 @@
 //! - [`modes`]: `till run`: the services of the configured mode, mode switches, the screen beside them;
 //! - [`ui`]: the register's screen: its state machine and the display/input loop;
 //! - [`net`]: the server's HTTP endpoint, the client, its sync poller, discovery, the event bus;
-//! - [`register`]: the operations people perform, one event each;
+//! - [`register`]: the operations people perform, one event each; [`print`]: receipt printers
+//!   (ESC/POS, USB/serial/TCP);
 //! - [`store`]: SQLite, migrations, applying events, device-local settings, the file watcher;
 //! - [`sync`]: events, HLC, merge rules, the envelope (pure); [`config`]: the setup's rules (pure);
 //! - [`model`]: plain business types and input rules (pure);

@@ -1,4 +1,5 @@
-//! The only unsafe code in the crate: framebuffer and evdev ioctls, and mapping /dev/fb0.
+//! The only unsafe code in the crate: framebuffer, evdev and USB printer ioctls, and mapping
+//! /dev/fb0.
 //! Each block says why it is sound. Kernel structs are declared exactly as in <linux/fb.h> and
 //! <linux/input.h>; `c_ulong` keeps `fb_fix_screeninfo` right on both 32-bit armv7 and 64-bit.
 #![allow(unsafe_code)]
@@ -10,7 +11,7 @@ use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::ptr::NonNull;
 
-use nix::libc::{c_char, c_ulong};
+use nix::libc::{c_char, c_int, c_ulong};
 use nix::sys::mman::{MapFlags, ProtFlags, mmap, munmap};
 
 use crate::fb::{Bitfield, FbFormat, FrameBuffer};
@@ -106,6 +107,9 @@ nix::ioctl_read!(eviocgabs_x, b'E', 0x40, InputAbsinfo);
 nix::ioctl_read!(eviocgabs_y, b'E', 0x41, InputAbsinfo);
 nix::ioctl_read!(eviocgabs_mt_x, b'E', 0x40 + 0x35, InputAbsinfo);
 nix::ioctl_read!(eviocgabs_mt_y, b'E', 0x40 + 0x36, InputAbsinfo);
+// LPGETSTATUS from <linux/lp.h>: an old-style number, which usblp answers in its "old-style
+// ioctl value" branch. `_IOR('P', 0x0b, int)` would land in its new-style branch: ENOTTY.
+nix::ioctl_read_bad!(lpgetstatus, 0x060b, c_int);
 
 /// The Linux framebuffer device, mapped, with a back buffer to draw into and present without tearing.
 #[derive(Debug)]
@@ -237,4 +241,16 @@ pub(crate) fn abs_range(file: &File, axis: u16) -> Option<(i32, i32)> {
         }
     };
     result.ok().filter(|_| info.maximum > info.minimum).map(|_| (info.minimum, info.maximum))
+}
+
+/// The status byte of a USB printer (`LPGETSTATUS` on a usblp device such as `/dev/usb/lp0`: the
+/// USB printer class GET_PORT_STATUS request): 0x20 paper empty, 0x10 selected (online), 0x08
+/// no error (active low). Here, not in the appliance, because `till` denies unsafe code and this
+/// module is where the project keeps its device ioctls.
+pub fn lp_status(file: &File) -> Result<u8, nix::errno::Errno> {
+    let mut status: c_int = 0;
+    // SAFETY: fd is an open file; usblp's LPGETSTATUS copies exactly one int into a valid &mut
+    // c_int. Other drivers refuse the number (ENOTTY/EINVAL) without writing.
+    unsafe { lpgetstatus(file.as_raw_fd(), &mut status) }?;
+    Ok((status & 0xFF) as u8)
 }
