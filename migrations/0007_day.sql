@@ -52,3 +52,23 @@ CREATE INDEX z_reports_number ON z_reports (origin, number);
 
 -- Voids made by a register, for its Z report.
 CREATE INDEX order_voids_by ON order_voids (void_origin, void_seq);
+
+-- Device-local, never synced: receipts, reports and drawer kicks waiting for this register's
+-- printer (docs/ARCHITECTURE.md, "Printing"). A job is written in the same transaction as the
+-- event it prints, so a crash after the commit never loses it; 'sending' is written (and
+-- committed) before the first byte goes out, so a job found 'sending' after a crash or a failed
+-- write may have printed and is printed again marked as a copy.
+CREATE TABLE print_jobs (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    what       TEXT    NOT NULL CHECK (what IN ('sale', 'void', 'return', 'report', 'kick', 'test')),
+    ref_origin BLOB,
+    ref_seq    INTEGER,
+    copy       INTEGER NOT NULL DEFAULT 0,
+    kick       INTEGER NOT NULL DEFAULT 0,
+    state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'done')),
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    created_ms INTEGER NOT NULL,
+    done_ms    INTEGER,
+    last_error TEXT
+) STRICT;
+CREATE INDEX print_jobs_open ON print_jobs (id) WHERE state != 'done';

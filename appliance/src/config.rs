@@ -12,7 +12,9 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+mod printer;
 mod secret;
+pub use printer::{CODE_PAGES, PrintMode, PrinterSetup};
 pub use secret::{Part, Pattern, REQUIRED_BITS, Strength, estimate};
 
 /// The default HTTP port of a server register.

@@ -14,6 +14,7 @@ pub const EXIT_CODES: &str = "Exit codes:
   5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full,
      an empty till.db beside other data, till.db a directory)
   6  denied: a manager's approval is needed, a PIN is wrong, or the PIN pad is locked
+  8  printer: the printer could not print (unreachable, paper out, cover open, offline)
  test-connection, scan, and setup with server=scan:
  10  unreachable: nothing answers at that address (scan: no Till server of this store found)
  11  not a Till server: something else answers there
@@ -33,6 +34,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
     if e.downcast_ref::<SetupRefused>().is_some() || e.downcast_ref::<super::bench::Refused>().is_some() {
         return 3;
+    }
+    if e.downcast_ref::<super::printer::Unprintable>().is_some() {
+        return 8;
     }
     if let Some(r) = e.downcast_ref::<RegisterError>() {
         return match r.class() {

@@ -15,6 +15,7 @@ mod catalog;
 mod conflicts;
 mod day;
 mod exit;
+mod printer;
 mod sales;
 mod scan;
 mod screens;
@@ -89,6 +90,11 @@ pub enum Command {
     /// X report (the day so far), Z report (close the day), Z list, store report
     #[command(subcommand)]
     Report(day::ReportCmd),
+    /// This register's receipt printer: set it up, test it, its status
+    #[command(subcommand)]
+    Printer(printer::PrinterCmd),
+    /// Show, save, draw or reprint an order's receipt
+    Receipt(printer::ReceiptArgs),
     /// Tax profiles
     #[command(subcommand)]
     Tax(TaxCmd),
@@ -242,6 +248,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Cash(c) => day::cash(&mut r, c),
         Command::Drawer(c) => day::drawer(&mut r, c),
         Command::Report(c) => day::report_cmd(&mut r, c),
+        Command::Printer(c) => printer::printer(&mut r, c),
+        Command::Receipt(a) => printer::receipt(&mut r, a),
         Command::Tax(c) => catalog::tax(&mut r, c),
         Command::Stock(a) => catalog::stock(&mut r, a),
         Command::User(c) => catalog::user(&mut r, c),

@@ -254,6 +254,11 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
     );
     let reg: SharedRegister = Arc::new(Mutex::new(r));
     let watcher = DbWatcher::start(dir);
+    // Receipts print on their own thread and connection, after each commit (print::worker).
+    let print_stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if let Err(e) = crate::print::worker::spawn(dir.to_path_buf(), watcher.clone(), print_stop.clone()) {
+        error!("the printer is not served: {e}; the register keeps selling");
+    }
     let mut signals = async_signal::Signals::new([async_signal::Signal::Int, async_signal::Signal::Term])?;
     // The framebuffer is not Send: the screen runs on this thread, beside the supervisor.
     let (sreg, swatch) = (reg.clone(), watcher.clone());
@@ -285,6 +290,7 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
                 }
             }
         }
+        print_stop.store(true, std::sync::atomic::Ordering::SeqCst);
         db(&reg, |r| r.store().checkpoint()).await?;
         info!("stopped cleanly");
         Ok(())

@@ -2,14 +2,14 @@
 //! tenders), voids and returns with who did them, PINs with their lock-out, and the manager's
 //! approval. The screen and the CLI both come through here, so a rule holds whichever is used.
 
-use super::{RegisterError, Result, append, edit, hash_pin, verify_pin_hash};
+use super::{RegisterError, Result, append, edit, hash_pin, print_after, verify_pin_hash};
 use crate::model::{
     CARD, CASH, CartLine, Cents, Discount, EventId, Item, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, PayRequest,
     Product, RateBp, Refund, ReturnLine, Role, Sale, Sku, TenderRecord, User, discount_limit_bp, parse_barcode,
     price_cart, price_embedded, prices_embedded, prices_include_tax, refund_for, settle_tenders, validate_name,
     validate_pin, validate_tender,
 };
-use crate::store::{OrderRow, ReturnRow, Tx, kv};
+use crate::store::{JobKind, OrderRow, ReturnRow, Tx, kv};
 use crate::sync::{Change, EventKind};
 
 use super::Register;
@@ -289,7 +289,10 @@ impl Register {
                 shift,
             };
             sale.check().map_err(|m| RegisterError::Invalid(m.to_string()))?;
-            Ok::<_, RegisterError>(append(tx, EventKind::OrderPlaced(sale))?.id)
+            let cash = sale.tenders.iter().any(|t| t.name == CASH);
+            let id = append(tx, EventKind::OrderPlaced(sale))?.id;
+            print_after(tx, JobKind::Sale, id, cash)?;
+            Ok::<_, RegisterError>(id)
         })?;
         self.store.reader().order(&id)?.ok_or_else(|| RegisterError::UnknownOrder(id.to_string()))
     }
@@ -313,7 +316,10 @@ impl Register {
                 lines.push((l.sku.parse::<Sku>()?, l.qty));
             }
             let cashier = cashier.map(str::to_string);
-            append(tx, EventKind::VoidRecorded { order: id, lines, cashier, approved_by: approved_by.clone() })?;
+            let cash = o.tenders.iter().any(|t| t.tender == CASH);
+            let void =
+                append(tx, EventKind::VoidRecorded { order: id, lines, cashier, approved_by: approved_by.clone() })?;
+            print_after(tx, JobKind::Void, void.id, cash)?;
             Ok(id)
         })?;
         self.store.reader().order(&id)?.ok_or_else(|| RegisterError::UnknownOrder(id.to_string()))
@@ -374,7 +380,10 @@ impl Register {
                 approved_by: approved_by.clone(),
                 shift,
             };
-            Ok(append(tx, EventKind::Refunded(r))?.id)
+            let cash = r.tender == CASH;
+            let id = append(tx, EventKind::Refunded(r))?.id;
+            print_after(tx, JobKind::Return, id, cash)?;
+            Ok(id)
         })?;
         let rid = rid.to_string();
         self.store.reader().returns()?.into_iter().find(|r| r.id == rid).ok_or(RegisterError::UnknownOrder(rid))

@@ -2,8 +2,9 @@
 //! without a sale, and the X and Z reports (docs/DATA.md, "The business day").
 
 use super::counter::known_user;
-use super::{Approval, Register, RegisterError, Result, append, now_in};
+use super::{Approval, Register, RegisterError, Result, append, now_in, print_after};
 use crate::model::{CashKind, CashMove, Cents, DrawerOpening, ZReport, check_reason, is_date};
+use crate::store::JobKind;
 use crate::store::{Period, ZRow, date_of};
 use crate::sync::EventKind;
 
@@ -49,7 +50,9 @@ impl Register {
             known_user(tx, cashier)?;
             let shift = tx.reader().open_shift(tx.register_id())?.map(|(id, _)| id);
             let m = CashMove { kind, amount_cents: amount, reason: why, cashier: cashier.map(str::to_string), shift };
-            Ok(append(tx, EventKind::CashMoved(m))?.id.to_string())
+            let id = append(tx, EventKind::CashMoved(m))?.id;
+            print_after(tx, JobKind::Kick, id, true)?;
+            Ok(id.to_string())
         })
     }
 
@@ -60,7 +63,9 @@ impl Register {
         let approved_by = self.required_approval(approval, "opening the drawer without a sale")?;
         self.store.write(|tx| {
             let d = DrawerOpening { reason: why, cashier: cashier.map(str::to_string), approved_by };
-            Ok(append(tx, EventKind::DrawerOpened(d))?.id.to_string())
+            let id = append(tx, EventKind::DrawerOpened(d))?.id;
+            print_after(tx, JobKind::Kick, id, true)?;
+            Ok(id.to_string())
         })
     }
 
@@ -114,13 +119,30 @@ impl Register {
                 counted_cash_cents: counted,
                 closed_by,
             };
-            Ok::<_, RegisterError>(append(tx, EventKind::DayClosed(z))?.id)
+            let id = append(tx, EventKind::DayClosed(z))?.id;
+            print_after(tx, JobKind::Report, id, false)?;
+            Ok::<_, RegisterError>(id)
         })?;
         let r = self.store.reader();
         r.z_reports(Some(id.origin))?
             .into_iter()
             .find(|z| z.id == id.to_string())
             .ok_or_else(|| RegisterError::Invalid("the Z report was not recorded".into()))
+    }
+}
+
+impl Register {
+    /// An order by its number or id (for a receipt).
+    pub fn order_by_number(&mut self, number: &str) -> Result<crate::store::OrderRow> {
+        self.store.write(|tx| Self::find_order(tx, number))
+    }
+
+    /// Queues a copy of an event's paper (a receipt, a Z report) for this register's printer.
+    pub fn reprint(&mut self, what: JobKind, event: crate::model::EventId) -> Result<()> {
+        self.store.write(|tx| {
+            let now = now_in(tx)?;
+            Ok(tx.enqueue_print(what, Some(event), true, false, now)?)
+        })
     }
 }
 

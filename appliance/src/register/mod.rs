@@ -17,7 +17,7 @@ use crate::model::{
     AdjustReason, Cents, ConflictId, EventId, MAX_CONFLICT_NOTE, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, Payment,
     Product, RateBp, Role, Sku, TaxProfile, User, validate_name, validate_pin, validate_setting,
 };
-use crate::store::{OrderRow, ReturnRow, ShiftRow, Store, StoreError, Tx, kv};
+use crate::store::{JobKind, OrderRow, ReturnRow, ShiftRow, Store, StoreError, Tx, kv};
 use crate::sync::{Change, Event, EventKind};
 
 /// Text someone typed, escaped and cut short for an error message ([`crate::model::quote`]).
@@ -245,6 +245,19 @@ fn append(tx: &mut Tx<'_>, kind: EventKind) -> Result<Event> {
         tx.set(kv::NAME_ANNOUNCED, &name)?;
     }
     Ok(tx.append_local(kind, now)?)
+}
+
+/// Queues the paper for an event just appended, in its transaction, when this register has a
+/// printer: the receipt (or only the drawer, for `Kick`), and the drawer when `cash` moved and a
+/// drawer hangs off the printer. Nothing is queued without a printer.
+fn print_after(tx: &mut Tx<'_>, what: JobKind, event: EventId, cash: bool) -> Result<()> {
+    let Some(p) = tx.get(kv::PRINTER)? else { return Ok(()) };
+    let kick = cash && p.drawer;
+    if what == JobKind::Kick && !kick {
+        return Ok(());
+    }
+    let now = now_in(tx)?;
+    Ok(tx.enqueue_print(what, Some(event), false, kick, now)?)
 }
 
 /// Appends an edit of a shared record with the version of it this register holds, so an edit

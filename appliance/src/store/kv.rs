@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Tx};
-use crate::config::{LocalApiConfig, Mode, Secret, ServerAddr};
+use crate::config::{LocalApiConfig, Mode, PrinterSetup, Secret, ServerAddr};
 use crate::model::{EventId, RegisterId, hex, unhex};
 use crate::sync::protocol::Cursor;
 use crate::sync::{Hlc, StoreId};
@@ -107,6 +107,15 @@ impl Value for Mode {
     }
     fn from_kv(s: &str) -> Result<Self, String> {
         s.parse().map_err(|e: crate::config::ConfigError| e.to_string())
+    }
+}
+
+impl Value for PrinterSetup {
+    fn to_kv(&self) -> String {
+        self.to_string()
+    }
+    fn from_kv(s: &str) -> Result<Self, String> {
+        s.parse()
     }
 }
 
@@ -284,6 +293,10 @@ pub const PIN_LOCKOUTS: Key<u64> = Key::new("pin_lockouts");
 pub const PIN_LOCKED_UNTIL: Key<u64> = Key::new("pin_locked_until_ms");
 /// Seconds without a touch or key before the screen locks (default 300).
 pub const IDLE_LOCK_SECS: Key<u64> = Key::new("idle_lock_secs");
+/// This register's receipt printer (none: receipts are not printed; jobs are not queued).
+pub const PRINTER: Key<PrinterSetup> = Key::new("printer");
+/// What the printer said last: `ok`, or why it cannot print (`paper out`, `unreachable: …`).
+pub const PRINTER_STATE: Key<String> = Key::new("printer_state");
 
 fn decode<T: Value>(key: Key<T>, raw: Option<String>) -> Result<Option<T>, StoreError> {
     raw.map(|s| {

@@ -10,6 +10,7 @@ mod dump;
 pub mod kv;
 mod migrate;
 mod orders;
+mod printq;
 mod read;
 mod report;
 mod settle;
@@ -18,6 +19,7 @@ mod watch;
 
 pub use conflicts::*;
 pub use migrate::latest_schema_version;
+pub use printq::{JobKind, PrintJob};
 pub use read::*;
 pub use report::*;
 pub use sync::{LogEntry, PeerRow};

@@ -298,14 +298,18 @@ impl Reader<'_> {
         Ok(self.z_reports(Some(register))?.into_iter().find(|z| z.number == number))
     }
 
-    /// The Z report as its event carries it.
-    pub fn z_event(&self, id: &EventId) -> Result<Option<ZReport>, StoreError> {
-        let body = self.one(
+    /// An event's stored bytes.
+    pub fn event_body(&self, id: &EventId) -> Result<Option<Vec<u8>>, StoreError> {
+        self.one(
             "SELECT body FROM events WHERE origin = ?1 AND seq = ?2",
             params![&id.origin.0[..], id.seq as i64],
             |r| r.get::<_, Vec<u8>>(0),
-        )?;
-        Ok(body.and_then(|b| Event::decode(&b).ok()).and_then(|e| match e.kind {
+        )
+    }
+
+    /// The Z report as its event carries it.
+    pub fn z_event(&self, id: &EventId) -> Result<Option<ZReport>, StoreError> {
+        Ok(self.event_body(id)?.and_then(|b| Event::decode(&b).ok()).and_then(|e| match e.kind {
             EventKind::DayClosed(z) => Some(z),
             _ => None,
         }))

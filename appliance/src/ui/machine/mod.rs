@@ -73,6 +73,21 @@ impl std::fmt::Debug for Ui {
     }
 }
 
+/// How the printer's banner starts.
+const PRINTER_BANNER: &str = "Printer: ";
+
+/// What stops this register's receipts from printing, while some wait (none: nothing waits, or
+/// no printer is set up).
+fn printer_trouble(r: &crate::register::Register) -> Option<String> {
+    let (waiting, last) = r.store().reader().print_backlog().ok()?;
+    r.store().get(crate::store::kv::PRINTER).ok()??;
+    let state = r.store().get(crate::store::kv::PRINTER_STATE).ok().flatten().or(last)?;
+    (waiting > 0 && state != "ok").then(|| {
+        let why = state.trim_start_matches("printer: ");
+        format!("{PRINTER_BANNER}{why}. {waiting} receipt(s) wait and print when it is back.")
+    })
+}
+
 /// The banner of a register that holds events it cannot read.
 pub fn update_needed(n: i64) -> String {
     format!("Update needed: {n} events from a newer Till cannot be read here, and totals leave them out.")
@@ -143,10 +158,17 @@ impl Ui {
     /// Re-reads what the screens show from the database (after a sync, a sale elsewhere…).
     /// What cannot be read keeps its last shown value, and the reason shows in the banner.
     pub fn refresh(&mut self) {
-        let (status, unreadable) = {
+        let (status, unreadable, printer) = {
             let r = lock(&self.reg);
-            (load_status(&r), r.store().reader().counts().map(|c| c.unreadable_events))
+            (load_status(&r), r.store().reader().counts().map(|c| c.unreadable_events), printer_trouble(&r))
         };
+        // The printer's trouble shows while receipts wait, and goes once they have printed.
+        let printer_banner = self.banner.as_ref().is_some_and(|b| b.text.starts_with(PRINTER_BANNER));
+        match printer {
+            Some(t) if self.banner.is_none() || printer_banner => self.error(t),
+            None if printer_banner => self.banner = None,
+            _ => {}
+        }
         // Events of a newer Till are kept and relayed, but left out of every figure shown here:
         // the screen says so rather than show totals that look complete.
         if let Ok(n @ 1..) = unreadable
