@@ -211,3 +211,33 @@ fn receipt_out_writes_the_bytes_the_printer_would_get() {
     let test = n.till(&["printer", "test"]);
     assert_eq!(test.status.code(), Some(3), "no printer set up");
 }
+
+#[test]
+fn x_and_z_reports_print_and_a_reprinted_z_is_a_copy() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let vp = VirtualPrinter::tcp();
+    let mut n = shop(root.path(), &vp.target(), &["--width", "80"]);
+    n.start();
+    let number = ring(&n, &["TEA:2", "--tendered", "10.00"]);
+    n.ok(&["cash", "drop", "4.00", "--reason", "safe"]);
+    n.ok(&["report", "x", "--print"]);
+    let items = vp.wait_for(|i| with(i, "X REPORT").len() == 1, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    let x = lines(&with(&items, "X REPORT")[0]);
+    assert!(x.iter().any(|l| l.starts_with("NET SALES") && l.ends_with("5.95")), "{x:#?}");
+    assert!(
+        x.iter().any(|l| l.starts_with("Expected cash") && l.ends_with("1.95")),
+        "5.95 cash in, 4.00 dropped: {x:#?}"
+    );
+    // The drop opened the drawer: the sale's kick and the drop's.
+    assert_eq!(items.iter().filter(|i| **i == Item::Kick).count(), 2);
+    n.ok(&["report", "z", "--counted", "1.95"]);
+    let items = vp.wait_for(|i| with(i, "Z REPORT 1").len() == 1, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    let z = lines(&with(&items, "Z REPORT 1")[0]);
+    assert!(z.iter().any(|l| l.starts_with("Difference") && l.ends_with("0.00")), "{z:#?}");
+    assert!(!z.iter().any(|l| l.contains("COPY")));
+    n.ok(&["report", "show", "1", "--print"]);
+    let items = vp.wait_for(|i| with(i, "Z REPORT 1").len() == 2, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    assert!(lines(&with(&items, "Z REPORT 1")[1]).iter().any(|l| l.contains("COPY")));
+    assert!(with(&items, &number).len() == 1, "the sale printed once");
+    n.stop();
+}

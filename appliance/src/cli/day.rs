@@ -59,7 +59,14 @@ pub enum DrawerCmd {
 #[derive(Subcommand, Debug)]
 pub enum ReportCmd {
     /// This register's business day so far; changes nothing
-    X(Json),
+    X {
+        /// Also print it on this register's printer
+        #[arg(long)]
+        print: bool,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
     /// Close the business day on this register (the next Z report; a manager approves)
     Z {
         /// Cash counted in the drawer, e.g. 512.30
@@ -71,6 +78,9 @@ pub enum ReportCmd {
         /// The approving manager (PIN from TILL_MANAGER_PIN or stdin)
         #[arg(long)]
         manager: Option<String>,
+        /// Refuse unless a printer is set up (a Z prints by itself on a register with a printer)
+        #[arg(long)]
+        print: bool,
         /// Output format.
         #[command(flatten)]
         json: Json,
@@ -84,6 +94,9 @@ pub enum ReportCmd {
         /// Another register, by name or id
         #[arg(long)]
         register: Option<String>,
+        /// Print it again on this register's printer, marked as a copy
+        #[arg(long)]
+        print: bool,
         /// Output format.
         #[command(flatten)]
         json: Json,
@@ -127,6 +140,15 @@ fn print_lines(r: &Register, head: &ReportHead, totals: &crate::model::DayTotals
     Ok(())
 }
 
+fn need_printer(r: &Register) -> anyhow::Result<()> {
+    match r.store().get(crate::store::kv::PRINTER)? {
+        Some(_) => Ok(()),
+        None => Err(anyhow::Error::new(crate::register::RegisterError::Invalid(
+            "no printer is set up: till printer set usb:/dev/usb/lp0".into(),
+        ))),
+    }
+}
+
 fn z_head(z: &ZRow) -> ReportHead {
     let mut lines = vec![format!("Opened {}", z.opened), format!("Closed {}", z.closed)];
     if let Some(b) = &z.closed_by {
@@ -144,8 +166,12 @@ fn z_head(z: &ZRow) -> ReportHead {
 
 pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
     match c {
-        ReportCmd::X(json) => {
+        ReportCmd::X { print, json } => {
             let x = reg(r.x_report())?;
+            if print {
+                need_printer(r)?;
+                reg(r.print_x())?;
+            }
             if json.json {
                 return print_json(&x);
             }
@@ -159,7 +185,10 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             };
             print_lines(r, &head, &x.totals)
         }
-        ReportCmd::Z { counted, date, manager, json } => {
+        ReportCmd::Z { counted, date, manager, print, json } => {
+            if print {
+                need_printer(r)?;
+            }
             let counted = counted.map(|c| input(c.parse::<Cents>())).transpose()?;
             let approval = manager.map(approval).transpose()?;
             let z = reg(r.close_day(counted, date.as_deref(), approval.as_ref()))?;
@@ -188,7 +217,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             }
             t.print()
         }
-        ReportCmd::Show { number, register, json } => {
+        ReportCmd::Show { number, register, print, json } => {
             let reader = r.store().reader();
             let rows = reg(reader.z_reports(None).map_err(Into::into))?;
             let me = crate::model::hex(&r.store().register_id().0);
@@ -198,6 +227,12 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
                 .find(|z| z.number == number && (z.register == who || z.register_name.as_deref() == Some(&who)))
                 .ok_or_else(|| crate::register::RegisterError::UnknownOrder(format!("Z report {number} of {who}")))
                 .map_err(anyhow::Error::new)?;
+            if print {
+                need_printer(r)?;
+                let id: crate::model::EventId =
+                    z.id.parse().map_err(|_| crate::register::RegisterError::UnknownOrder(z.id.clone()))?;
+                reg(r.reprint(crate::store::JobKind::Report, id))?;
+            }
             if json.json {
                 return print_json(&z);
             }

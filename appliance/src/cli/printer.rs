@@ -11,7 +11,7 @@ use crate::config::PrinterSetup;
 use crate::print::device::{Printer, Status, Target};
 use crate::print::docs::{Letterhead, layout, sale_receipt};
 use crate::print::escpos;
-use crate::print::worker::{document_bytes, paper, test_page};
+use crate::print::worker::{document_bytes, fallback_notice, paper, test_page};
 use crate::register::{Register, RegisterError};
 use crate::store::{JobKind, kv};
 
@@ -85,8 +85,11 @@ pub(super) fn printer(r: &mut Register, c: PrinterCmd) -> anyhow::Result<()> {
             let target: Target =
                 setup.target.parse().map_err(|e: crate::print::device::TargetError| refused(e.to_string()))?;
             let h = reg(Letterhead::of(&r.store().reader(), &reg(r.name())?).map_err(Into::into))?;
-            let mut bytes = document_bytes(&test_page(&h, &setup), &setup);
+            let (mut bytes, replaced) = document_bytes(&test_page(&h, &setup), &setup);
             bytes.extend(escpos::FEED_AND_CUT);
+            if let Some(n) = fallback_notice(replaced, &setup) {
+                eprintln!("till: {n}");
+            }
             let mut p = Printer::open(&target, Duration::from_secs(3))
                 .map_err(|e| anyhow::Error::new(Unprintable(e.to_string())))?;
             if let Some(problem) = p.status().problem() {
@@ -167,8 +170,11 @@ pub(super) fn receipt(r: &mut Register, a: ReceiptArgs) -> anyhow::Result<()> {
     let h = reg(Letterhead::of(&r.store().reader(), &reg(r.name())?).map_err(Into::into))?;
     let doc = sale_receipt(&h, &o, a.print);
     if let Some(path) = &a.out {
-        let mut bytes = document_bytes(&doc, &setup);
+        let (mut bytes, replaced) = document_bytes(&doc, &setup);
         bytes.extend(escpos::FEED_AND_CUT);
+        if let Some(n) = fallback_notice(replaced, &setup) {
+            eprintln!("till: {n}");
+        }
         std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     }
     if let Some(path) = &a.png {

@@ -87,12 +87,34 @@ pub fn job_bytes(
             };
             Some(report(&h, &head, &z.totals))
         }
+        (JobKind::Report, None) => {
+            // An X report: this register's day so far, as it stands when it prints.
+            let me = reader.register_id()?;
+            let p = reader.period(me)?;
+            let totals = reader.day_totals(me, p.after_seq, u64::MAX)?;
+            let head = ReportHead {
+                title: "X REPORT".into(),
+                date: crate::store::date_of(p.first_ms.unwrap_or_else(now_ms)),
+                lines: vec![
+                    format!("Next Z: {}", p.last_number + 1),
+                    format!("Printed {}", crate::store::format_ms(now_ms() as i64)),
+                ],
+                counted_cents: None,
+                grand_total_cents: Some(p.grand_total_cents.0 + totals.net_cents().0),
+                not_closed: Vec::new(),
+            };
+            Some(report(&h, &head, &totals))
+        }
         (JobKind::Test, _) => Some(test_page(&h, setup)),
         (_, None) => return Err(missing()),
     };
     let mut out = Vec::new();
     if let Some(doc) = doc {
-        out.extend(document_bytes(&doc, setup));
+        let (bytes, replaced) = document_bytes(&doc, setup);
+        if let Some(n) = fallback_notice(replaced, setup) {
+            warn!("print job {}: {n}", job.id);
+        }
+        out.extend(bytes);
         out.extend(escpos::FEED_AND_CUT);
     }
     if job.kick && !copy {
@@ -101,16 +123,30 @@ pub fn job_bytes(
     Ok(out)
 }
 
-/// A document as the printer's mode wants it.
-pub fn document_bytes(doc: &till_display::receipt::Receipt, setup: &PrinterSetup) -> Vec<u8> {
+/// A document as the printer's mode wants it, and how many characters the code page lacked
+/// (printed as `?`; always 0 in raster mode, which draws any character the fonts have).
+pub fn document_bytes(doc: &till_display::receipt::Receipt, setup: &PrinterSetup) -> (Vec<u8>, usize) {
     let paper = paper(setup);
     match setup.mode {
         PrintMode::Text => {
+            // The setup only holds code pages this build knows (config::CODE_PAGES).
             let cp = setup.codepage.parse::<CodePage>().unwrap_or(CodePage::Cp858);
-            escpos::encode_text(doc, paper, cp).bytes
+            let e = escpos::encode_text(doc, paper, cp);
+            (e.bytes, e.replaced)
         }
-        PrintMode::Raster => escpos::encode_raster(&till_display::receipt::render(doc, paper)),
+        PrintMode::Raster => (escpos::encode_raster(&till_display::receipt::render(doc, paper)), 0),
     }
+}
+
+/// The one-line notice for characters a code page lacks.
+pub fn fallback_notice(replaced: usize, setup: &PrinterSetup) -> Option<String> {
+    (replaced > 0).then(|| {
+        format!(
+            "{replaced} character(s) are not in the printer's code page {} and printed as '?': \
+             use --mode raster to print any language",
+            setup.codepage
+        )
+    })
 }
 
 /// The paper a setup names.

@@ -137,6 +137,14 @@ impl Register {
         self.store.write(|tx| Self::find_order(tx, number))
     }
 
+    /// Queues this register's X report for its printer (figures as they stand when it prints).
+    pub fn print_x(&mut self) -> Result<()> {
+        self.store.write(|tx| {
+            let now = now_in(tx)?;
+            Ok(tx.enqueue_print(JobKind::Report, None, false, false, now)?)
+        })
+    }
+
     /// Queues a copy of an event's paper (a receipt, a Z report) for this register's printer.
     pub fn reprint(&mut self, what: JobKind, event: crate::model::EventId) -> Result<()> {
         self.store.write(|tx| {

@@ -89,6 +89,17 @@ pub struct Period {
 }
 
 impl Reader<'_> {
+    /// This database's own register id.
+    pub fn register_id(&self) -> Result<RegisterId, StoreError> {
+        self.one("SELECT value FROM device_kv WHERE key = 'register_id'", [], |r| r.get::<_, String>(0))?
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| StoreError::BadSetting {
+                key: super::kv::REGISTER_ID.name,
+                value: None,
+                why: "missing or not a register id".into(),
+            })
+    }
+
     /// Where this register's current period starts.
     pub fn period(&self, register: RegisterId) -> Result<Period, StoreError> {
         let last = self.one(
