@@ -250,7 +250,7 @@ impl Ui {
             },
             // A note starts empty each time; it is not a form's field.
             d::Field::ConflictNote => String::new(),
-            d::Field::OrderNumber | d::Field::UserName => String::new(),
+            d::Field::OrderNumber | d::Field::UserName | d::Field::Reason | d::Field::PrinterAddress => String::new(),
         }
     }
 
@@ -263,7 +263,14 @@ impl Ui {
             (d::Field::ServerAddress, _) => self.client_form.server_address = value,
             (d::Field::Secret, true) => self.server_form.secret = value,
             (d::Field::Secret, false) => self.client_form.secret = value,
-            (d::Field::ConflictNote | d::Field::OrderNumber | d::Field::UserName, _) => {}
+            (
+                d::Field::ConflictNote
+                | d::Field::OrderNumber
+                | d::Field::UserName
+                | d::Field::Reason
+                | d::Field::PrinterAddress,
+                _,
+            ) => {}
         }
     }
 
@@ -342,18 +349,9 @@ impl Ui {
                     && matches!(self.screen, d::Screen::ServerSetup(_) | d::Screen::ClientSetup(_))
                 {
                     self.keyboard_from = Some(self.screen.clone());
-                    let label = match field {
-                        d::Field::RegisterName => "Register name",
-                        d::Field::Port => "Port",
-                        d::Field::ServerAddress => "Server address",
-                        d::Field::Secret => "Shared secret, or the server's pairing code",
-                        d::Field::ConflictNote => "Note (optional)",
-                        d::Field::OrderNumber => "Order number",
-                        d::Field::UserName => "Name",
-                    };
                     self.screen = d::Screen::Keyboard(d::KeyboardView {
                         field,
-                        label: label.into(),
+                        label: field.label().into(),
                         value: self.field_value(field),
                         masked: field == d::Field::Secret,
                         layer: d::KeyLayer::Lower,
