@@ -7,6 +7,7 @@
 
 mod conflicts;
 mod counter;
+mod printer;
 mod status;
 
 use status::to_display_mode;
@@ -41,6 +42,8 @@ pub enum Effect {
     Test,
     /// Pair with the client form's server by the code typed in the secret field.
     Pair,
+    /// Print a test page with the printer form's setup.
+    TestPrint,
 }
 
 /// The register screen's state behind the display crate's pure screens.
@@ -65,6 +68,8 @@ pub struct Ui {
     conflicts_from_sale: bool,
     /// The conflict whose note the keyboard is taking, and the manager who approved.
     resolving: Option<(d::ConflictEntry, String)>,
+    /// Settings → Printer's form, while it shows.
+    printer: Option<printer::PrinterForm>,
 }
 
 impl std::fmt::Debug for Ui {
@@ -141,6 +146,7 @@ impl Ui {
             conflicts_page: 0,
             conflicts_from_sale: false,
             resolving: None,
+            printer: None,
         };
         ui.refresh();
         ui.start_screen();
@@ -185,6 +191,9 @@ impl Ui {
         }
         if matches!(self.screen, d::Screen::Conflicts(_)) {
             self.refresh_conflicts();
+        }
+        if matches!(self.screen, d::Screen::Printer(_)) {
+            self.show_printer();
         }
     }
 
@@ -285,13 +294,28 @@ impl Ui {
         self.screen = d::Screen::ClientSetup(self.client_form.clone());
     }
 
-    /// Acts on an intent; returns the slow work it started, if any.
+    /// Acts on an intent; returns the slow work it started, if any. A manager's approval lasts
+    /// while the screens it opened show: it lapses as soon as they are left.
+    pub fn handle(&mut self, intent: d::Intent) -> Option<Effect> {
+        self.close_gate();
+        let effect = self.act(intent);
+        self.close_gate();
+        effect
+    }
+
     // Guards on the arms would hide the saves and checks they run: kept as `if`s.
     #[allow(clippy::collapsible_match)]
-    pub fn handle(&mut self, intent: d::Intent) -> Option<Effect> {
+    fn act(&mut self, intent: d::Intent) -> Option<Effect> {
         use d::Intent as I;
-        // Signed out, only the PIN pad works; the counter's own intents are its module's.
-        if !self.allowed(&intent) || self.search_key(&intent) || self.counter_intent(&intent) {
+        // Signed out, only the PIN pad works; a manager's intents need the approval. The
+        // printer's, the business day's and the counter's own intents are their modules'.
+        if !self.allowed(&intent) {
+            return None;
+        }
+        if let Some(effect) = self.printer_intent(&intent) {
+            return effect;
+        }
+        if self.search_key(&intent) || self.day_intent(&intent) || self.counter_intent(&intent) {
             return None;
         }
         match intent {
@@ -584,6 +608,10 @@ impl Ui {
     }
     /// Runs the slow work an intent started and shows its result.
     pub async fn perform(&mut self, effect: Effect) {
+        // A test page needs none of the network setup read below.
+        if effect == Effect::TestPrint {
+            return self.test_print().await;
+        }
         let read = {
             let mut r = lock(&self.reg);
             let me = r.store().register_id();
@@ -653,6 +681,7 @@ impl Ui {
                 }
             }
             Effect::Pair => self.pair(me, &name).await,
+            Effect::TestPrint => {}
             Effect::Test => {
                 let addr = match self.client_form.server_address.parse::<ServerAddr>() {
                     Ok(a) => a.to_string(),
@@ -747,5 +776,7 @@ impl Ui {
 
 #[cfg(test)]
 mod counter_tests;
+#[cfg(test)]
+mod day_tests;
 #[cfg(test)]
 mod tests;
