@@ -48,6 +48,7 @@ impl Ui {
         // Whatever a manager opened closes with the session; a half-made cash movement is dropped.
         self.counter.gate = None;
         self.counter.day = Default::default();
+        self.counter.amount = None;
         self.show_pin(d::PinPurpose::Login);
     }
 
