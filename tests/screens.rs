@@ -2,7 +2,8 @@
 //! only through the screen's intents, against real servers on loopback, and a cashier rings a
 //! sale on another register's sale screen that reaches it; and a scripted `till run` with a PNG
 //! display, driven by taps at the coordinates the display crate's hit map gives. Issue 13: a
-//! manager taps the conflicts badge of a running register and resolves a double refund.
+//! manager taps the conflicts badge of a running register and resolves a double refund. Issue 15:
+//! a cashier records cash paid in through the "Drawer & day" menu of a running register.
 
 mod common;
 
@@ -11,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use till::net::discovery::{ScanTarget, Subnet};
 use till::ui::Ui;
-use till_display::{Canvas, Field, Intent, Mode, Screen, TestOutcome, UiState, draw, hit_map};
+use till_display::{Canvas, DayAction, Field, Intent, Mode, Screen, TestOutcome, UiState, draw, hit_map};
 
 /// The manager every register of these tests has (added by `manager`), and their PIN.
 const PIN: &str = "1234";
@@ -357,5 +358,53 @@ fn a_scripted_run_searches_discounts_with_a_manager_returns_with_one_and_locks_w
     assert_eq!(rets.as_array().map(Vec::len), Some(1), "{rets}\n{}", r.log_text());
     assert_eq!((rets[0]["refund_cents"].as_i64(), rets[0]["payment"].as_str()), (Some(250), Some("card")));
     assert_eq!((rets[0]["approved_by"].as_str(), rets[0]["cashier"].as_str()), (Some("ann"), Some("ann")));
+    r.stop();
+}
+
+#[test]
+fn a_scripted_run_signs_in_and_records_cash_paid_in_through_the_drawer_menu() {
+    let root = tempfile::tempdir().expect("tempdir");
+    let r = Node::new(root.path(), "R");
+    manager(&r);
+
+    // Where to tap comes from the same layout the running register draws (nothing is recorded).
+    let mut ui = ui_on(&r);
+    let menu = centre_of(&ui.state(), &Intent::OpenStatus);
+    let day = centre_of(&tap(&mut ui, Intent::OpenStatus), &Intent::OpenDay);
+    let paid_in = centre_of(&tap(&mut ui, Intent::OpenDay), &Intent::Day(DayAction::PaidIn));
+    drop(ui);
+
+    // Sign in; Menu, then "Drawer & day", then Paid in: 20 on the keypad, the reason on the
+    // keyboard, Enter records it and the menu shows again.
+    let script = format!(
+        "wait pin-pad\ntype {PIN}\nkey enter\nwait sale\ntap {} {}\nwait status\ntap {} {}\nwait day\n\
+         tap {} {}\nwait amount\ntype 20\nkey enter\nwait keyboard\ntype Float top-up\nkey enter\nwait day\n",
+        menu.0, menu.1, day.0, day.1, paid_in.0, paid_in.1
+    );
+    let (mut r, frames) = run_script(root.path(), r, &script);
+    r.wait_log_after(0, "paid_in of 20.00 recorded on the screen");
+    let events: serde_json::Value = serde_json::from_str(&r.ok(&["events", "--json"])).expect("JSON");
+    let moved: Vec<&serde_json::Value> =
+        events.as_array().into_iter().flatten().filter(|e| e["kind"] == "cash_moved").collect();
+    assert_eq!(moved.len(), 1, "{events}");
+    let m = &moved[0]["data"]["CashMoved"];
+    assert_eq!(
+        (m["kind"].as_str(), m["reason"].as_str(), m["cashier"].as_str()),
+        (Some("PaidIn"), Some("Float top-up"), Some("ann")),
+        "{m}"
+    );
+    assert_eq!(m["amount_cents"].as_i64(), Some(2000), "{m}");
+    let x: serde_json::Value = serde_json::from_str(&r.ok(&["report", "x", "--json"])).expect("JSON");
+    assert_eq!(
+        (x["totals"]["paid_in"]["cents"].as_i64(), x["expected_cash_cents"].as_i64()),
+        (Some(2000), Some(2000)),
+        "{x}"
+    );
+    let names: Vec<String> = std::fs::read_dir(&frames)
+        .expect("frames")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with("-day.png")), "{names:?}");
     r.stop();
 }

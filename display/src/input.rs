@@ -72,7 +72,7 @@ pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
             _ => Some(Intent::Back),
         },
         Key::Enter => match &state.screen {
-            Screen::ServerSetup(_) | Screen::ClientSetup(_) => Some(Intent::Save),
+            Screen::ServerSetup(_) | Screen::ClientSetup(_) | Screen::Printer(_) => Some(Intent::Save),
             Screen::TestResult(crate::model::TestOutcome::Ok { .. }) => Some(Intent::Save),
             Screen::TestResult(_) => Some(Intent::TestConnection),
             Screen::ScanResults(scan) if !scan.servers.is_empty() => Some(Intent::PickServer(0)),

@@ -1,6 +1,10 @@
 //! The view model the appliance hands to the screens, and the intents the screens hand back.
 //! Plain data only: this crate never sees the appliance's state machine, stores or network.
 
+mod day;
+
+pub use day::*;
+
 /// Everything a screen needs to draw itself; the appliance builds one per frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UiState {
@@ -134,11 +138,18 @@ pub enum Screen {
     Search(SearchView),
     /// A return against a paid order: what comes back, restock, refund tender.
     Return(ReturnView),
+    // --- The business day and the printer (issue 15) ---
+    /// "Drawer & day": paid in, paid out, drop, no sale, the X report, closing the day.
+    Day(DayView),
+    /// An X or Z report, or the Z the day is about to close with, a page at a time.
+    Report(ReportView),
+    /// Settings → Printer: how the receipt printer is reached, paper, mode, drawer; Test print.
+    Printer(PrinterView),
 }
 
 impl Screen {
     /// Every value `name()` can return, for validating scripts.
-    pub const NAMES: [&'static str; 14] = [
+    pub const NAMES: [&'static str; 17] = [
         "status",
         "settings",
         "server-setup",
@@ -153,6 +164,9 @@ impl Screen {
         "amount",
         "search",
         "return",
+        "day",
+        "report",
+        "printer",
     ];
 
     /// A stable name for scripts' `wait` and for logs.
@@ -172,6 +186,9 @@ impl Screen {
             Screen::Amount(_) => "amount",
             Screen::Search(_) => "search",
             Screen::Return(_) => "return",
+            Screen::Day(_) => "day",
+            Screen::Report(_) => "report",
+            Screen::Printer(_) => "printer",
         }
     }
 }
@@ -265,6 +282,10 @@ pub enum Field {
     OrderNumber,
     /// A person's name (the first manager's, on first start).
     UserName,
+    /// Why cash went in or out of the drawer, or why it was opened without a sale.
+    Reason,
+    /// A network printer's address ("10.0.0.9", or with its port "10.0.0.9:9100").
+    PrinterAddress,
 }
 
 impl Field {
@@ -278,6 +299,8 @@ impl Field {
             Field::ConflictNote => "Note (optional)",
             Field::OrderNumber => "Order number",
             Field::UserName => "Name",
+            Field::Reason => "Reason",
+            Field::PrinterAddress => "Printer address",
         }
     }
 }
@@ -665,6 +688,25 @@ pub enum Intent {
     ConfirmReturn,
     /// Void the whole order on the return screen (a manager approves).
     VoidOrder,
+    // --- The business day and the printer (issue 15) ---
+    /// Open the "Drawer & day" menu.
+    OpenDay,
+    /// One of the "Drawer & day" menu's actions.
+    Day(DayAction),
+    /// Show this page of the report (absolute, like `ConflictsPage`).
+    ReportPage(usize),
+    /// Queue a copy of the Z report showing for the printer.
+    PrintReport,
+    /// Close the day with the figures showing: the Z report is made (cannot be undone).
+    ConfirmCloseDay,
+    /// Settings → Printer (a manager's, like Settings).
+    OpenPrinter,
+    /// Printer settings: reach the printer this way.
+    PrinterLink(PrinterLink),
+    /// Printer settings: flip one option.
+    PrinterToggle(PrinterToggle),
+    /// Printer settings: print a test page now, with the setup on the form.
+    TestPrint,
 }
 
 /// How the customer pays.

@@ -2,6 +2,8 @@
 
 use crate::model::*;
 
+mod day;
+
 fn status(mode: Mode) -> StatusInfo {
     match mode {
         Mode::Server => StatusInfo {
@@ -633,4 +635,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
             ),
         ),
     ]
+    .into_iter()
+    .chain(day::samples(&|screen| state(screen, Mode::Client)))
+    .collect()
 }

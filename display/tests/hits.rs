@@ -156,6 +156,34 @@ fn each_screen_offers_its_actions() {
     has("return-none-selected", Intent::ReturnQty { line: 1, delta: 1 });
     has("return-void", Intent::VoidOrder);
     has("return-none-selected", Intent::Back);
+    // The business day and the printer (issue 15).
+    for name in ["status-server", "status-client", "status-standalone"] {
+        has(name, Intent::OpenDay);
+    }
+    has("settings", Intent::OpenPrinter);
+    for action in DayAction::ALL {
+        has("day-menu", Intent::Day(action));
+    }
+    has("day-menu", Intent::Back);
+    has("day-reason", Intent::DoneTyping);
+    has("day-reason", Intent::CancelTyping);
+    has("report-x", Intent::ReportPage(1));
+    has("report-x", Intent::Back);
+    has("report-closing", Intent::ConfirmCloseDay);
+    has("report-closing", Intent::ReportPage(0));
+    has("report-z", Intent::PrintReport);
+    has("report-z", Intent::Back);
+    for link in PrinterLink::ALL {
+        has("printer", Intent::PrinterLink(link));
+    }
+    for toggle in [PrinterToggle::Paper, PrinterToggle::Mode, PrinterToggle::Drawer] {
+        has("printer", Intent::PrinterToggle(toggle));
+    }
+    has("printer", Intent::TestPrint);
+    has("printer", Intent::Save);
+    has("printer", Intent::Back);
+    has("printer-network", Intent::EditField(Field::PrinterAddress));
+    has("printer-network", Intent::DismissBanner);
 }
 
 #[test]
@@ -181,6 +209,14 @@ fn greyed_out_actions_are_not_targets() {
     lacks("pay-partial", &|i| *i == Intent::FinishSale);
     lacks("pay-done-change", &|i| matches!(i, Intent::PickTender(_)));
     lacks("amount-cash", &|i| *i == Intent::ToggleDiscountMode);
+    // An X report is read, not printed; only the Z about to be made offers Close day.
+    lacks("report-x", &|i| matches!(i, Intent::PrintReport | Intent::ConfirmCloseDay));
+    lacks("report-z", &|i| *i == Intent::ConfirmCloseDay);
+    lacks("report-closing", &|i| *i == Intent::PrintReport);
+    // The first page has nothing before it.
+    lacks("report-x", &|i| *i == Intent::ReportPage(0));
+    // USB and serial printers are known devices: no address to type.
+    lacks("printer", &|i| *i == Intent::EditField(Field::PrinterAddress));
 }
 
 /// The intents on a sample at both sizes.
@@ -376,6 +412,16 @@ fn physical_keys() {
     assert_eq!(key_intent(&get("return-lines"), Key::Escape), Some(Intent::Back));
     // A refund pays money out: only a tap confirms it.
     assert_eq!(key_intent(&get("return-lines"), Key::Enter), None);
+    // Closing the day cannot be undone and a reprint uses paper: only taps do them.
+    for name in ["report-x", "report-z", "report-closing", "day-menu"] {
+        assert_eq!(key_intent(&get(name), Key::Enter), None, "{name}");
+    }
+    for name in ["report-x", "report-closing", "day-menu", "printer"] {
+        assert_eq!(key_intent(&get(name), Key::Escape), Some(Intent::Back), "{name}");
+    }
+    assert_eq!(key_intent(&get("report-z"), Key::Escape), Some(Intent::DismissBanner), "the banner first");
+    assert_eq!(key_intent(&get("printer"), Key::Enter), Some(Intent::Save));
+    assert_eq!(key_intent(&get("day-reason"), Key::Enter), Some(Intent::DoneTyping));
 }
 
 #[test]

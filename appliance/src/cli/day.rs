@@ -7,9 +7,8 @@ use super::sales::approval;
 use super::table::Table;
 use super::{Json, input, print_json, reg};
 use crate::model::{CashKind, Cents};
-use crate::print::docs::{Letterhead, ReportHead, layout, report};
+use crate::print::docs::{Letterhead, ReportHead, layout, report, x_head, z_head};
 use crate::register::Register;
-use crate::store::ZRow;
 
 /// Console width of printed reports.
 const COLS: usize = 48;
@@ -149,21 +148,6 @@ fn need_printer(r: &Register) -> anyhow::Result<()> {
     }
 }
 
-fn z_head(z: &ZRow) -> ReportHead {
-    let mut lines = vec![format!("Opened {}", z.opened), format!("Closed {}", z.closed)];
-    if let Some(b) = &z.closed_by {
-        lines.push(format!("Closed by {b}"));
-    }
-    ReportHead {
-        title: format!("Z REPORT {}", z.number),
-        date: z.date.clone(),
-        lines,
-        counted_cents: z.counted_cash_cents,
-        grand_total_cents: Some(z.grand_total_cents),
-        not_closed: Vec::new(),
-    }
-}
-
 pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
     match c {
         ReportCmd::X { print, json } => {
@@ -175,15 +159,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             if json.json {
                 return print_json(&x);
             }
-            let head = ReportHead {
-                title: "X REPORT".into(),
-                date: x.date.clone(),
-                lines: vec![format!("Next Z: {}", x.next_z)],
-                counted_cents: None,
-                grand_total_cents: Some(x.grand_total_cents),
-                not_closed: Vec::new(),
-            };
-            print_lines(r, &head, &x.totals)
+            print_lines(r, &x_head(&x.date, x.next_z, x.grand_total_cents), &x.totals)
         }
         ReportCmd::Z { counted, date, manager, print, json } => {
             if print {

@@ -1,7 +1,7 @@
 //! `till printer` and `till receipt`: this register's receipt printer, and receipts on demand.
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Subcommand;
 use serde::Serialize;
@@ -11,7 +11,7 @@ use crate::config::PrinterSetup;
 use crate::print::device::{Printer, Status, Target};
 use crate::print::docs::{Letterhead, layout, sale_receipt};
 use crate::print::escpos;
-use crate::print::worker::{document_bytes, fallback_notice, paper, test_page};
+use crate::print::worker::{document_bytes, fallback_notice, paper, print_direct, test_page_bytes};
 use crate::register::{Register, RegisterError};
 use crate::store::{JobKind, kv};
 
@@ -85,17 +85,7 @@ pub(super) fn printer(r: &mut Register, c: PrinterCmd) -> anyhow::Result<()> {
             let target: Target =
                 setup.target.parse().map_err(|e: crate::print::device::TargetError| refused(e.to_string()))?;
             let h = reg(Letterhead::of(&r.store().reader(), &reg(r.name())?).map_err(Into::into))?;
-            let (mut bytes, replaced) = document_bytes(&test_page(&h, &setup), &setup);
-            bytes.extend(escpos::FEED_AND_CUT);
-            if let Some(n) = fallback_notice(replaced, &setup) {
-                eprintln!("till: {n}");
-            }
-            let mut p = Printer::open(&target, Duration::from_secs(3))
-                .map_err(|e| anyhow::Error::new(Unprintable(e.to_string())))?;
-            if let Some(problem) = p.status().problem() {
-                return Err(anyhow::Error::new(Unprintable(problem.to_string())));
-            }
-            p.send(&bytes, Instant::now() + Duration::from_secs(20))
+            print_direct(&target, &test_page_bytes(&h, &setup))
                 .map_err(|e| anyhow::Error::new(Unprintable(e.to_string())))?;
             outln!("printed a test page on {}", setup.target);
             Ok(())

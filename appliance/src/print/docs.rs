@@ -5,7 +5,7 @@
 use till_display::receipt::{Block, Receipt};
 
 use crate::model::{Cents, DayTotals, RateBp};
-use crate::store::{OrderRow, ReturnRow, format_ms};
+use crate::store::{OrderRow, ReturnRow, ZRow, format_ms};
 
 /// The store and register a document is printed for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -202,6 +202,36 @@ pub struct ReportHead {
     pub grand_total_cents: Option<i64>,
     /// Registers that have not closed (store report).
     pub not_closed: Vec<String>,
+}
+
+/// The heading of an X report: the day so far, the number the next Z gets, the grand total
+/// with this period in it.
+pub fn x_head(date: &str, next_z: u64, grand_total_cents: i64) -> ReportHead {
+    ReportHead {
+        title: "X REPORT".into(),
+        date: date.to_string(),
+        lines: vec![format!("Next Z: {next_z}")],
+        counted_cents: None,
+        grand_total_cents: Some(grand_total_cents),
+        not_closed: Vec::new(),
+    }
+}
+
+/// The heading of a Z report that was made: when its period opened and closed, who closed it,
+/// the cash counted and the grand total.
+pub fn z_head(z: &ZRow) -> ReportHead {
+    let mut lines = vec![format!("Opened {}", z.opened), format!("Closed {}", z.closed)];
+    if let Some(b) = &z.closed_by {
+        lines.push(format!("Closed by {b}"));
+    }
+    ReportHead {
+        title: format!("Z REPORT {}", z.number),
+        date: z.date.clone(),
+        lines,
+        counted_cents: z.counted_cash_cents,
+        grand_total_cents: Some(z.grand_total_cents),
+        not_closed: Vec::new(),
+    }
 }
 
 /// An X, Z or store report.

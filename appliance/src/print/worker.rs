@@ -173,6 +173,27 @@ pub fn test_page(h: &Letterhead, setup: &PrinterSetup) -> till_display::receipt:
     Receipt { blocks }
 }
 
+/// The bytes of the test page for a printer set up as `setup`, cut.
+pub fn test_page_bytes(h: &Letterhead, setup: &PrinterSetup) -> Vec<u8> {
+    let (mut bytes, replaced) = document_bytes(&test_page(h, setup), setup);
+    if let Some(n) = fallback_notice(replaced, setup) {
+        warn!("test page: {n}");
+    }
+    bytes.extend(escpos::FEED_AND_CUT);
+    bytes
+}
+
+/// Prints `bytes` at once, outside the queue (a test page): opens the printer (3 s at most),
+/// refuses when its status tells of a problem (paper out, cover open), and sends them within
+/// 20 s. Blocks: the screen runs it off its thread.
+pub fn print_direct(target: &Target, bytes: &[u8]) -> Result<(), PrintError> {
+    let mut p = Printer::open(target, Duration::from_secs(3))?;
+    if let Some(problem) = p.status().problem() {
+        return Err(problem);
+    }
+    p.send(bytes, Instant::now() + SEND_DEADLINE)
+}
+
 fn event(reader: &Reader<'_>, id: &EventId) -> Result<Option<Event>, StoreError> {
     Ok(reader.event_body(id)?.and_then(|b| Event::decode(&b).ok()))
 }

@@ -33,6 +33,12 @@ mod search;
 
 use returns::*;
 use search::*;
+// The business day and the printer (issue 15).
+mod day;
+mod printer;
+
+use day::*;
+use printer::*;
 
 /// Parts of the screen that can be redrawn on their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -333,6 +339,9 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
         Screen::Amount(view) => amount_screen(&mut b, view, content),
         Screen::Search(view) => search_screen(&mut b, view, body),
         Screen::Return(view) => return_screen(&mut b, view, content),
+        Screen::Day(view) => day_screen(&mut b, view, content),
+        Screen::Report(view) => report_screen(&mut b, view, content),
+        Screen::Printer(view) => printer_screen(&mut b, view, content),
     }
     b.scene
 }

@@ -29,6 +29,7 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, r: Rectangle) {
     }
     let cols = columns(bottom, &[1, 2], m.gap);
     b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    b.button(cols[1], theme::BG, "Receipt printer ›", b.secondary(), Some(Intent::OpenPrinter));
 }
 
 /// A labelled form row: label on the left, a tappable field, optionally a button on the right.
@@ -243,6 +244,7 @@ pub(super) fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangl
     let done = match kb.field {
         Field::ConflictNote => "Resolve",
         Field::OrderNumber => "Find",
+        Field::Reason => "Record",
         _ => "Done",
     };
     key_grid(b, keys, kb.layer, (done, Intent::DoneTyping));

@@ -71,18 +71,20 @@ pub(super) fn status_screen(b: &mut Builder, status: &StatusInfo, r: Rectangle) 
     if let Some(right) = right {
         peers_card(b, status, right);
     }
-    if status.mode == Mode::Server {
-        // A server offers a pairing code for a new register (instead of typing the secret there).
-        let cols = columns(buttons, &[1, 1, 1], m.gap);
-        b.button(cols[0], theme::BG, "Settings", b.secondary(), Some(Intent::OpenSettings));
+    // A server offers a pairing code for a new register (instead of typing the secret there).
+    let server = status.mode == Mode::Server;
+    let cols = columns(buttons, if server { &[1, 1, 1, 1] } else { &[1, 1, 1] }, m.gap);
+    b.button(cols[0], theme::BG, "Settings", b.secondary(), Some(Intent::OpenSettings));
+    if server {
         let pair = if m.compact { "Pair" } else { "Pair register" };
         b.button(cols[1], theme::BG, pair, b.secondary(), Some(Intent::PairRegister));
-        b.button(cols[2], theme::BG, "New sale", b.primary(), Some(Intent::OpenSale));
-        return;
     }
-    let cols = columns(buttons, &[1, 1], m.gap);
-    b.button(cols[0], theme::BG, "Settings", b.secondary(), Some(Intent::OpenSettings));
-    b.button(cols[1], theme::BG, "New sale", b.primary(), Some(Intent::OpenSale));
+    let day_r = cols[cols.len() - 2];
+    // "Drawer & day" where it fits on one line; "Drawer" on a narrow button.
+    let day =
+        if measure("Drawer & day", Face::Bold, m.body_px) + 16 <= day_r.size.width { "Drawer & day" } else { "Drawer" };
+    b.button(day_r, theme::BG, day, b.secondary(), Some(Intent::OpenDay));
+    b.button(cols[cols.len() - 1], theme::BG, "New sale", b.primary(), Some(Intent::OpenSale));
 }
 
 pub(super) fn peers_card(b: &mut Builder, status: &StatusInfo, r: Rectangle) {

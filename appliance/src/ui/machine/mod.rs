@@ -7,6 +7,7 @@
 
 mod conflicts;
 mod counter;
+mod printer;
 mod status;
 
 use status::to_display_mode;
@@ -41,6 +42,8 @@ pub enum Effect {
     Test,
     /// Pair with the client form's server by the code typed in the secret field.
     Pair,
+    /// Print a test page with the printer form's setup.
+    TestPrint,
 }
 
 /// The register screen's state behind the display crate's pure screens.
@@ -65,6 +68,8 @@ pub struct Ui {
     conflicts_from_sale: bool,
     /// The conflict whose note the keyboard is taking, and the manager who approved.
     resolving: Option<(d::ConflictEntry, String)>,
+    /// Settings → Printer's form, while it shows.
+    printer: Option<printer::PrinterForm>,
 }
 
 impl std::fmt::Debug for Ui {
@@ -141,6 +146,7 @@ impl Ui {
             conflicts_page: 0,
             conflicts_from_sale: false,
             resolving: None,
+            printer: None,
         };
         ui.refresh();
         ui.start_screen();
@@ -185,6 +191,9 @@ impl Ui {
         }
         if matches!(self.screen, d::Screen::Conflicts(_)) {
             self.refresh_conflicts();
+        }
+        if matches!(self.screen, d::Screen::Printer(_)) {
+            self.show_printer();
         }
     }
 
@@ -250,7 +259,7 @@ impl Ui {
             },
             // A note starts empty each time; it is not a form's field.
             d::Field::ConflictNote => String::new(),
-            d::Field::OrderNumber | d::Field::UserName => String::new(),
+            d::Field::OrderNumber | d::Field::UserName | d::Field::Reason | d::Field::PrinterAddress => String::new(),
         }
     }
 
@@ -263,7 +272,14 @@ impl Ui {
             (d::Field::ServerAddress, _) => self.client_form.server_address = value,
             (d::Field::Secret, true) => self.server_form.secret = value,
             (d::Field::Secret, false) => self.client_form.secret = value,
-            (d::Field::ConflictNote | d::Field::OrderNumber | d::Field::UserName, _) => {}
+            (
+                d::Field::ConflictNote
+                | d::Field::OrderNumber
+                | d::Field::UserName
+                | d::Field::Reason
+                | d::Field::PrinterAddress,
+                _,
+            ) => {}
         }
     }
 
@@ -278,13 +294,28 @@ impl Ui {
         self.screen = d::Screen::ClientSetup(self.client_form.clone());
     }
 
-    /// Acts on an intent; returns the slow work it started, if any.
+    /// Acts on an intent; returns the slow work it started, if any. A manager's approval lasts
+    /// while the screens it opened show: it lapses as soon as they are left.
+    pub fn handle(&mut self, intent: d::Intent) -> Option<Effect> {
+        self.close_gate();
+        let effect = self.act(intent);
+        self.close_gate();
+        effect
+    }
+
     // Guards on the arms would hide the saves and checks they run: kept as `if`s.
     #[allow(clippy::collapsible_match)]
-    pub fn handle(&mut self, intent: d::Intent) -> Option<Effect> {
+    fn act(&mut self, intent: d::Intent) -> Option<Effect> {
         use d::Intent as I;
-        // Signed out, only the PIN pad works; the counter's own intents are its module's.
-        if !self.allowed(&intent) || self.search_key(&intent) || self.counter_intent(&intent) {
+        // Signed out, only the PIN pad works; a manager's intents need the approval. The
+        // printer's, the business day's and the counter's own intents are their modules'.
+        if !self.allowed(&intent) {
+            return None;
+        }
+        if let Some(effect) = self.printer_intent(&intent) {
+            return effect;
+        }
+        if self.search_key(&intent) || self.day_intent(&intent) || self.counter_intent(&intent) {
             return None;
         }
         match intent {
@@ -342,18 +373,9 @@ impl Ui {
                     && matches!(self.screen, d::Screen::ServerSetup(_) | d::Screen::ClientSetup(_))
                 {
                     self.keyboard_from = Some(self.screen.clone());
-                    let label = match field {
-                        d::Field::RegisterName => "Register name",
-                        d::Field::Port => "Port",
-                        d::Field::ServerAddress => "Server address",
-                        d::Field::Secret => "Shared secret, or the server's pairing code",
-                        d::Field::ConflictNote => "Note (optional)",
-                        d::Field::OrderNumber => "Order number",
-                        d::Field::UserName => "Name",
-                    };
                     self.screen = d::Screen::Keyboard(d::KeyboardView {
                         field,
-                        label: label.into(),
+                        label: field.label().into(),
                         value: self.field_value(field),
                         masked: field == d::Field::Secret,
                         layer: d::KeyLayer::Lower,
@@ -586,6 +608,10 @@ impl Ui {
     }
     /// Runs the slow work an intent started and shows its result.
     pub async fn perform(&mut self, effect: Effect) {
+        // A test page needs none of the network setup read below.
+        if effect == Effect::TestPrint {
+            return self.test_print().await;
+        }
         let read = {
             let mut r = lock(&self.reg);
             let me = r.store().register_id();
@@ -655,6 +681,7 @@ impl Ui {
                 }
             }
             Effect::Pair => self.pair(me, &name).await,
+            Effect::TestPrint => {}
             Effect::Test => {
                 let addr = match self.client_form.server_address.parse::<ServerAddr>() {
                     Ok(a) => a.to_string(),
@@ -749,5 +776,7 @@ impl Ui {
 
 #[cfg(test)]
 mod counter_tests;
+#[cfg(test)]
+mod day_tests;
 #[cfg(test)]
 mod tests;

@@ -172,7 +172,7 @@ impl Ui {
         let line = match what {
             AmountFor::LineDiscount(i) => Some(i),
             AmountFor::OrderDiscount => None,
-            AmountFor::Tender(_) => return,
+            AmountFor::Tender(_) | AmountFor::Cash(_) | AmountFor::Counted => return,
         };
         let before = (self.counter.cart.clone(), self.counter.order_discount);
         self.set_discount_unchecked(line, Some(discount));

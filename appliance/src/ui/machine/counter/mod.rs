@@ -3,6 +3,7 @@
 //! Every rule is the register's (`crate::register`): the screen asks, the register decides.
 
 mod cart;
+mod day;
 mod returns;
 mod signin;
 
@@ -14,7 +15,7 @@ use till_display as d;
 
 use super::Ui;
 use crate::model::{
-    CASH, CartLine, Cents, Discount, RateBp, Role, Sku, discount_limit_bp, price_cart, prices_embedded,
+    CASH, CartLine, CashKind, Cents, Discount, RateBp, Role, Sku, discount_limit_bp, price_cart, prices_embedded,
     prices_include_tax, refund_for,
 };
 use crate::net::lock;
@@ -22,6 +23,8 @@ use crate::register::Approval;
 use crate::store::OrderRow;
 
 pub(super) use crate::config::DEFAULT_IDLE_LOCK_SECS;
+#[cfg(test)]
+pub(super) use day::REPORT_COLS;
 
 /// Who is signed in at this register.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,9 +79,18 @@ pub(super) struct Line {
 pub(super) enum Pending {
     Settings,
     Resolve(d::ConflictEntry),
-    Discount { line: Option<usize>, discount: Discount },
+    Discount {
+        line: Option<usize>,
+        discount: Discount,
+    },
     Return,
     Void,
+    /// The drawer opened without a sale (then its reason).
+    NoSale,
+    /// The X report.
+    XReport,
+    /// Closing the day (then the cash counted, the figures, and the Z).
+    CloseDay,
 }
 
 /// What the amount keypad is for.
@@ -88,6 +100,10 @@ pub(super) enum AmountFor {
     Tender(usize),
     LineDiscount(usize),
     OrderDiscount,
+    /// Cash paid in, paid out or dropped (then its reason).
+    Cash(CashKind),
+    /// The cash counted in the drawer when the day closes.
+    Counted,
 }
 
 /// The return being made on the screen.
@@ -129,6 +145,11 @@ pub(super) struct Counter {
     pub returning: Option<Returning>,
     pub last_order: Option<String>,
     pub last_input: Instant,
+    /// The manager's approval that opened Settings, the printer or a report: manager-only
+    /// intents are refused without it, and it lapses once those screens are left.
+    pub gate: Option<Approval>,
+    /// The business day's work in progress (a cash movement, a no-sale, closing the day).
+    pub day: day::DayWork,
 }
 
 impl Counter {
@@ -154,6 +175,8 @@ impl Counter {
             returning: None,
             last_order: None,
             last_input: Instant::now(),
+            gate: None,
+            day: day::DayWork::default(),
         }
     }
 

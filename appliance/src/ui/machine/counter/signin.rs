@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use log::info;
 use till_display as d;
 
-use super::{DEFAULT_IDLE_LOCK_SECS, Pending, Session};
+use super::{AmountFor, DEFAULT_IDLE_LOCK_SECS, Pending, Session};
 use crate::model::{MAX_SHORT_NAME, Role, validate_name};
 use crate::net::lock;
 use crate::register::{Approval, RegisterError};
@@ -45,6 +45,10 @@ impl Ui {
         p.error = None;
         self.counter.session = None;
         self.counter.pending = None;
+        // Whatever a manager opened closes with the session; a half-made cash movement is dropped.
+        self.counter.gate = None;
+        self.counter.day = Default::default();
+        self.counter.amount = None;
         self.show_pin(d::PinPurpose::Login);
     }
 
@@ -185,10 +189,12 @@ impl Ui {
         match self.counter.pending.take() {
             Some(Pending::Settings) => {
                 if let Some(cfg) = self.config() {
+                    self.counter.gate = Some(a);
                     self.screen =
                         d::Screen::Settings { current: crate::ui::machine::status::to_display_mode(cfg.mode) };
                 }
             }
+            Some(p @ (Pending::NoSale | Pending::XReport | Pending::CloseDay)) => self.day_approved(p, a),
             Some(Pending::Resolve(entry)) => self.take_note(entry, manager),
             Some(Pending::Discount { line, discount }) => {
                 self.counter.approval = Some(a);
@@ -230,10 +236,16 @@ impl Ui {
         }
     }
 
-    /// Whether an intent may run now: signed out, only the PIN pad and the first manager's name.
+    /// Whether an intent may run now: signed out, only the PIN pad and the first manager's name;
+    /// signed in, a manager's intents (Settings' forms, the printer, the reports) only while the
+    /// approval that opened them stands. Hiding their buttons is not what stops a cashier.
     pub(in crate::ui::machine) fn allowed(&self, intent: &d::Intent) -> bool {
         use d::Intent as I;
         if self.counter.session.is_some() {
+            if manager_only(intent) && self.counter.gate.is_none() {
+                info!("{intent:?} refused on the {} screen: a manager approves first", self.screen.name());
+                return false;
+            }
             return true;
         }
         match &self.screen {
@@ -246,6 +258,62 @@ impl Ui {
             }
             _ => false,
         }
+    }
+
+    /// Closes what a manager opened once its screens are left: the next visit asks again.
+    pub(in crate::ui::machine) fn close_gate(&mut self) {
+        if self.counter.gate.is_some() && !self.in_manager_area() {
+            info!("the manager's approval lapsed (left for the {} screen)", self.screen.name());
+            self.counter.gate = None;
+        }
+    }
+
+    /// Whether the screen showing is one a manager's approval opened.
+    fn in_manager_area(&self) -> bool {
+        match &self.screen {
+            d::Screen::Settings { .. }
+            | d::Screen::ServerSetup(_)
+            | d::Screen::ClientSetup(_)
+            | d::Screen::ScanResults(_)
+            | d::Screen::TestResult(_)
+            | d::Screen::Printer(_)
+            | d::Screen::Report(_) => true,
+            d::Screen::Keyboard(kb) => setup_field(kb.field),
+            d::Screen::Amount(_) => matches!(self.counter.amount, Some((AmountFor::Counted, _))),
+            _ => false,
+        }
+    }
+}
+
+/// The fields of Settings' forms (the setup, the printer).
+fn setup_field(f: d::Field) -> bool {
+    matches!(
+        f,
+        d::Field::RegisterName | d::Field::Port | d::Field::ServerAddress | d::Field::Secret | d::Field::PrinterAddress
+    )
+}
+
+/// What only a manager's approval opens: Settings' forms and their effects, the printer, and the
+/// reports (an X, a Z, closing the day). The menu choices that ask for the approval
+/// (`OpenSettings`, `Day(XReport)`, …) are not among them: they show the PIN pad.
+fn manager_only(intent: &d::Intent) -> bool {
+    use d::Intent as I;
+    match intent {
+        I::SelectMode(_)
+        | I::GenerateSecret
+        | I::ScanNetwork
+        | I::PickServer(_)
+        | I::TestConnection
+        | I::Save
+        | I::OpenPrinter
+        | I::PrinterLink(_)
+        | I::PrinterToggle(_)
+        | I::TestPrint
+        | I::ReportPage(_)
+        | I::PrintReport
+        | I::ConfirmCloseDay => true,
+        I::EditField(f) => setup_field(*f),
+        _ => false,
     }
 }
 

@@ -1,0 +1,356 @@
+//! The business day on the screen: the "Drawer & day" menu, cash paid in, paid out and dropped
+//! (an amount, then a reason), the drawer opened without a sale (a manager approves, then a
+//! reason), the X report and closing the day with the Z (a manager's). The register decides
+//! (`Register::move_cash`, `no_sale`, `x_report`, `close_day`); a report on the screen is the
+//! printer's document laid out as text (`print::docs::report`, `layout`).
+
+use log::info;
+use till_display as d;
+
+use super::{AmountFor, Pending};
+use crate::model::{CashKind, Cents, DayTotals, EventId};
+use crate::net::lock;
+use crate::print::docs::{Letterhead, ReportHead, layout, report, x_head, z_head};
+use crate::register::{Approval, Register};
+use crate::store::{JobKind, ZRow, kv};
+use crate::ui::machine::Ui;
+
+/// The columns a report is laid out in for the screen (58 mm paper prints 32, 80 mm 48).
+pub const REPORT_COLS: usize = 40;
+
+/// The business day's work in progress on the screen.
+#[derive(Clone, Debug, Default)]
+pub(in crate::ui::machine) struct DayWork {
+    /// A cash movement waiting for its reason.
+    pub cash: Option<(CashKind, Cents)>,
+    /// A no-sale a manager approved, waiting for its reason.
+    pub no_sale: Option<Approval>,
+    /// The cash counted for the Z about to be made.
+    pub counted: Option<Cents>,
+    /// The Z report showing, which Print queues again.
+    pub z: Option<EventId>,
+}
+
+/// A cash movement in the screen's words.
+fn kind_words(kind: CashKind) -> &'static str {
+    match kind {
+        CashKind::PaidIn => "Paid in",
+        CashKind::PaidOut => "Paid out",
+        CashKind::Drop => "Drop",
+    }
+}
+
+fn money(c: i64) -> String {
+    d::format_cents(c)
+}
+
+/// A report's lines as this register's printer would lay them out in its own font.
+fn report_lines(r: &Register, head: &ReportHead, totals: &DayTotals) -> Result<Vec<String>, String> {
+    let name = r.name().map_err(|e| e.to_string())?;
+    let h = Letterhead::of(&r.store().reader(), &name).map_err(|e| e.to_string())?;
+    Ok(layout(&report(&h, head, totals), REPORT_COLS))
+}
+
+/// Net sales and expected cash, and the count and its difference when counted.
+fn figures(net: i64, expected: i64, counted: Option<i64>) -> Vec<(String, String)> {
+    let mut f = vec![("Net sales".to_string(), money(net)), ("Expected cash".to_string(), money(expected))];
+    if let Some(c) = counted {
+        f.push(("Counted".into(), money(c)));
+        f.push(("Difference".into(), money(c - expected)));
+    }
+    f
+}
+
+/// The X report: the day so far at this register.
+fn x_view(r: &Register) -> Result<d::ReportView, String> {
+    let x = r.x_report().map_err(|e| e.to_string())?;
+    let head = x_head(&x.date, x.next_z, x.grand_total_cents);
+    Ok(d::ReportView {
+        kind: d::ReportKind::X,
+        title: "X report".into(),
+        lines: report_lines(r, &head, &x.totals)?,
+        page: 0,
+        figures: figures(x.net_cents, x.expected_cash_cents, None),
+    })
+}
+
+/// The Z the day would close with now, with the cash counted: the X report's figures.
+fn closing_view(r: &Register, counted: Cents) -> Result<d::ReportView, String> {
+    let x = r.x_report().map_err(|e| e.to_string())?;
+    let head = ReportHead {
+        title: format!("Z REPORT {} (NOT MADE YET)", x.next_z),
+        lines: Vec::new(),
+        counted_cents: Some(counted.0),
+        ..x_head(&x.date, x.next_z, x.grand_total_cents)
+    };
+    Ok(d::ReportView {
+        kind: d::ReportKind::Closing,
+        title: format!("Close the day: Z {}", x.next_z),
+        lines: report_lines(r, &head, &x.totals)?,
+        page: 0,
+        figures: figures(x.net_cents, x.expected_cash_cents, Some(counted.0)),
+    })
+}
+
+/// A Z report that was made.
+fn z_view(r: &Register, z: &ZRow) -> Result<d::ReportView, String> {
+    Ok(d::ReportView {
+        kind: d::ReportKind::Z,
+        title: format!("Z report {}", z.number),
+        lines: report_lines(r, &z_head(z), &z.totals)?,
+        page: 0,
+        figures: figures(z.net_cents, z.expected_cash_cents, z.counted_cash_cents),
+    })
+}
+
+impl Ui {
+    /// The "Drawer & day" menu; whatever was half done there is dropped.
+    pub(in crate::ui::machine) fn show_day(&mut self) {
+        let drawer = lock(&self.reg).store().get(kv::PRINTER).ok().flatten().is_some_and(|p| p.drawer);
+        let cashier = self.counter.session.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+        self.counter.day = DayWork::default();
+        self.counter.amount = None;
+        self.screen = d::Screen::Day(d::DayView { cashier, drawer });
+    }
+
+    /// Acts on the business day's intents, and on the keypad, keyboard and PIN pad while they
+    /// work for it; false for everything else.
+    pub(in crate::ui::machine) fn day_intent(&mut self, intent: &d::Intent) -> bool {
+        use d::Intent as I;
+        let amount = matches!(self.screen, d::Screen::Amount(_))
+            && matches!(self.counter.amount, Some((AmountFor::Cash(_) | AmountFor::Counted, _)));
+        let reason = matches!(&self.screen, d::Screen::Keyboard(kb) if kb.field == d::Field::Reason);
+        let pin = matches!(self.screen, d::Screen::PinPad(_))
+            && matches!(self.counter.pending, Some(Pending::NoSale | Pending::XReport | Pending::CloseDay));
+        let report = match &self.screen {
+            d::Screen::Report(v) => Some(v.kind),
+            _ => None,
+        };
+        match intent {
+            I::OpenDay => {
+                self.refresh();
+                self.show_day();
+            }
+            I::Day(action) => {
+                // A stale tap (the menu is no longer showing) does nothing.
+                if matches!(self.screen, d::Screen::Day(_)) {
+                    self.day_action(*action);
+                }
+            }
+            I::AmountEnter if amount => self.day_amount(),
+            I::CancelAmount if amount => self.show_day(),
+            I::DoneTyping if reason => {
+                if let d::Screen::Keyboard(kb) = self.screen.clone() {
+                    self.reason_typed(&kb.value);
+                }
+            }
+            I::CancelTyping | I::Back if reason => {
+                self.banner = None;
+                self.show_day();
+            }
+            I::CancelPin if pin => {
+                self.counter.pending = None;
+                self.counter.pin.digits.clear();
+                self.show_day();
+            }
+            I::ReportPage(p) => {
+                if let d::Screen::Report(v) = &mut self.screen {
+                    v.page = *p;
+                }
+            }
+            I::PrintReport if report == Some(d::ReportKind::Z) => self.print_report(),
+            I::ConfirmCloseDay if report == Some(d::ReportKind::Closing) => self.close_confirmed(),
+            I::PrintReport | I::ConfirmCloseDay => {}
+            I::Back if report.is_some() => self.show_day(),
+            I::Back if matches!(self.screen, d::Screen::Day(_)) => {
+                self.refresh();
+                self.screen = d::Screen::Status;
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn day_action(&mut self, action: d::DayAction) {
+        use d::DayAction as A;
+        let cash = |kind: CashKind| AmountFor::Cash(kind);
+        let then_reason = "Then say why. It is recorded with your name.";
+        match action {
+            A::PaidIn => self.ask_amount(cash(CashKind::PaidIn), "Paid in: cash put into the drawer", then_reason),
+            A::PaidOut => self.ask_amount(cash(CashKind::PaidOut), "Paid out of the drawer", then_reason),
+            A::Drop => self.ask_amount(cash(CashKind::Drop), "Drop: cash taken to the safe", then_reason),
+            A::NoSale => self.ask_manager(Pending::NoSale, "Open the drawer without a sale".into()),
+            A::XReport => self.ask_manager(Pending::XReport, "X report".into()),
+            A::CloseDay => self.ask_manager(Pending::CloseDay, "Close the day (Z report)".into()),
+        }
+    }
+
+    /// The amount keypad, in money, for a cash movement or the count.
+    fn ask_amount(&mut self, what: AmountFor, title: &str, hint: &str) {
+        let view = d::AmountView {
+            title: title.into(),
+            entered: String::new(),
+            mode: d::AmountMode::Money,
+            allow_percent: false,
+            quick: Vec::new(),
+            hint: Some(hint.into()),
+        };
+        self.counter.amount = Some((what, view.clone()));
+        self.screen = d::Screen::Amount(view);
+    }
+
+    /// The keyboard for a reason (a cash movement's, a no-sale's).
+    fn ask_reason(&mut self) {
+        self.keyboard_from = None;
+        self.screen = d::Screen::Keyboard(d::KeyboardView {
+            field: d::Field::Reason,
+            label: d::Field::Reason.label().into(),
+            value: String::new(),
+            masked: false,
+            layer: d::KeyLayer::Upper,
+        });
+    }
+
+    /// A manager approved a no-sale, the X report or closing the day.
+    pub(in crate::ui::machine) fn day_approved(&mut self, pending: Pending, a: Approval) {
+        match pending {
+            Pending::NoSale => {
+                self.info(format!("{} approved: say why the drawer opens, then tap Record.", a.manager));
+                self.counter.day.no_sale = Some(a);
+                self.ask_reason();
+            }
+            Pending::XReport => {
+                let view = x_view(&lock(&self.reg));
+                match view {
+                    Ok(v) => {
+                        self.counter.gate = Some(a);
+                        self.screen = d::Screen::Report(v);
+                    }
+                    Err(e) => {
+                        self.error(format!("No X report: {e}"));
+                        self.show_day();
+                    }
+                }
+            }
+            Pending::CloseDay => {
+                self.counter.gate = Some(a);
+                self.ask_amount(
+                    AmountFor::Counted,
+                    "Cash counted in the drawer",
+                    "Count the drawer and type what is in it. The figures come next: nothing is closed yet.",
+                );
+            }
+            _ => self.show_day(),
+        }
+    }
+
+    /// OK on the keypad: the amount of a cash movement (then its reason), or the count (then
+    /// the figures the day would close with).
+    fn day_amount(&mut self) {
+        let Some((what, v)) = self.counter.amount.clone() else { return };
+        let cents = match v.entered.parse::<Cents>() {
+            Ok(c) => c,
+            Err(e) => return self.error(e.to_string()),
+        };
+        match what {
+            AmountFor::Cash(kind) => {
+                if cents.0 <= 0 {
+                    return self.error("Type the amount first: more than $0.00.");
+                }
+                self.counter.amount = None;
+                self.counter.day.cash = Some((kind, cents));
+                self.info(format!("{} {}: say what for, then tap Record.", kind_words(kind), money(cents.0)));
+                self.ask_reason();
+            }
+            AmountFor::Counted => {
+                let view = closing_view(&lock(&self.reg), cents);
+                match view {
+                    Ok(v) => {
+                        self.counter.amount = None;
+                        self.counter.day.counted = Some(cents);
+                        self.screen = d::Screen::Report(v);
+                    }
+                    Err(e) => self.error(format!("The figures cannot be read: {e}")),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Record on the reason keyboard: the cash movement or the no-sale is made; a refusal
+    /// keeps the keyboard, so the reason can be put right.
+    fn reason_typed(&mut self, typed: &str) {
+        let why = typed.trim();
+        let cashier = self.counter.session.as_ref().map(|s| s.name.clone());
+        let drawer = lock(&self.reg).store().get(kv::PRINTER).ok().flatten().is_some_and(|p| p.drawer);
+        let opens = if drawer { " The drawer opens." } else { "" };
+        if let Some((kind, amount)) = self.counter.day.cash {
+            let done = lock(&self.reg).move_cash(kind, amount, why, cashier.as_deref());
+            match done {
+                Ok(id) => {
+                    info!("{} of {amount} recorded on the screen ({id})", kind.as_str());
+                    self.info(format!("{} {} recorded: {why}.{opens}", kind_words(kind), money(amount.0)));
+                    self.refresh();
+                    self.show_day();
+                }
+                Err(e) => self.error(format!("Not recorded: {e}")),
+            }
+        } else if let Some(a) = self.counter.day.no_sale.clone() {
+            let done = lock(&self.reg).no_sale(why, cashier.as_deref(), Some(&a));
+            match done {
+                Ok(id) => {
+                    info!("no sale approved by {} recorded on the screen ({id})", a.manager);
+                    self.info(format!("No sale recorded, approved by {}: {why}.{opens}", a.manager));
+                    self.refresh();
+                    self.show_day();
+                }
+                Err(e) => self.error(format!("The drawer was not opened: {e}")),
+            }
+        } else {
+            self.show_day();
+        }
+    }
+
+    /// Close day on the figures: the Z is made with the count, and shows.
+    fn close_confirmed(&mut self) {
+        let (Some(counted), Some(a)) = (self.counter.day.counted, self.counter.gate.clone()) else { return };
+        let done = lock(&self.reg).close_day(Some(counted), None, Some(&a));
+        let z = match done {
+            Ok(z) => z,
+            Err(e) => return self.error(format!("The day was not closed: {e}")),
+        };
+        info!("day closed on the screen: Z {} by {}", z.number, a.manager);
+        let (view, printer) = {
+            let r = lock(&self.reg);
+            (z_view(&r, &z), r.store().get(kv::PRINTER).ok().flatten().is_some())
+        };
+        let after = if printer { "It is printing." } else { "No printer is set up, so it was not printed." };
+        self.info(format!("Day closed: Z {}, net sales {}. {after}", z.number, money(z.net_cents)));
+        self.counter.day = DayWork { z: z.id.parse().ok(), ..DayWork::default() };
+        match view {
+            Ok(v) => self.screen = d::Screen::Report(v),
+            Err(e) => {
+                self.error(format!("Day closed: Z {}, but it cannot be shown: {e}", z.number));
+                self.show_day();
+            }
+        }
+        self.refresh();
+    }
+
+    /// Print on a Z report: a copy goes into the print queue.
+    fn print_report(&mut self) {
+        let Some(id) = self.counter.day.z else { return };
+        let printer = lock(&self.reg).store().get(kv::PRINTER);
+        match printer {
+            Ok(Some(_)) => {
+                let done = lock(&self.reg).reprint(JobKind::Report, id);
+                match done {
+                    Ok(()) => self.info("A copy of the Z report is printing."),
+                    Err(e) => self.error(format!("Not printed: {e}")),
+                }
+            }
+            Ok(None) => self.error("No printer is set up: a manager sets it up in Settings → Receipt printer."),
+            Err(e) => self.error(format!("Not printed: {e}")),
+        }
+    }
+}

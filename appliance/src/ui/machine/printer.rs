@@ -1,0 +1,282 @@
+//! Settings → Printer on the screen (a manager's, behind the same PIN as Settings): how the
+//! receipt printer is reached, paper, mode and drawer, saved as `kv::PRINTER` like
+//! `till printer set`; what the printer last said and what waits in the queue; and a test page
+//! printed at once, like `till printer test`, off the screen's thread.
+
+use log::info;
+use till_display as d;
+
+use super::{Effect, Ui};
+use crate::config::{PrintMode, PrinterSetup};
+use crate::net::lock;
+use crate::print::device::Target;
+use crate::print::docs::Letterhead;
+use crate::print::worker::{print_direct, test_page_bytes};
+use crate::store::kv;
+
+/// The printer form as a manager changes it; nothing is stored before Save.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct PrinterForm {
+    link: d::PrinterLink,
+    /// The USB and serial targets offered: the saved one of that kind, else the usual device.
+    usb: String,
+    serial: String,
+    /// A network printer's address as typed (without `tcp:`).
+    address: String,
+    paper_mm: u32,
+    raster: bool,
+    drawer: bool,
+    /// Text mode's code page (not on the screen: kept as saved, `till printer set --codepage`).
+    codepage: String,
+    /// A test page is going out.
+    testing: bool,
+}
+
+impl PrinterForm {
+    /// The form for the setup saved now (none: no printer, the usual choices offered).
+    fn of(saved: Option<&PrinterSetup>) -> PrinterForm {
+        let target = saved.map(|p| p.target.as_str()).unwrap_or_default();
+        let link = match target.split_once(':').map(|(kind, _)| kind) {
+            Some("usb") => d::PrinterLink::Usb,
+            Some("serial") => d::PrinterLink::Serial,
+            Some("tcp") => d::PrinterLink::Network,
+            _ => d::PrinterLink::Off,
+        };
+        let kept =
+            |kind: d::PrinterLink, usual: &str| if kind == link { target.to_string() } else { usual.to_string() };
+        PrinterForm {
+            usb: kept(d::PrinterLink::Usb, d::USB_PRINTER),
+            serial: kept(d::PrinterLink::Serial, d::SERIAL_PRINTER),
+            address: if link == d::PrinterLink::Network {
+                target.trim_start_matches("tcp:").to_string()
+            } else {
+                String::new()
+            },
+            link,
+            paper_mm: saved.map_or(58, |p| p.width_mm),
+            raster: saved.is_some_and(|p| p.mode == PrintMode::Raster),
+            drawer: saved.is_none_or(|p| p.drawer),
+            codepage: saved.map_or_else(|| "cp858".into(), |p| p.codepage.clone()),
+            testing: false,
+        }
+    }
+
+    /// The setup the form describes (`None`: no printer), or why it is not one.
+    fn setup(&self) -> Result<Option<PrinterSetup>, String> {
+        let target = match self.link {
+            d::PrinterLink::Off => return Ok(None),
+            d::PrinterLink::Usb => self.usb.clone(),
+            d::PrinterLink::Serial => self.serial.clone(),
+            d::PrinterLink::Network => {
+                let address = self.address.trim();
+                if address.is_empty() {
+                    return Err("Type the network printer's address first, e.g. 10.0.0.9.".into());
+                }
+                format!("tcp:{address}")
+            }
+        };
+        // Stored as it prints back (`tcp:10.0.0.9:9100`), so what is saved is what was checked.
+        let target = target.parse::<Target>().map_err(|e| e.to_string())?.to_string();
+        let mut p = PrinterSetup::new(&target)?;
+        p.set("width", &self.paper_mm.to_string())?;
+        p.set("mode", if self.raster { "raster" } else { "text" })?;
+        p.set("codepage", &self.codepage)?;
+        p.drawer = self.drawer;
+        Ok(Some(p))
+    }
+
+    /// Where the printer is, in the screen's words.
+    fn device(&self) -> String {
+        let words = |t: &str| match t.parse::<Target>() {
+            Ok(Target::Usb(path)) => path.display().to_string(),
+            Ok(Target::Serial { path, baud }) => format!("{} at {baud} baud", path.display()),
+            _ => t.to_string(),
+        };
+        match self.link {
+            d::PrinterLink::Off => String::new(),
+            d::PrinterLink::Usb => words(&self.usb),
+            d::PrinterLink::Serial => words(&self.serial),
+            d::PrinterLink::Network => self.address.clone(),
+        }
+    }
+}
+
+impl Ui {
+    /// Settings → Printer, with the setup saved now.
+    fn open_printer(&mut self) {
+        let saved = lock(&self.reg).store().get(kv::PRINTER);
+        match saved {
+            Ok(saved) => {
+                self.printer = Some(PrinterForm::of(saved.as_ref()));
+                self.show_printer();
+            }
+            Err(e) => self.error(format!("The printer's setup cannot be read: {e}")),
+        }
+    }
+
+    /// Shows the printer form with what is saved, what the printer said last and what waits.
+    pub(super) fn show_printer(&mut self) {
+        let Some(form) = &self.printer else { return };
+        let (saved, state, waiting) = {
+            let r = lock(&self.reg);
+            let s = r.store();
+            let (waiting, last) = s.reader().print_backlog().unwrap_or((0, None));
+            let saved = s.get(kv::PRINTER).ok().flatten();
+            let state = if saved.is_some() { last.or(s.get(kv::PRINTER_STATE).ok().flatten()) } else { None };
+            (saved.map(|p| p.to_string()), state, waiting)
+        };
+        self.screen = d::Screen::Printer(d::PrinterView {
+            link: form.link,
+            device: form.device(),
+            paper_mm: form.paper_mm,
+            raster: form.raster,
+            drawer: form.drawer,
+            saved,
+            state,
+            waiting,
+            testing: form.testing,
+        });
+    }
+
+    /// Acts on the printer screen's intents (and its address keyboard's); `None` for intents
+    /// that are not its, else the slow work started.
+    pub(super) fn printer_intent(&mut self, intent: &d::Intent) -> Option<Option<Effect>> {
+        use d::Intent as I;
+        let on_form = matches!(self.screen, d::Screen::Printer(_)) && self.printer.is_some();
+        let typing = matches!(&self.screen, d::Screen::Keyboard(kb) if kb.field == d::Field::PrinterAddress);
+        match intent {
+            I::OpenPrinter => self.open_printer(),
+            I::PrinterLink(link) if on_form => self.change_printer(|f| f.link = *link),
+            I::PrinterToggle(t) if on_form => self.change_printer(|f| match t {
+                d::PrinterToggle::Paper => f.paper_mm = if f.paper_mm == 80 { 58 } else { 80 },
+                d::PrinterToggle::Mode => f.raster = !f.raster,
+                d::PrinterToggle::Drawer => f.drawer = !f.drawer,
+            }),
+            I::EditField(d::Field::PrinterAddress) if on_form => {
+                let value = self.printer.as_ref().map(|f| f.address.clone()).unwrap_or_default();
+                self.keyboard_from = None;
+                self.screen = d::Screen::Keyboard(d::KeyboardView {
+                    field: d::Field::PrinterAddress,
+                    label: "Printer address (port 9100 unless given)".into(),
+                    value,
+                    masked: false,
+                    layer: d::KeyLayer::Symbols,
+                });
+            }
+            I::DoneTyping if typing => {
+                if let d::Screen::Keyboard(kb) = self.screen.clone() {
+                    self.change_printer(|f| f.address = kb.value.trim().to_string());
+                }
+            }
+            I::CancelTyping | I::Back if typing => self.show_printer(),
+            I::Save if on_form => self.save_printer(),
+            I::TestPrint if on_form => return Some(self.start_test_print()),
+            I::Back if on_form => {
+                self.printer = None;
+                match self.config() {
+                    Some(cfg) => self.screen = d::Screen::Settings { current: super::to_display_mode(cfg.mode) },
+                    None => self.screen = d::Screen::Status,
+                }
+            }
+            I::PrinterLink(_) | I::PrinterToggle(_) | I::TestPrint => {}
+            _ => return None,
+        }
+        Some(None)
+    }
+
+    fn change_printer(&mut self, change: impl FnOnce(&mut PrinterForm)) {
+        if let Some(f) = &mut self.printer {
+            change(f);
+        }
+        self.show_printer();
+    }
+
+    /// Save: the form's setup is stored as `till printer set` stores it (none: printing stops,
+    /// as `till printer off`; receipts waiting stay queued).
+    fn save_printer(&mut self) {
+        let Some(form) = &self.printer else { return };
+        let result = form.setup().and_then(|setup| {
+            let mut r = lock(&self.reg);
+            match &setup {
+                Some(p) => r.store_mut().set(kv::PRINTER, p),
+                None => r.store_mut().clear(kv::PRINTER),
+            }
+            .map_err(|e| e.to_string())?;
+            Ok(setup)
+        });
+        match result {
+            Ok(Some(p)) => {
+                info!("printer set on the screen: {p}");
+                let mode = if p.mode == PrintMode::Raster { "raster" } else { "text" };
+                let drawer = if p.drawer { ", with a cash drawer" } else { "" };
+                self.info(format!("Saved: receipts print on {} ({} mm, {mode}{drawer}).", p.target, p.width_mm));
+                // The saved target is what the form shows from now on.
+                self.printer = Some(PrinterForm::of(Some(&p)));
+            }
+            Ok(None) => {
+                info!("printer turned off on the screen");
+                self.info("Saved: no receipt printer. Receipts waiting stay queued.");
+            }
+            Err(e) => self.error(format!("Not saved: {e}")),
+        }
+        self.show_printer();
+    }
+
+    /// Test print: checks the form, says so, and leaves the printing to [`Ui::test_print`].
+    fn start_test_print(&mut self) -> Option<Effect> {
+        let setup = self.printer.as_ref().map(PrinterForm::setup);
+        match setup {
+            Some(Ok(Some(p))) => {
+                self.info(format!("Printing a test page on {}…", p.target));
+                self.change_printer(|f| f.testing = true);
+                Some(Effect::TestPrint)
+            }
+            Some(Ok(None)) => {
+                self.error("Choose how the printer is connected first.");
+                None
+            }
+            Some(Err(e)) => {
+                self.error(format!("No test page: {e}"));
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Prints the test page with the form's setup, on a blocking thread (the printer may take
+    /// seconds to answer, or never), and says in the banner how it went.
+    pub(super) async fn test_print(&mut self) {
+        let Some(Ok(Some(setup))) = self.printer.as_ref().map(PrinterForm::setup) else { return };
+        let page = {
+            let r = lock(&self.reg);
+            r.name().map_err(|e| e.to_string()).and_then(|name| {
+                Letterhead::of(&r.store().reader(), &name)
+                    .map(|h| test_page_bytes(&h, &setup))
+                    .map_err(|e| e.to_string())
+            })
+        };
+        let result = match (page, setup.target.parse::<Target>()) {
+            (Ok(bytes), Ok(target)) => {
+                smol::unblock(move || print_direct(&target, &bytes).map_err(|e| e.to_string())).await
+            }
+            (Err(e), _) => Err(e),
+            (_, Err(e)) => Err(e.to_string()),
+        };
+        match result {
+            Ok(()) => {
+                info!("test page printed on {}", setup.target);
+                self.info(format!("Test page printed on {}.", setup.target));
+            }
+            Err(e) => {
+                info!("test page on {}: {e}", setup.target);
+                self.error(format!("No test page: {e}."));
+            }
+        }
+        if let Some(f) = &mut self.printer {
+            f.testing = false;
+        }
+        if matches!(self.screen, d::Screen::Printer(_)) {
+            self.show_printer();
+        }
+    }
+}
