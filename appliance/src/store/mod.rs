@@ -7,6 +7,7 @@
 mod apply;
 mod conflicts;
 mod dump;
+mod journal;
 pub mod kv;
 mod migrate;
 mod orders;
@@ -16,6 +17,7 @@ mod sync;
 mod watch;
 
 pub use conflicts::*;
+pub use journal::*;
 pub use migrate::latest_schema_version;
 pub use read::*;
 pub use sync::{LogEntry, PeerRow};
