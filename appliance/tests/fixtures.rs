@@ -374,7 +374,10 @@ fn expected7() -> Vec<(&'static str, Event, Link)> {
         shift: None,
     };
     let events = [
-        ("RegisterNamed: register E5… goes by E; Start", ev(at(a, 1, 0), EventKind::RegisterNamed { name: "E".into() })),
+        (
+            "RegisterNamed: register E5… goes by E; Start",
+            ev(at(a, 1, 0), EventKind::RegisterNamed { name: "E".into() }),
+        ),
         ("OrderPlaced: 2 TEA, cash with change; After the line above", ev(at(a, 2, 1), EventKind::OrderPlaced(sale))),
         (
             "VoidRecorded: E-000001 by bo; After the line above",

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, params};
 use till::model::{Cents, Discount, EventId, PayRequest, Payment, RateBp, Sku};
 use till::register::{ItemRequest, Register, SaleRequest};
-use till::store::{JournalReport, Problem, ProblemKind, Store};
+use till::store::{Cell, ExportTable, JournalReport, Problem, ProblemKind, Store};
 use till::sync::{Event, EventKind, Link, event_hash};
 
 fn sku(s: &str) -> Sku {
@@ -74,7 +74,13 @@ fn busy_register(dir: &Path) -> Register {
     ok(r.count_stock(&sku("MUG"), 6));
     r.create_order(&[(sku("TEA"), 1), (sku("MUG"), 1)], Payment::Card, None).unwrap_or_else(|e| panic!("{e}"));
     r.close_shift(Cents(10_500)).unwrap_or_else(|e| panic!("{e}"));
-    r.create_order(&[(sku("TEA"), 4)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+    ok(r.set_setting("prices_include_tax", "true"));
+    let included = SaleRequest {
+        items: vec![item("TEA", 4, Some(Discount::Amount(Cents(7)))), item("MUG", 1, None)],
+        pay: pay(&[("cash", None)], Some(5_000)),
+        ..SaleRequest::default()
+    };
+    r.ring(&included).unwrap_or_else(|e| panic!("{e}"));
     r
 }
 
@@ -401,4 +407,110 @@ fn synced_registers_verify_agree_on_heads_and_a_re_key_says_so() {
     let new = rc.registers.iter().find(|r| r.register == k.new.to_string()).unwrap_or_else(|| panic!("new id"));
     assert_eq!(new.restarted_from, Some(old.to_string()), "the new chain says where it comes from");
     assert_eq!((new.events, new.journal_from), (2, Some(1)));
+}
+
+/// A cell of an exported row by column name.
+fn cell<'a>(t: &'a ExportTable, row: &'a [Cell], name: &str) -> &'a Cell {
+    let i = t.columns.iter().position(|c| c.name == name).unwrap_or_else(|| panic!("{}: no column {name}", t.name));
+    &row[i]
+}
+
+fn int(t: &ExportTable, row: &[Cell], name: &str) -> i64 {
+    match cell(t, row, name) {
+        Cell::Int(v) => *v,
+        other => panic!("{}.{name} is {other:?}", t.name),
+    }
+}
+
+fn text(t: &ExportTable, row: &[Cell], name: &str) -> String {
+    match cell(t, row, name) {
+        Cell::Text(v) => v.clone(),
+        other => panic!("{}.{name} is {other:?}", t.name),
+    }
+}
+
+/// Sums a cents column over the rows of `t` whose `key` column is `value`.
+fn sum(t: &ExportTable, key: &str, value: &str, name: &str) -> i64 {
+    t.rows.iter().filter(|r| text(t, r, key) == value).map(|r| int(t, r, name)).sum()
+}
+
+#[test]
+fn the_export_adds_up_to_the_cent() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let r = busy_register(&root.path().join("r"));
+    let tables = r.store().reader().export(0, i64::MAX).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    assert_eq!(names, ["transactions", "lines", "tenders", "taxes", "voids", "returns", "return_lines"]);
+    let t = |n: &str| tables.iter().find(|t| t.name == n).unwrap_or_else(|| panic!("{n}"));
+    for table in &tables {
+        for row in &table.rows {
+            assert_eq!(row.len(), table.columns.len(), "{}: one cell per column", table.name);
+            // Every amount twice: cents, and the same as decimal text.
+            for (c, v) in table.columns.iter().zip(row) {
+                if let (Some(stem), Cell::Int(cents)) = (c.name.strip_suffix("_cents"), v) {
+                    assert_eq!(text(table, row, stem), Cents(*cents).to_string(), "{}.{stem}", table.name);
+                }
+            }
+        }
+    }
+    let (orders, lines, tenders, taxes) = (t("transactions"), t("lines"), t("tenders"), t("taxes"));
+    assert_eq!(orders.rows.len(), 5);
+    assert_eq!(orders.rows.len(), r.store().reader().orders(None).map(|o| o.len()).unwrap_or_default());
+    for o in &orders.rows {
+        let id = text(orders, o, "event_id");
+        for (col, of) in [("net_cents", "net_cents"), ("tax_cents", "tax_cents"), ("total_cents", "total_cents")] {
+            assert_eq!(sum(lines, "event_id", &id, of), int(orders, o, col), "{id}: lines' {of}");
+            assert_eq!(sum(taxes, "event_id", &id, of), int(orders, o, col), "{id}: taxes' {of}");
+        }
+        let discounts =
+            sum(lines, "event_id", &id, "line_discount_cents") + sum(lines, "event_id", &id, "order_discount_cents");
+        assert_eq!(discounts, int(orders, o, "discount_cents"), "{id}: discounts");
+        let shelf = sum(lines, "event_id", &id, "shelf_cents");
+        // What the lines came to after discounts is their net (tax on top) or their total.
+        let after =
+            if cell(orders, o, "prices_include_tax") == &Cell::Bool(true) { "total_cents" } else { "net_cents" };
+        assert_eq!(shelf - discounts, int(orders, o, after), "{id}: shelf less discounts");
+        let (total, change) = (int(orders, o, "total_cents"), int(orders, o, "change_cents"));
+        assert_eq!(sum(tenders, "event_id", &id, "amount_cents"), int(orders, o, "tendered_cents"), "{id}: tendered");
+        assert_eq!(sum(tenders, "event_id", &id, "amount_cents") - change, total, "{id}: tenders − change = total");
+        assert_eq!(sum(tenders, "event_id", &id, "change_cents"), change, "{id}: the change comes out of cash");
+        assert_eq!(sum(tenders, "event_id", &id, "kept_cents"), total, "{id}: kept = total");
+        assert_eq!(
+            lines.rows.iter().filter(|l| text(lines, l, "event_id") == id).count() as i64,
+            int(orders, o, "line_count")
+        );
+    }
+    assert!(orders.rows.iter().any(|o| int(orders, o, "change_cents") > 0 && int(orders, o, "discount_cents") > 0));
+    assert!(orders.rows.iter().any(|o| cell(orders, o, "prices_include_tax") == &Cell::Bool(true)));
+    assert!(
+        tenders
+            .rows
+            .iter()
+            .any(|x| text(tenders, x, "tender") == "voucher" && text(tenders, x, "tender_type") == "non_cash")
+    );
+    assert!(
+        taxes.rows.iter().map(|x| int(taxes, x, "tax_rate_bp")).collect::<std::collections::BTreeSet<_>>().len() == 2
+    );
+
+    // The void refers to its sale, which is marked; the amounts it reverses are the sale's.
+    let voids = t("voids");
+    assert_eq!(voids.rows.len(), 1);
+    let v = &voids.rows[0];
+    let sale = text(voids, v, "order_event_id");
+    let o = orders.rows.iter().find(|o| text(orders, o, "event_id") == sale).unwrap_or_else(|| panic!("voided sale"));
+    assert_eq!(cell(orders, o, "voided"), &Cell::Bool(true));
+    assert_eq!(text(orders, o, "void_event_id"), text(voids, v, "event_id"));
+    assert_eq!(int(voids, v, "order_total_cents"), int(orders, o, "total_cents"));
+    // The return's refund is its lines'.
+    let (returns, rlines) = (t("returns"), t("return_lines"));
+    assert_eq!(returns.rows.len(), 1);
+    let ret = &returns.rows[0];
+    let id = text(returns, ret, "event_id");
+    assert_eq!(sum(rlines, "event_id", &id, "refund_cents"), int(returns, ret, "refund_cents"));
+    assert_eq!(text(rlines, &rlines.rows[0], "order_event_id"), text(returns, ret, "order_event_id"));
+
+    // Business days: nothing before the first sale, all of it in the days that hold them.
+    let first = orders.rows.iter().map(|o| text(orders, o, "created_utc")).min().unwrap_or_default();
+    let none = r.store().reader().export(0, 1).unwrap_or_else(|e| panic!("{e}"));
+    assert!(none.iter().all(|t| t.rows.is_empty()), "before {first}: nothing");
 }

@@ -447,7 +447,7 @@ fn compare_derived(
         let total = diff.len();
         let at = |n: &str| cols.iter().position(|c| c == n);
         let id_cols = at("origin").zip(at("seq")).filter(|(o, s)| key.contains(o) && key.contains(s));
-        for (k, (here, log)) in diff.into_iter().take(MAX_ROWS_LISTED) {
+        for (here, log) in diff.into_values().take(MAX_ROWS_LISTED) {
             let any = here.as_ref().or(log.as_ref());
             let id = id_cols.zip(any).and_then(|((o, s), v)| match (&v[o], &v[s]) {
                 (Value::Blob(b), Value::Integer(seq)) => Some(EventId {
@@ -456,6 +456,13 @@ fn compare_derived(
                 }),
                 _ => None,
             });
+            // The row named by its key: the event id says (origin, seq) already.
+            let named: Vec<String> = key
+                .iter()
+                .filter(|i| id.is_none() || id_cols.is_none_or(|(o, s)| **i != o && **i != s))
+                .filter_map(|&i| any.map(|v| format!("{} {}", cols[i], show(&v[i]))))
+                .collect();
+            let k = if named.is_empty() { String::new() } else { format!(" ({})", named.join(", ")) };
             let what = match (&here, &log) {
                 (Some(h), Some(l)) => {
                     let changed: Vec<String> = cols
@@ -464,10 +471,10 @@ fn compare_derived(
                         .filter(|(i, _)| h[*i] != l[*i])
                         .map(|(i, name)| format!("{name} is {} here, {} in the log", show(&h[i]), show(&l[i])))
                         .collect();
-                    format!("{table} row ({k}) was changed: {}", changed.join("; "))
+                    format!("{table} row{k} was changed: {}", changed.join("; "))
                 }
-                (Some(_), None) => format!("{table} row ({k}) is not in the log (inserted)"),
-                _ => format!("{table} row ({k}) is missing: the log holds it (deleted)"),
+                (Some(_), None) => format!("{table} row{k} is not in the log (inserted)"),
+                _ => format!("{table} row{k} is missing: the log holds it (deleted)"),
             };
             let event_kind = match id {
                 Some(id) => c

@@ -7,6 +7,7 @@
 mod apply;
 mod conflicts;
 mod dump;
+mod export;
 mod journal;
 pub mod kv;
 mod migrate;
@@ -17,6 +18,7 @@ mod sync;
 mod watch;
 
 pub use conflicts::*;
+pub use export::*;
 pub use journal::*;
 pub use migrate::latest_schema_version;
 pub use read::*;
