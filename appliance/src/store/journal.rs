@@ -3,9 +3,10 @@
 //! slipped in on one box breaks the chain. [`Store::verify_journal`] walks every register's chain
 //! this database holds, and compares the derived tables with what the log rebuilds into.
 //!
-//! The rebuild runs in a private in-memory database beside the real one (attached read-only
-//! in spirit: nothing here writes to it), in one read transaction, so a register selling at the
-//! same time neither blocks nor confuses the check.
+//! The rebuild runs in a scratch database beside the real one (a file removed afterwards, or
+//! memory when the data directory cannot be written), which attaches the real one and only reads
+//! it, in one read transaction: a register selling at the same time neither blocks nor confuses
+//! the check.
 
 use std::collections::BTreeMap;
 
@@ -127,10 +128,16 @@ impl Store {
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not UTF-8"),
             });
         };
-        let mut mem = Connection::open_in_memory().map_err(err)?;
-        mem.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
-        migrate::run(&mut mem, APPLICATION_ID).map_err(err)?;
+        let mut scratch = if derived { Scratch::beside(&self.path) } else { Scratch::memory() }.map_err(err)?;
+        let Some(mem) = scratch.conn.as_mut() else { return Err(err(rusqlite::Error::InvalidQuery)) };
         mem.busy_timeout(super::BUSY_TIMEOUT).map_err(err)?;
+        if derived {
+            // The derived tables of this schema, empty; the log is read where it is (an unqualified
+            // `events` then names the attached database's).
+            mem.pragma_update(None, "foreign_keys", "ON").map_err(err)?;
+            migrate::run(mem, APPLICATION_ID).map_err(err)?;
+            mem.execute_batch("DROP TABLE main.events").map_err(err)?;
+        }
         // A name that starts with `file:` would be read as a URI.
         let path = if path.starts_with("file:") { format!("./{path}") } else { path.to_string() };
         mem.execute("ATTACH DATABASE ?1 AS src", [path]).map_err(err)?;
@@ -162,15 +169,54 @@ impl Store {
         walk.finish();
         let Walk { mut problems, chains, .. } = walk;
         let derived = if derived {
-            tx.execute_batch("INSERT INTO main.events SELECT * FROM src.events").map_err(err)?;
             rebuild(&tx).map_err(err)?;
             Some(compare_derived(&tx, &names, &mut problems).map_err(err)?)
         } else {
             None
         };
-        // Nothing was written to the database checked; the in-memory copy goes with `mem`.
-        drop(tx);
+        // Nothing was written to the database checked; the scratch copy is removed with `scratch`.
+        tx.commit().map_err(err)?;
         Ok(JournalReport { ok: problems.is_empty(), events, registers: chains, derived, problems })
+    }
+}
+
+/// Where the log is rebuilt for the comparison: a file beside the database, as a register's
+/// memory is small (a rebuild in memory takes about 1 KB an event), or memory when the data
+/// directory cannot be written. Removed when dropped.
+struct Scratch {
+    conn: Option<Connection>,
+    file: Option<std::path::PathBuf>,
+}
+
+impl Scratch {
+    fn memory() -> rusqlite::Result<Scratch> {
+        Ok(Scratch { conn: Some(Connection::open_in_memory()?), file: None })
+    }
+
+    fn beside(db: &std::path::Path) -> rusqlite::Result<Scratch> {
+        // Not `till.db…`: the data-directory watcher wakes the register for those.
+        let file = db.with_file_name(format!("till-verify-{}.tmp", std::process::id()));
+        let _ = std::fs::remove_file(&file);
+        let Ok(conn) = Connection::open(&file) else { return Scratch::memory() };
+        let scratch = Scratch { conn: Some(conn), file: Some(file) };
+        if let Some(c) = &scratch.conn {
+            // Thrown away afterwards: no journal, no fsync, a small cache.
+            c.pragma_update(None, "journal_mode", "OFF")?;
+            c.pragma_update(None, "synchronous", "OFF")?;
+            c.pragma_update(None, "cache_size", -8192)?;
+        }
+        Ok(scratch)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            let _ = c.close();
+        }
+        if let Some(f) = &self.file {
+            let _ = std::fs::remove_file(f);
+        }
     }
 }
 
