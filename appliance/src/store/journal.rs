@@ -3,9 +3,8 @@
 //! slipped in on one box breaks the chain. [`Store::verify_journal`] walks every register's chain
 //! this database holds, and compares the derived tables with what the log rebuilds into.
 //!
-//! The rebuild runs in a scratch database beside the real one (a file removed afterwards, or
-//! memory when the data directory cannot be written), which attaches the real one and only reads
-//! it, in one read transaction: a register selling at the same time neither blocks nor confuses
+//! The rebuild runs in a scratch database (in memory for a small log; for a large one a file
+//! beside the real one, removed afterwards), which attaches the real one and only reads it, in one read transaction: a register selling at the same time neither blocks nor confuses
 //! the check.
 
 use std::collections::BTreeMap;
@@ -20,6 +19,10 @@ use crate::sync::{Event, Link, event_hash};
 
 /// Differences listed per derived table; the rest are counted in one line.
 const MAX_ROWS_LISTED: usize = 100;
+
+/// Logs up to this many events are rebuilt in memory (about 20 MB at most); larger ones in a
+/// scratch file beside the database, as a register's memory is small.
+const IN_MEMORY_EVENTS: i64 = 20_000;
 
 /// Tables that are not derived from the log: the log itself and device-local data.
 const NOT_DERIVED: &[&str] = &["device_kv", "events", "peers", "sqlite_sequence"];
@@ -120,6 +123,11 @@ impl Store {
     /// Checks every register's chain this database holds and, with `derived`, that every
     /// derived table is what the log rebuilds into (see the module's documentation).
     pub fn verify_journal(&self, derived: bool) -> Result<JournalReport, StoreError> {
+        self.verify_with(derived, IN_MEMORY_EVENTS)
+    }
+
+    /// [`Store::verify_journal`], rebuilding in memory only a log of up to `in_memory` events.
+    fn verify_with(&self, derived: bool, in_memory: i64) -> Result<JournalReport, StoreError> {
         let err = |e| StoreError::from_sqlite(e, &self.path);
         let Some(path) = self.path.to_str() else {
             return Err(StoreError::Io {
@@ -128,7 +136,11 @@ impl Store {
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path is not UTF-8"),
             });
         };
-        let mut scratch = if derived { Scratch::beside(&self.path) } else { Scratch::memory() }.map_err(err)?;
+        // A small log is rebuilt in memory (about 1 KB an event), a large one in a file.
+        let size: Option<i64> =
+            self.conn.query_row("SELECT MAX(log_seq) FROM events", [], |r| r.get(0)).map_err(err)?;
+        let in_memory = !derived || size.unwrap_or(0) <= in_memory;
+        let mut scratch = if in_memory { Scratch::memory() } else { Scratch::beside(&self.path) }.map_err(err)?;
         let Some(mem) = scratch.conn.as_mut() else { return Err(err(rusqlite::Error::InvalidQuery)) };
         mem.busy_timeout(super::BUSY_TIMEOUT).map_err(err)?;
         if derived {
@@ -556,4 +568,40 @@ fn compare_derived(
         }
     }
     Ok(DerivedCheck { tables: tables.len(), rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Sku;
+    use crate::sync::EventKind;
+
+    #[test]
+    fn a_large_log_is_rebuilt_in_a_scratch_file_that_is_removed_afterwards() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let sku: Sku = "TEA".parse().unwrap_or_else(|_| unreachable!());
+        for n in 1..=5 {
+            let kind = EventKind::StockCounted { sku: sku.clone(), on_hand: n };
+            s.write(|tx| tx.append_local(kind, n as u64)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let files = || {
+            let mut names: Vec<String> = std::fs::read_dir(dir.path())
+                .unwrap_or_else(|e| panic!("{e}"))
+                .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+                .collect();
+            names.sort();
+            names
+        };
+        let before = files();
+        let report = s.verify_with(true, 0).unwrap_or_else(|e| panic!("{e}"));
+        assert!(report.ok && report.derived.is_some(), "{:#?}", report.problems);
+        assert_eq!(files(), before, "the scratch file is gone");
+        s.conn.execute("UPDATE stock SET on_hand = 7", []).unwrap_or_else(|e| panic!("{e}"));
+        let report = s.verify_with(true, 0).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.problems.len(), 1, "{:#?}", report.problems);
+        assert_eq!(report.problems[0].what, "stock row (sku 'TEA') was changed: on_hand is 7 here, 5 in the log");
+        assert_eq!(report, s.verify_with(true, i64::MAX).unwrap_or_else(|e| panic!("{e}")), "the same in memory");
+        assert_eq!(files(), before);
+    }
 }
