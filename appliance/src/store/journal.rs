@@ -4,7 +4,7 @@
 //! this database holds, and compares the derived tables with what the log rebuilds into.
 //!
 //! The rebuild runs in a scratch database (in memory for a small log; for a large one a file
-//! beside the real one, removed afterwards), which attaches the real one and only reads it, in one read transaction: a register selling at the same time neither blocks nor confuses
+//! beside the real one, removed afterwards), which attaches the real one read-only, in one read transaction: a register selling at the same time neither blocks nor confuses
 //! the check.
 
 use std::collections::BTreeMap;
@@ -150,9 +150,15 @@ impl Store {
             migrate::run(mem, APPLICATION_ID).map_err(err)?;
             mem.execute_batch("DROP TABLE main.events").map_err(err)?;
         }
-        // A name that starts with `file:` would be read as a URI.
-        let path = if path.starts_with("file:") { format!("./{path}") } else { path.to_string() };
-        mem.execute("ATTACH DATABASE ?1 AS src", [path]).map_err(err)?;
+        // Read-only: nothing here may write to the database checked, whatever a table's name.
+        let uri: String = path
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'.' | b'_' | b'-' | b'~' => char::from(b).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        mem.execute("ATTACH DATABASE ?1 AS src", [format!("file:{uri}?mode=ro")]).map_err(err)?;
         let tx = mem.transaction().map_err(err)?;
         let names = names(&tx).map_err(err)?;
         let mut walk = Walk { names: &names, problems: Vec::new(), chains: Vec::new(), cur: None };
