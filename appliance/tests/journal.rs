@@ -514,3 +514,22 @@ fn the_export_adds_up_to_the_cent() {
     let none = r.store().reader().export(0, 1).unwrap_or_else(|e| panic!("{e}"));
     assert!(none.iter().all(|t| t.rows.is_empty()), "before {first}: nothing");
 }
+
+#[test]
+fn a_register_of_an_older_release_verifies_and_its_journal_begins_with_its_next_event() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let dir = root.path().join("r");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/schema1.db");
+    std::fs::copy(fixture, dir.join("till.db")).unwrap_or_else(|e| panic!("{e}"));
+    let report = verify(&dir);
+    assert_ok(&report);
+    assert_eq!((report.registers[0].before_journal, report.registers[0].journal_from), (16, None));
+    let mut r = open(&dir);
+    r.create_order(&[(sku("TEA"), 1)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+    drop(r);
+    let report = verify(&dir);
+    assert_ok(&report);
+    // Its name, then the sale: linked to the last event the older release made.
+    assert_eq!((report.registers[0].before_journal, report.registers[0].journal_from), (16, Some(17)));
+}
