@@ -1,7 +1,8 @@
 //! Proof under stress: registers as real processes ring orders and stock changes while a fault
 //! proxy mangles their connections and the server is killed at random; and a client killed at
 //! many points of its sync cycle. Both end with every committed order exactly once on every
-//! register and identical canonical dumps.
+//! register, identical canonical dumps, and every register's journal verifying with the same
+//! heads (`till journal verify`).
 //!
 //! Everything random comes from one seed, printed first and in every failure:
 //! `TILL_SOAK_SEED=N cargo test --test soak` replays a run's schedule. `TILL_SOAK_SECS` sets how
@@ -174,6 +175,40 @@ fn assert_converged(seed: u64, nodes: &[&Node], ledger: &Ledger, limit: Duration
     }
 }
 
+/// Every register's journal verifies (chains and derived tables: `till journal verify`), and all
+/// hold the same chains with the same heads. Says how long it took.
+fn assert_journals_verify(seed: u64, nodes: &[&Node]) {
+    let t = Instant::now();
+    let mut chains = Vec::new();
+    for n in nodes {
+        let out = n.till(&["journal", "verify", "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!("seed {seed}: {}: journal verify --json: {e}: {}", n.name, String::from_utf8_lossy(&out.stderr))
+        });
+        assert!(
+            out.status.success() && v["ok"] == true,
+            "seed {seed}: {}: the journal does not verify: {:#}",
+            n.name,
+            v["problems"]
+        );
+        chains.push((n.name.as_str(), v["events"].clone(), v["registers"].clone()));
+    }
+    for (name, events, c) in &chains[1..] {
+        assert_eq!(
+            (events, c),
+            (&chains[0].1, &chains[0].2),
+            "seed {seed}: {name} and {} hold other chains",
+            chains[0].0
+        );
+    }
+    eprintln!(
+        "seed {seed}: journal verify on {} registers ({} events each): {:?}",
+        nodes.len(),
+        chains[0].1,
+        t.elapsed()
+    );
+}
+
 fn set_up_catalogue(s: &Node) {
     s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50", "--stock", "100000"]);
     s.ok(&["product", "add", "COF", "--name", "Coffee", "--price", "3.10", "--stock", "100000"]);
@@ -237,6 +272,7 @@ fn soak_four_clients_through_a_faulty_network_and_a_server_killed_at_random() {
     );
     let nodes: Vec<&Node> = std::iter::once(&s).chain(clients.iter()).collect();
     assert_converged(seed, &nodes, &ledger, Duration::from_secs(180));
+    assert_journals_verify(seed, &nodes);
     assert!(kills >= 1 || secs < 10, "seed {seed}: the server was never killed");
     let faults: u64 = counts.iter().filter(|(k, _)| **k != "honest").map(|(_, v)| v).sum();
     assert!(faults > 0, "seed {seed}: the proxy never misbehaved: {counts:?}");
@@ -349,5 +385,6 @@ fn a_client_killed_at_many_points_of_its_sync_cycle_loses_and_duplicates_nothing
     });
     c.start();
     assert_converged(seed, &[&s, &c, &d], &ledger, Duration::from_secs(120));
+    assert_journals_verify(seed, &[&s, &c, &d]);
     assert!(points.len() >= 3 || rounds < 20, "seed {seed}: kills landed in too few places: {points:?}");
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use till::model::{Cents, ConflictId, EventId, Product, RateBp, RegisterId, Role, TaxProfile, User, hex};
 use till::store::Store;
-use till::sync::{Change, Event, EventHeader, EventKind, Hlc, LwwKey};
+use till::sync::{Change, Event, EventHeader, EventKind, Hlc, Link, LwwKey};
 
 /// How many kinds the releases before schema 5 know (variants 0..=11).
 const KINDS_BEFORE_SCHEMA5: u8 = 12;
@@ -339,4 +339,141 @@ fn an_event_from_a_newer_release_is_kept_relayed_and_flagged() {
     let ui = till::ui::Ui::new(reg);
     let banner = ui.state().banner.map(|b| b.text).unwrap_or_default();
     assert!(banner.starts_with("Update needed: 1 events from a newer Till"), "{banner}");
+}
+
+fn path7() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/events-schema7.hex")
+}
+
+/// Events with their link in the journal (docs/DATA.md, "The journal and its export"), in the
+/// order of `events-schema7.hex`: a register's first three events, and the first event of the
+/// id it took after a re-key. Each link is computed from the bytes of the line before it.
+fn expected7() -> Vec<(&'static str, Event, Link)> {
+    use till::model::{CASH, CartLine, Sale, Tender, price_cart};
+    let a = RegisterId([0xE5; 16]);
+    let b = RegisterId([0xF6; 16]);
+    let at = |origin, seq, ms: u64| (EventId { origin, seq }, Hlc { wall_ms: 1_798_000_000_000 + ms, logical: 0 });
+    let ev = |(id, hlc): (EventId, Hlc), kind| Event { id, hlc, kind };
+    let cart = [CartLine {
+        sku: sku("TEA"),
+        name: "Green tea".into(),
+        qty: 2,
+        unit_price_cents: Cents(250),
+        tax_rate_bp: RateBp(700),
+        discount: None,
+    }];
+    let priced = price_cart(&cart, None, false).unwrap_or_else(|e| panic!("{e}"));
+    let total = priced.total_cents;
+    let sale = Sale {
+        number: "E-000001".into(),
+        priced,
+        tenders: vec![Tender { name: CASH.into(), amount_cents: Cents(1000) }],
+        change_cents: Cents(1000 - total.0),
+        cashier: Some("bo".into()),
+        approved_by: None,
+        shift: None,
+    };
+    let events = [
+        (
+            "RegisterNamed: register E5… goes by E; Start",
+            ev(at(a, 1, 0), EventKind::RegisterNamed { name: "E".into() }),
+        ),
+        ("OrderPlaced: 2 TEA, cash with change; After the line above", ev(at(a, 2, 1), EventKind::OrderPlaced(sale))),
+        (
+            "VoidRecorded: E-000001 by bo; After the line above",
+            ev(
+                at(a, 3, 2),
+                EventKind::VoidRecorded {
+                    order: EventId { origin: a, seq: 2 },
+                    lines: vec![(sku("TEA"), 2)],
+                    cashier: Some("bo".into()),
+                    approved_by: None,
+                },
+            ),
+        ),
+        (
+            "RegisterNamed: the same register re-keyed as F6… goes by E; Restart after E5…",
+            ev(at(b, 1, 3), EventKind::RegisterNamed { name: "E".into() }),
+        ),
+    ];
+    let mut out = Vec::new();
+    let mut prev: Option<Vec<u8>> = None;
+    for (what, e) in events {
+        let link = match (&prev, e.id.origin == b) {
+            (_, true) => Link::Restart { previous: a },
+            (None, false) => Link::Start,
+            (Some(p), false) => Link::After(till::sync::event_hash(p)),
+        };
+        prev = Some(e.encode_linked(&link));
+        out.push((what, e, link));
+    }
+    out
+}
+
+/// How the release before the journal decoded an event: the header, the kind, and nothing after.
+fn previous_release_decode(b: &[u8]) -> Result<EventKind, String> {
+    let header = Event::decode_header(b).map_err(|e| e.to_string())?;
+    let start = 1 + postcard::to_stdvec(&header).unwrap_or_default().len();
+    let (kind, trailing) = postcard::take_from_bytes::<EventKind>(&b[start..]).map_err(|e| e.to_string())?;
+    if trailing.is_empty() { Ok(kind) } else { Err(format!("malformed event: {} trailing bytes", trailing.len())) }
+}
+
+#[test]
+fn linked_events_decode_the_same_forever_and_the_previous_release_keeps_and_relays_them() {
+    let want = expected7();
+    if std::env::var_os("TILL_WRITE_FIXTURES").is_some() {
+        let mut out = String::from(
+            "# Events as written by Till since the journal (docs/DATA.md, \"The journal and its export\"): the kind\n\
+             # followed by the event's link; one per line, hex. Never edit a line: later releases must decode each\n\
+             # to the same event and link, and each link is the hash of the line before it.\n",
+        );
+        for (what, e, link) in &want {
+            out.push_str(&format!("# {what}\n{}\n", hex(&e.encode_linked(link))));
+        }
+        std::fs::write(path7(), out).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let text = std::fs::read_to_string(path7()).unwrap_or_else(|e| panic!("{}: {e}", path7().display()));
+    let bytes: Vec<Vec<u8>> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| unhex_vec(l.trim()).unwrap_or_else(|| panic!("not hex: {l}")))
+        .collect();
+    assert_eq!(bytes.len(), want.len(), "one line per event");
+    for (i, (b, (what, e, link))) in bytes.iter().zip(&want).enumerate() {
+        assert_eq!(Event::decode_linked(b).ok(), Some((e.clone(), Some(*link))), "{what}: decodes to the same");
+        assert_eq!(&e.encode_linked(link), b, "{what}: and encodes to the same bytes");
+        if let Link::After(h) = link {
+            assert_eq!(*h, till::sync::event_hash(&bytes[i - 1]), "{what}: the hash of the line before");
+        }
+        // The release before the journal reads the header and the kind, then finds bytes after
+        // it: the payload is unreadable to it, so by its rule 2 it stores the event unapplied
+        // and relays it byte for byte.
+        assert_eq!(Event::decode_header(b).ok(), Some(EventHeader { id: e.id, hlc: e.hlc }), "{what}");
+        let refused = previous_release_decode(b).expect_err("the previous release cannot read a link");
+        assert!(refused.contains("trailing bytes"), "{what}: {refused}");
+        assert_eq!(previous_release_decode(&e.encode()).ok().as_ref(), Some(&e.kind), "{what}: unlinked, it could");
+    }
+    // Rule 2 at work, on this build: an event whose link it cannot read (a link of a later
+    // release) is kept unapplied and relayed byte for byte, as the previous release keeps these.
+    let mut later = want[1].1.encode();
+    later.extend([9, 1, 2, 3]);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let r = s.apply_remote(std::slice::from_ref(&later), 0).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.inserted, r.unreadable), (0, 1));
+    let relayed = s.reader().log_after(0, 10).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(relayed.iter().map(|(_, b)| b).collect::<Vec<_>>(), [&later]);
+    assert_eq!(s.reader().orders(None).map(|o| o.len()).ok(), Some(0), "nothing of it applied");
+
+    // This release applies them all, and their chains verify.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let r = s.apply_remote(&bytes, 0).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.inserted, r.unreadable), (want.len(), 0));
+    let orders = s.reader().orders(None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((orders.len(), orders[0].voided), (1, true));
+    let report = s.verify_journal(true).unwrap_or_else(|e| panic!("{e}"));
+    assert!(report.ok, "{:#?}", report.problems);
+    let restarted: Vec<_> = report.registers.iter().map(|c| c.restarted_from.clone()).collect();
+    assert_eq!(restarted, [None, Some(RegisterId([0xE5; 16]).to_string())]);
 }

@@ -304,6 +304,12 @@ fn check(store: &Store, dir: &std::path::Path, o: &Oracle) -> Result<(), String>
             return Err(format!("{back} of {s} restocked on an order line that sold {sold}"));
         }
     }
+    // The tables, made event by event in this store's order of arrival, are what a rebuild of
+    // the log makes; every register's chain holds (docs/DATA.md, "The journal and its export").
+    let journal = store.verify_journal(true).map_err(|e| e.to_string())?;
+    if !journal.ok {
+        return Err(format!("the journal does not verify: {:#?}", journal.problems));
+    }
     Ok(())
 }
 

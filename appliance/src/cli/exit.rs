@@ -14,6 +14,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full,
      an empty till.db beside other data, till.db a directory)
   6  denied: a manager's approval is needed, a PIN is wrong, or the PIN pad is locked
+  7  journal verify: the journal does not verify (an event or a derived row was changed,
+     removed, moved or forged; each problem is listed)
   8  printer: the printer could not print (unreachable, paper out, cover open, offline)
  test-connection, scan, and setup with server=scan:
  10  unreachable: nothing answers at that address (scan: no Till server of this store found)
@@ -32,7 +34,13 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     if let Some(s) = e.downcast_ref::<scan::ScanFailed>() {
         return s.code();
     }
-    if e.downcast_ref::<SetupRefused>().is_some() || e.downcast_ref::<super::bench::Refused>().is_some() {
+    if e.downcast_ref::<super::JournalBroken>().is_some() {
+        return 7;
+    }
+    if e.downcast_ref::<SetupRefused>().is_some()
+        || e.downcast_ref::<super::bench::Refused>().is_some()
+        || e.downcast_ref::<super::ExportRefused>().is_some()
+    {
         return 3;
     }
     if e.downcast_ref::<super::printer::Unprintable>().is_some() {

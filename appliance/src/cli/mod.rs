@@ -15,6 +15,7 @@ mod catalog;
 mod conflicts;
 mod day;
 mod exit;
+mod journal;
 mod printer;
 mod sales;
 mod scan;
@@ -34,6 +35,7 @@ use serde::Serialize;
 pub use catalog::{ProductCmd, SettingCmd, StockArgs, StockCmd, TaxCmd, TenderCmd, UserCmd};
 pub use conflicts::ConflictsCmd;
 pub use exit::{ConnectionFailed, EXIT_CODES, SetupRefused, exit_code};
+pub use journal::{ExportRefused, JournalBroken, JournalCmd};
 pub use sales::{OrderCmd, ReturnCmd, ShiftCmd};
 pub use setup::{ConnectionReport, PeersCmd, SetupCmd};
 pub use status::Status;
@@ -123,6 +125,10 @@ pub enum Command {
     },
     /// This register: id, name, mode, counts, events waiting to sync, open conflicts
     Status(Json),
+    /// The journal: check that no event or derived row was edited, removed or forged; export
+    /// sales, taxes, tenders, voids and returns for an accountant or a tax auditor
+    #[command(subcommand)]
+    Journal(JournalCmd),
     /// The event log, for support
     Events {
         /// Only the newest N events
@@ -258,6 +264,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Conflicts { action, all, json } => conflicts::conflicts(&mut r, action, all, json),
         Command::Status(j) => status::status(&r, &dir, j),
         Command::Events { limit, json } => status::events(&r, limit, json),
+        Command::Journal(c) => journal::journal(&mut r, c),
         Command::Run { display, input } => crate::modes::run(r, &dir, crate::modes::ScreenOptions { display, input }),
         Command::Setup(c) => setup::setup(&mut r, c),
         Command::TestConnection { addr, secret, json } => setup::test_connection(&mut r, addr, secret, json),

@@ -7,6 +7,8 @@
 mod apply;
 mod conflicts;
 mod dump;
+mod export;
+mod journal;
 pub mod kv;
 mod migrate;
 mod orders;
@@ -18,6 +20,8 @@ mod sync;
 mod watch;
 
 pub use conflicts::*;
+pub use export::*;
+pub use journal::*;
 pub use migrate::latest_schema_version;
 pub use printq::{JobKind, PrintJob};
 pub use read::*;
@@ -31,7 +35,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::model::RegisterId;
-use crate::sync::{CodecError, Event, EventKind, Hlc, Incoming};
+use crate::sync::{CodecError, Event, EventKind, Hlc, Incoming, Link, event_hash};
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "till.db";
@@ -545,20 +549,25 @@ impl Tx<'_> {
 
     /// Records a change made on this register: appends the event (next seq, next HLC tick),
     /// applies it, and marks it pending for sync — all inside this transaction.
+    ///
+    /// The event carries its link in the journal: `Start` for a new register's first event, else
+    /// the hash of this register's previous event (one indexed read, the same that finds the seq).
     pub fn append_local(&mut self, kind: EventKind, now_ms: u64) -> Result<Event, StoreError> {
         let origin = self.register_id;
-        let seq: u64 = self
+        let last: Option<(i64, Vec<u8>)> = self
             .tx
-            .prepare_cached("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE origin = ?1")
-            .and_then(|mut s| s.query_row([&origin.0[..]], |r| r.get::<_, i64>(0)))
-            .map_err(|e| self.err(e))?
-            .try_into()
+            .prepare_cached("SELECT seq, body FROM events WHERE origin = ?1 ORDER BY seq DESC LIMIT 1")
+            .and_then(|mut s| s.query_row([&origin.0[..]], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+            .map_err(|e| self.err(e))?;
+        let (seq, link) = match last {
             // seq is at least 1 (a CHECK constraint), so the conversion cannot fail.
-            .unwrap_or(1);
+            Some((seq, body)) => (u64::try_from(seq).unwrap_or(0) + 1, Link::After(event_hash(&body))),
+            None => (1, Link::Start),
+        };
         let hlc = self.hlc_mark()?.tick(now_ms);
         self.set(kv::HLC, &hlc)?;
         let event = Event { id: crate::model::EventId { origin, seq }, hlc, kind };
-        let body = event.encode();
+        let body = event.encode_linked(&link);
         self.insert_event(&event.id, hlc, event.kind.name(), &body, true, true, now_ms)?;
         apply::apply(&self.tx, &event).map_err(|e| self.err(e))?;
         Ok(event)
@@ -696,11 +705,15 @@ impl Tx<'_> {
             }
         }
         let mut reissued = 0;
+        // The new id's chain says where it comes from; the old id's chain ends with the originals.
+        let mut link = Link::Restart { previous: old };
         for (seq, body) in &mine {
             let Ok(mut e) = Event::decode(body) else { continue };
             e.id = crate::model::EventId { origin: new, seq: remap.get(seq).copied().unwrap_or(*seq) };
             e.kind.remap_refs(map);
-            self.insert_event(&e.id, e.hlc, e.kind.name(), &e.encode(), true, true, now_ms)?;
+            let bytes = e.encode_linked(&link);
+            self.insert_event(&e.id, e.hlc, e.kind.name(), &bytes, true, true, now_ms)?;
+            link = Link::After(event_hash(&bytes));
             reissued += 1;
         }
         self.set(kv::REGISTER_ID, &new)?;

@@ -470,8 +470,34 @@ pub struct Event {
     pub kind: EventKind,
 }
 
+/// Where an event stands in its register's chain (docs/DATA.md, "The journal and its export"):
+/// written after the kind by registers of this release on, so that an event edited, removed or
+/// moved on one box breaks the chain of the events its register made after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Link {
+    /// The first event of a new register (seq 1).
+    Start,
+    /// The first event under a new id after a re-key (seq 1): the register went by `previous`
+    /// before, and that id's chain ends where the re-key found it.
+    Restart {
+        /// The id the register had.
+        previous: crate::model::RegisterId,
+    },
+    /// Any later event: [`event_hash`] of the full stored bytes of the same register's event
+    /// `seq − 1`.
+    After([u8; 32]),
+}
+
+/// BLAKE2b-256 of an event's full encoded bytes (its link included): what the next event of the
+/// same register carries in [`Link::After`], and the head hash `till journal verify` prints.
+pub fn event_hash(bytes: &[u8]) -> [u8; 32] {
+    use blake2::{Blake2b, Digest, digest::consts::U32};
+    Blake2b::<U32>::digest(bytes).into()
+}
+
 impl Event {
-    /// The version byte followed by postcard of the header and the kind.
+    /// The version byte followed by postcard of the header and the kind, without a link (what
+    /// releases before the journal wrote; registers now write [`Event::encode_linked`]).
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(96);
         out.push(EVENT_FORMAT_VERSION);
@@ -481,15 +507,38 @@ impl Event {
         postcard::to_extend(&self.kind, out).unwrap_or_default()
     }
 
-    /// Decodes and validates an event.
+    /// [`Event::encode`] followed by postcard of its place in its register's chain.
+    pub fn encode_linked(&self, link: &Link) -> Vec<u8> {
+        postcard::to_extend(link, self.encode()).unwrap_or_default()
+    }
+
+    /// Decodes and validates an event (with or without a link after its kind).
     pub fn decode(bytes: &[u8]) -> Result<Event, CodecError> {
+        Event::decode_linked(bytes).map(|(e, _)| e)
+    }
+
+    /// Decodes and validates an event and its link: `None` for an event written before the
+    /// journal (nothing after the kind). Anything after the link is refused.
+    pub fn decode_linked(bytes: &[u8]) -> Result<(Event, Option<Link>), CodecError> {
         let (header, rest) = split_header(bytes)?;
         let (kind, trailing) = postcard::take_from_bytes::<EventKind>(rest)?;
-        if !trailing.is_empty() {
-            return Err(CodecError::Trailing(trailing.len()));
-        }
+        let link = if trailing.is_empty() {
+            None
+        } else {
+            let (link, trailing) = postcard::take_from_bytes::<Link>(trailing)?;
+            if !trailing.is_empty() {
+                return Err(CodecError::Trailing(trailing.len()));
+            }
+            Some(link)
+        };
         kind.validate()?;
-        Ok(Event { id: header.id, hlc: header.hlc, kind })
+        Ok((Event { id: header.id, hlc: header.hlc, kind }, link))
+    }
+
+    /// The link an encoded event carries (`None`: written before the journal). The whole event
+    /// is decoded and validated: the link's place depends on the kind's length.
+    pub fn link_of(bytes: &[u8]) -> Result<Option<Link>, CodecError> {
+        Event::decode_linked(bytes).map(|(_, l)| l)
     }
 
     /// Decodes only the header.
@@ -627,6 +676,38 @@ mod tests {
             flipped[i / 8] ^= 1 << (i % 8);
             if let Ok(d) = Event::decode(&flipped) { prop_assert!(d.kind.validate().is_ok()); }
         }
+    }
+
+    #[test]
+    fn a_link_after_the_kind_decodes_and_nothing_may_follow_it() {
+        let e = Event {
+            id: EventId { origin: RegisterId([3; 16]), seq: 2 },
+            hlc: Hlc { wall_ms: 5, logical: 1 },
+            kind: sample_events().swap_remove(5),
+        };
+        let plain = e.encode();
+        assert_eq!(Event::link_of(&plain).ok(), Some(None), "written before the journal");
+        let links = [Link::Start, Link::Restart { previous: RegisterId([9; 16]) }, Link::After(event_hash(&plain))];
+        for link in links {
+            let b = e.encode_linked(&link);
+            assert_eq!(&b[..plain.len()], &plain[..], "the link only follows the kind");
+            assert_eq!(Event::decode_linked(&b).ok(), Some((e.clone(), Some(link))));
+            assert_eq!(Event::decode(&b).ok().as_ref(), Some(&e));
+            let mut extra = b.clone();
+            extra.push(0);
+            assert!(matches!(Event::decode(&extra), Err(CodecError::Trailing(1))), "{link:?}");
+            // Cut inside the link: refused (cut right after the kind is the unlinked event).
+            for cut in plain.len() + 1..b.len() {
+                assert!(Event::decode(&b[..cut]).is_err(), "{link:?} cut at {cut}");
+            }
+        }
+        assert_eq!(Event::encode_linked(&e, &Link::Start).len(), plain.len() + 1);
+        assert_eq!(Event::encode_linked(&e, &Link::After([0; 32])).len(), plain.len() + 33);
+        assert_ne!(event_hash(&plain), event_hash(&e.encode_linked(&Link::Start)));
+        // A link of a later release (an unknown variant) makes the event unreadable here, not wrong.
+        let mut future = plain.clone();
+        future.push(7);
+        assert!(matches!(Event::decode(&future), Err(CodecError::Malformed(_))));
     }
 
     #[test]
