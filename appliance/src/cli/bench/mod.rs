@@ -7,7 +7,7 @@ mod load;
 mod peer;
 mod store;
 mod sync;
-// mod year;
+mod year;
 
 use std::path::PathBuf;
 
@@ -203,7 +203,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             in_range("orders", a.orders as usize, 1..=10_000_000)?;
             in_range("days", a.days as usize, 1..=3660)?;
             in_range("runs", a.runs, 1..=10_000)?;
-            todo_year(&a)
+            year::run(&a)
         }
         Some(What::Counter(a)) => {
             in_range("products", a.products, 1..=1_000_000)?;
@@ -335,7 +335,4 @@ mod tests {
         assert!(sync::proc_status(std::process::id(), "VmRSS:").expect("own RSS") > 0);
         assert!(sync::cpu_ticks(std::process::id()).is_ok());
     }
-}
-fn todo_year(_: &YearArgs) -> anyhow::Result<()> {
-    Ok(())
 }
