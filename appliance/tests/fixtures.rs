@@ -165,6 +165,9 @@ fn events_of_this_release_decode_the_same_forever_and_apply() {
 /// How many kinds the releases before schema 6 know (variants 0..=14); and how many changes
 /// an edit of theirs can carry (0..=4).
 const KINDS_BEFORE_SCHEMA6: u8 = 15;
+/// Kinds the release before schema 7 (the business day: `CashMoved`, `DrawerOpened`,
+/// `DayClosed`) knew.
+const KINDS_BEFORE_SCHEMA7: u8 = 18;
 const CHANGES_BEFORE_SCHEMA6: u8 = 5;
 
 fn path6() -> PathBuf {
@@ -349,7 +352,9 @@ fn path7() -> PathBuf {
 /// order of `events-schema7.hex`: a register's first three events, and the first event of the
 /// id it took after a re-key. Each link is computed from the bytes of the line before it.
 fn expected7() -> Vec<(&'static str, Event, Link)> {
-    use till::model::{CASH, CartLine, Sale, Tender, price_cart};
+    use till::model::{
+        CASH, CartLine, CashKind, CashMove, DayTotals, DrawerOpening, Sale, Tender, TenderTotal, ZReport, price_cart,
+    };
     let a = RegisterId([0xE5; 16]);
     let b = RegisterId([0xF6; 16]);
     let at = |origin, seq, ms: u64| (EventId { origin, seq }, Hlc { wall_ms: 1_798_000_000_000 + ms, logical: 0 });
@@ -373,6 +378,27 @@ fn expected7() -> Vec<(&'static str, Event, Link)> {
         approved_by: None,
         shift: None,
     };
+    // The Z of that day as the register computed it: one sale of 5.35 voided, 20.00 dropped.
+    let mut totals = DayTotals { no_sales: 1, ..DayTotals::default() };
+    totals.sales.add(total.0);
+    totals.voids.add(total.0);
+    totals.drops.add(2000);
+    totals.tenders.push(TenderTotal {
+        name: CASH.into(),
+        sales_cents: total,
+        voided_cents: total,
+        refunded_cents: Cents(0),
+    });
+    let z1 = ZReport {
+        number: 1,
+        date: "2027-01-01".into(),
+        after_seq: 0,
+        opened_ms: 1_798_000_000_000,
+        totals,
+        counted_cash_cents: Some(Cents(0)),
+        grand_total_cents: Cents(0),
+        closed_by: Some("ann".into()),
+    };
     let events = [
         (
             "RegisterNamed: register E5… goes by E; Start",
@@ -390,6 +416,34 @@ fn expected7() -> Vec<(&'static str, Event, Link)> {
                     approved_by: None,
                 },
             ),
+        ),
+        (
+            "CashMoved: 20.00 dropped to the safe by bo; After the line above",
+            ev(
+                at(a, 4, 3),
+                EventKind::CashMoved(CashMove {
+                    kind: CashKind::Drop,
+                    amount_cents: Cents(2000),
+                    reason: "safe".into(),
+                    cashier: Some("bo".into()),
+                    shift: None,
+                }),
+            ),
+        ),
+        (
+            "DrawerOpened: no sale, asked by bo, approved by ann; After the line above",
+            ev(
+                at(a, 5, 4),
+                EventKind::DrawerOpened(DrawerOpening {
+                    reason: "wrong change".into(),
+                    cashier: Some("bo".into()),
+                    approved_by: Some("ann".into()),
+                }),
+            ),
+        ),
+        (
+            "DayClosed: Z 1 of 2027-01-01, the void and the drop; After the line above",
+            ev(at(a, 6, 5), EventKind::DayClosed(z1)),
         ),
         (
             "RegisterNamed: the same register re-keyed as F6… goes by E; Restart after E5…",
@@ -451,7 +505,22 @@ fn linked_events_decode_the_same_forever_and_the_previous_release_keeps_and_rela
         assert_eq!(Event::decode_header(b).ok(), Some(EventHeader { id: e.id, hlc: e.hlc }), "{what}");
         let refused = previous_release_decode(b).expect_err("the previous release cannot read a link");
         assert!(refused.contains("trailing bytes"), "{what}: {refused}");
-        assert_eq!(previous_release_decode(&e.encode()).ok().as_ref(), Some(&e.kind), "{what}: unlinked, it could");
+        // Unlinked, it could read the kinds it knows; the business day's kinds (schema 7) are
+        // past its last variant, unreadable to it linked or not (kept and relayed all the same).
+        let unlinked = previous_release_decode(&e.encode()).ok();
+        let start = 1 + postcard::to_stdvec(&Event::decode_header(b).unwrap_or_else(|e| panic!("{e}")))
+            .unwrap_or_default()
+            .len();
+        if b[start] < KINDS_BEFORE_SCHEMA7 {
+            assert_eq!(unlinked.as_ref(), Some(&e.kind), "{what}: unlinked, it could");
+        } else {
+            // Its enum ends before these variants (postcard writes the index), so it cannot.
+            assert!(
+                ["cash_moved", "drawer_opened", "day_closed"].contains(&e.kind.name()),
+                "{what}: variant {} is past the previous release's last",
+                b[start]
+            );
+        }
     }
     // Rule 2 at work, on this build: an event whose link it cannot read (a link of a later
     // release) is kept unapplied and relayed byte for byte, as the previous release keeps these.
@@ -472,6 +541,13 @@ fn linked_events_decode_the_same_forever_and_the_previous_release_keeps_and_rela
     assert_eq!((r.inserted, r.unreadable), (want.len(), 0));
     let orders = s.reader().orders(None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((orders.len(), orders[0].voided), (1, true));
+    // The business day's kinds apply: the Z is listed with its figures, and the same figures
+    // are what this build computes from the events of its period.
+    let zs = s.reader().z_reports(None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((zs.len(), zs[0].number, zs[0].date.as_str()), (1, 1, "2027-01-01"));
+    let computed = s.reader().day_totals(RegisterId([0xE5; 16]), 0, 6).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(computed, zs[0].totals, "the Z's frozen figures are what the rules give");
+    assert_eq!(zs[0].expected_cash_cents, -2000);
     let report = s.verify_journal(true).unwrap_or_else(|e| panic!("{e}"));
     assert!(report.ok, "{:#?}", report.problems);
     let restarted: Vec<_> = report.registers.iter().map(|c| c.restarted_from.clone()).collect();

@@ -258,6 +258,11 @@ impl Reader<'_> {
             .unwrap_or(0),
         );
         t.tenders.sort_by(|x, y| x.name.cmp(&y.name));
+        // A sale voided in the same period leaves its rate, category and cashier at zero: not
+        // worth a line on the report.
+        t.taxes.retain(|x| x.net_cents.0 != 0 || x.tax_cents.0 != 0);
+        t.categories.retain(|x| x.count != 0 || x.cents.0 != 0);
+        t.cashiers.retain(|x| x.count != 0 || x.cents.0 != 0);
         Ok(t)
     }
 
