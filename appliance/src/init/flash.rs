@@ -6,13 +6,16 @@
 //! setup rules of [`ConfigUpdate::parse`] so the card and `till setup set` accept the same values.
 //! [`apply`] writes the setup into the data directory only on first boot or when the file changed
 //! (its BLAKE2 digest is kept), so what an admin changes later on the screen survives reboots.
+//! The receipt printer (`printer`, `printer_width`, … in `[register]`) is checked with the same
+//! rules as `till printer set` and saved with the setup, in the same transaction.
 
 use std::net::Ipv4Addr;
 
 use blake2::{Blake2s256, Digest};
 use serde::Deserialize;
 
-use crate::config::{ConfigError, ConfigUpdate, LocalApiConfig};
+use crate::config::{ConfigError, ConfigUpdate, LocalApiConfig, PrinterSetup};
+use crate::print::device::Target;
 use crate::register::Register;
 use crate::store::{StoreError, kv};
 use crate::sync::StoreId;
@@ -56,6 +59,17 @@ pub struct RegisterSection {
     pub secret: Option<String>,
     /// The store id a new server should use (32 hex digits), to rebuild a lost server.
     pub store_id: Option<String>,
+    /// The receipt printer (`usb:/dev/usb/lp0`, `serial:/dev/ttyUSB0:19200`, `tcp:HOST:9100`),
+    /// or `none` to remove it; absent: the register's printer stays as it is.
+    pub printer: Option<String>,
+    /// Paper width in mm: 58 or 80 (58 when absent).
+    pub printer_width: Option<u32>,
+    /// `text` or `raster` (text when absent).
+    pub printer_mode: Option<String>,
+    /// Text mode's code page: cp858, cp437 or cp1252 (cp858 when absent).
+    pub printer_codepage: Option<String>,
+    /// A cash drawer hangs off the printer (true when absent).
+    pub printer_drawer: Option<bool>,
 }
 
 impl Default for RegisterSection {
@@ -67,6 +81,11 @@ impl Default for RegisterSection {
             server: None,
             secret: None,
             store_id: None,
+            printer: None,
+            printer_width: None,
+            printer_mode: None,
+            printer_codepage: None,
+            printer_drawer: None,
         }
     }
 }
@@ -130,6 +149,18 @@ pub struct Network {
     pub addressing: Addressing,
 }
 
+/// What the card says about the receipt printer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrinterPlan {
+    /// No `printer` key: the register's printer (set on the screen or with `till printer set`)
+    /// stays as it is, like a `server` or `secret` the card does not name.
+    Keep,
+    /// `printer = "none"`: receipts are no longer printed.
+    Remove,
+    /// This printer.
+    Set(PrinterSetup),
+}
+
 /// What PID 1 does with a valid flash config.
 #[derive(Clone, Debug)]
 pub struct BootPlan {
@@ -137,6 +168,8 @@ pub struct BootPlan {
     pub setup: ConfigUpdate,
     /// A store id for a server that has none yet.
     pub store_id: Option<StoreId>,
+    /// The receipt printer.
+    pub printer: PrinterPlan,
     /// The network.
     pub network: Network,
     /// Demo orders to ring.
@@ -158,12 +191,23 @@ pub enum FlashError {
     /// A store id that is not 32 hex digits.
     #[error("till.toml [register]: {0}")]
     StoreId(String),
+    /// A printer or printer option `till printer set` would refuse too.
+    #[error("till.toml [register]: {0}")]
+    Printer(String),
 }
 
 impl FlashConfig {
     /// Parses the text of `till.toml`.
     pub fn parse(text: &str) -> Result<FlashConfig, FlashError> {
-        toml::from_str(text).map_err(|e| FlashError::Syntax(e.to_string()))
+        // One console line: toml's own text draws the line with a caret under it.
+        toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text.get(..s.start).unwrap_or(text).matches('\n').count() + 1);
+            let msg = e.message().trim().replace('\n', " ");
+            FlashError::Syntax(match line {
+                Some(l) => format!("line {l}: {msg}"),
+                None => msg,
+            })
+        })
     }
 }
 
@@ -171,6 +215,7 @@ impl TryFrom<FlashConfig> for BootPlan {
     type Error = FlashError;
     fn try_from(f: FlashConfig) -> Result<BootPlan, FlashError> {
         let r = f.register;
+        let printer = printer_plan(&r)?;
         let mut pairs = vec![format!("mode={}", r.mode), format!("name={}", r.name), format!("port={}", r.port)];
         pairs.extend(r.server.map(|s| format!("server={s}")));
         pairs.extend(r.secret.map(|s| format!("secret={s}")));
@@ -203,8 +248,41 @@ impl TryFrom<FlashConfig> for BootPlan {
         if !iface_ok {
             return Err(FlashError::Network("interface", n.interface, "use a name such as eth0"));
         }
-        Ok(BootPlan { setup, store_id, network: Network { interface: n.interface, addressing }, demo: f.demo })
+        Ok(BootPlan { setup, store_id, printer, network: Network { interface: n.interface, addressing }, demo: f.demo })
     }
+}
+
+/// The `printer*` keys of `[register]`, checked as `till printer set` checks them: the target's
+/// syntax (`print::device::Target`), then each option. An option without `printer` is refused
+/// rather than guessed onto whatever printer the register has.
+fn printer_plan(r: &RegisterSection) -> Result<PrinterPlan, FlashError> {
+    // (key on the card, `PrinterSetup::set`'s option, value)
+    let options = [
+        ("printer_width", "width", r.printer_width.map(|w| w.to_string())),
+        ("printer_mode", "mode", r.printer_mode.clone()),
+        ("printer_codepage", "codepage", r.printer_codepage.clone()),
+        ("printer_drawer", "drawer", r.printer_drawer.map(|d| d.to_string())),
+    ];
+    let given = || options.iter().filter(|(_, _, v)| v.is_some()).map(|(k, _, _)| *k);
+    let target = match r.printer.as_deref().map(str::trim) {
+        None | Some("none") => {
+            if let Some(k) = given().next() {
+                return Err(FlashError::Printer(format!(
+                    "{k} needs a printer: add printer = \"serial:/dev/ttyUSB0:19200\" (or usb:, tcp:)"
+                )));
+            }
+            return Ok(if r.printer.is_some() { PrinterPlan::Remove } else { PrinterPlan::Keep });
+        }
+        Some(t) => t,
+    };
+    target.parse::<Target>().map_err(|e| FlashError::Printer(e.to_string()))?;
+    let mut p = PrinterSetup::new(target).map_err(FlashError::Printer)?;
+    for (key, option, value) in options {
+        if let Some(v) = value {
+            p.set(option, &v).map_err(|e| FlashError::Printer(format!("{key}: {e}")))?;
+        }
+    }
+    Ok(PrinterPlan::Set(p))
 }
 
 /// The digest kept to notice a changed card (hex BLAKE2s-256 of the file's bytes).
@@ -234,6 +312,11 @@ pub fn apply(reg: &mut Register, text: &str, plan: &BootPlan) -> Result<Applied,
         // Never replace a store id in use: the register's data is sealed under it.
         if let (Some(id), false) = (plan.store_id, had_store) {
             tx.set(kv::STORE_ID, &id)?;
+        }
+        match &plan.printer {
+            PrinterPlan::Keep => {}
+            PrinterPlan::Remove => tx.clear(kv::PRINTER)?,
+            PrinterPlan::Set(p) => tx.set(kv::PRINTER, p)?,
         }
         tx.set(kv::FLASH_DIGEST, &d)
     })?;
@@ -290,10 +373,70 @@ mod tests {
             ("[network]\naddress = \"10.0.0.2/33\"", "address"),
             ("[network]\naddress = \"10.0.0.2/24\"\ngateway = \"x\"", "gateway"),
             ("[register]\nstore_id = \"xyz\"", "store id"),
+            ("[register]\nprinter = \"lpt:1\"", "write usb:/dev/usb/lp0"),
+            ("[register]\nprinter = \"usb:lp0\"", "full path"),
+            ("[register]\nprinter = \"serial:/dev/ttyUSB0:12345\"", "baud rate \"12345\""),
+            ("[register]\nprinter = \"tcp:10.0.0.9:0\"", "port \"0\""),
+            (
+                "[register]\nprinter = \"usb:/dev/usb/lp0\"\nprinter_width = 57",
+                "printer_width: width \"57\": use 58 or 80",
+            ),
+            ("[register]\nprinter = \"usb:/dev/usb/lp0\"\nprinter_mode = \"fancy\"", "printer_mode"),
+            ("[register]\nprinter = \"usb:/dev/usb/lp0\"\nprinter_codepage = \"cp1250\"", "cp437, cp858"),
+            ("[register]\nprinter = \"usb:/dev/usb/lp0\"\nprinter_drawer = \"yes\"", "line 3: invalid type"),
+            ("[register]\nprinter_width = 80", "printer_width needs a printer"),
+            ("[register]\nprinter = \"none\"\nprinter_drawer = false", "printer_drawer needs a printer"),
+            ("[register]\nprinter_colour = \"red\"", "unknown"),
         ] {
             let e = plan(text).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(e.contains(why), "{text:?} gave {e:?}");
+            assert!(!e.contains('\n'), "one console line: {e:?}");
         }
+    }
+
+    #[test]
+    fn the_printer_on_the_card() {
+        let p = plan(
+            "[register]\nprinter = \"serial:/dev/ttyUSB0:19200\"\nprinter_width = 80\nprinter_mode = \"raster\"\n\
+             printer_codepage = \"cp858\"\nprinter_drawer = false\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let PrinterPlan::Set(setup) = p.printer else { panic!("{:?}", p.printer) };
+        assert_eq!(setup.to_string(), "serial:/dev/ttyUSB0:19200 width=80 mode=raster codepage=cp858 drawer=no");
+        // Options left out take `till printer set`'s defaults.
+        let p = plan("[register]\nprinter = \"tcp:10.0.0.9\"").unwrap_or_else(|e| panic!("{e}"));
+        let PrinterPlan::Set(setup) = p.printer else { panic!("{:?}", p.printer) };
+        assert_eq!(setup.to_string(), "tcp:10.0.0.9 width=58 mode=text codepage=cp858 drawer=yes");
+        // No printer key: the register's printer is left alone; "none" removes it.
+        assert_eq!(plan("").map(|p| p.printer).ok(), Some(PrinterPlan::Keep));
+        assert_eq!(plan("[register]\nprinter = \"none\"").map(|p| p.printer).ok(), Some(PrinterPlan::Remove));
+    }
+
+    #[test]
+    fn a_card_sets_the_printer_once_and_leaves_it_alone_when_it_names_none() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut reg = Register::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        let printer = |r: &Register| {
+            r.store().get(kv::PRINTER).unwrap_or_else(|e| panic!("{e}")).map(|p| p.to_string()).unwrap_or_default()
+        };
+        let boot = |r: &mut Register, text: &str| {
+            let p = plan(text).unwrap_or_else(|e| panic!("{e}"));
+            apply(r, text, &p).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let card = "[register]\nname = \"A\"\nprinter = \"serial:/dev/ttyUSB0\"\nprinter_width = 80\n";
+        assert_eq!(boot(&mut reg, card), Applied::Saved);
+        assert_eq!(printer(&reg), "serial:/dev/ttyUSB0 width=80 mode=text codepage=cp858 drawer=yes");
+        // `till printer set` on the register; the same card at the next boot keeps it.
+        let lan = PrinterSetup::new("tcp:10.0.0.9:9100").unwrap_or_else(|e| panic!("{e}"));
+        reg.store_mut().set(kv::PRINTER, &lan).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(boot(&mut reg, card), Applied::Unchanged);
+        assert_eq!(printer(&reg), lan.to_string());
+        // A new card that names no printer (a new name) leaves the register's printer alone.
+        assert_eq!(boot(&mut reg, "[register]\nname = \"A2\"\n"), Applied::Saved);
+        assert_eq!(printer(&reg), lan.to_string());
+        // printer = "none" removes it.
+        assert_eq!(boot(&mut reg, "[register]\nname = \"A2\"\nprinter = \"none\"\n"), Applied::Saved);
+        assert_eq!(printer(&reg), "");
     }
 
     #[test]
@@ -323,5 +466,11 @@ mod tests {
     fn the_shipped_card_is_valid() {
         let text = include_str!("../../../image/till.toml");
         plan(text).unwrap_or_else(|e| panic!("image/till.toml: {e}"));
+        // Its commented printer examples, uncommented, are a valid printer too.
+        let examples: Vec<&str> =
+            text.lines().map(|l| l.strip_prefix("# ").filter(|l| l.starts_with("printer")).unwrap_or(l)).collect();
+        let p = plan(&examples.join("\n")).unwrap_or_else(|e| panic!("image/till.toml's examples: {e}"));
+        let PrinterPlan::Set(setup) = p.printer else { panic!("{:?}", p.printer) };
+        assert_eq!(setup.to_string(), "serial:/dev/ttyUSB0:19200 width=80 mode=raster codepage=cp858 drawer=no");
     }
 }

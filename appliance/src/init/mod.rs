@@ -99,7 +99,11 @@ pub fn run() -> ! {
                 .map_err(|e| e.to_string())
                 .and_then(|mut reg| flash::apply(&mut reg, &text, &plan).map_err(|e| e.to_string()))
             {
-                Ok(flash::Applied::Saved) => info!("flash config applied to the register's setup"),
+                Ok(flash::Applied::Saved) => match &plan.printer {
+                    flash::PrinterPlan::Keep => info!("flash config applied to the register's setup"),
+                    flash::PrinterPlan::Remove => info!("flash config applied to the register's setup; no printer"),
+                    flash::PrinterPlan::Set(p) => info!("flash config applied to the register's setup; printer {p}"),
+                },
                 Ok(flash::Applied::Unchanged) => {
                     info!("flash config unchanged since it was applied; keeping the setup")
                 }
