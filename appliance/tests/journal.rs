@@ -437,10 +437,28 @@ fn sum(t: &ExportTable, key: &str, value: &str, name: &str) -> i64 {
 #[test]
 fn the_export_adds_up_to_the_cent() {
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let r = busy_register(&root.path().join("r"));
+    let mut r = busy_register(&root.path().join("r"));
+    // The day's end: a drop to the safe, a no-sale, and the Z that closes it.
+    r.move_cash(till::model::CashKind::Drop, Cents(1_000), "safe", None).unwrap_or_else(|e| panic!("{e}"));
+    r.no_sale("wrong change", None, None).unwrap_or_else(|e| panic!("{e}"));
+    let z = r.close_day(Some(Cents(5_000)), None, None).unwrap_or_else(|e| panic!("{e}"));
     let tables = r.store().reader().export(0, i64::MAX).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
-    assert_eq!(names, ["transactions", "lines", "tenders", "taxes", "voids", "returns", "return_lines"]);
+    assert_eq!(
+        names,
+        [
+            "transactions",
+            "lines",
+            "tenders",
+            "taxes",
+            "voids",
+            "returns",
+            "return_lines",
+            "cash_movements",
+            "drawer_openings",
+            "z_reports"
+        ]
+    );
     let t = |n: &str| tables.iter().find(|t| t.name == n).unwrap_or_else(|| panic!("{n}"));
     for table in &tables {
         for row in &table.rows {
@@ -508,6 +526,23 @@ fn the_export_adds_up_to_the_cent() {
     let id = text(returns, ret, "event_id");
     assert_eq!(sum(rlines, "event_id", &id, "refund_cents"), int(returns, ret, "refund_cents"));
     assert_eq!(text(rlines, &rlines.rows[0], "order_event_id"), text(returns, ret, "order_event_id"));
+
+    // The Z: its net is the sales less the voids and returns made here, split into cash and the
+    // rest; the drop is in the cash movements, the no-sale in the openings.
+    let (zs, moves, opened) = (t("z_reports"), t("cash_movements"), t("drawer_openings"));
+    assert_eq!((zs.rows.len(), moves.rows.len(), opened.rows.len()), (1, 1, 1));
+    let zr = &zs.rows[0];
+    assert_eq!(text(zs, zr, "event_id"), z.id);
+    let sales: i64 = orders.rows.iter().map(|o| int(orders, o, "total_cents")).sum();
+    let voided: i64 = voids.rows.iter().map(|v| int(voids, v, "order_total_cents")).sum();
+    let refunded: i64 = returns.rows.iter().map(|x| int(returns, x, "refund_cents")).sum();
+    assert_eq!(int(zs, zr, "net_cents"), sales - voided - refunded, "Z net = sales − voids − refunds");
+    assert_eq!(int(zs, zr, "cash_net_cents") + int(zs, zr, "non_cash_net_cents"), int(zs, zr, "net_cents"));
+    assert_eq!(int(moves, &moves.rows[0], "drawer_cents"), -1_000);
+    assert_eq!(int(zs, zr, "drops_cents"), 1_000);
+    assert_eq!(int(zs, zr, "no_sales"), 1);
+    assert_eq!(int(zs, zr, "difference_cents"), 5_000 - int(zs, zr, "expected_cash_cents"));
+    assert_eq!(int(zs, zr, "grand_total_cents"), int(zs, zr, "net_cents"), "the first Z: grand total = net");
 
     // Business days: nothing before the first sale, all of it in the days that hold them.
     let first = orders.rows.iter().map(|o| text(orders, o, "created_utc")).min().unwrap_or_default();
