@@ -225,3 +225,25 @@ fn a_printer_that_stops_reading_times_out_by_the_deadline() {
     assert!(matches!(result, Err(PrintError::Timeout)), "{result:?}");
     assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
 }
+
+/// The raster receipt as the printer receives it, decoded from the bytes sent over TCP, is the
+/// committed snapshot of the sample receipt at 58 and 80 mm (display/tests/snapshots; re-bless
+/// there with `TILL_BLESS=1 cargo test -p till-display --test receipts`).
+#[test]
+fn the_raster_receipt_a_printer_receives_is_the_snapshot() {
+    for (paper, file) in [(Paper::Mm58, "receipt-sample-58mm.png"), (Paper::Mm80, "receipt-sample-80mm.png")] {
+        let mut bytes =
+            escpos::encode_raster(&till_display::receipt::render(&till_display::receipt::sample_receipt(), paper));
+        bytes.extend_from_slice(&FEED_AND_CUT);
+        let vp = VirtualPrinter::tcp();
+        let mut printer = open(&target(&vp.target()));
+        printer.send(&bytes, soon()).unwrap_or_else(|e| panic!("{e}"));
+        let items = vp.wait_for(|items| items.contains(&Item::Cut), *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+        let Some(Item::Raster(printed)) = items.first() else { panic!("{file}: no raster image: {items:?}") };
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../display/tests/snapshots").join(file);
+        let png = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let snapshot = Bitmap::from_png(&png).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!((printed.width, printed.height), (snapshot.width, snapshot.height), "{file}");
+        assert!(*printed == snapshot, "{file}: the decoded raster differs from the snapshot");
+    }
+}
