@@ -241,3 +241,34 @@ fn x_and_z_reports_print_and_a_reprinted_z_is_a_copy() {
     assert!(with(&items, &number).len() == 1, "the sale printed once");
     n.stop();
 }
+
+#[test]
+fn the_stores_logo_tops_every_receipt_until_it_is_removed() {
+    let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let vp = VirtualPrinter::tcp();
+    let mut n = shop(root.path(), &vp.target(), &[]);
+    // A 64×32 logo: a frame with a diagonal.
+    let mut logo = Bitmap::new(64, 32);
+    for x in 0..64 {
+        logo.set(x, 0, true);
+        logo.set(x, 31, true);
+        logo.set(x, x / 2, true);
+    }
+    let file = root.path().join("logo-in.png");
+    std::fs::write(&file, logo.to_png().unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));
+    let said = n.ok(&["printer", "logo", file.to_str().unwrap_or_default()]);
+    assert!(said.contains("64x32"), "{said}");
+    let not_png = root.path().join("logo.txt");
+    std::fs::write(&not_png, "not a picture").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(n.till(&["printer", "logo", not_png.to_str().unwrap_or_default()]).status.code(), Some(3));
+    n.start();
+    let first = ring(&n, &["TEA", "--pay", "card"]);
+    let items = vp.wait_for(|i| with(i, &first).len() == 1, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    let r = &with(&items, &first)[0];
+    assert_eq!(r.first(), Some(&Item::Raster(logo.centred(384))), "the logo, centred on 58 mm paper, comes first");
+    n.ok(&["printer", "logo", "--remove"]);
+    let second = ring(&n, &["TEA", "--pay", "card"]);
+    let items = vp.wait_for(|i| with(i, &second).len() == 1, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!with(&items, &second)[0].iter().any(|i| matches!(i, Item::Raster(_))), "no logo any more");
+    n.stop();
+}

@@ -6,26 +6,11 @@
 
 use proptest::prelude::*;
 use till::model::{Cents, Discount, PayRequest, RateBp, Sku};
-use till::register::{ItemRequest, Register, SaleRequest};
-use till::store::{OrderRow, Store, kv};
+use till::register::{ItemRequest, SaleRequest};
+use till::store::OrderRow;
 
-fn open(dir: &std::path::Path, name: &str) -> Register {
-    let mut s = Store::open(&dir.join(name)).unwrap_or_else(|e| panic!("open {name}: {e}"));
-    s.set(kv::REGISTER_NAME, &name.to_uppercase()).unwrap_or_else(|e| panic!("{e}"));
-    Register::from_store(s)
-}
-
-fn sync(from: &Register, to: &mut Register) {
-    let ev: Vec<Vec<u8>> = from
-        .store()
-        .reader()
-        .log_after(0, u32::MAX)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .map(|(_, b)| b)
-        .collect();
-    to.store_mut().apply_remote(&ev, 0).unwrap_or_else(|e| panic!("sync: {e}"));
-}
+mod twin;
+use twin::{open, sync};
 
 const SKUS: [(&str, i64, Option<&str>); 4] =
     [("TEA", 250, Some("reduced")), ("MUG", 799, Some("std")), ("BAG", 5, None), ("BOX", 12_345, Some("std"))];

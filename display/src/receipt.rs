@@ -87,6 +87,8 @@ pub enum Block {
     Qr(String),
     /// An empty line.
     Feed,
+    /// A picture (the store's logo), centred; wider than the paper, scaled down to fit.
+    Image(Bitmap),
 }
 
 /// A receipt: its blocks, in order. Cutting the paper and kicking the drawer are the printer's
@@ -128,6 +130,35 @@ impl Bitmap {
         }
         let i = y as usize * self.row_bytes() + (x / 8) as usize;
         self.bits.get(i).is_some_and(|b| b & (0x80 >> (x % 8)) != 0)
+    }
+
+    /// This image centred on a white image `width` dots wide, first scaled down (nearest dot)
+    /// when it is wider.
+    pub fn centred(&self, width: u32) -> Bitmap {
+        let src = if self.width > width && self.width > 0 {
+            let h = (u64::from(self.height) * u64::from(width) / u64::from(self.width)).max(1) as u32;
+            let mut out = Bitmap::new(width, h);
+            for y in 0..h {
+                for x in 0..width {
+                    let sx = (u64::from(x) * u64::from(self.width) / u64::from(width)) as u32;
+                    let sy = (u64::from(y) * u64::from(self.height) / u64::from(h)) as u32;
+                    out.set(x, y, self.get(sx, sy));
+                }
+            }
+            out
+        } else {
+            self.clone()
+        };
+        let mut out = Bitmap::new(width, src.height);
+        let left = width.saturating_sub(src.width) / 2;
+        for y in 0..src.height {
+            for x in 0..src.width.min(width) {
+                if src.get(x, y) {
+                    out.set(left + x, y, true);
+                }
+            }
+        }
+        out
     }
 
     /// Sets the dot at (x, y) black or white; outside the image does nothing.

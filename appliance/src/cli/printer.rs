@@ -39,6 +39,16 @@ pub enum PrinterCmd {
     Off,
     /// Print a test page now, and say whether it went out
     Test,
+    /// The store's logo at the top of every receipt: a PNG (any colour; made black and white,
+    /// at most 576 dots wide), kept in the data directory
+    Logo {
+        /// The picture
+        #[arg(required_unless_present = "remove")]
+        file: Option<PathBuf>,
+        /// Print no logo any more
+        #[arg(long, conflicts_with = "file")]
+        remove: bool,
+    },
     /// The printer's setup, what it says about itself, and the receipts waiting
     Status(Json),
 }
@@ -73,6 +83,30 @@ pub(super) fn printer(r: &mut Register, c: PrinterCmd) -> anyhow::Result<()> {
             p.drawer = !no_drawer;
             r.store_mut().set(kv::PRINTER, &p)?;
             outln!("printer: {p}");
+            Ok(())
+        }
+        PrinterCmd::Logo { file, remove } => {
+            let path = r.store().reader().data_dir().join(crate::print::docs::LOGO_FILE);
+            let Some(file) = file.filter(|_| !remove) else {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => outln!("logo: none"),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => outln!("logo: none"),
+                    Err(e) => return Err(anyhow::anyhow!("cannot remove {}: {e}", path.display())),
+                }
+                return Ok(());
+            };
+            let bytes = std::fs::read(&file).map_err(|e| refused(format!("cannot read {}: {e}", file.display())))?;
+            let picture = till_display::receipt::Bitmap::from_picture(&bytes)
+                .map_err(|e| refused(format!("{} is not a picture Till can print: {e}", file.display())))?;
+            // As wide as 80 mm paper at most; narrower paper scales it again when printing.
+            let width = picture.width.min(till_display::receipt::Paper::Mm80.dots());
+            let logo = if picture.width > width { picture.centred(width) } else { picture };
+            let png = logo.to_png()?;
+            let tmp = path.with_extension("png.tmp");
+            std::fs::write(&tmp, png)
+                .and_then(|()| std::fs::rename(&tmp, &path))
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            outln!("logo: {}x{} dots, at the top of every receipt", logo.width, logo.height);
             Ok(())
         }
         PrinterCmd::Off => {

@@ -20,7 +20,13 @@ pub struct Letterhead {
     pub footer: Option<String>,
     /// The printing register's name.
     pub register: String,
+    /// The store's logo, printed at the top (`till printer logo`; [`LOGO_FILE`] in the data
+    /// directory).
+    pub logo: Option<till_display::receipt::Bitmap>,
 }
+
+/// The logo's file in the data directory: a 1-bit PNG as wide as the paper at most.
+pub const LOGO_FILE: &str = "logo.png";
 
 impl Letterhead {
     /// The store's settings and this register's name.
@@ -31,6 +37,11 @@ impl Letterhead {
             tax_id: reader.setting("tax_id")?,
             footer: reader.setting("receipt_footer")?,
             register: register.to_string(),
+            // A logo that cannot be read prints no logo: the receipt matters more than its
+            // picture (`till printer logo` checked it when it was stored).
+            logo: std::fs::read(reader.data_dir().join(LOGO_FILE))
+                .ok()
+                .and_then(|b| till_display::receipt::Bitmap::from_png(&b).ok()),
         })
     }
 }
@@ -48,6 +59,9 @@ fn bold(left: impl Into<String>, right: impl Into<String>) -> Block {
 }
 
 fn head(h: &Letterhead, out: &mut Vec<Block>) {
+    if let Some(logo) = &h.logo {
+        out.push(Block::Image(logo.clone()));
+    }
     out.push(Block::Title(h.store_name.clone().unwrap_or_else(|| "Till".into())));
     for line in h.address.iter().flat_map(|a| a.lines()) {
         out.push(Block::Center(line.to_string()));
@@ -322,6 +336,7 @@ pub fn layout(r: &Receipt, cols: usize) -> Vec<String> {
             Block::Barcode(t) => out.push(center(&format!("|| {t} ||"), cols)),
             Block::Qr(t) => out.push(center(&format!("[QR {t}]"), cols)),
             Block::Feed => out.push(String::new()),
+            Block::Image(_) => out.push(center("[logo]", cols)),
         }
     }
     out

@@ -85,6 +85,13 @@ pub fn encode_text(receipt: &Receipt, paper: Paper, cp: CodePage) -> Encoded {
 /// most [`RASTER_BAND_ROWS`] rows. Missing bytes in `image.bits` print white. No cut.
 pub fn encode_raster(image: &Bitmap) -> Vec<u8> {
     let mut out = INIT.to_vec();
+    out.extend(raster_bands(image));
+    out
+}
+
+/// `GS v 0` bands of an image.
+fn raster_bands(image: &Bitmap) -> Vec<u8> {
+    let mut out = Vec::new();
     // `GS v 0` takes at most 65535 bytes per row.
     let row = image.row_bytes().min(usize::from(u16::MAX));
     if row == 0 {
@@ -152,6 +159,12 @@ impl Writer {
             Block::Barcode(data) => self.barcode(data),
             Block::Qr(data) => self.qr(data),
             Block::Feed => self.out.push(LF),
+            // A picture prints as a raster image in the middle of the text, centred by its own
+            // white margins (many printers ignore ESC a for raster images).
+            Block::Image(image) => {
+                let picture = image.centred(self.dots);
+                self.out.extend_from_slice(raster_bands(&picture).as_slice());
+            }
         }
     }
 

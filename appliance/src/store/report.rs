@@ -89,6 +89,11 @@ pub struct Period {
 }
 
 impl Reader<'_> {
+    /// The data directory this database lives in (device-local files beside it: the logo).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.path.parent().unwrap_or(self.path)
+    }
+
     /// This database's own register id.
     pub fn register_id(&self) -> Result<RegisterId, StoreError> {
         self.one("SELECT value FROM device_kv WHERE key = 'register_id'", [], |r| r.get::<_, String>(0))?
@@ -309,6 +314,18 @@ impl Reader<'_> {
         Ok(rows)
     }
 
+    /// Every register's Z reports of one business day.
+    pub fn z_reports_of(&self, date: &str) -> Result<Vec<ZRow>, StoreError> {
+        let sql = format!("{} WHERE z.business_date = ?1 ORDER BY z.origin, z.number", Self::Z_SQL);
+        let mut st = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = st
+            .query_map([date], |r| self.z_row(r))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
     /// The Z report with this number at a register.
     pub fn z_report(&self, register: RegisterId, number: u64) -> Result<Option<ZRow>, StoreError> {
         Ok(self.z_reports(Some(register))?.into_iter().find(|z| z.number == number))
@@ -333,7 +350,7 @@ impl Reader<'_> {
 
     /// Every register's Zs of a business day, added up, and who has not closed it.
     pub fn store_day(&self, date: &str) -> Result<StoreDay, StoreError> {
-        let zs: Vec<ZRow> = self.z_reports(None)?.into_iter().filter(|z| z.date == date).collect();
+        let zs = self.z_reports_of(date)?;
         let mut totals = DayTotals::default();
         for z in &zs {
             totals.absorb(&z.totals);

@@ -21,6 +21,43 @@ impl Bitmap {
         Ok(out)
     }
 
+    /// A picture (a logo) from a PNG of any colour type, as black and white: a dot is black
+    /// when it is darker than mid-grey and not mostly transparent.
+    pub fn from_picture(bytes: &[u8]) -> Result<Bitmap, DisplayError> {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+        let mut reader = decoder.read_info()?;
+        let (color, _) = reader.output_color_type();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf)?;
+        let channels = match color {
+            png::ColorType::Grayscale => 1,
+            png::ColorType::GrayscaleAlpha => 2,
+            png::ColorType::Rgb => 3,
+            png::ColorType::Rgba => 4,
+            other => return Err(DisplayError::UnsupportedPng(format!("{other:?}"))),
+        };
+        if info.width == 0 || info.height == 0 || info.width > 4096 || info.height > 4096 {
+            return Err(DisplayError::UnsupportedPng(format!("{}x{} dots", info.width, info.height)));
+        }
+        let mut bitmap = Bitmap::new(info.width, info.height);
+        for y in 0..info.height {
+            let row = buf.get(y as usize * info.line_size..).unwrap_or_default();
+            for x in 0..info.width {
+                let px = row.get(x as usize * channels..(x as usize + 1) * channels).unwrap_or_default();
+                let (luma, alpha) = match *px {
+                    [g] => (u32::from(g), 255),
+                    [g, a] => (u32::from(g), a),
+                    [r, g, b] => ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000, 255),
+                    [r, g, b, a] => ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000, a),
+                    _ => (255, 0),
+                };
+                bitmap.set(x, y, alpha >= 128 && luma < 128);
+            }
+        }
+        Ok(bitmap)
+    }
+
     /// Decodes a 1-bit grayscale PNG (what [`Bitmap::to_png`] writes). A width that is not a
     /// multiple of 8 is padded with white on the right.
     pub fn from_png(bytes: &[u8]) -> Result<Bitmap, DisplayError> {
@@ -112,5 +149,24 @@ mod tests {
         assert!(matches!(Bitmap::from_png(&png), Err(DisplayError::UnsupportedPng(_))));
         assert!(Bitmap::from_png(b"not a png").is_err());
         Ok(())
+    }
+
+    #[test]
+    fn a_colour_picture_becomes_black_and_white() {
+        // 4×1 RGBA: black, white, dark red, black but transparent.
+        let px: [u8; 16] = [0, 0, 0, 255, 255, 255, 255, 255, 120, 0, 0, 255, 0, 0, 0, 0];
+        let mut out = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut out, 4, 1);
+            enc.set_color(png::ColorType::Rgba);
+            enc.set_depth(png::BitDepth::Eight);
+            let mut w = enc.write_header().unwrap_or_else(|e| panic!("{e}"));
+            w.write_image_data(&px).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let b = Bitmap::from_picture(&out).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((0..4).map(|x| b.get(x, 0)).collect::<Vec<_>>(), [true, false, true, false]);
+        assert!(Bitmap::from_picture(b"not a png").is_err());
+        let wide = Bitmap::new(1000, 10).centred(384);
+        assert_eq!((wide.width, wide.height), (384, 3), "scaled down to the paper");
     }
 }

@@ -116,6 +116,18 @@ impl Sheet {
             Block::Feed => self.skip(LineBox::of(Face::Regular, BODY_PX).height),
             Block::Barcode(text) => self.barcode(text),
             Block::Qr(text) => self.qr(text),
+            Block::Image(image) => {
+                let picture = image.centred(self.bitmap.width);
+                self.reach(self.y + picture.height);
+                for y in 0..picture.height {
+                    for x in 0..picture.width {
+                        if picture.get(x, y) {
+                            self.bitmap.set(x, self.y + y, true);
+                        }
+                    }
+                }
+                self.skip(picture.height + CODE_GAP / 2);
+            }
         }
     }
 

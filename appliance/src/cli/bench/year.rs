@@ -375,6 +375,7 @@ fn receipt_latency(dir: &std::path::Path, runs: usize) -> anyhow::Result<()> {
     // The worker logs every job it prints; the figures are what this run is for.
     log::set_max_level(log::LevelFilter::Warn);
     use std::sync::atomic::AtomicBool;
+    let _ = std::fs::remove_dir_all(dir);
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let port = listener.local_addr()?.port();
     let mut reg = crate::register::Register::open(dir)?;
