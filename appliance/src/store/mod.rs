@@ -476,6 +476,9 @@ pub struct ApplyReport {
     pub unreadable: usize,
     /// Events whose header could not even be read: not stored.
     pub refused: usize,
+    /// Events of a register that reused an id earlier in the batch (restored from an old
+    /// backup): not stored, because it re-issues them under a new id once it re-keys.
+    pub held_back: usize,
     /// Log positions given to the new events, in order, with the index of each in the batch.
     pub positions: Vec<(u64, usize)>,
     /// This database's own copies of events that arrived with the same id but different bytes
@@ -578,11 +581,19 @@ impl Tx<'_> {
         let mut report = ApplyReport::default();
         let mut mark = self.hlc_mark()?;
         let mut own = Vec::new();
+        let mut clashed = Vec::new();
         for (i, bytes) in encoded.iter().enumerate() {
             match Incoming::parse(bytes) {
                 Ok((header, event, _)) => {
+                    if self.held_back(&header, &clashed, &mut report)? {
+                        continue;
+                    }
+                    let before = report.conflicts.len();
                     if self.apply_one(i, &header, event.as_ref(), bytes, now_ms, &mut mark, &mut report)? {
                         own.push(bytes.clone());
+                    }
+                    if report.conflicts.len() > before {
+                        clashed.push(header.id);
                     }
                 }
                 Err(_) => report.refused += 1,
@@ -597,13 +608,50 @@ impl Tx<'_> {
         let mut report = ApplyReport::default();
         let mut mark = self.hlc_mark()?;
         let mut own = Vec::new();
+        let mut clashed = Vec::new();
         for (i, inc) in incoming.iter().enumerate() {
+            if self.held_back(&inc.header, &clashed, &mut report)? {
+                continue;
+            }
+            let before = report.conflicts.len();
             if self.apply_one(i, &inc.header, inc.event.as_ref(), &inc.bytes, now_ms, &mut mark, &mut report)? {
                 own.push(inc.bytes.clone());
+            }
+            if report.conflicts.len() > before {
+                clashed.push(inc.header.id);
             }
         }
         self.finish_batch(mark, own, now_ms, &mut report)?;
         Ok(report)
+    }
+
+    /// Whether to leave an event of another register out of this batch: an earlier event of that
+    /// register in the batch reused an id this database holds with other bytes, so the register
+    /// was restored from an old backup and will re-issue this one under a new id (kept here
+    /// under the old id too, it would count twice). It is left out, and counted as such.
+    fn held_back(
+        &self,
+        header: &crate::sync::EventHeader,
+        clashed: &[crate::model::EventId],
+        report: &mut ApplyReport,
+    ) -> Result<bool, StoreError> {
+        if header.id.origin == self.register_id
+            || !clashed.iter().any(|c| c.origin == header.id.origin && c.seq < header.id.seq)
+        {
+            return Ok(false);
+        }
+        // An id this database holds goes on to `apply_one`: a duplicate, or one more clash the
+        // register gets back.
+        let held = self
+            .tx
+            .prepare_cached("SELECT 1 FROM events WHERE origin = ?1 AND seq = ?2")
+            .and_then(|mut st| st.exists(params![&header.id.origin.0[..], header.id.seq as i64]))
+            .map_err(|e| self.err(e))
+            .map(|known| !known)?;
+        if held {
+            report.held_back += 1;
+        }
+        Ok(held)
     }
 
     /// Stores one event if new and applies it if this build can; updates the running HLC mark.
