@@ -151,12 +151,20 @@ fn a_register_verifies_exports_and_names_what_a_sqlite_shell_changed() {
     }
     assert_eq!(column(&h, &orders, "cashier")[0], "ann");
     assert_eq!(column(&h, &orders, "event_id")[0], first["id"].as_str().unwrap_or_default().to_ascii_lowercase());
-    for f in ["voids.csv", "returns.csv", "return_lines.csv", "README.txt"] {
+    for f in [
+        "voids.csv",
+        "returns.csv",
+        "return_lines.csv",
+        "cash_movements.csv",
+        "drawer_openings.csv",
+        "z_reports.csv",
+        "README.txt",
+    ] {
         assert!(out_dir.join(f).is_file(), "{f}");
     }
     let index: Value = serde_json::from_str(&std::fs::read_to_string(out_dir.join("index.json")).unwrap_or_default())
         .unwrap_or_else(|e| panic!("index.json: {e}"));
-    assert_eq!(index["tables"].as_array().map(Vec::len), Some(7), "{index}");
+    assert_eq!(index["tables"].as_array().map(Vec::len), Some(10), "{index}");
     assert_eq!(index["journal_heads"][0]["head_hash"], v["registers"][0]["head_hash"]);
     // The folder is not written twice; a date that is not one is refused.
     let again = t.run(&["journal", "export", "--from", &today, "--to", &today, "--out", &out_dir.to_string_lossy()]);

@@ -68,7 +68,7 @@ const LAYOUT: &str = "till-journal-export 1";
 /// Where the export differs from DSFinV-K (README.txt, index.json, docs/DATA.md).
 pub const DIFFERENCES: &[&str] = &[
     "Modelled on DSFinV-K's single-record files, not a certified DSFinV-K export: there is no TSE (technical security device) data; Till's integrity check is its journal (`till journal verify`).",
-    "No cash closings yet (Z_KASSE_ID, Z_ERSTELLUNG, Z_NR): every row carries its register and a business date (the UTC date of its time). z_reports.csv comes with the Z report events.",
+    "Cash closings are a table of their own (z_reports.csv, modelled on Stamm_Abschluss: Z_NR, Z_BUCHUNGSTAG, the net split into cash and the rest, business-case totals, expected and counted cash), not a key on every row: every row carries its register and a business date (the UTC date of its time).",
     "One file per kind of record with a header row, described by index.json instead of a GDPdU index.xml; CSV is UTF-8, comma-separated, RFC 4180 quoting, CRLF line ends.",
     "Every amount is given in integer cents (*_cents) and as decimal text with a point (12.34); DSFinV-K gives decimals only.",
     "Tax rates are given as rates (basis points and percent), not as DSFinV-K's UST_SCHLUESSEL keys, which are Germany's (1900 bp is key 1, 700 bp key 2).",
