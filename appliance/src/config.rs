@@ -12,8 +12,10 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+mod export;
 mod printer;
 mod secret;
+pub use export::{CONNECTORS, Connector, ExportSetup, SHOPIFY_API_VERSION, https_url, mask, webhook_key};
 pub use printer::{CODE_PAGES, PrintMode, PrinterSetup};
 pub use secret::{Part, Pattern, REQUIRED_BITS, Strength, estimate};
 

@@ -259,6 +259,11 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
     if let Err(e) = crate::print::worker::spawn(dir.to_path_buf(), watcher.clone(), print_stop.clone()) {
         error!("the printer is not served: {e}; the register keeps selling");
     }
+    // Orders and stock go to the online shop on their own thread too, when this register
+    // exports (export::worker; it idles in client mode).
+    if let Err(e) = crate::export::worker::spawn(dir.to_path_buf(), watcher.clone(), print_stop.clone()) {
+        error!("the export does not run: {e}; the register keeps selling");
+    }
     let mut signals = async_signal::Signals::new([async_signal::Signal::Int, async_signal::Signal::Term])?;
     // The framebuffer is not Send: the screen runs on this thread, beside the supervisor.
     let (sreg, swatch) = (reg.clone(), watcher.clone());

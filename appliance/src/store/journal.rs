@@ -25,7 +25,7 @@ const MAX_ROWS_LISTED: usize = 100;
 const IN_MEMORY_EVENTS: i64 = 20_000;
 
 /// Tables that are not derived from the log: the log itself and device-local data.
-const NOT_DERIVED: &[&str] = &["device_kv", "events", "peers", "sqlite_sequence"];
+const NOT_DERIVED: &[&str] = &["device_kv", "events", "outbox", "peers", "print_jobs", "sqlite_sequence"];
 
 /// What is wrong, in one word (stable: `--json` prints it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Tx};
-use crate::config::{LocalApiConfig, Mode, PrinterSetup, Secret, ServerAddr};
+use crate::config::{ExportSetup, LocalApiConfig, Mode, PrinterSetup, Secret, ServerAddr};
 use crate::model::{EventId, RegisterId, hex, unhex};
 use crate::sync::protocol::Cursor;
 use crate::sync::{Hlc, StoreId};
@@ -108,6 +108,16 @@ impl Value for Mode {
     fn from_kv(s: &str) -> Result<Self, String> {
         s.parse().map_err(|e: crate::config::ConfigError| e.to_string())
     }
+}
+
+impl Value for ExportSetup {
+    fn to_kv(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+    fn from_kv(s: &str) -> Result<Self, String> {
+        serde_json::from_str(s).map_err(|e| format!("not an export setup ({e})"))
+    }
+    const QUOTABLE: bool = false;
 }
 
 impl Value for PrinterSetup {
@@ -297,6 +307,15 @@ pub const IDLE_LOCK_SECS: Key<u64> = Key::new("idle_lock_secs");
 pub const PRINTER: Key<PrinterSetup> = Key::new("printer");
 /// What the printer said last: `ok`, or why it cannot print (`paper out`, `unreachable: …`).
 pub const PRINTER_STATE: Key<String> = Key::new("printer_state");
+/// Where this register exports orders and stock (`till export set`), credentials included:
+/// never synced, never logged (its `Display` masks them). Migration 0008's trigger reads the key
+/// by name.
+pub const EXPORT: Key<ExportSetup> = Key::new("export");
+/// The export as this register began it: the connector and destination it last looked up what
+/// the platform already has (a register that becomes the exporter looks again).
+pub const EXPORT_BEGUN: Key<String> = Key::new("export_begun");
+/// The exporter's last word on its health (`ok`, or the last failure), for the screen.
+pub const EXPORT_STATE: Key<String> = Key::new("export_state");
 
 fn decode<T: Value>(key: Key<T>, raw: Option<String>) -> Result<Option<T>, StoreError> {
     raw.map(|s| {

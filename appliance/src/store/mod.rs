@@ -12,6 +12,7 @@ mod journal;
 pub mod kv;
 mod migrate;
 mod orders;
+mod outbox;
 mod printq;
 mod read;
 mod report;
@@ -23,6 +24,7 @@ pub use conflicts::*;
 pub use export::*;
 pub use journal::*;
 pub use migrate::latest_schema_version;
+pub use outbox::*;
 pub use printq::{JobKind, PrintJob};
 pub use read::*;
 pub use report::*;
@@ -573,6 +575,7 @@ impl Tx<'_> {
         let body = event.encode_linked(&link);
         self.insert_event(&event.id, hlc, event.kind.name(), &body, true, true, now_ms)?;
         apply::apply(&self.tx, &event).map_err(|e| self.err(e))?;
+        self.queue_export(&event, now_ms)?;
         Ok(event)
     }
 
@@ -674,6 +677,7 @@ impl Tx<'_> {
             match event {
                 Some(e) => {
                     apply::apply(&self.tx, e).map_err(|e| self.err(e))?;
+                    self.queue_export(e, now_ms)?;
                     report.inserted += 1;
                 }
                 None => report.unreadable += 1,
@@ -750,6 +754,9 @@ impl Tx<'_> {
             if let Ok((h, event, _)) = Incoming::parse(bytes) {
                 let kind = event.as_ref().map_or("unknown", |e| e.kind.name());
                 self.insert_event(&h.id, h.hlc, kind, bytes, false, event.is_some(), now_ms)?;
+                if let Some(e) = &event {
+                    self.queue_export(e, now_ms)?;
+                }
             }
         }
         let mut reissued = 0;
@@ -761,6 +768,7 @@ impl Tx<'_> {
             e.kind.remap_refs(map);
             let bytes = e.encode_linked(&link);
             self.insert_event(&e.id, e.hlc, e.kind.name(), &bytes, true, true, now_ms)?;
+            self.queue_export(&e, now_ms)?;
             link = Link::After(event_hash(&bytes));
             reissued += 1;
         }

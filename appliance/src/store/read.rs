@@ -555,11 +555,21 @@ impl Reader<'_> {
 
     /// Returns, oldest first.
     pub fn returns(&self) -> Result<Vec<ReturnRow>, StoreError> {
+        self.returns_where(None)
+    }
+
+    /// One return by id.
+    pub fn return_row(&self, id: &EventId) -> Result<Option<ReturnRow>, StoreError> {
+        Ok(self.returns_where(Some(id))?.pop())
+    }
+
+    fn returns_where(&self, only: Option<&EventId>) -> Result<Vec<ReturnRow>, StoreError> {
+        let (o, s) = only.map(|id| (id.origin.0.to_vec(), id.seq as i64)).unzip();
         let mut rows = self.rows(
             "SELECT origin, seq, order_origin, order_seq, order_number, restock, refund_cents, payment, hlc_ms,
                     cashier, approved_by
-             FROM returns ORDER BY hlc_ms, hlc_logical, origin, seq",
-            [],
+             FROM returns WHERE ?1 IS NULL OR (origin = ?1 AND seq = ?2) ORDER BY hlc_ms, hlc_logical, origin, seq",
+            rusqlite::params![o, s],
             |r| {
                 let refund: i64 = r.get(6)?;
                 Ok(ReturnRow {

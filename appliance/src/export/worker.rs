@@ -1,0 +1,201 @@
+//! The exporter: works off the outbox on its own thread and database connection, woken by every
+//! commit (the data-directory watcher), so an order reaches the online shop within milliseconds
+//! of its commit and nothing sits on the path of a sale.
+//!
+//! For each due entry, oldest first, never before an earlier entry of its order: read what it
+//! tells, send it, record the outcome. A failed try backs off (1 s doubling to 5 minutes, ±20 %
+//! jitter, or the platform's `Retry-After`) and pauses the whole export for that long, since a
+//! platform that fails one call mostly fails the next. A refusal that cannot succeed is dead
+//! until a manager retries it. The register that becomes the exporter (a new setup, a client
+//! switched to server) first queues what it holds since the export's start and asks the
+//! platform which of those it already has, so nothing is sent twice.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use event_listener::Listener;
+use log::{info, warn};
+
+use super::message::{Message, MessageError};
+use super::{Connector, ExportError, Outcome, connector, now_ms};
+use crate::config::{ExportSetup, Mode};
+use crate::store::{DbWatcher, Store, StoreError, kv};
+
+/// The first back-off; doubled per failed try of an entry.
+const BACKOFF: Duration = Duration::from_secs(1);
+/// The longest back-off.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// How many keys one lookup asks about.
+const LOOKUP_BATCH: usize = 50;
+
+/// What one round did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Nothing due; the next entry is due at this time (ms), if any waits.
+    Idle(Option<i64>),
+    /// An entry went.
+    Sent,
+    /// An entry failed and waits; the export pauses this long.
+    Failed(Duration, String),
+    /// An entry was refused for good.
+    Dead(String),
+}
+
+/// The exporter's state: the connector for the setup it was made for.
+#[derive(Default)]
+pub struct Exporter {
+    current: Option<(ExportSetup, Box<dyn Connector>)>,
+}
+
+impl Exporter {
+    /// Whether this register exports now (an export set up, not a client), and the setup.
+    fn setup(store: &Store) -> Result<Option<ExportSetup>, StoreError> {
+        if store.get(kv::MODE)? == Some(Mode::Client) {
+            return Ok(None);
+        }
+        store.get(kv::EXPORT)
+    }
+
+    /// Sends the next due entry, if any; first makes the connector and begins the export when
+    /// the setup is new to it.
+    pub fn step(&mut self, store: &mut Store) -> Result<Step, ExportError> {
+        let Some(setup) = Self::setup(store)? else {
+            self.current = None;
+            // A client that becomes the exporter again must look again.
+            if store.get(kv::EXPORT_BEGUN)?.is_some() {
+                store.clear(kv::EXPORT_BEGUN)?;
+            }
+            return Ok(Step::Idle(None));
+        };
+        if self.current.as_ref().is_none_or(|(s, _)| *s != setup) {
+            self.current = Some((setup.clone(), connector(&setup)?));
+        }
+        let Some((_, conn)) = self.current.as_mut() else { return Ok(Step::Idle(None)) };
+        let signature = format!("{} {}", setup.name(), setup.destination());
+        if store.get(kv::EXPORT_BEGUN)?.as_deref() != Some(signature.as_str()) {
+            begin(store, &setup, conn.as_mut())?;
+            store.set(kv::EXPORT_BEGUN, &signature)?;
+        }
+        let now = now_ms();
+        let Some(entry) = store.reader().next_export(now)? else {
+            return Ok(Step::Idle(store.reader().next_export_due()?));
+        };
+        let (id, attempts) = (entry.id, entry.attempts);
+        let message = match Message::read(&store.reader(), entry) {
+            Ok(m) => m,
+            Err(MessageError::Missing(what)) => {
+                let why = format!("{what} is not in the database (re-keyed or removed)");
+                store.export_dead(id, &why)?;
+                return Ok(Step::Dead(why));
+            }
+            Err(MessageError::Store(e)) => return Err(e.into()),
+        };
+        match conn.send(&message) {
+            Outcome::Sent { remote_id } => {
+                store.export_sent(id, remote_id.as_deref(), now_ms())?;
+                Ok(Step::Sent)
+            }
+            Outcome::Retry { after, error } => {
+                let wait = after.unwrap_or_else(|| backoff(attempts));
+                store.export_failed(id, &error, now_ms() + wait.as_millis() as u64)?;
+                Ok(Step::Failed(wait, format!("{}: {error}", message.entry.key)))
+            }
+            Outcome::Dead(why) => {
+                store.export_dead(id, &why)?;
+                Ok(Step::Dead(format!("{}: {why}", message.entry.key)))
+            }
+        }
+    }
+}
+
+/// Queues what this register holds since the export's start and has not queued, then marks
+/// what the platform already has as sent.
+fn begin(store: &mut Store, setup: &ExportSetup, conn: &mut dyn Connector) -> Result<(), ExportError> {
+    let queued = store.backfill_export(setup.since_ms, now_ms())?;
+    let pending: Vec<String> = store
+        .reader()
+        .export_entries(Some(crate::store::EntryState::Pending), u32::MAX)?
+        .into_iter()
+        .map(|e| e.key)
+        .collect();
+    let mut known = 0;
+    for chunk in pending.chunks(LOOKUP_BATCH) {
+        let have = conn.lookup(chunk)?;
+        known += have.len();
+        store.export_known(&have, now_ms())?;
+    }
+    info!(
+        "export to {} begins: {queued} event(s) queued from before, {} waiting, {known} already there",
+        setup.name(),
+        pending.len()
+    );
+    Ok(())
+}
+
+/// The wait after the `attempts`-th failed try: 1 s doubling to 5 minutes, ±20 %.
+pub fn backoff(attempts: i64) -> Duration {
+    let base = BACKOFF.saturating_mul(1u32 << attempts.clamp(0, 16)).min(MAX_BACKOFF);
+    let mut b = [0u8; 2];
+    let r = if getrandom::fill(&mut b).is_ok() { u16::from_le_bytes(b) } else { 32768 };
+    // 0.8 … 1.2 of the base.
+    base.mul_f64(0.8 + 0.4 * f64::from(r) / 65535.0)
+}
+
+/// Runs the exporter until `stop`: woken by every commit, and when the next entry is due.
+pub fn spawn(
+    dir: PathBuf,
+    watcher: Arc<DbWatcher>,
+    stop: Arc<AtomicBool>,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new().name("till-export".into()).spawn(move || {
+        let mut store = match Store::open(&dir) {
+            Ok(s) => s,
+            Err(e) => {
+                warn!("the export does not run: {e}");
+                return;
+            }
+        };
+        let mut exporter = Exporter::default();
+        let mut state = String::new();
+        while !stop.load(Ordering::SeqCst) {
+            let listener = watcher.listen();
+            let (wait, now_state) = match exporter.step(&mut store) {
+                Ok(Step::Sent) => (None, "ok".to_string()),
+                Ok(Step::Idle(due)) => {
+                    let until = due.map(|d| Duration::from_millis((d - now_ms() as i64).clamp(0, 5000) as u64));
+                    listener.wait_timeout(until.unwrap_or(Duration::from_secs(5)));
+                    continue;
+                }
+                Ok(Step::Failed(pause, why)) => (Some(pause), why),
+                Ok(Step::Dead(why)) => (None, why),
+                Err(e) => (Some(Duration::from_secs(5)), e.to_string()),
+            };
+            if now_state != state {
+                if now_state != "ok" {
+                    warn!("export: {now_state}");
+                }
+                if let Err(e) = store.set(kv::EXPORT_STATE, &now_state) {
+                    warn!("export: {e}");
+                }
+                state = now_state;
+            }
+            if let Some(pause) = wait {
+                sleep_unless(&stop, pause);
+            }
+        }
+    })
+}
+
+/// Sleeps for `d`, waking early when `stop` is set.
+fn sleep_unless(stop: &AtomicBool, d: Duration) {
+    let end = std::time::Instant::now() + d;
+    while !stop.load(Ordering::SeqCst) {
+        let left = end.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(200)));
+    }
+}
