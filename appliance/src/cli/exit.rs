@@ -17,6 +17,7 @@ pub const EXIT_CODES: &str = "Exit codes:
   7  journal verify: the journal does not verify (an event or a derived row was changed,
      removed, moved or forged; each problem is listed)
   8  printer: the printer could not print (unreachable, paper out, cover open, offline)
+  9  export: the online shop could not be reached or refused (export test, export pull)
  test-connection, scan, and setup with server=scan:
  10  unreachable: nothing answers at that address (scan: no Till server of this store found)
  11  not a Till server: something else answers there
@@ -45,6 +46,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
     if e.downcast_ref::<super::printer::Unprintable>().is_some() {
         return 8;
+    }
+    if e.downcast_ref::<super::export::ExportFailed>().is_some() {
+        return 9;
     }
     if let Some(r) = e.downcast_ref::<RegisterError>() {
         return match r.class() {

@@ -15,6 +15,7 @@ mod catalog;
 mod conflicts;
 mod day;
 mod exit;
+mod export;
 mod journal;
 mod printer;
 mod sales;
@@ -97,6 +98,10 @@ pub enum Command {
     Printer(printer::PrinterCmd),
     /// Show, save, draw or reprint an order's receipt
     Receipt(printer::ReceiptArgs),
+    /// Orders and stock to the online shop (Shopify, WooCommerce, Vendure, signed webhooks):
+    /// set it up, its status, retries, the catalog back in
+    #[command(subcommand)]
+    Export(export::ExportCmd),
     /// Tax profiles
     #[command(subcommand)]
     Tax(TaxCmd),
@@ -256,6 +261,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(c) => day::report_cmd(&mut r, c),
         Command::Printer(c) => printer::printer(&mut r, c),
         Command::Receipt(a) => printer::receipt(&mut r, a),
+        Command::Export(c) => export::export(&mut r, c),
         Command::Tax(c) => catalog::tax(&mut r, c),
         Command::Stock(a) => catalog::stock(&mut r, a),
         Command::User(c) => catalog::user(&mut r, c),

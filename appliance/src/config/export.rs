@@ -273,8 +273,8 @@ mod tests {
 
     #[test]
     fn webhook_needs_https_and_a_secret() {
-        let ok =
-            ExportSetup::parse("webhook", &w(&format!("url=https://hooks.example/till secret={SECRET}")), 5).expect("test");
+        let ok = ExportSetup::parse("webhook", &w(&format!("url=https://hooks.example/till secret={SECRET}")), 5)
+            .expect("test");
         assert_eq!(ok.since_ms, 5);
         assert_eq!(ok.name(), "webhook");
         assert!(!ok.masked().contains("MfKQ9r8G"), "{}", ok.masked());
@@ -298,8 +298,8 @@ mod tests {
 
     #[test]
     fn shopify_names_and_locations() {
-        let s =
-            ExportSetup::parse("shopify", &w("shop=corner-store token=shpat_0123456789abcdef location=42"), 0).expect("test");
+        let s = ExportSetup::parse("shopify", &w("shop=corner-store token=shpat_0123456789abcdef location=42"), 0)
+            .expect("test");
         assert_eq!(
             s.connector,
             Connector::Shopify {

@@ -575,3 +575,47 @@ fn unique_barcodes(tx: &Tx<'_>, item: &Item) -> Result<()> {
     }
     Ok(())
 }
+
+/// What bringing one product in from the online shop did (`till export pull`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Imported {
+    /// A new product.
+    Added,
+    /// An existing product's name, price or barcodes changed.
+    Updated,
+    /// It was already as the platform has it.
+    Unchanged,
+}
+
+impl Register {
+    /// Brings one product in from the online shop as an ordinary product event: added when new
+    /// (or put back on sale), its name, price and barcodes changed when they differ (its tax
+    /// profile and category stay as the store set them). An edit made at the counter meanwhile
+    /// meets this one under the conflict rules like any two edits.
+    pub fn import_product(&mut self, sku: Sku, name: &str, price: Cents, barcodes: Vec<String>) -> Result<Imported> {
+        let name = validate_name(name, MAX_PRODUCT_NAME)?;
+        self.store.write(|tx| {
+            let row = tx.reader().product(sku.as_str())?;
+            let (tax_profile, category, old) = match &row {
+                Some(r) => (r.tax_profile.clone(), r.category.clone(), r.active.then_some(r)),
+                None => (None, None, None),
+            };
+            let mut item = Item {
+                product: Product { sku: sku.clone(), name, price_cents: price, tax_profile },
+                category,
+                barcodes,
+            };
+            check_details_tx(&mut item)?;
+            if let Some(r) = old
+                && r.name == item.product.name
+                && r.price_cents == price.0
+                && r.barcodes == item.barcodes
+            {
+                return Ok(Imported::Unchanged);
+            }
+            unique_barcodes(tx, &item)?;
+            edit(tx, Change::Item(item))?;
+            Ok(if old.is_some() { Imported::Updated } else { Imported::Added })
+        })
+    }
+}

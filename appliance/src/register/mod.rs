@@ -9,7 +9,7 @@ mod day;
 
 use std::path::Path;
 
-pub use counter::{Approval, ItemRequest, PIN_LOCK_MS, PIN_TRIES, SaleRequest};
+pub use counter::{Approval, Imported, ItemRequest, PIN_LOCK_MS, PIN_TRIES, SaleRequest};
 pub use day::XReport;
 
 use crate::config::DEFAULT_REGISTER_NAME;
