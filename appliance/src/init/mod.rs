@@ -123,19 +123,16 @@ pub fn run() -> ! {
         // No (readable) card file: DHCP on eth0, as image/till.toml documents for its absence.
         .unwrap_or(Network { interface: "eth0".into(), addressing: Addressing::Dhcp, dns: vec![], ntp: vec![] });
     network::bring_up(&network);
-    clock::spawn(
-        match (&network.ntp[..], &network.addressing) {
-            ([], Addressing::Dhcp) => clock::Sources::Dhcp(clock::DHCP_NTP.into()),
-            ([], Addressing::Static { .. }) => clock::Sources::Nothing,
-            (servers, _) => clock::Sources::Card(servers.to_vec()),
-        },
-        PathBuf::from(DATA_DIR),
-    );
+    let time = match (&network.ntp[..], &network.addressing) {
+        ([], Addressing::Dhcp) => clock::Sources::Dhcp(clock::DHCP_NTP.into()),
+        ([], Addressing::Static { .. }) => clock::Sources::Nothing,
+        (servers, _) => clock::Sources::Card(servers.to_vec()),
+    };
     // Kernel uptime too: QEMU's boot-to-ready figure includes the kernel's own boot.
     let uptime = fs::read_to_string("/proc/uptime").ok();
     let uptime = uptime.as_deref().and_then(|u| u.split_whitespace().next()).unwrap_or("?");
     info!("booted in {} ms (kernel uptime {uptime} s); starting the register", boot_started.elapsed().as_millis());
-    Supervisor::new(watchdog, plan.map(|p| p.demo)).run()
+    Supervisor::new(watchdog, plan.map(|p| p.demo), time).run()
 }
 
 fn mount_kernel_filesystems() -> nix::Result<()> {
@@ -264,6 +261,7 @@ fn halt(watchdog: Option<Watchdog>, msg: &str) -> ! {
 struct Supervisor {
     watchdog: Option<Watchdog>,
     demo: Option<flash::DemoSection>,
+    time: clock::Sources,
     child: Option<(Pid, Instant)>,
     restart_at: Option<Instant>,
     backoff: Duration,
@@ -271,10 +269,11 @@ struct Supervisor {
 }
 
 impl Supervisor {
-    fn new(watchdog: Option<Watchdog>, demo: Option<flash::DemoSection>) -> Supervisor {
+    fn new(watchdog: Option<Watchdog>, demo: Option<flash::DemoSection>, time: clock::Sources) -> Supervisor {
         Supervisor {
             watchdog,
             demo,
+            time,
             child: None,
             restart_at: Some(Instant::now()),
             backoff: Duration::from_secs(1),
@@ -297,6 +296,9 @@ impl Supervisor {
             Err(e) => halt(self.watchdog, &format!("cannot open a signalfd: {e}")),
         };
         let ring = spawn_console_reader();
+        // Started here, after the mask: a thread without it would take SIGTERM and SIGCHLD,
+        // which process 1 drops when they are not blocked.
+        clock::spawn(self.time.clone(), PathBuf::from(DATA_DIR));
         spawn_power_button_readers();
         if let Some(demo) = self.demo.clone() {
             spawn_demo(demo.ring_orders, Duration::from_millis(demo.interval_ms), ring, self.stop_demo.clone());
