@@ -69,6 +69,11 @@ impl Exporter {
             }
             return Ok(Step::Idle(None));
         };
+        // A clock before 2026 has not been set yet (no battery, SNTP has not answered): nothing
+        // is signed or sent with it, and no TLS certificate is valid then (docs/EXPORT.md).
+        if now_ms() < crate::sync::EARLIEST_WALL_MS {
+            return Ok(Step::Idle(None));
+        }
         if self.current.as_ref().is_none_or(|(s, _)| *s != setup) {
             self.current = Some((setup.clone(), connector(&setup)?));
         }

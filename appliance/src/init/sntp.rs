@@ -14,9 +14,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// Seconds from the NTP epoch (1900-01-01) to the Unix epoch (1970-01-01).
 const NTP_TO_UNIX: u64 = 2_208_988_800;
-/// The earliest time a server may tell, 2026-01-01T00:00:00Z: this release was written in 2026,
-/// so a server saying it is earlier is wrong (or a box's own 1970 echoed back).
-pub const EARLIEST_UNIX_S: u64 = 1_767_225_600;
+/// The earliest time a server may tell ([`EARLIEST_WALL_MS`](crate::sync::EARLIEST_WALL_MS) in
+/// seconds): a server saying it is earlier is wrong (or a box's own 1970 echoed back).
+pub const EARLIEST_UNIX_S: u64 = crate::sync::EARLIEST_WALL_MS / 1000;
 /// The SNTP port.
 pub const PORT: u16 = 123;
 /// Most packets read while waiting for the one reply (replies from elsewhere, stale ones).

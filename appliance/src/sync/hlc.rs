@@ -8,6 +8,12 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+/// No wall clock that was ever set reads earlier than 2026-01-01T00:00:00Z (ms): this release
+/// was written in 2026. An earlier reading is a box without a battery-backed clock that has not
+/// heard from its time server yet; nothing is signed with it (the exporter waits), and a time
+/// server saying so is not believed.
+pub const EARLIEST_WALL_MS: u64 = 1_767_225_600_000;
+
 /// One HLC timestamp. Ordered by wall time, then logical counter; ties between registers are
 /// broken by origin in [`LwwKey`](super::LwwKey).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

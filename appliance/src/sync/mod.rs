@@ -16,5 +16,5 @@ pub mod protocol;
 pub use conflict::*;
 pub use envelope::*;
 pub use event::*;
-pub use hlc::Hlc;
+pub use hlc::{EARLIEST_WALL_MS, Hlc};
 pub use merge::*;
