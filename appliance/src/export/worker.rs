@@ -163,7 +163,10 @@ pub fn spawn(
     stop: Arc<AtomicBool>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name("till-export".into()).spawn(move || {
-        let mut store = match Store::open(&dir) {
+        // The outbox's marks need no fsync of their own: one lost to a power cut makes the
+        // entry go again under the same id, which the platform recognises (the sales themselves
+        // are committed with FULL by the register's own connection).
+        let mut store = match Store::open_with(&dir, crate::store::Synchronous::Normal) {
             Ok(s) => s,
             Err(e) => {
                 warn!("the export does not run: {e}");
