@@ -303,3 +303,54 @@ fn webhooks_deliver_every_sale_void_and_return_once_and_in_order_through_faults_
         count("dup")
     );
 }
+
+/// The database's shared state and device-local settings, for "nothing changed".
+fn snapshot(n: &Node) -> String {
+    let kv: Vec<String> = n
+        .db()
+        .prepare("SELECT key || '=' || value FROM device_kv ORDER BY key")
+        .and_then(|mut st| st.query_map([], |r| r.get::<_, String>(0))?.collect())
+        .unwrap_or_else(|e| panic!("{e}"));
+    format!("{}\n{}", n.dump(), kv.join("\n"))
+}
+
+#[test]
+fn export_setup_refuses_bad_input_with_one_line_and_saves_nothing() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let n = Node::new(tmp.path(), "R");
+    n.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50"]);
+    let secret = format!("secret={WHSEC}");
+    let bad: &[(&[&str], &str)] = &[
+        (&["webhook", "url=http://hooks.example/till", &secret], "use https://"),
+        (&["webhook", "url=https://hooks.example/till", "secret=abc"], "whsec_"),
+        (&["webhook", "url=https://hooks.example/till", "secret=whsec_c2hvcnQ="], "at least 24"),
+        (&["webhook", "url=https://hooks.example/till", &secret, "colour=blue"], "unknown key"),
+        (&["webhook", "url=https://hooks.example/till", &secret, "ca=/nonexistent/ca.pem"], "CA file"),
+        (&["shopify", "shop=Corner_Store", "token=shpat_1234567890", "location=1"], "shop"),
+        (&["shopify", "shop=corner", "token=", "location=1"], "token"),
+        (&["woocommerce", "url=ftp://shop.example", "key=ck_1", "secret=cs_1"], "not https"),
+        (&["vendure", "url=https://v.example/admin-api", "user=admin"], "password"),
+        (&["magento", "url=https://m.example"], "no connector"),
+    ];
+    let before = snapshot(&n);
+    for (args, needle) in bad {
+        let mut a = vec!["export", "set"];
+        a.extend_from_slice(args);
+        let out = n.till(&a);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "till {a:?}: {err}");
+        assert!(err.contains(needle), "till {a:?}: {err:?} should mention {needle:?}");
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(!err.contains("c2hvcnQ") && !err.contains("shpat_1234567890"), "a credential echoed: {err}");
+    }
+    assert_eq!(snapshot(&n), before, "a refused export setup changed something");
+    // A good one is saved, shown masked, and `export test` against nothing listening is exit 9.
+    let port = free_port();
+    let out = n.ok(&["export", "set", "webhook", &format!("url=http://127.0.0.1:{port}/h"), &secret, "timeout=1"]);
+    assert!(out.contains("whsec_****") && !out.contains(WHSEC), "{out}");
+    let st: serde_json::Value = serde_json::from_str(&n.ok(&["export", "status", "--json"])).unwrap_or_default();
+    assert_eq!((st["configured"].as_bool(), st["exporting"].as_bool()), (Some(true), Some(true)), "{st}");
+    assert!(!st.to_string().contains(WHSEC), "{st}");
+    assert_eq!(n.till(&["export", "test"]).status.code(), Some(9));
+    assert_eq!(n.till(&["export", "retry", "--dead"]).status.code(), Some(3), "nothing dead to retry");
+}

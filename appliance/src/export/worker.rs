@@ -23,6 +23,7 @@ use log::{info, warn};
 use super::message::{Message, MessageError};
 use super::{Connector, ExportError, Outcome, connector, now_ms};
 use crate::config::{ExportSetup, Mode};
+use crate::register::Register;
 use crate::store::{DbWatcher, Store, StoreError, kv};
 
 /// The first back-off of an entry; doubled per failed try of it.
@@ -53,6 +54,8 @@ pub struct Exporter {
     current: Option<(ExportSetup, Box<dyn Connector>)>,
     /// Failures in a row (any entry): the platform is down or struggling.
     streak: u32,
+    /// When the catalog was last pulled (`pull=MINUTES`).
+    last_pull: Option<std::time::Instant>,
 }
 
 impl Exporter {
@@ -66,8 +69,9 @@ impl Exporter {
 
     /// Sends the next due entry, if any; first makes the connector and begins the export when
     /// the setup is new to it.
-    pub fn step(&mut self, store: &mut Store) -> Result<Step, ExportError> {
-        let Some(setup) = Self::setup(store)? else {
+    pub fn step(&mut self, reg: &mut Register) -> Result<Step, ExportError> {
+        let Some(setup) = Self::setup(reg.store())? else {
+            let store = reg.store_mut();
             self.current = None;
             // A client that becomes the exporter again must look again.
             if store.get(kv::EXPORT_BEGUN)?.is_some() {
@@ -79,6 +83,22 @@ impl Exporter {
             self.current = Some((setup.clone(), connector(&setup)?));
         }
         let Some((_, conn)) = self.current.as_mut() else { return Ok(Step::Idle(None)) };
+        let every = Duration::from_secs(setup.pull_minutes * 60);
+        if setup.pull_minutes > 0 && self.last_pull.is_none_or(|t| t.elapsed() >= every) {
+            self.last_pull = Some(std::time::Instant::now());
+            match super::catalog::pull(reg, conn.as_mut()) {
+                Ok(p) => info!(
+                    "catalog from {}: {} listed, {} added, {} updated, {} refused",
+                    setup.name(),
+                    p.listed,
+                    p.added,
+                    p.updated,
+                    p.refused.len()
+                ),
+                Err(e) => warn!("catalog from {}: {e}", setup.name()),
+            }
+        }
+        let store = reg.store_mut();
         let signature = format!("{} {}", setup.name(), setup.destination());
         if store.get(kv::EXPORT_BEGUN)?.as_deref() != Some(signature.as_str()) {
             begin(store, &setup, conn.as_mut())?;
@@ -166,8 +186,8 @@ pub fn spawn(
         // The outbox's marks need no fsync of their own: one lost to a power cut makes the
         // entry go again under the same id, which the platform recognises (the sales themselves
         // are committed with FULL by the register's own connection).
-        let mut store = match Store::open_with(&dir, crate::store::Synchronous::Normal) {
-            Ok(s) => s,
+        let mut reg = match Store::open_with(&dir, crate::store::Synchronous::Normal) {
+            Ok(s) => Register::from_store(s),
             Err(e) => {
                 warn!("the export does not run: {e}");
                 return;
@@ -177,7 +197,7 @@ pub fn spawn(
         let mut state = String::new();
         while !stop.load(Ordering::SeqCst) {
             let listener = watcher.listen();
-            let (wait, now_state) = match exporter.step(&mut store) {
+            let (wait, now_state) = match exporter.step(&mut reg) {
                 Ok(Step::Sent) => (None, "ok".to_string()),
                 Ok(Step::Idle(due)) => {
                     let until = due.map(|d| Duration::from_millis((d - now_ms() as i64).clamp(0, 5000) as u64));
@@ -192,7 +212,7 @@ pub fn spawn(
                 if now_state != "ok" {
                     warn!("export: {now_state}");
                 }
-                if let Err(e) = store.set(kv::EXPORT_STATE, &now_state) {
+                if let Err(e) = reg.store_mut().set(kv::EXPORT_STATE, &now_state) {
                     warn!("export: {e}");
                 }
                 state = now_state;
