@@ -30,6 +30,8 @@ use crate::store::Topic;
 
 /// The most variants `pull` reads (400 pages of 250).
 const MAX_PULL_PAGES: usize = 400;
+/// How many SKUs or Till ids one search asks about (each may match twice: two pages' worth).
+const SEARCH_BATCH: usize = 50;
 /// How often `pull` and `check` wait out a throttle before giving up.
 const MAX_THROTTLE_WAITS: usize = 10;
 
@@ -124,9 +126,9 @@ impl Shopify {
     /// left out (never cached, so a variant added later is found).
     fn variants(&mut self, skus: &[&str]) -> Result<HashMap<String, Variant>, Fail> {
         let missing: Vec<&str> = skus.iter().copied().filter(|s| !self.variants.contains_key(*s)).collect();
-        if !missing.is_empty() {
-            let query = missing.iter().map(|s| format!("sku:{}", quote(s))).collect::<Vec<_>>().join(" OR ");
-            let first = (missing.len() * 2).clamp(2, 250);
+        for chunk in missing.chunks(SEARCH_BATCH) {
+            let query = chunk.iter().map(|s| format!("sku:{}", quote(s))).collect::<Vec<_>>().join(" OR ");
+            let first = chunk.len() * 2;
             let d = self.gql.run("productVariants", VARIANTS_BY_SKU, json!({ "query": query, "first": first }))?;
             for n in d["productVariants"]["nodes"].as_array().into_iter().flatten() {
                 let (Some(sku), Some(id), Some(item)) =
@@ -135,7 +137,7 @@ impl Shopify {
                     continue;
                 };
                 // The search matches loosely; only an exact SKU counts.
-                if missing.contains(&sku) {
+                if chunk.contains(&sku) {
                     self.variants
                         .entry(sku.to_string())
                         .or_insert(Variant { id: id.to_string(), inventory_item: item.to_string() });
@@ -151,7 +153,7 @@ impl Shopify {
             return Ok(Vec::new());
         }
         let query = keys.iter().map(|k| format!("source_identifier:{}", quote(k))).collect::<Vec<_>>().join(" OR ");
-        let first = (keys.len() * 2).clamp(2, 250);
+        let first = keys.len().min(SEARCH_BATCH) * 2;
         let d = self.gql.run("orders", ORDERS_BY_SOURCE, json!({ "query": query, "first": first }))?;
         Ok(d["orders"]["nodes"]
             .as_array()
@@ -367,7 +369,7 @@ impl super::Connector for Shopify {
     fn lookup(&mut self, keys: &[String]) -> Result<Vec<(String, Option<String>)>, ExportError> {
         let events: Vec<&str> = keys.iter().map(String::as_str).filter(|k| !k.starts_with("conflict:")).collect();
         let mut found = Vec::new();
-        for chunk in events.chunks(50) {
+        for chunk in events.chunks(SEARCH_BATCH) {
             for (key, id) in self.orders_by_source(chunk).map_err(Fail::export_error)? {
                 if !found.iter().any(|(k, _): &(String, Option<String>)| *k == key) {
                     found.push((key, Some(id)));

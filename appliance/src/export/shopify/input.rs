@@ -271,7 +271,7 @@ pub fn return_refund(key: &str, r: &ReturnRow, remote: &RemoteOrder, ctx: &Ctx<'
 /// back on its own tender.
 pub fn void_refund(key: &str, o: &OrderRow, remote: &RemoteOrder, ctx: &Ctx<'_>) -> Result<Value, String> {
     let wanted: Vec<(String, i64)> =
-        o.lines.iter().map(|l| (l.sku.clone(), i64::from(l.qty - l.returned_qty))).collect();
+        o.lines.iter().map(|l| (l.sku.clone(), i64::from(l.qty.saturating_sub(l.returned_qty)))).collect();
     let lines = refund_lines(&wanted, remote, true, ctx)?;
     let transactions: Vec<Value> = remote
         .sales
