@@ -77,13 +77,23 @@ struct Receiver {
     tls: (PathBuf, PathBuf),
     child: Option<Child>,
     starts: u32,
+    fail: f64,
 }
 
 impl Receiver {
     fn start(&mut self) {
         let mut child = Command::new("python3")
             .arg(RECEIVER)
-            .args(["--port", &self.port.to_string(), "--secret", WHSEC, "--fail", "0.3", "--stall", "2"])
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--secret",
+                WHSEC,
+                "--fail",
+                &self.fail.to_string(),
+                "--stall",
+                "2",
+            ])
             .args(["--retry-after", "1", "--seed", &self.starts.to_string()])
             .arg("--log")
             .arg(&self.log)
@@ -179,8 +189,14 @@ fn webhooks_deliver_every_sale_void_and_return_once_and_in_order_through_faults_
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let root = tmp.path();
     let Some((ca, cert, key)) = test_ca(root) else { skip!("openssl cannot make a test CA") };
-    let mut rx =
-        Receiver { port: free_port(), log: root.join("received.jsonl"), tls: (cert, key), child: None, starts: 0 };
+    let mut rx = Receiver {
+        port: free_port(),
+        log: root.join("received.jsonl"),
+        tls: (cert, key),
+        child: None,
+        starts: 0,
+        fail: 0.3,
+    };
     rx.start();
 
     let mut s = Node::new(root, "S");
@@ -353,4 +369,67 @@ fn export_setup_refuses_bad_input_with_one_line_and_saves_nothing() {
     assert!(!st.to_string().contains(WHSEC), "{st}");
     assert_eq!(n.till(&["export", "test"]).status.code(), Some(9));
     assert_eq!(n.till(&["export", "retry", "--dead"]).status.code(), Some(3), "nothing dead to retry");
+}
+
+/// Delivered ids at the receiver, and how many deliveries were duplicates.
+fn delivered(rx: &Receiver) -> (BTreeSet<String>, usize) {
+    let r = rx.records();
+    let ids = r.iter().filter_map(|x| x.get("id").and_then(|v| v.as_str()).map(String::from)).collect();
+    (ids, r.iter().filter(|x| x.get("dup").is_some()).count())
+}
+
+#[test]
+fn mode_switches_mid_export_send_nothing_twice_and_a_returning_exporter_sends_what_it_missed() {
+    if Command::new("python3").args(["-c", "import standardwebhooks"]).status().map_or(true, |s| !s.success()) {
+        skip!("the Standard Webhooks reference library is not installed (pip install standardwebhooks)");
+    }
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let root = tmp.path();
+    let Some((ca, cert, key)) = test_ca(root) else { skip!("openssl cannot make a test CA") };
+    let mut rx =
+        Receiver { port: free_port(), log: root.join("rx.jsonl"), tls: (cert, key), child: None, starts: 0, fail: 0.0 };
+    rx.start();
+    let mut r = Node::new(root, "R");
+    r.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50"]);
+    let url = format!("url=https://127.0.0.1:{}/h", rx.port);
+    r.ok(&["export", "set", "webhook", &url, &format!("secret={WHSEC}"), &format!("ca={}", ca.display())]);
+    r.start();
+    let ring = |n: &Node, k: usize| {
+        (0..k)
+            .map(|_| cli(&n.dir, &["order", "create", "TEA", "--json"])["id"].as_str().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut sold: BTreeSet<String> = ring(&r, 20).into_iter().collect();
+    // Standalone → server while it exports: the running register switches in place.
+    let port = free_port();
+    r.ok(&[
+        "setup",
+        "set",
+        "mode=server",
+        "name=R",
+        "bind=127.0.0.1",
+        &format!("port={port}"),
+        &format!("secret={SECRET}"),
+    ]);
+    sold.extend(ring(&r, 20));
+    wait_until("40 sales delivered", *DEADLINE, || delivered(&rx).0 == sold, || r.log_text());
+
+    // R becomes a client of S (which does not export): what it rings now is not R's to send.
+    let mut s = Node::new(root, "S");
+    set_up_server(&s, free_port());
+    let addr = start_server(&mut s);
+    r.ok(&["setup", "set", "mode=client", "name=R", &format!("server={addr}"), &format!("secret={SECRET}")]);
+    let while_client = ring(&r, 10);
+    wait_orders(&[&s], 50);
+    assert_eq!(export_status(&r)["exporting"], false);
+    assert_eq!(delivered(&rx).0, sold, "a client sent something");
+    // Back to standalone: R is the exporter again, queues what it missed, sends only that.
+    r.ok(&["setup", "set", "mode=standalone", "name=R"]);
+    sold.extend(while_client);
+    wait_until("the sales rung as a client delivered", *DEADLINE, || delivered(&rx).0 == sold, || r.log_text());
+    let (ids, dups) = delivered(&rx);
+    assert_eq!(ids.len(), 50);
+    assert_eq!(dups, 0, "something was sent twice");
+    wait_until("R's outbox to drain", *DEADLINE, || export_status(&r)["pending"] == 0, || r.log_text());
+    assert_eq!(export_status(&r)["sent"], 50);
 }
