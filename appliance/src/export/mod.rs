@@ -11,6 +11,7 @@
 pub mod catalog;
 pub mod http;
 pub mod message;
+pub mod shopify;
 pub mod webhook;
 pub mod worker;
 
@@ -107,6 +108,9 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
         http::Http::new(setup.ca.as_deref().map(std::path::Path::new), Duration::from_secs(setup.timeout_secs))?;
     match &setup.connector {
         Setup::Webhook { url, secret } => Ok(Box::new(webhook::Webhook::new(client, url, secret)?)),
+        Setup::Shopify { shop, token, location, endpoint } => {
+            Ok(Box::new(shopify::Shopify::new(client, shop, token, location, endpoint.as_deref())))
+        }
         _ => Err(ExportError::Setup(format!("the {} connector is not in this build", setup.name()))),
     }
 }
