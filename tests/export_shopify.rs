@@ -327,7 +327,8 @@ fn shopify_gets_every_sale_return_void_and_stock_change_once() {
     let hat = r.ok(&["product", "list"]);
     assert!(hat.contains("HAT") && hat.contains("15.00"), "{hat}");
 
-    // 2025-10 has no compare-and-set for a count but the deprecated compareQuantity.
+    // 2025-10 (an endpoint= pinned to it) has no compare-and-set for a count but the deprecated
+    // compareQuantity; 2026-04 uses changeFromQuantity.
     let s = assert_all_valid(&shop, &["InventoryQuantityInput.compareQuantity"]);
     let till_orders = json_of(&r, &["order", "list", "--json"]);
     assert_eq!(

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const CONNECTORS: &[&str] = &["webhook", "shopify", "woocommerce", "vendure"];
 
 /// The Shopify Admin API version the connector speaks.
-pub const SHOPIFY_API_VERSION: &str = "2025-10";
+pub const SHOPIFY_API_VERSION: &str = "2026-04";
 
 /// One connector with its credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
