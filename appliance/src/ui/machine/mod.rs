@@ -130,6 +130,7 @@ impl Ui {
                 clock: d::ClockState::Unknown,
                 server_address: None,
                 open_conflicts: 0,
+                export: None,
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {

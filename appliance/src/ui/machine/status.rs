@@ -75,5 +75,6 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         clock,
         server_address,
         open_conflicts: u64::try_from(counts.open_conflicts).unwrap_or(0),
+        export: None,
     })
 }
