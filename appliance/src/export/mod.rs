@@ -10,6 +10,7 @@
 
 pub mod http;
 pub mod message;
+pub mod vendure;
 pub mod webhook;
 pub mod worker;
 
@@ -103,6 +104,7 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
         http::Http::new(setup.ca.as_deref().map(std::path::Path::new), Duration::from_secs(setup.timeout_secs))?;
     match &setup.connector {
         Setup::Webhook { url, secret } => Ok(Box::new(webhook::Webhook::new(client, url, secret)?)),
+        Setup::Vendure { url, user, password } => Ok(Box::new(vendure::Vendure::new(client, url, user, password))),
         other => Err(ExportError::Setup(format!(
             "the {} connector is not in this build",
             ExportSetup { connector: other.clone(), ca: None, since_ms: 0, timeout_secs: 15 }.name()
