@@ -48,6 +48,8 @@ pub struct Vendure {
     variants: HashMap<String, String>,
     /// The customer counter sales are made for.
     customer: Option<String>,
+    /// A draft made for a Till key whose `tillId` was not set (the answer was lost).
+    unlabelled: Option<(String, String)>,
 }
 
 const FEATURES: &str = "{o:__type(name:\"OrderCustomFields\"){fields{name}} \
@@ -60,7 +62,13 @@ const CHANNEL: &str = "{activeChannel{code currencyCode pricesIncludeTax}}";
 impl Vendure {
     /// A connector for the Admin API at `url`, as administrator `user`.
     pub fn new(http: Http, url: &str, user: &str, password: &str) -> Vendure {
-        Vendure { api: Api::new(http, url, user, password), features: None, variants: HashMap::new(), customer: None }
+        Vendure {
+            api: Api::new(http, url, user, password),
+            features: None,
+            variants: HashMap::new(),
+            customer: None,
+            unlabelled: None,
+        }
     }
 
     /// The custom fields this Vendure has (asked once).

@@ -65,15 +65,31 @@ impl Vendure {
         Ok(self.orders_by_till_id(&[key.to_string()])?.into_iter().max_by_key(rank))
     }
 
-    /// A new draft order carrying `key`.
+    /// A new draft order carrying `key`. Making it and labelling it are two calls: a draft made
+    /// whose label did not go is remembered and labelled by the next try, not made again.
     fn create(&mut self, key: &str) -> Result<Value, VendureError> {
-        let data = self.api.query("mutation{createDraftOrder{id}}", json!({}))?;
-        let id = text(result(&data, "createDraftOrder")?, "id")?.to_string();
-        let set = q(
-            "mutation($o:ID!,$k:String!){setDraftOrderCustomFields(orderId:$o,input:{id:$o,customFields:{tillId:$k}}){...O}}",
-        );
-        let data = self.api.query(&set, json!({ "o": id, "k": key }))?;
-        Ok(result(&data, "setDraftOrderCustomFields")?.clone())
+        let id = match self.unlabelled.take() {
+            Some((k, id)) if k == key => id,
+            _ => {
+                let data = self.api.query("mutation{createDraftOrder{id}}", json!({}))?;
+                text(result(&data, "createDraftOrder")?, "id")?.to_string()
+            }
+        };
+        self.unlabelled = Some((key.to_string(), id.clone()));
+        let set = q("mutation($o:ID!,$k:String!){setDraftOrderCustomFields(orderId:$o,\
+                     input:{id:$o,customFields:{tillId:$k}}){...O}}");
+        match self.api.query(&set, json!({ "o": id, "k": key })) {
+            Ok(data) => {
+                self.unlabelled = None;
+                Ok(result(&data, "setDraftOrderCustomFields")?.clone())
+            }
+            Err(e @ (VendureError::Http(_) | VendureError::Status(_))) => Err(e),
+            // Vendure answered but would not label it (gone meanwhile?): make a new one next time.
+            Err(e) => {
+                self.unlabelled = None;
+                Err(VendureError::Shape(format!("labelling draft order {id} with {key}: {e}")))
+            }
+        }
     }
 
     /// The walk-in customer's id, made once.
