@@ -8,6 +8,7 @@
 //! letters, so a connector holds no queue of its own. Only the exporter (the server, or a
 //! standalone register) fills the outbox; clients never export.
 
+pub mod catalog;
 pub mod http;
 pub mod message;
 pub mod vendure;
@@ -38,6 +39,9 @@ pub enum ExportError {
     /// The database.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A product change the register refused.
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
 }
 
 /// How a send went.
@@ -105,10 +109,7 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
     match &setup.connector {
         Setup::Webhook { url, secret } => Ok(Box::new(webhook::Webhook::new(client, url, secret)?)),
         Setup::Vendure { url, user, password } => Ok(Box::new(vendure::Vendure::new(client, url, user, password))),
-        other => Err(ExportError::Setup(format!(
-            "the {} connector is not in this build",
-            ExportSetup { connector: other.clone(), ca: None, since_ms: 0, timeout_secs: 15 }.name()
-        ))),
+        _ => Err(ExportError::Setup(format!("the {} connector is not in this build", setup.name()))),
     }
 }
 
