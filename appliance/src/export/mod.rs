@@ -11,6 +11,7 @@
 pub mod catalog;
 pub mod http;
 pub mod message;
+pub mod shopify;
 pub mod vendure;
 pub mod webhook;
 pub mod worker;
@@ -108,6 +109,9 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
         http::Http::new(setup.ca.as_deref().map(std::path::Path::new), Duration::from_secs(setup.timeout_secs))?;
     match &setup.connector {
         Setup::Webhook { url, secret } => Ok(Box::new(webhook::Webhook::new(client, url, secret)?)),
+        Setup::Shopify { shop, token, location, endpoint } => {
+            Ok(Box::new(shopify::Shopify::new(client, shop, token, location, endpoint.as_deref())))
+        }
         Setup::Vendure { url, user, password } => Ok(Box::new(vendure::Vendure::new(client, url, user, password))),
         _ => Err(ExportError::Setup(format!("the {} connector is not in this build", setup.name()))),
     }
