@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod http;
 pub mod message;
 pub mod shopify;
+pub mod vendure;
 pub mod webhook;
 pub mod worker;
 
@@ -111,6 +112,7 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
         Setup::Shopify { shop, token, location, endpoint } => {
             Ok(Box::new(shopify::Shopify::new(client, shop, token, location, endpoint.as_deref())))
         }
+        Setup::Vendure { url, user, password } => Ok(Box::new(vendure::Vendure::new(client, url, user, password))),
         _ => Err(ExportError::Setup(format!("the {} connector is not in this build", setup.name()))),
     }
 }
