@@ -9,7 +9,7 @@
 //! The receipt printer (`printer`, `printer_width`, … in `[register]`) is checked with the same
 //! rules as `till printer set` and saved with the setup, in the same transaction.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use blake2::{Blake2s256, Digest};
 use serde::Deserialize;
@@ -100,11 +100,15 @@ pub struct NetworkSection {
     pub address: String,
     /// Default gateway for a static address.
     pub gateway: Option<String>,
+    /// DNS servers (IP addresses, at most 3); when set they win over the lease's.
+    pub dns: Vec<String>,
+    /// SNTP servers (`HOST` or `HOST:PORT`, at most 4); when set they win over the lease's.
+    pub ntp: Vec<String>,
 }
 
 impl Default for NetworkSection {
     fn default() -> Self {
-        NetworkSection { interface: "eth0".into(), address: "dhcp".into(), gateway: None }
+        NetworkSection { interface: "eth0".into(), address: "dhcp".into(), gateway: None, dns: vec![], ntp: vec![] }
     }
 }
 
@@ -147,6 +151,10 @@ pub struct Network {
     pub interface: String,
     /// DHCP or static.
     pub addressing: Addressing,
+    /// The card's DNS servers (none: the lease's).
+    pub dns: Vec<IpAddr>,
+    /// The card's SNTP servers (none: the lease's option 42).
+    pub ntp: Vec<super::sntp::Server>,
 }
 
 /// What the card says about the receipt printer.
@@ -248,8 +256,34 @@ impl TryFrom<FlashConfig> for BootPlan {
         if !iface_ok {
             return Err(FlashError::Network("interface", n.interface, "use a name such as eth0"));
         }
-        Ok(BootPlan { setup, store_id, printer, network: Network { interface: n.interface, addressing }, demo: f.demo })
+        let (dns, ntp) = (resolvers(&n.dns)?, ntp_servers(&n.ntp)?);
+        let network = Network { interface: n.interface, addressing, dns, ntp };
+        Ok(BootPlan { setup, store_id, printer, network, demo: f.demo })
     }
+}
+
+/// `[network] dns`: IP addresses (musl's resolver takes no names and reads at most three).
+fn resolvers(dns: &[String]) -> Result<Vec<IpAddr>, FlashError> {
+    if dns.len() > 3 {
+        return Err(FlashError::Network("dns", dns.join(", "), "at most 3 servers (the resolver asks no more)"));
+    }
+    dns.iter()
+        .map(|a| {
+            a.trim()
+                .parse::<IpAddr>()
+                .map_err(|_| FlashError::Network("dns", a.clone(), "use addresses such as 10.0.0.1"))
+        })
+        .collect()
+}
+
+/// `[network] ntp`: host names or addresses, each with `:PORT` when not 123.
+fn ntp_servers(ntp: &[String]) -> Result<Vec<super::sntp::Server>, FlashError> {
+    if ntp.len() > 4 {
+        return Err(FlashError::Network("ntp", ntp.join(", "), "at most 4 servers"));
+    }
+    ntp.iter()
+        .map(|s| s.parse().map_err(|_| FlashError::Network("ntp", s.clone(), "use e.g. pool.example or 10.0.0.1:123")))
+        .collect()
 }
 
 /// The `printer*` keys of `[register]`, checked as `till printer set` checks them: the target's
@@ -336,7 +370,10 @@ mod tests {
     #[test]
     fn an_empty_card_is_a_standalone_register_on_dhcp() {
         let p = plan("").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(p.network, Network { interface: "eth0".into(), addressing: Addressing::Dhcp });
+        assert_eq!(
+            p.network,
+            Network { interface: "eth0".into(), addressing: Addressing::Dhcp, dns: vec![], ntp: vec![] }
+        );
         assert_eq!(p.demo.ring_orders, 0);
         let c = LocalApiConfig::default().with(p.setup).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c, LocalApiConfig::default());
@@ -372,6 +409,11 @@ mod tests {
             ("[network]\naddress = \"10.0.0.2\"", "address"),
             ("[network]\naddress = \"10.0.0.2/33\"", "address"),
             ("[network]\naddress = \"10.0.0.2/24\"\ngateway = \"x\"", "gateway"),
+            ("[network]\ndns = [\"dns.example\"]", "bad dns 'dns.example': use addresses"),
+            ("[network]\ndns = [\"1.1.1.1\", \"1.1.1.2\", \"1.1.1.3\", \"1.1.1.4\"]", "at most 3"),
+            ("[network]\ndns = \"10.0.0.1\"", "invalid type"),
+            ("[network]\nntp = [\"pool example\"]", "bad ntp"),
+            ("[network]\nntp = [\"10.0.0.1:0\"]", "bad ntp"),
             ("[register]\nstore_id = \"xyz\"", "store id"),
             ("[register]\nprinter = \"lpt:1\"", "write usb:/dev/usb/lp0"),
             ("[register]\nprinter = \"usb:lp0\"", "full path"),
@@ -392,6 +434,19 @@ mod tests {
             assert!(e.contains(why), "{text:?} gave {e:?}");
             assert!(!e.contains('\n'), "one console line: {e:?}");
         }
+    }
+
+    #[test]
+    fn dns_and_ntp_on_the_card() {
+        let p = plan("[network]\ndns = [\"10.0.0.1\", \"fd00::53\"]\nntp = [\"Pool.Example\", \"10.0.0.1:1123\"]\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let dns: Vec<String> = p.network.dns.iter().map(|a| a.to_string()).collect();
+        let ntp: Vec<String> = p.network.ntp.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            (dns, ntp),
+            (vec!["10.0.0.1".to_string(), "fd00::53".into()], vec!["pool.example".to_string(), "10.0.0.1:1123".into()])
+        );
+        assert_eq!(p.network.addressing, Addressing::Dhcp, "with DHCP for the address");
     }
 
     #[test]
