@@ -12,7 +12,7 @@ the answer, so a receiver killed and restarted keeps its memory of ids:
   {"id": webhook-id, "type": ..., "order": the order it concerns, "n": arrival number}
 Bad signatures, duplicates and injected faults are logged as {"bad"|"dup"|"fault": ...} lines.
 
-  receiver.py --port P --secret whsec_... --log FILE [--fail 0.3] [--seed N]
+  receiver.py --port P --secret whsec_... --log FILE [--fail 0.3] [--mix 4:1:1] [--seed N]
               [--cert CERT --key KEY] [--retry-after S] [--stall S]
 Prints "ready PORT" when it listens.
 """
@@ -96,6 +96,7 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--retry-after", type=float, default=1)
     ap.add_argument("--stall", type=float, default=3)
+    ap.add_argument("--mix", default="1:1:1", help="weights of 500, 429 and timeout among failures")
     a = ap.parse_args()
     wh = Webhook(a.secret)
     rng = random.Random(a.seed)
@@ -134,7 +135,9 @@ def main():
                 r = rng.random()
                 fault = None
                 if r < a.fail:
-                    fault = ("500", "429", "timeout")[int(r / a.fail * 3) % 3]
+                    w = [float(x) for x in a.mix.split(":")]
+                    x = r / a.fail * sum(w)
+                    fault = "500" if x < w[0] else "429" if x < w[0] + w[1] else "timeout"
                 if fault in ("500", "429"):
                     append(a.log, {"fault": fault, "of": wid})
                     self.answer(500 if fault == "500" else 429,
