@@ -11,6 +11,7 @@
 pub mod http;
 pub mod message;
 pub mod webhook;
+pub mod woo;
 pub mod worker;
 
 use std::time::Duration;
@@ -103,6 +104,14 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
         http::Http::new(setup.ca.as_deref().map(std::path::Path::new), Duration::from_secs(setup.timeout_secs))?;
     match &setup.connector {
         Setup::Webhook { url, secret } => Ok(Box::new(webhook::Webhook::new(client, url, secret)?)),
+        Setup::WooCommerce { url, key, secret } => Ok(Box::new(woo::WooCommerce::new(
+            client,
+            url,
+            key,
+            secret,
+            setup.since_ms,
+            Duration::from_secs(setup.timeout_secs),
+        ))),
         other => Err(ExportError::Setup(format!(
             "the {} connector is not in this build",
             ExportSetup { connector: other.clone(), ca: None, since_ms: 0, timeout_secs: 15 }.name()
