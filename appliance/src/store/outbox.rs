@@ -280,6 +280,15 @@ impl Reader<'_> {
             last_error,
         })
     }
+
+    /// When the oldest waiting entry was queued (ms since the epoch), if any waits: how far the
+    /// export lags. An event's own time can be much older than that (a client's sale synced in
+    /// late, the history queued when an export `since=all` begins) without the export being slow.
+    pub fn export_waiting_since(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .one("SELECT min(queued_ms) FROM outbox WHERE state = 'pending'", [], |r| r.get::<_, Option<i64>>(0))?
+            .flatten())
+    }
 }
 
 impl Store {
