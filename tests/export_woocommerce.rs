@@ -30,7 +30,7 @@ fn repo() -> PathBuf {
 
 /// The wheel holding the published schemas (`TILL_WOO_WHEEL`, else where scripts/test puts it).
 fn wheel() -> PathBuf {
-    std::env::var_os("TILL_WOO_WHEEL").map_or_else(|| repo().join("tests/ecommerce/.wheels").join(WHEEL), PathBuf::from)
+    std::env::var_os("TILL_WOO_WHEEL").map_or_else(|| repo().join("out/woocommerce").join(WHEEL), PathBuf::from)
 }
 
 /// Why the stand-in cannot run on this machine, if it cannot.
@@ -258,9 +258,12 @@ fn each_sale_is_one_woocommerce_order_with_its_totals_refunds_and_stock_even_whe
     let number = |i: usize| sales[i]["number"].as_str().expect("number").to_string();
     n.ok(&["order", "void", &number(0)]);
     let ret = json_of(&n, &["return", "create", &number(1), "TEA"]);
+    // The sales, the void and the return reach the shop before the stock changes are made: a
+    // stock change sets the register's figure, and a sale reaching the shop after it would be
+    // taken off that figure a second time (docs/EXPORT.md, "WooCommerce", stock).
+    wait_exported(&n, 7);
     n.ok(&["stock", "receive", "TEA", "5"]);
     n.ok(&["stock", "count", "COF", "20"]);
-    // 5 sales, a void, a return, 2 stock changes.
     wait_exported(&n, 9);
     assert_eq!(export_status(&n)["dead"], 0);
 

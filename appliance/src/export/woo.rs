@@ -241,7 +241,8 @@ impl WooCommerce {
     }
 
     /// Before a create is sent again: waits out a try that ran out of time (the shop may still be
-    /// making what it asked for), then asks `find`.
+    /// making what it asked for) for one more deadline, the entry backing off on its own while
+    /// the others go on; then asks `find`.
     fn before_again(
         &mut self,
         key: &str,
@@ -251,8 +252,12 @@ impl WooCommerce {
             let left = self.deadline.saturating_sub(at.elapsed());
             if !left.is_zero() {
                 return Err(Outcome::Retry {
-                    after: Some(left),
-                    error: format!("the last try ran out of time; waiting {} s before asking the shop", left.as_secs()),
+                    after: None,
+                    error: format!(
+                        "the last try ran out of time; waiting {} s more before asking the shop (it may still be \
+                         making it)",
+                        left.as_secs_f64().ceil()
+                    ),
                 });
             }
         }
