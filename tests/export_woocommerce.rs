@@ -201,6 +201,14 @@ fn shop_and_register(seed: Value, root: &Path) -> (Shop, Node) {
     (shop, n)
 }
 
+/// [`shop_and_register`], exporting to the shop with the right key, running.
+fn exporting(seed: Value, root: &Path) -> (Shop, Node) {
+    let (shop, mut n) = shop_and_register(seed, root);
+    shop.set(&n, SECRET, &[]);
+    n.start();
+    (shop, n)
+}
+
 fn json_of(n: &Node, args: &[&str]) -> Value {
     let mut a = args.to_vec();
     a.push("--json");
@@ -233,9 +241,7 @@ fn each_sale_is_one_woocommerce_order_with_its_totals_refunds_and_stock_even_whe
         skip!("{why}");
     }
     let root = tempfile::tempdir().expect("tempdir");
-    let (shop, mut n) = shop_and_register(seed(120, 0), root.path());
-    shop.set(&n, SECRET, &[]);
-    n.start();
+    let (shop, mut n) = exporting(seed(120, 0), root.path());
     // The faults meet the orders as they are sent, in this order: the first order is made and
     // its answer lost; the second is made 3 s after it was asked for, when the register (2 s a
     // call) has given up and is about to try again; the third is answered 500, then 429 with
@@ -378,10 +384,8 @@ fn an_unknown_sku_is_a_dead_entry_in_export_status_and_the_catalog_comes_in() {
         skip!("{why}");
     }
     let root = tempfile::tempdir().expect("tempdir");
-    let (shop, mut n) = shop_and_register(seed(0, 150), root.path());
+    let (shop, mut n) = exporting(seed(0, 150), root.path());
     n.ok(&["product", "add", "GUM", "--name", "Chewing gum", "--price", "1.20"]);
-    shop.set(&n, SECRET, &[]);
-    n.start();
     let gum = json_of(&n, &["order", "create", "GUM"]);
     n.ok(&["order", "create", "TEA"]);
     wait_status(&n, "the GUM sale dead, the TEA sale sent", |s| s["dead"] == 1 && s["sent"] == 1 && s["pending"] == 0);
@@ -508,5 +512,60 @@ fn in_a_tax_inclusive_store_each_shop_order_totals_what_the_customer_paid() {
         }
     }
     assert!(rounded >= 1, "the 1.03 sale needs the cent back");
+    n.stop();
+}
+
+/// Waits until the shop has been asked `method` on a path matching `path`.
+fn wait_asked(shop: &Shop, method: &str, path: &str) {
+    let re_like = |p: &str| p.starts_with("/wp-json/wc/v3/orders") && p.ends_with(path);
+    wait_until(
+        &format!("the shop asked {method} …{path}"),
+        *DEADLINE,
+        || {
+            shop.state()["requests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|r| r["method"] == method && r["path"].as_str().is_some_and(re_like))
+        },
+        String::new,
+    );
+}
+
+#[test]
+fn a_register_killed_while_the_shop_makes_its_order_or_refund_sends_neither_twice() {
+    if let Some(why) = missing() {
+        skip!("{why}");
+    }
+    let root = tempfile::tempdir().expect("tempdir");
+    let (shop, mut n) = exporting(seed(30, 0), root.path());
+    // The shop takes 3 s to make the order; the register is killed -9 while it waits, so the
+    // entry stays a first try with no mark, and the restarted register must find the order.
+    shop.fault(json!({"method": "POST", "path": "^/orders$", "kind": "delay", "seconds": 3}));
+    let sale = json_of(&n, &["order", "create", "TEA:2"]);
+    wait_asked(&shop, "POST", "/orders");
+    n.kill9();
+    wait_until("the shop made the order", *DEADLINE, || till_orders(&shop.state()).len() == 1, String::new);
+    let entry = &json_of(&n, &["export", "list"])[0];
+    assert_eq!((entry["state"].as_str(), entry["attempts"].as_i64()), (Some("pending"), Some(0)), "{entry}");
+    n.start();
+    wait_exported(&n, 1);
+    // The same for a refund.
+    shop.fault(json!({"method": "POST", "path": "^/orders/\\d+/refunds$", "kind": "delay", "seconds": 3}));
+    json_of(&n, &["return", "create", sale["number"].as_str().expect("number"), "TEA"]);
+    wait_asked(&shop, "POST", "/refunds");
+    n.kill9();
+    wait_until(
+        "the shop made the refund",
+        *DEADLINE,
+        || shop.state()["refunds"].as_array().map(Vec::len) == Some(1),
+        String::new,
+    );
+    n.start();
+    wait_exported(&n, 2);
+    let st = shop.state();
+    assert_eq!(till_orders(&st).values().map(Vec::len).collect::<Vec<_>>(), [1], "one order");
+    assert_eq!(st["refunds"].as_array().map(Vec::len), Some(1), "one refund");
+    assert_clean(&st);
     n.stop();
 }

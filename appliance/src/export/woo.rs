@@ -9,9 +9,10 @@
 //!
 //! WooCommerce cannot be asked for an order by its meta data (its `search` looks at addresses,
 //! e-mails and item names only), so finding what it already has means listing its orders, newest
-//! first, from shortly before the sale, and reading `_till_id`. That is done before an order is
+//! first, from a day before the sale, and reading `_till_id`. That is done before an order is
 //! sent again after a try whose outcome is unknown (a timeout, a lost connection, a 5xx), so a
-//! retry never makes a second order, and when a register becomes the exporter.
+//! retry never makes a second order; once when the connector starts, for the first tries that a
+//! crash or a power cut left unmarked; and when a register becomes the exporter.
 
 mod wire;
 
@@ -101,6 +102,10 @@ pub struct WooCommerce {
     known: Option<(Instant, HashMap<String, String>)>,
     /// Keys whose last try ran out of time, and when: the shop may still be making the order.
     timed_out: HashMap<String, Instant>,
+    /// Till id → the shop's id of the orders the shop made in the day before this connector's
+    /// first sale: what a register restarted after a `kill -9` or a power cut may have sent
+    /// without keeping its mark (entries it then sends as first tries).
+    recent: Option<HashMap<String, String>>,
 }
 
 impl WooCommerce {
@@ -119,6 +124,7 @@ impl WooCommerce {
             products: HashMap::new(),
             known: None,
             timed_out: HashMap::new(),
+            recent: None,
         }
     }
 
@@ -204,22 +210,50 @@ impl WooCommerce {
         Ok(refs)
     }
 
-    /// The shop's order of the sale `key` rung at `created_ms`, if it has one: its orders newest
-    /// first, back to a day before the sale.
-    fn find_order(&self, key: &str, created_ms: i64) -> Result<Option<String>, WooError> {
-        let after = crate::store::format_ms(created_ms - CLOCK_MARGIN_MS);
+    /// The shop's orders carrying a Till id, newest first, back to a day before `since_ms`: each
+    /// Till id with the order's id, until `each` says stop.
+    fn till_orders(&self, since_ms: i64, mut each: impl FnMut(String, String) -> bool) -> Result<(), WooError> {
+        let after = crate::store::format_ms(since_ms - CLOCK_MARGIN_MS);
         let path = format!(
             "/orders?orderby=date&order=desc&dates_are_gmt=true&after={}&_fields=id,meta_data",
             wire::query_value(after.trim_end_matches('Z'))
         );
-        let mut found = None;
         self.pages(&path, |o| {
-            if wire::meta(o, wire::TILL_ID).and_then(Value::as_str) == Some(key) {
-                found = o.get("id").and_then(Value::as_u64).map(|id| id.to_string());
+            match (wire::meta(o, wire::TILL_ID).and_then(Value::as_str), o.get("id").and_then(Value::as_u64)) {
+                (Some(key), Some(id)) => each(key.to_string(), id.to_string()),
+                _ => false,
             }
-            found.is_some()
+        })?;
+        Ok(())
+    }
+
+    /// The shop's order of the sale `key` rung at `created_ms`, if it has one.
+    fn find_order(&self, key: &str, created_ms: i64) -> Result<Option<String>, WooError> {
+        let mut found = None;
+        self.till_orders(created_ms, |k, id| {
+            let hit = k == key;
+            if hit {
+                found = Some(id);
+            }
+            hit
         })?;
         Ok(found)
+    }
+
+    /// The shop's order of a sale sent for the first time, if the shop made it before this
+    /// connector started ([`WooCommerce::recent`], listed at its first sale).
+    fn made_before_start(&mut self, key: &str, created_ms: i64) -> Result<Option<String>, Outcome> {
+        if self.recent.is_none() {
+            let mut made = HashMap::new();
+            let since = created_ms.min(super::now_ms() as i64);
+            self.till_orders(since, |k, id| {
+                made.insert(k, id);
+                false
+            })
+            .map_err(|e| e.outcome("WooCommerce orders"))?;
+            self.recent = Some(made);
+        }
+        Ok(self.recent.as_ref().and_then(|r| r.get(key).cloned()))
     }
 
     /// The shop's order of a void's or a return's sale.
@@ -293,10 +327,13 @@ impl WooCommerce {
     fn send_order(&mut self, m: &Message) -> Result<Option<String>, Outcome> {
         let key = &m.entry.key;
         let order = m.order.as_ref().ok_or_else(|| Outcome::Dead(format!("the sale {key} has no order")))?;
-        if m.entry.attempts > 0
-            && let Some(id) = self.before_again(key, |s| s.find_order(key, order.created_ms))?
-        {
-            return Ok(Some(id));
+        let made = if m.entry.attempts > 0 {
+            self.before_again(key, |s| s.find_order(key, order.created_ms))?
+        } else {
+            self.made_before_start(key, order.created_ms)?
+        };
+        if made.is_some() {
+            return Ok(made);
         }
         let refs = self.products_of(order.lines.iter().map(|l| l.sku.as_str()), key)?;
         let (made, id) = self.create(key, "/orders", &wire::order_body(order, key, &refs), "WooCommerce order")?;
@@ -342,9 +379,9 @@ impl WooCommerce {
         let key = &m.entry.key;
         let ret = m.ret.as_ref().ok_or_else(|| Outcome::Dead(format!("the return {key} is not in the message")))?;
         let id = self.sale_order(m)?;
-        if m.entry.attempts > 0
-            && let Some(rid) = self.before_again(key, |s| s.find_refund(&id, key))?
-        {
+        // One order's refunds are one call: asked before every refund, so neither a retry nor a
+        // mark lost to a crash makes a second.
+        if let Some(rid) = self.before_again(key, |s| s.find_refund(&id, key))? {
             return Ok(Some(rid));
         }
         let refs = self.products_of(ret.lines.iter().map(|l| l.sku.as_str()), key)?;
