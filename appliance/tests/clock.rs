@@ -113,3 +113,53 @@ fn orders_rung_in_one_millisecond_of_a_clock_ahead_are_listed_in_causal_order() 
         assert_eq!(newest, want[1..], "the newest two, oldest first");
     }
 }
+
+/// A box without a battery-backed clock boots in 1970, sells, then process 1's SNTP steps the
+/// clock forward to the real time (clearing the learned offset in the step's transaction, as
+/// `init::clock` does), later back by an hour (a server that was ahead), then forward again.
+/// Every new event sorts after every older one, and after the step forward the times are the
+/// real ones: the register does not stay in 1970.
+#[test]
+fn sntp_steps_forward_and_back_never_reorder_events_nor_leave_the_register_in_1970() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let now = || i64::try_from(till::register::unix_ms()).unwrap_or(i64::MAX);
+    let ring = |r: &mut Register, n: usize| {
+        for _ in 0..n {
+            r.create_order(&[(tea(), 1)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+    let created = |r: &Register| -> Vec<i64> {
+        r.store().reader().orders(None).unwrap_or_else(|e| panic!("{e}")).iter().map(|o| o.created_ms).collect()
+    };
+    // The register's clock is the system clock plus its stored offset: a system clock at 1970
+    // plus 5 s is the offset that brings today back there.
+    let mut store = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    store.set(kv::CLOCK_OFFSET, &(5_000 - now())).unwrap_or_else(|e| panic!("{e}"));
+    let mut r = Register::from_store(store);
+    r.add_product(tea(), "Tea", Cents(250), None, None).unwrap_or_else(|e| panic!("{e}"));
+    ring(&mut r, 2);
+    assert!(created(&r).iter().all(|t| *t < 60_000), "rung in 1970: {:?}", created(&r));
+    // SNTP: the system clock goes forward by 56 years, the offset is cleared in the same
+    // transaction (here the step itself is what clearing the offset does to the sum).
+    let (_, cleared) = till::init::clock::step_in_store(r.store_mut(), 1_780_000_000_000, |_| Ok(Default::default()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(cleared.is_some());
+    let before = now();
+    ring(&mut r, 2);
+    let t = created(&r);
+    assert!(t[2..].iter().all(|t| (before..before + 60_000).contains(t)), "real times after the step: {t:?}");
+    // The clock is set back an hour (the server was ahead of the box's last sync): new orders
+    // keep the high-water mark's wall time and count up, after every earlier one.
+    r.store_mut().set(kv::CLOCK_OFFSET, &(-3_600_000)).unwrap_or_else(|e| panic!("{e}"));
+    ring(&mut r, 2);
+    let t = created(&r);
+    assert!(t[4] >= t[3] && t[5] >= t[4], "times never go back: {t:?}");
+    // And forward again: real time once more.
+    r.store_mut().clear(kv::CLOCK_OFFSET).unwrap_or_else(|e| panic!("{e}"));
+    ring(&mut r, 1);
+    let h = hlcs(&r);
+    assert!(h.windows(2).all(|w| w[0] < w[1]), "HLC strictly increasing across every step: {h:?}");
+    let numbers: Vec<String> =
+        r.store().reader().orders(None).unwrap_or_else(|e| panic!("{e}")).into_iter().map(|o| o.number).collect();
+    assert_eq!(numbers, (1..=7).map(|i| format!("R1-{i:06}")).collect::<Vec<_>>(), "listed in the order rung");
+}

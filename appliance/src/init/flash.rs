@@ -9,12 +9,12 @@
 //! The receipt printer (`printer`, `printer_width`, … in `[register]`) is checked with the same
 //! rules as `till printer set` and saved with the setup, in the same transaction.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 
 use blake2::{Blake2s256, Digest};
 use serde::Deserialize;
 
-use crate::config::{ConfigError, ConfigUpdate, LocalApiConfig, PrinterSetup};
+use crate::config::{ConfigError, ConfigUpdate, ExportSetup, LocalApiConfig, PrinterSetup};
 use crate::print::device::Target;
 use crate::register::Register;
 use crate::store::{StoreError, kv};
@@ -41,6 +41,33 @@ pub struct FlashConfig {
     pub network: NetworkSection,
     /// Demo and test hooks.
     pub demo: DemoSection,
+    /// Where this register exports orders and stock (`till export set`).
+    pub export: ExportSection,
+}
+
+/// `[export]`: the online shop, as `till export set CONNECTOR KEY=VALUE…` takes it: `connector`
+/// (`webhook`, `shopify`, `woocommerce`, `vendure`, or `none` to stop exporting) and that
+/// connector's keys, every value a string (`url = "https://…"`, `timeout = "5"`). No section:
+/// the register's export stays as it is.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ExportSection {
+    /// The platform.
+    pub connector: Option<String>,
+    /// Its keys.
+    #[serde(flatten)]
+    pub settings: std::collections::BTreeMap<String, String>,
+}
+
+/// What the card says about the export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportPlan {
+    /// No `[export]`: the register's export stays as it is.
+    Keep,
+    /// `connector = "none"`.
+    Remove,
+    /// This export.
+    Set(ExportSetup),
 }
 
 /// `[register]`: the same keys as `till setup set`.
@@ -100,11 +127,15 @@ pub struct NetworkSection {
     pub address: String,
     /// Default gateway for a static address.
     pub gateway: Option<String>,
+    /// DNS servers (IP addresses, at most 3); when set they win over the lease's.
+    pub dns: Vec<String>,
+    /// SNTP servers (`HOST` or `HOST:PORT`, at most 4); when set they win over the lease's.
+    pub ntp: Vec<String>,
 }
 
 impl Default for NetworkSection {
     fn default() -> Self {
-        NetworkSection { interface: "eth0".into(), address: "dhcp".into(), gateway: None }
+        NetworkSection { interface: "eth0".into(), address: "dhcp".into(), gateway: None, dns: vec![], ntp: vec![] }
     }
 }
 
@@ -147,6 +178,10 @@ pub struct Network {
     pub interface: String,
     /// DHCP or static.
     pub addressing: Addressing,
+    /// The card's DNS servers (none: the lease's).
+    pub dns: Vec<IpAddr>,
+    /// The card's SNTP servers (none: the lease's option 42).
+    pub ntp: Vec<super::sntp::Server>,
 }
 
 /// What the card says about the receipt printer.
@@ -174,6 +209,8 @@ pub struct BootPlan {
     pub network: Network,
     /// Demo orders to ring.
     pub demo: DemoSection,
+    /// The export to the online shop.
+    pub export: ExportPlan,
 }
 
 /// Why a flash config was refused.
@@ -194,6 +231,9 @@ pub enum FlashError {
     /// A printer or printer option `till printer set` would refuse too.
     #[error("till.toml [register]: {0}")]
     Printer(String),
+    /// An export `till export set` would refuse too.
+    #[error("till.toml [export]: {0}")]
+    Export(String),
 }
 
 impl FlashConfig {
@@ -248,8 +288,53 @@ impl TryFrom<FlashConfig> for BootPlan {
         if !iface_ok {
             return Err(FlashError::Network("interface", n.interface, "use a name such as eth0"));
         }
-        Ok(BootPlan { setup, store_id, printer, network: Network { interface: n.interface, addressing }, demo: f.demo })
+        let (dns, ntp) = (resolvers(&n.dns)?, ntp_servers(&n.ntp)?);
+        let network = Network { interface: n.interface, addressing, dns, ntp };
+        let export = export_plan(f.export)?;
+        Ok(BootPlan { setup, store_id, printer, network, demo: f.demo, export })
     }
+}
+
+/// `[export]`, checked as `till export set` checks it (since: when the card is applied, unless
+/// it says `since = "all"`).
+fn export_plan(e: ExportSection) -> Result<ExportPlan, FlashError> {
+    let Some(connector) = e.connector else {
+        return match e.settings.keys().next() {
+            None => Ok(ExportPlan::Keep),
+            Some(k) => {
+                Err(FlashError::Export(format!("{k} needs a connector: add connector = \"webhook\" (or shopify, …)")))
+            }
+        };
+    };
+    if connector == "none" {
+        return Ok(ExportPlan::Remove);
+    }
+    let words: Vec<String> = e.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    ExportSetup::parse(&connector, &words, crate::register::unix_ms()).map(ExportPlan::Set).map_err(FlashError::Export)
+}
+
+/// `[network] dns`: IP addresses (musl's resolver takes no names and reads at most three).
+fn resolvers(dns: &[String]) -> Result<Vec<IpAddr>, FlashError> {
+    if dns.len() > 3 {
+        return Err(FlashError::Network("dns", dns.join(", "), "at most 3 servers (the resolver asks no more)"));
+    }
+    dns.iter()
+        .map(|a| {
+            a.trim()
+                .parse::<IpAddr>()
+                .map_err(|_| FlashError::Network("dns", a.clone(), "use addresses such as 10.0.0.1"))
+        })
+        .collect()
+}
+
+/// `[network] ntp`: host names or addresses, each with `:PORT` when not 123.
+fn ntp_servers(ntp: &[String]) -> Result<Vec<super::sntp::Server>, FlashError> {
+    if ntp.len() > 4 {
+        return Err(FlashError::Network("ntp", ntp.join(", "), "at most 4 servers"));
+    }
+    ntp.iter()
+        .map(|s| s.parse().map_err(|_| FlashError::Network("ntp", s.clone(), "use e.g. pool.example or 10.0.0.1:123")))
+        .collect()
 }
 
 /// The `printer*` keys of `[register]`, checked as `till printer set` checks them: the target's
@@ -318,6 +403,11 @@ pub fn apply(reg: &mut Register, text: &str, plan: &BootPlan) -> Result<Applied,
             PrinterPlan::Remove => tx.clear(kv::PRINTER)?,
             PrinterPlan::Set(p) => tx.set(kv::PRINTER, p)?,
         }
+        match &plan.export {
+            ExportPlan::Keep => {}
+            ExportPlan::Remove => tx.clear(kv::EXPORT)?,
+            ExportPlan::Set(e) => tx.set(kv::EXPORT, e)?,
+        }
         tx.set(kv::FLASH_DIGEST, &d)
     })?;
     Ok(Applied::Saved)
@@ -334,9 +424,30 @@ mod tests {
     }
 
     #[test]
+    fn the_export_is_checked_as_till_export_set_checks_it() {
+        let ok = plan("[export]\nconnector = \"webhook\"\nurl = \"https://hooks.example/till\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\ntimeout = \"5\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ExportPlan::Set(e) = ok.export else { panic!("{:?}", ok.export) };
+        assert_eq!((e.name(), e.timeout_secs), ("webhook", 5));
+        assert_eq!(plan("").map(|p| p.export).ok(), Some(ExportPlan::Keep));
+        assert_eq!(plan("[export]\nconnector = \"none\"\n").map(|p| p.export).ok(), Some(ExportPlan::Remove));
+        for bad in [
+            "[export]\nconnector = \"webhook\"\nurl = \"http://hooks.example\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n",
+            "[export]\nurl = \"https://hooks.example\"\n",
+            "[export]\nconnector = \"magento\"\n",
+        ] {
+            let e = plan(bad).expect_err(bad).to_string();
+            assert!(e.starts_with("till.toml [export]: "), "{e}");
+        }
+    }
+
+    #[test]
     fn an_empty_card_is_a_standalone_register_on_dhcp() {
         let p = plan("").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(p.network, Network { interface: "eth0".into(), addressing: Addressing::Dhcp });
+        assert_eq!(
+            p.network,
+            Network { interface: "eth0".into(), addressing: Addressing::Dhcp, dns: vec![], ntp: vec![] }
+        );
         assert_eq!(p.demo.ring_orders, 0);
         let c = LocalApiConfig::default().with(p.setup).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c, LocalApiConfig::default());
@@ -372,6 +483,11 @@ mod tests {
             ("[network]\naddress = \"10.0.0.2\"", "address"),
             ("[network]\naddress = \"10.0.0.2/33\"", "address"),
             ("[network]\naddress = \"10.0.0.2/24\"\ngateway = \"x\"", "gateway"),
+            ("[network]\ndns = [\"dns.example\"]", "bad dns 'dns.example': use addresses"),
+            ("[network]\ndns = [\"1.1.1.1\", \"1.1.1.2\", \"1.1.1.3\", \"1.1.1.4\"]", "at most 3"),
+            ("[network]\ndns = \"10.0.0.1\"", "invalid type"),
+            ("[network]\nntp = [\"pool example\"]", "bad ntp"),
+            ("[network]\nntp = [\"10.0.0.1:0\"]", "bad ntp"),
             ("[register]\nstore_id = \"xyz\"", "store id"),
             ("[register]\nprinter = \"lpt:1\"", "write usb:/dev/usb/lp0"),
             ("[register]\nprinter = \"usb:lp0\"", "full path"),
@@ -392,6 +508,19 @@ mod tests {
             assert!(e.contains(why), "{text:?} gave {e:?}");
             assert!(!e.contains('\n'), "one console line: {e:?}");
         }
+    }
+
+    #[test]
+    fn dns_and_ntp_on_the_card() {
+        let p = plan("[network]\ndns = [\"10.0.0.1\", \"fd00::53\"]\nntp = [\"Pool.Example\", \"10.0.0.1:1123\"]\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let dns: Vec<String> = p.network.dns.iter().map(|a| a.to_string()).collect();
+        let ntp: Vec<String> = p.network.ntp.iter().map(|s| s.to_string()).collect();
+        assert_eq!(
+            (dns, ntp),
+            (vec!["10.0.0.1".to_string(), "fd00::53".into()], vec!["pool.example".to_string(), "10.0.0.1:1123".into()])
+        );
+        assert_eq!(p.network.addressing, Addressing::Dhcp, "with DHCP for the address");
     }
 
     #[test]

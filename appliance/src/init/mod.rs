@@ -3,7 +3,8 @@
 //!
 //! Boot: mount devtmpfs, proc and sysfs; load the kernel modules the image lists; mount BOOT
 //! (vfat, read-only) and DATA (ext4) at /data; apply the flash config `till.toml`; bring up `lo`
-//! and the Ethernet interface; then supervise. The register itself (`till run`) runs as a child
+//! and the Ethernet interface with DNS ([`network`]); start setting the clock by SNTP
+//! ([`clock`]); then supervise. The register itself (`till run`) runs as a child
 //! process of the same binary, restarted with backoff when it dies, so a crash in the register
 //! never takes process 1 (and the kernel) down with it. Process 1 also reaps every orphan, pets
 //! `/dev/watchdog`, and on SIGTERM, SIGPWR, SIGINT (Ctrl-Alt-Del), the power button or `poweroff`
@@ -13,7 +14,10 @@
 //! the console and it waits for the watchdog to reset the board. Nothing here knows about sales
 //! beyond the demo hook, which rings through [`Register`] like the screen does.
 
+pub mod clock;
 pub mod flash;
+pub mod network;
+pub mod sntp;
 
 use std::ffi::CString;
 use std::fs::{self, File, OpenOptions};
@@ -48,10 +52,6 @@ const BOOT_DIR: &str = "/boot";
 /// Kernel modules to load, one absolute `.ko` path a line, dependencies first (written by
 /// scripts/build-image).
 const MODULES_LIST: &str = "/etc/till/modules";
-/// busybox, for DHCP (`udhcpc`) and interface addresses (`ip`).
-const BUSYBOX: &str = "/bin/busybox";
-/// The script udhcpc calls with a lease.
-const UDHCPC_SCRIPT: &str = "/etc/till/udhcpc.script";
 /// BOOT and DATA partitions, first pair whose devices exist: virtio (QEMU), SD card, USB.
 const DISKS: [(&str, &str); 3] =
     [("/dev/vda1", "/dev/vda2"), ("/dev/mmcblk0p1", "/dev/mmcblk0p2"), ("/dev/sda1", "/dev/sda2")];
@@ -121,13 +121,18 @@ pub fn run() -> ! {
         .as_ref()
         .map(|p| p.network.clone())
         // No (readable) card file: DHCP on eth0, as image/till.toml documents for its absence.
-        .unwrap_or(Network { interface: "eth0".into(), addressing: Addressing::Dhcp });
-    bring_up_network(&network);
+        .unwrap_or(Network { interface: "eth0".into(), addressing: Addressing::Dhcp, dns: vec![], ntp: vec![] });
+    network::bring_up(&network);
+    let time = match (&network.ntp[..], &network.addressing) {
+        ([], Addressing::Dhcp) => clock::Sources::Dhcp(clock::DHCP_NTP.into()),
+        ([], Addressing::Static { .. }) => clock::Sources::Nothing,
+        (servers, _) => clock::Sources::Card(servers.to_vec()),
+    };
     // Kernel uptime too: QEMU's boot-to-ready figure includes the kernel's own boot.
     let uptime = fs::read_to_string("/proc/uptime").ok();
     let uptime = uptime.as_deref().and_then(|u| u.split_whitespace().next()).unwrap_or("?");
     info!("booted in {} ms (kernel uptime {uptime} s); starting the register", boot_started.elapsed().as_millis());
-    Supervisor::new(watchdog, plan.map(|p| p.demo)).run()
+    Supervisor::new(watchdog, plan.map(|p| p.demo), time).run()
 }
 
 fn mount_kernel_filesystems() -> nix::Result<()> {
@@ -208,58 +213,6 @@ fn mount_data(dev: &str) -> nix::Result<()> {
     mount(Some(dev), DATA_DIR, Some("ext4"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOATIME, None::<&str>)
 }
 
-/// Runs busybox with arguments, before any other child exists (so waiting for it here cannot
-/// race with the reaper).
-fn busybox(args: &[&str]) -> Result<(), String> {
-    let status = Command::new(BUSYBOX).args(args).env("PATH", "/bin").status().map_err(|e| e.to_string())?;
-    if status.success() { Ok(()) } else { Err(format!("busybox {} failed: {status}", args.join(" "))) }
-}
-
-/// Brings up `lo` and the Ethernet interface. Failures are printed, never fatal: the register
-/// sells offline and syncs when the network comes.
-fn bring_up_network(net: &Network) {
-    if !Path::new(BUSYBOX).exists() {
-        warn!("no busybox in the image: no network");
-        return;
-    }
-    if let Err(e) = busybox(&["ip", "link", "set", "lo", "up"]) {
-        warn!("{e}");
-    }
-    let sys = PathBuf::from("/sys/class/net").join(&net.interface);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !sys.exists() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    if !sys.exists() {
-        warn!("no network interface {}: running offline", net.interface);
-        return;
-    }
-    let iface = net.interface.as_str();
-    let result = busybox(&["ip", "link", "set", iface, "up"]).and_then(|()| match &net.addressing {
-        Addressing::Static { address, prefix, gateway } => {
-            busybox(&["ip", "addr", "add", &format!("{address}/{prefix}"), "dev", iface])?;
-            if let Some(g) = gateway {
-                busybox(&["ip", "route", "add", "default", "via", &g.to_string()])?;
-            }
-            info!("{iface}: {address}/{prefix}");
-            Ok(())
-        }
-        Addressing::Dhcp => {
-            // udhcpc stays in the foreground as our child to renew the lease; its script sets the
-            // address. The register starts meanwhile: it binds 0.0.0.0 and its client retries.
-            Command::new(BUSYBOX)
-                .args(["udhcpc", "-i", iface, "-f", "-s", UDHCPC_SCRIPT, "-t", "5", "-T", "1", "-A", "5"])
-                .env("PATH", "/bin")
-                .spawn()
-                .map(|_| info!("{iface}: asking for an address by DHCP"))
-                .map_err(|e| format!("cannot start udhcpc: {e}"))
-        }
-    });
-    if let Err(e) = result {
-        warn!("{iface}: {e}; running offline");
-    }
-}
-
 /// The hardware watchdog, when the board has one.
 struct Watchdog {
     file: File,
@@ -308,6 +261,7 @@ fn halt(watchdog: Option<Watchdog>, msg: &str) -> ! {
 struct Supervisor {
     watchdog: Option<Watchdog>,
     demo: Option<flash::DemoSection>,
+    time: clock::Sources,
     child: Option<(Pid, Instant)>,
     restart_at: Option<Instant>,
     backoff: Duration,
@@ -315,10 +269,11 @@ struct Supervisor {
 }
 
 impl Supervisor {
-    fn new(watchdog: Option<Watchdog>, demo: Option<flash::DemoSection>) -> Supervisor {
+    fn new(watchdog: Option<Watchdog>, demo: Option<flash::DemoSection>, time: clock::Sources) -> Supervisor {
         Supervisor {
             watchdog,
             demo,
+            time,
             child: None,
             restart_at: Some(Instant::now()),
             backoff: Duration::from_secs(1),
@@ -341,6 +296,9 @@ impl Supervisor {
             Err(e) => halt(self.watchdog, &format!("cannot open a signalfd: {e}")),
         };
         let ring = spawn_console_reader();
+        // Started here, after the mask: a thread without it would take SIGTERM and SIGCHLD,
+        // which process 1 drops when they are not blocked.
+        clock::spawn(self.time.clone(), PathBuf::from(DATA_DIR));
         spawn_power_button_readers();
         if let Some(demo) = self.demo.clone() {
             spawn_demo(demo.ring_orders, Duration::from_millis(demo.interval_ms), ring, self.stop_demo.clone());
@@ -462,8 +420,9 @@ impl Supervisor {
 }
 
 /// Reads the serial console: `poweroff` powers off cleanly (like SIGTERM), `ring N` rings N demo
-/// orders, `status` prints the counts (the QEMU test waits on it for sync). Returns the channel
-/// the demo ringer listens on.
+/// orders, `status` prints the counts (the QEMU test waits on it for sync), `clock` the system
+/// clock in UTC, `resolve NAME` what the resolver finds for a name (the QEMU test's DNS check).
+/// Returns the channel the demo ringer listens on.
 fn spawn_console_reader() -> std::sync::mpsc::Receiver<u32> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -481,12 +440,27 @@ fn spawn_console_reader() -> std::sync::mpsc::Receiver<u32> {
                     Err(_) => info!("usage: ring N"),
                 },
                 ["status"] => info!("{}", status_line()),
+                ["clock"] => info!("clock {}", sntp::rfc3339(sntp::system_now())),
+                ["resolve", name] => info!("{}", resolve_line(name)),
                 [] => {}
-                _ => info!("console commands: poweroff, ring N, status"),
+                _ => info!("console commands: poweroff, ring N, status, clock, resolve NAME"),
             }
         }
     });
     rx
+}
+
+/// One line for the console: the addresses the resolver finds for `name`, or why none.
+fn resolve_line(name: &str) -> String {
+    use std::net::ToSocketAddrs;
+    match (name, 0).to_socket_addrs() {
+        Ok(addrs) => {
+            let mut ips: Vec<String> = addrs.map(|a| a.ip().to_string()).collect();
+            ips.dedup();
+            format!("resolve {name} {}", ips.join(" "))
+        }
+        Err(e) => format!("resolve {name} failed: {e}"),
+    }
 }
 
 /// One line for the console: orders held and events not yet synced.

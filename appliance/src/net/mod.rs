@@ -44,6 +44,29 @@ pub(crate) fn clock_offset_ms(server_ms: u64, t0: u64, t1: u64) -> i64 {
     signed(server_ms).saturating_sub(signed(t0 / 2 + t1 / 2))
 }
 
+/// The wall clock and the monotonic clock read together. A later look that finds them moved
+/// apart by more than a second means the wall clock was stepped in between (process 1's SNTP,
+/// or an admin): an offset measured across that step is wrong by the step.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClockMark {
+    /// The wall clock then, ms since the epoch.
+    pub wall_ms: u64,
+    mono: std::time::Instant,
+}
+
+impl ClockMark {
+    /// Both clocks now.
+    pub(crate) fn now() -> ClockMark {
+        ClockMark { wall_ms: unix_ms(), mono: std::time::Instant::now() }
+    }
+
+    /// Whether the wall clock was stepped since this mark.
+    pub(crate) fn stepped(&self) -> bool {
+        let wall = i128::from(unix_ms()) - i128::from(self.wall_ms);
+        (wall - i128::try_from(self.mono.elapsed().as_millis()).unwrap_or(i128::MAX)).abs() > 1_000
+    }
+}
+
 /// This register's own key, made (random) and kept on first use. A server opens every request
 /// of this register but the hello with it, so revoking it shuts out this box alone.
 pub fn own_key(store: &mut crate::store::Store) -> Result<crate::sync::SealKey, crate::store::StoreError> {
@@ -59,6 +82,15 @@ pub fn own_key(store: &mut crate::store::Store) -> Result<crate::sync::SealKey, 
 #[cfg(test)]
 mod tests {
     use super::clock_offset_ms;
+
+    #[test]
+    fn a_clock_mark_notices_a_step() {
+        assert!(!super::ClockMark::now().stepped());
+        let mono = std::time::Instant::now();
+        let wall_ms = super::unix_ms();
+        assert!(super::ClockMark { wall_ms: wall_ms + 5_000, mono }.stepped(), "the clock went back 5 s");
+        assert!(super::ClockMark { wall_ms: wall_ms - 5_000, mono }.stepped(), "the clock went forward 5 s");
+    }
 
     #[test]
     fn clock_offset_is_the_difference_to_the_midpoint() {

@@ -279,7 +279,8 @@ impl SyncPoller {
         self.key_cache = Some((client.store(), client.key().clone()));
 
         let pending = self.db(|r| r.store().reader().pending_count()).await?;
-        let t0 = unix_ms();
+        let mark = super::ClockMark::now();
+        let t0 = mark.wall_ms;
         let hello = client
             .hello(&HelloRequest {
                 register_name: self.name.clone(),
@@ -301,8 +302,12 @@ impl SyncPoller {
             s.write(|tx| {
                 tx.set(kv::STORE_ID, &store)?;
                 tx.set(kv::STORE_CONFIRMED, &true)?;
-                // Adopt the server's clock, ignoring jitter below a quarter second.
-                if offset.saturating_sub(old).abs() > 250 {
+                // Adopt the server's clock, ignoring jitter below a quarter second. Not when our
+                // clock was stepped since the hello was sent (SNTP): the offset was measured
+                // against the old clock, and the next session measures it again.
+                if mark.stepped() {
+                    warn!("the clock was stepped during the hello; keeping the clock offset until the next");
+                } else if offset.saturating_sub(old).abs() > 250 {
                     tx.set(kv::CLOCK_OFFSET, &offset)?;
                 }
                 Ok(())
