@@ -335,6 +335,14 @@ fn each_sale_is_one_woocommerce_order_with_its_totals_refunds_and_stock_even_whe
     assert!(next - throttled >= 0.9, "sent again {:.3} s after Retry-After: 1", next - throttled);
     assert_eq!(posts.len(), 7, "1 (lost) + 1 (late) + 3 (500, 429, made) + 2 sent once: {posts:?}");
     assert!(n.log_text().contains("the last try ran out of time; waiting"), "the late order was waited for");
+    let requests = st["requests"].as_array().map_or(0, Vec::len);
+    let listings = st["requests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["method"] == "GET" && r["path"].as_str().is_some_and(|p| p.contains("/orders?")))
+        .count();
+    eprintln!("figure: {requests} requests for 9 entries, {listings} of them order listings (lookups)");
     n.stop();
 }
 
