@@ -14,6 +14,7 @@ pub mod message;
 pub mod shopify;
 pub mod vendure;
 pub mod webhook;
+pub mod woo;
 pub mod worker;
 
 use std::time::Duration;
@@ -113,7 +114,14 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
             Ok(Box::new(shopify::Shopify::new(client, shop, token, location, endpoint.as_deref())))
         }
         Setup::Vendure { url, user, password } => Ok(Box::new(vendure::Vendure::new(client, url, user, password))),
-        _ => Err(ExportError::Setup(format!("the {} connector is not in this build", setup.name()))),
+        Setup::WooCommerce { url, key, secret } => Ok(Box::new(woo::WooCommerce::new(
+            client,
+            url,
+            key,
+            secret,
+            setup.since_ms,
+            Duration::from_secs(setup.timeout_secs),
+        ))),
     }
 }
 
