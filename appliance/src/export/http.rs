@@ -183,6 +183,8 @@ fn classify(url: &str, e: ureq::Error, deadline: Duration) -> HttpError {
         ureq::Error::Tls(m) => HttpError::Tls(host, m.to_string()),
         ureq::Error::Rustls(e) => HttpError::Tls(host, e.to_string()),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => HttpError::Timeout(host, deadline.as_secs()),
+        // rustls reports a certificate it refuses as invalid data on the stream.
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => HttpError::Tls(host, e.to_string()),
         other => HttpError::Io(host, other.to_string()),
     }
 }

@@ -449,10 +449,14 @@ mod tests {
     #[test]
     fn keys_go_in_where_the_version_takes_them() {
         let http = Http::new(None, std::time::Duration::from_secs(1)).expect("test");
-        let old = Shopify::new(http.clone(), "a.myshopify.com", "t", "gid://shopify/Location/1", None);
+        let old = Shopify::new(http.clone(), "a", "t", "l", Some("https://127.0.0.1:1/admin/api/2025-10/graphql.json"));
         assert!(!old.with_key(REFUND_CREATE, "ab:1").contains("@idempotent"));
-        let new = Shopify::new(http, "a", "t", "l", Some("https://127.0.0.1:1/admin/api/2026-04/graphql.json"));
-        assert!(new.with_key(REFUND_CREATE, "ab:1").contains("refundCreate(input: $input) @idempotent(key: \"ab:1\")"));
+        let key = "refundCreate(input: $input) @idempotent(key: \"ab:1\")";
+        let new = Shopify::new(http.clone(), "a", "t", "l", Some("https://127.0.0.1:1/admin/api/2026-04/graphql.json"));
+        assert!(new.with_key(REFUND_CREATE, "ab:1").contains(key));
+        // The default version takes keys.
+        let default = Shopify::new(http, "a.myshopify.com", "t", "gid://shopify/Location/1", None);
+        assert!(default.with_key(REFUND_CREATE, "ab:1").contains(key));
         assert_eq!(quote("ab:1"), "\"ab:1\"");
     }
 }
