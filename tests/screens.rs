@@ -3,7 +3,8 @@
 //! sale on another register's sale screen that reaches it; and a scripted `till run` with a PNG
 //! display, driven by taps at the coordinates the display crate's hit map gives. Issue 13: a
 //! manager taps the conflicts badge of a running register and resolves a double refund. Issue 15:
-//! a cashier records cash paid in through the "Drawer & day" menu of a running register.
+//! a cashier records cash paid in through the "Drawer & day" menu of a running register. Issue 16:
+//! a manager taps the export badge of a running register and sends a refused entry again.
 
 mod common;
 
@@ -169,6 +170,15 @@ fn run_script(root: &std::path::Path, r: Node, script: &str) -> (Node, std::path
     (r, frames)
 }
 
+/// The files a PNG display wrote into `frames` (`NNNN-SCREEN.png` per frame, `screen.png`).
+fn frame_names(frames: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(frames)
+        .expect("frames")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 #[test]
 fn a_scripted_run_signs_in_scans_and_pays_by_card_and_cash_with_change() {
     let root = tempfile::tempdir().expect("tempdir");
@@ -212,11 +222,7 @@ fn a_scripted_run_signs_in_scans_and_pays_by_card_and_cash_with_change() {
     assert_eq!(o["cashier"], "ann");
     assert_eq!(o["tenders"][0]["tender"], "card");
     assert_eq!(o["tenders"][1]["amount_cents"], 1000);
-    let mut names: Vec<String> = std::fs::read_dir(&frames)
-        .expect("frames")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut names = frame_names(&frames);
     names.sort();
     assert!(names.first().is_some_and(|n| n.ends_with("-pin-pad.png")), "{names:?}");
     assert!(names.iter().any(|n| n.ends_with("-pay.png")), "{names:?}");
@@ -286,11 +292,7 @@ fn a_manager_taps_the_conflicts_badge_and_resolves_a_double_refund_on_a_running_
     assert!(r.ok(&["conflicts"]).contains("no open conflicts"));
     let all = r.ok(&["conflicts", "--all", "--json"]);
     assert!(all.contains("Paid back by B"), "{all}");
-    let names: Vec<String> = std::fs::read_dir(&frames)
-        .expect("frames")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = frame_names(&frames);
     assert!(names.iter().any(|n| n.ends_with("-conflicts.png")), "{names:?}");
     r.stop();
 }
@@ -400,11 +402,48 @@ fn a_scripted_run_signs_in_and_records_cash_paid_in_through_the_drawer_menu() {
         (Some(2000), Some(2000)),
         "{x}"
     );
-    let names: Vec<String> = std::fs::read_dir(&frames)
-        .expect("frames")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = frame_names(&frames);
     assert!(names.iter().any(|n| n.ends_with("-day.png")), "{names:?}");
+    r.stop();
+}
+
+#[test]
+fn a_manager_taps_the_export_badge_and_retries_what_the_shop_refused_on_a_running_register() {
+    use till::store::{EntryState, Store};
+    let root = tempfile::tempdir().expect("tempdir");
+    let r = Node::new(root.path(), "R");
+    // Nothing listens on the shop's port: a send fails and waits, it is never refused for good.
+    let url = format!("url=http://127.0.0.1:{}/till", free_port());
+    r.ok(&["export", "set", "webhook", &url, "secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]);
+    r.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "3.50"]);
+    r.ok(&["order", "create", "TEA"]);
+    manager(&r);
+    {
+        let mut s = Store::open(&r.dir).expect("open");
+        let queued = s.reader().export_entries(Some(EntryState::Pending), 10).expect("outbox");
+        assert_eq!(queued.len(), 1, "the sale was queued for the shop");
+        s.export_dead(queued[0].id, "webhook: HTTP 422 unknown product TEA").expect("refused");
+    }
+
+    // Where to tap comes from the same layout the running register draws (nothing is sent again).
+    let mut ui = ui_on(&r);
+    let sale = ui.state();
+    assert_eq!(sale.status.export.as_ref().map(|a| a.refused), Some(1), "the badge shows on the sale screen");
+    let badge = centre_of(&sale, &Intent::OpenExport);
+    let retry = centre_of(&tap(&mut ui, Intent::OpenExport), &Intent::RetryExport);
+    drop(ui);
+
+    // Retry asks for a manager's PIN, then the entry is queued again.
+    let script = format!(
+        "wait pin-pad\ntype {PIN}\nkey enter\nwait sale\ntap {} {}\nwait export\ntap {} {}\nwait pin-pad\n\
+         type {PIN}\nkey enter\nwait export\n",
+        badge.0, badge.1, retry.0, retry.1
+    );
+    let (mut r, frames) = run_script(root.path(), r, &script);
+    r.wait_log_after(0, "1 refused export entry sent again, approved by ann");
+    let status: serde_json::Value = serde_json::from_str(&r.ok(&["export", "status", "--json"])).expect("JSON");
+    assert_eq!((status["dead"].as_u64(), status["pending"].as_u64()), (Some(0), Some(1)), "{status}");
+    let names = frame_names(&frames);
+    assert!(names.iter().any(|n| n.ends_with("-export.png")), "{names:?}");
     r.stop();
 }

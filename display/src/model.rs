@@ -2,8 +2,10 @@
 //! Plain data only: this crate never sees the appliance's state machine, stores or network.
 
 mod day;
+mod export;
 
 pub use day::*;
+pub use export::*;
 
 /// Everything a screen needs to draw itself; the appliance builds one per frame.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +60,10 @@ pub struct StatusInfo {
     /// Conflicts between registers nobody has settled yet; above zero, the status and sale
     /// screens' header shows a badge that opens the conflicts screen.
     pub open_conflicts: u64,
+    /// The online shop export's trouble, while this register exports and an entry was refused or
+    /// the oldest has waited past the appliance's threshold; the status and sale screens' header
+    /// then shows a badge that opens the export screen. `None`: no badge.
+    pub export: Option<ExportAlert>,
 }
 
 /// One register seen on the network.
@@ -145,11 +151,14 @@ pub enum Screen {
     Report(ReportView),
     /// Settings → Printer: how the receipt printer is reached, paper, mode, drawer; Test print.
     Printer(PrinterView),
+    // --- The online shop export (issue 16) ---
+    /// The export's health: where it sends, what waits, went and was refused, the last error, Retry.
+    Export(ExportView),
 }
 
 impl Screen {
     /// Every value `name()` can return, for validating scripts.
-    pub const NAMES: [&'static str; 17] = [
+    pub const NAMES: [&'static str; 18] = [
         "status",
         "settings",
         "server-setup",
@@ -167,6 +176,7 @@ impl Screen {
         "day",
         "report",
         "printer",
+        "export",
     ];
 
     /// A stable name for scripts' `wait` and for logs.
@@ -189,6 +199,7 @@ impl Screen {
             Screen::Day(_) => "day",
             Screen::Report(_) => "report",
             Screen::Printer(_) => "printer",
+            Screen::Export(_) => "export",
         }
     }
 }
@@ -707,6 +718,15 @@ pub enum Intent {
     PrinterToggle(PrinterToggle),
     /// Printer settings: print a test page now, with the setup on the form.
     TestPrint,
+    // --- The online shop export (issue 16) ---
+    /// Open the export screen (the header's export badge).
+    OpenExport,
+    /// The export screen's Retry: a manager approves on the PIN pad, then every refused entry is
+    /// sent again.
+    RetryExport,
+    /// Send every refused entry again now: the state machine's own step once a manager approved
+    /// Retry (no button sends it), refused without that approval.
+    ConfirmRetryExport,
 }
 
 /// How the customer pays.

@@ -3,6 +3,7 @@
 use crate::model::*;
 
 mod day;
+mod export;
 
 fn status(mode: Mode) -> StatusInfo {
     match mode {
@@ -23,6 +24,7 @@ fn status(mode: Mode) -> StatusInfo {
             clock: ClockState::Local,
             server_address: Some("10.0.0.2:8787".into()),
             open_conflicts: 0,
+            export: None,
         },
         Mode::Client => StatusInfo {
             mode,
@@ -37,6 +39,7 @@ fn status(mode: Mode) -> StatusInfo {
             clock: ClockState::Synced { offset_ms: -120 },
             server_address: Some("10.0.0.2:8787".into()),
             open_conflicts: 0,
+            export: None,
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -47,6 +50,7 @@ fn status(mode: Mode) -> StatusInfo {
             clock: ClockState::Local,
             server_address: None,
             open_conflicts: 0,
+            export: None,
         },
     }
 }
@@ -637,5 +641,6 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
     ]
     .into_iter()
     .chain(day::samples(&|screen| state(screen, Mode::Client)))
+    .chain(export::samples())
     .collect()
 }

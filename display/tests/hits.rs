@@ -184,6 +184,14 @@ fn each_screen_offers_its_actions() {
     has("printer", Intent::Back);
     has("printer-network", Intent::EditField(Field::PrinterAddress));
     has("printer-network", Intent::DismissBanner);
+    // The online shop export (issue 16).
+    has("export-badge-status", Intent::OpenExport);
+    has("export-badge-status", Intent::OpenConflicts);
+    has("export-badge-sale", Intent::OpenExport);
+    has("export-badge-sale", Intent::OpenPay);
+    has("export", Intent::RetryExport);
+    has("export", Intent::Back);
+    has("export-retried", Intent::DismissBanner);
 }
 
 #[test]
@@ -217,6 +225,13 @@ fn greyed_out_actions_are_not_targets() {
     lacks("report-x", &|i| *i == Intent::ReportPage(0));
     // USB and serial printers are known devices: no address to type.
     lacks("printer", &|i| *i == Intent::EditField(Field::PrinterAddress));
+    // Nothing refused: Retry is greyed out.
+    lacks("export-waiting", &|i| *i == Intent::RetryExport);
+    lacks("export-retried", &|i| *i == Intent::RetryExport);
+    // The retry itself follows a manager's approval: no button sends it.
+    for (name, _) in samples() {
+        lacks(name, &|i| *i == Intent::ConfirmRetryExport);
+    }
 }
 
 /// The intents on a sample at both sizes.
@@ -287,13 +302,31 @@ fn every_category_tab_is_reachable_from_any_tab() {
 }
 
 #[test]
-fn the_conflicts_badge_shows_only_while_conflicts_are_open_on_status_and_sale() {
+fn the_badges_show_only_while_there_is_something_to_look_at_on_status_and_sale() {
     for (name, state) in samples() {
+        let badge_screen = matches!(state.screen, Screen::Status | Screen::Sale(_));
         for size in SIZES {
-            let badge = hit_map(&state, size).iter().any(|(_, i)| *i == Intent::OpenConflicts);
-            let expected = state.status.open_conflicts > 0 && matches!(state.screen, Screen::Status | Screen::Sale(_));
-            assert_eq!(badge, expected, "{name} {size:?}");
+            let map = hit_map(&state, size);
+            for (intent, due) in [
+                (Intent::OpenConflicts, state.status.open_conflicts > 0),
+                (Intent::OpenExport, state.status.export.is_some()),
+            ] {
+                let badge = map.iter().any(|(_, i)| *i == intent);
+                assert_eq!(badge, due && badge_screen, "{name} {size:?} {intent:?}");
+            }
         }
+    }
+}
+
+#[test]
+fn the_export_badge_says_how_many_wait_and_for_how_long_in_the_headers_full_height() {
+    let (_, mut state) = samples().into_iter().find(|(n, _)| *n == "status-standalone").expect("sample");
+    state.status.export = Some(ExportAlert { refused: 0, waiting: 12, waited: "7 min".into() });
+    assert_eq!(state.status.export.as_ref().map(ExportAlert::label).as_deref(), Some("Export: 12 waiting (7 min)"));
+    for size in SIZES {
+        let map = hit_map(&state, size);
+        let badge = map.iter().find(|(_, i)| *i == Intent::OpenExport).map(|(r, _)| *r);
+        assert!(badge.is_some_and(|r| r.top_left.y == 0 && r.size.height >= 48), "{size:?}: {map:?}");
     }
 }
 
@@ -422,6 +455,9 @@ fn physical_keys() {
     assert_eq!(key_intent(&get("report-z"), Key::Escape), Some(Intent::DismissBanner), "the banner first");
     assert_eq!(key_intent(&get("printer"), Key::Enter), Some(Intent::Save));
     assert_eq!(key_intent(&get("day-reason"), Key::Enter), Some(Intent::DoneTyping));
+    // Retry sends refused entries again after a manager's PIN: only a tap asks for it.
+    assert_eq!(key_intent(&get("export"), Key::Enter), None);
+    assert_eq!(key_intent(&get("export"), Key::Escape), Some(Intent::Back));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod proxy;
+pub mod vendure;
 pub mod vprinter;
 
 use std::collections::BTreeSet;

@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use super::{Json, print_json};
 use crate::config::{ExportSetup, Mode};
-use crate::export::{CatalogItem, ExportError, connector, http::Http};
-use crate::model::{Cents, Sku};
-use crate::register::{Imported, Register, RegisterError, unix_ms};
+use crate::export::catalog::pull;
+use crate::export::{ExportError, connector, http::Http};
+use crate::register::{Register, RegisterError, unix_ms};
 use crate::store::{EntryState, OutboxCounts, OutboxEntry, kv};
 
 /// `till export …`
@@ -77,14 +77,6 @@ struct ExportStatus {
     oldest_pending_age_s: Option<i64>,
     /// What the exporter last met: ok, or the last failure.
     state: Option<String>,
-}
-
-#[derive(Serialize, Default)]
-struct PullReport {
-    added: u64,
-    updated: u64,
-    unchanged: u64,
-    refused: Vec<(String, String)>,
 }
 
 fn refused(why: String) -> anyhow::Error {
@@ -194,14 +186,17 @@ pub(super) fn export(r: &mut Register, c: ExportCmd) -> anyhow::Result<()> {
         }
         ExportCmd::Pull(json) => {
             let setup = setup_of(r)?;
-            let items = connector(&setup).and_then(|mut c| c.pull()).map_err(failed)?;
-            let report = import(r, &items)?;
+            let report = match connector(&setup).and_then(|mut c| pull(r, c.as_mut())) {
+                Ok(report) => report,
+                Err(ExportError::Register(e)) => return Err(e.into()),
+                Err(e) => return Err(failed(e)),
+            };
             if json.json {
                 return print_json(&report);
             }
             outln!(
                 "{} products from {}: {} added, {} updated, {} unchanged, {} refused",
-                items.len(),
+                report.listed,
                 setup.name(),
                 report.added,
                 report.updated,
@@ -214,25 +209,4 @@ pub(super) fn export(r: &mut Register, c: ExportCmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// Brings the platform's products in, one product event each where something changed; a
-/// product Till cannot take (a bad SKU or barcode) is listed, the rest still come in.
-fn import(r: &mut Register, items: &[CatalogItem]) -> anyhow::Result<PullReport> {
-    let mut report = PullReport::default();
-    for item in items {
-        let result = item
-            .sku
-            .parse::<Sku>()
-            .map_err(RegisterError::Input)
-            .and_then(|sku| r.import_product(sku, &item.name, Cents(item.price_cents), item.barcodes.clone()));
-        match result {
-            Ok(Imported::Added) => report.added += 1,
-            Ok(Imported::Updated) => report.updated += 1,
-            Ok(Imported::Unchanged) => report.unchanged += 1,
-            Err(e @ RegisterError::Store(_)) => return Err(e.into()),
-            Err(e) => report.refused.push((item.sku.clone(), e.to_string())),
-        }
-    }
-    Ok(report)
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const CONNECTORS: &[&str] = &["webhook", "shopify", "woocommerce", "vendure"];
 
 /// The Shopify Admin API version the connector speaks.
-pub const SHOPIFY_API_VERSION: &str = "2025-10";
+pub const SHOPIFY_API_VERSION: &str = "2026-04";
 
 /// One connector with its credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +75,9 @@ pub struct ExportSetup {
     /// How long one call may take, in seconds (1–120; 15 unless set).
     #[serde(default = "default_timeout")]
     pub timeout_secs: u64,
+    /// Bring the platform's catalog in every this many minutes (0: only by `till export pull`).
+    #[serde(default)]
+    pub pull_minutes: u64,
 }
 
 fn default_timeout() -> u64 {
@@ -129,6 +132,14 @@ impl ExportSetup {
                 .filter(|t| (1..=120).contains(t))
                 .ok_or_else(|| format!("timeout={t}: seconds, 1 to 120"))?,
         };
+        let pull_minutes = match take("pull") {
+            None => 0,
+            Some(m) => m
+                .parse::<u64>()
+                .ok()
+                .filter(|m| *m <= 10_080)
+                .ok_or_else(|| format!("pull={m}: minutes between catalog pulls, 0 (never) to 10080 (a week)"))?,
+        };
         let mut need = |k: &str| {
             take(k).filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("{name}: {k}= is missing or empty"))
         };
@@ -159,7 +170,7 @@ impl ExportSetup {
         if let Some((k, _)) = kv.first() {
             return Err(format!("{name}: unknown key {k:?}"));
         }
-        Ok(ExportSetup { connector, ca, since_ms, timeout_secs })
+        Ok(ExportSetup { connector, ca, since_ms, timeout_secs, pull_minutes })
     }
 
     /// The setup as `status` shows it: credentials masked.

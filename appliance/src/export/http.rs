@@ -1,6 +1,9 @@
 //! The exporter's HTTPS client: ureq (blocking, on the exporter's own thread) over rustls with
-//! ring, verifying certificates against Mozilla's roots built into the binary (a register box
-//! has no system store), or only against a store's own CA file when the setup names one.
+//! ring, verifying certificates against the system's root store (the image ships Mozilla's
+//! roots as Debian's `ca-certificates` bundles them, at the path Debian uses), or only against a
+//! store's own CA file when the setup names one. The roots are a file rather than built into
+//! the binary (webpki-roots) to keep ~250 KiB out of the 6 MiB binary, and because a root store
+//! should be updatable with the image.
 //!
 //! Every call has a deadline; a status code is an answer, not an error (the connector decides
 //! what a 429 or a 422 means).
@@ -90,7 +93,7 @@ impl Http {
     /// ends by `deadline`.
     pub fn new(ca: Option<&Path>, deadline: Duration) -> Result<Http, HttpError> {
         let roots = match ca {
-            None => RootCerts::WebPki,
+            None => RootCerts::Specific(system_roots()?),
             Some(path) => RootCerts::Specific(Arc::new(read_ca(path)?)),
         };
         let tls = TlsConfig::builder().provider(TlsProvider::Rustls).root_certs(roots).build();
@@ -139,6 +142,25 @@ impl Http {
     }
 }
 
+/// Where the system's root certificates are looked for, in order: Debian's bundle (what the
+/// image ships), then the other common places.
+pub const SYSTEM_ROOTS: &[&str] =
+    &["/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem", "/etc/pki/tls/certs/ca-bundle.crt"];
+
+/// The system's root certificates, read once per process.
+fn system_roots() -> Result<Arc<Vec<Certificate<'static>>>, HttpError> {
+    static ROOTS: std::sync::OnceLock<Arc<Vec<Certificate<'static>>>> = std::sync::OnceLock::new();
+    if let Some(r) = ROOTS.get() {
+        return Ok(r.clone());
+    }
+    let path =
+        SYSTEM_ROOTS.iter().map(Path::new).find(|p| p.exists()).ok_or_else(|| {
+            HttpError::Ca(format!("of the system: none at {} (give ca=FILE)", SYSTEM_ROOTS.join(", ")))
+        })?;
+    let roots = Arc::new(read_ca(path)?);
+    Ok(ROOTS.get_or_init(|| roots).clone())
+}
+
 fn read_ca(path: &Path) -> Result<Vec<Certificate<'static>>, HttpError> {
     let pem = std::fs::read(path).map_err(|e| HttpError::Ca(format!("{}: {e}", path.display())))?;
     let certs: Vec<Certificate<'static>> = ureq::tls::parse_pem(&pem)
@@ -161,6 +183,31 @@ fn classify(url: &str, e: ureq::Error, deadline: Duration) -> HttpError {
         ureq::Error::Tls(m) => HttpError::Tls(host, m.to_string()),
         ureq::Error::Rustls(e) => HttpError::Tls(host, e.to_string()),
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => HttpError::Timeout(host, deadline.as_secs()),
+        // rustls reports a certificate it refuses as invalid data on the stream.
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::InvalidData => HttpError::Tls(host, e.to_string()),
         other => HttpError::Io(host, other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_come_from_the_system_bundle_or_a_ca_file_that_holds_certificates() {
+        let system = SYSTEM_ROOTS.iter().any(|p| Path::new(p).exists());
+        match Http::new(None, Duration::from_secs(1)) {
+            Ok(_) => assert!(system, "a client without any root store"),
+            Err(e) => assert!(!system && e.to_string().contains("ca=FILE"), "{e}"),
+        }
+        let dir = std::env::temp_dir().join(format!("till-ca-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let not_pem = dir.join("not.pem");
+        std::fs::write(&not_pem, "hello").expect("write");
+        let e = Http::new(Some(&not_pem), Duration::from_secs(1)).expect_err("no certificate in it");
+        assert!(e.to_string().contains("no PEM certificate"), "{e}");
+        let e = Http::new(Some(&dir.join("missing.pem")), Duration::from_secs(1)).expect_err("missing");
+        assert!(e.to_string().contains("missing.pem"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

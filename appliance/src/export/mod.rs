@@ -8,9 +8,13 @@
 //! letters, so a connector holds no queue of its own. Only the exporter (the server, or a
 //! standalone register) fills the outbox; clients never export.
 
+pub mod catalog;
 pub mod http;
 pub mod message;
+pub mod shopify;
+pub mod vendure;
 pub mod webhook;
+pub mod woo;
 pub mod worker;
 
 use std::time::Duration;
@@ -37,6 +41,9 @@ pub enum ExportError {
     /// The database.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A product change the register refused.
+    #[error(transparent)]
+    Register(#[from] crate::register::RegisterError),
 }
 
 /// How a send went.
@@ -103,9 +110,17 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
         http::Http::new(setup.ca.as_deref().map(std::path::Path::new), Duration::from_secs(setup.timeout_secs))?;
     match &setup.connector {
         Setup::Webhook { url, secret } => Ok(Box::new(webhook::Webhook::new(client, url, secret)?)),
-        other => Err(ExportError::Setup(format!(
-            "the {} connector is not in this build",
-            ExportSetup { connector: other.clone(), ca: None, since_ms: 0, timeout_secs: 15 }.name()
+        Setup::Shopify { shop, token, location, endpoint } => {
+            Ok(Box::new(shopify::Shopify::new(client, shop, token, location, endpoint.as_deref())))
+        }
+        Setup::Vendure { url, user, password } => Ok(Box::new(vendure::Vendure::new(client, url, user, password))),
+        Setup::WooCommerce { url, key, secret } => Ok(Box::new(woo::WooCommerce::new(
+            client,
+            url,
+            key,
+            secret,
+            setup.since_ms,
+            Duration::from_secs(setup.timeout_secs),
         ))),
     }
 }

@@ -3,9 +3,11 @@
 //! of its commit and nothing sits on the path of a sale.
 //!
 //! For each due entry, oldest first, never before an earlier entry of its order: read what it
-//! tells, send it, record the outcome. A failed try backs off (1 s doubling to 5 minutes, ±20 %
-//! jitter, or the platform's `Retry-After`) and pauses the whole export for that long, since a
-//! platform that fails one call mostly fails the next. A refusal that cannot succeed is dead
+//! tells, send it, record the outcome. A failed try backs the entry off (1 s doubling to 5
+//! minutes, ±20 % jitter) and pauses the whole export by the failures in a row (100 ms doubling
+//! to 5 minutes), so a platform that is down is asked less and less often, while one entry the
+//! platform keeps failing does not hold the others up. The platform's `Retry-After` (or its
+//! throttling) pauses everything for as long as it says. A refusal that cannot succeed is dead
 //! until a manager retries it. The register that becomes the exporter (a new setup, a client
 //! switched to server) first queues what it holds since the export's start and asks the
 //! platform which of those it already has, so nothing is sent twice.
@@ -21,10 +23,13 @@ use log::{info, warn};
 use super::message::{Message, MessageError};
 use super::{Connector, ExportError, Outcome, connector, now_ms};
 use crate::config::{ExportSetup, Mode};
+use crate::register::Register;
 use crate::store::{DbWatcher, Store, StoreError, kv};
 
-/// The first back-off; doubled per failed try of an entry.
+/// The first back-off of an entry; doubled per failed try of it.
 const BACKOFF: Duration = Duration::from_secs(1);
+/// The first pause of the whole export after a failure; doubled per failure in a row.
+const PAUSE: Duration = Duration::from_millis(100);
 /// The longest back-off.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// How many keys one lookup asks about.
@@ -47,6 +52,10 @@ pub enum Step {
 #[derive(Default)]
 pub struct Exporter {
     current: Option<(ExportSetup, Box<dyn Connector>)>,
+    /// Failures in a row (any entry): the platform is down or struggling.
+    streak: u32,
+    /// When the catalog was last pulled (`pull=MINUTES`).
+    last_pull: Option<std::time::Instant>,
 }
 
 impl Exporter {
@@ -60,8 +69,9 @@ impl Exporter {
 
     /// Sends the next due entry, if any; first makes the connector and begins the export when
     /// the setup is new to it.
-    pub fn step(&mut self, store: &mut Store) -> Result<Step, ExportError> {
-        let Some(setup) = Self::setup(store)? else {
+    pub fn step(&mut self, reg: &mut Register) -> Result<Step, ExportError> {
+        let Some(setup) = Self::setup(reg.store())? else {
+            let store = reg.store_mut();
             self.current = None;
             // A client that becomes the exporter again must look again.
             if store.get(kv::EXPORT_BEGUN)?.is_some() {
@@ -78,6 +88,22 @@ impl Exporter {
             self.current = Some((setup.clone(), connector(&setup)?));
         }
         let Some((_, conn)) = self.current.as_mut() else { return Ok(Step::Idle(None)) };
+        let every = Duration::from_secs(setup.pull_minutes * 60);
+        if setup.pull_minutes > 0 && self.last_pull.is_none_or(|t| t.elapsed() >= every) {
+            self.last_pull = Some(std::time::Instant::now());
+            match super::catalog::pull(reg, conn.as_mut()) {
+                Ok(p) => info!(
+                    "catalog from {}: {} listed, {} added, {} updated, {} refused",
+                    setup.name(),
+                    p.listed,
+                    p.added,
+                    p.updated,
+                    p.refused.len()
+                ),
+                Err(e) => warn!("catalog from {}: {e}", setup.name()),
+            }
+        }
+        let store = reg.store_mut();
         let signature = format!("{} {}", setup.name(), setup.destination());
         if store.get(kv::EXPORT_BEGUN)?.as_deref() != Some(signature.as_str()) {
             begin(store, &setup, conn.as_mut())?;
@@ -99,13 +125,20 @@ impl Exporter {
         };
         match conn.send(&message) {
             Outcome::Sent { remote_id } => {
+                self.streak = 0;
                 store.export_sent(id, remote_id.as_deref(), now_ms())?;
                 Ok(Step::Sent)
             }
             Outcome::Retry { after, error } => {
-                let wait = after.unwrap_or_else(|| backoff(attempts));
-                store.export_failed(id, &error, now_ms() + wait.as_millis() as u64)?;
-                Ok(Step::Failed(wait, format!("{}: {error}", message.entry.key)))
+                // The platform's word is for everything; otherwise the entry backs off on its
+                // own, and the export pauses by how many calls failed in a row.
+                let (entry_wait, pause) = match after {
+                    Some(d) => (d, d),
+                    None => (backoff(BACKOFF, attempts), backoff(PAUSE, i64::from(self.streak))),
+                };
+                self.streak = self.streak.saturating_add(1);
+                store.export_failed(id, &error, now_ms() + entry_wait.as_millis() as u64)?;
+                Ok(Step::Failed(pause, format!("{}: {error}", message.entry.key)))
             }
             Outcome::Dead(why) => {
                 store.export_dead(id, &why)?;
@@ -139,9 +172,9 @@ fn begin(store: &mut Store, setup: &ExportSetup, conn: &mut dyn Connector) -> Re
     Ok(())
 }
 
-/// The wait after the `attempts`-th failed try: 1 s doubling to 5 minutes, ±20 %.
-pub fn backoff(attempts: i64) -> Duration {
-    let base = BACKOFF.saturating_mul(1u32 << attempts.clamp(0, 16)).min(MAX_BACKOFF);
+/// The wait after the `n`-th failure in a row: `first` doubling to 5 minutes, ±20 %.
+pub fn backoff(first: Duration, n: i64) -> Duration {
+    let base = first.saturating_mul(1u32 << n.clamp(0, 16)).min(MAX_BACKOFF);
     let mut b = [0u8; 2];
     let r = if getrandom::fill(&mut b).is_ok() { u16::from_le_bytes(b) } else { 32768 };
     // 0.8 … 1.2 of the base.
@@ -155,8 +188,11 @@ pub fn spawn(
     stop: Arc<AtomicBool>,
 ) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name("till-export".into()).spawn(move || {
-        let mut store = match Store::open(&dir) {
-            Ok(s) => s,
+        // The outbox's marks need no fsync of their own: one lost to a power cut makes the
+        // entry go again under the same id, which the platform recognises (the sales themselves
+        // are committed with FULL by the register's own connection).
+        let mut reg = match Store::open_with(&dir, crate::store::Synchronous::Normal) {
+            Ok(s) => Register::from_store(s),
             Err(e) => {
                 warn!("the export does not run: {e}");
                 return;
@@ -166,7 +202,7 @@ pub fn spawn(
         let mut state = String::new();
         while !stop.load(Ordering::SeqCst) {
             let listener = watcher.listen();
-            let (wait, now_state) = match exporter.step(&mut store) {
+            let (wait, now_state) = match exporter.step(&mut reg) {
                 Ok(Step::Sent) => (None, "ok".to_string()),
                 Ok(Step::Idle(due)) => {
                     let until = due.map(|d| Duration::from_millis((d - now_ms() as i64).clamp(0, 5000) as u64));
@@ -181,7 +217,7 @@ pub fn spawn(
                 if now_state != "ok" {
                     warn!("export: {now_state}");
                 }
-                if let Err(e) = store.set(kv::EXPORT_STATE, &now_state) {
+                if let Err(e) = reg.store_mut().set(kv::EXPORT_STATE, &now_state) {
                     warn!("export: {e}");
                 }
                 state = now_state;

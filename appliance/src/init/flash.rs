@@ -14,7 +14,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use blake2::{Blake2s256, Digest};
 use serde::Deserialize;
 
-use crate::config::{ConfigError, ConfigUpdate, LocalApiConfig, PrinterSetup};
+use crate::config::{ConfigError, ConfigUpdate, ExportSetup, LocalApiConfig, PrinterSetup};
 use crate::print::device::Target;
 use crate::register::Register;
 use crate::store::{StoreError, kv};
@@ -41,6 +41,33 @@ pub struct FlashConfig {
     pub network: NetworkSection,
     /// Demo and test hooks.
     pub demo: DemoSection,
+    /// Where this register exports orders and stock (`till export set`).
+    pub export: ExportSection,
+}
+
+/// `[export]`: the online shop, as `till export set CONNECTOR KEY=VALUE…` takes it: `connector`
+/// (`webhook`, `shopify`, `woocommerce`, `vendure`, or `none` to stop exporting) and that
+/// connector's keys, every value a string (`url = "https://…"`, `timeout = "5"`). No section:
+/// the register's export stays as it is.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct ExportSection {
+    /// The platform.
+    pub connector: Option<String>,
+    /// Its keys.
+    #[serde(flatten)]
+    pub settings: std::collections::BTreeMap<String, String>,
+}
+
+/// What the card says about the export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExportPlan {
+    /// No `[export]`: the register's export stays as it is.
+    Keep,
+    /// `connector = "none"`.
+    Remove,
+    /// This export.
+    Set(ExportSetup),
 }
 
 /// `[register]`: the same keys as `till setup set`.
@@ -182,6 +209,8 @@ pub struct BootPlan {
     pub network: Network,
     /// Demo orders to ring.
     pub demo: DemoSection,
+    /// The export to the online shop.
+    pub export: ExportPlan,
 }
 
 /// Why a flash config was refused.
@@ -202,6 +231,9 @@ pub enum FlashError {
     /// A printer or printer option `till printer set` would refuse too.
     #[error("till.toml [register]: {0}")]
     Printer(String),
+    /// An export `till export set` would refuse too.
+    #[error("till.toml [export]: {0}")]
+    Export(String),
 }
 
 impl FlashConfig {
@@ -258,8 +290,27 @@ impl TryFrom<FlashConfig> for BootPlan {
         }
         let (dns, ntp) = (resolvers(&n.dns)?, ntp_servers(&n.ntp)?);
         let network = Network { interface: n.interface, addressing, dns, ntp };
-        Ok(BootPlan { setup, store_id, printer, network, demo: f.demo })
+        let export = export_plan(f.export)?;
+        Ok(BootPlan { setup, store_id, printer, network, demo: f.demo, export })
     }
+}
+
+/// `[export]`, checked as `till export set` checks it (since: when the card is applied, unless
+/// it says `since = "all"`).
+fn export_plan(e: ExportSection) -> Result<ExportPlan, FlashError> {
+    let Some(connector) = e.connector else {
+        return match e.settings.keys().next() {
+            None => Ok(ExportPlan::Keep),
+            Some(k) => {
+                Err(FlashError::Export(format!("{k} needs a connector: add connector = \"webhook\" (or shopify, …)")))
+            }
+        };
+    };
+    if connector == "none" {
+        return Ok(ExportPlan::Remove);
+    }
+    let words: Vec<String> = e.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    ExportSetup::parse(&connector, &words, crate::register::unix_ms()).map(ExportPlan::Set).map_err(FlashError::Export)
 }
 
 /// `[network] dns`: IP addresses (musl's resolver takes no names and reads at most three).
@@ -352,6 +403,11 @@ pub fn apply(reg: &mut Register, text: &str, plan: &BootPlan) -> Result<Applied,
             PrinterPlan::Remove => tx.clear(kv::PRINTER)?,
             PrinterPlan::Set(p) => tx.set(kv::PRINTER, p)?,
         }
+        match &plan.export {
+            ExportPlan::Keep => {}
+            ExportPlan::Remove => tx.clear(kv::EXPORT)?,
+            ExportPlan::Set(e) => tx.set(kv::EXPORT, e)?,
+        }
         tx.set(kv::FLASH_DIGEST, &d)
     })?;
     Ok(Applied::Saved)
@@ -365,6 +421,24 @@ mod tests {
 
     fn plan(text: &str) -> Result<BootPlan, FlashError> {
         FlashConfig::parse(text).and_then(BootPlan::try_from)
+    }
+
+    #[test]
+    fn the_export_is_checked_as_till_export_set_checks_it() {
+        let ok = plan("[export]\nconnector = \"webhook\"\nurl = \"https://hooks.example/till\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\ntimeout = \"5\"\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ExportPlan::Set(e) = ok.export else { panic!("{:?}", ok.export) };
+        assert_eq!((e.name(), e.timeout_secs), ("webhook", 5));
+        assert_eq!(plan("").map(|p| p.export).ok(), Some(ExportPlan::Keep));
+        assert_eq!(plan("[export]\nconnector = \"none\"\n").map(|p| p.export).ok(), Some(ExportPlan::Remove));
+        for bad in [
+            "[export]\nconnector = \"webhook\"\nurl = \"http://hooks.example\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"\n",
+            "[export]\nurl = \"https://hooks.example\"\n",
+            "[export]\nconnector = \"magento\"\n",
+        ] {
+            let e = plan(bad).expect_err(bad).to_string();
+            assert!(e.starts_with("till.toml [export]: "), "{e}");
+        }
     }
 
     #[test]

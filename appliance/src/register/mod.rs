@@ -6,6 +6,7 @@
 
 mod counter;
 mod day;
+mod export;
 
 use std::path::Path;
 

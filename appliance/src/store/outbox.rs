@@ -206,13 +206,18 @@ impl Tx<'_> {
 }
 
 impl Reader<'_> {
-    /// The next entry due at `now_ms` whose order has nothing earlier still waiting or dead.
+    /// The next entry due at `now_ms` whose order has nothing earlier still waiting or dead. A
+    /// stock change also waits for every earlier entry still waiting (not the dead ones, which
+    /// wait for a manager): platforms that take a stock figure as it stands must not get it
+    /// before a sale rung earlier, or they take that sale off twice.
     pub fn next_export(&self, now_ms: u64) -> Result<Option<OutboxEntry>, StoreError> {
         self.one(
             &format!(
                 "SELECT {COLS} FROM outbox o WHERE state = 'pending' AND next_try_ms <= ?1
                  AND (order_key IS NULL OR NOT EXISTS (SELECT 1 FROM outbox p
                       WHERE p.order_key = o.order_key AND p.id < o.id AND p.state != 'sent'))
+                 AND (topic != 'stock.changed' OR NOT EXISTS (SELECT 1 FROM outbox p
+                      WHERE p.state = 'pending' AND p.id < o.id))
                  ORDER BY id LIMIT 1"
             ),
             [now_ms as i64],
@@ -279,6 +284,15 @@ impl Reader<'_> {
             oldest_pending_ms: oldest,
             last_error,
         })
+    }
+
+    /// When the oldest waiting entry was queued (ms since the epoch), if any waits: how far the
+    /// export lags. An event's own time can be much older than that (a client's sale synced in
+    /// late, the history queued when an export `since=all` begins) without the export being slow.
+    pub fn export_waiting_since(&self) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .one("SELECT min(queued_ms) FROM outbox WHERE state = 'pending'", [], |r| r.get::<_, Option<i64>>(0))?
+            .flatten())
     }
 }
 

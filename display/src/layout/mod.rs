@@ -39,6 +39,10 @@ mod printer;
 
 use day::*;
 use printer::*;
+// The online shop export (issue 16).
+mod export;
+
+use export::*;
 
 /// Parts of the screen that can be redrawn on their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -285,8 +289,19 @@ const MIN_TARGET: u32 = 48;
 
 /// Whether the header shows the open-conflicts badge: on the status and sale screens, while any
 /// conflict is open.
-fn shows_badge(state: &UiState) -> bool {
+fn shows_conflicts_badge(state: &UiState) -> bool {
     state.status.open_conflicts > 0 && matches!(state.screen, Screen::Status | Screen::Sale(_))
+}
+
+/// Whether the header shows the export badge: on the status and sale screens, while the
+/// appliance reports the export's trouble (`StatusInfo::export`).
+fn shows_export_badge(state: &UiState) -> bool {
+    state.status.export.is_some() && matches!(state.screen, Screen::Status | Screen::Sale(_))
+}
+
+/// Whether the header carries a badge (a tap target) at all.
+fn shows_badge(state: &UiState) -> bool {
+    shows_conflicts_badge(state) || shows_export_badge(state)
 }
 
 /// Lays out the whole screen.
@@ -342,6 +357,7 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
         Screen::Day(view) => day_screen(&mut b, view, content),
         Screen::Report(view) => report_screen(&mut b, view, content),
         Screen::Printer(view) => printer_screen(&mut b, view, content),
+        Screen::Export(view) => export_screen(&mut b, view, content),
     }
     b.scene
 }
@@ -387,11 +403,25 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
     );
     let text_r = rect(right.top_left.x + (dot + 8) as i32, right.top_left.y, sync_w, right.size.height);
     b.text(text_r, sync_text, b.style(Face::Regular, sync_px, theme::TEXT, theme::HEADER, Align::Left));
-    let rest = if shows_badge(state) { conflicts_badge(b, state.status.open_conflicts, rest) } else { rest };
 
     let chip_label = state.status.mode.label().to_uppercase();
     let chip_px = m.small_px - 2;
     let chip_w = measure(&chip_label, Face::Bold, chip_px) + 2 * (chip_px / 2 + 4);
+    let mut rest = rest;
+    if shows_conflicts_badge(state) {
+        let open = state.status.open_conflicts;
+        let label = if open == 1 { "1 conflict".to_string() } else { format!("{open} conflicts") };
+        rest = header_badge(b, &label, theme::AMBER, Intent::OpenConflicts, rest);
+    }
+    if let Some(alert) = state.status.export.as_ref().filter(|_| shows_export_badge(state)) {
+        // The name keeps at least a few letters beside the mode chip: a narrow header words the
+        // badge shorter.
+        let keep = chip_w + m.gap + 3 * m.title_px;
+        let full = alert.label();
+        let label = if badge_width(&m, &full) + m.gap + keep <= rest.size.width { full } else { alert.short_label() };
+        let color = if alert.refused > 0 { theme::RED } else { theme::AMBER };
+        rest = header_badge(b, &label, color, Intent::OpenExport, rest);
+    }
     let name_w = rest.size.width.saturating_sub(chip_w + m.gap);
     let name = if state.status.register_name.is_empty() { "Till" } else { &state.status.register_name };
     let name_shown = crate::text::truncate(name, Face::Bold, m.title_px, name_w);
@@ -408,31 +438,54 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
         chip_w,
         chip_h,
     );
-    b.fill(chip, mode_color(state.status.mode), chip_h / 2, theme::HEADER);
-    b.text(chip, chip_label, b.style(Face::Bold, chip_px, theme::TEXT, mode_color(state.status.mode), Align::Center));
+    // A header crowded by badges keeps them and drops the chip rather than draw it over them.
+    if shown_w + m.gap + chip_w <= rest.size.width {
+        b.fill(chip, mode_color(state.status.mode), chip_h / 2, theme::HEADER);
+        b.text(
+            chip,
+            chip_label,
+            b.style(Face::Bold, chip_px, theme::TEXT, mode_color(state.status.mode), Align::Center),
+        );
+    }
 }
 
-/// The amber "! 2 conflicts" pill at the right of `r` (before the sync text), tapped to open the
-/// conflicts screen; returns what is left of `r` for the name and mode chip.
-fn conflicts_badge(b: &mut Builder, open: u64, r: Rectangle) -> Rectangle {
-    let m = b.m;
-    let label = if open == 1 { "1 conflict".to_string() } else { format!("{open} conflicts") };
+/// The header's badges: the target spans the header's height, the pill is drawn this far inside it.
+fn badge_edge(m: &Metrics) -> u32 {
+    if m.compact { 8 } else { 10 }
+}
+
+/// The badge's type size and the icon's diameter in a header `h` px tall.
+fn badge_sizes(m: &Metrics, h: u32) -> (u32, u32) {
     let px = m.small_px + 1;
-    // The target spans the header's height; the pill is drawn inside it, `edge` px in.
-    let edge = if m.compact { 8 } else { 10 };
+    let pill_h = h.saturating_sub(2 * badge_edge(m));
+    (px, pill_h.saturating_sub(12).max(px))
+}
+
+/// How wide a header badge with `label` is, its target included (in a 48 px header at least).
+fn badge_width(m: &Metrics, label: &str) -> u32 {
+    let (px, icon) = badge_sizes(m, m.header_h.max(MIN_TARGET));
+    let pill_w = 8 + icon + 6 + measure(label, Face::Bold, px) + 2 + 12;
+    (pill_w + 2 * badge_edge(m)).max(MIN_TARGET)
+}
+
+/// A "! 2 conflicts" pill in `color` at the right of `r` (before the sync text or the badge
+/// beside it), tapped for `intent`; returns what is left of `r` for the name and mode chip.
+fn header_badge(b: &mut Builder, label: &str, color: Rgb888, intent: Intent, r: Rectangle) -> Rectangle {
+    let m = b.m;
+    let edge = badge_edge(&m);
+    let (px, icon) = badge_sizes(&m, r.size.height);
     let pill_h = r.size.height.saturating_sub(2 * edge);
-    let icon = pill_h.saturating_sub(12).max(px);
-    let text_w = measure(&label, Face::Bold, px) + 2;
+    let text_w = measure(label, Face::Bold, px) + 2;
     let pill_w = 8 + icon + 6 + text_w + 12;
     let (rest, cell) = take_right(r, (pill_w + 2 * edge).max(MIN_TARGET), m.gap);
-    let look = Look { inset: edge, radius: pill_h / 2, ..b.look(theme::AMBER, theme::TEXT) };
-    b.button(cell, theme::HEADER, "", look, Some(Intent::OpenConflicts));
+    let look = Look { inset: edge, radius: pill_h / 2, ..b.look(color, theme::TEXT) };
+    b.button(cell, theme::HEADER, "", look, Some(intent));
     let pill = inset(cell, edge, edge);
     let icon_r = rect(pill.top_left.x + 8, pill.top_left.y + (pill_h - icon) as i32 / 2, icon, icon);
-    b.push(icon_r, theme::AMBER, Shape::Dot { color: theme::TEXT });
-    b.text(icon_r, "!", b.style(Face::Bold, icon * 3 / 4, theme::AMBER, theme::TEXT, Align::Center));
+    b.push(icon_r, color, Shape::Dot { color: theme::TEXT });
+    b.text(icon_r, "!", b.style(Face::Bold, icon * 3 / 4, color, theme::TEXT, Align::Center));
     let text_r = rect(icon_r.top_left.x + (icon + 6) as i32, pill.top_left.y, text_w, pill_h);
-    b.text(text_r, label, b.style(Face::Bold, px, theme::TEXT, theme::AMBER, Align::Left));
+    b.text(text_r, label, b.style(Face::Bold, px, theme::TEXT, color, Align::Left));
     rest
 }
 

@@ -48,26 +48,7 @@ pub(super) fn status_screen(b: &mut Builder, status: &StatusInfo, r: Rectangle) 
         let (l, rr) = take_right(main, main.size.width * 2 / 5, m.gap + 4);
         (l, Some(rr))
     };
-    let rows = status_rows(status, true);
-    let row_h = (left.size.height.saturating_sub(m.pad) / rows.len() as u32).min(if m.compact { 34 } else { 52 });
-    let panel = rect(left.top_left.x, left.top_left.y, left.size.width, row_h * rows.len() as u32 + m.pad);
-    b.fill(panel, theme::PANEL, m.radius, theme::BG);
-    let inner = inset(panel, m.pad, m.pad / 2);
-    for (i, (label, value, dot)) in rows.iter().enumerate() {
-        let row = rect(inner.top_left.x, inner.top_left.y + (i as u32 * row_h) as i32, inner.size.width, row_h);
-        if i > 0 {
-            b.fill(rect(row.top_left.x, row.top_left.y, row.size.width, 1), theme::LINE, 0, theme::PANEL);
-        }
-        let (lab, val) = take_right(row, row.size.width * 11 / 20, m.gap);
-        b.text(lab, label.clone(), b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
-        let value_w = measure(value, Face::Bold, m.body_px).min(val.size.width.saturating_sub(m.body_px));
-        b.text(val, value.clone(), b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Right));
-        if let Some(color) = dot {
-            let d = m.body_px / 2;
-            let x = val.top_left.x + (val.size.width - value_w) as i32 - (d + 8) as i32;
-            b.push(rect(x, row.top_left.y, d, row_h), theme::PANEL, Shape::Dot { color: *color });
-        }
-    }
+    rows_panel(b, &status_rows(status, true), 11, left);
     if let Some(right) = right {
         peers_card(b, status, right);
     }
@@ -85,6 +66,38 @@ pub(super) fn status_screen(b: &mut Builder, status: &StatusInfo, r: Rectangle) 
         if measure("Drawer & day", Face::Bold, m.body_px) + 16 <= day_r.size.width { "Drawer & day" } else { "Drawer" };
     b.button(day_r, theme::BG, day, b.secondary(), Some(Intent::OpenDay));
     b.button(cols[cols.len() - 1], theme::BG, "New sale", b.primary(), Some(Intent::OpenSale));
+}
+
+/// Label/value rows on a panel at the top of `r`, as tall as they need (up to 34 px a row on a
+/// small panel, 52 on a large one); a value takes `value_twentieths` of a row's width, right-aligned,
+/// after its dot if it has one. Returns the panel's rectangle.
+pub(super) fn rows_panel(
+    b: &mut Builder,
+    rows: &[(String, String, Option<Rgb888>)],
+    value_twentieths: u32,
+    r: Rectangle,
+) -> Rectangle {
+    let m = b.m;
+    let row_h = (r.size.height.saturating_sub(m.pad) / rows.len().max(1) as u32).min(if m.compact { 34 } else { 52 });
+    let panel = rect(r.top_left.x, r.top_left.y, r.size.width, row_h * rows.len() as u32 + m.pad);
+    b.fill(panel, theme::PANEL, m.radius, theme::BG);
+    let inner = inset(panel, m.pad, m.pad / 2);
+    for (i, (label, value, dot)) in rows.iter().enumerate() {
+        let row = rect(inner.top_left.x, inner.top_left.y + (i as u32 * row_h) as i32, inner.size.width, row_h);
+        if i > 0 {
+            b.fill(rect(row.top_left.x, row.top_left.y, row.size.width, 1), theme::LINE, 0, theme::PANEL);
+        }
+        let (lab, val) = take_right(row, row.size.width * value_twentieths / 20, m.gap);
+        b.text(lab, label.clone(), b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
+        let value_w = measure(value, Face::Bold, m.body_px).min(val.size.width.saturating_sub(m.body_px));
+        b.text(val, value.clone(), b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Right));
+        if let Some(color) = dot {
+            let d = m.body_px / 2;
+            let x = val.top_left.x + (val.size.width - value_w) as i32 - (d + 8) as i32;
+            b.push(rect(x, row.top_left.y, d, row_h), theme::PANEL, Shape::Dot { color: *color });
+        }
+    }
+    panel
 }
 
 pub(super) fn peers_card(b: &mut Builder, status: &StatusInfo, r: Rectangle) {

@@ -3,6 +3,7 @@
 //! percentiles; docs/BENCHMARKS.md records them with the machine they came from.
 
 mod counter;
+mod export;
 mod load;
 mod peer;
 mod store;
@@ -45,6 +46,9 @@ pub enum What {
     /// The counter's screen latency with a large catalogue: a scan until its cart line is drawn,
     /// a search keystroke until the list is drawn.
     Counter(CounterArgs),
+    /// The export to the online shop: commit-to-webhook latency on loopback, and the catch-up
+    /// of a backlog (events/s).
+    Export(export::ExportArgs),
     /// A store-year (5 registers, 1,000,000 orders, Z reports) through the apply path: database
     /// size, Z and store report time, journal verify rate, boot to ready, sale to printed receipt.
     Year(YearArgs),
@@ -197,6 +201,11 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             in_range("clients", a.clients, 2..=MAX_CLIENTS)?;
             in_range("orders", a.orders, 1..=1_000_000)?;
             load::run(&a)
+        }
+        Some(What::Export(a)) => {
+            in_range("runs", a.runs, 1..=100_000)?;
+            in_range("backlog", a.backlog, 1..=1_000_000)?;
+            export::run(&a)
         }
         Some(What::Year(a)) => {
             in_range("registers", a.registers, 1..=64)?;

@@ -8,7 +8,7 @@ use crate::model::{Cents, Item, Payment, Product, Role};
 use crate::register::Register;
 
 /// A shop with a product, manager ann (PIN 1234) and cashier bo (PIN 1357), and the data dir.
-fn shop() -> (tempfile::TempDir, Register) {
+pub(super) fn shop() -> (tempfile::TempDir, Register) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut r = Register::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
     let product = Product {
@@ -24,7 +24,7 @@ fn shop() -> (tempfile::TempDir, Register) {
 }
 
 /// A screen on `r` with `who` signed in by `digits`.
-fn as_user(r: Register, who: &str, digits: &str) -> Ui {
+pub(super) fn as_user(r: Register, who: &str, digits: &str) -> Ui {
     let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(r)));
     let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no PIN pad first") };
     let i = pad.users.iter().position(|u| u == who).unwrap_or_else(|| panic!("no {who}"));
@@ -34,7 +34,7 @@ fn as_user(r: Register, who: &str, digits: &str) -> Ui {
     ui
 }
 
-fn banner(ui: &Ui) -> String {
+pub(super) fn banner(ui: &Ui) -> String {
     ui.state().banner.map(|b| b.text).unwrap_or_default()
 }
 

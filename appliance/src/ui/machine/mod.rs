@@ -7,9 +7,11 @@
 
 mod conflicts;
 mod counter;
+mod export;
 mod printer;
 mod status;
 
+pub use export::EXPORT_LAG_BADGE_MS;
 use status::to_display_mode;
 pub use status::{ago, load_status};
 
@@ -70,6 +72,8 @@ pub struct Ui {
     resolving: Option<(d::ConflictEntry, String)>,
     /// Settings → Printer's form, while it shows.
     printer: Option<printer::PrinterForm>,
+    /// The export screen was opened from the sale screen, and Back returns there.
+    export_from_sale: bool,
 }
 
 impl std::fmt::Debug for Ui {
@@ -130,6 +134,7 @@ impl Ui {
                 clock: d::ClockState::Unknown,
                 server_address: None,
                 open_conflicts: 0,
+                export: None,
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {
@@ -147,6 +152,7 @@ impl Ui {
             conflicts_from_sale: false,
             resolving: None,
             printer: None,
+            export_from_sale: false,
         };
         ui.refresh();
         ui.start_screen();
@@ -194,6 +200,9 @@ impl Ui {
         }
         if matches!(self.screen, d::Screen::Printer(_)) {
             self.show_printer();
+        }
+        if matches!(self.screen, d::Screen::Export(_)) {
+            self.show_export();
         }
     }
 
@@ -315,7 +324,11 @@ impl Ui {
         if let Some(effect) = self.printer_intent(&intent) {
             return effect;
         }
-        if self.search_key(&intent) || self.day_intent(&intent) || self.counter_intent(&intent) {
+        if self.search_key(&intent)
+            || self.day_intent(&intent)
+            || self.export_intent(&intent)
+            || self.counter_intent(&intent)
+        {
             return None;
         }
         match intent {
@@ -778,5 +791,7 @@ impl Ui {
 mod counter_tests;
 #[cfg(test)]
 mod day_tests;
+#[cfg(test)]
+mod export_tests;
 #[cfg(test)]
 mod tests;

@@ -1,4 +1,5 @@
-//! What the status screen shows: the register, its mode and sync state, counts, open conflicts.
+//! What the status screen shows: the register, its mode and sync state, counts, open conflicts,
+//! the export's trouble.
 
 use till_display as d;
 
@@ -17,12 +18,17 @@ pub(in crate::ui::machine) fn to_display_mode(m: Mode) -> d::Mode {
 
 /// "4 s ago", "3 min ago", "2 h ago", "5 days ago".
 pub fn ago(now_ms: u64, then_ms: u64) -> String {
-    let s = now_ms.saturating_sub(then_ms) / 1000;
+    format!("{} ago", span(now_ms.saturating_sub(then_ms)))
+}
+
+/// A while in whole units: "4 s", "3 min", "2 h", "5 days".
+pub fn span(ms: u64) -> String {
+    let s = ms / 1000;
     match s {
-        0..=59 => format!("{s} s ago"),
-        60..=3599 => format!("{} min ago", s / 60),
-        3600..=86_399 => format!("{} h ago", s / 3600),
-        _ => format!("{} days ago", s / 86_400),
+        0..=59 => format!("{s} s"),
+        60..=3599 => format!("{} min", s / 60),
+        3600..=86_399 => format!("{} h", s / 3600),
+        _ => format!("{} days", s / 86_400),
     }
 }
 
@@ -75,5 +81,6 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         clock,
         server_address,
         open_conflicts: u64::try_from(counts.open_conflicts).unwrap_or(0),
+        export: super::export::export_alert(r, now)?,
     })
 }

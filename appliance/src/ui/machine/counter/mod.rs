@@ -91,6 +91,8 @@ pub(super) enum Pending {
     XReport,
     /// Closing the day (then the cash counted, the figures, and the Z).
     CloseDay,
+    /// Sending the export's refused entries again.
+    RetryExport,
 }
 
 /// What the amount keypad is for.

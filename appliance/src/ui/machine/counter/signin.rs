@@ -202,6 +202,7 @@ impl Ui {
                 self.show_sale();
             }
             Some(Pending::Return) => self.make_return(a),
+            Some(Pending::RetryExport) => self.export_approved(a),
             Some(Pending::Void) => self.make_void(a),
             None => self.show_sale(),
         }
@@ -237,8 +238,8 @@ impl Ui {
     }
 
     /// Whether an intent may run now: signed out, only the PIN pad and the first manager's name;
-    /// signed in, a manager's intents (Settings' forms, the printer, the reports) only while the
-    /// approval that opened them stands. Hiding their buttons is not what stops a cashier.
+    /// signed in, a manager's intents (Settings' forms, the printer, the reports, the export's
+    /// retry) only while the approval that opened them stands. Hiding their buttons is not what stops a cashier.
     pub(in crate::ui::machine) fn allowed(&self, intent: &d::Intent) -> bool {
         use d::Intent as I;
         if self.counter.session.is_some() {
@@ -277,7 +278,8 @@ impl Ui {
             | d::Screen::ScanResults(_)
             | d::Screen::TestResult(_)
             | d::Screen::Printer(_)
-            | d::Screen::Report(_) => true,
+            | d::Screen::Report(_)
+            | d::Screen::Export(_) => true,
             d::Screen::Keyboard(kb) => setup_field(kb.field),
             d::Screen::Amount(_) => matches!(self.counter.amount, Some((AmountFor::Counted, _))),
             _ => false,
@@ -293,9 +295,10 @@ fn setup_field(f: d::Field) -> bool {
     )
 }
 
-/// What only a manager's approval opens: Settings' forms and their effects, the printer, and the
-/// reports (an X, a Z, closing the day). The menu choices that ask for the approval
-/// (`OpenSettings`, `Day(XReport)`, …) are not among them: they show the PIN pad.
+/// What only a manager's approval opens: Settings' forms and their effects, the printer, the
+/// reports (an X, a Z, closing the day), and sending the export's refused entries again. The
+/// choices that ask for the approval (`OpenSettings`, `Day(XReport)`, the export's `RetryExport`,
+/// …) are not among them: they show the PIN pad.
 fn manager_only(intent: &d::Intent) -> bool {
     use d::Intent as I;
     match intent {
@@ -311,7 +314,8 @@ fn manager_only(intent: &d::Intent) -> bool {
         | I::TestPrint
         | I::ReportPage(_)
         | I::PrintReport
-        | I::ConfirmCloseDay => true,
+        | I::ConfirmCloseDay
+        | I::ConfirmRetryExport => true,
         I::EditField(f) => setup_field(*f),
         _ => false,
     }
