@@ -11,6 +11,7 @@ the test knows exactly what the guest's clock must show. Each question is one li
 Stops by itself after --seconds.
 """
 import argparse
+import os
 import calendar
 import select
 import socket
@@ -79,7 +80,11 @@ def main():
     p.add_argument("--time", default="2026-06-01T12:00:00Z")
     p.add_argument("--log", required=True)
     p.add_argument("--seconds", type=float, default=600)
+    p.add_argument("--pidfile", help="write this process's id here (the caller stops it by it)")
     a = p.parse_args()
+    if a.pidfile:
+        with open(a.pidfile, "w") as f:
+            f.write("%d\n" % os.getpid())
     names = dict(n.lower().split("=", 1) for n in a.name)
     fixed = calendar.timegm(time.strptime(a.time, "%Y-%m-%dT%H:%M:%SZ"))
     socks = {}

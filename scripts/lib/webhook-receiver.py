@@ -11,6 +11,7 @@ the package is missing (the test then counts the check as skipped). Answers 204 
 or unverified delivery, 400 to a refused one. Stops by itself after --seconds.
 """
 import argparse
+import os
 import http.server
 import json
 import ssl
@@ -31,7 +32,11 @@ def main():
     p.add_argument("--secret", required=True)
     p.add_argument("--log", required=True)
     p.add_argument("--seconds", type=float, default=600)
+    p.add_argument("--pidfile", help="write this process's id here (the caller stops it by it)")
     a = p.parse_args()
+    if a.pidfile:
+        with open(a.pidfile, "w") as f:
+            f.write("%d\n" % os.getpid())
     log = open(a.log, "a", buffering=1)
     hook = Webhook(a.secret) if Webhook else None
 
