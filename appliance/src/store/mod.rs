@@ -317,7 +317,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::from_sqlite(e, &path))?;
-        let mut tx = Tx { tx, path: &path, register_id: self.register_id, rekeyed: None };
+        let mut tx = Tx { tx, path: &path, register_id: self.register_id, rekeyed: None, exporting: None };
         let out = f(&mut tx)?;
         let rekeyed = tx.rekeyed;
         tx.tx.commit().map_err(|e| StoreError::from_sqlite(e, &path))?;
@@ -510,6 +510,9 @@ pub struct Tx<'a> {
     register_id: RegisterId,
     /// Set when this transaction gave the register a new id (see [`Tx::rekey`]).
     rekeyed: Option<RegisterId>,
+    /// Whether this register exports, read at the first event this transaction stores (a
+    /// batch of synced events asks once, not per event).
+    pub(super) exporting: Option<bool>,
 }
 
 impl Tx<'_> {
