@@ -367,6 +367,17 @@ fn export_setup_refuses_bad_input_with_one_line_and_saves_nothing() {
     assert!(!st.to_string().contains(WHSEC), "{st}");
     assert_eq!(n.till(&["export", "test"]).status.code(), Some(9));
     assert_eq!(n.till(&["export", "retry", "--dead"]).status.code(), Some(3), "nothing dead to retry");
+    // Once the store has a manager, a retry is theirs to approve (exit 6 without).
+    n.ok(&["user", "add", "ann", "--role", "manager", "--pin", "1234"]);
+    assert_eq!(n.till(&["export", "retry", "--dead"]).status.code(), Some(6), "a retry without a manager");
+    let with = till_command()
+        .arg("--data")
+        .arg(&n.dir)
+        .args(["export", "retry", "--dead", "--manager", "ann"])
+        .env("TILL_MANAGER_PIN", "1234")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(with.status.code(), Some(3), "approved, and nothing dead: {}", String::from_utf8_lossy(&with.stderr));
 }
 
 /// Delivered ids at the receiver, and how many deliveries were duplicates.

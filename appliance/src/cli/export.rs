@@ -48,6 +48,9 @@ pub enum ExportCmd {
         /// Every dead entry
         #[arg(long, conflicts_with = "key")]
         dead: bool,
+        /// The approving manager, once the store has one (PIN from TILL_MANAGER_PIN or stdin)
+        #[arg(long)]
+        manager: Option<String>,
     },
     /// Log in to the platform and say what a send would do (nothing is sent but a webhook's
     /// till.test event)
@@ -167,8 +170,9 @@ pub(super) fn export(r: &mut Register, c: ExportCmd) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        ExportCmd::Retry { key, dead } => {
-            let n = r.store_mut().export_retry(if dead { None } else { key.as_deref() })?;
+        ExportCmd::Retry { key, dead, manager } => {
+            let approval = manager.map(super::sales::approval).transpose()?;
+            let n = r.retry_export_entry(if dead { None } else { key.as_deref() }, approval.as_ref())?;
             if n == 0 {
                 return Err(refused(match key {
                     Some(k) => format!("no unsent export entry {k}"),

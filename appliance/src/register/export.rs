@@ -11,8 +11,14 @@ impl Register {
     /// approves (a store with no manager yet needs none, like the CLI on a fresh store). Returns
     /// how many will be sent again; the exporter is woken by the commit.
     pub fn retry_export(&mut self, approval: Option<&Approval>) -> Result<u64> {
+        self.retry_export_entry(None, approval)
+    }
+
+    /// Sends one entry (by key) again now, or every refused one (`None`), once a manager's
+    /// approval holds (`till export retry`).
+    pub fn retry_export_entry(&mut self, key: Option<&str>, approval: Option<&Approval>) -> Result<u64> {
         let by = self.required_approval(approval, "sending refused export entries again")?;
-        let n = self.store.export_retry(None)?;
+        let n = self.store.export_retry(key)?;
         info!(
             "{n} refused export entr{} sent again, approved by {}",
             if n == 1 { "y" } else { "ies" },

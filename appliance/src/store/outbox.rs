@@ -163,7 +163,11 @@ impl Tx<'_> {
     /// second call for the same event does nothing.
     pub fn queue_export(&mut self, event: &Event, now_ms: u64) -> Result<(), StoreError> {
         let Some((topic, order_key)) = Topic::of(event) else { return Ok(()) };
-        if !self.exporting()? {
+        let exporting = match self.exporting {
+            Some(e) => e,
+            None => *self.exporting.insert(self.exporting()?),
+        };
+        if !exporting {
             return Ok(());
         }
         self.tx
