@@ -25,6 +25,8 @@ CREATE TABLE outbox (
 -- Waiting entries in queue order: the next one due is found by walking this from the front (an
 -- index on the next try's time would make every step sort the whole backlog by id).
 CREATE INDEX outbox_due ON outbox (id) WHERE state = 'pending';
+-- Refused entries, counted by the screen's badge on every refresh without reading the sent ones.
+CREATE INDEX outbox_dead ON outbox (id) WHERE state = 'dead';
 CREATE INDEX outbox_order ON outbox (order_key, id) WHERE order_key IS NOT NULL;
 
 -- A conflict the rules open is queued while this register exports (conflict.opened). A rebuild

@@ -266,6 +266,16 @@ impl Reader<'_> {
             .flatten())
     }
 
+    /// Waiting and refused entries, read through their partial indexes (the screen's badge asks
+    /// at every refresh; [`Reader::export_counts`] reads every sent entry too).
+    pub fn export_backlog(&self) -> Result<(u64, u64), StoreError> {
+        let n = |state: &str| {
+            self.one(&format!("SELECT count(*) FROM outbox WHERE state = '{state}'"), [], |r| r.get::<_, i64>(0))
+                .map(|c| c.unwrap_or(0).max(0) as u64)
+        };
+        Ok((n("pending")?, n("dead")?))
+    }
+
     /// Pending, sent and dead entries, the oldest waiting and the last error.
     pub fn export_counts(&self) -> Result<OutboxCounts, StoreError> {
         let row = self.one(

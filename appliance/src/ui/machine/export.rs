@@ -41,16 +41,12 @@ pub(super) fn export_alert(r: &Register, now_ms: u64) -> Result<Option<d::Export
     if exporting(s)?.is_none() {
         return Ok(None);
     }
-    let counts = s.reader().export_counts()?;
+    let (pending, dead) = s.reader().export_backlog()?;
     let waited = waited_ms(s, now_ms)?;
-    if counts.dead == 0 && waited.is_none_or(|w| w < EXPORT_LAG_BADGE_MS) {
+    if dead == 0 && waited.is_none_or(|w| w < EXPORT_LAG_BADGE_MS) {
         return Ok(None);
     }
-    Ok(Some(d::ExportAlert {
-        refused: counts.dead,
-        waiting: counts.pending,
-        waited: waited.map(span).unwrap_or_default(),
-    }))
+    Ok(Some(d::ExportAlert { refused: dead, waiting: pending, waited: waited.map(span).unwrap_or_default() }))
 }
 
 /// The export screen's facts.
