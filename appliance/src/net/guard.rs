@@ -285,7 +285,8 @@ impl ConnTable {
             if anonymous.len() >= self.limits.max_anonymous || conns.len() >= self.limits.max_conns {
                 // The oldest anonymous connection gives way: a register that can prove its key
                 // is never refused because sockets that cannot filled the table.
-                if let Some((old, _)) = anonymous.iter().min_by_key(|(_, at)| *at) {
+                // (Accepted in the same tick: the lower id came first.)
+                if let Some((old, _)) = anonymous.iter().min_by_key(|(id, at)| (*at, *id)) {
                     evicted = conns.remove(old);
                 }
             }
@@ -635,13 +636,32 @@ const MAX_DELAY: Duration = Duration::from_secs(8);
 /// Failures are forgotten one per this much quiet time.
 const FORGET_EVERY: Duration = Duration::from_secs(60);
 
-/// May an attempt from this address go ahead?
-#[derive(Debug, PartialEq, Eq)]
-pub enum Admission {
-    /// Yes.
-    Go,
-    /// Not now: it has an attempt in flight and a record of failures (answer 429).
-    Busy,
+/// An attempt [`Guesses::admit`] let through. However it ends (answered, failed, or dropped
+/// half-way because its connection was closed to make room or cut off by a deadline), dropping
+/// it releases what it holds: its address's one attempt in flight and its place among the
+/// store's held ones. Without that, every connection closed while its answer was held would
+/// leave its address busy and the store one place short, for good.
+#[must_use = "the attempt is released when dropped"]
+#[derive(Debug)]
+pub struct Attempt<'a> {
+    guesses: &'a Guesses,
+    addr: IpAddr,
+    /// It holds its address's in-flight flag and one of the store's held places.
+    held: bool,
+    success: bool,
+}
+
+impl Attempt<'_> {
+    /// The attempt authenticated: its address's record of failures is cleared.
+    pub fn succeeded(mut self) {
+        self.success = true;
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        self.guesses.release(self.addr, self.held, self.success);
+    }
 }
 
 impl Guesses {
@@ -652,23 +672,33 @@ impl Guesses {
 
     /// Before opening a request from `addr`: an address with a record of failures may have one
     /// attempt in flight at a time, and the store holds at most [`STORE_MAX_HELD`] at once.
-    pub fn admit(&self, addr: IpAddr) -> Admission {
+    /// `None`: not now (answer 429).
+    pub fn admit(&self, addr: IpAddr) -> Option<Attempt<'_>> {
         let now = Instant::now();
-        let mut g = lock(&self.by_addr);
-        let Some(r) = g.get_mut(&addr) else { return Admission::Go };
-        Guesses::decayed(r, now);
-        if r.failures > FREE_FAILURES {
-            if r.in_flight {
-                return Admission::Busy;
+        // Made after the lock is let go: dropping an attempt locks it.
+        let held = {
+            let mut g = lock(&self.by_addr);
+            match g.get_mut(&addr) {
+                None => false,
+                Some(r) => {
+                    Guesses::decayed(r, now);
+                    if r.failures <= FREE_FAILURES {
+                        false
+                    } else if r.in_flight {
+                        return None;
+                    } else {
+                        let mut st = lock(&self.store);
+                        if st.held >= STORE_MAX_HELD {
+                            return None;
+                        }
+                        st.held += 1;
+                        r.in_flight = true;
+                        true
+                    }
+                }
             }
-            let mut st = lock(&self.store);
-            if st.held >= STORE_MAX_HELD {
-                return Admission::Busy;
-            }
-            st.held += 1;
-            r.in_flight = true;
-        }
-        Admission::Go
+        };
+        Some(Attempt { guesses: self, addr, held, success: false })
     }
 
     /// After a failure from `addr`: how long to hold the answer.
@@ -700,19 +730,24 @@ impl Guesses {
         own.max(store)
     }
 
-    /// After an attempt from `addr` ended (answered), successful or not.
-    pub fn done(&self, addr: IpAddr, success: bool) {
+    /// An attempt from `addr` ended (dropped): a success clears the address's record; one that
+    /// held its address's flight and a store place gives them back.
+    fn release(&self, addr: IpAddr, held: bool, success: bool) {
         let mut g = lock(&self.by_addr);
-        let was_held = g.get(&addr).is_some_and(|r| r.in_flight);
         if success {
             g.remove(&addr);
-        } else if let Some(r) = g.get_mut(&addr) {
+        } else if held && let Some(r) = g.get_mut(&addr) {
             r.in_flight = false;
         }
-        if was_held {
+        if held {
             let mut st = lock(&self.store);
             st.held = st.held.saturating_sub(1);
         }
+    }
+
+    /// Attempts held across the store now (tests).
+    pub fn held(&self) -> u32 {
+        lock(&self.store).held
     }
 }
 
@@ -725,63 +760,4 @@ pub fn delay_for(n: u32) -> Duration {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn heads_are_framed_and_counted_as_they_arrive() {
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n\r\nrest"), Some(27));
-        assert_eq!(head_end(b"GET / HTTP/1.1\r\nHost: x\r\n"), None);
-        assert_eq!(content_length(b"POST / HTTP/1.1\r\nContent-Length: 12\r\n\r\n"), Ok(Some(12)));
-        assert_eq!(content_length(b"POST / HTTP/1.1\r\ncontent-length:3\r\n\r\n"), Ok(Some(3)));
-        assert!(content_length(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").is_err());
-        assert!(content_length(b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n").is_err());
-        assert_eq!(content_length(b"GET / HTTP/1.1\r\n\r\n"), Ok(None));
-    }
-
-    #[test]
-    fn failures_cost_more_and_more() {
-        assert_eq!(delay_for(1), Duration::ZERO);
-        assert_eq!(delay_for(FREE_FAILURES), Duration::ZERO);
-        assert_eq!(delay_for(FREE_FAILURES + 1), FIRST_DELAY);
-        assert_eq!(delay_for(FREE_FAILURES + 2), FIRST_DELAY * 2);
-        assert_eq!(delay_for(100), MAX_DELAY);
-        let g = Guesses::default();
-        let a: IpAddr = [10, 0, 0, 9].into();
-        for _ in 0..=FREE_FAILURES {
-            assert_eq!(g.admit(a), Admission::Go);
-            g.failed(a);
-            g.done(a, false);
-        }
-        assert_eq!(g.admit(a), Admission::Go, "one attempt in flight");
-        assert_eq!(g.admit(a), Admission::Busy, "a second waits");
-        g.done(a, true);
-        assert_eq!(g.admit(a), Admission::Go, "a success clears the record");
-        assert_eq!(g.admit(a), Admission::Go);
-    }
-
-    #[test]
-    fn many_addresses_pay_store_wide() {
-        let g = Guesses::default();
-        // A guesser with 40 addresses: each has its free failures, but the store does not.
-        let mut held = Duration::ZERO;
-        for host in 0..40u8 {
-            let a: IpAddr = [10, 0, 1, host].into();
-            for _ in 0..FREE_FAILURES {
-                assert_eq!(g.admit(a), Admission::Go);
-                held = g.failed(a);
-                g.done(a, false);
-            }
-        }
-        assert!(held >= FIRST_DELAY * 4, "120 failures from 40 addresses are held like one guesser's: {held:?}");
-        // And no more than STORE_MAX_HELD failing attempts are held at once.
-        let addrs: Vec<IpAddr> = (0..=STORE_MAX_HELD as u8).map(|h| [10, 0, 2, h].into()).collect();
-        for a in &addrs {
-            for _ in 0..=FREE_FAILURES {
-                g.failed(*a);
-            }
-        }
-        let admitted = addrs.iter().filter(|a| g.admit(**a) == Admission::Go).count();
-        assert_eq!(admitted, STORE_MAX_HELD as usize);
-    }
-}
+mod tests;

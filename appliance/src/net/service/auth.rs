@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use super::{ApiError, Opened, SyncService};
 use crate::config::Secret;
 use crate::model::RegisterId;
-use crate::net::guard::{Admission, Attack};
+use crate::net::guard::Attack;
 use crate::net::{lock, random_bytes};
 use crate::store::kv;
 use crate::sync::protocol::HELLO_PATH;
@@ -118,24 +118,24 @@ impl SyncService {
             Err(_) => return Err(ApiError::bad_request("malformed envelope")),
         };
         let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-        if self.guesses.admit(addr) == Admission::Busy {
+        // Released when dropped, however this ends: even when the connection is closed while
+        // the answer is held (this future is then dropped at an await).
+        let Some(attempt) = self.guesses.admit(addr) else {
             return Err(ApiError::too_many("too many failed attempts from this address: wait and try again"));
-        }
+        };
         let now = self.now_ms();
         if env.sent_ms.abs_diff(now) > REPLAY_WINDOW_MS {
-            self.guesses.done(addr, false);
             return Err(ApiError::stale(env.sent_ms, now));
         }
         match self.open_checked(&env, method, path).await {
             Ok(opened) => {
                 if let Err(e) = lock(&self.replays).admit(env.nonce, now) {
-                    self.guesses.done(addr, false);
                     if e.status == ApiError::replayed().status {
                         self.attacks.note(Attack::Replay, addr);
                     }
                     return Err(e);
                 }
-                self.guesses.done(addr, true);
+                attempt.succeeded();
                 Ok(opened)
             }
             Err(e) if e.status == 401 => {
@@ -145,13 +145,10 @@ impl SyncService {
                 if !hold.is_zero() {
                     smol::Timer::after(hold).await;
                 }
-                self.guesses.done(addr, false);
+                drop(attempt);
                 Err(e)
             }
-            Err(e) => {
-                self.guesses.done(addr, false);
-                Err(e)
-            }
+            Err(e) => Err(e),
         }
     }
 
@@ -269,5 +266,46 @@ mod tests {
         let later = 1_000 + 2 * REPLAY_WINDOW_MS + 1;
         assert!(r.admit([3; 24], later).is_ok());
         assert_eq!(r.len(), 2, "the first expired; the second and third are kept");
+    }
+
+    /// A server over a fresh register, and the store's key and id.
+    fn service(dir: &std::path::Path) -> (SyncService, SealKey, StoreId) {
+        let reg = crate::register::Register::open(dir).expect("test");
+        let secret = Secret::new_unchecked("test secret of the guard tests").expect("test");
+        let svc = SyncService::new(std::sync::Arc::new(std::sync::Mutex::new(reg)), secret, 16).expect("test");
+        let (key, store) = {
+            let k = lock(&svc.keys);
+            (k.key.clone(), k.store)
+        };
+        (svc, key, store)
+    }
+
+    /// A hello sealed with `key` for `store`, stamped `sent_ms`, with a fresh nonce.
+    fn hello(key: &SealKey, store: StoreId, sent_ms: u64) -> Vec<u8> {
+        let nonce: [u8; 24] = random_bytes().expect("test");
+        let binding = Binding::Request { method: "POST", path: HELLO_PATH };
+        Envelope::seal(key, store, RegisterId([7; 16]), nonce, sent_ms, binding, b"hello").to_bytes()
+    }
+
+    #[test]
+    fn a_wrong_key_answer_dropped_while_held_releases_its_address_and_the_store() {
+        let dir = tempfile::tempdir().expect("test");
+        let (svc, _, store) = service(dir.path());
+        let wrong = SealKey::from_bytes([0x66; 32]);
+        let addr = std::net::IpAddr::from([10, 0, 0, 7]);
+        let svc = &svc;
+        let open = |wire: Vec<u8>| async move { svc.open("POST", HELLO_PATH, &wire, Some(addr)).await.map(|_| ()) };
+        // Four failures (the last answer held 250 ms): the fifth is held, one at a time.
+        for _ in 0..4 {
+            assert_eq!(smol::block_on(open(hello(&wrong, store, svc.now_ms()))).map_err(|e| e.status), Err(401));
+        }
+        let mut held = Box::pin(open(hello(&wrong, store, svc.now_ms())));
+        assert!(smol::block_on(smol::future::poll_once(&mut held)).is_none(), "its answer is held");
+        assert_eq!(svc.guesses.held(), 1);
+        // Its connection is closed (evicted, or cut off by a deadline): the future is dropped.
+        drop(held);
+        assert_eq!(svc.guesses.held(), 0, "the store's held place is given back");
+        let next = smol::block_on(open(hello(&wrong, store, svc.now_ms())));
+        assert_eq!(next.map_err(|e| e.status), Err(401), "the address may try again (not 429: busy)");
     }
 }

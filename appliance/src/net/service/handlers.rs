@@ -51,9 +51,10 @@ impl SyncService {
             return Err(ApiError::bad_request(format!("a pairing message is {} bytes", pair::MESSAGE_BYTES)));
         }
         let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
-        if self.guesses.admit(addr) == crate::net::guard::Admission::Busy {
+        // Released when dropped, even if the connection is closed while the answer is held.
+        let Some(attempt) = self.guesses.admit(addr) else {
             return Err(ApiError::too_many("too many pairing attempts from this address: wait and try again"));
-        }
+        };
         let hold = self.guesses.failed(addr);
         let now = self.now_ms();
         let reg = self.reg.clone();
@@ -73,7 +74,7 @@ impl SyncService {
         if !hold.is_zero() {
             smol::Timer::after(hold).await;
         }
-        self.guesses.done(addr, false);
+        drop(attempt);
         let Some((code, left)) = code? else {
             return Err(ApiError::forbidden(PairError::NoCode.to_string()));
         };
