@@ -505,3 +505,174 @@ fn pairing_by_code_joins_a_register_and_a_wrong_code_is_one_online_guess() {
     assert_eq!(out.status.code(), Some(15), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no valid pairing code"));
 }
+
+/// Reads one response off a kept-alive connection: its status and head (lower-cased).
+fn read_response(s: &mut TcpStream) -> (u16, String) {
+    let mut raw = Vec::new();
+    let mut byte = [0u8; 1];
+    while !raw.ends_with(b"\r\n\r\n") && raw.len() < 16 * 1024 {
+        match s.read(&mut byte) {
+            Ok(1) => raw.push(byte[0]),
+            _ => break,
+        }
+    }
+    let head = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    let length = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    let _ = s.read_exact(&mut body);
+    (head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0), head)
+}
+
+/// How long until the server closes `s` (a read returns 0 or fails), if it does within `limit`.
+fn closed_within(s: &mut TcpStream, limit: Duration) -> Option<Duration> {
+    let start = Instant::now();
+    s.set_read_timeout(Some(limit)).expect("test");
+    let mut buf = [0u8; 4096];
+    while start.elapsed() < limit {
+        match s.read(&mut buf) {
+            Ok(0) => return Some(start.elapsed()),
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => return None,
+            Err(_) => return Some(start.elapsed()),
+        }
+    }
+    None
+}
+
+/// A server started with one of the edge's times shortened (`TILL_EDGE_*_MS`); its address.
+fn server_with(root: &std::path::Path, var: &str, ms: &str) -> (Node, String) {
+    let mut s = Node::new(root, "S").env(var, ms);
+    set_up_server(&s, free_port());
+    let addr = start_server(&mut s);
+    (s, addr)
+}
+
+/// A connection from `src` whose reads wait at most 5 s.
+fn stranger(src: [u8; 4], addr: &str) -> TcpStream {
+    let c = connect_from(src, addr).expect("test");
+    c.set_read_timeout(Some(Duration::from_secs(5))).expect("test");
+    c
+}
+
+const DISCOVER: &[u8] = b"GET /api/discover HTTP/1.1\r\nHost: till\r\n\r\n";
+
+#[test]
+fn an_address_holds_eight_connections_and_the_register_itself_is_not_capped() {
+    let _one = serial();
+    let root = tempfile::tempdir().expect("tempdir");
+    let (s, addr) = server(root.path(), "S");
+    let mut eight: Vec<TcpStream> = (0..8).map(|_| connect_from([127, 0, 9, 1], &addr).expect("test")).collect();
+    let mut ninth = connect_from([127, 0, 9, 1], &addr).expect("test");
+    assert!(closed_within(&mut ninth, Duration::from_secs(5)).is_some(), "the ninth is closed at once");
+    for (i, c) in eight.iter_mut().enumerate() {
+        c.set_read_timeout(Some(Duration::from_secs(5))).expect("test");
+        c.write_all(DISCOVER).expect("test");
+        assert_eq!(read_response(c).0, 200, "connection {i} of the eight is served");
+    }
+    s.wait_log_after(0, "too many connections from one address");
+    let mut own: Vec<TcpStream> = (0..12).map(|_| TcpStream::connect(&addr).expect("test")).collect();
+    for (i, c) in own.iter_mut().enumerate() {
+        c.set_read_timeout(Some(Duration::from_secs(5))).expect("test");
+        c.write_all(DISCOVER).expect("test");
+        assert_eq!(read_response(c).0, 200, "connection {i} from 127.0.0.1 is served");
+    }
+}
+
+#[test]
+fn an_idle_keep_alive_is_closed_after_the_idle_time() {
+    let _one = serial();
+    let root = tempfile::tempdir().expect("tempdir");
+    let (s, addr) = server_with(root.path(), "TILL_EDGE_IDLE_MS", "1500");
+    let mut c = stranger([127, 0, 10, 1], &addr);
+    c.write_all(DISCOVER).expect("test");
+    let (status, head) = read_response(&mut c);
+    assert_eq!(status, 200);
+    assert!(!head.contains("connection: close"), "kept alive: {head}");
+    let after = closed_within(&mut c, Duration::from_secs(8)).expect("the idle connection is closed");
+    assert!(after >= Duration::from_millis(1200), "not before it was idle for 1.5 s: {after:?}");
+    assert!(!s.log_text().contains("did not arrive in time"), "an idle keep-alive is no attack");
+}
+
+#[test]
+fn a_body_too_large_is_answered_413_and_the_connection_closed() {
+    let _one = serial();
+    let root = tempfile::tempdir().expect("tempdir");
+    let (s, addr) = server(root.path(), "S");
+    let mut c = stranger([127, 0, 11, 1], &addr);
+    let too_large = till::sync::protocol::MAX_BODY_BYTES + 1;
+    // Kept alive as far as the client is concerned: the server closes it.
+    write!(c, "POST /api/sync/events HTTP/1.1\r\nHost: till\r\nContent-Length: {too_large}\r\n\r\n").expect("test");
+    let (status, head) = read_response(&mut c);
+    assert_eq!(status, 413, "{head}");
+    assert!(head.contains("connection: close"), "{head}");
+    assert!(closed_within(&mut c, Duration::from_secs(5)).is_some(), "the server closes the socket");
+    s.wait_log_after(0, "request bodies larger than the server takes");
+}
+
+#[test]
+fn a_body_sent_above_the_minimum_rate_is_still_cut_at_the_whole_requests_deadline() {
+    let _one = serial();
+    let root = tempfile::tempdir().expect("tempdir");
+    // The head's time (the base of the whole deadline) shortened to 0.5 s: a body of 200,000
+    // bytes must then arrive within 0.5 s + 3 s (1 s per 64 KiB).
+    let (s, addr) = server_with(root.path(), "TILL_EDGE_HEAD_MS", "500");
+    let mut c = connect_from([127, 0, 12, 1], &addr).expect("test");
+    let length = 200_000;
+    write!(c, "POST /api/sync/events HTTP/1.1\r\nHost: till\r\nContent-Length: {length}\r\n\r\n").expect("test");
+    let started = Instant::now();
+    let mut reader = c.try_clone().expect("test");
+    let watcher = std::thread::spawn(move || closed_within(&mut reader, Duration::from_secs(15)));
+    // 10 KiB every 0.5 s: 100 KiB per 5 s window, far above the minimum rate (16 KiB); the
+    // whole body would take 10 s.
+    let chunk = vec![b'x'; 10 * 1024];
+    let mut sent = 0;
+    while sent + chunk.len() <= length && !watcher.is_finished() {
+        if c.write_all(&chunk).is_err() {
+            break;
+        }
+        sent += chunk.len();
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let closed = watcher.join().expect("test").map(|_| started.elapsed());
+    println!("figure: a body trickled at 20 KiB/s was cut after {closed:?}, {sent} of {length} bytes sent");
+    let closed = closed.expect("the server closed the connection");
+    assert!(closed >= Duration::from_millis(3000) && closed < Duration::from_secs(6), "cut after {closed:?}");
+    assert!(sent < length, "before the body was complete ({sent} bytes)");
+    s.wait_log_after(0, "requests that did not arrive in time");
+    assert!(!s.log_text().contains("trickling below the minimum rate"), "not for its rate");
+}
+
+#[test]
+fn a_client_turned_away_is_told_the_server_refuses_connections() {
+    let _one = serial();
+    let root = tempfile::tempdir().expect("tempdir");
+    // What the edge does to a connection it does not admit: accept it and close it at once.
+    let listener = TcpListener::bind("127.0.13.1:0").expect("test");
+    let addr = listener.local_addr().expect("test").to_string();
+    let stop = Arc::new(AtomicBool::new(false));
+    let closer = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            listener.set_nonblocking(true).expect("test");
+            let until = Instant::now() + Duration::from_secs(30);
+            while !stop.load(Ordering::SeqCst) && Instant::now() < until {
+                match listener.accept() {
+                    Ok((sock, _)) => drop(sock),
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
+            }
+        })
+    };
+    let n = Node::new(root.path(), "N");
+    let out = n.till(&["test-connection", &addr, "--secret", SECRET]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(10), "{err}");
+    assert!(err.contains("is refusing connections: it may be under load or attack"), "{err}");
+    assert!(!err.contains("cannot reach"), "{err}");
+    stop.store(true, Ordering::SeqCst);
+    closer.join().expect("test");
+}

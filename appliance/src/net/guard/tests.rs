@@ -82,3 +82,171 @@ fn many_addresses_pay_store_wide() {
     drop(admitted);
     assert_eq!(g.held(), 0);
 }
+
+/// A table with these limits, and a way to admit a connection from `addr` that stays open
+/// until the table closes it (its task holds its slot); the connection's info when admitted.
+fn table(limits: Limits) -> Arc<ConnTable> {
+    ConnTable::new(limits, Arc::new(AttackLog::default()))
+}
+
+fn connect(t: &Arc<ConnTable>, addr: [u8; 4]) -> Result<Arc<ConnInfo>, Refusal> {
+    let mut admitted = None;
+    t.admit(IpAddr::from(addr), |info, slot| {
+        admitted = Some(info);
+        smol::spawn(async move {
+            let _slot = slot;
+            std::future::pending::<()>().await;
+        })
+    })?;
+    admitted.ok_or(Refusal::Full)
+}
+
+/// The addresses of the connections open now, sorted.
+fn open_from(t: &ConnTable) -> Vec<IpAddr> {
+    let mut v: Vec<IpAddr> = lock(&t.conns).1.values().map(|e| e.info.addr).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_address_holds_eight_connections_and_only_the_registers_own_is_exempt() {
+    let t = table(Limits::default());
+    for _ in 0..8 {
+        connect(&t, [10, 0, 0, 1]).expect("test");
+    }
+    assert_eq!(connect(&t, [10, 0, 0, 1]).err(), Some(Refusal::PerAddress), "the ninth");
+    assert_eq!(t.attacks.pending(Attack::TooManyConnections), Some(0), "reported");
+    connect(&t, [10, 0, 0, 2]).expect("another address");
+    for _ in 0..9 {
+        connect(&t, [127, 0, 0, 1]).expect("the register itself is not capped");
+    }
+    for _ in 0..8 {
+        connect(&t, [127, 0, 0, 2]).expect("test");
+    }
+    assert_eq!(connect(&t, [127, 0, 0, 2]).err(), Some(Refusal::PerAddress), "other loopback addresses are");
+    assert_eq!(t.open(), 8 + 1 + 9 + 8);
+    t.close_all();
+}
+
+#[test]
+fn the_oldest_anonymous_connection_gives_way_and_a_trusted_one_never_does() {
+    let limits = Limits { max_conns: 3, max_anonymous: 2, ..Limits::default() };
+    let t = table(limits);
+    let ip = |h: u8| IpAddr::from([10, 0, 0, h]);
+    connect(&t, [10, 0, 0, 1]).expect("test").trust();
+    connect(&t, [10, 0, 0, 2]).expect("test");
+    connect(&t, [10, 0, 0, 3]).expect("test");
+    // Both anonymous places taken: the oldest anonymous one (2) goes, not the older trusted one.
+    let fourth = connect(&t, [10, 0, 0, 4]).expect("test");
+    assert_eq!(open_from(&t), vec![ip(1), ip(3), ip(4)]);
+    assert_eq!(t.attacks.pending(Attack::Evicted), Some(0), "reported");
+    // The table is full (3) with one anonymous place taken: that one (3) makes room.
+    fourth.trust();
+    let fifth = connect(&t, [10, 0, 0, 5]).expect("test");
+    assert_eq!(open_from(&t), vec![ip(1), ip(4), ip(5)]);
+    // Full of trusted connections: a newcomer is refused and none of them is closed.
+    fifth.trust();
+    assert_eq!(connect(&t, [10, 0, 0, 6]).err(), Some(Refusal::Full));
+    assert_eq!(open_from(&t), vec![ip(1), ip(4), ip(5)]);
+    t.close_all();
+}
+
+/// The server's side of a loopback connection, guarded under `limits`, and the client's side.
+fn guarded(limits: Limits) -> (Guarded, std::net::TcpStream) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("test");
+    let client = std::net::TcpStream::connect(listener.local_addr().expect("test")).expect("test");
+    let (server, _) = listener.accept().expect("test");
+    let t = table(limits);
+    let info =
+        Arc::new(ConnInfo { addr: [10, 0, 0, 1].into(), trusted: AtomicBool::new(false), table: Arc::downgrade(&t) });
+    (Guarded::new(TcpStream::try_from(server).expect("test"), t, info), client)
+}
+
+#[test]
+fn a_request_must_arrive_within_a_deadline_that_grows_with_its_body() {
+    let l = Limits::default();
+    let head = |n: u64| format!("POST /api/sync/events HTTP/1.1\r\nContent-Length: {n}\r\n\r\n");
+    let t0 = Instant::now();
+    let (small, _c) = guarded(l.clone());
+    small.feed(&mut lock(&small.frame), head(128 * 1024).as_bytes(), t0).expect("test");
+    assert_eq!(small.hard_deadline(&lock(&small.frame)), Some(t0 + l.head_time + Duration::from_secs(2)));
+    // 1 MiB: the head's 10 s and 16 s at the slowest rate (64 KiB/s).
+    let (g, _c) = guarded(l.clone());
+    let mut f = lock(&g.frame);
+    let n = 1 << 20;
+    g.feed(&mut f, head(n).as_bytes(), t0).expect("test");
+    let whole = l.head_time + Duration::from_secs(n / l.body_rate);
+    assert_eq!(g.hard_deadline(&f), Some(t0 + whole));
+    // 20 KiB in every 5 s window: above the minimum rate (16 KiB), far below the deadline's.
+    let chunk = vec![0u8; 20 * 1024];
+    for k in 1..=5u32 {
+        let end = t0 + l.window * k;
+        g.feed(&mut f, &chunk, end - Duration::from_millis(1)).expect("test");
+        assert!(g.expired(&mut f, end).is_none(), "window {k}: the rate is kept");
+    }
+    assert!(g.expired(&mut f, t0 + whole - Duration::from_millis(1)).is_none());
+    let e = g.expired(&mut f, t0 + whole).expect("cut at the whole request's deadline");
+    assert!(e.to_string().contains("body not complete in time"), "{e}");
+    assert_eq!(g.table.attacks.pending(Attack::Deadline), Some(0), "reported");
+    assert_eq!(g.table.attacks.pending(Attack::SlowBody), None, "not for its rate");
+}
+
+#[test]
+fn a_connection_idle_between_requests_is_closed_quietly_and_a_silent_one_is_a_deadline() {
+    let l = Limits::default();
+    let (g, _c) = guarded(l.clone());
+    let mut f = lock(&g.frame);
+    let t0 = Instant::now();
+    g.feed(&mut f, b"GET /api/discover HTTP/1.1\r\nHost: x\r\n\r\n", t0).expect("test");
+    assert_eq!(g.hard_deadline(&f), Some(t0 + l.idle), "the watchdog closes it even if nobody reads");
+    assert!(g.expired(&mut f, t0 + l.idle - Duration::from_millis(1)).is_none());
+    let e = g.expired(&mut f, t0 + l.idle).expect("closed once idle");
+    assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+    assert_eq!(g.table.attacks.pending(Attack::Deadline), None, "an idle keep-alive is no attack");
+    // A connection that never sends a request has the head's time only, and is reported.
+    let (g, _c) = guarded(l.clone());
+    let mut f = lock(&g.frame);
+    let Phase::Idle { since, first: true } = f.phase else { panic!("a new connection waits for its first request") };
+    assert!(g.expired(&mut f, since + l.head_time - Duration::from_millis(1)).is_none());
+    assert!(g.expired(&mut f, since + l.head_time).is_some());
+    assert_eq!(g.table.attacks.pending(Attack::Deadline), Some(0));
+}
+
+#[test]
+fn after_a_head_declaring_a_body_too_large_nothing_more_is_read() {
+    use smol::io::AsyncReadExt;
+    let l = Limits::default();
+    let (mut g, mut client) = guarded(l.clone());
+    let head = format!("POST /api/sync/events HTTP/1.1\r\nContent-Length: {}\r\n\r\n", l.max_body + 1);
+    let sent = head.len();
+    client.set_write_timeout(Some(Duration::from_secs(10))).expect("test");
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = client.write_all(head.as_bytes());
+        // Up to 4 MiB more, until the server closes.
+        let chunk = vec![b'x'; 64 * 1024];
+        for _ in 0..64 {
+            if client.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let mut buf = [0u8; 8192];
+    let (read, end) = smol::block_on(async {
+        let mut read = 0;
+        for _ in 0..1000 {
+            match g.read(&mut buf).await {
+                Ok(0) => return (read, None),
+                Ok(n) => read += n,
+                Err(e) => return (read, Some(e)),
+            }
+        }
+        (read, None)
+    });
+    let end = end.expect("reading ends with an error");
+    assert!(end.to_string().contains("too large"), "{end}");
+    assert!(read <= sent + buf.len(), "read {read} bytes: the head and at most one read's worth after it");
+    assert_eq!(g.table.attacks.pending(Attack::BodyTooLarge), Some(0), "reported");
+    drop(g);
+    writer.join().expect("test");
+}

@@ -288,6 +288,20 @@ mod tests {
     }
 
     #[test]
+    fn a_request_older_or_newer_than_the_window_is_refused_though_its_nonce_is_new() {
+        let dir = tempfile::tempdir().expect("test");
+        let (svc, key, store) = service(dir.path());
+        let now = svc.now_ms();
+        let open = |sent_ms: u64| {
+            smol::block_on(svc.open("POST", HELLO_PATH, &hello(&key, store, sent_ms), None)).map(|o| o.sender)
+        };
+        let late = now - REPLAY_WINDOW_MS - 5_000;
+        assert_eq!(open(late).map_err(|e| e.status), Err(425), "sealed with the right key, 2 min + 5 s old");
+        assert_eq!(open(now + REPLAY_WINDOW_MS + 5_000).map_err(|e| e.status), Err(425), "from the future");
+        assert_eq!(open(now - REPLAY_WINDOW_MS + 5_000).map_err(|e| e.status), Ok(RegisterId([7; 16])), "inside");
+    }
+
+    #[test]
     fn a_wrong_key_answer_dropped_while_held_releases_its_address_and_the_store() {
         let dir = tempfile::tempdir().expect("test");
         let (svc, _, store) = service(dir.path());
