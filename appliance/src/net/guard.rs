@@ -666,8 +666,13 @@ impl Drop for Attempt<'_> {
 
 impl Guesses {
     fn decayed(r: &mut Record, now: Instant) {
-        let quiet = now.duration_since(r.last).as_secs() / FORGET_EVERY.as_secs().max(1);
-        r.failures = r.failures.saturating_sub(u32::try_from(quiet).unwrap_or(u32::MAX));
+        let every = FORGET_EVERY.as_secs().max(1);
+        let quiet = now.duration_since(r.last).as_secs() / every;
+        if quiet > 0 {
+            r.failures = r.failures.saturating_sub(u32::try_from(quiet).unwrap_or(u32::MAX));
+            // The minutes forgiven are used up: a second look in the same minute forgives nothing.
+            r.last += Duration::from_secs(quiet.saturating_mul(every));
+        }
     }
 
     /// Before opening a request from `addr`: an address with a record of failures may have one

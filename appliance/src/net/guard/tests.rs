@@ -57,6 +57,24 @@ fn an_attempt_gives_back_its_flight_however_it_ends() {
 }
 
 #[test]
+fn an_address_is_forgiven_one_failure_a_minute_however_often_it_is_looked_at() {
+    let t0 = Instant::now();
+    let mut r = Record { failures: 10, last: t0, in_flight: false };
+    Guesses::decayed(&mut r, t0 + Duration::from_secs(30));
+    assert_eq!(r.failures, 10, "no quiet minute yet");
+    Guesses::decayed(&mut r, t0 + Duration::from_secs(90));
+    assert_eq!(r.failures, 9, "one quiet minute");
+    for s in [91, 100, 119] {
+        Guesses::decayed(&mut r, t0 + Duration::from_secs(s));
+        assert_eq!(r.failures, 9, "the same minute is not forgiven twice (at {s} s)");
+    }
+    Guesses::decayed(&mut r, t0 + Duration::from_secs(121));
+    assert_eq!(r.failures, 8, "the second quiet minute");
+    Guesses::decayed(&mut r, t0 + Duration::from_secs(121 + 600));
+    assert_eq!(r.failures, 0, "ten more quiet minutes forgive the rest");
+}
+
+#[test]
 fn many_addresses_pay_store_wide() {
     let g = Guesses::default();
     // A guesser with 40 addresses: each has its free failures, but the store does not.
