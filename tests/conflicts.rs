@@ -166,10 +166,19 @@ fn resolve_everywhere(all: &[&Node], on: &Node, conflict: &Value, note: &str) {
     wait_gauge(&addr, kind, 0);
 }
 
+/// `expected_cash_cents` of `till report x` on `node`: its drawer's expected cash today.
+fn expected_cash_today(node: &Node) -> i64 {
+    let x = json(node, &["report", "x", "--json"]);
+    x["expected_cash_cents"].as_i64().unwrap_or_else(|| panic!("{}: no expected cash: {x:#}", node.name))
+}
+
 #[test]
 fn a_double_refund_made_apart_restocks_once_is_listed_everywhere_and_resolved_once_for_all() {
     let root = tempdir();
     let (mut s, a, b) = shop(root.path(), "TEA", 12);
+    // A's and B's drawers: each opens a shift with its own float.
+    a.ok(&["shift", "open", "--float", "100.00"]);
+    b.ok(&["shift", "open", "--float", "50.00"]);
     let number = sell(&s, "TEA:2");
     wait_orders(&[&s, &a, &b], 1);
 
@@ -190,6 +199,16 @@ fn a_double_refund_made_apart_restocks_once_is_listed_everywhere_and_resolved_on
         assert_eq!(returns.len(), 2, "{}: both refunds stay in the books: {returns:#?}", n.name);
         assert!(returns.iter().all(|r| r["order_number"] == number.as_str() && r["refund_cents"] == 500));
     }
+    // Cash left both drawers: each one's expected cash (X report, then its shift's close) is its
+    // float less its own refund, not the other's; the server's drawer took the sale's 5.00.
+    assert_eq!(expected_cash_today(&s), 500, "S: the sale's cash");
+    for (n, float) in [(&a, 10_000), (&b, 5_000)] {
+        assert_eq!(expected_cash_today(n), float - 500, "{}: the float less its own 5.00 refund", n.name);
+        let shift = json(n, &["shift", "close", "--counted", "0", "--json"]);
+        assert_eq!(shift["expected_cents"], float - 500, "{}: {shift:#}", n.name);
+    }
+    // The closes reach every register and change no conflict.
+    converge(&all);
     let c = the_one_conflict(&all, "over_refund");
     assert_eq!(c["subject"], number.as_str());
     assert_eq!(c["at_stake"], 500, "5.00 paid out beyond the sale: {c:#}");
