@@ -6,6 +6,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use common::*;
 use serde_json::Value;
 
@@ -101,10 +103,82 @@ fn registers_of(conflict: &Value) -> Vec<String> {
     list(conflict["events"].clone()).iter().filter_map(|e| e["register"].as_str().map(str::to_string)).collect()
 }
 
+/// `till_conflicts_open{kind="…"}` of the server's `/metrics`, by kind.
+fn gauges(addr: &str) -> BTreeMap<String, i64> {
+    let (status, body) = http(addr, "GET", "/metrics", &[], b"");
+    let text = String::from_utf8_lossy(&body);
+    assert_eq!(status, 200, "{text}");
+    text.lines()
+        .filter_map(|l| {
+            let (kind, n) = l.strip_prefix("till_conflicts_open{kind=\"")?.split_once("\"} ")?;
+            Some((kind.to_string(), n.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Waits until the server's `/metrics` gauge counts `open` conflicts of `kind` and none of any
+/// other kind (the gauges are refreshed when the log changes, at most once a second).
+fn wait_gauge(addr: &str, kind: &str, open: i64) {
+    wait_until(
+        &format!("/metrics to count {open} open {kind}"),
+        *DEADLINE,
+        || {
+            let g = gauges(addr);
+            g.len() == till::model::ConflictKind::ALL.len()
+                && g.get(kind) == Some(&open)
+                && g.iter().all(|(k, n)| k == kind || *n == 0)
+        },
+        || format!("{:?}", gauges(addr)),
+    );
+}
+
+/// The one open `conflict` is counted by the server's (`all[0]`) `/metrics`; a manager (ann)
+/// settles it on `on` by an 8-character prefix of its id; every register of `all` then shows it
+/// resolved there: none open, listed with `--all` with the note, ann and the register it was
+/// settled on; and the gauge drops to 0.
+fn resolve_everywhere(all: &[&Node], on: &Node, conflict: &Value, note: &str) {
+    let addr = all[0].listening();
+    let kind = conflict["kind"].as_str().unwrap_or_else(|| panic!("no kind: {conflict:#}"));
+    let id = conflict["id"].as_str().unwrap_or_else(|| panic!("no id: {conflict:#}"));
+    wait_gauge(&addr, kind, 1);
+    let said = on.ok(&["conflicts", "resolve", &id[..8], "--note", note, "--by", "ann"]);
+    assert!(said.contains("resolved conflict"), "{said}");
+    assert_eq!(open_conflicts(on), 0);
+    for n in all {
+        wait_until(
+            &format!("{} to show the conflict resolved", n.name),
+            *DEADLINE,
+            || open_conflicts(n) == 0,
+            || logs(all),
+        );
+    }
+    converge(all);
+    for n in all {
+        assert!(conflicts(n, false).is_empty(), "{}: no open conflict", n.name);
+        let settled = conflicts(n, true);
+        assert_eq!(settled.len(), 1, "{}: still listed with --all: {settled:#?}", n.name);
+        assert_eq!(settled[0]["id"], id);
+        let res = &settled[0]["resolution"];
+        assert_eq!(res["by"], "ann", "{}: {res:#}", n.name);
+        assert_eq!(res["note"], note, "{}: {res:#}", n.name);
+        assert_eq!(res["register"], on.name.as_str(), "{}: settled on {}: {res:#}", n.name, on.name);
+    }
+    wait_gauge(&addr, kind, 0);
+}
+
+/// `expected_cash_cents` of `till report x` on `node`: its drawer's expected cash today.
+fn expected_cash_today(node: &Node) -> i64 {
+    let x = json(node, &["report", "x", "--json"]);
+    x["expected_cash_cents"].as_i64().unwrap_or_else(|| panic!("{}: no expected cash: {x:#}", node.name))
+}
+
 #[test]
 fn a_double_refund_made_apart_restocks_once_is_listed_everywhere_and_resolved_once_for_all() {
     let root = tempdir();
     let (mut s, a, b) = shop(root.path(), "TEA", 12);
+    // A's and B's drawers: each opens a shift with its own float.
+    a.ok(&["shift", "open", "--float", "100.00"]);
+    b.ok(&["shift", "open", "--float", "50.00"]);
     let number = sell(&s, "TEA:2");
     wait_orders(&[&s, &a, &b], 1);
 
@@ -125,6 +199,16 @@ fn a_double_refund_made_apart_restocks_once_is_listed_everywhere_and_resolved_on
         assert_eq!(returns.len(), 2, "{}: both refunds stay in the books: {returns:#?}", n.name);
         assert!(returns.iter().all(|r| r["order_number"] == number.as_str() && r["refund_cents"] == 500));
     }
+    // Cash left both drawers: each one's expected cash (X report, then its shift's close) is its
+    // float less its own refund, not the other's; the server's drawer took the sale's 5.00.
+    assert_eq!(expected_cash_today(&s), 500, "S: the sale's cash");
+    for (n, float) in [(&a, 10_000), (&b, 5_000)] {
+        assert_eq!(expected_cash_today(n), float - 500, "{}: the float less its own 5.00 refund", n.name);
+        let shift = json(n, &["shift", "close", "--counted", "0", "--json"]);
+        assert_eq!(shift["expected_cents"], float - 500, "{}: {shift:#}", n.name);
+    }
+    // The closes reach every register and change no conflict.
+    converge(&all);
     let c = the_one_conflict(&all, "over_refund");
     assert_eq!(c["subject"], number.as_str());
     assert_eq!(c["at_stake"], 500, "5.00 paid out beyond the sale: {c:#}");
@@ -134,32 +218,12 @@ fn a_double_refund_made_apart_restocks_once_is_listed_everywhere_and_resolved_on
     assert!(c["resolution"].is_null());
 
     // A manager settles it on A, by a prefix of its id; S and B learn it by sync.
-    let id = c["id"].as_str().unwrap_or_else(|| panic!("no id: {c:#}"));
-    let note = "the customer came back once; B's refund was a mistake";
-    let said = a.ok(&["conflicts", "resolve", &id[..8], "--note", note, "--by", "ann"]);
-    assert!(said.contains("resolved conflict"), "{said}");
-    assert_eq!(open_conflicts(&a), 0);
-    for n in [&s, &b] {
-        wait_until(
-            &format!("{} to show the conflict resolved", n.name),
-            *DEADLINE,
-            || open_conflicts(n) == 0,
-            || logs(&all),
-        );
-    }
-    converge(&all);
+    resolve_everywhere(&all, &a, &c, "the customer came back once; B's refund was a mistake");
     for n in all {
-        assert!(conflicts(n, false).is_empty(), "{}: no open conflict", n.name);
-        let settled = conflicts(n, true);
-        assert_eq!(settled.len(), 1, "{}: still listed with --all: {settled:#?}", n.name);
-        assert_eq!(settled[0]["id"], id);
-        let res = &settled[0]["resolution"];
-        assert_eq!(res["by"], "ann", "{}: {res:#}", n.name);
-        assert_eq!(res["note"], note, "{}: {res:#}", n.name);
-        assert_eq!(res["register"], "A", "{}: settled on A: {res:#}", n.name);
         assert_eq!(n.stock("TEA"), 12, "{}: settling changes no stock", n.name);
     }
     // Settled once: B cannot settle it again.
+    let id = c["id"].as_str().unwrap_or_default();
     let again = b.till(&["conflicts", "resolve", &id[..8], "--note", "again"]);
     assert_eq!(
         again.status.code(),
@@ -170,7 +234,7 @@ fn a_double_refund_made_apart_restocks_once_is_listed_everywhere_and_resolved_on
 }
 
 #[test]
-fn a_void_and_a_return_made_apart_restock_once_keep_the_refund_and_the_void_stands() {
+fn a_void_and_a_return_made_apart_restock_once_keep_the_refund_the_void_stands_and_are_resolved_for_all() {
     let root = tempdir();
     let (mut s, a, b) = shop(root.path(), "TEA", 12);
     let number = sell(&s, "TEA:3");
@@ -202,13 +266,15 @@ fn a_void_and_a_return_made_apart_restock_once_keep_the_refund_and_the_void_stan
     assert_eq!(c["at_stake"], 500, "2 of 3 teas at 2.50 refunded on a voided sale: {c:#}");
     let by = registers_of(&c);
     assert!(by.iter().any(|r| r == "A") && by.iter().any(|r| r == "B"), "the void and the return named: {c:#}");
+    // A manager settles it on B; S and A learn it by sync.
+    resolve_everywhere(&all, &b, &c, "the void was right; 5.00 recovered from the customer");
     // The counter stays strict: a further return of the voided order is refused.
     let more = b.till(&["return", "create", &number, "TEA:1"]);
     assert_eq!(more.status.code(), Some(3), "{}", String::from_utf8_lossy(&more.stderr));
 }
 
 #[test]
-fn the_last_unit_sold_on_both_sides_goes_below_zero_everywhere_and_a_count_settles_it() {
+fn the_last_unit_sold_on_both_sides_goes_below_zero_everywhere_is_resolved_for_all_and_counted() {
     let root = tempdir();
     let (mut s, a, b) = shop(root.path(), "MUG", 1);
     s.kill9();
@@ -233,7 +299,13 @@ fn the_last_unit_sold_on_both_sides_goes_below_zero_everywhere_and_a_count_settl
     by.sort();
     assert_eq!(by, ["A", "B"], "both sales named: {c:#}");
 
-    // Counting the shelf puts the stock right, and the conflict goes on every register.
+    // A manager settles it on A; every register shows it settled, and settling moves no stock.
+    resolve_everywhere(&all, &a, &c, "one mug promised from the next delivery");
+    for n in all {
+        assert_eq!(n.stock("MUG"), -1, "{}: the facts stand", n.name);
+    }
+
+    // Counting the shelf puts the stock right on every register.
     b.ok(&["stock", "count", "MUG", "0"]);
     for n in all {
         wait_until(

@@ -2,7 +2,7 @@
 //! things, exchange their events, and every one of them ends with the same capped stock and the
 //! same conflict list, which a manager settles once for all.
 
-use till::model::{Cents, Payment, Role, Sku};
+use till::model::{Cents, Payment, RateBp, Role, Sku};
 use till::register::Register;
 use till::store::{ConflictRow, Store, kv};
 
@@ -180,4 +180,195 @@ fn two_registers_with_one_name_make_a_duplicate_order_number_conflict() {
     let c = open_conflicts(&s);
     assert_eq!(c.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>(), ["duplicate_order_number"]);
     assert_eq!(c[0].at_stake, 2);
+}
+
+/// A record registers edit (docs/DATA.md: a product, a tax profile, a user, a setting), with an
+/// edit for A and one for B that set different values.
+struct Record {
+    /// `Change::subject` of the record.
+    subject: &'static str,
+    /// Made on the server before the clients copy it.
+    setup: fn(&mut Register),
+    /// A's edit, then B's.
+    edits: [fn(&mut Register); 2],
+    /// What A's and B's edits set, in the conflict's words (`Change::describe`).
+    values: [&'static str; 2],
+    /// The value in force on a register, in the same words.
+    held: fn(&Register) -> String,
+}
+
+fn product_held(r: &Register) -> String {
+    let p = r.store().reader().product("TEA").expect("test").expect("test");
+    let category = p.category.map(|c| format!(", in {c}")).unwrap_or_default();
+    if p.active { format!("{} at {}{category}", p.name, p.price) } else { "taken off sale".into() }
+}
+
+/// The product's data (A: a price) against its on-sale flag (B: removed).
+fn product() -> Record {
+    Record {
+        subject: "product:TEA",
+        setup: |_| {},
+        edits: [
+            |r| r.set_price(&sku("TEA"), Cents(275)).expect("test"),
+            |r| r.remove_product(&sku("TEA")).expect("test"),
+        ],
+        values: ["Green tea at 2.75", "taken off sale"],
+        held: product_held,
+    }
+}
+
+/// The product taken off sale (A) and put back at another price (B, only after seeing A's: the
+/// register refuses to add a product on sale); the version must follow the on-sale flag.
+fn product_put_back() -> Record {
+    Record {
+        subject: "product:TEA",
+        setup: |_| {},
+        edits: [
+            |r| r.remove_product(&sku("TEA")).expect("test"),
+            |r| r.add_product(sku("TEA"), "Green tea", Cents(300), None, None).expect("test"),
+        ],
+        values: ["taken off sale", "Green tea at 3.00"],
+        held: product_held,
+    }
+}
+
+/// The product's details (category), edited as an item.
+fn item() -> Record {
+    Record {
+        subject: "product:TEA",
+        setup: |_| {},
+        edits: [
+            |r| r.set_details(&sku("TEA"), None, Some("Hot".into())).expect("test"),
+            |r| r.set_details(&sku("TEA"), None, Some("Cold".into())).expect("test"),
+        ],
+        values: ["Green tea at 2.50, in Hot", "Green tea at 2.50, in Cold"],
+        held: product_held,
+    }
+}
+
+fn rate(s: &str) -> RateBp {
+    s.parse().expect("test")
+}
+
+fn tax() -> Record {
+    Record {
+        subject: "tax:std",
+        setup: |r| r.set_tax("std", rate("8.00"), false).expect("test"),
+        edits: [
+            |r| r.set_tax("std", rate("7.50"), true).expect("test"),
+            |r| r.set_tax("std", rate("9.00"), true).expect("test"),
+        ],
+        values: ["rate 7.50%", "rate 9.00%"],
+        held: |r| format!("rate {}", r.store().reader().tax_rate("std").expect("test").expect("test")),
+    }
+}
+
+/// A user's PIN changed on A, the user removed on B.
+fn user() -> Record {
+    Record {
+        subject: "user:bob",
+        setup: |r| r.add_user("bob", Role::Cashier, "1111").expect("test"),
+        edits: [|r| r.set_pin("bob", "2222").expect("test"), |r| r.remove_user("bob").expect("test")],
+        values: ["cashier", "cashier (removed)"],
+        held: |r| {
+            let users = r.store().reader().users().expect("test");
+            let bob = users.iter().find(|u| u.name == "bob").expect("test");
+            format!("{}{}", bob.role, if bob.active { "" } else { " (removed)" })
+        },
+    }
+}
+
+fn setting() -> Record {
+    Record {
+        subject: "setting:store_name",
+        setup: |r| r.set_setting("store_name", "Corner Shop").expect("test"),
+        edits: [
+            |r| r.set_setting("store_name", "Corner A").expect("test"),
+            |r| r.set_setting("store_name", "Corner B").expect("test"),
+        ],
+        values: ["\"Corner A\"", "\"Corner B\""],
+        held: |r| format!("{:?}", r.store().reader().setting("store_name").expect("test").unwrap_or_default()),
+    }
+}
+
+/// A shop where the server made `record`'s setup and both clients hold it.
+fn shop_with(dir: &std::path::Path, record: &Record) -> (Register, Register, Register) {
+    let (mut s, mut a, mut b) = shop(dir);
+    (record.setup)(&mut s);
+    sync(&s, &mut a);
+    sync(&s, &mut b);
+    (s, a, b)
+}
+
+/// A and B edit `record` without seeing each other, B's clock a minute ahead so its edit is the
+/// last write: every register keeps B's value and lists one conflict that marks B's value kept
+/// and A's lost.
+fn concurrent_edits_keep_the_last_write(record: &Record) {
+    let dir = tempfile::tempdir().expect("test");
+    let (mut s, mut a, mut b) = shop_with(dir.path(), record);
+    b.store_mut().set(kv::CLOCK_OFFSET, &60_000).expect("test");
+    (record.edits[0])(&mut a);
+    (record.edits[1])(&mut b);
+    heal(&mut s, &mut a, &mut b);
+    let [lost, kept] = record.values;
+    for r in [&s, &a, &b] {
+        let who = r.name().expect("test");
+        assert_eq!((record.held)(r), kept, "{who}: the last write holds");
+        let c = open_conflicts(r);
+        assert_eq!(c.len(), 1, "{who}: {c:#?}");
+        assert_eq!((c[0].kind.as_str(), c[0].subject.as_str()), ("concurrent_edit", record.subject));
+        let said: Vec<(&str, &str, bool)> =
+            c[0].events.iter().map(|e| (e.register.as_str(), e.what.as_str(), e.kept)).collect();
+        assert_eq!(said.len(), 2, "{who}: the two edits, nothing else: {said:?}");
+        assert!(said.contains(&("B", kept, true)), "{who}: B's value kept: {said:?}");
+        assert!(said.contains(&("A", lost, false)), "{who}: A's value listed as lost: {said:?}");
+        assert!(c[0].summary.contains(&format!("lost \"{lost}\"")), "{who}: {}", c[0].summary);
+    }
+}
+
+/// A edits `record`, B learns it and edits it again: the second edit replaced the first, which
+/// is no conflict.
+fn sequential_edits_list_nothing(record: &Record) {
+    let dir = tempfile::tempdir().expect("test");
+    let (mut s, mut a, mut b) = shop_with(dir.path(), record);
+    (record.edits[0])(&mut a);
+    sync(&a, &mut b);
+    (record.edits[1])(&mut b);
+    heal(&mut s, &mut a, &mut b);
+    for r in [&s, &a, &b] {
+        assert_eq!((record.held)(r), record.values[1], "the later edit holds");
+        let c = r.store().reader().conflicts(true).expect("test");
+        assert!(c.is_empty(), "{}: B's edit was made on A's: {c:#?}", r.name().expect("test"));
+    }
+}
+
+#[test]
+fn edits_of_a_product_on_one_version_conflict_and_in_turn_do_not() {
+    concurrent_edits_keep_the_last_write(&product());
+    sequential_edits_list_nothing(&product());
+    sequential_edits_list_nothing(&product_put_back());
+}
+
+#[test]
+fn edits_of_a_product_s_details_on_one_version_conflict_and_in_turn_do_not() {
+    concurrent_edits_keep_the_last_write(&item());
+    sequential_edits_list_nothing(&item());
+}
+
+#[test]
+fn edits_of_a_tax_profile_on_one_version_conflict_and_in_turn_do_not() {
+    concurrent_edits_keep_the_last_write(&tax());
+    sequential_edits_list_nothing(&tax());
+}
+
+#[test]
+fn edits_of_a_user_on_one_version_conflict_and_in_turn_do_not() {
+    concurrent_edits_keep_the_last_write(&user());
+    sequential_edits_list_nothing(&user());
+}
+
+#[test]
+fn edits_of_a_setting_on_one_version_conflict_and_in_turn_do_not() {
+    concurrent_edits_keep_the_last_write(&setting());
+    sequential_edits_list_nothing(&setting());
 }
