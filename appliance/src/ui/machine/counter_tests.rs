@@ -381,3 +381,33 @@ fn a_price_override_on_the_screen_needs_a_manager_and_the_order_rings_at_that_pr
     assert!(banner(&ui).contains("not recorded"), "{}", banner(&ui));
     assert_eq!(lock(&ui.reg).store().reader().orders(None).expect("test").len(), 2);
 }
+
+#[test]
+fn a_price_embedded_label_rings_its_own_price_only_where_the_store_reads_them() {
+    let (_dir, mut r) = shop();
+    // Cheese by weight: registered under its item code (the label's with a zero price).
+    let product = Product {
+        sku: "CHEESE".parse().expect("test"),
+        name: "Cheese".into(),
+        price_cents: Cents(999),
+        tax_profile: Some("std".into()),
+    };
+    let item = Item { product, category: None, barcodes: vec!["2012345000001".into()] };
+    r.add_item(item, None).expect("test");
+    let mut ui = signed_in(r);
+    // Off (the default): a label's code is unknown, nothing is added.
+    ui.scanned("2012345012349");
+    assert!(sale(&ui).cart.is_empty() && banner(&ui).contains("Unknown code"), "{}", banner(&ui));
+    lock(&ui.reg).set_setting("price_embedded_barcodes", "true").expect("test");
+    ui.refresh();
+    ui.scanned("2012345012349");
+    let v = sale(&ui);
+    assert_eq!((v.cart.len(), v.cart[0].sku.as_str(), v.total_cents), (1, "CHEESE", 1357), "12.34 + 10 % tax");
+    ui.handle(d::Intent::OpenPay);
+    ui.handle(d::Intent::PickTender(1));
+    ui.handle(d::Intent::QuickAmount(0));
+    ui.handle(d::Intent::FinishSale);
+    let orders = lock(&ui.reg).store().reader().orders(None).expect("test");
+    let l = &orders[0].lines[0];
+    assert_eq!((l.sku.as_str(), l.unit_price_cents, orders[0].total_cents), ("CHEESE", 1234, 1357));
+}
