@@ -4,6 +4,8 @@
 //! one clear line on stderr, a non-zero documented exit code, and an unchanged database.
 
 mod common;
+#[path = "cli/counter.rs"]
+mod counter;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

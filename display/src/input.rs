@@ -3,7 +3,7 @@
 use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 
-use crate::layout::{Shape, amount_keys, amount_ok, layout, pad_intent, pin_keys};
+use crate::layout::{Shape, amount_keys, amount_ok, layout, mode_intent, pad_intent, pin_keys};
 use crate::model::{AmountMode, AmountView, Intent, Key, KeyLayer, PinPadView, PinPurpose, Screen, UiState};
 
 /// Every tappable rectangle on this screen at this size, with what a tap there means.
@@ -113,9 +113,11 @@ fn amount_key(view: &AmountView, key: Key) -> Option<Intent> {
     match key {
         Key::Char(c) if c.is_ascii_digit() => pad_intent(&keys, c.encode_utf8(&mut [0; 4])),
         Key::Char('.' | ',') => pad_intent(&keys, "."),
-        Key::Char('%') => (view.allow_percent && view.mode == AmountMode::Money).then_some(Intent::ToggleDiscountMode),
+        Key::Char('%') => {
+            (view.allow_percent && view.mode != AmountMode::Percent).then(|| mode_intent(view, AmountMode::Percent))
+        }
         Key::Char('$') => {
-            (view.allow_percent && view.mode == AmountMode::Percent).then_some(Intent::ToggleDiscountMode)
+            (view.allow_percent && view.mode != AmountMode::Money).then(|| mode_intent(view, AmountMode::Money))
         }
         Key::Backspace => pad_intent(&keys, "⌫"),
         // Enter with nothing typed takes the first quick amount ("Exact"): the usual case at a

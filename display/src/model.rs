@@ -564,6 +564,8 @@ pub struct AmountView {
     pub mode: AmountMode,
     /// Whether the money/percent toggle shows (discounts).
     pub allow_percent: bool,
+    /// Whether the toggle offers a new price as well (a cart line's pad: a price override).
+    pub allow_price: bool,
     /// Quick amounts: a label and the amount in cents, e.g. ("Exact", 1730), ("$20", 2000).
     /// A label without a digit shows its amount under it.
     pub quick: Vec<(String, i64)>,
@@ -578,6 +580,8 @@ pub enum AmountMode {
     Money,
     /// A percentage.
     Percent,
+    /// A cart line's new unit price (a price override; a manager approves).
+    Price,
 }
 
 /// What the user asked for; the appliance's state machine acts on it.
@@ -669,6 +673,9 @@ pub enum Intent {
     QuickAmount(usize),
     /// Amount keypad: switch between money and percent (discounts).
     ToggleDiscountMode,
+    /// Amount keypad: read the number as this (a cart line's pad: money off, percent off, or its
+    /// new price).
+    PickAmountMode(AmountMode),
     // --- Sale screen additions, search and returns (branch `search`) ---
     /// Show this category's products (`SaleView::categories` index), or all of them (`None`).
     PickCategory(Option<usize>),

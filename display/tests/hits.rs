@@ -127,6 +127,10 @@ fn each_screen_offers_its_actions() {
     has("amount-cash", Intent::CancelAmount);
     has("amount-discount-percent", Intent::ToggleDiscountMode);
     has("amount-discount-percent", Intent::AmountEnter);
+    // A cart line's pad: money off, percent off, or its new price (a price override).
+    has("amount-line-price", Intent::PickAmountMode(AmountMode::Money));
+    has("amount-line-price", Intent::PickAmountMode(AmountMode::Percent));
+    has("amount-line-price", Intent::AmountEnter);
     // Search and returns (branch `search`).
     has("sale-categories", Intent::PickCategory(None));
     has("sale-categories", Intent::PickCategory(Some(0)));
@@ -217,6 +221,11 @@ fn greyed_out_actions_are_not_targets() {
     lacks("pay-partial", &|i| *i == Intent::FinishSale);
     lacks("pay-done-change", &|i| matches!(i, Intent::PickTender(_)));
     lacks("amount-cash", &|i| *i == Intent::ToggleDiscountMode);
+    lacks("amount-cash", &|i| matches!(i, Intent::PickAmountMode(_)));
+    lacks("amount-discount-percent", &|i| matches!(i, Intent::PickAmountMode(_)));
+    lacks("amount-line-price", &|i| {
+        matches!(i, Intent::ToggleDiscountMode | Intent::PickAmountMode(AmountMode::Price))
+    });
     // An X report is read, not printed; only the Z about to be made offers Close day.
     lacks("report-x", &|i| matches!(i, Intent::PrintReport | Intent::ConfirmCloseDay));
     lacks("report-z", &|i| *i == Intent::ConfirmCloseDay);
@@ -425,6 +434,9 @@ fn physical_keys() {
     let discount = get("amount-discount-percent");
     assert_eq!(key_intent(&discount, Key::Char('%')), None, "already percent");
     assert_eq!(key_intent(&discount, Key::Char('$')), Some(Intent::ToggleDiscountMode));
+    let price = get("amount-line-price");
+    assert_eq!(key_intent(&price, Key::Char('%')), Some(Intent::PickAmountMode(AmountMode::Percent)));
+    assert_eq!(key_intent(&price, Key::Char('$')), Some(Intent::PickAmountMode(AmountMode::Money)));
 
     assert_eq!(key_intent(&get("pay-partial"), Key::Enter), None, "not fully paid");
     assert_eq!(key_intent(&get("pay-done-change"), Key::Enter), Some(Intent::FinishSale));

@@ -18,8 +18,9 @@ use super::Register;
 pub const PIN_TRIES: u64 = 5;
 /// The first lock-out; each one after it doubles, until a right PIN.
 pub const PIN_LOCK_MS: u64 = 30_000;
-/// The longest lock-out (about 8.5 minutes: doubling stops there).
-const PIN_LOCK_MAX_MS: u64 = PIN_LOCK_MS << 4;
+/// The longest lock-out: 8 minutes (30 s doubled four times); every lock-out after the fifth
+/// in a row lasts this long, until a right PIN.
+pub(super) const PIN_LOCK_MAX_MS: u64 = PIN_LOCK_MS << 4;
 
 /// A manager's approval, as typed on the same screen as the cashier's work (or given on the CLI).
 #[derive(Clone, Debug, PartialEq, Eq)]

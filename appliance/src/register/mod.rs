@@ -7,6 +7,8 @@
 mod counter;
 mod day;
 mod export;
+#[cfg(test)]
+mod pin_tests;
 
 use std::path::Path;
 

@@ -25,7 +25,7 @@ use sale::*;
 use setup::*;
 use status::*;
 
-pub(crate) use pay::amount_ok;
+pub(crate) use pay::{amount_ok, mode_intent};
 pub(crate) use pinpad::{amount_keys, pad_intent, pin_keys};
 // Search and returns (branch `search`).
 mod returns;

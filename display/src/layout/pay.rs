@@ -122,7 +122,7 @@ pub(super) fn amount_screen(b: &mut Builder, view: &AmountView, r: Rectangle) {
     b.button(c[1], theme::BG, "OK", b.primary(), amount_ok(view));
     if view.allow_percent {
         let (above, row) = take_bottom(rest, m.button_h, m.gap);
-        mode_toggle(b, view.mode, row);
+        mode_toggle(b, view, row);
         rest = above;
     }
     if !view.quick.is_empty() {
@@ -144,8 +144,8 @@ pub(super) fn amount_screen(b: &mut Builder, view: &AmountView, r: Rectangle) {
     let field = inset(field_r, 2, 2);
     b.fill(field, theme::FIELD, m.radius.saturating_sub(2), theme::LINE);
     let (shown, color) = match (view.mode, view.entered.is_empty()) {
-        (AmountMode::Money, true) => ("$0.00".to_string(), theme::MUTED),
-        (AmountMode::Money, false) => (format!("${}", view.entered), theme::TEXT),
+        (AmountMode::Money | AmountMode::Price, true) => ("$0.00".to_string(), theme::MUTED),
+        (AmountMode::Money | AmountMode::Price, false) => (format!("${}", view.entered), theme::TEXT),
         (AmountMode::Percent, true) => ("0 %".to_string(), theme::MUTED),
         (AmountMode::Percent, false) => (format!("{} %", view.entered), theme::TEXT),
     };
@@ -177,16 +177,26 @@ fn quick_row(b: &mut Builder, view: &AmountView, r: Rectangle) {
     }
 }
 
-/// Money or percent, as two halves: the one in force is marked, the other switches to it.
-fn mode_toggle(b: &mut Builder, mode: AmountMode, r: Rectangle) {
+/// What a tap on a mode of the toggle (or its key, '%' or '$') sends: a discount's pad flips
+/// between its two modes; a cart line's, which offers a new price too, names the mode.
+pub(crate) fn mode_intent(view: &AmountView, mode: AmountMode) -> Intent {
+    if view.allow_price { Intent::PickAmountMode(mode) } else { Intent::ToggleDiscountMode }
+}
+
+/// Money or percent, as two halves (a cart line's pad: a third, its new price): the one in force
+/// is marked, another switches to it.
+fn mode_toggle(b: &mut Builder, view: &AmountView, r: Rectangle) {
     let m = b.m;
-    let halves = columns(r, &[1, 1], m.gap);
-    for (half, (this, label)) in
-        halves.into_iter().zip([(AmountMode::Money, "$ Amount"), (AmountMode::Percent, "% Percent")])
-    {
-        if this == mode {
-            b.fill(half, theme::PRIMARY, m.radius, theme::BG);
-            let inner = inset(half, 2, 2);
+    let modes: &[(AmountMode, &str)] = if view.allow_price {
+        &[(AmountMode::Money, "$ Off"), (AmountMode::Percent, "% Off"), (AmountMode::Price, "Price")]
+    } else {
+        &[(AmountMode::Money, "$ Amount"), (AmountMode::Percent, "% Percent")]
+    };
+    let cells = columns(r, &vec![1; modes.len()], m.gap);
+    for (cell, &(this, label)) in cells.into_iter().zip(modes) {
+        if this == view.mode {
+            b.fill(cell, theme::PRIMARY, m.radius, theme::BG);
+            let inner = inset(cell, 2, 2);
             b.fill(inner, theme::SELECTED, m.radius.saturating_sub(2), theme::PRIMARY);
             let text_r = inset(inner, 8, 0);
             // The tick where it fits; the colour alone says which is in force on a narrow panel.
@@ -195,7 +205,7 @@ fn mode_toggle(b: &mut Builder, mode: AmountMode, r: Rectangle) {
                 if measure(&ticked, Face::Bold, m.body_px) <= text_r.size.width { ticked } else { label.into() };
             b.text(text_r, shown, b.style(Face::Bold, m.body_px, theme::TEXT, theme::SELECTED, Align::Center));
         } else {
-            b.button(half, theme::BG, label, b.secondary(), Some(Intent::ToggleDiscountMode));
+            b.button(cell, theme::BG, label, b.secondary(), Some(mode_intent(view, this)));
         }
     }
 }

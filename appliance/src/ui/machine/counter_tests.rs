@@ -301,3 +301,113 @@ fn a_void_on_the_screen_needs_a_manager_and_is_offered_only_before_any_return() 
     assert!(banner(&ui).contains("was voided"), "{}", banner(&ui));
     assert_eq!(ui.state().screen.name(), "sale");
 }
+
+#[test]
+fn a_price_override_on_the_screen_needs_a_manager_and_the_order_rings_at_that_price() {
+    let (_dir, mut r) = shop();
+    r.add_user("bo", Role::Cashier, "1357").expect("test");
+    r.add_user("ann", Role::Manager, "1234").expect("test");
+    let mut ui = Ui::new(std::sync::Arc::new(std::sync::Mutex::new(r)));
+    ui.handle(d::Intent::PickUser(1));
+    pin(&mut ui, "1357");
+    ui.handle(d::Intent::AddToCart("MUG".into()));
+    ui.handle(d::Intent::AddToCart("MUG".into()));
+    let type_price = |ui: &mut Ui, line: usize, price: &str| {
+        ui.handle(d::Intent::EditLine(line));
+        ui.handle(d::Intent::PickAmountMode(d::AmountMode::Price));
+        for c in price.bytes() {
+            ui.handle(if c == b'.' { d::Intent::AmountPoint } else { d::Intent::AmountDigit(c - b'0') });
+        }
+        ui.handle(d::Intent::AmountEnter);
+    };
+    // The line's pad offers its price beside the discount; the shelf price is said.
+    ui.handle(d::Intent::EditLine(0));
+    ui.handle(d::Intent::PickAmountMode(d::AmountMode::Price));
+    let d::Screen::Amount(a) = ui.state().screen else { panic!("no amount pad") };
+    assert_eq!((a.title.as_str(), a.mode, a.allow_price), ("Price of Mug", d::AmountMode::Price, true));
+    assert!(a.hint.as_deref().is_some_and(|h| h.contains("Shelf price $8.00")), "{a:?}");
+    ui.handle(d::Intent::CancelAmount);
+
+    // 6.50 instead of 8.00: a manager approves; the cashier's PIN and a wrong one do not.
+    type_price(&mut ui, 0, "6.50");
+    let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no manager pad: {}", banner(&ui)) };
+    assert!(
+        matches!(&pad.purpose, d::PinPurpose::Approve { reason } if reason.contains("$6.50") && reason.contains("$8.00")),
+        "{pad:?}"
+    );
+    assert_eq!(sale_total_after(&mut ui, "1357"), None, "a cashier's PIN does not approve");
+    assert_eq!(sale_total_after(&mut ui, "9999"), None, "a wrong PIN does not approve");
+    let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no manager pad") };
+    assert!(pad.error.is_some_and(|e| e.contains("Wrong PIN")));
+    assert_eq!(sale_total_after(&mut ui, "1234"), Some(1430), "2 × 6.50 + 10 % tax");
+    // A second price on the same cart: the manager's approval already travels with it.
+    ui.handle(d::Intent::AddToCart("TEA".into()));
+    type_price(&mut ui, 1, "2");
+    assert_eq!(sale(&ui).total_cents, 1650, "2 × 6.50 + 2.00, + 10 % tax");
+    ui.handle(d::Intent::OpenPay);
+    ui.handle(d::Intent::PickTender(0));
+    ui.handle(d::Intent::QuickAmount(0));
+    ui.handle(d::Intent::FinishSale);
+    let orders = lock(&ui.reg).store().reader().orders(None).expect("test");
+    let o = &orders[0];
+    let lines: Vec<(&str, u32, i64)> = o.lines.iter().map(|l| (l.sku.as_str(), l.qty, l.unit_price_cents)).collect();
+    assert_eq!(lines, [("MUG", 2, 650), ("TEA", 1, 200)]);
+    assert_eq!((o.cashier.as_deref(), o.approved_by.as_deref(), o.total_cents), (Some("bo"), Some("ann"), 1650));
+
+    // The same sale from the command line's path records the same lines and approval.
+    let req = crate::register::SaleRequest {
+        items: vec![
+            crate::register::ItemRequest { code: "MUG".into(), qty: 2, discount: None, price: Some(Cents(650)) },
+            crate::register::ItemRequest { code: "TEA".into(), qty: 1, discount: None, price: Some(Cents(200)) },
+        ],
+        cashier: Some("bo".into()),
+        approval: Some(crate::register::Approval { manager: "ann".into(), pin: "1234".into() }),
+        ..Default::default()
+    };
+    let cli = lock(&ui.reg).ring(&req).expect("test");
+    let same = |o: &crate::store::OrderRow| {
+        let lines: Vec<_> = o.lines.iter().map(|l| (l.unit_price_cents, l.subtotal_cents, l.tax_cents)).collect();
+        (lines, o.approved_by.clone(), o.total_cents)
+    };
+    assert_eq!(same(&cli), same(o));
+
+    // The register checks it again: a price nobody approved is refused and nothing is rung.
+    ui.handle(d::Intent::AddToCart("MUG".into()));
+    ui.counter.cart[0].price = Some(Cents(100));
+    ui.handle(d::Intent::OpenPay);
+    ui.handle(d::Intent::PickTender(0));
+    ui.handle(d::Intent::QuickAmount(0));
+    ui.handle(d::Intent::FinishSale);
+    assert!(banner(&ui).contains("not recorded"), "{}", banner(&ui));
+    assert_eq!(lock(&ui.reg).store().reader().orders(None).expect("test").len(), 2);
+}
+
+#[test]
+fn a_price_embedded_label_rings_its_own_price_only_where_the_store_reads_them() {
+    let (_dir, mut r) = shop();
+    // Cheese by weight: registered under its item code (the label's with a zero price).
+    let product = Product {
+        sku: "CHEESE".parse().expect("test"),
+        name: "Cheese".into(),
+        price_cents: Cents(999),
+        tax_profile: Some("std".into()),
+    };
+    let item = Item { product, category: None, barcodes: vec!["2012345000001".into()] };
+    r.add_item(item, None).expect("test");
+    let mut ui = signed_in(r);
+    // Off (the default): a label's code is unknown, nothing is added.
+    ui.scanned("2012345012349");
+    assert!(sale(&ui).cart.is_empty() && banner(&ui).contains("Unknown code"), "{}", banner(&ui));
+    lock(&ui.reg).set_setting("price_embedded_barcodes", "true").expect("test");
+    ui.refresh();
+    ui.scanned("2012345012349");
+    let v = sale(&ui);
+    assert_eq!((v.cart.len(), v.cart[0].sku.as_str(), v.total_cents), (1, "CHEESE", 1357), "12.34 + 10 % tax");
+    ui.handle(d::Intent::OpenPay);
+    ui.handle(d::Intent::PickTender(1));
+    ui.handle(d::Intent::QuickAmount(0));
+    ui.handle(d::Intent::FinishSale);
+    let orders = lock(&ui.reg).store().reader().orders(None).expect("test");
+    let l = &orders[0].lines[0];
+    assert_eq!((l.sku.as_str(), l.unit_price_cents, orders[0].total_cents), ("CHEESE", 1234, 1357));
+}

@@ -17,7 +17,7 @@ impl Ui {
         match c.iter_mut().find(|l| l.sku == sku && l.label == label) {
             Some(l) if l.qty < 9999 => l.qty += 1,
             Some(_) => {}
-            None => c.push(Line { sku: sku.to_string(), qty: 1, discount: None, label }),
+            None => c.push(Line { sku: sku.to_string(), qty: 1, discount: None, label, price: None }),
         }
     }
 
@@ -112,6 +112,7 @@ impl Ui {
             entered: String::new(),
             mode: if percent { d::AmountMode::Percent } else { d::AmountMode::Money },
             allow_percent: percent,
+            allow_price: matches!(what, AmountFor::LineDiscount(_)),
             quick: match what {
                 AmountFor::Tender(i) if self.counter.catalog.tenders.get(i).is_some_and(|t| t == CASH) => {
                     quick_cash(due)
@@ -119,14 +120,18 @@ impl Ui {
                 AmountFor::Tender(_) => vec![("Exact".to_string(), due)],
                 _ => Vec::new(),
             },
-            hint: match (what, self.counter.catalog.discount_limit_bp) {
-                (AmountFor::Tender(_), _) => Some(format!("Due {}", d::format_cents(due))),
-                (_, Some(l)) => Some(format!("Above {}: a manager approves", RateBp(l))),
-                _ => None,
+            hint: match what {
+                AmountFor::Tender(_) => Some(format!("Due {}", d::format_cents(due))),
+                _ => self.discount_hint(),
             },
         };
         self.counter.amount = Some((what, view.clone()));
         self.screen = d::Screen::Amount(view);
+    }
+
+    /// What a discount's pad says under the amount: the limit above which a manager approves.
+    pub(in crate::ui::machine) fn discount_hint(&self) -> Option<String> {
+        self.counter.catalog.discount_limit_bp.map(|l| format!("Above {}: a manager approves", RateBp(l)))
     }
 
     pub(in crate::ui::machine) fn edit_amount(&mut self, f: impl FnOnce(&mut d::AmountView)) {
@@ -237,7 +242,7 @@ impl Ui {
                     code: l.label.as_ref().map_or_else(|| l.sku.clone(), |(code, _)| code.clone()),
                     qty: l.qty,
                     discount: l.discount,
-                    price: None,
+                    price: l.price,
                 })
                 .collect(),
             discount: c.order_discount,

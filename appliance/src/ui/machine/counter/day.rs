@@ -192,6 +192,7 @@ impl Ui {
             entered: String::new(),
             mode: d::AmountMode::Money,
             allow_percent: false,
+            allow_price: false,
             quick: Vec::new(),
             hint: Some(hint.into()),
         };

@@ -4,6 +4,7 @@
 
 mod cart;
 mod day;
+mod price;
 mod returns;
 mod signin;
 
@@ -63,15 +64,16 @@ pub(super) struct Catalog {
     pub tenders: Vec<String>,
 }
 
-/// One cart line: a product, how many, its discount, and the label it was scanned from when
-/// that label carries its price (a weighed item): rung by that code, the register reads the
-/// same price from it.
+/// One cart line: a product, how many, its discount, the label it was scanned from when
+/// that label carries its price (a weighed item: rung by that code, the register reads the
+/// same price from it), and the unit price a manager approved instead of the shelf's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Line {
     pub sku: String,
     pub qty: u32,
     pub discount: Option<Discount>,
     pub label: Option<(String, Cents)>,
+    pub price: Option<Cents>,
 }
 
 /// What waits for a manager's PIN.
@@ -82,6 +84,11 @@ pub(super) enum Pending {
     Discount {
         line: Option<usize>,
         discount: Discount,
+    },
+    /// A cart line sold at another unit price than the shelf's.
+    PriceOverride {
+        line: usize,
+        price: Cents,
     },
     Return,
     Void,
@@ -100,6 +107,7 @@ pub(super) enum Pending {
 pub(super) enum AmountFor {
     /// What a tender (by its index in the store's list) pays; cash as handed over.
     Tender(usize),
+    /// A cart line's pad: its discount (money or percent), or its new price.
     LineDiscount(usize),
     OrderDiscount,
     /// Cash paid in, paid out or dropped (then its reason).
@@ -197,13 +205,18 @@ impl Counter {
                     sku: l.sku.parse().ok()?,
                     name: t.name.clone(),
                     qty: l.qty,
-                    unit_price_cents: l.label.as_ref().map_or(Cents(t.price_cents), |(_, p)| *p),
+                    unit_price_cents: l.price.unwrap_or(self.shelf_price(l, t)),
                     tax_rate_bp: t.rate,
                     discount: l.discount,
                 })
             })
             .collect();
         price_cart(&lines?, self.order_discount, self.catalog.prices_include_tax).ok()
+    }
+
+    /// A line's price before any override: its label's (a weighed item), else its product's.
+    fn shelf_price(&self, l: &Line, t: &Tile) -> Cents {
+        l.label.as_ref().map_or(Cents(t.price_cents), |(_, p)| *p)
     }
 
     fn total(&self) -> i64 {
@@ -472,10 +485,13 @@ impl Ui {
                 self.run_search();
             }
             I::EditLine(i) => {
-                if *i < self.counter.cart.len() {
-                    let name =
-                        self.counter.tile(&self.counter.cart[*i].sku).map(|t| t.name.clone()).unwrap_or_default();
-                    self.open_amount(AmountFor::LineDiscount(*i), format!("Discount on {name}"));
+                if let Some(l) = self.counter.cart.get(*i) {
+                    let overridden = l.price.is_some();
+                    self.open_amount(AmountFor::LineDiscount(*i), format!("Discount on {}", self.line_name(*i)));
+                    // A line at a manager's price opens on its price.
+                    if overridden {
+                        self.pick_amount_mode(d::AmountMode::Price);
+                    }
                 }
             }
             I::OrderDiscount => {
@@ -516,9 +532,10 @@ impl Ui {
             I::ToggleDiscountMode => self.edit_amount(|v| {
                 v.mode = match v.mode {
                     d::AmountMode::Money => d::AmountMode::Percent,
-                    d::AmountMode::Percent => d::AmountMode::Money,
+                    d::AmountMode::Percent | d::AmountMode::Price => d::AmountMode::Money,
                 }
             }),
+            I::PickAmountMode(m) => self.pick_amount_mode(*m),
             I::QuickAmount(i) => {
                 let q = self.counter.amount.as_ref().and_then(|(_, v)| v.quick.get(*i).map(|q| q.1));
                 if let Some(cents) = q {
@@ -534,6 +551,10 @@ impl Ui {
                     },
                     d::AmountMode::Percent => match format!("{}%", v.entered).parse::<Discount>() {
                         Ok(d) => self.discount_entered(d),
+                        Err(e) => self.error(e.to_string()),
+                    },
+                    d::AmountMode::Price => match v.entered.parse::<Cents>() {
+                        Ok(c) => self.price_entered(c),
                         Err(e) => self.error(e.to_string()),
                     },
                 }

@@ -201,6 +201,11 @@ impl Ui {
                 self.set_discount(line, discount);
                 self.show_sale();
             }
+            Some(Pending::PriceOverride { line, price }) => {
+                self.counter.approval = Some(a);
+                self.set_price(line, Some(price));
+                self.show_sale();
+            }
             Some(Pending::Return) => self.make_return(a),
             Some(Pending::RetryExport) => self.export_approved(a),
             Some(Pending::Void) => self.make_void(a),
