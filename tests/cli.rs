@@ -610,6 +610,11 @@ fn run_refuses_a_setup_it_cannot_read_instead_of_guessing_a_mode() {
     // The CLI that reads the setup says the same, and selling at the CLI still works.
     t.refused(&["setup", "show"], 5, "cannot be read");
     assert_eq!(t.ok(&["order", "create", "TEA"]).trim(), "R7-000001");
+    // As the message says, `setup set` repairs it (a value it replaces need not read); one it
+    // does not replace still must.
+    t.refused(&["setup", "set", "name=R8"], 5, "cannot be read");
+    t.ok(&["setup", "set", "mode=standalone"]);
+    assert!(t.ok(&["setup", "show"]).contains("name    R7"));
 }
 
 #[test]

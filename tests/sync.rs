@@ -306,6 +306,32 @@ fn mode_switches_keep_the_data_and_leave_no_socket_open() {
     other.stop();
 }
 
+#[test]
+fn a_running_register_keeps_its_mode_when_a_changed_setup_cannot_be_read() {
+    let root = tempdir();
+    let mut r = Node::new(root.path(), "R");
+    r.ok(&["setup", "set", "name=R"]);
+    r.start();
+    // Damage the stored mode under the running register, as a failing card or a hand edit would.
+    let mark = r.log_len();
+    {
+        let c = rusqlite::Connection::open(r.dir.join("till.db")).expect("test");
+        c.busy_timeout(std::time::Duration::from_secs(10)).expect("test");
+        let n = c.execute("UPDATE device_kv SET value = 'sideways' WHERE key = 'mode'", []).expect("test");
+        assert_eq!(n, 1, "the stored mode");
+    }
+    r.wait_log_after(mark, "keeping the running standalone mode");
+    assert!(r.log_after(mark).iter().all(|l| !l.contains("running standalone") || l.contains("keeping")), "no switch");
+    // A setup that reads again is followed: the register switches to what it says.
+    let port = free_port().to_string();
+    r.ok_then_log(
+        &["setup", "set", "mode=server", "bind=127.0.0.1", &format!("port={port}"), &format!("secret={SECRET}")],
+        "listening on",
+    );
+    assert_eq!(r.network_sockets(), 1, "server: the listening socket");
+    r.stop();
+}
+
 /// The store id a server announces, and its clock (requests are stamped with it).
 fn store_of(addr: &str) -> (till::sync::StoreId, u64) {
     let (_, body) = http(addr, "GET", "/api/discover", &[], b"");

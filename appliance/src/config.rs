@@ -261,6 +261,21 @@ pub fn validate_register_name(s: &str) -> Result<String, ConfigError> {
 }
 
 impl ConfigUpdate {
+    /// Whether this update sets the device setting stored under `key` (the store's key name).
+    pub fn sets(&self, key: &str) -> bool {
+        match key {
+            "mode" => self.mode.is_some(),
+            "register_name" => self.name.is_some(),
+            "port" => self.port.is_some(),
+            "bind" => self.bind.is_some(),
+            "server" => self.server.is_some(),
+            "secret" => self.secret.is_some(),
+            "metrics_token" => self.metrics_token.is_some(),
+            "idle_lock_secs" => self.idle_lock_secs.is_some(),
+            _ => false,
+        }
+    }
+
     /// Parses `key=value` pairs as typed after `till setup set`.
     pub fn parse<S: AsRef<str>>(pairs: &[S]) -> Result<ConfigUpdate, ConfigError> {
         let mut u = ConfigUpdate::default();

@@ -75,7 +75,12 @@ pub enum SetupCmd {
 
 pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
     use crate::config::{ConfigUpdate, Secret};
-    let current = reg(r.store().setup().map_err(Into::into))?;
+    // A value `setup set` replaces need not read: that is how a damaged one is repaired.
+    let update = match &c {
+        SetupCmd::Set { pairs } => ConfigUpdate::parse(pairs).map_err(config_err)?,
+        _ => ConfigUpdate::default(),
+    };
+    let current = reg(r.store().setup_before(&update).map_err(Into::into))?;
     match c {
         SetupCmd::Show(json) => {
             let v = current.view();
@@ -102,8 +107,7 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        SetupCmd::Set { pairs } => {
-            let update = ConfigUpdate::parse(&pairs).map_err(config_err)?;
+        SetupCmd::Set { .. } => {
             let scan_now = update.server() == Some(&crate::config::ServerAddr::Scan);
             let mut new = current.with(update).map_err(config_err)?;
             // A client told to scan picks its server now, while the admin is there to choose.

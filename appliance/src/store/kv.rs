@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Tx};
-use crate::config::{ExportSetup, LocalApiConfig, Mode, PrinterSetup, Secret, ServerAddr};
+use crate::config::{ConfigUpdate, ExportSetup, LocalApiConfig, Mode, PrinterSetup, Secret, ServerAddr};
 use crate::model::{EventId, RegisterId, hex, unhex};
 use crate::sync::protocol::Cursor;
 use crate::sync::{Hlc, StoreId};
@@ -347,16 +347,29 @@ impl Store {
     /// The register's setup (defaults for what was never set). A stored value that cannot be
     /// read is an error: the register must not run in a guessed mode.
     pub fn setup(&self) -> Result<LocalApiConfig, StoreError> {
+        self.setup_before(&ConfigUpdate::default())
+    }
+
+    /// The setup `update` will change: as [`Store::setup`], except that a value the update
+    /// replaces is not required to read (so `till setup set mode=…` repairs a damaged mode
+    /// instead of refusing because of it).
+    pub fn setup_before(&self, update: &ConfigUpdate) -> Result<LocalApiConfig, StoreError> {
+        fn read<T: Value>(s: &Store, key: Key<T>, update: &ConfigUpdate) -> Result<Option<T>, StoreError> {
+            match s.get(key) {
+                Err(_) if update.sets(key.name) => Ok(None),
+                r => r,
+            }
+        }
         let d = LocalApiConfig::default();
         Ok(LocalApiConfig {
-            mode: self.get(MODE)?.unwrap_or(d.mode),
-            register_name: self.get(REGISTER_NAME)?.unwrap_or(d.register_name),
-            port: self.get(PORT)?.unwrap_or(d.port),
-            bind: self.get(BIND)?.unwrap_or(d.bind),
-            server: self.get(SERVER)?,
-            secret: self.get(SECRET)?,
-            metrics_token: self.get(METRICS_TOKEN)?,
-            idle_lock_secs: self.get(IDLE_LOCK_SECS)?.unwrap_or(d.idle_lock_secs),
+            mode: read(self, MODE, update)?.unwrap_or(d.mode),
+            register_name: read(self, REGISTER_NAME, update)?.unwrap_or(d.register_name),
+            port: read(self, PORT, update)?.unwrap_or(d.port),
+            bind: read(self, BIND, update)?.unwrap_or(d.bind),
+            server: read(self, SERVER, update)?,
+            secret: read(self, SECRET, update)?,
+            metrics_token: read(self, METRICS_TOKEN, update)?,
+            idle_lock_secs: read(self, IDLE_LOCK_SECS, update)?.unwrap_or(d.idle_lock_secs),
         })
     }
 }
