@@ -86,7 +86,8 @@ impl std::fmt::Debug for Ui {
 const PRINTER_BANNER: &str = "Printer: ";
 
 /// What stops this register's receipts from printing, while some wait (none: nothing waits, or
-/// no printer is set up).
+/// no printer is set up). A banner only: what cannot be read shows no banner (the printer
+/// screen and the console say why), since a banner about a banner would hide the sale's own.
 fn printer_trouble(r: &crate::register::Register) -> Option<String> {
     let (waiting, last) = r.store().reader().print_backlog().ok()?;
     r.store().get(crate::store::kv::PRINTER).ok()??;

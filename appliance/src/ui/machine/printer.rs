@@ -116,15 +116,30 @@ impl Ui {
 
     /// Shows the printer form with what is saved, what the printer said last and what waits.
     pub(super) fn show_printer(&mut self) {
-        let Some(form) = &self.printer else { return };
-        let (saved, state, waiting) = {
+        if self.printer.is_none() {
+            return;
+        }
+        // What the queue and the printer last said, shown on the form: a value that cannot be
+        // read is said as that, not shown as "nothing waits" or "no printer".
+        let read = {
             let r = lock(&self.reg);
             let s = r.store();
-            let (waiting, last) = s.reader().print_backlog().unwrap_or((0, None));
-            let saved = s.get(kv::PRINTER).ok().flatten();
-            let state = if saved.is_some() { last.or(s.get(kv::PRINTER_STATE).ok().flatten()) } else { None };
-            (saved.map(|p| p.to_string()), state, waiting)
+            s.get(kv::PRINTER).map(|saved| {
+                let (waiting, last) = s
+                    .reader()
+                    .print_backlog()
+                    .unwrap_or_else(|e| (0, Some(format!("cannot read the print queue: {e}"))));
+                let state = saved.as_ref().and_then(|_| {
+                    last.or_else(|| s.get(kv::PRINTER_STATE).unwrap_or_else(|e| Some(format!("cannot read: {e}"))))
+                });
+                (saved.map(|p| p.to_string()), state, waiting)
+            })
         };
+        let (saved, state, waiting) = match read {
+            Ok(r) => r,
+            Err(e) => return self.error(format!("Cannot read the printer setup: {e}")),
+        };
+        let Some(form) = &self.printer else { return };
         self.screen = d::Screen::Printer(d::PrinterView {
             link: form.link,
             device: form.device(),

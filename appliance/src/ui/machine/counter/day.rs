@@ -4,7 +4,7 @@
 //! (`Register::move_cash`, `no_sale`, `x_report`, `close_day`); a report on the screen is the
 //! printer's document laid out as text (`print::docs::report`, `layout`).
 
-use log::info;
+use log::{info, warn};
 use till_display as d;
 
 use super::{AmountFor, Pending};
@@ -103,10 +103,20 @@ fn z_view(r: &Register, z: &ZRow) -> Result<d::ReportView, String> {
     })
 }
 
+/// The printer set up here, for the words and buttons of these screens only ("The drawer
+/// opens.", "Print"): a setting that cannot be read counts as none here, and is logged. The print
+/// queue and the drawer kick read it again themselves and report their own errors.
+fn printer_setup(r: &Register) -> Option<crate::config::PrinterSetup> {
+    r.store().get(kv::PRINTER).unwrap_or_else(|e| {
+        warn!("cannot read the printer setup: {e}");
+        None
+    })
+}
+
 impl Ui {
     /// The "Drawer & day" menu; whatever was half done there is dropped.
     pub(in crate::ui::machine) fn show_day(&mut self) {
-        let drawer = lock(&self.reg).store().get(kv::PRINTER).ok().flatten().is_some_and(|p| p.drawer);
+        let drawer = printer_setup(&lock(&self.reg)).is_some_and(|p| p.drawer);
         let cashier = self.counter.session.as_ref().map(|s| s.name.clone()).unwrap_or_default();
         self.counter.day = DayWork::default();
         self.counter.amount = None;
@@ -283,7 +293,7 @@ impl Ui {
     fn reason_typed(&mut self, typed: &str) {
         let why = typed.trim();
         let cashier = self.counter.session.as_ref().map(|s| s.name.clone());
-        let drawer = lock(&self.reg).store().get(kv::PRINTER).ok().flatten().is_some_and(|p| p.drawer);
+        let drawer = printer_setup(&lock(&self.reg)).is_some_and(|p| p.drawer);
         let opens = if drawer { " The drawer opens." } else { "" };
         if let Some((kind, amount)) = self.counter.day.cash {
             let done = lock(&self.reg).move_cash(kind, amount, why, cashier.as_deref());
@@ -323,7 +333,7 @@ impl Ui {
         info!("day closed on the screen: Z {} by {}", z.number, a.manager);
         let (view, printer) = {
             let r = lock(&self.reg);
-            (z_view(&r, &z), r.store().get(kv::PRINTER).ok().flatten().is_some())
+            (z_view(&r, &z), printer_setup(&r).is_some())
         };
         let after = if printer { "It is printing." } else { "No printer is set up, so it was not printed." };
         self.info(format!("Day closed: Z {}, net sales {}. {after}", z.number, money(z.net_cents)));

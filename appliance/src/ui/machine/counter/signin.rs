@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use log::info;
+use log::{info, warn};
 use till_display as d;
 
 use super::{AmountFor, DEFAULT_IDLE_LOCK_SECS, Pending, Session};
@@ -34,7 +34,15 @@ impl Ui {
     }
 
     pub(in crate::ui::machine) fn show_login(&mut self) {
-        let users = lock(&self.reg).store().reader().users().unwrap_or_default();
+        // The register locks whatever happens: users that cannot be read leave a pad with no
+        // names (nobody signs in until the database reads again), said on the pad and the console.
+        let (users, unreadable) = match lock(&self.reg).store().reader().users() {
+            Ok(u) => (u, None),
+            Err(e) => {
+                warn!("cannot read the users for the sign-in pad: {e}");
+                (Vec::new(), Some(format!("Cannot read the users: {e}")))
+            }
+        };
         let names: Vec<String> = users.into_iter().filter(|u| u.active).map(|u| u.name).collect();
         let p = &mut self.counter.pin;
         // The last one signed in (or the only user) is picked already: they type their PIN.
@@ -50,6 +58,9 @@ impl Ui {
         self.counter.day = Default::default();
         self.counter.amount = None;
         self.show_pin(d::PinPurpose::Login);
+        if let Some(e) = unreadable {
+            self.error(e);
+        }
     }
 
     pub(in crate::ui::machine) fn show_pin(&mut self, purpose: d::PinPurpose) {
@@ -234,7 +245,14 @@ impl Ui {
         if self.counter.session.is_none() {
             return;
         }
-        let secs = lock(&self.reg).store().get(kv::IDLE_LOCK_SECS).ok().flatten().unwrap_or(DEFAULT_IDLE_LOCK_SECS);
+        // An idle time that cannot be read locks after the default: locking is the safe side.
+        let secs = match lock(&self.reg).store().get(kv::IDLE_LOCK_SECS) {
+            Ok(s) => s.unwrap_or(DEFAULT_IDLE_LOCK_SECS),
+            Err(e) => {
+                warn!("cannot read the idle lock time, using {DEFAULT_IDLE_LOCK_SECS} s: {e}");
+                DEFAULT_IDLE_LOCK_SECS
+            }
+        };
         if secs > 0 && self.counter.last_input.elapsed() >= Duration::from_secs(secs) {
             info!("register locked after {secs} s without use");
             self.show_login();
