@@ -22,7 +22,7 @@ use std::time::Instant;
 use anyhow::Context;
 use till_display as d;
 
-use super::{CounterArgs, machine, percentile, tempdir};
+use super::{CounterArgs, machine, percentile, scratch};
 use crate::model::{Cents, Item, Product, Sku, gs1_check_digit, parse_barcode};
 use crate::net::SharedRegister;
 use crate::register::Register;
@@ -120,14 +120,7 @@ fn summary(mut ms: Vec<f64>) -> (f64, f64, f64) {
 
 /// Runs the counter benchmark and prints its figures (one JSON object with `--json`).
 pub fn run(args: &CounterArgs) -> anyhow::Result<()> {
-    let tmp;
-    let base = match &args.dir {
-        Some(d) => d.clone(),
-        None => {
-            tmp = tempdir()?;
-            tmp.0.clone()
-        }
-    };
+    let (_tmp, base) = scratch(&args.dir)?;
     let dir = base.join("counter");
     let _ = std::fs::remove_dir_all(&dir);
     let (cpu, cores) = machine();

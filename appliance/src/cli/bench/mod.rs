@@ -261,6 +261,19 @@ impl Drop for TempDir {
 }
 
 /// A fresh scratch directory under the system's temporary directory.
+/// Where a benchmark keeps its scratch files: `--dir` if given, else a fresh temporary directory
+/// (removed when the returned guard is dropped; keep it alive while the path is used).
+pub(crate) fn scratch(dir: &Option<PathBuf>) -> anyhow::Result<(Option<TempDir>, PathBuf)> {
+    Ok(match dir {
+        Some(d) => (None, d.clone()),
+        None => {
+            let t = tempdir()?;
+            let p = t.0.clone();
+            (Some(t), p)
+        }
+    })
+}
+
 pub(crate) fn tempdir() -> anyhow::Result<TempDir> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|e| anyhow::anyhow!("{e}"))?;

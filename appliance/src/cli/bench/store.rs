@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use super::{StoreArgs, percentile, tempdir};
+use super::{StoreArgs, percentile, scratch};
 
 use crate::model::{Cents, EventId, Payment, Product, RegisterId, Sku, price_order};
 use crate::register::Register;
@@ -54,14 +54,7 @@ pub fn synthetic_events(n: usize, origins: &[RegisterId]) -> Vec<Vec<u8>> {
 /// Measures the store and prints its figures.
 pub fn run(args: &StoreArgs) -> anyhow::Result<()> {
     let orders = args.orders;
-    let tmp;
-    let base = match &args.dir {
-        Some(d) => d.clone(),
-        None => {
-            tmp = tempdir()?;
-            tmp.0.clone()
-        }
-    };
+    let (_tmp, base) = scratch(&args.dir)?;
     println!(
         "till bench store: {} events in batches of {}, {} single orders, scratch in {}",
         args.events,

@@ -12,7 +12,7 @@
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use super::{YearArgs, percentile, tempdir};
+use super::{YearArgs, percentile, scratch};
 use crate::model::{
     CARD, CASH, CartLine, CashKind, CashMove, Cents, EventId, Item, Product, RateBp, RegisterId, ReturnLine, Sale, Sku,
     TaxProfile, Tender, ZReport, price_cart,
@@ -242,14 +242,7 @@ fn median_ms(mut f: impl FnMut() -> anyhow::Result<()>, runs: usize) -> anyhow::
 
 /// Measures and prints the store-year's figures.
 pub fn run(args: &YearArgs) -> anyhow::Result<()> {
-    let tmp;
-    let base = match &args.dir {
-        Some(d) => d.clone(),
-        None => {
-            tmp = tempdir()?;
-            tmp.0.clone()
-        }
-    };
+    let (_tmp, base) = scratch(&args.dir)?;
     let dir = base.join("year");
     let _ = std::fs::remove_dir_all(&dir);
     println!(
