@@ -512,7 +512,8 @@ fn spawn_demo(first: u32, interval: Duration, more: std::sync::mpsc::Receiver<u3
         let Ok(sku) = DEMO_SKU.parse::<Sku>() else { return };
         let mut todo = first;
         loop {
-            // Added only when an order is asked for, so a register without demo stays empty.
+            // Added only when an order is asked for, so a register without demo stays empty. (A
+            // product that cannot be read counts as missing: adding it then says why.)
             if todo > 0
                 && reg.store().reader().product(DEMO_SKU).ok().flatten().is_none()
                 && let Err(e) = reg.add_item(

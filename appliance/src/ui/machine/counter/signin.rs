@@ -64,6 +64,8 @@ impl Ui {
     }
 
     pub(in crate::ui::machine) fn show_pin(&mut self, purpose: d::PinPurpose) {
+        // The countdown shown on the pad only: the lock itself is enforced where the PIN is
+        // checked (`Register::check_pin` reads it again and refuses on an error).
         let locked = lock(&self.reg).pin_locked_secs().ok().flatten();
         let p = &self.counter.pin;
         let prompt = match &purpose {
