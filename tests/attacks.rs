@@ -290,6 +290,7 @@ fn a_large_push_gets_through_while_strangers_trickle_large_bodies() {
     let pending: i64 = c.query("SELECT COALESCE(SUM(length(body)), 0) FROM events WHERE pending = 1");
     assert!(pending > 300 * 1024, "the backlog is {pending} bytes");
     // Strangers declare 5 MB bodies and trickle them: they would hold every large-body slot.
+    let peak = RssPeak::start(s.pid());
     let attack = Trickle::start(&addr, 5, 40, 5_000_000, Duration::from_millis(500));
     std::thread::sleep(Duration::from_secs(1));
     let started = Instant::now();
@@ -302,6 +303,9 @@ fn a_large_push_gets_through_while_strangers_trickle_large_bodies() {
     );
     println!("figure: {pending} bytes pushed past trickling strangers in {} ms", started.elapsed().as_millis());
     attack.stop();
+    let peak = peak.finish();
+    println!("figure: trickled large bodies: server peak RSS {} MiB", peak / 1024);
+    assert!(peak < 96 * 1024, "the server's memory stays bounded: {peak} KiB");
 }
 
 #[test]
@@ -311,6 +315,7 @@ fn wrong_key_hellos_slow_down_and_are_logged_once() {
     let (s, addr) = server(root.path(), "S");
     let wrong = till::sync::SealKey::from_bytes([0x66; 32]);
     let src = [127, 0, 6, 1];
+    let peak = RssPeak::start(s.pid());
     let mut times = Vec::new();
     for i in 0..8u8 {
         let body = hello_bytes(&addr, &wrong, [0x70 + i; 16], [i; 32]);
@@ -351,6 +356,69 @@ fn wrong_key_hellos_slow_down_and_are_logged_once() {
     assert!(t.elapsed() < Duration::from_millis(500));
     let lines = s.log_text().lines().filter(|l| l.contains("wrong key")).count();
     assert_eq!(lines, 1, "one log line for the burst:\n{}", s.log_text());
+    let peak = peak.finish();
+    println!("figure: wrong-key hellos: server peak RSS {} MiB", peak / 1024);
+    assert!(peak < 64 * 1024, "{peak} KiB");
+}
+
+#[test]
+fn hellos_for_strangers_store_ids_cost_one_key_derivation_at_a_time() {
+    let _one = serial();
+    let root = tempfile::tempdir().expect("tempdir");
+    // A server no register has confirmed yet: it may adopt its clients' store id (a replaced
+    // server), so a hello for another store id makes it derive a key (19 MiB of Argon2).
+    let (s, addr) = server(root.path(), "S");
+    let before = rss_kib(s.pid());
+    let peak = RssPeak::start(s.pid());
+    let started = Instant::now();
+    // 64 hosts, each a hello for a store id of its own, all at once.
+    let senders: Vec<_> = (1..=64u8)
+        .map(|host| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let d = discover(&addr);
+                let now = d["server_time_ms"].as_u64().expect("server time");
+                let mut nonce = [0u8; 24];
+                getrandom::fill(&mut nonce).expect("test");
+                let hello = till::sync::protocol::HelloRequest {
+                    register_name: "probe".into(),
+                    client_time_ms: 0,
+                    pending: 0,
+                    store_known: false,
+                    register_key: [host; 32],
+                };
+                let plain = postcard::to_allocvec(&hello).expect("test");
+                let binding = till::sync::Binding::Request { method: "POST", path: till::sync::protocol::HELLO_PATH };
+                let body = till::sync::Envelope::seal(
+                    &till::sync::SealKey::from_bytes([host; 32]),
+                    till::sync::StoreId([host; 16]),
+                    till::model::RegisterId([host; 16]),
+                    nonce,
+                    now,
+                    binding,
+                    &plain,
+                )
+                .to_bytes();
+                raw_post([127, 0, 7, host], &addr, till::sync::protocol::HELLO_PATH, &body)
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = senders.into_iter().map(|t| t.join().expect("test")).collect();
+    let took = started.elapsed();
+    let peak = peak.finish();
+    println!(
+        "figure: 64 hosts' hellos for strangers' store ids at an unconfirmed server: server RSS {} → peak {} MiB in {} ms; answers {statuses:?}",
+        before / 1024,
+        peak / 1024,
+        took.as_millis()
+    );
+    assert!(statuses.iter().all(|c| [401, 403, 409, 429, 503].contains(c)), "none opened: {statuses:?}");
+    // One derivation at a time: far from 64 × 19 MiB (4.2 GB before the bound).
+    assert!(peak < before + 3 * 19 * 1024, "peak {peak} KiB from {before} KiB");
+    // And the store's own registers still get in.
+    let a = client(root.path(), "A", &addr);
+    s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50"]);
+    wait_products(&[&a], 1);
 }
 
 /// A device at `bind` that copies what the real server at `real` says about itself (its store
@@ -420,6 +488,7 @@ fn a_replayed_hello_or_pull_changes_nothing_and_returns_nothing() {
     let (s, addr) = server(root.path(), "S");
     s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50"]);
     let key = store_key(&addr);
+    let peak = RssPeak::start(s.pid());
     let (me, own) = ([0x42; 16], [0x24; 32]);
     let hello = hello_bytes(&addr, &key, me, own);
     let (status, _) = http(&addr, "POST", till::sync::protocol::HELLO_PATH, &[], &hello);
@@ -442,6 +511,9 @@ fn a_replayed_hello_or_pull_changes_nothing_and_returns_nothing() {
     assert_eq!(status, 400, "a replayed pull is refused");
     assert!(again.len() < 100, "and returns nothing of the log: {} bytes", again.len());
     s.wait_log_after(0, "replayed requests");
+    let peak = peak.finish();
+    println!("figure: replayed hello and pull: server peak RSS {} MiB", peak / 1024);
+    assert!(peak < 64 * 1024, "{peak} KiB");
 }
 
 #[test]
