@@ -46,6 +46,12 @@ impl Reader<'_> {
         })
     }
 
+    /// The term `register` serves: the highest of the elections naming it, 0 if none does (a
+    /// store's first server). What a server states in its discover answer.
+    pub fn serving_term(&self, register: RegisterId) -> Result<u64, StoreError> {
+        Ok(self.elections()?.into_iter().filter(|e| e.register == register).map(|e| e.term).max().unwrap_or(0))
+    }
+
     /// The encoded `ServerElected` events this register holds (what a client tells a server of
     /// a lower term).
     pub fn election_events(&self) -> Result<Vec<Vec<u8>>, StoreError> {
