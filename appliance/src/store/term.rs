@@ -52,12 +52,19 @@ impl Reader<'_> {
         Ok(self.elections()?.into_iter().filter(|e| e.register == register).map(|e| e.term).max().unwrap_or(0))
     }
 
-    /// The encoded `ServerElected` events this register holds (what a client tells a server of
-    /// a lower term).
+    /// The encoded `ServerElected` events this register holds, and the `RegisterNamed` events of
+    /// the registers they elect (so the receiver can name them): what a client tells a server of
+    /// a lower term. A gap this leaves in the receiver's copy of a register's events is safe: its
+    /// version vector counts only the unbroken prefix, so anti-entropy still fills the rest.
     pub fn election_events(&self) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.rows("SELECT e.body FROM server_terms t JOIN events e ON e.origin = t.origin AND e.seq = t.seq", [], |r| {
-            r.get(0)
-        })
+        self.rows(
+            "SELECT body FROM events
+             WHERE (origin, seq) IN (SELECT origin, seq FROM server_terms)
+                OR (kind = 'register_named' AND origin IN (SELECT register FROM server_terms))
+             ORDER BY origin, seq",
+            [],
+            |r| r.get(0),
+        )
     }
 
     /// The host a register last reached this one from, as the peers table holds it
