@@ -114,7 +114,12 @@ fn unhex_vec(s: &str) -> Option<Vec<u8>> {
 }
 
 fn read_fixture() -> Vec<Vec<u8>> {
-    let text = std::fs::read_to_string(path()).unwrap_or_else(|e| panic!("{}: {e}", path().display()));
+    read_hex(&path())
+}
+
+/// The events of a fixture file: one hex line each, `#` lines are comments.
+fn read_hex(path: &std::path::Path) -> Vec<Vec<u8>> {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| unhex_vec(l.trim()).unwrap_or_else(|| panic!("not hex: {l}")))
@@ -280,12 +285,7 @@ fn counter_events_decode_the_same_forever_and_older_releases_cannot_misread_them
         }
         std::fs::write(path6(), out).unwrap_or_else(|e| panic!("{e}"));
     }
-    let text = std::fs::read_to_string(path6()).unwrap_or_else(|e| panic!("{}: {e}", path6().display()));
-    let bytes: Vec<Vec<u8>> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| unhex_vec(l.trim()).unwrap_or_else(|| panic!("not hex: {l}")))
-        .collect();
+    let bytes = read_hex(&path6());
     assert_eq!(bytes.len(), want.len(), "one line per event");
     for (b, (what, e)) in bytes.iter().zip(&want) {
         assert_eq!(Event::decode(b).ok().as_ref(), Some(e), "{what}: decodes to the same event");
@@ -486,12 +486,7 @@ fn linked_events_decode_the_same_forever_and_the_previous_release_keeps_and_rela
         }
         std::fs::write(path7(), out).unwrap_or_else(|e| panic!("{e}"));
     }
-    let text = std::fs::read_to_string(path7()).unwrap_or_else(|e| panic!("{}: {e}", path7().display()));
-    let bytes: Vec<Vec<u8>> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| unhex_vec(l.trim()).unwrap_or_else(|| panic!("not hex: {l}")))
-        .collect();
+    let bytes = read_hex(&path7());
     assert_eq!(bytes.len(), want.len(), "one line per event");
     for (i, (b, (what, e, link))) in bytes.iter().zip(&want).enumerate() {
         assert_eq!(Event::decode_linked(b).ok(), Some((e.clone(), Some(*link))), "{what}: decodes to the same");
@@ -552,4 +547,70 @@ fn linked_events_decode_the_same_forever_and_the_previous_release_keeps_and_rela
     assert!(report.ok, "{:#?}", report.problems);
     let restarted: Vec<_> = report.registers.iter().map(|c| c.restarted_from.clone()).collect();
     assert_eq!(restarted, [None, Some(RegisterId([0xE5; 16]).to_string())]);
+}
+
+/// Kinds the releases before server terms (schema 9: `ServerElected`) knew (variants 0..=20).
+const KINDS_BEFORE_SCHEMA9: u8 = 21;
+
+fn path9() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/events-schema9.hex")
+}
+
+/// Server terms (docs/ARCHITECTURE.md, "Promotion and terms"), in the order of
+/// `events-schema9.hex`: a client promoted to term 1, then another register promoted over it.
+fn expected9() -> Vec<(&'static str, Event, Link)> {
+    let a = RegisterId([0x17; 16]);
+    let b = RegisterId([0x28; 16]);
+    let at = |origin, ms: u64| (EventId { origin, seq: 1 }, Hlc { wall_ms: 1_799_000_000_000 + ms, logical: 0 });
+    let ev = |(id, hlc): (EventId, Hlc), kind| Event { id, hlc, kind };
+    vec![
+        (
+            "ServerElected: register 17… serves from term 1; Start",
+            ev(at(a, 0), EventKind::ServerElected { register: a, term: 1 }),
+            Link::Start,
+        ),
+        (
+            "ServerElected: register 28… serves from term 2; Start",
+            ev(at(b, 1), EventKind::ServerElected { register: b, term: 2 }),
+            Link::Start,
+        ),
+    ]
+}
+
+#[test]
+fn server_terms_decode_the_same_forever_and_older_releases_keep_and_relay_them() {
+    let want = expected9();
+    if std::env::var_os("TILL_WRITE_FIXTURES").is_some() {
+        let mut out = String::from(
+            "# Events as written by Till at schema 9, server terms (docs/ARCHITECTURE.md, \"Promotion and terms\");\n\
+             # one per line, hex, with its link. Never edit a line: later releases must decode each to the same event.\n",
+        );
+        for (what, e, link) in &want {
+            out.push_str(&format!("# {what}\n{}\n", hex(&e.encode_linked(link))));
+        }
+        std::fs::write(path9(), out).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let bytes = read_hex(&path9());
+    assert_eq!(bytes.len(), want.len(), "one line per event");
+    for (b, (what, e, link)) in bytes.iter().zip(&want) {
+        assert_eq!(Event::decode_linked(b).ok(), Some((e.clone(), Some(*link))), "{what}: decodes to the same");
+        assert_eq!(&e.encode_linked(link), b, "{what}: and encodes to the same bytes");
+        // An older release reads the header, then a kind past its last variant: it keeps and
+        // relays the event unapplied (rule 2), and a later update applies it.
+        let header = Event::decode_header(b).unwrap_or_else(|err| panic!("{what}: {err}"));
+        let start = 1 + postcard::to_stdvec(&header).unwrap_or_default().len();
+        assert!(b[start] >= KINDS_BEFORE_SCHEMA9, "{what}: variant {} is one an older release knows", b[start]);
+        assert!(previous_release_decode(b).is_err(), "{what}: an older release cannot read it");
+    }
+    // This release applies them: the higher term stands, whichever arrives first.
+    for order in [[0, 1], [1, 0]] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut s = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+        for i in order {
+            let r = s.apply_remote(std::slice::from_ref(&bytes[i]), 0).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((r.inserted, r.unreadable), (1, 0));
+        }
+        let t = s.reader().server_term().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((t.term, t.election.map(|e| e.register)), (2, Some(RegisterId([0x28; 16]))), "{order:?}");
+    }
 }

@@ -272,6 +272,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Events { limit, json } => status::events(&r, limit, json),
         Command::Journal(c) => journal::journal(&mut r, c),
         Command::Run { display, input } => crate::modes::run(r, &dir, crate::modes::ScreenOptions { display, input }),
+        Command::Setup(SetupCmd::Promote { manager, wait }) => setup::promote(r, &dir, manager, wait),
         Command::Setup(c) => setup::setup(&mut r, c),
         Command::TestConnection { addr, secret, json } => setup::test_connection(&mut r, addr, secret, json),
         Command::Scan(args) => scan::scan(&mut r, args),

@@ -59,6 +59,17 @@ pub enum SetupCmd {
         /// The 8-digit code the server shows
         code: String,
     },
+    /// Make this client the store's server (its server died): one last pull from the old server
+    /// (best effort, --wait seconds), then a new server term and server mode on the same port;
+    /// a running `till run` switches to serving. Refused (exit 3) on a server or standalone
+    Promote {
+        /// The approving manager, once the store has one (PIN from TILL_MANAGER_PIN or stdin)
+        #[arg(long)]
+        manager: Option<String>,
+        /// How long the last pull from the old server may take, in seconds
+        #[arg(long, default_value_t = 5)]
+        wait: u64,
+    },
     /// Make a strong random secret, or show the one in use
     Secret {
         /// Print a new random secret (and with --apply, set it)
@@ -196,7 +207,39 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
             None => Err(anyhow::Error::new(SetupRefused("no secret is set".into()))),
         },
         SetupCmd::Secret { .. } => Err(anyhow::Error::new(SetupRefused("use --generate or --show".into()))),
+        SetupCmd::Promote { .. } => Err(anyhow::Error::new(SetupRefused("promote runs on its own".into()))),
     }
+}
+
+/// `till setup promote`: the last pull, then the promotion (docs/CLI.md).
+pub(super) fn promote(r: Register, dir: &std::path::Path, manager: Option<String>, wait: u64) -> anyhow::Result<()> {
+    use crate::net::poller::{PollerTuning, SyncPoller};
+    let setup = reg(r.store().setup().map_err(Into::into))?;
+    if setup.mode != crate::config::Mode::Client {
+        return Err(anyhow::Error::new(SetupRefused(format!(
+            "only a client can be promoted: this register is in {} mode; nothing was changed",
+            setup.mode
+        ))));
+    }
+    let approval = manager.map(super::sales::approval).transpose()?;
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(r));
+    let server = setup.server.as_ref().map(ToString::to_string).unwrap_or_default();
+    let watcher = crate::store::DbWatcher::start(dir);
+    if let Some(p) = SyncPoller::new(shared.clone(), watcher, &setup, PollerTuning::default()) {
+        match smol::block_on(p.last_pull(std::time::Duration::from_secs(wait))) {
+            Ok(n) => outln!("last pull from {server}: {n} new events"),
+            Err(e) => outln!(
+                "last pull from {server}: the server is unreachable ({e}); promoting with what this register holds"
+            ),
+        }
+    }
+    let p = reg(crate::net::lock(&shared).promote(approval.as_ref()))?;
+    outln!(
+        "promoted: this register serves the store at term {} on port {}; a running `till run` switches to serving",
+        p.term,
+        p.port
+    );
+    Ok(())
 }
 
 /// `till peers revoke|enroll`.
@@ -409,6 +452,7 @@ pub(super) fn peers(r: &Register, json: Json) -> anyhow::Result<()> {
     if json.json {
         return print_json(&rows);
     }
+    outln!("{}", super::status::term_line(&reg(r.store().reader().server_term().map_err(Into::into))?));
     let mut t = Table::new(&["NAME", "REGISTER", "ADDRESS", "LAST CONTACT", "PENDING", "RECEIVED", "STATUS"]);
     for p in rows {
         t.row(vec![

@@ -33,6 +33,10 @@ pub struct Status {
     pub last_sync_ms: Option<u64>,
     /// Milliseconds added to the system clock (learned from the server).
     pub clock_offset_ms: i64,
+    /// Who serves the store as this register knows it: the highest server term and its register.
+    pub term: crate::store::ServerTerm,
+    /// Why this register last stopped serving, if it did (cleared by a promotion).
+    pub stepped_down: Option<String>,
 }
 
 pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow::Result<()> {
@@ -53,6 +57,8 @@ pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow:
         last_sync_ms: store.get(kv::LAST_SYNC).map_err(get)?,
         // None until a server taught this register its clock.
         clock_offset_ms: store.get(kv::CLOCK_OFFSET).map_err(get)?.unwrap_or(0),
+        term: reg(reader.server_term().map_err(Into::into))?,
+        stepped_down: store.get(kv::STEPPED_DOWN).map_err(get)?,
     };
     if json.json {
         return print_json(&s);
@@ -76,6 +82,10 @@ pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow:
     } else {
         outln!("conflicts  none open");
     }
+    outln!("{}", term_line(&s.term));
+    if let Some(why) = &s.stepped_down {
+        outln!("stepped down: {why}");
+    }
     if let Some(a) = &s.listening {
         outln!("listening  {a}");
     }
@@ -87,6 +97,14 @@ pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow:
         outln!("last sync  {}", format_ms(i64::try_from(ms).unwrap_or(i64::MAX)));
     }
     Ok(())
+}
+
+/// The server term in words: `term       2, served by A`.
+pub(super) fn term_line(t: &crate::store::ServerTerm) -> String {
+    match &t.register {
+        Some(name) => format!("term       {}, served by {name}", t.term),
+        None => "term       0 (the store's first server; nobody was promoted)".into(),
+    }
 }
 
 /// `till events`: the event log, for support.

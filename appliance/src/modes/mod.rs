@@ -31,6 +31,8 @@ use crate::net::{SharedRegister, lock};
 use crate::register::{Register, RegisterError};
 use crate::store::{DbWatcher, StoreError, kv};
 
+mod term;
+
 /// Events the server keeps in memory for long-pollers that are nearly up to date
 /// (`TILL_RING_EVENTS` overrides it; a cursor older than the ring is served from the log).
 pub const RING_EVENTS: usize = 4_096;
@@ -54,7 +56,7 @@ const SERVER_RETRY: Duration = Duration::from_secs(10);
 /// The services of one mode, running.
 enum Running {
     Standalone,
-    Server { stop: smol::channel::Sender<()>, task: Task<()>, publisher: Task<()> },
+    Server { stop: smol::channel::Sender<()>, task: Task<()>, publisher: Task<()>, term: Task<()> },
     Client { task: Task<()> },
 }
 
@@ -62,7 +64,8 @@ impl Running {
     async fn stop(self) {
         match self {
             Running::Standalone => {}
-            Running::Server { stop, task, publisher } => {
+            Running::Server { stop, task, publisher, term } => {
+                term.cancel().await;
                 publisher.cancel().await;
                 // The server task is waiting on this channel; if it already ended, so much the better.
                 let _ = stop.send(()).await;
@@ -96,7 +99,9 @@ async fn note_listening(reg: &SharedRegister, addr: Option<SocketAddr>) {
 async fn service(reg: &SharedRegister, secret: &Secret) -> Arc<SyncService> {
     loop {
         let (r2, secret) = (reg.clone(), secret.clone());
-        match smol::unblock(move || SyncService::new(r2, secret, ring_events())).await {
+        // The gauges (and the term the discover answer states) are read before the first request.
+        let made = smol::unblock(move || SyncService::new(r2, secret, ring_events()).inspect(|s| s.refresh_gauges()));
+        match made.await {
             Ok(s) => return Arc::new(s),
             Err(e) => {
                 error!(
@@ -155,6 +160,8 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                     }
                 }
             });
+            let watch = term::watch(reg.clone(), watcher.clone(), cfg.clone(), service.clone());
+            let term = smol::spawn(watch);
             let (svc, w) = (service, watcher.clone());
             let publisher = smol::spawn(async move {
                 loop {
@@ -169,7 +176,7 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
                     .await;
                 }
             });
-            Running::Server { stop: stop_tx, task, publisher }
+            Running::Server { stop: stop_tx, task, publisher, term }
         }
         Mode::Client => {
             let Some(poller) = SyncPoller::new(reg.clone(), watcher.clone(), cfg, PollerTuning::from_env()) else {

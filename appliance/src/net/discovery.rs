@@ -441,12 +441,17 @@ pub async fn classify(servers: &mut [FoundServer], who: &StoreIdentity, challeng
     }
 }
 
-/// The one server of this store among `servers`, or why there is none to pick.
+/// The one server of this store among `servers`, or why there is none to pick. Of several of
+/// this store's, the one stating the highest term, if no other states it (a server replaced
+/// by a promotion that has not stepped down yet is passed over).
 pub fn pick(servers: &[FoundServer]) -> Result<&FoundServer, PickError> {
     let ours: Vec<&FoundServer> =
         servers.iter().filter(|s| s.membership == Membership::This && s.compatible()).collect();
+    let top = ours.iter().map(|s| s.discover.term.unwrap_or(0)).max().unwrap_or(0);
+    let highest: Vec<&FoundServer> = ours.iter().copied().filter(|s| s.discover.term.unwrap_or(0) == top).collect();
     match ours.as_slice() {
         [one] => Ok(one),
+        [_, _, ..] if highest.len() == 1 => Ok(highest[0]),
         [] => {
             let unknown: Vec<&FoundServer> =
                 servers.iter().filter(|s| s.membership == Membership::Unknown && s.compatible()).collect();
@@ -524,6 +529,7 @@ mod tests {
                 store_confirmed: false,
                 server_time_ms: 0,
                 proof: None,
+                term: None,
             },
             rtt_us: 100,
             membership,
@@ -544,6 +550,13 @@ mod tests {
         // A server that only claims this store is never picked, even alone.
         assert_eq!(pick(&[found(2, Unverified, v)]).err(), Some(PickError::None));
         assert_eq!(pick(&[found(2, Unverified, v), found(3, This, v)]).map(|s| s.address.ip().octets()[3]), Ok(3));
+        // Of several, the one of the highest term; two of the same term are a question.
+        let mut old = found(2, This, v);
+        let mut new = found(3, This, v);
+        (old.discover.term, new.discover.term) = (Some(0), Some(2));
+        assert_eq!(pick(&[old.clone(), new.clone()]).map(|s| s.address.ip().octets()[3]), Ok(3));
+        old.discover.term = Some(2);
+        assert_eq!(pick(&[old, new]).err(), Some(PickError::Several(2)));
         // Another protocol version is listed but never picked.
         assert_eq!(pick(&[found(2, This, v + 1)]).err(), Some(PickError::None));
     }

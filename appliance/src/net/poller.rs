@@ -24,7 +24,7 @@ use crate::logger::{Repeats, Report};
 use crate::model::RegisterId;
 use crate::store::kv::{self, SyncState, SyncStatus};
 use crate::store::{DbWatcher, StoreError};
-use crate::sync::protocol::{Cursor, HelloRequest, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, Vector};
+use crate::sync::protocol::{Cursor, HelloRequest, HelloResponse, MAX_BATCH_BYTES, MAX_BATCH_EVENTS, Vector};
 use crate::sync::{SealKey, StoreId};
 
 /// How often a failure that keeps repeating is summarized in the log.
@@ -271,7 +271,8 @@ impl SyncPoller {
         }
     }
 
-    async fn session(&mut self, backoff: &mut Backoff, failures: &mut Repeats) -> Outcome {
+    /// Connects and says hello: the server's clock offset and store id are adopted.
+    async fn greet(&mut self) -> Result<(LocalApiClient, HelloResponse), ClientError> {
         // The register id can change under us (a re-key after a restore): read it each session.
         self.me = self.db(|r| Ok(r.store().register_id())).await?;
         let my_store: Option<StoreId> = self.db(|r| r.store().get(kv::STORE_ID)).await?;
@@ -314,6 +315,30 @@ impl SyncPoller {
             })
         })
         .await?;
+        Ok((client, hello))
+    }
+
+    /// One pull of whatever the server holds beyond this register's vector, within `limit`
+    /// (`till setup promote`, before this client takes over): how many events were new here.
+    pub async fn last_pull(mut self, limit: Duration) -> Result<u64, ClientError> {
+        let server = if self.server.is_empty() { "the scanned server".to_string() } else { self.server.clone() };
+        let work = async {
+            let (client, _) = self.greet().await?;
+            let before = self.db(|r| r.store().reader().counts()).await?.events;
+            self.missing_from_server(&client).await?;
+            let after = self.db(|r| r.store().reader().counts()).await?.events;
+            Ok(u64::try_from(after.saturating_sub(before)).unwrap_or(0))
+        };
+        smol::future::or(work, async {
+            smol::Timer::after(limit).await;
+            Err(ClientError::Unreachable(server, format!("no answer within {} s", limit.as_secs())))
+        })
+        .await
+    }
+
+    async fn session(&mut self, backoff: &mut Backoff, failures: &mut Repeats) -> Outcome {
+        let (client, hello) = self.greet().await?;
+        self.check_term(&client, &hello).await?;
 
         // A client that never synced starts at the beginning of this server's log.
         let fresh = Cursor { epoch: hello.epoch, seq: 0, at: None };
@@ -341,6 +366,34 @@ impl SyncPoller {
         let push = self.push_loop(&client);
         let pull = self.pull_loop(&client);
         smol::future::or(push, pull).await
+    }
+
+    /// Refuses a server that serves a lower term than this register knows (a server that was
+    /// replaced by a promotion and has not stepped down yet): tells it the elections it lacks,
+    /// so it steps down, and for a `server=scan` client forgets its address, so the next
+    /// session scans and picks the server of the highest term.
+    async fn check_term(&mut self, client: &LocalApiClient, hello: &HelloResponse) -> Outcome {
+        let theirs = client.server.term.unwrap_or(0);
+        let known = self.db(|r| r.store().reader().server_term()).await?;
+        if theirs >= known.term {
+            return Ok(());
+        }
+        let leader = known.register.unwrap_or_default();
+        warn!(
+            "not syncing with {} at {}: it serves term {theirs}, below term {} (register {leader}) that this register knows",
+            hello.server_name, self.server, known.term
+        );
+        let elections = self.db(|r| r.store().reader().election_events()).await?;
+        if let Err(e) = client.push(elections, 0).await {
+            log::debug!("cannot tell {} of the higher term: {e}", hello.server_name);
+        }
+        if self.scan_port.is_some() {
+            self.server.clear();
+        }
+        Err(ClientError::Protocol(format!(
+            "{} serves term {theirs}, below term {} of register {leader}",
+            hello.server_name, known.term
+        )))
     }
 
     /// Sends the server every event it lacks according to its version vector. First, if the

@@ -9,11 +9,13 @@ mod day;
 mod export;
 #[cfg(test)]
 mod pin_tests;
+mod term;
 
 use std::path::Path;
 
 pub use counter::{Approval, Imported, ItemRequest, PIN_LOCK_MS, PIN_TRIES, SaleRequest};
 pub use day::XReport;
+pub use term::Promoted;
 
 use crate::config::DEFAULT_REGISTER_NAME;
 use crate::model::{

@@ -310,6 +310,12 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             )?
             .execute(params![origin, name, k_ms(key), key.hlc.logical])?;
         }
+        EventKind::ServerElected { register, term } => {
+            c.prepare_cached(
+                "INSERT OR IGNORE INTO server_terms (origin, seq, register, term) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![origin, seq, &register.0[..], *term as i64])?;
+        }
         EventKind::ConflictResolved { conflict, note, by } => {
             c.prepare_cached(
                 "INSERT OR IGNORE INTO conflict_resolutions (origin, seq, conflict, note, by_name, hlc_ms, hlc_logical)

@@ -30,6 +30,7 @@ const TABLES: &[(&str, &str, &str)] = &[
     ("conflicts", "*", "id"),
     ("conflict_events", "*", "conflict, origin, seq"),
     ("conflict_resolutions", "*", "origin, seq"),
+    ("server_terms", "*", "origin, seq"),
 ];
 
 pub(super) fn canonical(c: &Connection) -> rusqlite::Result<String> {

@@ -314,6 +314,9 @@ pub const EXPORT: Key<ExportSetup> = Key::new("export");
 /// The export as this register began it: the connector and destination it last looked up what
 /// the platform already has (a register that becomes the exporter looks again).
 pub const EXPORT_BEGUN: Key<String> = Key::new("export_begun");
+/// Why this register last stopped serving (modes: "register A serves the store at term 2",
+/// with when), for `till status`; cleared when it is promoted.
+pub const STEPPED_DOWN: Key<String> = Key::new("stepped_down");
 /// The exporter's last word on its health (`ok`, or the last failure), for the screen.
 pub const EXPORT_STATE: Key<String> = Key::new("export_state");
 

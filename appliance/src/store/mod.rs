@@ -19,6 +19,7 @@ mod rekey;
 mod report;
 mod settle;
 mod sync;
+mod term;
 mod watch;
 
 pub use conflicts::*;
@@ -30,6 +31,7 @@ pub use printq::{JobKind, PrintJob};
 pub use read::*;
 pub use report::*;
 pub use sync::{LogEntry, PeerRow};
+pub use term::ServerTerm;
 pub use watch::DbWatcher;
 
 use std::path::{Path, PathBuf};
@@ -403,7 +405,7 @@ fn rebuild(c: &Connection) -> rusqlite::Result<()> {
          DELETE FROM stock; DELETE FROM products; DELETE FROM tax_profiles; DELETE FROM users; DELETE FROM settings;
          DELETE FROM edits; DELETE FROM registers; DELETE FROM conflict_events; DELETE FROM conflicts; DELETE FROM conflict_resolutions;
          DELETE FROM order_tenders; DELETE FROM barcodes; DELETE FROM tenders;
-         DELETE FROM cash_moves; DELETE FROM drawer_openings; DELETE FROM z_reports;",
+         DELETE FROM cash_moves; DELETE FROM drawer_openings; DELETE FROM z_reports; DELETE FROM server_terms;",
     )?;
     let bodies: Vec<Vec<u8>> = c
         .prepare("SELECT body FROM events WHERE applied = 1 ORDER BY log_seq")?

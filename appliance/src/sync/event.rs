@@ -158,6 +158,15 @@ pub enum EventKind {
     /// A Z report closed the business day on the register that made it: it covers that
     /// register's events after its previous Z.
     DayClosed(ZReport),
+    /// `register` serves the store from `term` on (docs/ARCHITECTURE.md, "Promotion and
+    /// terms"): written by a client promoted to server, with a term one above the highest it
+    /// knew. Every register derives who serves with [`crate::sync::elected`].
+    ServerElected {
+        /// The register that serves.
+        register: crate::model::RegisterId,
+        /// Its term, from 1.
+        term: u64,
+    },
 }
 
 /// A change to one last-write-wins record: the payload of [`EventKind::Edited`]. Not recursive
@@ -272,6 +281,7 @@ impl EventKind {
             EventKind::CashMoved(_) => "cash_moved",
             EventKind::DrawerOpened(_) => "drawer_opened",
             EventKind::DayClosed(_) => "day_closed",
+            EventKind::ServerElected { .. } => "server_elected",
         }
     }
 
@@ -304,7 +314,8 @@ impl EventKind {
             | EventKind::ConflictResolved { .. }
             | EventKind::RegisterNamed { .. }
             | EventKind::DrawerOpened(_)
-            | EventKind::DayClosed(_) => {}
+            | EventKind::DayClosed(_)
+            | EventKind::ServerElected { .. } => {}
         }
     }
 
@@ -443,6 +454,12 @@ impl EventKind {
                 }
             }
             EventKind::DayClosed(z) => z.check().map_err(|m| CodecError::Invalid(m.to_string()))?,
+            // Term 0 is the store's first server, which no event names; SQLite keeps i64.
+            EventKind::ServerElected { term, .. } => {
+                if *term == 0 || *term > i64::MAX as u64 {
+                    return bad("server term out of range");
+                }
+            }
             EventKind::ProductRemoved { .. } | EventKind::TaxProfileChanged(_) | EventKind::UserChanged(_) => {}
         }
         Ok(())

@@ -12,9 +12,11 @@ mod event;
 mod hlc;
 mod merge;
 pub mod protocol;
+mod term;
 
 pub use conflict::*;
 pub use envelope::*;
 pub use event::*;
 pub use hlc::{EARLIEST_WALL_MS, Hlc};
 pub use merge::*;
+pub use term::{Election, elected, next_term};

@@ -104,6 +104,11 @@ pub struct Discover {
     /// With `?challenge=HEX`: hex of [`crate::sync::discover_proof`] over that challenge.
     #[serde(default)]
     pub proof: Option<String>,
+    /// The server term this server serves (docs/ARCHITECTURE.md, "Promotion and terms"): the
+    /// highest term of an election naming it, 0 for a store's first server. Absent (`None`) from
+    /// servers before terms; a client never syncs with a server below the term it knows.
+    #[serde(default)]
+    pub term: Option<u64>,
 }
 
 /// "Test connection" and the first call of every sync session.

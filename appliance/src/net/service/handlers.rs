@@ -36,6 +36,7 @@ impl SyncService {
             store_confirmed: confirmed,
             server_time_ms: self.now_ms(),
             proof: challenge.map(|c| self.proof(c)),
+            term: Some(self.metrics.term.load(std::sync::atomic::Ordering::Relaxed)),
         }
     }
 

@@ -23,6 +23,8 @@ pub struct Metrics {
     /// Open conflicts per kind, in the order of [`ConflictKind::ALL`].
     conflicts: [AtomicU64; ConflictKind::ALL.len()],
     refreshed: Mutex<Option<Instant>>,
+    /// The server term this server serves (the discover answer's `term`, `till_server_term`).
+    pub term: AtomicU64,
 }
 
 impl Metrics {
@@ -45,7 +47,10 @@ impl SyncService {
         let r = lock(&self.reg);
         let rd = r.store().reader();
         // A failed read keeps the last figures rather than reporting zeros.
-        let (c, peers, open) = match rd.counts().and_then(|c| Ok((c, rd.peer_count()?, rd.open_conflicts_by_kind()?))) {
+        let read = rd
+            .counts()
+            .and_then(|c| Ok((c, rd.peer_count()?, rd.open_conflicts_by_kind()?, rd.serving_term(self.me)?)));
+        let (c, peers, open, term) = match read {
             Ok(v) => v,
             Err(e) => {
                 log::debug!("cannot refresh the /metrics gauges: {e}");
@@ -56,6 +61,7 @@ impl SyncService {
         {
             g.store(v, Ordering::Relaxed);
         }
+        self.metrics.term.store(term, Ordering::Relaxed);
         for (g, (_, n)) in self.metrics.conflicts.iter().zip(open) {
             g.store(n.max(0) as u64, Ordering::Relaxed);
         }
@@ -85,6 +91,12 @@ impl SyncService {
             "Events made here not yet acknowledged.",
             "gauge",
             counts.0.pending_events.to_string(),
+        );
+        line(
+            "till_server_term",
+            "The server term this server serves (0: the store's first server, never re-elected).",
+            "gauge",
+            self.metrics.term.load(Ordering::Relaxed).to_string(),
         );
         line("till_bus_head", "Last log position published to long-pollers.", "gauge", self.bus.head().to_string());
         line(

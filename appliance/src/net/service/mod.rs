@@ -64,6 +64,17 @@ impl std::fmt::Debug for SyncService {
 }
 
 impl SyncService {
+    /// The store's id and key as this server holds them (a term probe checks proofs with it).
+    pub fn store_key(&self) -> (crate::sync::StoreId, crate::sync::SealKey) {
+        let k = lock(&self.keys);
+        (k.store, k.key.clone())
+    }
+
+    /// This server's register id.
+    pub fn register_id(&self) -> RegisterId {
+        self.me
+    }
+
     /// Prepares the service: makes a store id if this register has none (unconfirmed, so a
     /// replacement server still adopts the store of its first client), derives the key, and
     /// loads the log head into a bus that keeps `ring` recent events.

@@ -1,0 +1,104 @@
+//! Promotion (issue 17; docs/ARCHITECTURE.md, "Promotion and terms"): a client register becomes
+//! the store's server. One transaction appends `ServerElected { self, highest known term + 1 }`
+//! and saves the setup as a server on the same port (name and secret kept); a running `till run`
+//! sees the setup change and starts serving. Fetching what the old server still has comes first,
+//! from the layers above (the network is not this layer's).
+
+use log::info;
+
+use super::{Approval, Register, RegisterError, Result, append};
+use crate::config::{ConfigUpdate, Mode};
+use crate::sync::{EventKind, next_term};
+
+/// What a promotion did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Promoted {
+    /// The term this register now serves.
+    pub term: u64,
+    /// The port it serves on.
+    pub port: u16,
+    /// The manager who approved it, if the store has one.
+    pub approved_by: Option<String>,
+}
+
+impl Register {
+    /// Makes this client the store's server at the next term. Refused (nothing changed) when
+    /// this register is not a client, and without a manager's approval once the store has one.
+    pub fn promote(&mut self, approval: Option<&Approval>) -> Result<Promoted> {
+        let setup = self.store.setup()?;
+        if setup.mode != Mode::Client {
+            return Err(RegisterError::Invalid(format!(
+                "only a client can be promoted; this register is {}, nothing was changed",
+                match setup.mode {
+                    Mode::Server => "already a server",
+                    _ => "standalone",
+                }
+            )));
+        }
+        let approved_by = self.required_approval(approval, "making this register the store's server")?;
+        let serving =
+            setup.with(ConfigUpdate::mode(Mode::Server)).map_err(|e| RegisterError::Invalid(e.to_string()))?;
+        let me = self.store.register_id();
+        let term = self.store.write(|tx| {
+            let term = next_term(tx.reader().server_term()?.election);
+            append(tx, EventKind::ServerElected { register: me, term })?;
+            tx.save_setup(&serving)?;
+            tx.clear(crate::store::kv::STEPPED_DOWN)?;
+            Ok::<_, RegisterError>(term)
+        })?;
+        info!(
+            "promoted to server of the store at term {term} on port {}, approved by {}",
+            serving.port,
+            approved_by.as_deref().unwrap_or("nobody (no manager yet)")
+        );
+        Ok(Promoted { term, port: serving.port, approved_by })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Role;
+    use crate::store::kv;
+
+    fn client(dir: &std::path::Path) -> Register {
+        let mut r = Register::open(dir).unwrap_or_else(|e| panic!("{e}"));
+        let words: Vec<String> = ["mode=client", "name=A", "server=127.0.0.1:9", "secret=corner-shop-4Kq9-zX2m-Wp7"]
+            .map(String::from)
+            .into();
+        let cfg = r.store().setup().unwrap_or_else(|e| panic!("{e}"));
+        let cfg =
+            cfg.with(ConfigUpdate::parse(&words).unwrap_or_else(|e| panic!("{e}"))).unwrap_or_else(|e| panic!("{e}"));
+        r.store_mut().write(|tx| tx.save_setup(&cfg)).unwrap_or_else(|e| panic!("{e}"));
+        r
+    }
+
+    #[test]
+    fn a_client_becomes_the_server_of_the_next_term_and_nothing_else_can() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut r = client(dir.path());
+        let p = r.promote(None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((p.term, p.port), (1, crate::config::DEFAULT_PORT));
+        let setup = r.store().setup().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((setup.mode, setup.register_name.as_str()), (Mode::Server, "A"));
+        assert!(setup.secret.is_some(), "the secret is kept");
+        let t = r.store().reader().server_term().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((t.term, t.election.map(|e| e.register)), (1, Some(r.store().register_id())));
+        // A server is refused, and nothing changes.
+        let before = r.store().canonical_dump().unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(r.promote(None), Err(RegisterError::Invalid(_))));
+        assert_eq!(r.store().canonical_dump().unwrap_or_else(|e| panic!("{e}")), before);
+        assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Server));
+    }
+
+    #[test]
+    fn once_the_store_has_a_manager_promotion_needs_one() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut r = client(dir.path());
+        r.add_user("ann", Role::Manager, "4821").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(r.promote(None), Err(RegisterError::NeedsManager(_))));
+        assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Client), "nothing changed");
+        let ok = Approval { manager: "ann".into(), pin: "4821".into() };
+        assert_eq!(r.promote(Some(&ok)).map(|p| p.approved_by).ok(), Some(Some("ann".into())));
+    }
+}
