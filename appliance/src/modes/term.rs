@@ -24,19 +24,22 @@ use crate::net::service::SyncService;
 use crate::store::{DbWatcher, kv};
 
 /// How often a server probes its subnets for a server of a higher term (`TILL_TERM_PROBE_MS`
-/// overrides it: tests, and sites that want a faster or quieter check).
+/// overrides it: tests, and sites that want a faster or quieter check; 0 never probes, which the
+/// test suite and the benchmarks use so that no server of theirs scans the machine's own LAN).
 pub const PROBE_EVERY: Duration = Duration::from_secs(300);
 
-fn probe_every() -> Duration {
+/// `None`: never probe.
+fn probe_every() -> Option<Duration> {
     match std::env::var("TILL_TERM_PROBE_MS") {
-        Err(_) => PROBE_EVERY,
-        Ok(v) => v.parse::<u64>().map(|ms| Duration::from_millis(ms.max(100))).unwrap_or_else(|_| {
+        Err(_) => Some(PROBE_EVERY),
+        Ok(v) if v.trim() == "0" => None,
+        Ok(v) => Some(v.parse::<u64>().map(|ms| Duration::from_millis(ms.max(100))).unwrap_or_else(|_| {
             warn!(
                 "TILL_TERM_PROBE_MS={v:?} is not a number of milliseconds; probing every {} s",
                 PROBE_EVERY.as_secs()
             );
             PROBE_EVERY
-        }),
+        })),
     }
 }
 
@@ -53,19 +56,22 @@ pub(super) async fn watch(reg: SharedRegister, watcher: Arc<DbWatcher>, cfg: Loc
     let mut next_probe = Instant::now();
     loop {
         let listener = watcher.listen();
-        let leader = match elected_elsewhere(&reg, &cfg).await {
-            Some(l) => Some(l),
-            None if Instant::now() >= next_probe => {
+        let leader = match (elected_elsewhere(&reg, &cfg).await, every) {
+            (Some(l), _) => Some(l),
+            (None, Some(every)) if Instant::now() >= next_probe => {
                 next_probe = Instant::now() + every;
                 probe(&reg, &cfg, &svc).await
             }
-            None => None,
+            _ => None,
         };
         if let Some(l) = leader {
             step_down(&reg, &cfg, l).await;
             return;
         }
-        let wait = next_probe.saturating_duration_since(Instant::now()).min(Duration::from_secs(5));
+        let wait = match every {
+            Some(_) => next_probe.saturating_duration_since(Instant::now()).min(Duration::from_secs(5)),
+            None => Duration::from_secs(5),
+        };
         smol::future::or(listener, async {
             smol::Timer::after(wait).await;
         })
