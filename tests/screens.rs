@@ -304,7 +304,11 @@ fn a_scripted_run_searches_discounts_with_a_manager_returns_with_one_and_locks_w
     r.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50", "--barcode", "4006381333931"]);
     r.ok(&["product", "add", "COF", "--name", "Coffee", "--price", "2.00"]);
     r.ok(&["setting", "set", "discount_limit", "10%"]);
-    r.ok(&["setup", "set", "idle_lock=3s"]);
+    // 3 s untouched locks it; under qemu-user (deadline scale 4) a step of the script itself can
+    // take that long, so the idle time grows with the scale.
+    let scale = DEADLINE.as_secs() / 60;
+    let idle = 3 * scale;
+    r.ok(&["setup", "set", &format!("idle_lock={idle}s")]);
     manager(&r);
     r.ok(&["order", "create", "TEA:2", "--pay", "card"]);
 
@@ -334,7 +338,7 @@ fn a_scripted_run_searches_discounts_with_a_manager_returns_with_one_and_locks_w
          tap {} {}\nwait amount\ntype 50\nkey enter\nwait pin-pad\ntype {PIN}\nkey enter\nwait sale\n\
          key enter\nwait pay\nkey 1\nwait amount\nkey enter\nwait pay\nkey enter\nwait sale\n\
          tap {} {}\nwait keyboard\ntype R1-000001\nkey enter\nwait return\ntap {} {}\ntap {} {}\n\
-         wait pin-pad\ntype {PIN}\nkey enter\nwait sale\nwait pin-pad 10000\n",
+         wait pin-pad\ntype {PIN}\nkey enter\nwait sale\nwait pin-pad {}\n",
         search.0,
         search.1,
         line.0,
@@ -346,10 +350,11 @@ fn a_scripted_run_searches_discounts_with_a_manager_returns_with_one_and_locks_w
         plus.0,
         plus.1,
         confirm.0,
-        confirm.1
+        confirm.1,
+        (idle + 7) * 1000
     );
     let (mut r, _frames) = run_script(root.path(), r, &script);
-    r.wait_log_after(0, "register locked after 3 s without use");
+    r.wait_log_after(0, &format!("register locked after {idle} s without use"));
     let list: serde_json::Value = serde_json::from_str(&r.ok(&["order", "list", "--json"])).expect("JSON");
     let o = &list[1];
     assert_eq!(o["lines"][0]["sku"], "COF");
