@@ -193,3 +193,51 @@ fn a_client_that_knows_the_higher_term_refuses_the_old_server_and_makes_it_step_
     assert_eq!(s.order_ids(), a.order_ids());
     assert_eq!(b.order_ids(), a.order_ids());
 }
+
+#[test]
+fn the_standby_takes_over_when_the_server_dies_and_a_scanning_client_follows() {
+    let root = tempfile::tempdir().expect("test: tempdir");
+    let port = free_port();
+    let mut s = node(root.path(), "S");
+    start_server_at(&mut s, "127.0.0.1", port, SECRET);
+    s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50", "--stock", "500"]);
+    // B: the standby, a client of S's address that would serve on .3 after 2 s without S.
+    let mut b = client_at(root.path(), "B", "127.0.0.3", port, &format!("127.0.0.1:{port}"), "600000");
+    b.ok(&["setup", "set", "standby=yes", "standby_after=2s"]);
+    b.wait_log_after(0, "syncing with S");
+    // A: `server = "scan"` stored as is (what the flash config provisions), so it scans again
+    // whenever its server stops answering.
+    let mut a = node(root.path(), "A").env("TILL_TERM_PROBE_MS", "600000");
+    a.ok(&["setup", "set", "name=A", "bind=127.0.0.2", &format!("port={port}"), &format!("secret={SECRET}")]);
+    {
+        let db = rusqlite::Connection::open(a.dir.join("till.db")).expect("test: open");
+        db.execute_batch("INSERT OR REPLACE INTO device_kv(key, value) VALUES ('mode', 'client'), ('server', 'scan');")
+            .expect("test: provision server=scan");
+    }
+    a.start();
+    a.wait_log_after(0, "syncing with S");
+    wait_products(&[&a, &b], 1);
+
+    let (mark_a, mark_b) = (a.log_len(), b.log_len());
+    s.kill9();
+    let died = Instant::now();
+    b.wait_log_after(mark_b, "standby: no server for");
+    b.wait_log_after(mark_b, "listening on");
+    let took_over = died.elapsed();
+    a.wait_log_after(mark_a, "syncing with B");
+    let followed = died.elapsed();
+    println!(
+        "figure: standby takeover (standby_after 2 s): serving {} ms after the server died; the scanning client synced with it after {} ms",
+        took_over.as_millis(),
+        followed.as_millis()
+    );
+    assert!(took_over >= std::time::Duration::from_secs(2), "not before standby_after: {took_over:?}");
+    assert_eq!(json(&b, &["status", "--json"])["term"]["term"], 1, "B serves term 1");
+    // Sales flow both ways through the new server.
+    ring(&a, 2);
+    ring(&b, 1);
+    wait_orders(&[&a, &b], 3);
+    assert_eq!(a.order_ids(), b.order_ids());
+    a.stop();
+    b.stop();
+}

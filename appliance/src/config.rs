@@ -220,15 +220,30 @@ pub struct ConfigUpdate {
     secret: Option<Secret>,
     metrics_token: Option<Option<String>>,
     idle_lock_secs: Option<u64>,
+    standby: Option<bool>,
+    standby_after_secs: Option<u64>,
 }
 
 /// The idle lock when the setup names none: five minutes.
 pub const DEFAULT_IDLE_LOCK_SECS: u64 = 300;
 
+/// How long a standby waits, with its server unreachable, before it takes over: two minutes.
+pub const DEFAULT_STANDBY_AFTER_SECS: u64 = 120;
+
 /// Parses an idle time: seconds (`90`, `90s`) or minutes (`5m`), 0 for never, at most a day.
 pub fn parse_idle_lock(s: &str) -> Result<u64, ConfigError> {
-    let bad =
-        || ConfigError::BadValue("idle_lock", s.to_string(), "use seconds or minutes such as 90s or 5m (0: never)");
+    parse_secs("idle_lock", s, "use seconds or minutes such as 90s or 5m (0: never)")
+}
+
+/// Parses a standby's delay: seconds or minutes, from 1 s to a day.
+pub fn parse_standby_after(s: &str) -> Result<u64, ConfigError> {
+    parse_secs("standby_after", s, "use seconds or minutes such as 90s or 2m (at least 1 s)").and_then(|v| {
+        if v == 0 { Err(ConfigError::BadValue("standby_after", s.to_string(), "use at least 1 s")) } else { Ok(v) }
+    })
+}
+
+fn parse_secs(key: &'static str, s: &str, hint: &'static str) -> Result<u64, ConfigError> {
+    let bad = || ConfigError::BadValue(key, s.to_string(), hint);
     let t = s.trim();
     let (n, unit) = match t.strip_suffix('m') {
         Some(n) => (n, 60),
@@ -272,6 +287,8 @@ impl ConfigUpdate {
             "secret" => self.secret.is_some(),
             "metrics_token" => self.metrics_token.is_some(),
             "idle_lock_secs" => self.idle_lock_secs.is_some(),
+            "standby" => self.standby.is_some(),
+            "standby_after_secs" => self.standby_after_secs.is_some(),
             _ => false,
         }
     }
@@ -308,6 +325,14 @@ impl ConfigUpdate {
                 "metrics_token" if v.is_empty() => u.metrics_token = Some(None),
                 "metrics_token" => u.metrics_token = Some(Some(validate_metrics_token(v)?)),
                 "idle_lock" => u.idle_lock_secs = Some(parse_idle_lock(v)?),
+                "standby" => {
+                    u.standby = Some(match v {
+                        "yes" | "on" | "true" => true,
+                        "no" | "off" | "false" => false,
+                        _ => return Err(ConfigError::BadValue("standby", v.to_string(), "use yes or no")),
+                    })
+                }
+                "standby_after" => u.standby_after_secs = Some(parse_standby_after(v)?),
                 _ => return Err(ConfigError::UnknownKey(k.to_string())),
             }
         }
@@ -357,6 +382,11 @@ pub struct LocalApiConfig {
     pub metrics_token: Option<String>,
     /// Seconds untouched before the screen locks (0: never).
     pub idle_lock_secs: u64,
+    /// A client that takes over as the store's server when its server has been unreachable for
+    /// `standby_after_secs` (docs/ARCHITECTURE.md, "Promotion and terms").
+    pub standby: bool,
+    /// How long a standby waits before it takes over.
+    pub standby_after_secs: u64,
 }
 
 impl Default for LocalApiConfig {
@@ -370,6 +400,8 @@ impl Default for LocalApiConfig {
             secret: None,
             metrics_token: None,
             idle_lock_secs: DEFAULT_IDLE_LOCK_SECS,
+            standby: false,
+            standby_after_secs: DEFAULT_STANDBY_AFTER_SECS,
         }
     }
 }
@@ -386,6 +418,8 @@ impl LocalApiConfig {
             secret: u.secret.or_else(|| self.secret.clone()),
             metrics_token: u.metrics_token.unwrap_or_else(|| self.metrics_token.clone()),
             idle_lock_secs: u.idle_lock_secs.unwrap_or(self.idle_lock_secs),
+            standby: u.standby.unwrap_or(self.standby),
+            standby_after_secs: u.standby_after_secs.unwrap_or(self.standby_after_secs),
         };
         c.check()?;
         Ok(c)
@@ -416,6 +450,8 @@ impl LocalApiConfig {
             secret_set: self.secret.is_some(),
             metrics_token_set: self.metrics_token.is_some(),
             idle_lock_secs: self.idle_lock_secs,
+            standby: self.standby,
+            standby_after_secs: self.standby_after_secs,
         }
     }
 }
@@ -439,6 +475,10 @@ pub struct ConfigView {
     pub metrics_token_set: bool,
     /// Seconds untouched before the screen locks (0: never).
     pub idle_lock_secs: u64,
+    /// Whether this client takes over when its server is gone.
+    pub standby: bool,
+    /// After how many seconds without its server.
+    pub standby_after_secs: u64,
 }
 
 #[cfg(test)]

@@ -109,6 +109,14 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
                 if v.metrics_token_set { "token set (needed to read /metrics)" } else { "this machine only" }
             );
             outln!(
+                "standby {}",
+                if v.standby {
+                    format!("yes: serves the store after {} s without its server", v.standby_after_secs)
+                } else {
+                    "no".to_string()
+                }
+            );
+            outln!(
                 "lock    {}",
                 match v.idle_lock_secs {
                     0 => "never (the screen stays signed in)".to_string(),

@@ -139,6 +139,10 @@ pub struct SyncPoller {
     key_cache: Option<(StoreId, SealKey)>,
     /// The server register's id, from the session's hello.
     server_id: Option<RegisterId>,
+    /// A standby's wait before it takes over (`None`: not the standby).
+    standby_after: Option<Duration>,
+    /// When the server was last there (a session's end, or the poller's start).
+    last_contact: std::time::Instant,
 }
 
 impl std::fmt::Debug for SyncPoller {
@@ -180,6 +184,8 @@ impl SyncPoller {
             name: setup.register_name.clone(),
             key_cache: None,
             server_id: None,
+            standby_after: setup.standby.then(|| Duration::from_secs(setup.standby_after_secs)),
+            last_contact: std::time::Instant::now(),
         })
     }
 
@@ -267,7 +273,37 @@ impl SyncPoller {
                 }
             }
             self.set_status(SyncState::Offline, None, Some(err.to_string())).await;
+            if self.standby_takes_over(&err).await {
+                return;
+            }
             smol::Timer::after(delay).await;
+        }
+    }
+
+    /// A standby whose server has not been reached for `standby_after` (it does not answer, or
+    /// a scan finds none) promotes itself; the setup it saves switches the running register to
+    /// serving. A server that answers but refuses (a wrong secret, a lower term) is not gone.
+    async fn standby_takes_over(&self, err: &ClientError) -> bool {
+        let Some(after) = self.standby_after else { return false };
+        let gone = matches!(err, ClientError::Unreachable(..) | ClientError::NotTill(..) | ClientError::Overloaded(..));
+        let apart = self.last_contact.elapsed();
+        if !gone || apart < after {
+            return false;
+        }
+        let reg = self.reg.clone();
+        match smol::unblock(move || lock(&reg).take_over()).await {
+            Ok(p) => {
+                info!(
+                    "standby: no server for {} s; this register now serves the store at term {}",
+                    apart.as_secs(),
+                    p.term
+                );
+                true
+            }
+            Err(e) => {
+                warn!("standby: cannot take over: {e}");
+                false
+            }
         }
     }
 
@@ -338,6 +374,7 @@ impl SyncPoller {
 
     async fn session(&mut self, backoff: &mut Backoff, failures: &mut Repeats) -> Outcome {
         let (client, hello) = self.greet().await?;
+        self.last_contact = std::time::Instant::now();
         self.check_term(&client, &hello).await?;
 
         // A client that never synced starts at the beginning of this server's log.
@@ -365,7 +402,10 @@ impl SyncPoller {
 
         let push = self.push_loop(&client);
         let pull = self.pull_loop(&client);
-        smol::future::or(push, pull).await
+        let ended = smol::future::or(push, pull).await;
+        // The server was there until now: a standby counts its absence from here.
+        self.last_contact = std::time::Instant::now();
+        ended
     }
 
     /// Refuses a server that serves a lower term than this register knows (a server that was

@@ -36,6 +36,23 @@ impl Register {
             )));
         }
         let approved_by = self.required_approval(approval, "making this register the store's server")?;
+        self.elect_self(approved_by)
+    }
+
+    /// A standby's takeover (`setup set standby=yes`): the promotion its server's absence for
+    /// `standby_after` calls for, approved in advance by whoever made it the standby. Refused
+    /// (nothing changed) unless this register is a client set up as the standby.
+    pub fn take_over(&mut self) -> Result<Promoted> {
+        let setup = self.store.setup()?;
+        if setup.mode != Mode::Client || !setup.standby {
+            return Err(RegisterError::Invalid("only a client set up as the standby takes over".into()));
+        }
+        self.elect_self(None)
+    }
+
+    /// Appends this register's election at the next term and saves it as the server, at once.
+    fn elect_self(&mut self, approved_by: Option<String>) -> Result<Promoted> {
+        let setup = self.store.setup()?;
         let serving =
             setup.with(ConfigUpdate::mode(Mode::Server)).map_err(|e| RegisterError::Invalid(e.to_string()))?;
         let me = self.store.register_id();
@@ -49,7 +66,7 @@ impl Register {
         info!(
             "promoted to server of the store at term {term} on port {}, approved by {}",
             serving.port,
-            approved_by.as_deref().unwrap_or("nobody (no manager yet)")
+            approved_by.as_deref().unwrap_or("nobody (a standby's takeover, or no manager yet)")
         );
         Ok(Promoted { term, port: serving.port, approved_by })
     }
@@ -88,6 +105,23 @@ mod tests {
         let before = r.store().canonical_dump().unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(r.promote(None), Err(RegisterError::Invalid(_))));
         assert_eq!(r.store().canonical_dump().unwrap_or_else(|e| panic!("{e}")), before);
+        assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Server));
+    }
+
+    #[test]
+    fn only_a_client_set_up_as_the_standby_takes_over_and_needs_no_pin_then() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut r = client(dir.path());
+        r.add_user("ann", Role::Manager, "4821").unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(r.take_over(), Err(RegisterError::Invalid(_))), "not the standby");
+        assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Client), "nothing changed");
+        let cfg = r.store().setup().unwrap_or_else(|e| panic!("{e}"));
+        let standby = ConfigUpdate::parse(&["standby=yes", "standby_after=5s"]).unwrap_or_else(|e| panic!("{e}"));
+        let cfg = cfg.with(standby).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((cfg.standby, cfg.standby_after_secs), (true, 5));
+        r.store_mut().write(|tx| tx.save_setup(&cfg)).unwrap_or_else(|e| panic!("{e}"));
+        let p = r.take_over().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((p.term, p.approved_by), (1, None));
         assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Server));
     }
 

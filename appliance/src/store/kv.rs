@@ -303,6 +303,10 @@ pub const PIN_LOCKOUTS: Key<u64> = Key::new("pin_lockouts");
 pub const PIN_LOCKED_UNTIL: Key<u64> = Key::new("pin_locked_until_ms");
 /// Seconds without a touch or key before the screen locks (default 300).
 pub const IDLE_LOCK_SECS: Key<u64> = Key::new("idle_lock_secs");
+/// Whether this client takes over as the server when its server is gone (`setup set standby=`).
+pub const STANDBY: Key<bool> = Key::new("standby");
+/// After how long without its server a standby takes over, seconds.
+pub const STANDBY_AFTER_SECS: Key<u64> = Key::new("standby_after_secs");
 /// This register's receipt printer (none: receipts are not printed; jobs are not queued).
 pub const PRINTER: Key<PrinterSetup> = Key::new("printer");
 /// What the printer said last: `ok`, or why it cannot print (`paper out`, `unreachable: …`).
@@ -373,6 +377,8 @@ impl Store {
             secret: read(self, SECRET, update)?,
             metrics_token: read(self, METRICS_TOKEN, update)?,
             idle_lock_secs: read(self, IDLE_LOCK_SECS, update)?.unwrap_or(d.idle_lock_secs),
+            standby: read(self, STANDBY, update)?.unwrap_or(d.standby),
+            standby_after_secs: read(self, STANDBY_AFTER_SECS, update)?.unwrap_or(d.standby_after_secs),
         })
     }
 }
@@ -421,6 +427,8 @@ impl Tx<'_> {
             None => self.clear(METRICS_TOKEN)?,
         }
         self.set(IDLE_LOCK_SECS, &c.idle_lock_secs)?;
+        self.set(STANDBY, &c.standby)?;
+        self.set(STANDBY_AFTER_SECS, &c.standby_after_secs)?;
         self.next_counter(SETUP_REVISION)?;
         Ok(())
     }
