@@ -253,6 +253,20 @@ fn restoring_over_a_register_with_data_needs_force_and_says_what_is_lost() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("(2 orders) were not in the backup and are gone"), "{said}");
     assert_eq!(b.dump(), a.dump());
+
+    // A database that cannot be read (what is lost is unknown) is replaced only with --force.
+    let d = root.path().join("damaged");
+    std::fs::create_dir_all(&d).expect("test");
+    std::fs::write(d.join("till.db"), vec![0x5a; 8192]).expect("test");
+    let before = std::fs::read(d.join("till.db")).expect("test");
+    let out = till_on(&d, Some(SECRET), &["restore", path(&file)]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(5), "{err}");
+    assert!(err.contains("is not a Till database") && err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read(d.join("till.db")).expect("test"), before, "left as it was");
+    let out = till_on(&d, Some(SECRET), &["restore", path(&file), "--force"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(Node::new(root.path(), "damaged").dump(), a.dump());
 }
 
 #[test]

@@ -26,9 +26,9 @@ pub const EXIT_CODES: &str = "Exit codes:
  14  protocol version mismatch: update the older register
  15  the server refuses this register: it was revoked, or new registers are not accepted now
  16  unverified: a server claims this store but cannot prove it holds the store's keys
- backup, restore:
- 17  the backup does not open with this secret (wrong secret, or its header is damaged)
- 18  the backup is damaged, cut short, or not a Till backup";
+ backup, restore (3 also: no secret; restore over a register with data without --force):
+ 17  restore: the backup does not open with this secret (wrong secret, or its header is damaged)
+ 18  restore: the backup is damaged, cut short, or not a Till backup";
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
