@@ -270,13 +270,17 @@ fn restoring_over_a_register_with_data_needs_force_and_says_what_is_lost() {
 }
 
 #[test]
-fn a_register_without_a_secret_cannot_seal_a_backup() {
+fn a_backup_needs_a_secret_and_a_place_outside_the_data_directory() {
     let root = tempdir();
     let n = Node::new(root.path(), "N");
     n.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50"]);
     let file = root.path().join("n.tillbak");
     refused(&n.dir, None, &["backup", "--out", path(&file)], 3, "no shared secret");
     assert!(!file.exists());
+    // Nor into the data directory, where it would be lost with the card (or replace till.db).
+    n.ok(&["setup", "set", &format!("secret={SECRET}")]);
+    let db = n.dir.join("till.db");
+    refused(&n.dir, None, &["backup", "--out", path(&db)], 3, "outside the data directory");
     assert_eq!(std::fs::read_dir(root.path()).expect("test").count(), 1, "nothing written beside it");
 }
 

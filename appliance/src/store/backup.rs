@@ -28,6 +28,10 @@ pub enum BackupFileError {
         "this register has no shared secret to seal a backup with; set one with `till setup secret --generate --apply` first"
     )]
     NoSecret,
+    /// `till backup --out` into the data directory: a copy that would be lost with the card (and
+    /// could take the name of the database itself).
+    #[error("write the backup outside the data directory {}: a copy beside the database is lost with it", .0.display())]
+    IntoDataDir(PathBuf),
     /// `till restore` without a secret given or set.
     #[error("no secret to open the backup with: give the store's secret with --secret or TILL_SECRET")]
     NoSecretGiven,
@@ -177,6 +181,12 @@ impl Store {
         let secret = self.get(kv::SECRET)?.ok_or(BackupFileError::NoSecret)?;
         let store = self.get(kv::STORE_ID)?;
         let dir = self.path.parent().unwrap_or(Path::new("."));
+        let out_dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if let (Ok(a), Ok(b)) = (out_dir.canonicalize(), dir.canonicalize())
+            && a == b
+        {
+            return Err(BackupFileError::IntoDataDir(dir.to_path_buf()));
+        }
         // The plaintext copy stays on the register's own disk (which holds the database anyway),
         // never beside `out` on a stick that may be pulled.
         let copy = Temp(temp_beside(&dir.join(DB_FILE), "backup")?, false);
