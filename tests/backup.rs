@@ -238,8 +238,11 @@ fn restoring_over_a_register_with_data_needs_force_and_says_what_is_lost() {
     let fresh = Node::new(root.path(), "F");
     fresh.ok(&["setup", "set", "name=F"]);
     assert_eq!(fresh.query("SELECT count(*) FROM events"), 0);
-    let out = till_on(&fresh.dir, Some(SECRET), &["restore", path(&file)]);
+    let out = till_on(&fresh.dir, Some(SECRET), &["restore", path(&file), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = json(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!((said["replaced"].as_bool(), said["lost_events"].as_u64()), (Some(false), Some(0)));
+    assert_eq!(said["backup"]["events"].as_i64(), Some(a.query("SELECT count(*) FROM events")));
     assert_eq!(fresh.dump(), a.dump());
 
     // A register with sales of its own is not replaced without --force; the refusal says what
@@ -281,6 +284,8 @@ fn a_backup_needs_a_secret_and_a_place_outside_the_data_directory() {
     n.ok(&["setup", "set", &format!("secret={SECRET}")]);
     let db = n.dir.join("till.db");
     refused(&n.dir, None, &["backup", "--out", path(&db)], 3, "outside the data directory");
+    let nowhere = root.path().join("stick").join("n.tillbak");
+    refused(&n.dir, None, &["backup", "--out", path(&nowhere)], 3, "is the stick mounted?");
     assert_eq!(std::fs::read_dir(root.path()).expect("test").count(), 1, "nothing written beside it");
 }
 

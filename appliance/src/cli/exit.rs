@@ -82,7 +82,7 @@ fn backup_exit(e: &crate::store::BackupFileError) -> u8 {
     use crate::store::BackupFileError::*;
     use crate::sync::backup::BackupError;
     match e {
-        NoSecret | NoSecretGiven | NotEmpty { .. } | IntoDataDir(_) => 3,
+        NoSecret | NoSecretGiven | NotEmpty { .. } | IntoDataDir(_) | NoFolder(_) => 3,
         Sealed { why: BackupError::Key, .. } => 17,
         Sealed { .. } | NotTill(_) => 18,
         Unreadable(_) => 5,

@@ -32,6 +32,9 @@ pub enum BackupFileError {
     /// could take the name of the database itself).
     #[error("write the backup outside the data directory {}: a copy beside the database is lost with it", .0.display())]
     IntoDataDir(PathBuf),
+    /// `till backup --out` into a folder that does not exist (a stick not mounted).
+    #[error("the folder {} for the backup does not exist (is the stick mounted?)", .0.display())]
+    NoFolder(PathBuf),
     /// `till restore` without a secret given or set.
     #[error("no secret to open the backup with: give the store's secret with --secret or TILL_SECRET")]
     NoSecretGiven,
@@ -182,6 +185,9 @@ impl Store {
         let store = self.get(kv::STORE_ID)?;
         let dir = self.path.parent().unwrap_or(Path::new("."));
         let out_dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if !out_dir.is_dir() {
+            return Err(BackupFileError::NoFolder(out_dir.to_path_buf()));
+        }
         if let (Ok(a), Ok(b)) = (out_dir.canonicalize(), dir.canonicalize())
             && a == b
         {
