@@ -216,6 +216,27 @@ fn a_wrong_secret_a_changed_byte_or_a_cut_file_is_refused_and_changes_nothing() 
         let f = at("cut", i, &how);
         refused(&target, Some(SECRET), &["restore", path(&f)], 18, needle);
     }
+    // Sealed right with the right secret, but not a database this register can take: another
+    // program's bytes (18), a database of a newer Till (5).
+    let plain = {
+        let header = till::sync::backup::BackupHeader::decode(&good).expect("test");
+        let key = till::sync::SealKey::derive_salted(SECRET, &header.salt).expect("test");
+        till::sync::backup::open_all(&key, &good).expect("test")
+    };
+    let reseal = |name: &str, db: &[u8]| {
+        let (header, info, _) = &plain;
+        let key = till::sync::SealKey::derive_salted(SECRET, &header.salt).expect("test");
+        let f = root.path().join(name);
+        std::fs::write(&f, till::sync::backup::seal_all(&key, header, info, db).expect("test")).expect("test");
+        f
+    };
+    let foreign = reseal("foreign.tillbak", b"PK\x03\x04 a spreadsheet, not a register");
+    refused(&target, Some(SECRET), &["restore", path(&foreign)], 18, "does not hold a Till database");
+    let newer_db = root.path().join("newer.db");
+    std::fs::write(&newer_db, &plain.2).expect("test");
+    rusqlite::Connection::open(&newer_db).and_then(|c| c.pragma_update(None, "user_version", 9999)).expect("test");
+    let newer = reseal("newer.tillbak", &std::fs::read(&newer_db).expect("test"));
+    refused(&target, Some(SECRET), &["restore", path(&newer)], 5, "was written by a newer Till (schema 9999");
     assert!(!target.exists(), "no data directory was left behind");
 
     // The file itself was fine all along.

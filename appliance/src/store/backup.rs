@@ -356,12 +356,7 @@ fn restore_into(
         let out = w.into_inner().map_err(|e| e.into_error()).map_err(io("cannot write", &tmp.0))?;
         out.sync_all().map_err(io("cannot sync", &tmp.0))?;
     }
-    put_secret(&tmp.0, secret).map_err(|e| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            BackupFileError::NotTill(file.to_path_buf())
-        }
-        e => BackupFileError::Store(StoreError::from_sqlite(e, &tmp.0)),
-    })?;
+    put_secret(&tmp.0, secret, file)?;
     let (lost_events, lost_orders, replaced) = match target {
         Target::Absent => (0, 0, false),
         Target::Unreadable(_) => (0, 0, true),
@@ -398,24 +393,29 @@ fn restore_into(
     Ok((lost_events, lost_orders, replaced))
 }
 
-/// Checks that the restored copy is a Till database and writes the secret that opened it back
-/// into its device-local table (the backup leaves it out).
-fn put_secret(path: &Path, secret: &Secret) -> rusqlite::Result<()> {
-    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    let app: i32 = c.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    if app != APPLICATION_ID {
-        return Err(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_NOTADB),
-            Some("not a Till database".into()),
-        ));
+/// Checks that the restored copy is a Till database this build can open, and writes the secret
+/// that opened it back into its device-local table (the backup leaves it out).
+fn put_secret(path: &Path, secret: &Secret, file: &Path) -> Result<(), BackupFileError> {
+    let err = |e| BackupFileError::Store(StoreError::from_sqlite(e, path));
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(err)?;
+    let app: Result<i32, _> = c.pragma_query_value(None, "application_id", |r| r.get(0));
+    let version: Result<i64, _> = c.pragma_query_value(None, "user_version", |r| r.get(0));
+    let (Ok(APPLICATION_ID), Ok(version)) = (app, version) else {
+        return Err(BackupFileError::NotTill(file.to_path_buf()));
+    };
+    let supported = super::latest_schema_version();
+    if version > supported {
+        return Err(StoreError::NewerSchema { path: file.to_path_buf(), found: version, supported }.into());
     }
-    c.pragma_update(None, "journal_mode", "DELETE")?;
-    c.pragma_update(None, "synchronous", "FULL")?;
+    c.pragma_update(None, "journal_mode", "DELETE").map_err(err)?;
+    c.pragma_update(None, "synchronous", "FULL").map_err(err)?;
     c.execute(
         "INSERT INTO device_kv (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![kv::SECRET.name, crate::store::kv::Value::to_kv(secret)],
-    )?;
-    c.close().map_err(|(_, e)| e)
+    )
+    .map_err(err)?;
+    c.close().map_err(|(_, e)| err(e))
 }
 
 /// (events, orders) the register holds, and how many of them the restored copy lacks.
