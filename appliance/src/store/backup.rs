@@ -157,6 +157,23 @@ fn temp_beside(path: &Path, tag: &str) -> Result<PathBuf, BackupFileError> {
     Ok(path.with_file_name(format!(".{name}.{tag}-{}-{}", std::process::id(), crate::model::hex(&r))))
 }
 
+/// Removes what a backup or restore cut short (a power cut, a kill) left in the data directory:
+/// temporary copies of processes that no longer run. A plaintext copy must not linger, nor fill
+/// the card.
+fn sweep(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = [".till.db.backup-", ".till.db.restore-"].iter().find_map(|p| name.strip_prefix(p)) else {
+            continue;
+        };
+        let pid = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|p| p != std::process::id() && !Path::new(&format!("/proc/{p}")).exists()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 fn sync_dir(dir: &Path) -> Result<(), BackupFileError> {
     let d = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
     File::open(d).and_then(|f| f.sync_all()).map_err(io("cannot sync the directory", d))
@@ -193,6 +210,7 @@ impl Store {
         {
             return Err(BackupFileError::IntoDataDir(dir.to_path_buf()));
         }
+        sweep(dir);
         // The plaintext copy stays on the register's own disk (which holds the database anyway),
         // never beside `out` on a stick that may be pulled.
         let copy = Temp(temp_beside(&dir.join(DB_FILE), "backup")?, false);
@@ -335,6 +353,7 @@ fn restore_into(
 ) -> Result<(u64, u64, bool), BackupFileError> {
     let sealed = |why| BackupFileError::Sealed { path: file.to_path_buf(), why };
     let db = dir.join(DB_FILE);
+    sweep(dir);
     let tmp = Temp(temp_beside(&db, "restore")?, false);
     {
         let out = std::fs::OpenOptions::new()
