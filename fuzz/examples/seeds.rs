@@ -242,5 +242,23 @@ fn main() {
         ev.extend_from_slice(&value.to_ne_bytes());
     }
     write("display", "evdev", &tagged(1 | (24 << 2), &ev));
+
+    // backup: sealed files (mode 0) with the target's key, of a log cut into 256-byte chunks, of an
+    // exact number of chunks and of nothing; a database to seal (mode 1).
+    let k = till::sync::SealKey::from_bytes([0x5a; 32]);
+    let log: Vec<u8> = events.concat();
+    for (name, db) in [("log", &log[..]), ("two-chunks", &log[..512.min(log.len())]), ("empty", &[][..])] {
+        let header = till::sync::backup::BackupHeader { store: Some(STORE), salt: [1; 16], prefix: [2; 19], chunk: 256 };
+        let info = till::sync::backup::BackupInfo {
+            created_ms: SENT_MS,
+            events: events.len() as u64,
+            high_water: events.len() as u64,
+            register: origin,
+            db_bytes: db.len() as u64,
+        };
+        let file = till::sync::backup::seal_all(&k, &header, &info, db).unwrap_or_else(|e| panic!("seal: {e}"));
+        write("backup", name, &tagged(0, &file));
+    }
+    write("backup", "database", &tagged(1 | (64 << 1), &log[..700.min(log.len())]));
     println!("wrote {} events, {} messages, {} requests", events.len(), messages.len(), requests.len());
 }

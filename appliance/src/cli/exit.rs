@@ -25,7 +25,10 @@ pub const EXIT_CODES: &str = "Exit codes:
  13  wrong secret: the server refused the shared secret (setup pair: a wrong pairing code)
  14  protocol version mismatch: update the older register
  15  the server refuses this register: it was revoked, or new registers are not accepted now
- 16  unverified: a server claims this store but cannot prove it holds the store's keys";
+ 16  unverified: a server claims this store but cannot prove it holds the store's keys
+ backup, restore (3 also: no secret; restore over a register with data without --force):
+ 17  restore: the backup does not open with this secret (wrong secret, or its header is damaged)
+ 18  restore: the backup is damaged, cut short, or not a Till backup";
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
@@ -34,6 +37,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
     if let Some(s) = e.downcast_ref::<scan::ScanFailed>() {
         return s.code();
+    }
+    if let Some(super::backup::BackupFailed(b)) = e.downcast_ref() {
+        return backup_exit(b);
     }
     if e.downcast_ref::<super::JournalBroken>().is_some() {
         return 7;
@@ -69,6 +75,23 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         return 3;
     }
     1
+}
+
+/// Exit codes of `till backup` and `till restore`.
+fn backup_exit(e: &crate::store::BackupFileError) -> u8 {
+    use crate::store::BackupFileError::*;
+    use crate::sync::backup::BackupError;
+    match e {
+        NoSecret | NoSecretGiven | NotEmpty { .. } | IntoDataDir(_) | NoFolder(_) => 3,
+        Sealed { why: BackupError::Key, .. } => 17,
+        Sealed { .. } | NotTill(_) => 18,
+        Unreadable(_) => 5,
+        Store(s) => match s {
+            crate::store::StoreError::Sqlite(_) | crate::store::StoreError::Codec(_) => 1,
+            _ => 5,
+        },
+        Kdf(_) | Io { .. } => 1,
+    }
 }
 
 /// True when the failure is only that stdout's reader went away (`till … | head`).

@@ -10,6 +10,7 @@ macro_rules! outln {
     }};
 }
 
+mod backup;
 mod bench;
 mod catalog;
 mod conflicts;
@@ -192,6 +193,10 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// Measure this machine: store (the default), sync, peer, load or counter
     Bench(bench::BenchArgs),
+    /// Write a sealed copy of this register's database (consistent while the register runs)
+    Backup(backup::BackupArgs),
+    /// Put a backup onto an empty register (over one with data only with --force)
+    Restore(backup::RestoreArgs),
 }
 
 /// Parses the command line, runs it, and returns the documented exit code.
@@ -244,6 +249,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let command = match cli.command {
         Command::Bench(args) => return bench::run(args),
         Command::Screens { out, size, hit_map } => return screens::screens(&out, &size, hit_map),
+        // The data directory may be absent or hold a damaged database: not opened as a register.
+        Command::Restore(args) => return backup::restore(&dir, args),
         // Testing a server someone typed in must not make a register in the current directory.
         Command::TestConnection { addr, secret, json } if !dir.join(crate::store::DB_FILE).exists() => {
             return setup::test_connection_without_data(&dir, addr, secret, json);
@@ -278,8 +285,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scan(args) => scan::scan(&mut r, args),
         Command::Peers { action: Some(a), .. } => setup::peers_action(&mut r, a),
         Command::Peers { action: None, json } => setup::peers(&r, json),
-        Command::Bench(_) | Command::Screens { .. } => {
-            unreachable!("bench and screens run before the register is opened")
+        Command::Backup(args) => backup::backup(&r, args),
+        Command::Bench(_) | Command::Screens { .. } | Command::Restore(_) => {
+            unreachable!("bench, screens and restore run before the register is opened")
         }
     }
 }

@@ -5,6 +5,7 @@
 //! defined in [`crate::sync`].
 
 mod apply;
+mod backup;
 mod conflicts;
 mod dump;
 mod export;
@@ -22,6 +23,7 @@ mod sync;
 mod term;
 mod watch;
 
+pub use backup::{BackupFileError, BackupMade, Restored, restore};
 pub use conflicts::*;
 pub use export::*;
 pub use journal::*;

@@ -54,12 +54,16 @@ impl SealKey {
     /// Argon2id(secret, salt = store id), m = 19 MiB, t = 2, p = 1 (OWASP's recommendation).
     /// Deliberately slow (tenths of a second on a register): derive once, keep the key.
     pub fn derive(secret: &str, store: StoreId) -> Result<SealKey, EnvelopeError> {
+        SealKey::derive_salted(secret, &store.0)
+    }
+
+    /// The same derivation with another salt: a backup file's key, with the file's own random
+    /// salt (sync/backup.rs).
+    pub fn derive_salted(secret: &str, salt: &[u8; 16]) -> Result<SealKey, EnvelopeError> {
         let params = argon2::Params::new(19 * 1024, 2, 1, Some(32)).map_err(|e| EnvelopeError::Kdf(e.to_string()))?;
         let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
         let mut out = [0u8; 32];
-        argon
-            .hash_password_into(secret.as_bytes(), &store.0, &mut out)
-            .map_err(|e| EnvelopeError::Kdf(e.to_string()))?;
+        argon.hash_password_into(secret.as_bytes(), salt, &mut out).map_err(|e| EnvelopeError::Kdf(e.to_string()))?;
         Ok(SealKey(out))
     }
 

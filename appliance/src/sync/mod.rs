@@ -6,6 +6,7 @@
 //! supplies the random nonce). The store applies these rules to its tables; the network moves
 //! encoded events around.
 
+pub mod backup;
 mod conflict;
 mod envelope;
 mod event;

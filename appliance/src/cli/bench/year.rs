@@ -1,7 +1,8 @@
 //! `till bench year`: a store-year (5 registers, 1,000,000 orders by default) generated through
 //! the normal apply path into one register's database, then the figures issue 15 asks for:
-//! database size, Z and store report time, `journal verify` rate, `till run` boot to ready on
-//! that database, and sale committed → the receipt's last byte at a printer on loopback.
+//! database size, Z and store report time, `journal verify` rate, `till backup` and `till
+//! restore` of it (issue 17), `till run` boot to ready on that database, and sale committed →
+//! the receipt's last byte at a printer on loopback.
 //!
 //! Each register's day is its sales (1–4 lines of 2,000 products in 12 categories, two tax
 //! rates, one in ten discounted, cash with change, card, or split), one void and one return in
@@ -320,9 +321,37 @@ pub fn run(args: &YearArgs) -> anyhow::Result<()> {
             report.problems.len()
         );
     }
-    drop(store);
+    backup_and_restore(store, &base)?;
     boot(&dir)?;
     receipt_latency(&base.join("printer"), args.runs)?;
+    Ok(())
+}
+
+/// `till backup` of the year's database (sealed beside it) and `till restore` of that file onto
+/// an empty register: time and size of each.
+fn backup_and_restore(mut store: Store, base: &std::path::Path) -> anyhow::Result<()> {
+    let secret = crate::config::Secret::new_unchecked("bench-year-4Kq9-zX2m-Wp7")?;
+    store.set(kv::SECRET, &secret)?;
+    let file = base.join("year.tillbak");
+    let t = Instant::now();
+    let made = store.backup(&file, START_MS)?;
+    let backup_s = t.elapsed().as_secs_f64();
+    drop(store);
+    let mib = |b: u64| b as f64 / 1_048_576.0;
+    println!(
+        "  backup: {:.0} MiB copied and sealed into {:.0} MiB in {backup_s:.1} s ({:.0} MiB/s)",
+        mib(made.info.db_bytes),
+        mib(made.bytes),
+        mib(made.bytes) / backup_s
+    );
+    let to = base.join("restored");
+    let _ = std::fs::remove_dir_all(&to);
+    let t = Instant::now();
+    let done = crate::store::restore(&to, &file, Some(secret), false)?;
+    let restore_s = t.elapsed().as_secs_f64();
+    println!("  restore onto an empty register: {} events in {restore_s:.1} s", done.info.events);
+    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_dir_all(&to);
     Ok(())
 }
 
