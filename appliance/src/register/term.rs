@@ -41,13 +41,17 @@ impl Register {
 
     /// A standby's takeover (`setup set standby=yes`): the promotion its server's absence for
     /// `standby_after` calls for, approved in advance by whoever made it the standby. Refused
-    /// (nothing changed) unless this register is a client set up as the standby.
-    pub fn take_over(&mut self) -> Result<Promoted> {
+    /// (nothing changed) unless this register is a client set up as the standby. `apart`: how
+    /// long its server has not been reached, for the log line (written here, once committed: the
+    /// setup change stops the caller's task at once).
+    pub fn take_over(&mut self, apart: std::time::Duration) -> Result<Promoted> {
         let setup = self.store.setup()?;
         if setup.mode != Mode::Client || !setup.standby {
             return Err(RegisterError::Invalid("only a client set up as the standby takes over".into()));
         }
-        self.elect_self(None)
+        let p = self.elect_self(None)?;
+        info!("standby: no server for {} s; this register now serves the store at term {}", apart.as_secs(), p.term);
+        Ok(p)
     }
 
     /// Appends this register's election at the next term and saves it as the server, at once.
@@ -113,14 +117,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let mut r = client(dir.path());
         r.add_user("ann", Role::Manager, "4821").unwrap_or_else(|e| panic!("{e}"));
-        assert!(matches!(r.take_over(), Err(RegisterError::Invalid(_))), "not the standby");
+        assert!(matches!(r.take_over(std::time::Duration::ZERO), Err(RegisterError::Invalid(_))), "not the standby");
         assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Client), "nothing changed");
         let cfg = r.store().setup().unwrap_or_else(|e| panic!("{e}"));
         let standby = ConfigUpdate::parse(&["standby=yes", "standby_after=5s"]).unwrap_or_else(|e| panic!("{e}"));
         let cfg = cfg.with(standby).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((cfg.standby, cfg.standby_after_secs), (true, 5));
         r.store_mut().write(|tx| tx.save_setup(&cfg)).unwrap_or_else(|e| panic!("{e}"));
-        let p = r.take_over().unwrap_or_else(|e| panic!("{e}"));
+        let p = r.take_over(std::time::Duration::from_secs(5)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((p.term, p.approved_by), (1, None));
         assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Server));
     }
