@@ -64,6 +64,12 @@ pub struct StatusInfo {
     /// the oldest has waited past the appliance's threshold; the status and sale screens' header
     /// then shows a badge that opens the export screen. `None`: no badge.
     pub export: Option<ExportAlert>,
+    /// Who serves the store (issue 17): the term of the standing election, 0 for a store
+    /// nobody was ever promoted in.
+    pub term: u64,
+    /// The name of the register serving the store, as this register knows it (a client's
+    /// server; a server's own name); `None` when it is not known yet.
+    pub server_name: Option<String>,
 }
 
 /// One register seen on the network.
@@ -591,6 +597,9 @@ pub enum Intent {
     OpenStatus,
     /// Go to Settings → Multi-Register.
     OpenSettings,
+    /// Settings → Multi-Register, on a client: make this register the store's server (a
+    /// manager's PIN first, then the last pull from the old server and the promotion).
+    Promote,
     /// Go to the sale screen.
     OpenSale,
     /// Choose a mode (then its setup screen, for server and client).

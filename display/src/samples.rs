@@ -25,6 +25,8 @@ fn status(mode: Mode) -> StatusInfo {
             server_address: Some("10.0.0.2:8787".into()),
             open_conflicts: 0,
             export: None,
+            term: 2,
+            server_name: Some("Front Counter".into()),
         },
         Mode::Client => StatusInfo {
             mode,
@@ -40,6 +42,8 @@ fn status(mode: Mode) -> StatusInfo {
             server_address: Some("10.0.0.2:8787".into()),
             open_conflicts: 0,
             export: None,
+            term: 2,
+            server_name: Some("Front Counter".into()),
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -51,6 +55,8 @@ fn status(mode: Mode) -> StatusInfo {
             server_address: None,
             open_conflicts: 0,
             export: None,
+            term: 0,
+            server_name: None,
         },
     }
 }
@@ -245,6 +251,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         ("status-client", state(Screen::Status, Mode::Client)),
         ("status-standalone", state(Screen::Status, Mode::Standalone)),
         ("settings", state(Screen::Settings { current: Mode::Standalone }, Mode::Standalone)),
+        ("settings-client", state(Screen::Settings { current: Mode::Client }, Mode::Client)),
         (
             "server-setup",
             state(

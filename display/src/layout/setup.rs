@@ -5,6 +5,12 @@ use super::*;
 pub(super) fn settings_screen(b: &mut Builder, current: Mode, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
+    let (top, promote_row) = if current == Mode::Client {
+        let (t, row) = take_bottom(top, m.button_h, m.gap);
+        (t, Some(row))
+    } else {
+        (top, None)
+    };
     let cards_h = if m.compact { 120 } else { 190 };
     let top = title_if_room(b, top, "Multi-Register", cards_h);
     let (cards_r, _) = take_top(top, top.size.height.min(cards_h * 3 / 2), 0);
@@ -30,6 +36,11 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, r: Rectangle) {
     let cols = columns(bottom, &[1, 2], m.gap);
     b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
     b.button(cols[1], theme::BG, "Receipt printer ›", b.secondary(), Some(Intent::OpenPrinter));
+    // A client can take over as the store's server (the old one is gone for good).
+    if let Some(row) = promote_row {
+        let text = if m.compact { "Make this register the server" } else { "Make this register the store's server" };
+        b.button(row, theme::BG, text, b.secondary(), Some(Intent::Promote));
+    }
 }
 
 /// A labelled form row: label on the left, a tappable field, optionally a button on the right.

@@ -16,12 +16,15 @@ pub(super) fn status_rows(status: &StatusInfo, with_mode: bool) -> Vec<(String, 
         }
         Mode::Server => {
             rows.push(("Listening on".into(), address(), None));
+            rows.push(("Serving at term".into(), status.term.to_string(), None));
             rows.push(("Registers online".into(), status.peers.len().to_string(), None));
             rows.push(("Pending events".into(), status.pending_events.to_string(), None));
             rows.push(("Last sync".into(), last_sync, None));
         }
         Mode::Client => {
             rows.push(("Server".into(), address(), None));
+            let served_by = status.server_name.clone().unwrap_or_else(|| "not known yet".into());
+            rows.push(("Served by".into(), format!("{served_by}, term {}", status.term), None));
             rows.push(("Last sync".into(), last_sync, None));
             rows.push(("Sales to send".into(), status.pending_events.to_string(), None));
         }

@@ -8,7 +8,9 @@
 mod conflicts;
 mod counter;
 mod export;
+mod pairing;
 mod printer;
+mod promote;
 mod status;
 
 pub use export::EXPORT_LAG_BADGE_MS;
@@ -46,6 +48,8 @@ pub enum Effect {
     Pair,
     /// Print a test page with the printer form's setup.
     TestPrint,
+    /// The last pull from the old server, then the promotion a manager approved.
+    Promote,
 }
 
 /// The register screen's state behind the display crate's pure screens.
@@ -74,6 +78,12 @@ pub struct Ui {
     printer: Option<printer::PrinterForm>,
     /// The export screen was opened from the sale screen, and Back returns there.
     export_from_sale: bool,
+    /// The promotion a manager approved, until `Effect::Promote` runs it.
+    promoting: Option<crate::register::Approval>,
+    /// Slow work a PIN's approval started (the PIN pad's intent returns none itself).
+    queued: Option<Effect>,
+    /// The step-down note last shown in the banner (each shows once).
+    stepped_down_seen: Option<String>,
 }
 
 impl std::fmt::Debug for Ui {
@@ -136,6 +146,8 @@ impl Ui {
                 server_address: None,
                 open_conflicts: 0,
                 export: None,
+                term: 0,
+                server_name: None,
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {
@@ -154,6 +166,9 @@ impl Ui {
             resolving: None,
             printer: None,
             export_from_sale: false,
+            promoting: None,
+            queued: None,
+            stepped_down_seen: None,
         };
         ui.refresh();
         ui.start_screen();
@@ -189,6 +204,7 @@ impl Ui {
         {
             self.error(update_needed(n));
         }
+        self.stepped_down_banner();
         match status {
             Ok(s) => self.status = s,
             Err(e) => self.error(format!("Cannot read this register's status: {e}")),
@@ -308,7 +324,7 @@ impl Ui {
     /// while the screens it opened show: it lapses as soon as they are left.
     pub fn handle(&mut self, intent: d::Intent) -> Option<Effect> {
         self.close_gate();
-        let effect = self.act(intent);
+        let effect = self.act(intent).or_else(|| self.queued.take());
         self.close_gate();
         effect
     }
@@ -326,6 +342,7 @@ impl Ui {
             return effect;
         }
         if self.search_key(&intent)
+            || self.promote_intent(&intent)
             || self.day_intent(&intent)
             || self.export_intent(&intent)
             || self.counter_intent(&intent)
@@ -333,7 +350,7 @@ impl Ui {
             return None;
         }
         match intent {
-            I::DismissBanner => self.banner = None,
+            I::DismissBanner => self.dismissed(),
             I::OpenStatus => {
                 self.refresh();
                 self.screen = d::Screen::Status;
@@ -623,8 +640,10 @@ impl Ui {
     /// Runs the slow work an intent started and shows its result.
     pub async fn perform(&mut self, effect: Effect) {
         // A test page needs none of the network setup read below.
-        if effect == Effect::TestPrint {
-            return self.test_print().await;
+        match effect {
+            Effect::TestPrint => return self.test_print().await,
+            Effect::Promote => return self.promote().await,
+            _ => {}
         }
         let read = {
             let mut r = lock(&self.reg);
@@ -695,7 +714,7 @@ impl Ui {
                 }
             }
             Effect::Pair => self.pair(me, &name).await,
-            Effect::TestPrint => {}
+            Effect::TestPrint | Effect::Promote => {}
             Effect::Test => {
                 let addr = match self.client_form.server_address.parse::<ServerAddr>() {
                     Ok(a) => a.to_string(),
@@ -719,47 +738,6 @@ impl Ui {
                 };
                 info!("test connection: {outcome:?}");
                 self.screen = d::Screen::TestResult(outcome);
-            }
-        }
-    }
-
-    /// Pairs with the client form's server by the code in its secret field, and saves the
-    /// setup the server grants (this register becomes its client).
-    async fn pair(&mut self, me: crate::model::RegisterId, name: &str) {
-        let (addr, code) = (self.client_form.server_address.clone(), self.client_form.secret.clone());
-        let grant = match crate::net::pair::request(&addr, &code, me, name).await {
-            Ok(g) => g,
-            Err(e) => {
-                self.error(e.to_string());
-                self.show_client_form();
-                return;
-            }
-        };
-        info!("paired with {} at {addr}", grant.server_name);
-        self.client_form.secret = grant.secret.clone();
-        let saved = grant
-            .store_id
-            .parse::<crate::sync::StoreId>()
-            .map_err(|e| e.to_string())
-            .and_then(|store| lock(&self.reg).store_mut().set(kv::STORE_ID, &store).map_err(|e| e.to_string()));
-        let pairs =
-            vec!["mode=client".into(), format!("name={}", self.client_form.register_name), format!("server={addr}")];
-        let secret = Secret::new_unchecked(&grant.secret).map_err(|e| e.to_string());
-        let result = saved.and(secret).and_then(|secret| {
-            let cfg = lock(&self.reg).store().setup().map_err(|e| e.to_string())?;
-            let new =
-                ConfigUpdate::parse(&pairs).and_then(|u| cfg.with(u.with_secret(secret))).map_err(|e| e.to_string())?;
-            lock(&self.reg).store_mut().write(|tx| tx.save_setup(&new)).map_err(|e: StoreError| e.to_string())
-        });
-        match result {
-            Ok(()) => {
-                self.refresh();
-                self.info(format!("Paired with {}. This register now syncs with it.", grant.server_name));
-                self.screen = d::Screen::Status;
-            }
-            Err(e) => {
-                self.error(format!("Paired, but the setup was not saved: {e}"));
-                self.show_client_form();
             }
         }
     }

@@ -72,6 +72,16 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
             (last.map(|t| ago(now, t)), clock, addr)
         }
     };
+    // Who serves: a server states the term of its own elections; a client follows the
+    // standing election, and names the server it syncs with (else the one elected).
+    let (term, server_name) = match cfg.mode {
+        Mode::Standalone => (0, None),
+        Mode::Server => (s.reader().serving_term(s.register_id())?, Some(cfg.register_name.clone())),
+        Mode::Client => {
+            let standing = s.reader().server_term()?;
+            (standing.term, sync.as_ref().and_then(|s| s.server_name.clone()).or(standing.register))
+        }
+    };
     Ok(d::StatusInfo {
         mode: to_display_mode(cfg.mode),
         register_name: cfg.register_name,
@@ -82,5 +92,7 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         server_address,
         open_conflicts: u64::try_from(counts.open_conflicts).unwrap_or(0),
         export: super::export::export_alert(r, now)?,
+        term,
+        server_name,
     })
 }

@@ -100,6 +100,8 @@ pub(super) enum Pending {
     CloseDay,
     /// Sending the export's refused entries again.
     RetryExport,
+    /// Making this register the store's server (Settings → Multi-Register, on a client).
+    Promote,
 }
 
 /// What the amount keypad is for.

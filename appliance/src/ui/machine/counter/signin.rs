@@ -221,6 +221,7 @@ impl Ui {
             }
             Some(Pending::Return) => self.make_return(a),
             Some(Pending::RetryExport) => self.export_approved(a),
+            Some(Pending::Promote) => self.promote_approved(a),
             Some(Pending::Void) => self.make_void(a),
             None => self.show_sale(),
         }
@@ -340,7 +341,8 @@ fn manager_only(intent: &d::Intent) -> bool {
         | I::ReportPage(_)
         | I::PrintReport
         | I::ConfirmCloseDay
-        | I::ConfirmRetryExport => true,
+        | I::ConfirmRetryExport
+        | I::Promote => true,
         I::EditField(f) => setup_field(*f),
         _ => false,
     }
