@@ -26,6 +26,14 @@ fn json(node: &Node, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&node.ok(args)).expect("test: JSON")
 }
 
+/// S, serving the store on 127.0.0.1:`port` with one product (TEA), and its address.
+fn server_s(root: &std::path::Path, port: u16) -> (Node, String) {
+    let mut s = node(root, "S");
+    start_server_at(&mut s, "127.0.0.1", port, SECRET);
+    s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50", "--stock", "500"]);
+    (s, format!("127.0.0.1:{port}"))
+}
+
 /// A client of `server` that would serve on `bind`:`port` (the store's port), started and synced.
 fn client_at(root: &std::path::Path, name: &str, bind: &str, port: u16, server: &str, probe_ms: &str) -> Node {
     let mut c = node(root, name).env("TILL_TERM_PROBE_MS", probe_ms);
@@ -49,10 +57,7 @@ fn a_promoted_client_serves_the_other_follows_and_the_old_server_steps_down_by_i
     let root = tempfile::tempdir().expect("test: tempdir");
     let port = free_port();
     // S serves on 127.0.0.1; A and B are its clients and would serve on .2 and .3.
-    let mut s = node(root.path(), "S");
-    start_server_at(&mut s, "127.0.0.1", port, SECRET);
-    let s_addr = format!("127.0.0.1:{port}");
-    s.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "2.50", "--stock", "500"]);
+    let (mut s, s_addr) = server_s(root.path(), port);
     let mut clients: Vec<Node> = [("A", "127.0.0.2"), ("B", "127.0.0.3")]
         .iter()
         .map(|(name, bind)| client_at(root.path(), name, bind, port, &s_addr, "500"))
@@ -237,6 +242,47 @@ fn the_standby_takes_over_when_the_server_dies_and_a_scanning_client_follows() {
     ring(&a, 2);
     ring(&b, 1);
     wait_orders(&[&a, &b], 3);
+    assert_eq!(a.order_ids(), b.order_ids());
+    a.stop();
+    b.stop();
+}
+
+/// A client with a fixed address whose server died for good finds the promoted one by itself:
+/// while its server does not answer it looks, every `TILL_TERM_PROBE_MS` (at most 30 s), for a
+/// server of its store stating a higher term, and takes that server's address as its own.
+#[test]
+fn a_client_with_a_fixed_address_follows_the_promoted_server_by_itself() {
+    let root = tempfile::tempdir().expect("test: tempdir");
+    let port = free_port();
+    let (mut s, s_addr) = server_s(root.path(), port);
+    let mut a = client_at(root.path(), "A", "127.0.0.2", port, &s_addr, "500");
+    let mut b = client_at(root.path(), "B", "127.0.0.3", port, &s_addr, "500");
+    wait_products(&[&a, &b], 1);
+    ring(&b, 1);
+    wait_orders(&[&s, &a, &b], 1);
+
+    s.kill9();
+    let mark = b.log_len();
+    // While nothing serves a higher term, B keeps its server's address.
+    b.wait_log_after(mark, "sync with 127.0.0.1");
+    let promoted = Instant::now();
+    a.ok(&["setup", "promote", "--wait", "1"]);
+    b.wait_log_after(
+        mark,
+        &format!("following register A at 127.0.0.2:{port}, serving term 1: the server at {s_addr}"),
+    );
+    b.wait_log_after(mark, "syncing with A");
+    println!(
+        "figure: promotion to the fixed-address client's first sync with A: {} ms",
+        promoted.elapsed().as_millis()
+    );
+    let db = rusqlite::Connection::open(b.dir.join("till.db")).expect("test: open");
+    let server: String =
+        db.query_row("SELECT value FROM device_kv WHERE key = 'server'", [], |r| r.get(0)).expect("test: server");
+    assert_eq!(server, format!("127.0.0.2:{port}"), "B keeps the new server's address");
+    ring(&b, 2);
+    ring(&a, 1);
+    wait_orders(&[&a, &b], 4);
     assert_eq!(a.order_ids(), b.order_ids());
     a.stop();
     b.stop();

@@ -3,7 +3,7 @@
 //!
 //! It learns it two ways. From its own store: an election naming another register standing
 //! above every other (a client pushed it, or a client refused for being of a lower term told
-//! it). And from a probe: at start and every [`PROBE_EVERY`] it scans its subnets on its port for
+//! it). And from a probe: at start and every [`crate::net::follow::PROBE_EVERY`] it scans its subnets on its port for
 //! servers of this store (their discover proof checked, as `server=scan` does) that state a
 //! higher term than the one it serves. Either way it saves its setup as a client of that
 //! server (or `server=scan` when it knows no address for it); the supervisor then stops the
@@ -19,29 +19,9 @@ use log::{info, warn};
 use super::db;
 use crate::config::{ConfigUpdate, LocalApiConfig, Mode, ServerAddr};
 use crate::net::SharedRegister;
-use crate::net::discovery::{Membership, ScanOptions, StoreIdentity, classify, default_targets, scan};
+use crate::net::discovery::StoreIdentity;
 use crate::net::service::SyncService;
 use crate::store::{DbWatcher, kv};
-
-/// How often a server probes its subnets for a server of a higher term (`TILL_TERM_PROBE_MS`
-/// overrides it: tests, and sites that want a faster or quieter check; 0 never probes, which the
-/// test suite and the benchmarks use so that no server of theirs scans the machine's own LAN).
-pub const PROBE_EVERY: Duration = Duration::from_secs(300);
-
-/// `None`: never probe.
-fn probe_every() -> Option<Duration> {
-    match std::env::var("TILL_TERM_PROBE_MS") {
-        Err(_) => Some(PROBE_EVERY),
-        Ok(v) if v.trim() == "0" => None,
-        Ok(v) => Some(v.parse::<u64>().map(|ms| Duration::from_millis(ms.max(100))).unwrap_or_else(|_| {
-            warn!(
-                "TILL_TERM_PROBE_MS={v:?} is not a number of milliseconds; probing every {} s",
-                PROBE_EVERY.as_secs()
-            );
-            PROBE_EVERY
-        })),
-    }
-}
 
 /// Where to follow: the server, its name, its term.
 struct Leader {
@@ -52,7 +32,7 @@ struct Leader {
 
 /// Runs beside a server until it steps down (then it returns, after saving the new setup).
 pub(super) async fn watch(reg: SharedRegister, watcher: Arc<DbWatcher>, cfg: LocalApiConfig, svc: Arc<SyncService>) {
-    let every = probe_every();
+    let every = crate::net::follow::probe_every();
     let mut next_probe = Instant::now();
     loop {
         let listener = watcher.listen();
@@ -125,8 +105,6 @@ async fn probe(reg: &SharedRegister, cfg: &LocalApiConfig, svc: &Arc<SyncService
             return None;
         }
     };
-    let targets = default_targets().ok()?;
-    let mut report = scan(&targets, &ScanOptions { port: cfg.port, ..ScanOptions::default() }).await;
     let (store, key) = svc.store_key();
     let who = StoreIdentity {
         me,
@@ -136,13 +114,7 @@ async fn probe(reg: &SharedRegister, cfg: &LocalApiConfig, svc: &Arc<SyncService
         own,
         key: Some((store, key)),
     };
-    let challenge = report.challenge;
-    classify(&mut report.servers, &who, &challenge).await;
-    let best = report
-        .servers
-        .iter()
-        .filter(|s| s.membership == Membership::This && s.compatible() && s.discover.term.unwrap_or(0) > mine)
-        .max_by_key(|s| s.discover.term)?;
+    let best = crate::net::follow::higher_term_server(cfg.port, &who, mine).await?;
     Some(Leader {
         to: ServerAddr::Addr { host: best.address.ip().to_string(), port: best.address.port() },
         name: best.discover.register_name.clone(),

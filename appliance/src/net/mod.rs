@@ -7,6 +7,7 @@
 pub mod bus;
 pub mod client;
 pub mod discovery;
+pub mod follow;
 pub mod guard;
 pub mod http;
 pub mod pair;

@@ -43,6 +43,9 @@ pub struct PollerTuning {
     pub wait_max: Duration,
     /// Events per push.
     pub push_batch: usize,
+    /// A fixed-address client's interval for looking for a server of a higher term while its
+    /// own does not answer; `None` (the default) never looks. `from_env` sets it.
+    pub follow_every: Option<Duration>,
 }
 
 impl Default for PollerTuning {
@@ -53,6 +56,7 @@ impl Default for PollerTuning {
             wait_min: Duration::from_secs(2),
             wait_max: Duration::from_secs(25),
             push_batch: 1_000,
+            follow_every: None,
         }
     }
 }
@@ -61,7 +65,7 @@ impl PollerTuning {
     /// Defaults, with the backoff cap from `TILL_SYNC_BACKOFF_MAX_MS` if set (tests and sites
     /// that want a faster reconnect after the server returns).
     pub fn from_env() -> PollerTuning {
-        let mut t = PollerTuning::default();
+        let mut t = PollerTuning { follow_every: crate::net::follow::follow_every(), ..PollerTuning::default() };
         if let Ok(v) = std::env::var("TILL_SYNC_BACKOFF_MAX_MS") {
             match v.parse::<u64>() {
                 Ok(ms) => {
@@ -143,6 +147,13 @@ pub struct SyncPoller {
     standby_after: Option<Duration>,
     /// When the server was last there (a session's end, or the poller's start).
     last_contact: std::time::Instant,
+    /// A fixed-address client's interval for looking for a server of a higher term while its
+    /// own does not answer (`None`: never; `net::follow::follow_every`).
+    follow_every: Option<Duration>,
+    /// When it last looked.
+    last_follow: Option<std::time::Instant>,
+    /// The term its server stated at the last hello (0 before any).
+    server_term: u64,
 }
 
 impl std::fmt::Debug for SyncPoller {
@@ -179,13 +190,16 @@ impl SyncPoller {
             server,
             scan_port,
             secret: setup.secret.clone()?,
-            tuning,
+            tuning: tuning.clone(),
             me,
             name: setup.register_name.clone(),
             key_cache: None,
             server_id: None,
             standby_after: setup.standby.then(|| Duration::from_secs(setup.standby_after_secs)),
             last_contact: std::time::Instant::now(),
+            follow_every: tuning.follow_every,
+            last_follow: None,
+            server_term: 0,
         })
     }
 
@@ -273,7 +287,7 @@ impl SyncPoller {
                 }
             }
             self.set_status(SyncState::Offline, None, Some(err.to_string())).await;
-            if self.standby_takes_over(&err).await {
+            if self.standby_takes_over(&err).await || self.follow_higher_term(&err).await {
                 return;
             }
             smol::Timer::after(delay).await;
@@ -296,6 +310,66 @@ impl SyncPoller {
             Ok(_) => true,
             Err(e) => {
                 warn!("standby: cannot take over: {e}");
+                false
+            }
+        }
+    }
+
+    /// A client with a fixed address whose server has not answered for a while looks for a
+    /// server of its store stating a higher term than its own server did (and at least the
+    /// highest it knows): its server may have died for good, or stepped down and stopped
+    /// listening. Found, it saves that server's address as its own; the setup change restarts
+    /// the poller there. A server that answers but refuses is not gone, and is not left.
+    async fn follow_higher_term(&mut self, err: &ClientError) -> bool {
+        let Some(every) = self.follow_every else { return false };
+        let gone = matches!(err, ClientError::Unreachable(..) | ClientError::NotTill(..));
+        let looked = self.last_follow.is_some_and(|t| t.elapsed() < every);
+        if self.scan_port.is_some() || !gone || looked || self.last_contact.elapsed() < every {
+            return false;
+        }
+        self.last_follow = Some(std::time::Instant::now());
+        let Ok(ServerAddr::Addr { port, .. }) = self.server.parse::<ServerAddr>() else { return false };
+        let read = self
+            .db(|r| {
+                let known = r.store().reader().server_term()?.term;
+                Ok((known, r.store().get(kv::STORE_ID)?, crate::net::own_key(r.store_mut())?))
+            })
+            .await;
+        let Ok((known, store, own)) = read else { return false };
+        let who = StoreIdentity {
+            me: self.me,
+            name: self.name.clone(),
+            store,
+            secret: Some(self.secret.clone()),
+            own,
+            key: self.key_cache.clone(),
+        };
+        let above = self.server_term.max(known.saturating_sub(1));
+        let Some(found) = crate::net::follow::higher_term_server(port, &who, above).await else { return false };
+        let to = ServerAddr::Addr { host: found.address.ip().to_string(), port: found.address.port() };
+        let (old, apart) = (self.server.clone(), self.last_contact.elapsed().as_secs());
+        info!(
+            "following register {} at {to}, serving term {}: the server at {old} has not answered for {apart} s",
+            found.discover.register_name,
+            found.discover.term.unwrap_or(0)
+        );
+        let update = crate::config::ConfigUpdate::mode(crate::config::Mode::Client).with_server(to);
+        let new = match self.db(|r| r.store().setup()).await.map(|cfg| cfg.with(update)) {
+            Ok(Ok(new)) => new,
+            Ok(Err(e)) => {
+                warn!("cannot follow the server of the higher term: {e}");
+                return false;
+            }
+            Err(e) => {
+                warn!("cannot follow the server of the higher term: {e}");
+                return false;
+            }
+        };
+        let saved = self.db(move |r| r.store_mut().write(|tx| tx.save_setup(&new))).await;
+        match saved {
+            Ok(()) => true,
+            Err(e) => {
+                warn!("cannot follow the server of the higher term: {e}");
                 false
             }
         }
@@ -408,6 +482,7 @@ impl SyncPoller {
     /// session scans and picks the server of the highest term.
     async fn check_term(&mut self, client: &LocalApiClient, hello: &HelloResponse) -> Outcome {
         let theirs = client.server.term.unwrap_or(0);
+        self.server_term = theirs;
         let known = self.db(|r| r.store().reader().server_term()).await?;
         if theirs >= known.term {
             return Ok(());
