@@ -45,7 +45,7 @@ fn sell(node: &Node, n: usize) {
     });
 }
 
-/// `till NODE ARGS --json`, parsed.
+/// A register's `till status --json`, parsed.
 fn status(node: &Node) -> serde_json::Value {
     serde_json::from_str(&node.ok(&["status", "--json"])).expect("test: status JSON")
 }
