@@ -213,12 +213,7 @@ fn the_standby_takes_over_when_the_server_dies_and_a_scanning_client_follows() {
     // A: `server = "scan"` stored as is (what the flash config provisions), so it scans again
     // whenever its server stops answering.
     let mut a = node(root.path(), "A").env("TILL_TERM_PROBE_MS", "600000");
-    a.ok(&["setup", "set", "name=A", "bind=127.0.0.2", &format!("port={port}"), &format!("secret={SECRET}")]);
-    {
-        let db = rusqlite::Connection::open(a.dir.join("till.db")).expect("test: open");
-        db.execute_batch("INSERT OR REPLACE INTO device_kv(key, value) VALUES ('mode', 'client'), ('server', 'scan');")
-            .expect("test: provision server=scan");
-    }
+    set_up_scanning_client(&a, "127.0.0.2", port);
     a.start();
     a.wait_log_after(0, "syncing with S");
     wait_products(&[&a, &b], 1);

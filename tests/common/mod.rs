@@ -422,6 +422,23 @@ pub fn set_up_server_at(s: &Node, bind: &str, port: u16, secret: &str) {
     ]);
 }
 
+/// Sets a node up as a client with `server = "scan"` stored as is, as the flash config provisions
+/// it (`setup set server=scan` scans once and stores the address it finds), so it scans again
+/// whenever its server stops answering; it would serve on `bind`:`port`.
+pub fn set_up_scanning_client(node: &Node, bind: &str, port: u16) {
+    node.ok(&[
+        "setup",
+        "set",
+        &format!("name={}", node.name),
+        &format!("bind={bind}"),
+        &format!("port={port}"),
+        &format!("secret={SECRET}"),
+    ]);
+    let db = rusqlite::Connection::open(node.dir.join("till.db")).expect("test: open");
+    db.execute_batch("INSERT OR REPLACE INTO device_kv(key, value) VALUES ('mode', 'client'), ('server', 'scan');")
+        .expect("test: provision server=scan");
+}
+
 /// Sets a node up as a server at `bind`:`port`, starts it and waits until it listens.
 pub fn start_server_at(s: &mut Node, bind: &str, port: u16, secret: &str) {
     set_up_server_at(s, bind, port, secret);

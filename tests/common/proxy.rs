@@ -2,7 +2,8 @@
 //! and, on a schedule drawn from a seeded PRNG, delays, drops, resets, half-opens and cuts the
 //! connections it carries. One seed gives one schedule of faults (which connection gets which
 //! fault, after how many bytes), so a failing run can be replayed with the same seed; only the
-//! timing of the processes around it varies.
+//! timing of the processes around it varies. It can also be cut off altogether
+//! ([`FaultProxy::set_cut`]): a cable pulled out, for the split-brain test.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -115,6 +116,8 @@ const TICK: Duration = Duration::from_millis(50);
 struct Shared {
     upstream: String,
     honest: AtomicBool,
+    /// Cut off: every connection is dropped, the open ones ended ([`FaultProxy::set_cut`]).
+    cut: AtomicBool,
     stop: AtomicBool,
     /// Bumped to end every connection that misbehaves (turning honest).
     generation: AtomicU64,
@@ -124,7 +127,7 @@ struct Shared {
 
 /// The running proxy; stops (and closes every connection) when dropped.
 pub struct FaultProxy {
-    /// The address clients connect to (`127.0.0.1:port`).
+    /// The address clients connect to (`127.0.0.1:port`, or the one given to [`FaultProxy::start_at`]).
     pub addr: String,
     shared: Arc<Shared>,
     accept: Option<std::thread::JoinHandle<()>>,
@@ -133,12 +136,18 @@ pub struct FaultProxy {
 impl FaultProxy {
     /// A proxy on a free loopback port to `upstream`, faults drawn from `seed`, honest to start.
     pub fn start(upstream: &str, seed: u64) -> FaultProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("proxy bind: {e}"));
+        FaultProxy::start_at("127.0.0.1:0", upstream, seed)
+    }
+
+    /// The same, listening on `listen` (e.g. `127.0.0.3:8787`: to stand at a register's address).
+    pub fn start_at(listen: &str, upstream: &str, seed: u64) -> FaultProxy {
+        let listener = TcpListener::bind(listen).unwrap_or_else(|e| panic!("proxy bind {listen}: {e}"));
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|e| panic!("proxy addr: {e}"));
         listener.set_nonblocking(true).unwrap_or_else(|e| panic!("proxy nonblocking: {e}"));
         let shared = Arc::new(Shared {
             upstream: upstream.to_string(),
             honest: AtomicBool::new(true),
+            cut: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             rng: Mutex::new(Rng::new(seed)),
@@ -156,6 +165,13 @@ impl FaultProxy {
         if honest {
             self.shared.generation.fetch_add(1, Ordering::SeqCst);
         }
+    }
+
+    /// Cuts the proxy off (`true`), as a pulled cable: every connection from then on is accepted
+    /// and closed at once (counted as a drop) and every open one is ended; `false` heals the cut,
+    /// and the faults (or honesty) set before apply again.
+    pub fn set_cut(&self, cut: bool) {
+        self.shared.cut.store(cut, Ordering::SeqCst);
     }
 
     /// How many connections got each fault so far.
@@ -177,7 +193,9 @@ fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
     while !shared.stop.load(Ordering::SeqCst) {
         match listener.accept() {
             Ok((down, _)) => {
-                let fault = if shared.honest.load(Ordering::SeqCst) {
+                let fault = if shared.cut.load(Ordering::SeqCst) {
+                    Fault::Drop
+                } else if shared.honest.load(Ordering::SeqCst) {
                     Fault::Honest
                 } else {
                     shared.rng.lock().map(|mut r| Fault::draw(&mut r)).unwrap_or(Fault::Honest)
@@ -242,7 +260,7 @@ fn carry(down: TcpStream, fault: Fault, shared: Arc<Shared>) {
 fn pump(mut from: TcpStream, mut to: TcpStream, dir: Dir, conn: &Conn, shared: &Shared) {
     let mut buf = vec![0u8; 16 * 1024];
     loop {
-        if conn.done.load(Ordering::SeqCst) || shared.stop.load(Ordering::SeqCst) {
+        if conn.done.load(Ordering::SeqCst) || shared.stop.load(Ordering::SeqCst) || shared.cut.load(Ordering::SeqCst) {
             break;
         }
         if conn.fault != Fault::Honest && shared.generation.load(Ordering::SeqCst) != conn.generation {
