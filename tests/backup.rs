@@ -350,3 +350,25 @@ fn a_client_restored_from_a_backup_behind_its_server_rekeys_and_loses_no_sale() 
     assert_eq!(s.order_ids(), c2.order_ids());
     assert_eq!(s.dump(), c2.dump());
 }
+
+/// A restore under a running register is refused (the register would go on writing its own
+/// open database), and so is a second `till run` on one data directory; once it stops, the
+/// restore goes through.
+#[test]
+fn a_restore_under_a_running_register_and_a_second_run_are_refused() {
+    let root = tempdir();
+    let a = shop(root.path(), "A", 2);
+    let file = root.path().join("a.tillbak");
+    a.ok(&["backup", "--out", path(&file)]);
+    let mut b = shop(root.path(), "B", 1);
+    b.start();
+    refused(&b.dir, Some(SECRET), &["restore", path(&file), "--force"], 5, "in use by a running register");
+    let second = till_on(&b.dir, Some(SECRET), &["run"]);
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(5), "{err}");
+    assert!(err.contains("in use by a running register"), "{err}");
+    b.stop();
+    let out = till_on(&b.dir, Some(SECRET), &["restore", path(&file), "--force"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(b.dump(), a.dump());
+}

@@ -12,7 +12,8 @@ pub const EXIT_CODES: &str = "Exit codes:
   3  refused: the request breaks a rule or a value is malformed; nothing was changed
   4  not found: a SKU, order, user or tax profile that does not exist; nothing was changed
   5  storage: the database cannot be used (not a Till database, newer schema, read-only, disk full,
-     an empty till.db beside other data, till.db a directory)
+     an empty till.db beside other data, till.db a directory, the data directory in use by a
+     running `till run` or a restore)
   6  denied: a manager's approval is needed, a PIN is wrong, or the PIN pad is locked
   7  journal verify: the journal does not verify (an event or a derived row was changed,
      removed, moved or forged; each problem is listed)

@@ -246,6 +246,8 @@ pub struct ScreenOptions {
 /// beside the services and survives mode switches; if it fails, the register keeps working.
 /// Refuses to start on a damaged database or a setup it cannot read (both exit 5).
 pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()> {
+    // One register process per data directory; a restore waits for it to stop (exit 5).
+    let _claim = crate::store::claim(dir).map_err(RegisterError::Store)?;
     // Before anything is sold on top of a damaged file (exit 5, the file untouched).
     r.store().quick_check().map_err(RegisterError::Store)?;
     let first = read_setup(&r).map_err(|e| RegisterError::Setup(e.to_string()))?;

@@ -54,6 +54,33 @@ impl Register {
         Ok(p)
     }
 
+    /// After a re-key (a server restored from an old backup): when the standing election names
+    /// this register's old id and it serves, the same election again under the new id at the
+    /// next term, so every register derives that it still serves (ARCHITECTURE.md, "Promotion
+    /// and terms"). Returns the new term, if it elected itself.
+    pub fn reelect_after_rekey(&mut self, k: &crate::store::Rekeyed) -> Result<Option<u64>> {
+        if self.store.setup()?.mode != Mode::Server {
+            return Ok(None);
+        }
+        let term = self.store.write(|tx| {
+            let standing = tx.reader().server_term()?.election;
+            if standing.is_none_or(|e| e.register != k.old) {
+                return Ok::<_, RegisterError>(None);
+            }
+            let term = next_term(standing);
+            append(tx, EventKind::ServerElected { register: k.new, term })?;
+            Ok(Some(term))
+        })?;
+        if let Some(t) = term {
+            info!(
+                "re-keyed from {} to {}: this register serves the store again at term {t}",
+                k.old.short(),
+                k.new.short()
+            );
+        }
+        Ok(term)
+    }
+
     /// Appends this register's election at the next term and saves it as the server, at once.
     fn elect_self(&mut self, approved_by: Option<String>) -> Result<Promoted> {
         let setup = self.store.setup()?;
@@ -127,6 +154,24 @@ mod tests {
         let p = r.take_over(std::time::Duration::from_secs(5)).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((p.term, p.approved_by), (1, None));
         assert_eq!(r.store().get(kv::MODE).ok().flatten(), Some(Mode::Server));
+    }
+
+    #[test]
+    fn a_server_re_keyed_under_its_own_election_is_elected_again_under_the_new_id() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut r = client(dir.path());
+        r.promote(None).unwrap_or_else(|e| panic!("{e}"));
+        let old = r.store().register_id();
+        let k = r.store_mut().write(|tx| tx.rekey(Vec::new(), 1)).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((k.old, r.store().register_id()), (old, k.new));
+        // Before: the store's election names an id nobody has any more, and the new id serves 0.
+        assert_eq!(r.store().reader().serving_term(k.new).ok(), Some(0));
+        assert_eq!(r.reelect_after_rekey(&k).ok(), Some(Some(2)));
+        let t = r.store().reader().server_term().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((t.term, t.election.map(|e| e.register)), (2, Some(k.new)));
+        assert_eq!(r.store().reader().serving_term(k.new).ok(), Some(2));
+        // Once is enough: the standing election names the new id now.
+        assert_eq!(r.reelect_after_rekey(&k).ok(), Some(None));
     }
 
     #[test]

@@ -309,6 +309,11 @@ pub fn restore(dir: &Path, file: &Path, secret: Option<Secret>, force: bool) -> 
         return Err(sealed(BackupError::Truncated));
     }
 
+    // Refused under a running register (checked first, creating nothing; claimed below, for
+    // as long as the database is replaced).
+    if super::claimed(dir) {
+        return Err(StoreError::InUse(dir.to_path_buf()).into());
+    }
     let db = dir.join(DB_FILE);
     let target = if db.exists() {
         match Store::open(dir) {
@@ -332,8 +337,11 @@ pub fn restore(dir: &Path, file: &Path, secret: Option<Secret>, force: bool) -> 
 
     let made_dir = !dir.exists();
     std::fs::create_dir_all(dir).map_err(io("cannot create the data directory", dir))?;
+    let claim = super::claim(dir)?;
     let res = restore_into(dir, &mut input, opener, &secret, target, force, file);
     if res.is_err() && made_dir {
+        drop(claim);
+        let _ = std::fs::remove_file(dir.join(super::RUN_LOCK_FILE));
         let _ = std::fs::remove_dir(dir);
     }
     let (lost_events, lost_orders, replaced) = res?;

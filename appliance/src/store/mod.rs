@@ -18,6 +18,7 @@ mod printq;
 mod read;
 mod rekey;
 mod report;
+mod running;
 mod settle;
 mod sync;
 mod term;
@@ -32,6 +33,7 @@ pub use outbox::*;
 pub use printq::{JobKind, PrintJob};
 pub use read::*;
 pub use report::*;
+pub use running::{RUN_LOCK_FILE, RunClaim, claim, claimed};
 pub use sync::{LogEntry, PeerRow};
 pub use term::ServerTerm;
 pub use watch::DbWatcher;
@@ -100,6 +102,11 @@ pub enum StoreError {
     /// SQLite found damage in the file.
     #[error("the database {0} is damaged; restore it from a backup or let the server send its data back")]
     Corrupt(PathBuf),
+    /// A running `till run` (or a restore) holds the data directory.
+    #[error(
+        "{0} is in use by a running register (`till run`, or a restore under way); stop it first. Nothing was changed."
+    )]
+    InUse(PathBuf),
     /// Another process held the database for longer than the busy timeout.
     #[error("the database is busy in another process; try again")]
     Busy,
@@ -182,7 +189,7 @@ fn otherwise_empty(dir: &Path) -> bool {
         match name.to_str() {
             Some(DB_FILE | "till.db-shm") => true,
             Some("lost+found") => e.file_type().is_ok_and(|t| t.is_dir()),
-            Some("till.db-wal" | "till.db-journal" | COMMIT_MARKER) => empty,
+            Some("till.db-wal" | "till.db-journal" | COMMIT_MARKER | RUN_LOCK_FILE) => empty,
             _ => false,
         }
     })

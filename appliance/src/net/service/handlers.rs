@@ -226,6 +226,11 @@ impl SyncService {
                     Ok::<_, crate::store::StoreError>(report)
                 })
                 .map_err(ApiError::internal)?;
+            // A re-keyed server that the store elected under its old id is elected again under
+            // the new one, or its clients would refuse it for serving a lower term.
+            if let Some(k) = &report.rekeyed {
+                r.reelect_after_rekey(k).map_err(ApiError::internal)?;
+            }
             // The new events follow the bus head unless another process wrote in between:
             // then read the log, which keeps the bus gap-free.
             let follows = report.positions.first().is_some_and(|(p, _)| *p == bus.head() + 1);
