@@ -600,6 +600,29 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                 ..state(Screen::Status, Mode::Client)
             },
         ),
+        (
+            "banner-welcome",
+            UiState {
+                banner: Some(Banner {
+                    kind: BannerKind::Info,
+                    text: "Welcome, Ann: you are this store's manager. Add products, then sell.".into(),
+                }),
+                ..state(Screen::Status, Mode::Standalone)
+            },
+        ),
+        (
+            // Issue 17: a client made the store's server on its own screen.
+            "banner-promoted",
+            UiState {
+                banner: Some(Banner {
+                    kind: BannerKind::Info,
+                    text: "This register now serves the store at term 2 on port 8787. 14 new events fetched from the \
+                           old server first."
+                        .into(),
+                }),
+                ..state(Screen::Status, Mode::Server)
+            },
+        ),
         // --- Search and returns (branch `search`) ---
         ("sale-categories", state(Screen::Sale(sale_with_categories()), Mode::Client)),
         (

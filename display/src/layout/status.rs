@@ -24,7 +24,8 @@ pub(super) fn status_rows(status: &StatusInfo, with_mode: bool) -> Vec<(String, 
         Mode::Client => {
             rows.push(("Server".into(), address(), None));
             let served_by = status.server_name.clone().unwrap_or_else(|| "not known yet".into());
-            rows.push(("Served by".into(), format!("{served_by}, term {}", status.term), None));
+            rows.push(("Served by".into(), served_by, None));
+            rows.push(("Term".into(), status.term.to_string(), None));
             rows.push(("Last sync".into(), last_sync, None));
             rows.push(("Sales to send".into(), status.pending_events.to_string(), None));
         }

@@ -54,10 +54,10 @@ impl Ui {
                 Ok(n) => format!("{n} new events fetched from the old server first."),
                 Err(e) => {
                     warn!("last pull before the promotion: {e}");
-                    "The old server did not answer: this register serves with what it holds.".into()
+                    "The old server did not answer: serving with what this register holds.".into()
                 }
             },
-            None => "No old server is set up: this register serves with what it holds.".into(),
+            None => "No old server was set up: serving with what this register holds.".into(),
         };
         let promoted = lock(&self.reg).promote(Some(&approval));
         self.refresh();
@@ -66,8 +66,7 @@ impl Ui {
             Ok(p) => {
                 info!("promoted on the screen by {}: term {}", approval.manager, p.term);
                 self.info(format!(
-                    "This register now serves the store at term {} on port {}. {pulled} Registers set to scan \
-                     find it; set the others' server to this register.",
+                    "This register now serves the store at term {} on port {}. {pulled}",
                     p.term, p.port
                 ));
             }
