@@ -274,3 +274,39 @@ fn the_nightly_backup_runs_when_its_time_has_come_and_a_stick_is_in() {
     let status = r.ok(&["status"]);
     assert!(status.contains(&format!("(nightly): ok, {}", files[0])), "{status}");
 }
+
+/// The label parser on what the real tools write (no mount, no root): FAT12, FAT16 and FAT32
+/// from mkfs.vfat, a FAT32 stick renamed as a computer does it (only the root folder's entry;
+/// the boot sector says NO NAME), and ext4 from mkfs.ext4.
+#[test]
+fn the_label_parser_reads_what_mkfs_writes() {
+    use till::stick::{FsKind, probe};
+    let dir = tempfile::tempdir().expect("test: tempdir");
+    let image = |name: &str, mib: u64| {
+        let p = dir.path().join(name);
+        std::fs::File::create(&p).and_then(|f| f.set_len(mib << 20)).expect("test: image");
+        p
+    };
+    let label = |p: &Path| probe(p).map(|x| (x.kind, x.label.unwrap_or_default()));
+    for (bits, mib) in [("12", 2), ("16", 16), ("32", 40)] {
+        let img = image(&format!("fat{bits}.img"), mib);
+        if let Err(why) = run("mkfs.vfat", &["-F", bits, "-n", "TILL-BACKUP", img.to_str().expect("test: path")]) {
+            skip!("no mkfs.vfat here (dosfstools): {why}");
+        }
+        assert_eq!(label(&img), Some((FsKind::Fat, "TILL-BACKUP".into())), "FAT{bits}");
+        if bits == "32" {
+            // Renamed on a computer: the boot sector keeps NO NAME, the root folder's entry changes.
+            let mut bytes = std::fs::read(&img).expect("test: read");
+            bytes[71..82].copy_from_slice(b"NO NAME    ");
+            std::fs::write(&img, &bytes).expect("test: write");
+            assert_eq!(label(&img), Some((FsKind::Fat, "TILL-BACKUP".into())), "root folder label");
+        }
+    }
+    let img = image("ext4.img", 8);
+    if let Err(why) = run("mkfs.ext4", &["-q", "-F", "-L", "till-backup", img.to_str().expect("test: path")]) {
+        skip!("no mkfs.ext4 here (e2fsprogs): {why}");
+    }
+    assert_eq!(label(&img), Some((FsKind::Ext, "till-backup".into())));
+    let img = image("blank.img", 1);
+    assert_eq!(label(&img), None);
+}

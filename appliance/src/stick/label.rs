@@ -81,6 +81,42 @@ fn fat(head: &[u8]) -> Option<Probed> {
     Some(Probed { kind: FsKind::Fat, label })
 }
 
+/// Where a FAT file system's root folder starts (bytes from the start of the device) and how
+/// many of its bytes to read for the volume-label entry (at most 64 KiB): the fixed root folder
+/// of FAT12/16, the first cluster of FAT32's. `None` if `head` is not a FAT boot sector.
+pub fn fat_root_dir(head: &[u8]) -> Option<(u64, usize)> {
+    fat(head)?;
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([head[i], head[i + 1]]));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([head[i], head[i + 1], head[i + 2], head[i + 3]]));
+    let (bps, spc, reserved, fats) = (u16_at(11), u64::from(head[13]), u16_at(14), u64::from(head[16]));
+    let root_entries = u16_at(17);
+    let (sector, len) = if root_entries == 0 {
+        let first_data = reserved + fats * u32_at(36);
+        (first_data + u32_at(44).checked_sub(2)? * spc, spc * bps)
+    } else {
+        (reserved + fats * u16_at(22), root_entries * 32)
+    };
+    Some((sector.checked_mul(bps)?, usize::try_from(len.min(64 << 10)).ok()?))
+}
+
+/// The volume-label entry of a FAT root folder (what a computer changes when the stick is renamed;
+/// it may leave the boot sector's `NO NAME`): a 32-byte entry with the volume-label attribute.
+pub fn root_dir_label(dir: &[u8]) -> Option<String> {
+    for e in dir.chunks_exact(32) {
+        match e[0] {
+            0x00 => return None,
+            0xE5 => continue,
+            _ => {}
+        }
+        let attr = e[11];
+        // 0x0F: a long-name entry; 0x08 without 0x10 (a folder): the volume label.
+        if attr != 0x0F && attr & 0x08 != 0 && attr & 0x10 == 0 {
+            return text(&e[..11]);
+        }
+    }
+    None
+}
+
 /// Whether `label` marks a backup stick: [`super::STICK_LABEL`], in any case.
 pub fn is_backup_label(label: &str) -> bool {
     label.trim().eq_ignore_ascii_case(super::STICK_LABEL)
@@ -132,6 +168,39 @@ mod tests {
         // "NO NAME" is how FAT says it has none.
         let p = label_of(&fat_sector(false, b"NO NAME    "));
         assert_eq!(p, Some(Probed { kind: FsKind::Fat, label: None }));
+    }
+
+    /// The root folder of [`fat_sector`]'s file systems, found and read.
+    #[test]
+    fn fat_root_folder_labels() {
+        // FAT16: 4 reserved sectors, 2 FATs of 32 sectors: the root folder at sector 68.
+        let mut b = fat_sector(false, b"NO NAME    ");
+        b[22..24].copy_from_slice(&32u16.to_le_bytes());
+        assert_eq!(fat_root_dir(&b), Some((68 * 512, 512 * 32)));
+        // FAT32: 2 FATs of 100 sectors, the root folder at cluster 2 of 4 sectors each.
+        let mut b = fat_sector(true, b"NO NAME    ");
+        b[36..40].copy_from_slice(&100u32.to_le_bytes());
+        b[44..48].copy_from_slice(&2u32.to_le_bytes());
+        assert_eq!(fat_root_dir(&b), Some((204 * 512, 4 * 512)));
+        b[44..48].copy_from_slice(&0u32.to_le_bytes());
+        assert_eq!(fat_root_dir(&b), None, "no cluster 0");
+        assert_eq!(fat_root_dir(&ext_superblock(b"X")), None);
+
+        let entry = |name: &[u8; 11], attr: u8| {
+            let mut e = [0u8; 32];
+            e[..11].copy_from_slice(name);
+            e[11] = attr;
+            e
+        };
+        let mut dir = Vec::new();
+        dir.extend(entry(b"A\0b\0c\0d\0e\0f", 0x0F)); // a long name
+        dir.extend(entry(b"\xE5OLD       ", 0x08)); // a deleted label
+        dir.extend(entry(b"DOCS       ", 0x10)); // a folder
+        dir.extend(entry(b"till-backup", 0x08));
+        assert_eq!(root_dir_label(&dir).as_deref(), Some("till-backup"));
+        let mut ended = dir.clone();
+        ended[32 * 3] = 0;
+        assert_eq!(root_dir_label(&ended), None, "entries end at a 0 byte");
     }
 
     #[test]

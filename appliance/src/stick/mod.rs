@@ -171,12 +171,28 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StickEr
     move |source| StickError::Io { what, path, source }
 }
 
-/// The first bytes of a device, or `None` when it cannot be read (an empty card reader, a
-/// device that vanished).
-fn head_of(device: &Path) -> Option<Vec<u8>> {
-    let mut buf = Vec::with_capacity(label::PROBE_BYTES);
-    File::open(device).ok()?.take(label::PROBE_BYTES as u64).read_to_end(&mut buf).ok()?;
+/// `len` bytes of a device from `offset` (fewer at its end), or `None` when it cannot be read
+/// (an empty card reader, a device that vanished).
+fn read_at(device: &Path, offset: u64, len: usize) -> Option<Vec<u8>> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = File::open(device).ok()?;
+    f.seek(SeekFrom::Start(offset)).ok()?;
+    let mut buf = Vec::with_capacity(len);
+    f.take(len as u64).read_to_end(&mut buf).ok()?;
     Some(buf)
+}
+
+/// The file system and label of a device (or an image file): for FAT, the root folder's label
+/// entry when there is one (a stick renamed on a computer), else the boot sector's.
+pub fn probe(device: &Path) -> Option<label::Probed> {
+    let head = read_at(device, 0, label::PROBE_BYTES)?;
+    let mut probed = label::label_of(&head)?;
+    if let Some((offset, len)) = label::fat_root_dir(&head)
+        && let Some(l) = read_at(device, offset, len).and_then(|dir| label::root_dir_label(&dir))
+    {
+        probed.label = Some(l);
+    }
+    Some(probed)
 }
 
 /// The stick labelled for backups among the block devices, if one is plugged in (the first by
@@ -194,7 +210,7 @@ pub fn find_stick(paths: &StickPaths) -> Result<Option<Stick>, StickError> {
             continue;
         }
         let device = paths.dev.join(&name);
-        let Some(probed) = head_of(&device).and_then(|h| label::label_of(&h)) else { continue };
+        let Some(probed) = probe(&device) else { continue };
         if let Some(l) = probed.label.filter(|l| label::is_backup_label(l)) {
             return Ok(Some(Stick { device, kind: probed.kind, label: l }));
         }
