@@ -310,3 +310,35 @@ fn the_label_parser_reads_what_mkfs_writes() {
     let img = image("blank.img", 1);
     assert_eq!(label(&img), None);
 }
+
+/// What the screen calls (`stick::back_up_data_dir_to_stick`, in process, on its own connection)
+/// and a second backup while one holds the stick: refused in words, nothing mounted twice.
+#[test]
+fn the_screens_call_backs_up_and_a_second_backup_at_once_is_told_to_wait() {
+    use till::stick::{StickPaths, Trigger, back_up_data_dir_to_stick};
+    let stick = stick_or_skip!("ext4", "TILL-BACKUP");
+    let root = tempfile::tempdir().expect("test: tempdir");
+    let r = stick.node(root.path(), "R");
+    r.ok(&["order", "create", "TEA"]);
+    std::fs::create_dir_all(stick.mount_at()).expect("test: mkdir");
+    let mut lock_path = stick.mount_at().into_os_string();
+    lock_path.push(".lock");
+    let held = std::fs::File::create(&lock_path).expect("test: lock file");
+    held.try_lock().expect("test: hold the stick's lock");
+    let out = r.till(&["backup", "--stick"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(20), "{err}");
+    assert!(err.contains("already being made"), "{err}");
+    assert!(!stick.mounted());
+    drop(held);
+
+    let paths = StickPaths { sys_block: stick.sys(), dev: PathBuf::from("/dev"), mount_at: stick.mount_at() };
+    let made = back_up_data_dir_to_stick(&r.dir, &paths, Trigger::Screen).expect("test: the screen's backup");
+    assert!(!stick.mounted());
+    assert_eq!((made.device.to_str(), made.label.as_str(), made.kept), (Some(stick.dev().as_str()), "TILL-BACKUP", 1));
+    let size =
+        stick.with_files(|d| std::fs::metadata(d.join(&made.file)).map(|m| m.len()).expect("test: on the stick"));
+    assert_eq!(size, made.bytes);
+    let status = r.ok(&["status"]);
+    assert!(status.contains(&format!("(screen): ok, {}", made.file)), "{status}");
+}

@@ -106,7 +106,7 @@ fn stick_exit(e: &crate::stick::StickError) -> u8 {
     use crate::stick::StickError::*;
     match e {
         NoStick => 19,
-        Busy | Unmountable { .. } | ReadOnly | Full { .. } | NotReleased(_) | Io { .. } => 20,
+        Busy | NotAllowed | Unmountable { .. } | ReadOnly | Full { .. } | NotReleased(_) | Io { .. } => 20,
         Backup(b) => backup_exit(b),
         Store(crate::store::StoreError::Sqlite(_) | crate::store::StoreError::Codec(_)) => 1,
         Store(_) => 5,

@@ -130,6 +130,9 @@ pub enum StickError {
         /// What the kernel said.
         why: Errno,
     },
+    /// This process may not mount (`till backup --stick` not run as root).
+    #[error("Only the register itself (root) can mount the stick: run `till backup --stick` as root")]
+    NotAllowed,
     /// The stick is write-protected.
     #[error("The stick is write-protected: slide its lock switch off, or use another stick")]
     ReadOnly,
@@ -271,9 +274,21 @@ pub fn back_up_to_stick(
     made
 }
 
+/// [`back_up_to_stick`] for the register in the data directory `dir`, on a database connection
+/// of its own, at the register's clock (system clock plus the learned offset): what the screen
+/// calls off its thread (`smol::unblock`), so the register's own connection, and selling, are
+/// never held for the length of the backup.
+pub fn back_up_data_dir_to_stick(dir: &Path, paths: &StickPaths, by: Trigger) -> Result<StickBackup, StickError> {
+    let mut store = Store::open(dir)?;
+    let now = now_ms(&store)?;
+    back_up_to_stick(&mut store, now, paths, by)
+}
+
 fn attempt(store: &Store, now_ms: u64, paths: &StickPaths) -> Result<StickBackup, StickError> {
     let name = store.get(kv::REGISTER_NAME)?.unwrap_or_else(|| store.register_id().to_string());
-    let lock_path = with_suffix(&paths.mount_at, ".lock");
+    let at = &paths.mount_at;
+    std::fs::create_dir_all(at).map_err(io("cannot create the mount point", at))?;
+    let lock_path = with_suffix(at, ".lock");
     let lock = File::create(&lock_path).map_err(io("cannot create", &lock_path))?;
     match lock.try_lock() {
         Ok(()) => {}
@@ -281,8 +296,6 @@ fn attempt(store: &Store, now_ms: u64, paths: &StickPaths) -> Result<StickBackup
         Err(std::fs::TryLockError::Error(e)) => return Err(io("cannot lock", &lock_path)(e)),
     }
     let stick = find_stick(paths)?.ok_or(StickError::NoStick)?;
-    let at = &paths.mount_at;
-    std::fs::create_dir_all(at).map_err(io("cannot create the mount point", at))?;
     // A mount left by a process killed mid-backup: ours (we hold the lock), so take it down.
     if is_mount_point(at) {
         let _ = umount2(at, MntFlags::MNT_DETACH);
@@ -291,6 +304,7 @@ fn attempt(store: &Store, now_ms: u64, paths: &StickPaths) -> Result<StickBackup
     let fstype = stick.kind.fstype();
     mount(Some(&stick.device), at, Some(fstype), flags, None::<&str>).map_err(|e| match e {
         Errno::EROFS | Errno::EACCES => StickError::ReadOnly,
+        Errno::EPERM => StickError::NotAllowed,
         why => StickError::Unmountable { device: stick.device.clone(), fstype, why },
     })?;
     let mounted = Mounted { at: at.clone(), released: false };
