@@ -16,9 +16,10 @@ use crate::sync::backup::BackupInfo;
 
 /// `till backup`.
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("to").required(true).args(["out", "stick"])))]
 pub struct BackupArgs {
     /// The file to write (replaced if it exists; written under a temporary name, then renamed)
-    #[arg(long, value_name = "FILE", required_unless_present = "stick", conflicts_with = "stick")]
+    #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Onto the USB stick labelled TILL-BACKUP: mounted, written, synced and unmounted (root
     /// only; this register's newest 7 backups are kept on it)
