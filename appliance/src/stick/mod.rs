@@ -267,10 +267,14 @@ pub fn back_up_to_stick(
         by: by.name().to_string(),
     };
     let ok = made.is_ok();
-    store.write(|tx| {
+    let noted = store.write(|tx| {
         tx.set(kv::STICK_LAST, &status)?;
         if ok { tx.set(kv::STICK_LAST_OK, &now_ms) } else { Ok(()) }
-    })?;
+    });
+    // The stick holds the backup or not whatever the note says: a failed note is only logged.
+    if let Err(e) = noted {
+        log::warn!("cannot record the stick backup's outcome for `till status`: {e}");
+    }
     made
 }
 
@@ -324,13 +328,22 @@ fn attempt(store: &Store, now_ms: u64, paths: &StickPaths) -> Result<StickBackup
 
 /// Deletes the oldest, writes the new one; what the stick then holds.
 fn write_on(store: &Store, now_ms: u64, name: &str, at: &Path, stick: &Stick) -> Result<StickBackup, StickError> {
-    let mut ours: Vec<String> = std::fs::read_dir(at)
+    let names: Vec<String> = std::fs::read_dir(at)
         .map_err(io("cannot list", at))?
         .flatten()
         .take(10_000)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|f| is_backup_of(name, f))
         .collect();
+    // This register's temporary files left by a backup cut short (a pulled stick, a power cut):
+    // no one else writes them while the lock is held.
+    for f in &names {
+        if let Some((base, _)) = f.strip_prefix('.').and_then(|r| r.split_once(".tmp-"))
+            && is_backup_of(name, base)
+        {
+            let _ = std::fs::remove_file(at.join(f));
+        }
+    }
+    let mut ours: Vec<String> = names.into_iter().filter(|f| is_backup_of(name, f)).collect();
     ours.sort();
     let file = file_name(name, now_ms);
     ours.retain(|f| *f != file);
