@@ -193,7 +193,7 @@ impl Secret {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// Not `key=value`, or a key that does not exist.
-    #[error("unknown setup key {}: use mode, name, port, bind, server, secret or metrics_token", crate::model::quote(.0))]
+    #[error("unknown setup key {}: use mode, name, port, bind, server, secret, metrics_token, idle_lock, standby, standby_after or backup_at", crate::model::quote(.0))]
     UnknownKey(String),
     /// A value a key does not accept.
     #[error("bad {key} {value}: {why}", key = .0, value = crate::model::quote(.1), why = .2)]
@@ -222,7 +222,45 @@ pub struct ConfigUpdate {
     idle_lock_secs: Option<u64>,
     standby: Option<bool>,
     standby_after_secs: Option<u64>,
+    backup_at: Option<DayTime>,
 }
+
+/// A time of day, `HH:MM` (UTC: Till has no store time zone), as `backup_at=` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DayTime {
+    minutes: u16,
+}
+
+impl DayTime {
+    /// `hour:minute`, if a time of day.
+    pub const fn new(hour: u16, minute: u16) -> Option<DayTime> {
+        if hour < 24 && minute < 60 { Some(DayTime { minutes: hour * 60 + minute }) } else { None }
+    }
+
+    /// Minutes after midnight.
+    pub fn minutes(self) -> u16 {
+        self.minutes
+    }
+}
+
+impl std::fmt::Display for DayTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.minutes / 60, self.minutes % 60)
+    }
+}
+
+impl std::str::FromStr for DayTime {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        let bad = || ConfigError::BadValue("backup_at", s.to_string(), "use a time of day such as 03:00 (UTC)");
+        let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+        let num = |t: &str| if (1..=2).contains(&t.len()) { t.parse::<u16>().ok() } else { None };
+        DayTime::new(num(h).ok_or_else(bad)?, num(m).ok_or_else(bad)?).ok_or_else(bad)
+    }
+}
+
+/// When the nightly backup to a USB stick runs when the setup names no time: 03:00 UTC.
+pub const DEFAULT_BACKUP_AT: DayTime = DayTime { minutes: 180 };
 
 /// The idle lock when the setup names none: five minutes.
 pub const DEFAULT_IDLE_LOCK_SECS: u64 = 300;
@@ -289,6 +327,7 @@ impl ConfigUpdate {
             "idle_lock_secs" => self.idle_lock_secs.is_some(),
             "standby" => self.standby.is_some(),
             "standby_after_secs" => self.standby_after_secs.is_some(),
+            "backup_at" => self.backup_at.is_some(),
             _ => false,
         }
     }
@@ -333,6 +372,7 @@ impl ConfigUpdate {
                     })
                 }
                 "standby_after" => u.standby_after_secs = Some(parse_standby_after(v)?),
+                "backup_at" => u.backup_at = Some(v.parse()?),
                 _ => return Err(ConfigError::UnknownKey(k.to_string())),
             }
         }
@@ -387,6 +427,9 @@ pub struct LocalApiConfig {
     pub standby: bool,
     /// How long a standby waits before it takes over.
     pub standby_after_secs: u64,
+    /// When the nightly backup to a stick labelled TILL-BACKUP runs, UTC (docs/ARCHITECTURE.md,
+    /// "Backups to a USB stick").
+    pub backup_at: DayTime,
 }
 
 impl Default for LocalApiConfig {
@@ -402,6 +445,7 @@ impl Default for LocalApiConfig {
             idle_lock_secs: DEFAULT_IDLE_LOCK_SECS,
             standby: false,
             standby_after_secs: DEFAULT_STANDBY_AFTER_SECS,
+            backup_at: DEFAULT_BACKUP_AT,
         }
     }
 }
@@ -420,6 +464,7 @@ impl LocalApiConfig {
             idle_lock_secs: u.idle_lock_secs.unwrap_or(self.idle_lock_secs),
             standby: u.standby.unwrap_or(self.standby),
             standby_after_secs: u.standby_after_secs.unwrap_or(self.standby_after_secs),
+            backup_at: u.backup_at.unwrap_or(self.backup_at),
         };
         c.check()?;
         Ok(c)
@@ -452,6 +497,7 @@ impl LocalApiConfig {
             idle_lock_secs: self.idle_lock_secs,
             standby: self.standby,
             standby_after_secs: self.standby_after_secs,
+            backup_at: self.backup_at.to_string(),
         }
     }
 }
@@ -479,6 +525,8 @@ pub struct ConfigView {
     pub standby: bool,
     /// After how many seconds without its server.
     pub standby_after_secs: u64,
+    /// When the nightly backup to a USB stick runs, `HH:MM` UTC.
+    pub backup_at: String,
 }
 
 #[cfg(test)]

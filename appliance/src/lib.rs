@@ -8,7 +8,7 @@
 //! - [`ui`]: the register's screen: its state machine and the display/input loop;
 //! - [`net`]: the server's HTTP endpoint, the client, its sync poller, discovery, the event bus;
 //! - [`register`]: the operations people perform, one event each; [`print`]: receipt printers
-//!   (ESC/POS, USB/serial/TCP);
+//!   (ESC/POS, USB/serial/TCP); [`stick`]: backups to a USB stick labelled TILL-BACKUP;
 //! - [`store`]: SQLite, migrations, applying events, device-local settings, the file watcher;
 //! - [`sync`]: events, HLC, merge rules, the envelope (pure); [`config`]: the setup's rules (pure);
 //! - [`model`]: plain business types and input rules (pure);
@@ -24,6 +24,7 @@ pub mod modes;
 pub mod net;
 pub mod print;
 pub mod register;
+pub mod stick;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("store", 2),
     ("register", 3),
     ("print", 3),
+    ("stick", 3),
     ("net", 4),
     ("export", 4),
     ("ui", 5),

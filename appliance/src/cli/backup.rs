@@ -10,15 +10,21 @@ use super::exit::SetupRefused;
 use super::{Json, print_json, reg};
 use crate::config::Secret;
 use crate::register::Register;
+use crate::stick::{StickError, StickPaths, Trigger, back_up_to_stick};
 use crate::store::{BackupFileError, BackupMade, format_ms};
 use crate::sync::backup::BackupInfo;
 
 /// `till backup`.
 #[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("to").required(true).args(["out", "stick"])))]
 pub struct BackupArgs {
     /// The file to write (replaced if it exists; written under a temporary name, then renamed)
     #[arg(long, value_name = "FILE")]
-    out: PathBuf,
+    out: Option<PathBuf>,
+    /// Onto the USB stick labelled TILL-BACKUP: mounted, written, synced and unmounted (root
+    /// only; this register's newest 7 backups are kept on it)
+    #[arg(long)]
+    stick: bool,
     /// Output format.
     #[command(flatten)]
     json: Json,
@@ -74,10 +80,57 @@ fn describe(file: &Path, bytes: u64, store: Option<crate::sync::StoreId>, info: 
 #[error(transparent)]
 pub struct BackupFailed(pub BackupFileError);
 
-/// `till backup --out FILE`.
-pub(super) fn backup(r: &Register, args: BackupArgs) -> anyhow::Result<()> {
+/// A backup to the stick that failed (exit codes in [`super::exit`]).
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct StickFailed(pub StickError);
+
+/// What `till backup --stick --json` prints.
+#[derive(Serialize, Debug)]
+struct StickJson {
+    file: String,
+    bytes: u64,
+    device: String,
+    label: String,
+    created_ms: u64,
+    created: String,
+    removed: Vec<String>,
+    kept: usize,
+}
+
+/// `till backup --out FILE`, or `till backup --stick`.
+pub(super) fn backup(r: &mut Register, args: BackupArgs) -> anyhow::Result<()> {
     let now = reg(r.now_ms())?;
-    let made: BackupMade = r.store().backup(&args.out, now).map_err(BackupFailed)?;
+    let Some(out) = args.out else {
+        let paths = StickPaths::system();
+        let made = back_up_to_stick(r.store_mut(), now, &paths, Trigger::Cli).map_err(StickFailed)?;
+        let j = StickJson {
+            file: made.file,
+            bytes: made.bytes,
+            device: made.device.display().to_string(),
+            label: made.label,
+            created_ms: made.created_ms,
+            created: format_ms(made.created_ms as i64),
+            removed: made.removed,
+            kept: made.kept,
+        };
+        if args.json.json {
+            return print_json(&j);
+        }
+        outln!(
+            "backed up to {} on the stick {} ({}; {} bytes sealed); it holds this register's {} newest backups; the stick is unmounted and can be pulled out",
+            j.file,
+            j.label,
+            j.device,
+            j.bytes,
+            j.kept
+        );
+        for f in &j.removed {
+            outln!("deleted the old backup {f} from the stick");
+        }
+        return Ok(());
+    };
+    let made: BackupMade = r.store().backup(&out, now).map_err(BackupFailed)?;
     let j = describe(&made.path, made.bytes, made.store, &made.info);
     if args.json.json {
         return print_json(&j);

@@ -29,7 +29,11 @@ pub const EXIT_CODES: &str = "Exit codes:
  16  unverified: a server claims this store but cannot prove it holds the store's keys
  backup, restore (3 also: no secret; restore over a register with data without --force):
  17  restore: the backup does not open with this secret (wrong secret, or its header is damaged)
- 18  restore: the backup is damaged, cut short, or not a Till backup";
+ 18  restore: the backup is damaged, cut short, or not a Till backup
+ backup --stick (3, 5 as backup also):
+ 19  no USB stick labelled TILL-BACKUP is plugged in
+ 20  the stick cannot be used: it does not mount, is write-protected or full, another backup
+     to it is under way, or it could not be released (the stick is never left mounted)";
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
@@ -41,6 +45,9 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
     if let Some(super::backup::BackupFailed(b)) = e.downcast_ref() {
         return backup_exit(b);
+    }
+    if let Some(super::backup::StickFailed(s)) = e.downcast_ref() {
+        return stick_exit(s);
     }
     if e.downcast_ref::<super::JournalBroken>().is_some() {
         return 7;
@@ -92,6 +99,18 @@ fn backup_exit(e: &crate::store::BackupFileError) -> u8 {
             _ => 5,
         },
         Kdf(_) | Io { .. } => 1,
+    }
+}
+
+/// Exit codes of `till backup --stick`.
+fn stick_exit(e: &crate::stick::StickError) -> u8 {
+    use crate::stick::StickError::*;
+    match e {
+        NoStick => 19,
+        Busy | NotAllowed | Unmountable { .. } | ReadOnly | Full { .. } | NotReleased(_) | Io { .. } => 20,
+        Backup(b) => backup_exit(b),
+        Store(crate::store::StoreError::Sqlite(_) | crate::store::StoreError::Codec(_)) => 1,
+        Store(_) => 5,
     }
 }
 

@@ -285,7 +285,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scan(args) => scan::scan(&mut r, args),
         Command::Peers { action: Some(a), .. } => setup::peers_action(&mut r, a),
         Command::Peers { action: None, json } => setup::peers(&r, json),
-        Command::Backup(args) => backup::backup(&r, args),
+        Command::Backup(args) => backup::backup(&mut r, args),
         Command::Bench(_) | Command::Screens { .. } | Command::Restore(_) => {
             unreachable!("bench, screens and restore run before the register is opened")
         }

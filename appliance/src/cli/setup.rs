@@ -116,6 +116,7 @@ pub(super) fn setup(r: &mut Register, c: SetupCmd) -> anyhow::Result<()> {
                     "no".to_string()
                 }
             );
+            outln!("backup  nightly at {} UTC to a USB stick labelled TILL-BACKUP, when one is in", v.backup_at);
             outln!(
                 "lock    {}",
                 match v.idle_lock_secs {

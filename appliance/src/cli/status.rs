@@ -37,6 +37,8 @@ pub struct Status {
     pub term: crate::store::ServerTerm,
     /// Why this register last stopped serving, if it did (cleared by a promotion).
     pub stepped_down: Option<String>,
+    /// The last backup to a USB stick (made or failed), if one was tried.
+    pub stick_backup: Option<kv::StickBackupStatus>,
 }
 
 pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow::Result<()> {
@@ -59,6 +61,7 @@ pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow:
         clock_offset_ms: store.get(kv::CLOCK_OFFSET).map_err(get)?.unwrap_or(0),
         term: reg(reader.server_term().map_err(Into::into))?,
         stepped_down: store.get(kv::STEPPED_DOWN).map_err(get)?,
+        stick_backup: store.get(kv::STICK_LAST).map_err(get)?,
     };
     if json.json {
         return print_json(&s);
@@ -96,7 +99,20 @@ pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow:
     if let Some(ms) = s.last_sync_ms {
         outln!("last sync  {}", format_ms(i64::try_from(ms).unwrap_or(i64::MAX)));
     }
+    if let Some(b) = &s.stick_backup {
+        outln!("{}", stick_line(b));
+    }
     Ok(())
+}
+
+/// The last stick backup in words: `last stick backup 2026-12-04T03:00:02Z (nightly): ok, till-A-….tillbak`.
+fn stick_line(b: &kv::StickBackupStatus) -> String {
+    let when = format_ms(i64::try_from(b.at_ms).unwrap_or(i64::MAX));
+    match (b.ok, &b.file, &b.error) {
+        (true, Some(f), _) => format!("last stick backup {when} ({}): ok, {f}", b.by),
+        (_, _, Some(e)) => format!("last stick backup {when} ({}): FAILED: {e}", b.by),
+        _ => format!("last stick backup {when} ({})", b.by),
+    }
 }
 
 /// The server term in words: `term       2, served by A`.

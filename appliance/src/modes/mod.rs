@@ -4,7 +4,8 @@
 //! - standalone: no socket at all;
 //! - server: [`LocalApiServer`] + [`SyncService`], plus a task that publishes new log entries
 //!   (from the CLI, the screen, or pushes) to long-pollers the moment the database changes;
-//! - client: [`SyncPoller`].
+//! - client: [`SyncPoller`];
+//! - in every mode: the nightly backup to a USB stick (nightly.rs).
 //!
 //! A setup change made by any process (`till setup set …`, the setup screens) is noticed through
 //! the data directory watcher: the old services stop cleanly (listener closed, in-flight requests
@@ -31,6 +32,7 @@ use crate::net::{SharedRegister, lock};
 use crate::register::{Register, RegisterError};
 use crate::store::{DbWatcher, StoreError, kv};
 
+mod nightly;
 mod term;
 
 /// Events the server keeps in memory for long-pollers that are nearly up to date
@@ -272,6 +274,10 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
     // exports (export::worker; it idles in client mode).
     if let Err(e) = crate::export::worker::spawn(dir.to_path_buf(), watcher.clone(), print_stop.clone()) {
         error!("the export does not run: {e}; the register keeps selling");
+    }
+    // The nightly backup to a USB stick labelled TILL-BACKUP, on its own thread (nightly.rs).
+    if let Err(e) = nightly::spawn(dir.to_path_buf(), print_stop.clone()) {
+        error!("the nightly backup to a USB stick does not run: {e}; the register keeps selling");
     }
     let mut signals = async_signal::Signals::new([async_signal::Signal::Int, async_signal::Signal::Term])?;
     // The framebuffer is not Send: the screen runs on this thread, beside the supervisor.

@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Tx};
-use crate::config::{ConfigUpdate, ExportSetup, LocalApiConfig, Mode, PrinterSetup, Secret, ServerAddr};
+use crate::config::{ConfigUpdate, DayTime, ExportSetup, LocalApiConfig, Mode, PrinterSetup, Secret, ServerAddr};
 use crate::model::{EventId, RegisterId, hex, unhex};
 use crate::sync::protocol::Cursor;
 use crate::sync::{Hlc, StoreId};
@@ -126,6 +126,42 @@ impl Value for PrinterSetup {
     }
     fn from_kv(s: &str) -> Result<Self, String> {
         s.parse()
+    }
+}
+
+impl Value for DayTime {
+    fn to_kv(&self) -> String {
+        self.to_string()
+    }
+    fn from_kv(s: &str) -> Result<Self, String> {
+        s.parse().map_err(|e: crate::config::ConfigError| e.to_string())
+    }
+}
+
+/// How the last backup to a USB stick went (stick module), for `till status` and the screen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StickBackupStatus {
+    /// When it was tried, ms since the epoch.
+    pub at_ms: u64,
+    /// Whether the backup is on the stick.
+    pub ok: bool,
+    /// The file written (its name on the stick), when it was.
+    pub file: Option<String>,
+    /// Its size, when it was written.
+    pub bytes: Option<u64>,
+    /// Why it failed, in a manager's words, when it did.
+    pub error: Option<String>,
+    /// Who asked: `nightly`, `cli` or `screen`.
+    pub by: String,
+}
+
+impl Value for StickBackupStatus {
+    fn to_kv(&self) -> String {
+        // Plain data with string and integer fields: serializing it cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+    fn from_kv(s: &str) -> Result<Self, String> {
+        serde_json::from_str(s).map_err(|e| format!("not a stick backup status: {e}"))
     }
 }
 
@@ -318,6 +354,13 @@ pub const EXPORT: Key<ExportSetup> = Key::new("export");
 /// The export as this register began it: the connector and destination it last looked up what
 /// the platform already has (a register that becomes the exporter looks again).
 pub const EXPORT_BEGUN: Key<String> = Key::new("export_begun");
+/// Setup: when the nightly backup to a USB stick labelled TILL-BACKUP runs, `HH:MM` UTC.
+pub const BACKUP_AT: Key<DayTime> = Key::new("backup_at");
+/// The last backup to a USB stick, made or failed (stick).
+pub const STICK_LAST: Key<StickBackupStatus> = Key::new("stick_backup_last");
+/// When a backup last reached a USB stick, ms since the epoch (stick): the nightly backup skips
+/// a day that already has one.
+pub const STICK_LAST_OK: Key<u64> = Key::new("stick_backup_ok_ms");
 /// Why this register last stopped serving (modes: "register A serves the store at term 2",
 /// with when), for `till status`; cleared when it is promoted.
 pub const STEPPED_DOWN: Key<String> = Key::new("stepped_down");
@@ -379,6 +422,7 @@ impl Store {
             idle_lock_secs: read(self, IDLE_LOCK_SECS, update)?.unwrap_or(d.idle_lock_secs),
             standby: read(self, STANDBY, update)?.unwrap_or(d.standby),
             standby_after_secs: read(self, STANDBY_AFTER_SECS, update)?.unwrap_or(d.standby_after_secs),
+            backup_at: read(self, BACKUP_AT, update)?.unwrap_or(d.backup_at),
         })
     }
 }
@@ -429,6 +473,7 @@ impl Tx<'_> {
         self.set(IDLE_LOCK_SECS, &c.idle_lock_secs)?;
         self.set(STANDBY, &c.standby)?;
         self.set(STANDBY_AFTER_SECS, &c.standby_after_secs)?;
+        self.set(BACKUP_AT, &c.backup_at)?;
         self.next_counter(SETUP_REVISION)?;
         Ok(())
     }
