@@ -597,6 +597,9 @@ pub enum Intent {
     OpenStatus,
     /// Go to Settings → Multi-Register.
     OpenSettings,
+    /// Settings: back the store up to the USB stick labelled for it (mounted, written, synced,
+    /// unmounted).
+    BackupToStick,
     /// Settings → Multi-Register, on a client: make this register the store's server (a
     /// manager's PIN first, then the last pull from the old server and the promotion).
     Promote,

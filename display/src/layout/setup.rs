@@ -33,9 +33,12 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, r: Rectangle) {
         let label = if selected { format!("✓ {}", mode.label()) } else { mode.label().to_string() };
         b.button_sub(card, theme::BG, &label, text, look, Some(Intent::SelectMode(mode)));
     }
-    let cols = columns(bottom, &[1, 2], m.gap);
+    let cols = columns(bottom, &[2, 3, 3], m.gap);
     b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
-    b.button(cols[1], theme::BG, "Receipt printer ›", b.secondary(), Some(Intent::OpenPrinter));
+    let (printer, stick) =
+        if m.compact { ("Printer ›", "USB backup") } else { ("Receipt printer ›", "Back up to USB") };
+    b.button(cols[1], theme::BG, printer, b.secondary(), Some(Intent::OpenPrinter));
+    b.button(cols[2], theme::BG, stick, b.secondary(), Some(Intent::BackupToStick));
     // A client can take over as the store's server (the old one is gone for good).
     if let Some(row) = promote_row {
         let text = if m.compact { "Make this register the server" } else { "Make this register the store's server" };

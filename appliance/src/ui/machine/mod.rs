@@ -12,6 +12,7 @@ mod pairing;
 mod printer;
 mod promote;
 mod status;
+mod stick;
 
 pub use export::EXPORT_LAG_BADGE_MS;
 use status::to_display_mode;
@@ -50,6 +51,8 @@ pub enum Effect {
     TestPrint,
     /// The last pull from the old server, then the promotion a manager approved.
     Promote,
+    /// A backup to the USB stick labelled for it.
+    StickBackup,
 }
 
 /// The register screen's state behind the display crate's pure screens.
@@ -84,6 +87,8 @@ pub struct Ui {
     queued: Option<Effect>,
     /// The step-down note last shown in the banner (each shows once).
     stepped_down_seen: Option<String>,
+    /// Where the USB stick is looked for (`None`: the system's; tests set stand-ins).
+    stick_paths: Option<crate::stick::StickPaths>,
 }
 
 impl std::fmt::Debug for Ui {
@@ -169,6 +174,7 @@ impl Ui {
             promoting: None,
             queued: None,
             stepped_down_seen: None,
+            stick_paths: None,
         };
         ui.refresh();
         ui.start_screen();
@@ -338,7 +344,7 @@ impl Ui {
         if !self.allowed(&intent) {
             return None;
         }
-        if let Some(effect) = self.printer_intent(&intent) {
+        if let Some(effect) = self.printer_intent(&intent).or_else(|| self.stick_intent(&intent)) {
             return effect;
         }
         if self.search_key(&intent)
@@ -643,6 +649,7 @@ impl Ui {
         match effect {
             Effect::TestPrint => return self.test_print().await,
             Effect::Promote => return self.promote().await,
+            Effect::StickBackup => return self.stick_backup().await,
             _ => {}
         }
         let read = {
@@ -714,7 +721,7 @@ impl Ui {
                 }
             }
             Effect::Pair => self.pair(me, &name).await,
-            Effect::TestPrint | Effect::Promote => {}
+            Effect::TestPrint | Effect::Promote | Effect::StickBackup => {}
             Effect::Test => {
                 let addr = match self.client_form.server_address.parse::<ServerAddr>() {
                     Ok(a) => a.to_string(),

@@ -342,7 +342,8 @@ fn manager_only(intent: &d::Intent) -> bool {
         | I::PrintReport
         | I::ConfirmCloseDay
         | I::ConfirmRetryExport
-        | I::Promote => true,
+        | I::Promote
+        | I::BackupToStick => true,
         I::EditField(f) => setup_field(*f),
         _ => false,
     }
