@@ -1,5 +1,5 @@
-//! The only unsafe code in the crate: framebuffer, evdev and USB printer ioctls, and mapping
-//! /dev/fb0.
+//! The only unsafe code in the crate: framebuffer, evdev, USB printer and watchdog ioctls, and
+//! mapping /dev/fb0.
 //! Each block says why it is sound. Kernel structs are declared exactly as in <linux/fb.h> and
 //! <linux/input.h>; `c_ulong` keeps `fb_fix_screeninfo` right on both 32-bit armv7 and 64-bit.
 #![allow(unsafe_code)]
@@ -110,6 +110,8 @@ nix::ioctl_read!(eviocgabs_mt_y, b'E', 0x40 + 0x36, InputAbsinfo);
 // LPGETSTATUS from <linux/lp.h>: an old-style number, which usblp answers in its "old-style
 // ioctl value" branch. `_IOR('P', 0x0b, int)` would land in its new-style branch: ENOTTY.
 nix::ioctl_read_bad!(lpgetstatus, 0x060b, c_int);
+// <linux/watchdog.h>: WDIOC_SETTIMEOUT = _IOWR('W', 6, int).
+nix::ioctl_readwrite!(wdioc_settimeout, b'W', 6, c_int);
 
 /// The Linux framebuffer device, mapped, with a back buffer to draw into and present without tearing.
 #[derive(Debug)]
@@ -253,4 +255,14 @@ pub fn lp_status(file: &File) -> Result<u8, nix::errno::Errno> {
     // c_int. Other drivers refuse the number (ENOTTY/EINVAL) without writing.
     unsafe { lpgetstatus(file.as_raw_fd(), &mut status) }?;
     Ok((status & 0xFF) as u8)
+}
+
+/// Sets a watchdog device's timeout in seconds (`WDIOC_SETTIMEOUT` on `/dev/watchdog`); returns
+/// the timeout the driver took (it may round). Here for the same reason as [`lp_status`].
+pub fn watchdog_set_timeout(file: &File, secs: i32) -> Result<i32, nix::errno::Errno> {
+    let mut t: c_int = secs;
+    // SAFETY: fd is an open file; the watchdog core's WDIOC_SETTIMEOUT reads and writes back
+    // exactly one int through a valid &mut c_int. Other drivers refuse the number without writing.
+    unsafe { wdioc_settimeout(file.as_raw_fd(), &mut t) }?;
+    Ok(t)
 }

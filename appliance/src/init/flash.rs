@@ -43,7 +43,29 @@ pub struct FlashConfig {
     pub demo: DemoSection,
     /// Where this register exports orders and stock (`till export set`).
     pub export: ExportSection,
+    /// The box itself: its watchdog, its serial console.
+    pub device: DeviceSection,
 }
+
+/// `[device]`: the box's watchdog and its serial console.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct DeviceSection {
+    /// Seconds the hardware watchdog waits for a sign of life before it resets the box.
+    pub watchdog_timeout: u32,
+    /// The serial console's demo and test hooks (`ring N`, `hang`, and `[demo]`): off unless set.
+    pub debug_console: bool,
+}
+
+impl Default for DeviceSection {
+    fn default() -> Self {
+        DeviceSection { watchdog_timeout: super::watchdog::DEFAULT_TIMEOUT_SECS, debug_console: false }
+    }
+}
+
+/// The watchdog timeouts a card may set, in seconds: long enough for a busy register's sign of
+/// life (every 5 s), short enough that a hung register is back within minutes.
+pub const WATCHDOG_TIMEOUTS: std::ops::RangeInclusive<u32> = 10..=600;
 
 /// `[export]`: the online shop, as `till export set CONNECTOR KEY=VALUE…` takes it: `connector`
 /// (`webhook`, `shopify`, `woocommerce`, `vendure`, or `none` to stop exporting) and that
@@ -211,6 +233,8 @@ pub struct BootPlan {
     pub demo: DemoSection,
     /// The export to the online shop.
     pub export: ExportPlan,
+    /// The watchdog's timeout and the console's hooks.
+    pub device: DeviceSection,
 }
 
 /// Why a flash config was refused.
@@ -234,6 +258,9 @@ pub enum FlashError {
     /// An export `till export set` would refuse too.
     #[error("till.toml [export]: {0}")]
     Export(String),
+    /// A watchdog timeout out of range.
+    #[error("till.toml [device]: watchdog_timeout = {0} is out of range: use {lo} to {hi} seconds", lo = WATCHDOG_TIMEOUTS.start(), hi = WATCHDOG_TIMEOUTS.end())]
+    Watchdog(u32),
 }
 
 impl FlashConfig {
@@ -291,7 +318,10 @@ impl TryFrom<FlashConfig> for BootPlan {
         let (dns, ntp) = (resolvers(&n.dns)?, ntp_servers(&n.ntp)?);
         let network = Network { interface: n.interface, addressing, dns, ntp };
         let export = export_plan(f.export)?;
-        Ok(BootPlan { setup, store_id, printer, network, demo: f.demo, export })
+        if !WATCHDOG_TIMEOUTS.contains(&f.device.watchdog_timeout) {
+            return Err(FlashError::Watchdog(f.device.watchdog_timeout));
+        }
+        Ok(BootPlan { setup, store_id, printer, network, demo: f.demo, export, device: f.device })
     }
 }
 
@@ -449,6 +479,7 @@ mod tests {
             Network { interface: "eth0".into(), addressing: Addressing::Dhcp, dns: vec![], ntp: vec![] }
         );
         assert_eq!(p.demo.ring_orders, 0);
+        assert_eq!(p.device, DeviceSection { watchdog_timeout: 30, debug_console: false }, "the hooks are off");
         let c = LocalApiConfig::default().with(p.setup).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c, LocalApiConfig::default());
     }
@@ -471,12 +502,17 @@ mod tests {
         let c = LocalApiConfig::default().with(p.setup).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((c.register_name.as_str(), c.mode), ("B", crate::config::Mode::Client));
         assert_eq!(p.demo.ring_orders, 3);
+        let p = plan("[device]\nwatchdog_timeout = 15\ndebug_console = true\n").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.device, DeviceSection { watchdog_timeout: 15, debug_console: true });
     }
 
     #[test]
     fn bad_cards_are_refused_with_the_reason() {
         for (text, why) in [
             ("colour = 1", "unknown"),
+            ("[device]\nwatchdog_timeout = 5", "watchdog_timeout = 5 is out of range: use 10 to 600 seconds"),
+            ("[device]\nwatchdog_timeout = 601", "out of range"),
+            ("[device]\nring = true", "unknown"),
             ("[register]\nmode = \"client\"", "server"),
             ("[register]\nmode = \"server\"\nsecret = \"short\"", "weak"),
             ("[register]\nname = \"R 1\"", "name"),

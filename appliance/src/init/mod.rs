@@ -18,17 +18,18 @@ pub mod clock;
 pub mod flash;
 pub mod network;
 pub mod sntp;
+pub mod watchdog;
 
 use std::ffi::CString;
-use std::fs::{self, File, OpenOptions};
-use std::io::{BufRead, Read, Write};
+use std::fs::{self, File};
+use std::io::{BufRead, Read};
 
 use log::{error, info, warn};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
@@ -41,7 +42,8 @@ use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{Pid, getpid, sync};
 
-use self::flash::{Addressing, BootPlan, FlashConfig, Network};
+use self::flash::{Addressing, BootPlan, DeviceSection, FlashConfig, Network};
+use self::watchdog::{Liveness, Watchdog};
 use crate::model::{Cents, Payment, Sku};
 use crate::register::Register;
 
@@ -61,8 +63,6 @@ const HEALTHY_RUN: Duration = Duration::from_secs(30);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// How long a stopping register may take to checkpoint and exit.
 const STOP_GRACE: Duration = Duration::from_secs(10);
-/// How often the hardware watchdog is petted (its default timeout is 30 s or more).
-const PET_EVERY: Duration = Duration::from_secs(5);
 /// SKU the demo hook rings.
 const DEMO_SKU: &str = "DEMO";
 /// The demo item's barcode (a valid EAN-13: the QEMU test scans it on a register's screen).
@@ -85,7 +85,7 @@ pub fn run() -> ! {
     load_modules();
     // Ctrl-Alt-Del becomes SIGINT to process 1 (a clean power-off) instead of an instant reboot.
     let _ = set_cad_enabled(false);
-    let watchdog = Watchdog::open();
+    let mut watchdog = Watchdog::open();
     let Some((boot_dev, data_dev)) = wait_for_disk(Duration::from_secs(10)) else {
         halt(watchdog, "no SD card found (looked for vda, mmcblk0 and sda with two partitions)");
     };
@@ -132,7 +132,18 @@ pub fn run() -> ! {
     let uptime = fs::read_to_string("/proc/uptime").ok();
     let uptime = uptime.as_deref().and_then(|u| u.split_whitespace().next()).unwrap_or("?");
     info!("booted in {} ms (kernel uptime {uptime} s); starting the register", boot_started.elapsed().as_millis());
-    Supervisor::new(watchdog, plan.map(|p| p.demo), time).run()
+    // Set explicitly, whatever the driver's default: a card without [device] gets 30 s.
+    let device = plan.as_ref().map(|p| p.device.clone()).unwrap_or_default();
+    if let Some(w) = watchdog.as_mut() {
+        w.set_timeout(device.watchdog_timeout);
+    }
+    let demo = plan.map(|p| p.demo).filter(|d| {
+        if d.ring_orders > 0 && !device.debug_console {
+            warn!("[demo] is ignored: the console's demo hooks are off unless till.toml sets debug_console = true under [device]");
+        }
+        device.debug_console
+    });
+    Supervisor::new(watchdog, demo, time, device).run()
 }
 
 fn mount_kernel_filesystems() -> nix::Result<()> {
@@ -213,33 +224,6 @@ fn mount_data(dev: &str) -> nix::Result<()> {
     mount(Some(dev), DATA_DIR, Some("ext4"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOATIME, None::<&str>)
 }
 
-/// The hardware watchdog, when the board has one.
-struct Watchdog {
-    file: File,
-    last_pet: Instant,
-}
-
-impl Watchdog {
-    fn open() -> Option<Watchdog> {
-        // Opening starts the timer: from here on, a hung process 1 resets the board.
-        let file = OpenOptions::new().write(true).open("/dev/watchdog").ok()?;
-        info!("watchdog armed");
-        Some(Watchdog { file, last_pet: Instant::now() })
-    }
-
-    fn pet(&mut self) {
-        if self.last_pet.elapsed() >= PET_EVERY {
-            let _ = self.file.write_all(b"\0");
-            self.last_pet = Instant::now();
-        }
-    }
-
-    /// The magic close: a clean power-off must not be mistaken for a hang.
-    fn disarm(mut self) {
-        let _ = self.file.write_all(b"V");
-    }
-}
-
 /// Prints why the box cannot work and waits, reaping orphans, for the watchdog to reset it (or
 /// for someone to power it off). Process 1 never exits.
 fn halt(watchdog: Option<Watchdog>, msg: &str) -> ! {
@@ -266,10 +250,21 @@ struct Supervisor {
     restart_at: Option<Instant>,
     backoff: Duration,
     stop_demo: Arc<AtomicBool>,
+    /// Whether the register shows signs of life (the watchdog is petted only then).
+    liveness: Liveness,
+    /// The console's hooks (`ring N`, `hang`) are on.
+    debug_console: bool,
+    /// The register's pid for the console's `hang` (0: none runs).
+    child_pid: Arc<AtomicI32>,
 }
 
 impl Supervisor {
-    fn new(watchdog: Option<Watchdog>, demo: Option<flash::DemoSection>, time: clock::Sources) -> Supervisor {
+    fn new(
+        watchdog: Option<Watchdog>,
+        demo: Option<flash::DemoSection>,
+        time: clock::Sources,
+        device: DeviceSection,
+    ) -> Supervisor {
         Supervisor {
             watchdog,
             demo,
@@ -278,6 +273,9 @@ impl Supervisor {
             restart_at: Some(Instant::now()),
             backoff: Duration::from_secs(1),
             stop_demo: Arc::new(AtomicBool::new(false)),
+            liveness: Liveness::new(Duration::from_secs(u64::from(device.watchdog_timeout))),
+            debug_console: device.debug_console,
+            child_pid: Arc::new(AtomicI32::new(0)),
         }
     }
 
@@ -295,7 +293,7 @@ impl Supervisor {
             Ok(f) => f,
             Err(e) => halt(self.watchdog, &format!("cannot open a signalfd: {e}")),
         };
-        let ring = spawn_console_reader();
+        let ring = spawn_console_reader(self.debug_console, self.child_pid.clone());
         // Started here, after the mask: a thread without it would take SIGTERM and SIGCHLD,
         // which process 1 drops when they are not blocked.
         clock::spawn(self.time.clone(), PathBuf::from(DATA_DIR));
@@ -304,7 +302,9 @@ impl Supervisor {
             spawn_demo(demo.ring_orders, Duration::from_millis(demo.interval_ms), ring, self.stop_demo.clone());
         }
         loop {
-            if let Some(w) = self.watchdog.as_mut() {
+            if let Some(w) = self.watchdog.as_mut()
+                && self.liveness.pet_allowed(self.child.map(|(_, started)| started))
+            {
                 w.pet();
             }
             if self.restart_at.is_some_and(|t| Instant::now() >= t) {
@@ -326,10 +326,16 @@ impl Supervisor {
 
     fn start_register(&mut self) {
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/init"));
-        match Command::new(exe).args(["--data", DATA_DIR, "run"]).env("TILL_DATA", DATA_DIR).spawn() {
+        let spawned = Command::new(exe)
+            .args(["--data", DATA_DIR, "run"])
+            .env("TILL_DATA", DATA_DIR)
+            .env("TILL_HEARTBEAT", watchdog::HEARTBEAT)
+            .spawn();
+        match spawned {
             Ok(child) => {
                 let pid = Pid::from_raw(child.id() as i32);
                 self.child = Some((pid, Instant::now()));
+                self.child_pid.store(pid.as_raw(), Ordering::SeqCst);
             }
             Err(e) => {
                 error!("cannot start the register: {e}; retrying in {} s", self.backoff.as_secs());
@@ -419,11 +425,12 @@ impl Supervisor {
     }
 }
 
-/// Reads the serial console: `poweroff` powers off cleanly (like SIGTERM), `ring N` rings N demo
-/// orders, `status` prints the counts (the QEMU test waits on it for sync), `clock` the system
-/// clock in UTC, `resolve NAME` what the resolver finds for a name (the QEMU test's DNS check).
+/// Reads the serial console: `poweroff` powers off cleanly (like SIGTERM), `status` prints the
+/// counts (the QEMU test waits on it for sync), `clock` the system clock in UTC, `resolve NAME`
+/// what the resolver finds for a name (the QEMU test's DNS check). With `debug_console` only:
+/// `ring N` rings N demo orders, `hang` stops the register (SIGSTOP) to prove the watchdog.
 /// Returns the channel the demo ringer listens on.
-fn spawn_console_reader() -> std::sync::mpsc::Receiver<u32> {
+fn spawn_console_reader(debug: bool, child: Arc<AtomicI32>) -> std::sync::mpsc::Receiver<u32> {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in std::io::stdin().lock().lines() {
@@ -433,6 +440,16 @@ fn spawn_console_reader() -> std::sync::mpsc::Receiver<u32> {
                 ["poweroff"] => {
                     let _ = kill(getpid(), Signal::SIGTERM);
                 }
+                ["ring", _] | ["hang"] if !debug => {
+                    info!("{}: a test hook, off unless till.toml sets debug_console = true under [device]", words[0])
+                }
+                ["hang"] => match child.load(Ordering::SeqCst) {
+                    0 => info!("hang: no register runs"),
+                    pid => {
+                        warn!("hang: stopping the register (SIGSTOP) to test the watchdog");
+                        let _ = kill(Pid::from_raw(pid), Signal::SIGSTOP);
+                    }
+                },
                 ["ring", n] => match n.parse::<u32>() {
                     Ok(n) => {
                         let _ = tx.send(n);
@@ -443,7 +460,8 @@ fn spawn_console_reader() -> std::sync::mpsc::Receiver<u32> {
                 ["clock"] => info!("clock {}", sntp::rfc3339(sntp::system_now())),
                 ["resolve", name] => info!("{}", resolve_line(name)),
                 [] => {}
-                _ => info!("console commands: poweroff, ring N, status, clock, resolve NAME"),
+                _ if debug => info!("console commands: poweroff, status, clock, resolve NAME, ring N, hang"),
+                _ => info!("console commands: poweroff, status, clock, resolve NAME"),
             }
         }
     });

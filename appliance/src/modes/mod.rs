@@ -288,6 +288,7 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
         }
         smol::future::pending::<anyhow::Result<()>>().await
     };
+    let screen = smol::future::or(screen, heartbeat());
     smol::block_on(smol::future::or(screen, async {
         let mut cfg = first;
         loop {
@@ -315,4 +316,29 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
         info!("stopped cleanly");
         Ok(())
     }))
+}
+
+/// How often the sign of life is written.
+const HEARTBEAT_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The register's sign of life for the appliance's process 1 (`init/watchdog.rs`): while this
+/// process's executor runs, the file `TILL_HEARTBEAT` names is rewritten every
+/// [`HEARTBEAT_EVERY`]; a register that stops doing so lets the watchdog reset the box. Without
+/// the variable (a development machine, the tests) it does nothing.
+async fn heartbeat() -> anyhow::Result<()> {
+    let Some(path) = std::env::var_os("TILL_HEARTBEAT") else {
+        return smol::future::pending().await;
+    };
+    let mut failing = false;
+    loop {
+        match std::fs::write(&path, crate::net::unix_ms().to_string()) {
+            Ok(()) => failing = false,
+            Err(e) if !failing => {
+                warn!("cannot write the sign of life {}: {e}; the watchdog may reset the box", path.to_string_lossy());
+                failing = true;
+            }
+            Err(_) => {}
+        }
+        smol::Timer::after(HEARTBEAT_EVERY).await;
+    }
 }
