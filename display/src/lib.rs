@@ -34,7 +34,7 @@ pub use money::format_cents;
 pub use render::{draw, draw_region, region_rect};
 pub use samples::samples;
 pub use scanner::{Detected, ScanDetector};
-pub use sys::{FbDevice, lp_status, watchdog_set_timeout};
+pub use sys::{FbDevice, ext4_resize, lp_status, resize_partition, watchdog_set_timeout};
 
 /// Errors from files and PNG encoding.
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,5 @@
-//! The only unsafe code in the crate: framebuffer, evdev, USB printer and watchdog ioctls, and
-//! mapping /dev/fb0.
+//! The only unsafe code in the crate: framebuffer, evdev, USB printer, watchdog and disk-growing
+//! ioctls, and mapping /dev/fb0.
 //! Each block says why it is sound. Kernel structs are declared exactly as in <linux/fb.h> and
 //! <linux/input.h>; `c_ulong` keeps `fb_fix_screeninfo` right on both 32-bit armv7 and 64-bit.
 #![allow(unsafe_code)]
@@ -112,6 +112,32 @@ nix::ioctl_read!(eviocgabs_mt_y, b'E', 0x40 + 0x36, InputAbsinfo);
 nix::ioctl_read_bad!(lpgetstatus, 0x060b, c_int);
 // <linux/watchdog.h>: WDIOC_SETTIMEOUT = _IOWR('W', 6, int).
 nix::ioctl_readwrite!(wdioc_settimeout, b'W', 6, c_int);
+// <linux/fs.h>: BLKPG = _IO(0x12, 105), its argument passed by pointer.
+nix::ioctl_write_ptr_bad!(blkpg, nix::request_code_none!(0x12, 105), BlkpgIoctlArg);
+// <linux/ext4.h>: EXT4_IOC_RESIZE_FS = _IOW('f', 16, __u64).
+nix::ioctl_write_ptr!(ext4_ioc_resize_fs, b'f', 16, u64);
+
+/// `struct blkpg_partition` (<linux/blkpg.h>): start and length in bytes.
+#[repr(C)]
+struct BlkpgPartition {
+    start: i64,
+    length: i64,
+    pno: c_int,
+    devname: [c_char; 64],
+    volname: [c_char; 64],
+}
+
+/// `struct blkpg_ioctl_arg`.
+#[repr(C)]
+struct BlkpgIoctlArg {
+    op: c_int,
+    flags: c_int,
+    datalen: c_int,
+    data: *mut c_void,
+}
+
+/// `BLKPG_RESIZE_PARTITION`.
+const BLKPG_RESIZE_PARTITION: c_int = 3;
 
 /// The Linux framebuffer device, mapped, with a back buffer to draw into and present without tearing.
 #[derive(Debug)]
@@ -265,4 +291,31 @@ pub fn watchdog_set_timeout(file: &File, secs: i32) -> Result<i32, nix::errno::E
     // exactly one int through a valid &mut c_int. Other drivers refuse the number without writing.
     unsafe { wdioc_settimeout(file.as_raw_fd(), &mut t) }?;
     Ok(t)
+}
+
+/// Tells the kernel partition `pno` of the disk open as `disk` now spans `length` bytes from
+/// `start` (`BLKPG_RESIZE_PARTITION`; works while the partition is mounted, unlike re-reading
+/// the whole table). Here for the same reason as [`lp_status`].
+pub fn resize_partition(disk: &File, pno: i32, start: i64, length: i64) -> Result<(), nix::errno::Errno> {
+    let mut part = BlkpgPartition { start, length, pno, devname: [0; 64], volname: [0; 64] };
+    let arg = BlkpgIoctlArg {
+        op: BLKPG_RESIZE_PARTITION,
+        flags: 0,
+        datalen: std::mem::size_of::<BlkpgPartition>() as c_int,
+        data: (&mut part as *mut BlkpgPartition).cast(),
+    };
+    // SAFETY: fd is an open block device; BLKPG reads one struct blkpg_ioctl_arg (#[repr(C)])
+    // whose data points at a struct blkpg_partition (#[repr(C)], datalen its size) that lives on
+    // this stack for the call. The kernel only reads both. Other files refuse the number.
+    unsafe { blkpg(disk.as_raw_fd(), &arg) }?;
+    Ok(())
+}
+
+/// Grows the mounted ext4 file system whose folder is open as `dir` to `blocks` blocks, online
+/// (`EXT4_IOC_RESIZE_FS`; the kernel journals each step, so a power cut leaves it consistent).
+pub fn ext4_resize(dir: &File, blocks: u64) -> Result<(), nix::errno::Errno> {
+    // SAFETY: fd is an open file on the file system; EXT4_IOC_RESIZE_FS reads one u64 through
+    // a valid reference. Other file systems refuse the number.
+    unsafe { ext4_ioc_resize_fs(dir.as_raw_fd(), &blocks) }?;
+    Ok(())
 }

@@ -16,6 +16,7 @@
 
 pub mod clock;
 pub mod flash;
+pub mod grow;
 pub mod network;
 pub mod sntp;
 pub mod watchdog;
@@ -92,6 +93,11 @@ pub fn run() -> ! {
     let card = read_flash_config(boot_dev);
     if let Err(e) = mount_data(data_dev) {
         halt(watchdog, &format!("cannot mount the DATA partition {data_dev} on {DATA_DIR}: {e}"));
+    }
+    match grow::grow_data(data_dev, Path::new(DATA_DIR)) {
+        Ok(Some(g)) => info!("DATA grown from {} MiB to {} MiB: it fills the card", g.from_mib, g.to_mib),
+        Ok(None) => {}
+        Err(e) => warn!("cannot grow DATA to fill the card: {e}; it keeps its size"),
     }
     let plan = match card {
         Some((text, Ok(plan))) => {
