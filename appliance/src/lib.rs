@@ -28,3 +28,4 @@ pub mod stick;
 pub mod store;
 pub mod sync;
 pub mod ui;
+pub mod update;

@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("register", 3),
     ("print", 3),
     ("stick", 3),
+    ("update", 3),
     ("net", 4),
     ("export", 4),
     ("ui", 5),

@@ -33,7 +33,9 @@ pub const EXIT_CODES: &str = "Exit codes:
  backup --stick (3, 5 as backup also):
  19  no USB stick labelled TILL-BACKUP is plugged in
  20  the stick cannot be used: it does not mount, is write-protected or full, another backup
-     to it is under way, or it could not be released (the stick is never left mounted)";
+     to it is under way, or it could not be released (the stick is never left mounted)
+ update (3 also: another architecture's bundle, or not newer without --allow-downgrade):
+ 21  not a bundle signed by the release key: damaged, cut short, changed, or another key's";
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
@@ -45,6 +47,14 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
     }
     if let Some(super::backup::BackupFailed(b)) = e.downcast_ref() {
         return backup_exit(b);
+    }
+    if let Some(super::update::UpdateFailed(u)) = e.downcast_ref() {
+        use crate::update::UpdateError;
+        return match u {
+            UpdateError::Bundle(_) => 21,
+            UpdateError::OtherArch { .. } | UpdateError::NotNewer { .. } | UpdateError::Key(_) => 3,
+            UpdateError::Io { .. } => 1,
+        };
     }
     if let Some(super::backup::StickFailed(s)) = e.downcast_ref() {
         return stick_exit(s);

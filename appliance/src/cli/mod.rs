@@ -25,6 +25,7 @@ mod screens;
 mod setup;
 mod status;
 mod table;
+mod update;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -197,6 +198,9 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Put a backup onto an empty register (over one with data only with --force)
     Restore(backup::RestoreArgs),
+    /// Signed update bundles: verify, apply into the inactive boot slot, pack (the build host)
+    #[command(subcommand)]
+    Update(update::UpdateCmd),
 }
 
 /// Parses the command line, runs it, and returns the documented exit code.
@@ -251,6 +255,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Screens { out, size, hit_map } => return screens::screens(&out, &size, hit_map),
         // The data directory may be absent or hold a damaged database: not opened as a register.
         Command::Restore(args) => return backup::restore(&dir, args),
+        Command::Update(c) => return update::update(c),
         // Testing a server someone typed in must not make a register in the current directory.
         Command::TestConnection { addr, secret, json } if !dir.join(crate::store::DB_FILE).exists() => {
             return setup::test_connection_without_data(&dir, addr, secret, json);
@@ -286,7 +291,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Peers { action: Some(a), .. } => setup::peers_action(&mut r, a),
         Command::Peers { action: None, json } => setup::peers(&r, json),
         Command::Backup(args) => backup::backup(&mut r, args),
-        Command::Bench(_) | Command::Screens { .. } | Command::Restore(_) => {
+        Command::Bench(_) | Command::Screens { .. } | Command::Restore(_) | Command::Update(_) => {
             unreachable!("bench, screens and restore run before the register is opened")
         }
     }

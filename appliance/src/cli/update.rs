@@ -1,0 +1,133 @@
+//! `till update`: signed update bundles (docs/CLI.md; the format and the keys in
+//! docs/ARCHITECTURE.md, "Updates").
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{Json, print_json};
+use crate::update::{self, UpdateError, Verified};
+
+/// `till update`.
+#[derive(Subcommand, Debug)]
+pub enum UpdateCmd {
+    /// Check a bundle's signature and every file (anywhere: a laptop, a register)
+    Verify {
+        /// The bundle
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Write a checked bundle into the inactive boot slot and mark it to be tried at the next boot
+    Apply {
+        /// The bundle
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Accept a version that is not newer than this register's
+        #[arg(long)]
+        allow_downgrade: bool,
+        /// The BOOT partition's folder
+        #[arg(long, value_name = "DIR", default_value = "/boot")]
+        boot: PathBuf,
+    },
+    /// Make a signed bundle (the build host; scripts/build-image --bundle calls it)
+    Pack {
+        /// The release, MAJOR.MINOR.PATCH
+        #[arg(long)]
+        version: String,
+        /// aarch64 or armv7
+        #[arg(long)]
+        arch: String,
+        /// The Ed25519 private key (PKCS#8 PEM, scripts/release-key makes it)
+        #[arg(long, value_name = "PEM")]
+        key: PathBuf,
+        /// The kernel
+        #[arg(long, value_name = "FILE")]
+        kernel: PathBuf,
+        /// The initramfs
+        #[arg(long, value_name = "FILE")]
+        initrd: PathBuf,
+        /// The bundle to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+/// A refused or failed update, for the exit code.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct UpdateFailed(pub UpdateError);
+
+/// What `till update verify --json` prints.
+#[derive(Serialize, Debug)]
+struct VerifyJson {
+    file: String,
+    version: String,
+    arch: String,
+    created_ms: u64,
+    bytes: u64,
+    files: Vec<update::bundle::FileEntry>,
+}
+
+/// Runs `till update …` (needs no data directory).
+pub(super) fn update(c: UpdateCmd) -> anyhow::Result<()> {
+    let keys = update::trusted_keys();
+    match c {
+        UpdateCmd::Verify { file, json } => {
+            let Verified { manifest: m, bytes } = update::verify_file(&file, &keys).map_err(UpdateFailed)?;
+            if json.json {
+                return print_json(&VerifyJson {
+                    file: file.display().to_string(),
+                    version: m.version,
+                    arch: m.arch,
+                    created_ms: m.created_ms,
+                    bytes,
+                    files: m.files,
+                });
+            }
+            outln!(
+                "bundle {} for {}: signed by the release key, {} files checked, {} bytes",
+                m.version,
+                m.arch,
+                m.files.len(),
+                bytes
+            );
+            Ok(())
+        }
+        UpdateCmd::Apply { file, allow_downgrade, boot } => {
+            let remounted = remount_boot(&boot, true);
+            let done = update::apply(&file, &boot, allow_downgrade, &keys);
+            if remounted {
+                remount_boot(&boot, false);
+            }
+            let a = done.map_err(UpdateFailed)?;
+            outln!("wrote {} into slot {} of {}; it is tried at the next boot", a.version, a.slot, boot.display());
+            Ok(())
+        }
+        UpdateCmd::Pack { version, arch, key, kernel, initrd, out } => {
+            let pem = std::fs::read_to_string(&key)
+                .map_err(|e| UpdateFailed(UpdateError::Key(format!("{}: {e}", key.display()))))?;
+            let files = [("vmlinuz", kernel), ("initrd.img", initrd)];
+            let n = update::pack(&out, &version, &arch, &pem, &files, crate::net::unix_ms()).map_err(UpdateFailed)?;
+            outln!("wrote {} ({version} for {arch}, {n} bytes)", out.display());
+            Ok(())
+        }
+    }
+}
+
+/// On the appliance BOOT is mounted read-only: `/boot` is remounted read-write for the write
+/// and back after (`true` when it was remounted). Elsewhere nothing is done.
+fn remount_boot(boot: &Path, writable: bool) -> bool {
+    use nix::mount::{MsFlags, mount};
+    if boot != Path::new("/boot") || !std::fs::read_to_string("/proc/mounts").is_ok_and(|m| m.contains(" /boot ")) {
+        return false;
+    }
+    let mut flags = MsFlags::MS_REMOUNT | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+    if !writable {
+        flags |= MsFlags::MS_RDONLY;
+    }
+    mount(None::<&str>, boot, None::<&str>, flags, None::<&str>).is_ok()
+}
