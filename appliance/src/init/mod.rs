@@ -331,6 +331,12 @@ impl Supervisor {
     }
 
     fn start_register(&mut self) {
+        // Its sign of life goes to /run, which the initramfs does not ship.
+        if let Some(dir) = Path::new(watchdog::HEARTBEAT).parent()
+            && let Err(e) = fs::create_dir_all(dir)
+        {
+            error!("cannot make {}: {e}; the register cannot show it is alive", dir.display());
+        }
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/init"));
         let spawned = Command::new(exe)
             .args(["--data", DATA_DIR, "run"])
