@@ -68,6 +68,7 @@ fn a_bundle_verifies_only_as_signed_and_whole() {
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("test: json");
     assert_eq!((j["version"].as_str(), j["arch"].as_str()), (Some("9.8.7"), Some("aarch64")));
     assert_eq!(j["files"].as_array().map(Vec::len), Some(2));
+    assert_eq!(j["release_key"].as_bool(), Some(false), "signed by the test key");
     let good = std::fs::read(&b).expect("test");
     let refused = |name: &str, bytes: &[u8], needle: &str| {
         let p = dir.path().join(name);

@@ -69,6 +69,7 @@ struct VerifyJson {
     arch: String,
     created_ms: u64,
     bytes: u64,
+    release_key: bool,
     files: Vec<update::bundle::FileEntry>,
 }
 
@@ -77,7 +78,8 @@ pub(super) fn update(c: UpdateCmd) -> anyhow::Result<()> {
     let keys = update::trusted_keys();
     match c {
         UpdateCmd::Verify { file, json } => {
-            let Verified { manifest: m, bytes } = update::verify_file(&file, &keys).map_err(UpdateFailed)?;
+            let Verified { manifest: m, bytes, release_key } =
+                update::verify_file(&file, &keys).map_err(UpdateFailed)?;
             if json.json {
                 return print_json(&VerifyJson {
                     file: file.display().to_string(),
@@ -85,11 +87,13 @@ pub(super) fn update(c: UpdateCmd) -> anyhow::Result<()> {
                     arch: m.arch,
                     created_ms: m.created_ms,
                     bytes,
+                    release_key,
                     files: m.files,
                 });
             }
+            let by = if release_key { "the release key" } else { "the test key (only a debug build trusts it)" };
             outln!(
-                "bundle {} for {}: signed by the release key, {} files checked, {} bytes",
+                "bundle {} for {}: signed by {by}, {} files checked, {} bytes",
                 m.version,
                 m.arch,
                 m.files.len(),

@@ -89,11 +89,13 @@ pub fn manifest_len(head: &[u8]) -> Result<usize, BundleError> {
 }
 
 /// Checks the signature over `manifest` with any of `keys` (32-byte Ed25519 public keys), then
-/// parses it; the files are the caller's to hash.
-pub fn verify(manifest: &[u8], signature: &[u8], keys: &[[u8; 32]]) -> Result<Manifest, BundleError> {
-    if !keys.iter().any(|k| UnparsedPublicKey::new(&ED25519, k).verify(manifest, signature).is_ok()) {
+/// parses it; the files are the caller's to hash. Returns it and the index of the key that
+/// signed it.
+pub fn verify(manifest: &[u8], signature: &[u8], keys: &[[u8; 32]]) -> Result<(Manifest, usize), BundleError> {
+    let Some(key) = keys.iter().position(|k| UnparsedPublicKey::new(&ED25519, k).verify(manifest, signature).is_ok())
+    else {
         return Err(BundleError::BadSignature);
-    }
+    };
     let m: Manifest = serde_json::from_slice(manifest).map_err(|e| BundleError::Manifest(e.to_string()))?;
     parse_version(&m.version).ok_or_else(|| BundleError::Manifest(format!("version {:?}", m.version)))?;
     let mut names: Vec<&str> = m.files.iter().map(|f| f.name.as_str()).collect();
@@ -103,7 +105,7 @@ pub fn verify(manifest: &[u8], signature: &[u8], keys: &[[u8; 32]]) -> Result<Ma
     if names != wanted {
         return Err(BundleError::Manifest(format!("files {names:?}, expected {wanted:?}")));
     }
-    Ok(m)
+    Ok((m, key))
 }
 
 /// `MAJOR.MINOR.PATCH` as numbers, for comparing releases. Pure.
@@ -171,7 +173,7 @@ mod tests {
         let other_key: [u8; 32] = other.public_key().as_ref().try_into().expect("test: 32 bytes");
         let m = manifest();
         let sig = k.sign(&m);
-        assert_eq!(verify(&m, sig.as_ref(), &[other_key, key]).map(|m| m.version), Ok("1.2.3".into()));
+        assert_eq!(verify(&m, sig.as_ref(), &[other_key, key]).map(|(m, k)| (m.version, k)), Ok(("1.2.3".into(), 1)));
         assert_eq!(verify(&m, sig.as_ref(), &[other_key]), Err(BundleError::BadSignature), "another key");
         let mut changed = m.clone();
         changed[5] ^= 1;

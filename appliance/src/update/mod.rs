@@ -63,7 +63,7 @@ fn io(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> UpdateE
     move |source| UpdateError::Io { what, path, source }
 }
 
-/// The keys this build trusts.
+/// The keys this build trusts, the release key first.
 pub fn trusted_keys() -> Vec<[u8; 32]> {
     let mut keys: Vec<[u8; 32]> = key_from_hex(include_str!("../../keys/release.pub")).into_iter().collect();
     if cfg!(debug_assertions) {
@@ -79,6 +79,8 @@ pub struct Verified {
     pub manifest: Manifest,
     /// Its size in bytes.
     pub bytes: u64,
+    /// Signed by the release key (else by the test key, which only a debug build trusts).
+    pub release_key: bool,
 }
 
 /// Where a bundle's file bytes go as they are read and checked.
@@ -98,7 +100,7 @@ fn read_bundle(path: &Path, keys: &[[u8; 32]], mut sink: Option<Sink<'_>>) -> Re
     read_exact(&mut r, &mut manifest, path)?;
     let mut signature = [0u8; SIGNATURE_BYTES];
     read_exact(&mut r, &mut signature, path)?;
-    let m = bundle::verify(&manifest, &signature, keys)?;
+    let (m, key) = bundle::verify(&manifest, &signature, keys)?;
     let mut buf = vec![0u8; 64 * 1024];
     for f in &m.files {
         let mut left = f.size;
@@ -117,7 +119,7 @@ fn read_bundle(path: &Path, keys: &[[u8; 32]], mut sink: Option<Sink<'_>>) -> Re
         }
     }
     match r.read(&mut buf[..1]).map_err(io("cannot read", path))? {
-        0 => Ok(Verified { manifest: m, bytes }),
+        0 => Ok(Verified { manifest: m, bytes, release_key: key == 0 }),
         _ => Err(BundleError::Trailing.into()),
     }
 }
