@@ -252,6 +252,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         ("status-standalone", state(Screen::Status, Mode::Standalone)),
         ("settings", state(Screen::Settings { current: Mode::Standalone }, Mode::Standalone)),
         ("settings-client", state(Screen::Settings { current: Mode::Client }, Mode::Client)),
+        ("settings-server", state(Screen::Settings { current: Mode::Server }, Mode::Server)),
         (
             "server-setup",
             state(
