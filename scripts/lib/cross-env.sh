@@ -1,8 +1,15 @@
 # Sourced by scripts/cross-build and scripts/test --target: sets up a fully static musl cross
 # build of `till` without Docker. Needs $target (a Rust triple). Installs what is missing: the
 # Rust target (rustup) and zig from PyPI as the C compiler for SQLite's C (rusqlite `bundled`),
-# called through a tiny wrapper as `zig cc -target …-musl`. Rust links with its own rust-lld and
-# self-contained musl, so zig only compiles C (docs/ARCHITECTURE.md says why not cargo-zigbuild).
+# called through a tiny wrapper as `zig cc -target …-musl`.
+#
+# aarch64: rustup ships the standard library; Rust links with its own rust-lld and self-contained
+# musl, so zig only compiles C (docs/ARCHITECTURE.md says why not cargo-zigbuild).
+# armv7: rustup ships no standard library for it, only its source (rust-src): cargo builds std
+# from source (build_std, to add to every cargo command, with RUSTC_BOOTSTRAP=1 on the stable
+# toolchain), and zig also links, supplying musl's crt objects, libc and libunwind, since there
+# are no self-contained objects for rust-lld (docs/ARCHITECTURE.md, "The appliance image").
+# Sets: zig_target, qemu_user, triple_env, build_std (an array, empty for aarch64).
 
 case "$target" in
   aarch64-unknown-linux-musl) zig_target=aarch64-linux-musl; zig_cpu= ; qemu_user=qemu-aarch64-static ;;
@@ -10,7 +17,20 @@ case "$target" in
   *) echo "unsupported target $target (use aarch64-unknown-linux-musl or armv7-unknown-linux-musleabihf)" >&2; exit 2 ;;
 esac
 
-if ! rustup target list --installed | grep -qx "$target"; then
+build_std=()
+if [ "$target" = armv7-unknown-linux-musleabihf ]; then
+  # std from source: the release profile's panic = "abort" needs panic_abort; tests (which
+  # always unwind) get panic_unwind through std and the test crate from cargo.
+  build_std=(-Z build-std=std,panic_abort)
+  export RUSTC_BOOTSTRAP=1
+  if ! rustup component list --installed | grep -q '^rust-src'; then
+    echo "== rustup component add rust-src (std is built from source for $target)" >&2
+    if ! rustup component add rust-src >&2; then
+      echo "rustup cannot install rust-src (offline, or not on this mirror)" >&2
+      exit 1
+    fi
+  fi
+elif ! rustup target list --installed | grep -qx "$target"; then
   echo "== rustup target add $target" >&2
   if ! rustup target add "$target" >&2; then
     echo "rustup cannot install the standard library for $target (offline, or not on this mirror)" >&2
@@ -40,4 +60,10 @@ chmod +x out/cross/zig-ar
 triple_env=$(echo "$target" | tr 'a-z-' 'A-Z_')
 export "CC_${target//-/_}=$cc_wrap"
 export "AR_${target//-/_}=$PWD/out/cross/zig-ar"
-export "CARGO_TARGET_${triple_env}_LINKER=rust-lld"
+if [ ${#build_std[@]} -gt 0 ]; then
+  # zig links too (the same wrapper: it drops nothing a link needs), with musl's objects from zig.
+  export "CARGO_TARGET_${triple_env}_LINKER=$cc_wrap"
+  export "CARGO_TARGET_${triple_env}_RUSTFLAGS=-C link-self-contained=no"
+else
+  export "CARGO_TARGET_${triple_env}_LINKER=rust-lld"
+fi

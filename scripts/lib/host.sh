@@ -1,4 +1,4 @@
-# Shared helpers for the image scripts: host packages and Debian arm64 downloads.
+# Shared helpers for the image scripts: host packages and Debian arm64/armhf downloads.
 # Sourced, not run. Everything is idempotent: a second run installs and downloads nothing.
 
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -20,13 +20,13 @@ SRC
   fi
 }
 
-# apt with arm64 indexes too, without adding arm64 to dpkg's architectures (nothing arm64 is
-# ever installed on the host; packages are only downloaded and unpacked).
-APT_ARCH=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64)
+# apt with arm64 and armhf indexes too, without adding them to dpkg's architectures (nothing
+# foreign is ever installed on the host; packages are only downloaded and unpacked).
+APT_ARCH=(-o APT::Architectures::=amd64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf)
 APT_UPDATED=
 apt_update() {
   if [ -z "$APT_UPDATED" ]; then
-    say "apt-get update (amd64 + arm64 indexes)"
+    say "apt-get update (amd64 + arm64 + armhf indexes)"
     apt-get "${APT_ARCH[@]}" update -qq >&2
     APT_UPDATED=1
   fi
@@ -44,36 +44,37 @@ need_cmd() {
   fi
 }
 
-# deb_fetch PACKAGE:arm64 DIR: downloads the newest .deb of a package into DIR (once) and prints
+# deb_fetch PACKAGE:ARCH DIR: downloads the newest .deb of a package into DIR (once) and prints
 # its path.
 deb_fetch() {
   local pkg=$1 dir=$2 name
   mkdir -p "$dir"
   name=${pkg%%:*}
-  local found
-  found=$(ls "$dir"/"${name}"_*.deb 2>/dev/null | head -n1 || true)
+  local found arch=${pkg##*:}
+  found=$(ls "$dir"/"${name}"_*_"$arch".deb 2>/dev/null | head -n1 || true)
   if [ -z "$found" ]; then
     apt_update
     say "downloading $pkg"
     # Stale lists name a version the mirror dropped: refresh once and retry.
     (cd "$dir" && apt-get "${APT_ARCH[@]}" -o APT::Sandbox::User=root download -qq "$pkg" >&2) \
       || { APT_UPDATED=; apt_update; (cd "$dir" && apt-get "${APT_ARCH[@]}" -o APT::Sandbox::User=root download -qq "$pkg" >&2); }
-    found=$(ls "$dir"/"${name}"_*.deb | head -n1)
+    found=$(ls "$dir"/"${name}"_*_"$arch".deb | head -n1)
   fi
   printf '%s\n' "$found"
 }
 
-# kernel_abi: the ABI (e.g. 6.1.0-37) the arm64 kernel meta-package depends on today; old ABIs
-# drop off the mirror, so it is resolved at build time, never written down.
+# kernel_abi FLAVOUR ARCH: the ABI (e.g. 6.1.0-37) Debian's kernel meta-package for FLAVOUR
+# (arm64 on arm64, armmp on armhf) depends on today; old ABIs drop off the mirror, so it is
+# resolved at build time, never written down.
 kernel_abi() {
-  local abi
+  local flavour=${1:-arm64} arch=${2:-arm64} abi
   # apt's lists from an earlier run are enough; update only when they do not know the package.
-  abi=$(apt-cache "${APT_ARCH[@]}" depends linux-image-arm64:arm64 2>/dev/null \
-    | sed -n 's/.*Depends: linux-image-\([0-9][^:]*\)-arm64.*/\1/p' | head -n1)
+  abi=$(apt-cache "${APT_ARCH[@]}" depends "linux-image-$flavour:$arch" 2>/dev/null \
+    | sed -n "s/.*Depends: linux-image-\([0-9][^:]*\)-$flavour.*/\1/p" | head -n1)
   if [ -z "$abi" ]; then
     apt_update
-    abi=$(apt-cache "${APT_ARCH[@]}" depends linux-image-arm64:arm64 2>/dev/null \
-      | sed -n 's/.*Depends: linux-image-\([0-9][^:]*\)-arm64.*/\1/p' | head -n1)
+    abi=$(apt-cache "${APT_ARCH[@]}" depends "linux-image-$flavour:$arch" 2>/dev/null \
+      | sed -n "s/.*Depends: linux-image-\([0-9][^:]*\)-$flavour.*/\1/p" | head -n1)
   fi
   printf '%s\n' "$abi"
 }
