@@ -29,3 +29,10 @@ pub mod store;
 pub mod sync;
 pub mod ui;
 pub mod update;
+
+/// This build's release, `MAJOR.MINOR.PATCH`: the package's version unless the build sets
+/// `TILL_VERSION` (the QEMU update tests build a release N+1 of the same source that way).
+pub const VERSION: &str = match option_env!("TILL_VERSION") {
+    Some(v) => v,
+    None => env!("CARGO_PKG_VERSION"),
+};

@@ -53,7 +53,7 @@ fn default_data_dir() -> PathBuf {
 
 /// Till: the point-of-sale register.
 #[derive(Parser, Debug)]
-#[command(name = "till", version, about, after_help = EXIT_CODES)]
+#[command(name = "till", version = crate::VERSION, about, after_help = EXIT_CODES)]
 pub struct Cli {
     /// Data directory holding till.db [default: ./till-data; /data on the appliance]
     #[arg(long, global = true, env = "TILL_DATA", value_name = "DIR")]

@@ -1,7 +1,7 @@
 //! `till update`: signed update bundles (docs/CLI.md; the format and the keys in
 //! docs/ARCHITECTURE.md, "Updates").
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Subcommand;
 use serde::Serialize;
@@ -102,12 +102,7 @@ pub(super) fn update(c: UpdateCmd) -> anyhow::Result<()> {
             Ok(())
         }
         UpdateCmd::Apply { file, allow_downgrade, boot } => {
-            let remounted = remount_boot(&boot, true);
-            let done = update::apply(&file, &boot, allow_downgrade, &keys);
-            if remounted {
-                remount_boot(&boot, false);
-            }
-            let a = done.map_err(UpdateFailed)?;
+            let a = update::install(&file, &boot, allow_downgrade, &keys).map_err(UpdateFailed)?;
             outln!("wrote {} into slot {} of {}; it is tried at the next boot", a.version, a.slot, boot.display());
             Ok(())
         }
@@ -120,18 +115,4 @@ pub(super) fn update(c: UpdateCmd) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// On the appliance BOOT is mounted read-only: `/boot` is remounted read-write for the write
-/// and back after (`true` when it was remounted). Elsewhere nothing is done.
-fn remount_boot(boot: &Path, writable: bool) -> bool {
-    use nix::mount::{MsFlags, mount};
-    if boot != Path::new("/boot") || !std::fs::read_to_string("/proc/mounts").is_ok_and(|m| m.contains(" /boot ")) {
-        return false;
-    }
-    let mut flags = MsFlags::MS_REMOUNT | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
-    if !writable {
-        flags |= MsFlags::MS_RDONLY;
-    }
-    mount(None::<&str>, boot, None::<&str>, flags, None::<&str>).is_ok()
 }

@@ -101,7 +101,7 @@ impl Http {
             .http_status_as_error(false)
             .timeout_global(Some(deadline))
             .timeout_connect(Some(CONNECT))
-            .user_agent(concat!("till/", env!("CARGO_PKG_VERSION")))
+            .user_agent(format!("till/{}", crate::VERSION))
             .tls_config(tls)
             .build();
         Ok(Http { agent: config.into(), deadline })

@@ -78,7 +78,7 @@ pub fn run() -> ! {
         // Process 1 cannot refuse to boot over a log level: say so and keep the default.
         warn!("{why}; logging at info");
     }
-    info!("init {} starting", env!("CARGO_PKG_VERSION"));
+    info!("init {} starting", crate::VERSION);
     let boot_started = Instant::now();
     if let Err(e) = mount_kernel_filesystems() {
         halt(None, &format!("cannot mount the kernel file systems: {e}"));

@@ -165,7 +165,7 @@ pub fn apply(path: &Path, boot: &Path, allow_downgrade: bool, keys: &[[u8; 32]])
     if m.arch != bundle::this_arch() {
         return Err(UpdateError::OtherArch { bundle: m.arch.clone(), this: bundle::this_arch() });
     }
-    let this = env!("CARGO_PKG_VERSION");
+    let this = crate::VERSION;
     if !allow_downgrade && bundle::parse_version(&m.version) <= bundle::parse_version(this) {
         return Err(UpdateError::NotNewer { bundle: m.version.clone(), this });
     }
@@ -209,6 +209,31 @@ pub fn apply(path: &Path, boot: &Path, allow_downgrade: bool, keys: &[[u8; 32]])
     std::fs::rename(&tmp, boot.join(SLOTS_FILE)).map_err(io("cannot rename into", &boot.join(SLOTS_FILE)))?;
     sync_dir(boot)?;
     Ok(Applied { slot, version: m.version.clone() })
+}
+
+/// [`apply`] on a register: `/boot`, mounted read-only on the appliance, is remounted
+/// read-write for the write and read-only again after, whatever the outcome.
+pub fn install(path: &Path, boot: &Path, allow_downgrade: bool, keys: &[[u8; 32]]) -> Result<Applied, UpdateError> {
+    let remounted = remount_boot(boot, true);
+    let done = apply(path, boot, allow_downgrade, keys);
+    if remounted {
+        remount_boot(boot, false);
+    }
+    done
+}
+
+/// On the appliance BOOT is mounted read-only at `/boot`: remounts it (`true` when it did).
+/// Elsewhere (a folder in the tests) nothing is done.
+pub fn remount_boot(boot: &Path, writable: bool) -> bool {
+    use nix::mount::{MsFlags, mount};
+    if boot != Path::new("/boot") || !std::fs::read_to_string("/proc/mounts").is_ok_and(|m| m.contains(" /boot ")) {
+        return false;
+    }
+    let mut flags = MsFlags::MS_REMOUNT | MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC;
+    if !writable {
+        flags |= MsFlags::MS_RDONLY;
+    }
+    mount(None::<&str>, boot, None::<&str>, flags, None::<&str>).is_ok()
 }
 
 fn sync_dir(dir: &Path) -> Result<(), UpdateError> {
