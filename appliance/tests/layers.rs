@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u8)] = &[
     ("model", 0),
     ("logger", 0),
+    // The build's release (`crate::VERSION`, lib.rs): a constant any layer may name.
+    ("VERSION", 0),
     ("config", 1),
     ("sync", 1),
     ("store", 2),

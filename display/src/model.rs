@@ -70,6 +70,9 @@ pub struct StatusInfo {
     /// The name of the register serving the store, as this register knows it (a client's
     /// server; a server's own name); `None` when it is not known yet.
     pub server_name: Option<String>,
+    /// The last update in words when there is something to say (it failed to start and the
+    /// register went back, or it waits for a restart); `None`: nothing to say.
+    pub update: Option<String>,
 }
 
 /// One register seen on the network.

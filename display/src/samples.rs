@@ -27,6 +27,7 @@ fn status(mode: Mode) -> StatusInfo {
             export: None,
             term: 2,
             server_name: Some("Front Counter".into()),
+            update: None,
         },
         Mode::Client => StatusInfo {
             mode,
@@ -44,6 +45,7 @@ fn status(mode: Mode) -> StatusInfo {
             export: None,
             term: 2,
             server_name: Some("Front Counter".into()),
+            update: None,
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -57,6 +59,7 @@ fn status(mode: Mode) -> StatusInfo {
             export: None,
             term: 0,
             server_name: None,
+            update: None,
         },
     }
 }
@@ -250,6 +253,11 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         ("status-server", state(Screen::Status, Mode::Server)),
         ("status-client", state(Screen::Status, Mode::Client)),
         ("status-standalone", state(Screen::Status, Mode::Standalone)),
+        ("status-update-failed", {
+            let mut st = state(Screen::Status, Mode::Client);
+            st.status.update = Some("0.2.0 failed; on 0.1.0".into());
+            st
+        }),
         ("settings", state(Screen::Settings { current: Mode::Standalone }, Mode::Standalone)),
         ("settings-client", state(Screen::Settings { current: Mode::Client }, Mode::Client)),
         ("settings-server", state(Screen::Settings { current: Mode::Server }, Mode::Server)),

@@ -35,7 +35,9 @@ pub const EXIT_CODES: &str = "Exit codes:
  20  the stick cannot be used: it does not mount, is write-protected or full, another backup
      to it is under way, or it could not be released (the stick is never left mounted)
  update (3 also: another architecture's bundle, or not newer without --allow-downgrade):
- 21  not a bundle signed by the release key: damaged, cut short, changed, or another key's";
+ 21  not a bundle signed by the release key: damaged, cut short, changed, or another key's
+ run:
+ 22  an update was written into the other boot slot: restart into it (process 1 does)";
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {

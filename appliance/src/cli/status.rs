@@ -6,6 +6,7 @@ use super::table::Table;
 use super::{Json, print_json, reg};
 use crate::register::Register;
 use crate::store::{format_ms, kv};
+use crate::update::slots;
 
 /// What `till status --json` prints.
 #[derive(Serialize, Debug)]
@@ -16,6 +17,13 @@ pub struct Status {
     pub register_name: String,
     /// standalone, server or client.
     pub mode: String,
+    /// The release this `till` is.
+    pub version: String,
+    /// The boot slot it runs from (`a`, `b`; none when not booted by the boot loader).
+    pub slot: Option<char>,
+    /// The last update in words when there is something to say: waiting for a restart, on
+    /// trial, or failed to start (docs/ARCHITECTURE.md, "Updates").
+    pub update: Option<String>,
     /// The data directory.
     pub data_dir: String,
     /// Schema version of the database.
@@ -45,11 +53,15 @@ pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow:
     let store = r.store();
     let reader = store.reader();
     let setup = reg(store.setup().map_err(Into::into))?;
+    let boot = slots::BootArgs::read();
     let get = |e: crate::store::StoreError| anyhow::Error::new(crate::register::RegisterError::Store(e));
     let s = Status {
         register_id: store.register_id().to_string(),
         register_name: setup.register_name.clone(),
         mode: setup.mode.to_string(),
+        version: crate::VERSION.to_string(),
+        slot: boot.slot,
+        update: slots::report(&slots::read(&slots::boot_dir()), boot.slot).map(|r| r.long()),
         data_dir: dir.display().to_string(),
         schema_version: reg(reader.schema_version().map_err(Into::into))?,
         counts: reg(reader.counts().map_err(Into::into))?,
@@ -69,6 +81,13 @@ pub(super) fn status(r: &Register, dir: &std::path::Path, json: Json) -> anyhow:
     let c = &s.counts;
     outln!("register   {} ({})", s.register_name, s.register_id);
     outln!("mode       {}", s.mode);
+    match s.slot {
+        Some(slot) => outln!("version    {} (slot {slot})", s.version),
+        None => outln!("version    {}", s.version),
+    }
+    if let Some(u) = &s.update {
+        outln!("update     {u}");
+    }
     outln!("data       {} (schema {})", s.data_dir, s.schema_version);
     outln!("products   {}", c.products);
     outln!("orders     {} ({} voided), returns {}", c.orders, c.voided_orders, c.returns);

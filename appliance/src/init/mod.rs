@@ -19,6 +19,7 @@ pub mod flash;
 pub mod grow;
 pub mod network;
 pub mod sntp;
+pub mod trial;
 pub mod watchdog;
 
 use std::ffi::CString;
@@ -91,6 +92,8 @@ pub fn run() -> ! {
         halt(watchdog, "no SD card found (looked for vda, mmcblk0 and sda with two partitions)");
     };
     let card = read_flash_config(boot_dev);
+    // The boot loader's word on this boot: a slot on trial, or one it gave up on (trial.rs).
+    let trial = trial::at_boot(Path::new(BOOT_DIR), crate::update::slots::BootArgs::read());
     if let Err(e) = mount_data(data_dev) {
         halt(watchdog, &format!("cannot mount the DATA partition {data_dev} on {DATA_DIR}: {e}"));
     }
@@ -149,7 +152,7 @@ pub fn run() -> ! {
         }
         device.debug_console
     });
-    Supervisor::new(watchdog, demo, time, device).run()
+    Supervisor::new(watchdog, demo, time, device, trial).run()
 }
 
 fn mount_kernel_filesystems() -> nix::Result<()> {
@@ -262,6 +265,8 @@ struct Supervisor {
     debug_console: bool,
     /// The register's pid for the console's `hang` (0: none runs).
     child_pid: Arc<AtomicI32>,
+    /// The slot on trial this boot (an update's first boot).
+    trial: Option<trial::Trial>,
 }
 
 impl Supervisor {
@@ -270,6 +275,7 @@ impl Supervisor {
         demo: Option<flash::DemoSection>,
         time: clock::Sources,
         device: DeviceSection,
+        trial: Option<trial::Trial>,
     ) -> Supervisor {
         Supervisor {
             watchdog,
@@ -282,6 +288,7 @@ impl Supervisor {
             liveness: Liveness::new(Duration::from_secs(u64::from(device.watchdog_timeout))),
             debug_console: device.debug_console,
             child_pid: Arc::new(AtomicI32::new(0)),
+            trial,
         }
     }
 
@@ -313,6 +320,16 @@ impl Supervisor {
             {
                 w.pet();
             }
+            match self.trial.as_mut().map(trial::Trial::verdict) {
+                Some(trial::Verdict::Good) => self.trial = None,
+                Some(trial::Verdict::Failed(why)) => {
+                    let t = self.trial.take();
+                    let (v, s) = t.map(|t| (t.version, t.slot)).unwrap_or_default();
+                    error!("update: {v} in slot {s} failed its trial ({why}); restarting into the good slot");
+                    self.shut_down("the update's trial failed", RebootMode::RB_AUTOBOOT);
+                }
+                Some(trial::Verdict::Pending) | None => {}
+            }
             if self.restart_at.is_some_and(|t| Instant::now() >= t) {
                 self.restart_at = None;
                 self.start_register();
@@ -322,7 +339,7 @@ impl Supervisor {
             while let Ok(Some(info)) = sfd.read_signal() {
                 match Signal::try_from(info.ssi_signo as i32) {
                     Ok(Signal::SIGCHLD) | Ok(Signal::SIGHUP) => {}
-                    Ok(sig) => self.power_off(sig.as_str()),
+                    Ok(sig) => self.shut_down(sig.as_str(), RebootMode::RB_POWER_OFF),
                     Err(_) => {}
                 }
             }
@@ -338,11 +355,12 @@ impl Supervisor {
             error!("cannot make {}: {e}; the register cannot show it is alive", dir.display());
         }
         let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/init"));
-        let spawned = Command::new(exe)
-            .args(["--data", DATA_DIR, "run"])
-            .env("TILL_DATA", DATA_DIR)
-            .env("TILL_HEARTBEAT", watchdog::HEARTBEAT)
-            .spawn();
+        let mut cmd = Command::new(exe);
+        cmd.args(["--data", DATA_DIR, "run"]).env("TILL_DATA", DATA_DIR).env("TILL_HEARTBEAT", watchdog::HEARTBEAT);
+        if let Some(t) = &self.trial {
+            cmd.env("TILL_TRIAL_SLOT", t.slot.to_string());
+        }
+        let spawned = cmd.spawn();
         match spawned {
             Ok(child) => {
                 let pid = Pid::from_raw(child.id() as i32);
@@ -363,11 +381,19 @@ impl Supervisor {
 
     /// Reaps every exited process: the register (restarted) and any orphan.
     fn reap(&mut self) {
+        let mut update_installed = false;
         loop {
             let (pid, how) = match waitpid(None::<Pid>, Some(WaitPidFlag::WNOHANG)) {
+                Ok(WaitStatus::Exited(pid, crate::update::EXIT_RESTART_FOR_UPDATE))
+                    if self.child.is_some_and(|(c, _)| c == pid) =>
+                {
+                    self.child = None;
+                    update_installed = true;
+                    continue;
+                }
                 Ok(WaitStatus::Exited(pid, code)) => (pid, format!("exited with code {code}")),
                 Ok(WaitStatus::Signaled(pid, sig, _)) => (pid, format!("was killed by {}", sig.as_str())),
-                Ok(WaitStatus::StillAlive) | Err(_) => return,
+                Ok(WaitStatus::StillAlive) | Err(_) => break,
                 Ok(_) => continue,
             };
             if let Some((child, started)) = self.child
@@ -378,13 +404,20 @@ impl Supervisor {
                     self.backoff = Duration::from_secs(1);
                 }
                 warn!("the register {how}; restarting it in {} s", self.backoff.as_secs());
+                if let Some(t) = self.trial.as_mut() {
+                    t.died();
+                }
                 self.schedule_restart();
             }
         }
+        if update_installed {
+            info!("the register installed an update; restarting the box into it");
+            self.shut_down("update installed", RebootMode::RB_AUTOBOOT);
+        }
     }
 
-    /// Stops the register, syncs, unmounts and powers off.
-    fn power_off(mut self, why: &str) -> ! {
+    /// Stops the register, syncs, unmounts and powers off (or restarts, `how`).
+    fn shut_down(&mut self, why: &str, how: RebootMode) -> ! {
         info!("{why}: stopping the register");
         self.stop_demo.store(true, Ordering::SeqCst);
         self.restart_at = None;
@@ -428,8 +461,8 @@ impl Supervisor {
         if let Some(w) = self.watchdog.take() {
             w.disarm();
         }
-        info!("powering off");
-        let e = match reboot(RebootMode::RB_POWER_OFF) {
+        info!("{}", if how == RebootMode::RB_POWER_OFF { "powering off" } else { "restarting" });
+        let e = match reboot(how) {
             Ok(never) => match never {},
             Err(e) => e,
         };
@@ -469,11 +502,12 @@ fn spawn_console_reader(debug: bool, child: Arc<AtomicI32>) -> std::sync::mpsc::
                     Err(_) => info!("usage: ring N"),
                 },
                 ["status"] => info!("{}", status_line()),
+                ["update"] => info!("{}", trial::console_line(Path::new(BOOT_DIR))),
                 ["clock"] => info!("clock {}", sntp::rfc3339(sntp::system_now())),
                 ["resolve", name] => info!("{}", resolve_line(name)),
                 [] => {}
-                _ if debug => info!("console commands: poweroff, status, clock, resolve NAME, ring N, hang"),
-                _ => info!("console commands: poweroff, status, clock, resolve NAME"),
+                _ if debug => info!("console commands: poweroff, status, update, clock, resolve NAME, ring N, hang"),
+                _ => info!("console commands: poweroff, status, update, clock, resolve NAME"),
             }
         }
     });

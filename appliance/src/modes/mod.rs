@@ -34,6 +34,7 @@ use crate::store::{DbWatcher, StoreError, kv};
 
 mod nightly;
 mod term;
+mod trial;
 
 /// Events the server keeps in memory for long-pollers that are nearly up to date
 /// (`TILL_RING_EVENTS` overrides it; a cursor older than the ring is served from the log).
@@ -288,13 +289,15 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
         }
         smol::future::pending::<anyhow::Result<()>>().await
     };
-    let screen = smol::future::or(screen, heartbeat());
+    let ready = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let screen = smol::future::or(screen, smol::future::or(heartbeat(), trial::keep(reg.clone(), ready.clone())));
     smol::block_on(smol::future::or(screen, async {
         let mut cfg = first;
         loop {
             info!("running {} as {}", cfg.mode, cfg.register_name);
             let running = start(&cfg, &reg, &watcher).await;
             info!("ready");
+            ready.store(true, std::sync::atomic::Ordering::SeqCst);
             let next = smol::future::or(async { Err(signals.next().await) }, async {
                 Ok(setup_changed(&reg, &watcher, &cfg).await)
             })

@@ -6,9 +6,11 @@
 //! `till` trusts the release key built into it (`appliance/keys/release.pub`, made by
 //! `scripts/release-key`); a debug build (development machines and the test suite) also trusts
 //! the test key (`appliance/keys/test.pub`, its private half in `tests/fixtures`), a release
-//! build never does.
+//! build never does. An image built for the QEMU tests trusts the key named by `TILL_TRUST_KEY`
+//! at build time (the test key); the images a store flashes are built without it.
 
 pub mod bundle;
+pub mod slots;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Write};
@@ -18,6 +20,10 @@ use ring::digest::{Context, SHA256};
 use ring::signature::Ed25519KeyPair;
 
 use self::bundle::{BundleError, FileEntry, MAGIC, Manifest, SIGNATURE_BYTES, hex, key_from_hex, manifest_len};
+
+/// The exit code with which `till run` asks to be restarted into the slot it just wrote: on
+/// the appliance, process 1 restarts the box (docs/CLI.md, exit codes).
+pub const EXIT_RESTART_FOR_UPDATE: i32 = 22;
 
 /// Why an update was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +74,10 @@ pub fn trusted_keys() -> Vec<[u8; 32]> {
     let mut keys: Vec<[u8; 32]> = key_from_hex(include_str!("../../keys/release.pub")).into_iter().collect();
     if cfg!(debug_assertions) {
         keys.extend(key_from_hex(include_str!("../../keys/test.pub")));
+    }
+    // A build for the QEMU tests names one more key (`TILL_TRUST_KEY`, hex); a release never does.
+    if let Some(k) = option_env!("TILL_TRUST_KEY") {
+        keys.extend(key_from_hex(k));
     }
     keys
 }
@@ -145,15 +155,6 @@ pub struct Applied {
     pub version: String,
 }
 
-/// The boot slots' state file in BOOT: which slot is active, which is to be tried.
-pub const SLOTS_FILE: &str = "slots.txt";
-
-/// The slot the register runs from (`a` unless `slots.txt` says `active=b`).
-pub fn active_slot(boot: &Path) -> char {
-    let text = std::fs::read_to_string(boot.join(SLOTS_FILE)).unwrap_or_default();
-    if text.lines().any(|l| l.trim() == "active=b") { 'b' } else { 'a' }
-}
-
 /// `till update apply`: checks the bundle (signature, architecture, version newer unless
 /// `allow_downgrade`), writes its files into the inactive slot of `boot` (temporary names,
 /// fsynced, then renamed) and marks that slot to be tried at the next boot. Nothing is renamed
@@ -169,7 +170,8 @@ pub fn apply(path: &Path, boot: &Path, allow_downgrade: bool, keys: &[[u8; 32]])
     if !allow_downgrade && bundle::parse_version(&m.version) <= bundle::parse_version(this) {
         return Err(UpdateError::NotNewer { bundle: m.version.clone(), this });
     }
-    let slot = if active_slot(boot) == 'a' { 'b' } else { 'a' };
+    let mut state = slots::read(boot);
+    let slot = state.inactive();
     let dir = boot.join(format!("slot-{slot}"));
     std::fs::create_dir_all(&dir).map_err(io("cannot create", &dir))?;
     let temp = |name: &str| dir.join(format!(".{name}.new"));
@@ -203,11 +205,14 @@ pub fn apply(path: &Path, boot: &Path, allow_downgrade: bool, keys: &[[u8; 32]])
         std::fs::rename(temp(&f.name), &to).map_err(io("cannot rename into", &to))?;
     }
     sync_dir(&dir)?;
-    let state = format!("active={}\ntrying={slot}\nversion_{slot}={}\n", active_slot(boot), m.version);
-    let tmp = boot.join(".slots.txt.new");
-    std::fs::write(&tmp, state).and_then(|()| File::open(&tmp)?.sync_all()).map_err(io("cannot write", &tmp))?;
-    std::fs::rename(&tmp, boot.join(SLOTS_FILE)).map_err(io("cannot rename into", &boot.join(SLOTS_FILE)))?;
-    sync_dir(boot)?;
+    // A mark the boot loader left from an earlier try must not count against this one.
+    match std::fs::remove_file(boot.join(slots::TRIED_FILE)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io("cannot remove", &boot.join(slots::TRIED_FILE))(e)),
+    }
+    state.try_slot(&m.version);
+    slots::write(boot, &state)?;
     Ok(Applied { slot, version: m.version.clone() })
 }
 

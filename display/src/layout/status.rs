@@ -40,6 +40,9 @@ pub(super) fn status_rows(status: &StatusInfo, with_mode: bool) -> Vec<(String, 
         _ => clock.0,
     };
     rows.push(("Clock".into(), clock_text, Some(clock.1)));
+    if let Some(u) = &status.update {
+        rows.push(("Update".into(), u.clone(), Some(theme::AMBER)));
+    }
     rows
 }
 

@@ -94,5 +94,10 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         export: super::export::export_alert(r, now)?,
         term,
         server_name,
+        update: crate::update::slots::report(
+            &crate::update::slots::read(&crate::update::slots::boot_dir()),
+            crate::update::slots::BootArgs::read().slot,
+        )
+        .map(|r| r.short()),
     })
 }
