@@ -129,7 +129,7 @@ CFG
     check "$ver_n2 (an /init that exits) applied into slot a (exit $rc)" test "$rc" = 0
     u_boot
     if wait_for U 'broken release: init exits' 120 && wait_for U 'modes: ready' 120; then
-      check "U-Boot goes back to slot b by itself" grep -q 'slot a was tried and not marked good; booting slot b' "$w/U.log"
+      check "U-Boot goes back to slot b by itself ($(elapsed "$(cat "$w/U.t0")") s from power-on to ready)" grep -q 'slot a was tried and not marked good; booting slot b' "$w/U.log"
       u_says "version $ver_n1 slot b; $ver_n2 failed to start; back on $ver_n1"
       check "U still holds its 5 orders" test "$(u_orders)" = orders=5
     else
