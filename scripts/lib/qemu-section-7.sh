@@ -29,6 +29,16 @@ CFG
   IFS=. read -r vmaj vmin vpat <<< "$ver_n"
   ver_n1="$vmaj.$vmin.$((vpat + 1))" ver_n2="$vmaj.$vmin.$((vpat + 2))"
   scripts/build-image --config "$w/U.toml" --output "$w/U.img" >/dev/null
+  # Section 8's server S and client K, on release N too (built before N+1 replaces the binary).
+  for n in S K; do
+    case $n in
+      S) role='mode = "server"' addr=10.77.0.11 ;;
+      K) role=$'mode = "client"\nserver = "scan"' addr=10.77.0.12 ;;
+    esac
+    printf '[register]\n%s\nname = "%s"\nsecret = "%s"\n[network]\naddress = "%s/24"\n[device]\ndebug_console = true\n' \
+      "$role" "$n" "$secret" "$addr" > "$w/$n.toml"
+    scripts/build-image --config "$w/$n.toml" --output "$w/$n.img" >/dev/null
+  done
   cp target/aarch64-unknown-linux-musl/release/till "$w/till-n"
   t_n1=$(date +%s.%N)
   TILL_VERSION=$ver_n1 scripts/build-image --config "$w/U.toml" --output "$w/U-n1.img" \
