@@ -18,7 +18,7 @@ use crate::sync::protocol::{
     Cursor, Discover, ENVELOPE_HEADER, HELLO_PATH, HelloRequest, HelloResponse, MAX_BODY_BYTES, MissingRequest,
     MissingResponse, PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse, Vector,
 };
-use crate::sync::{Binding, CHALLENGE_BYTES, Envelope, PROTOCOL_VERSION, SealKey, StoreId, discover_proof};
+use crate::sync::{Binding, CHALLENGE_BYTES, Envelope, PROTOCOL_MIN, SealKey, StoreId, discover_proof, negotiate};
 
 /// How long a server may take to accept and answer a short call.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
@@ -55,7 +55,7 @@ pub enum ClientError {
     Revoked(String, String),
     /// The server speaks another protocol version.
     #[error(
-        "the server at {0} speaks protocol version {1}, this register speaks {PROTOCOL_VERSION}: update the older one"
+        "the server at {0} speaks protocol version {1}, this register speaks {PROTOCOL_MIN} to {max}: update the older one", max = super::versions().end()
     )]
     Version(String, u16),
     /// The server refused the request for another reason.
@@ -147,8 +147,8 @@ async fn discover_with(
         let status = u16::from(res.status());
         let bytes = read_limited(&mut res).await.map_err(|why| ClientError::NotTill(addr.to_string(), why))?;
         let d = check_discover(addr, status, &bytes)?;
-        if d.protocol_version != PROTOCOL_VERSION {
-            return Err(ClientError::Version(addr.to_string(), d.protocol_version));
+        if negotiate(super::versions(), d.versions()).is_none() {
+            return Err(ClientError::Version(addr.to_string(), *d.versions().end()));
         }
         Ok((d.clone(), super::clock_offset_ms(d.server_time_ms, t0, t1)))
     })
@@ -255,6 +255,8 @@ pub struct LocalApiClient {
     pub server: Discover,
     /// The server's clock minus ours: every request is stamped with the server's time.
     offset_ms: std::sync::Arc<AtomicI64>,
+    /// The protocol version both sides speak, the highest (every request is sealed as it).
+    version: u16,
 }
 
 impl std::fmt::Debug for LocalApiClient {
@@ -308,6 +310,8 @@ impl LocalApiClient {
                 ClientError::WrongSecret(addr.to_string())
             });
         }
+        let version = negotiate(super::versions(), server.versions())
+            .ok_or_else(|| ClientError::Version(addr.to_string(), *server.versions().end()))?;
         Ok(LocalApiClient {
             http,
             addr: addr.to_string(),
@@ -317,6 +321,7 @@ impl LocalApiClient {
             own: own.clone(),
             server,
             offset_ms: std::sync::Arc::new(AtomicI64::new(offset)),
+            version,
         })
     }
 
@@ -341,7 +346,13 @@ impl LocalApiClient {
             own: self.own.clone(),
             server: self.server.clone(),
             offset_ms: self.offset_ms.clone(),
+            version: self.version,
         }
+    }
+
+    /// The protocol version in use with this server (the highest both speak).
+    pub fn version(&self) -> u16 {
+        self.version
     }
 
     /// The store id in use.
@@ -373,7 +384,8 @@ impl LocalApiClient {
     fn seal(&self, method: &str, path: &str, plaintext: &[u8]) -> Result<Envelope, ClientError> {
         let nonce = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
         let key = self.key_for(path);
-        Ok(Envelope::seal(
+        Ok(Envelope::seal_as(
+            self.version,
             key,
             self.store,
             self.me,

@@ -466,7 +466,13 @@ impl SyncPoller {
         backoff.reset();
         failures.clear();
         self.set_status(SyncState::Connected, Some(hello.server_name.clone()), None).await;
-        info!("syncing with {} ({}) at {}", hello.server_name, hello.server_id.short(), self.server);
+        info!(
+            "syncing with {} ({}) at {} (protocol {})",
+            hello.server_name,
+            hello.server_id.short(),
+            self.server,
+            client.version()
+        );
 
         let push = self.push_loop(&client);
         let pull = self.pull_loop(&client);

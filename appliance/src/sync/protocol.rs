@@ -88,8 +88,15 @@ pub const ENVELOPE_HEADER: &str = "x-till-envelope";
 pub struct Discover {
     /// Always [`PRODUCT`].
     pub product: String,
-    /// The protocol version the server speaks.
+    /// The oldest protocol version the server speaks (the only one, for a server before
+    /// version 3). A register of the release before 3 requires it to equal 2: a server that
+    /// still speaks 2 states 2 here, so those registers keep syncing with it.
     pub protocol_version: u16,
+    /// The newest version it speaks; absent from servers before version 3, which speak only
+    /// `protocol_version`. A client uses the highest version both speak
+    /// ([`crate::sync::negotiate`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_max: Option<u16>,
     /// The server register's name, for the admin choosing a server.
     pub register_name: String,
     /// The store it claims to belong to (a replacement server learns it from a client). Anyone
@@ -109,6 +116,13 @@ pub struct Discover {
     /// servers before terms; a client never syncs with a server below the term it knows.
     #[serde(default)]
     pub term: Option<u64>,
+}
+
+impl Discover {
+    /// The versions the server speaks.
+    pub fn versions(&self) -> std::ops::RangeInclusive<u16> {
+        self.protocol_version..=self.protocol_max.unwrap_or(self.protocol_version).max(self.protocol_version)
+    }
 }
 
 /// "Test connection" and the first call of every sync session.

@@ -18,7 +18,7 @@ use crate::sync::protocol::{
     PRODUCT, PairGrant, PairRequest, PairResponse, PullResponse, PushRequest, PushResponse, StateRequest,
     StateResponse,
 };
-use crate::sync::{CHALLENGE_BYTES, Incoming, PROTOCOL_VERSION, SealKey};
+use crate::sync::{CHALLENGE_BYTES, Incoming, SealKey};
 
 impl SyncService {
     /// `GET /api/discover[?challenge=HEX]`: what a scanner needs, and with a challenge the proof
@@ -30,7 +30,12 @@ impl SyncService {
         };
         Discover {
             product: PRODUCT.to_string(),
-            protocol_version: PROTOCOL_VERSION,
+            protocol_version: *crate::net::versions().start(),
+            // A register capped to the old version states it alone, as the old release did.
+            protocol_max: {
+                let v = crate::net::versions();
+                (v.end() > v.start()).then_some(*v.end())
+            },
             register_name: self.name.clone(),
             store_id: Some(store.to_string()),
             store_confirmed: confirmed,
