@@ -32,16 +32,8 @@ fn old_hello() -> (SealKey, HelloRequest, Envelope) {
     };
     let plain = postcard::to_allocvec(&hello).expect("test: encode");
     let binding = Binding::Request { method: "POST", path: "/api/auth/hello" };
-    let env = Envelope::seal_as(
-        2,
-        &key,
-        StoreId([9; 16]),
-        RegisterId([0xA1; 16]),
-        [5; 24],
-        1_796_000_000_000,
-        binding,
-        &plain,
-    );
+    let env =
+        Envelope::seal(2, &key, StoreId([9; 16]), RegisterId([0xA1; 16]), [5; 24], 1_796_000_000_000, binding, &plain);
     (key, hello, env)
 }
 
@@ -68,24 +60,6 @@ fn an_old_registers_discover_and_hello_are_understood() {
     let plain = opened.open(&key, binding).expect("test: an old envelope opens");
     assert_eq!(postcard::from_bytes::<HelloRequest>(&plain).expect("test: an old hello decodes"), hello);
     assert_eq!(bytes, env.to_bytes(), "sealing as version 2 writes what the previous release wrote");
-}
-
-/// A client named `name` of the server at `addr`, with `env` for its processes; started.
-fn client_with(root: &Path, name: &str, addr: &str, env: &[(&str, &str)]) -> Node {
-    let mut c = Node::new(root, name);
-    for (k, v) in env {
-        c = c.env(k, v);
-    }
-    c.ok(&[
-        "setup",
-        "set",
-        "mode=client",
-        &format!("name={name}"),
-        &format!("server={addr}"),
-        &format!("secret={SECRET}"),
-    ]);
-    c.start();
-    c
 }
 
 /// A server with one product; `env` for its processes.

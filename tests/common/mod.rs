@@ -477,7 +477,18 @@ pub fn wait_products(nodes: &[&Node], n: i64) {
 
 /// Sets a node up as a client of `addr` and starts it.
 pub fn client(root: &Path, name: &str, addr: &str) -> Node {
+    let c = client_with(root, name, addr, &[]);
+    c.wait_log_after(0, "syncing with");
+    c
+}
+
+/// Sets a node up as a client of `addr` with `env` for its processes and starts it (without
+/// waiting for it to sync).
+pub fn client_with(root: &Path, name: &str, addr: &str, env: &[(&str, &str)]) -> Node {
     let mut c = Node::new(root, name);
+    for (k, v) in env {
+        c = c.env(k, v);
+    }
     c.ok(&[
         "setup",
         "set",
@@ -487,7 +498,6 @@ pub fn client(root: &Path, name: &str, addr: &str) -> Node {
         &format!("secret={SECRET}"),
     ]);
     c.start();
-    c.wait_log_after(0, "syncing with");
     c
 }
 

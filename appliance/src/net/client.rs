@@ -384,7 +384,7 @@ impl LocalApiClient {
     fn seal(&self, method: &str, path: &str, plaintext: &[u8]) -> Result<Envelope, ClientError> {
         let nonce = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
         let key = self.key_for(path);
-        Ok(Envelope::seal_as(
+        Ok(Envelope::seal(
             self.version,
             key,
             self.store,

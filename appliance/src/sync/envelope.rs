@@ -178,24 +178,11 @@ fn associated_data(version: u16, store: StoreId, sender: RegisterId, sent_ms: u6
 }
 
 impl Envelope {
-    /// Seals `plaintext` for `store` from `sender` at `sent_ms`, bound to `binding`, as
-    /// [`PROTOCOL_VERSION`].
-    pub fn seal(
-        key: &SealKey,
-        store: StoreId,
-        sender: RegisterId,
-        nonce: [u8; 24],
-        sent_ms: u64,
-        binding: Binding<'_>,
-        plaintext: &[u8],
-    ) -> Envelope {
-        Envelope::seal_as(PROTOCOL_VERSION, key, store, sender, nonce, sent_ms, binding, plaintext)
-    }
-
-    /// [`Envelope::seal`] as protocol `version` (the one negotiated with the peer; it is bound
-    /// in the associated data, so it cannot be changed on the way).
+    /// Seals `plaintext` as protocol `version` (the one negotiated with the peer, bound in the
+    /// associated data so it cannot be changed on the way) for `store` from `sender` at
+    /// `sent_ms`, bound to `binding`.
     #[allow(clippy::too_many_arguments)]
-    pub fn seal_as(
+    pub fn seal(
         version: u16,
         key: &SealKey,
         store: StoreId,
@@ -283,7 +270,7 @@ mod tests {
     #[test]
     fn round_trip_and_every_binding_matters() {
         let k = key("correct horse battery staple");
-        let e = Envelope::seal(&k, STORE, SENDER, [1; 24], 1_000, req("/api/sync/events"), b"hello");
+        let e = Envelope::seal(PROTOCOL_VERSION, &k, STORE, SENDER, [1; 24], 1_000, req("/api/sync/events"), b"hello");
         let wire = Envelope::from_bytes(&e.to_bytes()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(wire.open(&k, req("/api/sync/events")), Ok(b"hello".to_vec()));
         // Another endpoint, method, store, sender, key or version: refused.
@@ -315,13 +302,14 @@ mod tests {
             Envelope { version: PROTOCOL_VERSION + 1, ..wire.clone() }.open(&k, req("/api/sync/events")),
             Err(EnvelopeError::Version(PROTOCOL_VERSION + 1))
         );
-        let old = Envelope::seal_as(PROTOCOL_MIN, &k, STORE, SENDER, [1; 24], 1_000, req("/x"), b"old");
+        let old = Envelope::seal(PROTOCOL_MIN, &k, STORE, SENDER, [1; 24], 1_000, req("/x"), b"old");
         let old = Envelope::from_bytes(&old.to_bytes()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(old.open(&k, req("/x")), Ok(b"old".to_vec()), "the oldest version spoken still opens");
         let older = Envelope { version: 1, ..wire.clone() }.to_bytes();
         assert_eq!(Envelope::from_bytes(&older), Err(EnvelopeError::Version(1)), "an older register is told so");
         // A response is bound to its request's nonce.
         let resp = Envelope::seal(
+            PROTOCOL_VERSION,
             &k,
             STORE,
             SENDER,
@@ -377,7 +365,7 @@ mod tests {
         #[test]
         fn any_flipped_bit_is_refused(msg in proptest::collection::vec(any::<u8>(), 0..200), bit in any::<usize>()) {
             let k = SealKey::from_bytes([5; 32]);
-            let wire = Envelope::seal(&k, STORE, SENDER, [6; 24], 7, req("/x"), &msg).to_bytes();
+            let wire = Envelope::seal(PROTOCOL_VERSION, &k, STORE, SENDER, [6; 24], 7, req("/x"), &msg).to_bytes();
             let mut bad = wire.clone();
             let i = bit % (bad.len() * 8);
             bad[i / 8] ^= 1 << (i % 8);

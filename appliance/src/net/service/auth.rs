@@ -246,8 +246,7 @@ impl SyncService {
         let store = lock(&self.keys).store;
         let nonce = random_bytes().map_err(ApiError::internal)?;
         let binding = Binding::Response { method, path, request_nonce: &req.nonce };
-        Ok(Envelope::seal_as(req.version, &req.key, store, self.me, nonce, self.now_ms(), binding, plaintext)
-            .to_bytes())
+        Ok(Envelope::seal(req.version, &req.key, store, self.me, nonce, self.now_ms(), binding, plaintext).to_bytes())
     }
 
     /// The proof for a scanner's challenge ([`crate::sync::discover_proof`]).
@@ -288,7 +287,17 @@ mod tests {
     fn hello(key: &SealKey, store: StoreId, sent_ms: u64) -> Vec<u8> {
         let nonce: [u8; 24] = random_bytes().expect("test");
         let binding = Binding::Request { method: "POST", path: HELLO_PATH };
-        Envelope::seal(key, store, RegisterId([7; 16]), nonce, sent_ms, binding, b"hello").to_bytes()
+        Envelope::seal(
+            crate::sync::PROTOCOL_VERSION,
+            key,
+            store,
+            RegisterId([7; 16]),
+            nonce,
+            sent_ms,
+            binding,
+            b"hello",
+        )
+        .to_bytes()
     }
 
     #[test]
