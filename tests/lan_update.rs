@@ -101,3 +101,151 @@ fn a_register_of_the_previous_protocol_and_an_updated_one_sync_both_ways() {
     c.stop();
     s.stop();
 }
+
+fn ps(p: &Path) -> &str {
+    p.to_str().expect("test: path")
+}
+
+fn test_key() -> PathBuf {
+    fixture("update-test-key.pem")
+}
+
+/// Packs a bundle (kernel and initrd of fixed bytes in `dir`) as `version` for `arch`.
+fn pack(dir: &Path, version: &str, arch: &str, out: &str) -> PathBuf {
+    let (kernel, initrd) = (dir.join("vmlinuz"), dir.join("initrd.img"));
+    if !kernel.exists() {
+        std::fs::write(&kernel, (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect::<Vec<_>>()).expect("test");
+        std::fs::write(&initrd, (0..70_000u32).map(|i| (i * 13 % 253) as u8).collect::<Vec<_>>()).expect("test");
+    }
+    let out = dir.join(out);
+    let o = till_command()
+        .args(["update", "pack", "--version", version, "--arch", arch, "--key", ps(&test_key())])
+        .args(["--kernel", ps(&kernel), "--initrd", ps(&initrd), "--out", ps(&out)])
+        .output()
+        .expect("test: pack");
+    assert!(o.status.success(), "pack: {}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn this_arch() -> &'static str {
+    till::update::bundle::this_arch()
+}
+
+/// The server's `till update status --json`.
+fn status(s: &Node) -> serde_json::Value {
+    serde_json::from_str(&s.ok(&["update", "status", "--json"])).expect("test: status json")
+}
+
+/// The state the server last heard from register `name`.
+fn state_of(s: &Node, name: &str) -> Option<String> {
+    let j = status(s);
+    j["registers"].as_array()?.iter().find(|r| r["name"] == name).and_then(|r| r["state"].as_str()).map(String::from)
+}
+
+/// Files under `dir`, relative, sorted.
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else {
+                out.push(e.path().strip_prefix(dir).expect("test").display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A server and a client `A` writing updates into its own boot folder; the client's boot folder.
+fn store_with_client(root: &Path, client_args: &[&str]) -> (Node, Node, PathBuf) {
+    let (s, addr) = server_with(root, &[]);
+    let boot = root.join("boot-A");
+    std::fs::create_dir_all(&boot).expect("test: boot");
+    let mut c = Node::new(root, "A").args(&["--boot", s_owned(&boot).as_str()]).args(client_args);
+    c.ok(&["setup", "set", "mode=client", "name=A", &format!("server={addr}"), &format!("secret={SECRET}")]);
+    c.start();
+    c.wait_log_after(0, &format!("(protocol {PROTOCOL_VERSION})"));
+    (s, c, boot)
+}
+
+fn s_owned(p: &Path) -> String {
+    ps(p).to_string()
+}
+
+#[test]
+fn a_staged_bundle_reaches_a_client_which_writes_its_inactive_slot_and_exits_to_restart() {
+    let root = tempdir();
+    let (mut s, mut c, boot) = store_with_client(root.path(), &[]);
+    wait_until(
+        "the server to hear A's version",
+        *DEADLINE,
+        || state_of(&s, "A").as_deref() == Some("current"),
+        || c.log_text(),
+    );
+    let bundle = pack(root.path(), "99.0.0", this_arch(), "new.tillupd");
+    let t0 = std::time::Instant::now();
+    let line = s.ok(&["update", "stage", ps(&bundle)]);
+    assert!(line.starts_with(&format!("staged 99.0.0 for {}", this_arch())), "{line}");
+    assert_eq!(c.wait_exit(), Some(22), "the client asks to be restarted\n{}", c.log_text());
+    let took = t0.elapsed();
+    println!("stage to applied: {} ms", took.as_millis());
+    assert_eq!(
+        std::fs::read(boot.join("slot-b/vmlinuz")).expect("test: slot b"),
+        std::fs::read(root.path().join("vmlinuz")).expect("test: kernel"),
+    );
+    let slots = std::fs::read_to_string(boot.join("slots.txt")).expect("test: slots.txt");
+    assert!(slots.contains("trying=b") && slots.contains("version_b=99.0.0"), "{slots}");
+    assert!(c.log_text().contains("stopped cleanly"), "{}", c.log_text());
+    let j = status(&s);
+    let a = j["registers"].as_array().and_then(|r| r.iter().find(|r| r["name"] == "A")).expect("test: A listed");
+    assert_eq!(a["state"], "applied, restarting", "{j}");
+    assert_eq!(a["version"], till::VERSION, "it runs the old version until the restart: {j}");
+    assert_eq!(a["arch"], this_arch());
+    assert_eq!(a["waiting"], true, "{j}");
+    s.stop();
+}
+
+#[test]
+fn a_bad_another_architectures_or_an_older_bundle_is_never_applied() {
+    let root = tempdir();
+    let (mut s, mut c, boot) = store_with_client(root.path(), &[]);
+    // Refused at staging: not signed by a trusted key (exit 21), nothing staged.
+    let good = pack(root.path(), "99.0.0", this_arch(), "good.tillupd");
+    let mut bad = std::fs::read(&good).expect("test");
+    bad[20] ^= 1;
+    let bad_path = root.path().join("bad.tillupd");
+    std::fs::write(&bad_path, &bad).expect("test");
+    let o = s.till(&["update", "stage", ps(&bad_path)]);
+    assert_eq!(o.status.code(), Some(21), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(status(&s)["staged"], serde_json::json!([]));
+    // Offered but not for this client: another architecture, an older version.
+    let other = if this_arch() == "armv7" { "aarch64" } else { "armv7" };
+    let mark = c.log_len();
+    s.ok(&["update", "stage", ps(&pack(root.path(), "99.0.0", other, "other.tillupd"))]);
+    c.wait_log_after(mark, &format!("99.0.0 for {other} is offered, not for this register"));
+    s.ok(&["update", "stage", ps(&pack(root.path(), "0.0.1", this_arch(), "old.tillupd"))]);
+    c.wait_log_after(mark, &format!("0.0.1 for {} is offered, not for this register", this_arch()));
+    // Staging an older bundle than the one staged is refused (exit 3).
+    let o = s.till(&["update", "stage", ps(&pack(root.path(), "0.0.0", this_arch(), "older.tillupd"))]);
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    // A staged file changed on the server's disk after staging, its description made to match:
+    // the client downloads it, and its own check of the signature refuses it.
+    let staged = s.dir.join("updates/staged").join(format!("{}.tillupd", this_arch()));
+    let desc = s.dir.join("updates/staged").join(format!("{}.json", this_arch()));
+    std::fs::write(&staged, &bad).expect("test: tamper");
+    let sha = till::update::rollout::sha256_file(&staged).expect("test: sha");
+    let offer = serde_json::json!({"version": "99.0.0", "arch": this_arch(), "bytes": bad.len(), "sha256": sha});
+    std::fs::write(&desc, offer.to_string()).expect("test: description");
+    wait_until(
+        "A to refuse the tampered bundle",
+        *DEADLINE,
+        || state_of(&s, "A").is_some_and(|st| st.starts_with("failed: ")),
+        || c.log_text(),
+    );
+    assert_eq!(files(&boot), Vec::<String>::new(), "nothing was written into the boot folder");
+    c.stop();
+    s.stop();
+}

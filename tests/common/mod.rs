@@ -287,6 +287,22 @@ impl Node {
         }
     }
 
+    /// Waits until its `till run` ends by itself (bounded by the deadline); its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let mut c = self.child.take()?;
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = c.try_wait() {
+                if let Some(r) = self.reader.take() {
+                    let _ = r.join();
+                }
+                return status.code();
+            }
+            assert!(start.elapsed() < *DEADLINE, "{} did not exit by itself\n{}", self.name, self.log_text());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// SIGTERM, and the process must exit 0 after a clean stop.
     pub fn stop(&mut self) {
         let Some(mut c) = self.child.take() else { return };

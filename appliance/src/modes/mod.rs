@@ -193,6 +193,12 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
     }
 }
 
+/// `till run` stopped cleanly after writing an update into the inactive boot slot: exit 22,
+/// and process 1 reboots the box into it.
+#[derive(Debug, thiserror::Error)]
+#[error("restarting to finish the update (exit 22): the new version is in the inactive boot slot")]
+pub struct RestartForUpdate;
+
 /// Why `till run` will not start (or switch) on the stored setup.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupUnreadable {
@@ -295,14 +301,22 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
             info!("running {} as {}", cfg.mode, cfg.register_name);
             let running = start(&cfg, &reg, &watcher).await;
             info!("ready");
-            let next = smol::future::or(async { Err(signals.next().await) }, async {
+            let next = smol::future::or(async { Err(Some(signals.next().await)) }, async {
                 Ok(setup_changed(&reg, &watcher, &cfg).await)
+            });
+            let next = smol::future::or(next, async {
+                crate::update::rollout::restart_wanted().await;
+                Err(None)
             })
             .await;
             running.stop().await;
             match next {
-                Err(sig) => {
+                Err(Some(sig)) => {
                     info!("stopping on {sig:?}");
+                    break;
+                }
+                Err(None) => {
+                    info!("stopping to restart into the update");
                     break;
                 }
                 Ok(new) => {
@@ -314,6 +328,9 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
         print_stop.store(true, std::sync::atomic::Ordering::SeqCst);
         db(&reg, |r| r.store().checkpoint()).await?;
         info!("stopped cleanly");
+        if crate::update::rollout::restart_requested() {
+            return Err(RestartForUpdate.into());
+        }
         Ok(())
     }))
 }

@@ -12,11 +12,13 @@ use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use super::random_bytes;
+use super::service::UPDATES_VERSION;
 use crate::config::Secret;
 use crate::model::{RegisterId, hex, unhex};
 use crate::sync::protocol::{
-    Cursor, Discover, ENVELOPE_HEADER, HELLO_PATH, HelloRequest, HelloResponse, MAX_BODY_BYTES, MissingRequest,
-    MissingResponse, PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse, Vector,
+    Chunk, ChunkRequest, Cursor, Discover, ENVELOPE_HEADER, HELLO_PATH, HelloRequest, HelloResponse, MAX_BODY_BYTES,
+    MissingRequest, MissingResponse, Offer, PRODUCT, PullResponse, PushRequest, PushResponse, Software, StateRequest,
+    StateResponse, UPDATE_CHUNK_PATH, UPDATE_STATE_PATH, Vector,
 };
 use crate::sync::{Binding, CHALLENGE_BYTES, Envelope, PROTOCOL_MIN, SealKey, StoreId, discover_proof, negotiate};
 
@@ -257,6 +259,8 @@ pub struct LocalApiClient {
     offset_ms: std::sync::Arc<AtomicI64>,
     /// The protocol version both sides speak, the highest (every request is sealed as it).
     version: u16,
+    /// The bundles offered in the last pull answer (version 3).
+    offers: std::sync::Arc<std::sync::Mutex<Vec<Offer>>>,
 }
 
 impl std::fmt::Debug for LocalApiClient {
@@ -322,6 +326,7 @@ impl LocalApiClient {
             server,
             offset_ms: std::sync::Arc::new(AtomicI64::new(offset)),
             version,
+            offers: Default::default(),
         })
     }
 
@@ -347,6 +352,7 @@ impl LocalApiClient {
             server: self.server.clone(),
             offset_ms: self.offset_ms.clone(),
             version: self.version,
+            offers: self.offers.clone(),
         }
     }
 
@@ -447,8 +453,27 @@ impl LocalApiClient {
     }
 
     /// "Test connection": proves both sides hold the secret; the server's name, clock, log head.
-    pub async fn hello(&self, req: &HelloRequest) -> Result<HelloResponse, ClientError> {
+    /// From version 3 it also says what this register runs (`software`).
+    pub async fn hello(&self, req: &HelloRequest, software: &Software) -> Result<HelloResponse, ClientError> {
+        if self.version >= UPDATES_VERSION {
+            return self.post(HELLO_PATH, &(req, software), CALL_TIMEOUT).await;
+        }
         self.post(HELLO_PATH, req, CALL_TIMEOUT).await
+    }
+
+    /// Version 3: tells the server this register's update state.
+    pub async fn report(&self, software: &Software) -> Result<(), ClientError> {
+        self.post(UPDATE_STATE_PATH, software, CALL_TIMEOUT).await
+    }
+
+    /// Version 3: bytes of a staged bundle.
+    pub async fn chunk(&self, req: &ChunkRequest) -> Result<Chunk, ClientError> {
+        self.post(UPDATE_CHUNK_PATH, req, CALL_TIMEOUT * 6).await
+    }
+
+    /// The bundles the server offered in its last pull answer (version 3; none before).
+    pub fn offers(&self) -> Vec<Offer> {
+        super::lock(&self.offers).clone()
     }
 
     /// Sends a batch of encoded events.
@@ -472,6 +497,11 @@ impl LocalApiClient {
             format!("/api/sync/events?since={}&wait={}&epoch={}", cursor.seq, wait.as_millis(), hex(&cursor.epoch));
         if let Some(at) = cursor.at {
             path.push_str(&format!("&at={at}"));
+        }
+        if self.version >= UPDATES_VERSION {
+            let (resp, offers): (PullResponse, Vec<Offer>) = self.get(&path, wait + CALL_TIMEOUT * 2, false).await?;
+            *super::lock(&self.offers) = offers;
+            return Ok(resp);
         }
         self.get(&path, wait + CALL_TIMEOUT * 2, false).await
     }
@@ -509,13 +539,16 @@ pub async fn test_connection(
     let t0 = super::unix_ms();
     let start = std::time::Instant::now();
     let hello = client
-        .hello(&HelloRequest {
-            register_name: name.to_string(),
-            client_time_ms: t0,
-            pending: 0,
-            store_known: my_store == Some(client.store()),
-            register_key: client.register_key(),
-        })
+        .hello(
+            &HelloRequest {
+                register_name: name.to_string(),
+                client_time_ms: t0,
+                pending: 0,
+                store_known: my_store == Some(client.store()),
+                register_key: client.register_key(),
+            },
+            &super::updater::software(super::updater::CURRENT),
+        )
         .await?;
     let rtt = start.elapsed();
     let offset = super::clock_offset_ms(hello.server_time_ms, t0, t0 + u64::try_from(rtt.as_millis()).unwrap_or(0));

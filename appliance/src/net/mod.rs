@@ -13,6 +13,7 @@ pub mod http;
 pub mod pair;
 pub mod poller;
 pub mod service;
+pub mod updater;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 

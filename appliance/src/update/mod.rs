@@ -9,6 +9,7 @@
 //! build never does.
 
 pub mod bundle;
+pub mod rollout;
 
 use std::fs::File;
 use std::io::{BufReader, Read, Write};

@@ -229,6 +229,11 @@ impl Ui {
         }
     }
 
+    /// Whether the cart holds lines (a sale under way: no update is applied).
+    pub fn cart_open(&self) -> bool {
+        !self.counter.cart.is_empty()
+    }
+
     /// What to draw now.
     pub fn state(&self) -> d::UiState {
         let screen = match &self.screen {
