@@ -249,3 +249,80 @@ fn a_bad_another_architectures_or_an_older_bundle_is_never_applied() {
     c.stop();
     s.stop();
 }
+
+/// The current UTC minute of the day.
+fn utc_minute() -> u64 {
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("test: clock").as_millis();
+    (ms / 60_000 % 1440) as u64
+}
+
+fn hhmm(minute: u64) -> String {
+    format!("{:02}:{:02}", minute % 1440 / 60, minute % 60)
+}
+
+#[test]
+fn a_client_waits_for_the_update_window_then_applies() {
+    let root = tempdir();
+    let (mut s, mut c, boot) = store_with_client(root.path(), &[]);
+    // A window that ends a minute ago and starts in two hours: now is outside it.
+    let now = utc_minute();
+    let outside = format!("{}-{}", hhmm(now + 120), hhmm(now + 1439));
+    s.ok(&["setting", "set", "update_window", &outside]);
+    wait_until(
+        "A to hold the window",
+        *DEADLINE,
+        || c.query("SELECT count(*) FROM settings WHERE key = 'update_window'") == 1,
+        || c.log_text(),
+    );
+    s.ok(&["update", "stage", ps(&pack(root.path(), "99.0.0", this_arch(), "new.tillupd"))]);
+    wait_until(
+        "A to wait for the window",
+        *DEADLINE,
+        || state_of(&s, "A").is_some_and(|st| st.starts_with("waiting: outside the update window")),
+        || c.log_text(),
+    );
+    assert_eq!(files(&boot), Vec::<String>::new(), "nothing written outside the window");
+    // The store moves the window to now: the client applies.
+    s.ok(&["setting", "set", "update_window", &format!("{}-{}", hhmm(now + 1439), hhmm(now + 120))]);
+    assert_eq!(c.wait_exit(), Some(22), "{}", c.log_text());
+    assert!(boot.join("slot-b/vmlinuz").exists());
+    s.stop();
+}
+
+#[test]
+fn a_client_with_an_open_cart_does_not_apply() {
+    let root = tempdir();
+    let script = root.path().join("script.txt");
+    // The manager signs in and scans one item: the cart stays open.
+    std::fs::write(&script, "wait pin-pad\ntype 1234\nkey enter\nwait sale\nscan 4006381333931\n").expect("test");
+    let frames = root.path().join("frames");
+    let (mut s, addr) = server_with(root.path(), &[]);
+    let boot = root.path().join("boot-A");
+    std::fs::create_dir_all(&boot).expect("test: boot");
+    let mut c = Node::new(root.path(), "A").args(&[
+        "--boot",
+        &s_owned(&boot),
+        "--display",
+        &format!("png:{}", frames.display()),
+        "--input",
+        &format!("script:{}", script.display()),
+    ]);
+    c.ok(&["user", "add", "ann", "--role", "manager", "--pin", "1234"]);
+    c.ok(&["product", "add", "MUG", "--name", "Mug", "--price", "3.50", "--barcode", "4006381333931"]);
+    c.ok(&["setup", "set", "mode=client", "name=A", &format!("server={addr}"), &format!("secret={SECRET}")]);
+    c.start();
+    c.wait_said_after(0, "script done");
+    c.wait_log_after(0, &format!("(protocol {PROTOCOL_VERSION})"));
+    s.ok(&["update", "stage", ps(&pack(root.path(), "99.0.0", this_arch(), "new.tillupd"))]);
+    wait_until(
+        "A to wait for its cart",
+        *DEADLINE,
+        || state_of(&s, "A").as_deref() == Some("waiting: a cart is open"),
+        || c.log_text(),
+    );
+    assert_eq!(files(&boot), Vec::<String>::new(), "nothing written while a cart is open");
+    let line = s.ok(&["update", "status"]);
+    assert!(line.contains("A: ") && line.contains("waiting: a cart is open, waits for the staged update"), "{line}");
+    c.stop();
+    s.stop();
+}
