@@ -323,6 +323,10 @@ fn a_client_with_an_open_cart_does_not_apply() {
     assert_eq!(files(&boot), Vec::<String>::new(), "nothing written while a cart is open");
     let line = s.ok(&["update", "status"]);
     assert!(line.contains("A: ") && line.contains("waiting: a cart is open, waits for the staged update"), "{line}");
+    // The server's status screen names the register that waits.
+    let reg = till::register::Register::open(&s.dir).expect("test: open the server's register");
+    let ui = till::ui::Ui::new(std::sync::Arc::new(std::sync::Mutex::new(reg)));
+    assert_eq!(ui.state().status.updates_waiting, vec!["A".to_string()]);
     c.stop();
     s.stop();
 }

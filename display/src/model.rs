@@ -70,6 +70,9 @@ pub struct StatusInfo {
     /// The name of the register serving the store, as this register knows it (a client's
     /// server; a server's own name); `None` when it is not known yet.
     pub server_name: Option<String>,
+    /// On a server: the registers that run an older version than the update staged for their
+    /// architecture (`till update stage`), by name; empty when none waits.
+    pub updates_waiting: Vec<String>,
 }
 
 /// One register seen on the network.

@@ -27,6 +27,7 @@ fn status(mode: Mode) -> StatusInfo {
             export: None,
             term: 2,
             server_name: Some("Front Counter".into()),
+            updates_waiting: vec!["Patio Bar".into()],
         },
         Mode::Client => StatusInfo {
             mode,
@@ -44,6 +45,7 @@ fn status(mode: Mode) -> StatusInfo {
             export: None,
             term: 2,
             server_name: Some("Front Counter".into()),
+            updates_waiting: Vec::new(),
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -57,6 +59,7 @@ fn status(mode: Mode) -> StatusInfo {
             export: None,
             term: 0,
             server_name: None,
+            updates_waiting: Vec::new(),
         },
     }
 }

@@ -153,6 +153,7 @@ impl Ui {
                 export: None,
                 term: 0,
                 server_name: None,
+                updates_waiting: Vec::new(),
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {
