@@ -138,7 +138,7 @@ fn sealed(addr: &str, key: &till::sync::SealKey, sender: [u8; 16], method: &str,
     getrandom::fill(&mut nonce).unwrap_or_else(|e| panic!("{e}"));
     let binding = till::sync::Binding::Request { method, path };
     till::sync::Envelope::seal(
-        till::sync::PROTOCOL_VERSION,
+        till::sync::PROTOCOL_MIN,
         key,
         store,
         till::model::RegisterId(sender),
@@ -400,7 +400,7 @@ fn hellos_for_strangers_store_ids_cost_one_key_derivation_at_a_time() {
                 let plain = postcard::to_allocvec(&hello).expect("test");
                 let binding = till::sync::Binding::Request { method: "POST", path: till::sync::protocol::HELLO_PATH };
                 let body = till::sync::Envelope::seal(
-                    till::sync::PROTOCOL_VERSION,
+                    till::sync::PROTOCOL_MIN,
                     &till::sync::SealKey::from_bytes([host; 32]),
                     till::sync::StoreId([host; 16]),
                     till::model::RegisterId([host; 16]),

@@ -330,3 +330,53 @@ fn a_client_with_an_open_cart_does_not_apply() {
     c.stop();
     s.stop();
 }
+
+/// docs/BENCHMARKS.md, "Updates over the store's LAN": a server and two clients, a bundle of
+/// about the aarch64 image's size (37.4 MiB: 33 MB kernel, 6.3 MB initramfs); from the start of
+/// `till update stage` to both clients having written their slot and exited 22. Run with
+/// `cargo test --test lan_update -- --ignored --nocapture`.
+#[test]
+#[ignore = "a benchmark: docs/BENCHMARKS.md"]
+fn bench_stage_to_every_client_applied() {
+    let root = tempdir();
+    let (kernel, initrd) = (root.path().join("vmlinuz"), root.path().join("initrd.img"));
+    std::fs::write(
+        &kernel,
+        (0..32_956_352u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect::<Vec<_>>(),
+    )
+    .expect("test");
+    std::fs::write(&initrd, (0..6_275_137u32).map(|i| (i.wrapping_mul(40_503) >> 8) as u8).collect::<Vec<_>>())
+        .expect("test");
+    let bundle = pack(root.path(), "99.0.0", this_arch(), "big.tillupd");
+    let (mut s, addr) = server_with(root.path(), &[]);
+    let mut clients: Vec<(Node, PathBuf)> = ["A", "B"]
+        .iter()
+        .map(|name| {
+            let boot = root.path().join(format!("boot-{name}"));
+            std::fs::create_dir_all(&boot).expect("test: boot");
+            let mut c = Node::new(root.path(), name).args(&["--boot", &s_owned(&boot)]);
+            let (n, sv, sc) = (format!("name={name}"), format!("server={addr}"), format!("secret={SECRET}"));
+            c.ok(&["setup", "set", "mode=client", &n, &sv, &sc]);
+            c.start();
+            c.wait_log_after(0, &format!("(protocol {PROTOCOL_VERSION})"));
+            (c, boot)
+        })
+        .collect();
+    let t0 = std::time::Instant::now();
+    s.ok(&["update", "stage", ps(&bundle)]);
+    let staged = t0.elapsed();
+    for (c, _) in &mut clients {
+        assert_eq!(c.wait_exit(), Some(22), "{}", c.log_text());
+    }
+    let all = t0.elapsed();
+    for (_, boot) in &clients {
+        assert!(boot.join("slot-b/vmlinuz").exists());
+    }
+    println!(
+        "bundle {} bytes: stage {} ms, stage to both clients applied and exited {} ms",
+        std::fs::metadata(&bundle).expect("test").len(),
+        staged.as_millis(),
+        all.as_millis()
+    );
+    s.stop();
+}

@@ -31,7 +31,7 @@ fn tagged(tag: u8, body: &[u8]) -> Vec<u8> {
 }
 
 fn sealed(plaintext: Vec<u8>, in_header: bool) -> Option<Seal> {
-    Some(Seal { plaintext, in_header, version: till::sync::PROTOCOL_VERSION, ..Seal::default() })
+    Some(Seal { plaintext, in_header, version: till::sync::PROTOCOL_MIN, ..Seal::default() })
 }
 
 fn post(target: &str, plaintext: Vec<u8>) -> FuzzRequest {
@@ -84,16 +84,16 @@ fn main() {
         write(
             "envelope",
             name,
-            &Envelope::seal(till::sync::PROTOCOL_VERSION, k, STORE, SENDER, NONCE, SENT_MS, b, &pc(&push)).to_bytes(),
+            &Envelope::seal(till::sync::PROTOCOL_MIN, k, STORE, SENDER, NONCE, SENT_MS, b, &pc(&push)).to_bytes(),
         );
         write(
             "envelope",
             &format!("{name}-empty"),
-            &Envelope::seal(till::sync::PROTOCOL_VERSION, k, STORE, SENDER, NONCE, SENT_MS, b, &[]).to_bytes(),
+            &Envelope::seal(till::sync::PROTOCOL_MIN, k, STORE, SENDER, NONCE, SENT_MS, b, &[]).to_bytes(),
         );
     }
     let foreign =
-        Envelope::seal(till::sync::PROTOCOL_VERSION, k, StoreId([1; 16]), SENDER, NONCE, SENT_MS, bindings[0].1, b"x");
+        Envelope::seal(till::sync::PROTOCOL_MIN, k, StoreId([1; 16]), SENDER, NONCE, SENT_MS, bindings[0].1, b"x");
     write("envelope", "foreign-store", &foreign.to_bytes());
 
     // messages: one of each, as the code sends them.
@@ -215,7 +215,7 @@ fn main() {
     // discover answer with a proof; the first byte picks the status (high nibble) and the kind.
     let resp_binding = Binding::Response { method: "POST", path: "/api/sync/events", request_nonce: &NONCE };
     let answer = |plain: &[u8]| {
-        Envelope::seal(till::sync::PROTOCOL_VERSION, k, STORE, origin, [9; 24], SENT_MS, resp_binding, plain).to_bytes()
+        Envelope::seal(till::sync::PROTOCOL_MIN, k, STORE, origin, [9; 24], SENT_MS, resp_binding, plain).to_bytes()
     };
     let answers: Vec<(&str, u8, Vec<u8>)> = vec![
         ("discover", 0, messages[10].2.clone()),

@@ -224,7 +224,7 @@ impl FuzzRequest {
             let k =
                 if s.wrong_key == (on_path == HELLO_PATH) { SealKey::from_bytes(REGISTER_KEY) } else { key().clone() };
             let mut env =
-                Envelope::seal(till::sync::PROTOCOL_VERSION, &k, store, SENDER, nonce, now_ms(), binding, &s.plaintext);
+                Envelope::seal(till::sync::PROTOCOL_MIN, &k, store, SENDER, nonce, now_ms(), binding, &s.plaintext);
             let as_sealed = env.to_bytes();
             env.version = s.version;
             let mut wire = env.to_bytes();
