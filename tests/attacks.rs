@@ -137,7 +137,17 @@ fn sealed(addr: &str, key: &till::sync::SealKey, sender: [u8; 16], method: &str,
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).unwrap_or_else(|e| panic!("{e}"));
     let binding = till::sync::Binding::Request { method, path };
-    till::sync::Envelope::seal(key, store, till::model::RegisterId(sender), nonce, now, binding, plain).to_bytes()
+    till::sync::Envelope::seal(
+        till::sync::PROTOCOL_MIN,
+        key,
+        store,
+        till::model::RegisterId(sender),
+        nonce,
+        now,
+        binding,
+        plain,
+    )
+    .to_bytes()
 }
 
 /// A hello of the test register `sender` enrolling `own`, sealed with `key`.
@@ -390,6 +400,7 @@ fn hellos_for_strangers_store_ids_cost_one_key_derivation_at_a_time() {
                 let plain = postcard::to_allocvec(&hello).expect("test");
                 let binding = till::sync::Binding::Request { method: "POST", path: till::sync::protocol::HELLO_PATH };
                 let body = till::sync::Envelope::seal(
+                    till::sync::PROTOCOL_MIN,
                     &till::sync::SealKey::from_bytes([host; 32]),
                     till::sync::StoreId([host; 16]),
                     till::model::RegisterId([host; 16]),

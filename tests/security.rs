@@ -36,7 +36,9 @@ fn named_hello(addr: &str, sender: till::model::RegisterId, own: [u8; 32], name:
     let sent_ms = d["server_time_ms"].as_u64().expect("server time");
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).expect("random");
-    let env = till::sync::Envelope::seal(&key, store, sender, nonce, sent_ms, binding, &plaintext).to_bytes();
+    let env =
+        till::sync::Envelope::seal(till::sync::PROTOCOL_MIN, &key, store, sender, nonce, sent_ms, binding, &plaintext)
+            .to_bytes();
     let (status, reason) = http(addr, "POST", path, &[], &env);
     (status, String::from_utf8_lossy(&reason).into_owned())
 }

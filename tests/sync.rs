@@ -350,7 +350,7 @@ fn seal(addr: &str, key: &till::sync::SealKey, method: &str, path: &str, plainte
     getrandom::fill(&mut nonce).unwrap_or_else(|e| panic!("{e}"));
     let binding = till::sync::Binding::Request { method, path };
     let (store, now) = store_of(addr);
-    till::sync::Envelope::seal(key, store, SENDER, nonce, now, binding, plaintext).to_bytes()
+    till::sync::Envelope::seal(till::sync::PROTOCOL_MIN, key, store, SENDER, nonce, now, binding, plaintext).to_bytes()
 }
 
 /// A request sealed with the store's key derived from `secret` (only a hello is accepted so).

@@ -73,6 +73,9 @@ pub struct StatusInfo {
     /// The last update in words when there is something to say (it failed to start and the
     /// register went back, or it waits for a restart); `None`: nothing to say.
     pub update: Option<String>,
+    /// On a server: the registers that run an older version than the update staged for their
+    /// architecture (`till update stage`), by name; empty when none waits.
+    pub updates_waiting: Vec<String>,
 }
 
 /// One register seen on the network.

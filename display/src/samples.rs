@@ -28,6 +28,7 @@ fn status(mode: Mode) -> StatusInfo {
             term: 2,
             server_name: Some("Front Counter".into()),
             update: None,
+            updates_waiting: vec!["Patio Bar".into()],
         },
         Mode::Client => StatusInfo {
             mode,
@@ -46,6 +47,7 @@ fn status(mode: Mode) -> StatusInfo {
             term: 2,
             server_name: Some("Front Counter".into()),
             update: None,
+            updates_waiting: Vec::new(),
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -60,6 +62,7 @@ fn status(mode: Mode) -> StatusInfo {
             term: 0,
             server_name: None,
             update: None,
+            updates_waiting: Vec::new(),
         },
     }
 }

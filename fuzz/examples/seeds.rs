@@ -31,7 +31,7 @@ fn tagged(tag: u8, body: &[u8]) -> Vec<u8> {
 }
 
 fn sealed(plaintext: Vec<u8>, in_header: bool) -> Option<Seal> {
-    Some(Seal { plaintext, in_header, version: till::sync::PROTOCOL_VERSION, ..Seal::default() })
+    Some(Seal { plaintext, in_header, version: till::sync::PROTOCOL_MIN, ..Seal::default() })
 }
 
 fn post(target: &str, plaintext: Vec<u8>) -> FuzzRequest {
@@ -81,10 +81,19 @@ fn main() {
     ];
     let push = PushRequest { events: events.clone(), pending_after: 3 };
     for (name, b) in bindings {
-        write("envelope", name, &Envelope::seal(k, STORE, SENDER, NONCE, SENT_MS, b, &pc(&push)).to_bytes());
-        write("envelope", &format!("{name}-empty"), &Envelope::seal(k, STORE, SENDER, NONCE, SENT_MS, b, &[]).to_bytes());
+        write(
+            "envelope",
+            name,
+            &Envelope::seal(till::sync::PROTOCOL_MIN, k, STORE, SENDER, NONCE, SENT_MS, b, &pc(&push)).to_bytes(),
+        );
+        write(
+            "envelope",
+            &format!("{name}-empty"),
+            &Envelope::seal(till::sync::PROTOCOL_MIN, k, STORE, SENDER, NONCE, SENT_MS, b, &[]).to_bytes(),
+        );
     }
-    let foreign = Envelope::seal(k, StoreId([1; 16]), SENDER, NONCE, SENT_MS, bindings[0].1, b"x");
+    let foreign =
+        Envelope::seal(till::sync::PROTOCOL_MIN, k, StoreId([1; 16]), SENDER, NONCE, SENT_MS, bindings[0].1, b"x");
     write("envelope", "foreign-store", &foreign.to_bytes());
 
     // messages: one of each, as the code sends them.
@@ -205,7 +214,9 @@ fn main() {
     // responses: what a client reads back, sealed to its request as a server seals it, and a
     // discover answer with a proof; the first byte picks the status (high nibble) and the kind.
     let resp_binding = Binding::Response { method: "POST", path: "/api/sync/events", request_nonce: &NONCE };
-    let answer = |plain: &[u8]| Envelope::seal(k, STORE, origin, [9; 24], SENT_MS, resp_binding, plain).to_bytes();
+    let answer = |plain: &[u8]| {
+        Envelope::seal(till::sync::PROTOCOL_MIN, k, STORE, origin, [9; 24], SENT_MS, resp_binding, plain).to_bytes()
+    };
     let answers: Vec<(&str, u8, Vec<u8>)> = vec![
         ("discover", 0, messages[10].2.clone()),
         ("hello", 1, answer(&messages[1].2)),
@@ -248,7 +259,8 @@ fn main() {
     let k = till::sync::SealKey::from_bytes([0x5a; 32]);
     let log: Vec<u8> = events.concat();
     for (name, db) in [("log", &log[..]), ("two-chunks", &log[..512.min(log.len())]), ("empty", &[][..])] {
-        let header = till::sync::backup::BackupHeader { store: Some(STORE), salt: [1; 16], prefix: [2; 19], chunk: 256 };
+        let header =
+            till::sync::backup::BackupHeader { store: Some(STORE), salt: [1; 16], prefix: [2; 19], chunk: 256 };
         let info = till::sync::backup::BackupInfo {
             created_ms: SENT_MS,
             events: events.len() as u64,

@@ -16,8 +16,8 @@ use till::config::Secret;
 use till::model::{AdjustReason, Cents, RateBp, RegisterId, Role, Sku};
 use till::net::http::{State, routes};
 use till::net::service::SyncService;
-use till::store::kv;
 use till::register::Register;
+use till::store::kv;
 use till::sync::protocol::{ENVELOPE_HEADER, HELLO_PATH};
 use till::sync::{Binding, Envelope, SealKey, StoreId};
 
@@ -85,7 +85,8 @@ pub fn ring_every_kind(reg: &mut Register) {
     ok("tender", reg.add_tender("voucher").map(|_| ()));
     ok("tax mode", reg.set_setting("prices_include_tax", "true"));
     let approval = till::register::Approval { manager: "ann".into(), pin: "4321".into() };
-    let item = |code: &str, qty, discount| till::register::ItemRequest { code: code.into(), qty, discount, price: None };
+    let item =
+        |code: &str, qty, discount| till::register::ItemRequest { code: code.into(), qty, discount, price: None };
     // A sale by barcode with a line and an order discount, paid by voucher and cash with change.
     let sale = till::register::SaleRequest {
         items: vec![item("4006381333931", 3, Some(till::model::Discount::Percent(1000))), item("COF", 1, None)],
@@ -222,7 +223,8 @@ impl FuzzRequest {
             let on_path = url_path(&path);
             let k =
                 if s.wrong_key == (on_path == HELLO_PATH) { SealKey::from_bytes(REGISTER_KEY) } else { key().clone() };
-            let mut env = Envelope::seal(&k, store, SENDER, nonce, now_ms(), binding, &s.plaintext);
+            let mut env =
+                Envelope::seal(till::sync::PROTOCOL_MIN, &k, store, SENDER, nonce, now_ms(), binding, &s.plaintext);
             let as_sealed = env.to_bytes();
             env.version = s.version;
             let mut wire = env.to_bytes();

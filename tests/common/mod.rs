@@ -287,6 +287,22 @@ impl Node {
         }
     }
 
+    /// Waits until its `till run` ends by itself (bounded by the deadline); its exit code.
+    pub fn wait_exit(&mut self) -> Option<i32> {
+        let mut c = self.child.take()?;
+        let start = Instant::now();
+        loop {
+            if let Ok(Some(status)) = c.try_wait() {
+                if let Some(r) = self.reader.take() {
+                    let _ = r.join();
+                }
+                return status.code();
+            }
+            assert!(start.elapsed() < *DEADLINE, "{} did not exit by itself\n{}", self.name, self.log_text());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// SIGTERM, and the process must exit 0 after a clean stop.
     pub fn stop(&mut self) {
         let Some(mut c) = self.child.take() else { return };
@@ -477,7 +493,18 @@ pub fn wait_products(nodes: &[&Node], n: i64) {
 
 /// Sets a node up as a client of `addr` and starts it.
 pub fn client(root: &Path, name: &str, addr: &str) -> Node {
+    let c = client_with(root, name, addr, &[]);
+    c.wait_log_after(0, "syncing with");
+    c
+}
+
+/// Sets a node up as a client of `addr` with `env` for its processes and starts it (without
+/// waiting for it to sync).
+pub fn client_with(root: &Path, name: &str, addr: &str, env: &[(&str, &str)]) -> Node {
     let mut c = Node::new(root, name);
+    for (k, v) in env {
+        c = c.env(k, v);
+    }
     c.ok(&[
         "setup",
         "set",
@@ -487,7 +514,6 @@ pub fn client(root: &Path, name: &str, addr: &str) -> Node {
         &format!("secret={SECRET}"),
     ]);
     c.start();
-    c.wait_log_after(0, "syncing with");
     c
 }
 

@@ -34,10 +34,12 @@ pub const EXIT_CODES: &str = "Exit codes:
  19  no USB stick labelled TILL-BACKUP is plugged in
  20  the stick cannot be used: it does not mount, is write-protected or full, another backup
      to it is under way, or it could not be released (the stick is never left mounted)
- update (3 also: another architecture's bundle, or not newer without --allow-downgrade):
+ update (3 also: another architecture's bundle, or not newer without --allow-downgrade; stage:
+ a newer bundle of that architecture is staged already):
  21  not a bundle signed by the release key: damaged, cut short, changed, or another key's
  run:
- 22  an update was written into the other boot slot: restart into it (process 1 does)";
+ 22  restart to finish an update: a client wrote an update into its inactive boot slot and
+     stopped cleanly; process 1 reboots the box into it";
 
 /// The exit code for a failure, from the typed error inside it.
 pub fn exit_code(e: &anyhow::Error) -> u8 {
@@ -56,6 +58,17 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
             UpdateError::Bundle(_) => 21,
             UpdateError::OtherArch { .. } | UpdateError::NotNewer { .. } | UpdateError::Key(_) => 3,
             UpdateError::Io { .. } => 1,
+        };
+    }
+    if e.downcast_ref::<crate::modes::RestartForUpdate>().is_some() {
+        return 22;
+    }
+    if let Some(super::update::StageFailed(s)) = e.downcast_ref() {
+        use crate::update::{UpdateError, rollout::RolloutError};
+        return match s {
+            RolloutError::Update(UpdateError::Bundle(_)) => 21,
+            RolloutError::Update(UpdateError::Io { .. }) | RolloutError::Io(..) => 1,
+            _ => 3,
         };
     }
     if let Some(super::backup::StickFailed(s)) = e.downcast_ref() {

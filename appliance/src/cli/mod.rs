@@ -153,6 +153,10 @@ pub enum Command {
         /// Where taps and keys come from: auto (/dev/input/event*), none, evdev:PATH, script:FILE
         #[arg(long, default_value = "auto")]
         input: crate::ui::InputSpec,
+        /// The BOOT partition's folder, where an update from the server is written (then `run`
+        /// exits 22 to be restarted into it); default /boot, or TILL_BOOT_DIR
+        #[arg(long, value_name = "DIR")]
+        boot: Option<PathBuf>,
     },
     /// Draw every screen with sample data to PNG files (for the README and reviews)
     Screens {
@@ -198,7 +202,8 @@ pub enum Command {
     Backup(backup::BackupArgs),
     /// Put a backup onto an empty register (over one with data only with --force)
     Restore(backup::RestoreArgs),
-    /// Signed update bundles: verify, apply into the inactive boot slot, pack (the build host)
+    /// Signed update bundles: verify, apply into the inactive boot slot, pack (the build host),
+    /// stage for the store's registers and their status (the server)
     #[command(subcommand)]
     Update(update::UpdateCmd),
 }
@@ -255,7 +260,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Screens { out, size, hit_map } => return screens::screens(&out, &size, hit_map),
         // The data directory may be absent or hold a damaged database: not opened as a register.
         Command::Restore(args) => return backup::restore(&dir, args),
-        Command::Update(c) => return update::update(c),
+        Command::Update(c) => return update::update(c, &dir),
         // Testing a server someone typed in must not make a register in the current directory.
         Command::TestConnection { addr, secret, json } if !dir.join(crate::store::DB_FILE).exists() => {
             return setup::test_connection_without_data(&dir, addr, secret, json);
@@ -283,7 +288,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Status(j) => status::status(&r, &dir, j),
         Command::Events { limit, json } => status::events(&r, limit, json),
         Command::Journal(c) => journal::journal(&mut r, c),
-        Command::Run { display, input } => crate::modes::run(r, &dir, crate::modes::ScreenOptions { display, input }),
+        Command::Run { display, input, boot } => {
+            if let Some(boot) = boot {
+                crate::update::slots::set_boot_dir(boot);
+            }
+            crate::modes::run(r, &dir, crate::modes::ScreenOptions { display, input })
+        }
         Command::Setup(SetupCmd::Promote { manager, wait }) => setup::promote(r, &dir, manager, wait),
         Command::Setup(c) => setup::setup(&mut r, c),
         Command::TestConnection { addr, secret, json } => setup::test_connection(&mut r, addr, secret, json),

@@ -7,7 +7,7 @@ use clap::Subcommand;
 use serde::Serialize;
 
 use super::{Json, print_json};
-use crate::update::{self, UpdateError, Verified};
+use crate::update::{self, UpdateError, Verified, rollout};
 
 /// `till update`.
 #[derive(Subcommand, Debug)]
@@ -32,6 +32,19 @@ pub enum UpdateCmd {
         /// The BOOT partition's folder
         #[arg(long, value_name = "DIR", default_value = "/boot")]
         boot: PathBuf,
+    },
+    /// Keep a checked bundle in the data directory for the store's registers (the server offers
+    /// it to every client of its architecture that runs an older version)
+    Stage {
+        /// The bundle
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The staged bundles, and each register's version and update state as the server heard it
+    Status {
+        /// Output format.
+        #[command(flatten)]
+        json: Json,
     },
     /// Make a signed bundle (the build host; scripts/build-image --bundle calls it)
     Pack {
@@ -73,8 +86,30 @@ struct VerifyJson {
     files: Vec<update::bundle::FileEntry>,
 }
 
-/// Runs `till update …` (needs no data directory).
-pub(super) fn update(c: UpdateCmd) -> anyhow::Result<()> {
+/// What `till update status --json` prints.
+#[derive(Serialize, Debug)]
+struct StatusJson {
+    staged: Vec<crate::sync::protocol::Offer>,
+    registers: Vec<RegisterJson>,
+}
+
+/// One register in `till update status --json`.
+#[derive(Serialize, Debug)]
+struct RegisterJson {
+    #[serde(flatten)]
+    register: rollout::RegisterUpdate,
+    /// A newer bundle of its architecture is staged.
+    waiting: bool,
+}
+
+/// A refused or failed staging, for the exit code.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct StageFailed(pub rollout::RolloutError);
+
+/// Runs `till update …` (`verify`, `apply` and `pack` need no data directory; `stage` and
+/// `status` use `dir`'s `updates/` folder).
+pub(super) fn update(c: UpdateCmd, dir: &std::path::Path) -> anyhow::Result<()> {
     let keys = update::trusted_keys();
     match c {
         UpdateCmd::Verify { file, json } => {
@@ -104,6 +139,41 @@ pub(super) fn update(c: UpdateCmd) -> anyhow::Result<()> {
         UpdateCmd::Apply { file, allow_downgrade, boot } => {
             let a = update::install(&file, &boot, allow_downgrade, &keys).map_err(UpdateFailed)?;
             outln!("wrote {} into slot {} of {}; it is tried at the next boot", a.version, a.slot, boot.display());
+            Ok(())
+        }
+        UpdateCmd::Stage { file } => {
+            let o = rollout::stage(&file, dir, &keys).map_err(StageFailed)?;
+            outln!(
+                "staged {} for {} ({} bytes): offered to the registers running an older version",
+                o.version,
+                o.arch,
+                o.bytes
+            );
+            Ok(())
+        }
+        UpdateCmd::Status { json } => {
+            let staged = rollout::offers(dir);
+            let registers: Vec<RegisterJson> = rollout::registers(dir)
+                .into_iter()
+                .map(|r| {
+                    let waiting = staged.iter().any(|o| rollout::wanted(o, &r.software.arch, &r.software.version));
+                    RegisterJson { register: r, waiting }
+                })
+                .collect();
+            if json.json {
+                return print_json(&StatusJson { staged, registers });
+            }
+            for o in &staged {
+                outln!("staged: {} for {} ({} bytes)", o.version, o.arch, o.bytes);
+            }
+            if staged.is_empty() {
+                outln!("staged: none");
+            }
+            for r in &registers {
+                let s = &r.register.software;
+                let wait = if r.waiting { ", waits for the staged update" } else { "" };
+                outln!("{}: {} ({}), {}{wait}", r.register.name, s.version, s.arch, s.state);
+            }
             Ok(())
         }
         UpdateCmd::Pack { version, arch, key, kernel, initrd, out } => {

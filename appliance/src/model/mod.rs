@@ -311,6 +311,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "price_embedded_barcodes",
     "store_address",
     "tax_id",
+    "update_window",
 ];
 
 /// Parses the `price_embedded_barcodes` setting: whether EAN-13 codes starting 20-29 ring their
@@ -328,6 +329,19 @@ pub fn prices_include_tax(value: Option<&str>) -> bool {
 /// without a manager, in basis points (`None`: no limit set).
 pub fn discount_limit_bp(value: Option<&str>) -> Option<u32> {
     value.and_then(|v| v.trim_end_matches('%').parse::<RateBp>().ok()).map(|r| r.0)
+}
+
+/// Whether `minute` (of the UTC day, 0..1440) is inside `window` (`HH:MM-HH:MM`); `None` when
+/// the window is malformed.
+pub fn in_window(window: &str, minute: u32) -> Option<bool> {
+    let parse = |s: &str| -> Option<u32> {
+        let (h, m) = s.trim().split_once(':')?;
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (h < 24 && m < 60 && s.trim().len() == 5).then_some(h * 60 + m)
+    };
+    let (from, to) = window.split_once('-')?;
+    let (from, to) = (parse(from)?, parse(to)?);
+    Some(if from <= to { (from..to).contains(&minute) } else { minute >= from || minute < to })
 }
 
 /// Checks a store-wide setting as typed and returns the value to store.
@@ -366,6 +380,10 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
             "true" | "false" => Ok(value.to_string()),
             _ => Err(bad("use true or false")),
         },
+        "update_window" => match in_window(value, 0) {
+            Some(_) => Ok(value.to_string()),
+            None => Err(bad("use HH:MM-HH:MM in UTC, such as 22:00-06:00")),
+        },
         "discount_limit" => match value.strip_suffix('%').map(str::parse::<RateBp>) {
             Some(Ok(r)) => Ok(format!("{}%", RateBp(r.0).to_string().trim_end_matches('%'))),
             _ => Err(bad("use a percentage such as 10%")),
@@ -377,6 +395,19 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_may_wrap_past_midnight() {
+        assert_eq!(in_window("22:00-06:00", 23 * 60), Some(true));
+        assert_eq!(in_window("22:00-06:00", 5 * 60 + 59), Some(true));
+        assert_eq!(in_window("22:00-06:00", 6 * 60), Some(false));
+        assert_eq!(in_window("22:00-06:00", 12 * 60), Some(false));
+        assert_eq!(in_window("01:30-03:00", 90), Some(true));
+        assert_eq!(in_window("01:30-03:00", 180), Some(false));
+        for bad in ["", "1:00-2:00", "25:00-01:00", "01:00", "aa:bb-cc:dd"] {
+            assert_eq!(in_window(bad, 0), None, "{bad}");
+        }
+    }
 
     #[test]
     fn sku_rules() {

@@ -33,6 +33,7 @@ use crate::register::{Register, RegisterError};
 use crate::store::{DbWatcher, StoreError, kv};
 
 mod nightly;
+mod own_update;
 mod term;
 mod trial;
 
@@ -194,6 +195,12 @@ async fn start(cfg: &LocalApiConfig, reg: &SharedRegister, watcher: &Arc<DbWatch
     }
 }
 
+/// `till run` stopped cleanly after writing an update into the inactive boot slot: exit 22,
+/// and process 1 reboots the box into it.
+#[derive(Debug, thiserror::Error)]
+#[error("restarting to finish the update (exit 22): the new version is in the inactive boot slot")]
+pub struct RestartForUpdate;
+
 /// Why `till run` will not start (or switch) on the stored setup.
 #[derive(Debug, thiserror::Error)]
 pub enum SetupUnreadable {
@@ -290,7 +297,9 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
         smol::future::pending::<anyhow::Result<()>>().await
     };
     let ready = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let screen = smol::future::or(screen, smol::future::or(heartbeat(), trial::keep(reg.clone(), ready.clone())));
+    let beside = smol::future::or(heartbeat(), trial::keep(reg.clone(), ready.clone()));
+    let beside = smol::future::or(beside, own_update::run(reg.clone(), dir.to_path_buf()));
+    let screen = smol::future::or(screen, beside);
     smol::block_on(smol::future::or(screen, async {
         let mut cfg = first;
         loop {
@@ -298,14 +307,22 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
             let running = start(&cfg, &reg, &watcher).await;
             info!("ready");
             ready.store(true, std::sync::atomic::Ordering::SeqCst);
-            let next = smol::future::or(async { Err(signals.next().await) }, async {
+            let next = smol::future::or(async { Err(Some(signals.next().await)) }, async {
                 Ok(setup_changed(&reg, &watcher, &cfg).await)
+            });
+            let next = smol::future::or(next, async {
+                crate::update::rollout::restart_wanted().await;
+                Err(None)
             })
             .await;
             running.stop().await;
             match next {
-                Err(sig) => {
+                Err(Some(sig)) => {
                     info!("stopping on {sig:?}");
+                    break;
+                }
+                Err(None) => {
+                    info!("stopping to restart into the update");
                     break;
                 }
                 Ok(new) => {
@@ -317,6 +334,9 @@ pub fn run(r: Register, dir: &Path, screen: ScreenOptions) -> anyhow::Result<()>
         print_stop.store(true, std::sync::atomic::Ordering::SeqCst);
         db(&reg, |r| r.store().checkpoint()).await?;
         info!("stopped cleanly");
+        if crate::update::rollout::restart_requested() {
+            return Err(RestartForUpdate.into());
+        }
         Ok(())
     }))
 }

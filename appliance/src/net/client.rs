@@ -12,13 +12,15 @@ use serde::de::DeserializeOwned;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use super::random_bytes;
+use super::service::UPDATES_VERSION;
 use crate::config::Secret;
 use crate::model::{RegisterId, hex, unhex};
 use crate::sync::protocol::{
-    Cursor, Discover, ENVELOPE_HEADER, HELLO_PATH, HelloRequest, HelloResponse, MAX_BODY_BYTES, MissingRequest,
-    MissingResponse, PRODUCT, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse, Vector,
+    Chunk, ChunkRequest, Cursor, Discover, ENVELOPE_HEADER, HELLO_PATH, HelloRequest, HelloResponse, MAX_BODY_BYTES,
+    MissingRequest, MissingResponse, Offer, PRODUCT, PullResponse, PushRequest, PushResponse, Software, StateRequest,
+    StateResponse, UPDATE_CHUNK_PATH, UPDATE_STATE_PATH, Vector,
 };
-use crate::sync::{Binding, CHALLENGE_BYTES, Envelope, PROTOCOL_VERSION, SealKey, StoreId, discover_proof};
+use crate::sync::{Binding, CHALLENGE_BYTES, Envelope, PROTOCOL_MIN, SealKey, StoreId, discover_proof, negotiate};
 
 /// How long a server may take to accept and answer a short call.
 pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
@@ -55,7 +57,7 @@ pub enum ClientError {
     Revoked(String, String),
     /// The server speaks another protocol version.
     #[error(
-        "the server at {0} speaks protocol version {1}, this register speaks {PROTOCOL_VERSION}: update the older one"
+        "the server at {0} speaks protocol version {1}, this register speaks {PROTOCOL_MIN} to {max}: update the older one", max = super::versions().end()
     )]
     Version(String, u16),
     /// The server refused the request for another reason.
@@ -147,8 +149,8 @@ async fn discover_with(
         let status = u16::from(res.status());
         let bytes = read_limited(&mut res).await.map_err(|why| ClientError::NotTill(addr.to_string(), why))?;
         let d = check_discover(addr, status, &bytes)?;
-        if d.protocol_version != PROTOCOL_VERSION {
-            return Err(ClientError::Version(addr.to_string(), d.protocol_version));
+        if negotiate(super::versions(), d.versions()).is_none() {
+            return Err(ClientError::Version(addr.to_string(), *d.versions().end()));
         }
         Ok((d.clone(), super::clock_offset_ms(d.server_time_ms, t0, t1)))
     })
@@ -255,6 +257,10 @@ pub struct LocalApiClient {
     pub server: Discover,
     /// The server's clock minus ours: every request is stamped with the server's time.
     offset_ms: std::sync::Arc<AtomicI64>,
+    /// The protocol version both sides speak, the highest (every request is sealed as it).
+    version: u16,
+    /// The bundles offered in the last pull answer (version 3).
+    offers: std::sync::Arc<std::sync::Mutex<Vec<Offer>>>,
 }
 
 impl std::fmt::Debug for LocalApiClient {
@@ -308,6 +314,8 @@ impl LocalApiClient {
                 ClientError::WrongSecret(addr.to_string())
             });
         }
+        let version = negotiate(super::versions(), server.versions())
+            .ok_or_else(|| ClientError::Version(addr.to_string(), *server.versions().end()))?;
         Ok(LocalApiClient {
             http,
             addr: addr.to_string(),
@@ -317,6 +325,8 @@ impl LocalApiClient {
             own: own.clone(),
             server,
             offset_ms: std::sync::Arc::new(AtomicI64::new(offset)),
+            version,
+            offers: Default::default(),
         })
     }
 
@@ -341,7 +351,14 @@ impl LocalApiClient {
             own: self.own.clone(),
             server: self.server.clone(),
             offset_ms: self.offset_ms.clone(),
+            version: self.version,
+            offers: self.offers.clone(),
         }
+    }
+
+    /// The protocol version in use with this server (the highest both speak).
+    pub fn version(&self) -> u16 {
+        self.version
     }
 
     /// The store id in use.
@@ -374,6 +391,7 @@ impl LocalApiClient {
         let nonce = random_bytes().map_err(|e| ClientError::Protocol(e.to_string()))?;
         let key = self.key_for(path);
         Ok(Envelope::seal(
+            self.version,
             key,
             self.store,
             self.me,
@@ -435,8 +453,27 @@ impl LocalApiClient {
     }
 
     /// "Test connection": proves both sides hold the secret; the server's name, clock, log head.
-    pub async fn hello(&self, req: &HelloRequest) -> Result<HelloResponse, ClientError> {
+    /// From version 3 it also says what this register runs (`software`).
+    pub async fn hello(&self, req: &HelloRequest, software: &Software) -> Result<HelloResponse, ClientError> {
+        if self.version >= UPDATES_VERSION {
+            return self.post(HELLO_PATH, &(req, software), CALL_TIMEOUT).await;
+        }
         self.post(HELLO_PATH, req, CALL_TIMEOUT).await
+    }
+
+    /// Version 3: tells the server this register's update state.
+    pub async fn report(&self, software: &Software) -> Result<(), ClientError> {
+        self.post(UPDATE_STATE_PATH, software, CALL_TIMEOUT).await
+    }
+
+    /// Version 3: bytes of a staged bundle.
+    pub async fn chunk(&self, req: &ChunkRequest) -> Result<Chunk, ClientError> {
+        self.post(UPDATE_CHUNK_PATH, req, CALL_TIMEOUT * 6).await
+    }
+
+    /// The bundles the server offered in its last pull answer (version 3; none before).
+    pub fn offers(&self) -> Vec<Offer> {
+        super::lock(&self.offers).clone()
     }
 
     /// Sends a batch of encoded events.
@@ -460,6 +497,11 @@ impl LocalApiClient {
             format!("/api/sync/events?since={}&wait={}&epoch={}", cursor.seq, wait.as_millis(), hex(&cursor.epoch));
         if let Some(at) = cursor.at {
             path.push_str(&format!("&at={at}"));
+        }
+        if self.version >= UPDATES_VERSION {
+            let (resp, offers): (PullResponse, Vec<Offer>) = self.get(&path, wait + CALL_TIMEOUT * 2, false).await?;
+            *super::lock(&self.offers) = offers;
+            return Ok(resp);
         }
         self.get(&path, wait + CALL_TIMEOUT * 2, false).await
     }
@@ -497,13 +539,16 @@ pub async fn test_connection(
     let t0 = super::unix_ms();
     let start = std::time::Instant::now();
     let hello = client
-        .hello(&HelloRequest {
-            register_name: name.to_string(),
-            client_time_ms: t0,
-            pending: 0,
-            store_known: my_store == Some(client.store()),
-            register_key: client.register_key(),
-        })
+        .hello(
+            &HelloRequest {
+                register_name: name.to_string(),
+                client_time_ms: t0,
+                pending: 0,
+                store_known: my_store == Some(client.store()),
+                register_key: client.register_key(),
+            },
+            &super::updater::software(super::updater::CURRENT),
+        )
         .await?;
     let rtt = start.elapsed();
     let offset = super::clock_offset_ms(hello.server_time_ms, t0, t0 + u64::try_from(rtt.as_millis()).unwrap_or(0));

@@ -23,7 +23,7 @@ use super::{lock, random_bytes};
 use crate::config::Secret;
 use crate::model::{RegisterId, hex};
 use crate::sync::protocol::Discover;
-use crate::sync::{CHALLENGE_BYTES, PROTOCOL_VERSION, SealKey, StoreId};
+use crate::sync::{CHALLENGE_BYTES, SealKey, StoreId};
 
 /// The widest subnet scanned: a /22 (1,022 hosts). Wider ones would take minutes and flood the
 /// neighbour tables of a small LAN.
@@ -259,9 +259,9 @@ pub struct FoundServer {
 }
 
 impl FoundServer {
-    /// True when it speaks this register's protocol version.
+    /// True when it speaks a protocol version this register speaks ([`crate::sync::negotiate`]).
     pub fn compatible(&self) -> bool {
-        self.discover.protocol_version == PROTOCOL_VERSION
+        crate::sync::negotiate(super::versions(), self.discover.versions()).is_some()
     }
 }
 
@@ -524,6 +524,7 @@ mod tests {
             discover: Discover {
                 product: "till".into(),
                 protocol_version: version,
+                protocol_max: None,
                 register_name: format!("S{last}"),
                 store_id: None,
                 store_confirmed: false,
@@ -539,7 +540,7 @@ mod tests {
     #[test]
     fn pick_takes_the_one_server_of_this_store_and_refuses_to_guess() {
         use Membership::*;
-        let v = PROTOCOL_VERSION;
+        let v = crate::sync::PROTOCOL_VERSION;
         let one = [found(2, Other, v), found(3, This, v), found(4, Unknown, v)];
         assert_eq!(pick(&one).map(|s| s.address.ip().octets()[3]), Ok(3));
         assert_eq!(pick(&[found(2, This, v), found(3, This, v)]).err(), Some(PickError::Several(2)));
@@ -557,7 +558,9 @@ mod tests {
         assert_eq!(pick(&[old.clone(), new.clone()]).map(|s| s.address.ip().octets()[3]), Ok(3));
         old.discover.term = Some(2);
         assert_eq!(pick(&[old, new]).err(), Some(PickError::Several(2)));
-        // Another protocol version is listed but never picked.
+        // Another protocol version is listed but never picked; the previous one is.
         assert_eq!(pick(&[found(2, This, v + 1)]).err(), Some(PickError::None));
+        assert!(pick(&[found(2, This, crate::sync::PROTOCOL_MIN)]).is_ok(), "a server of the previous release");
+        assert_eq!(pick(&[found(2, This, crate::sync::PROTOCOL_MIN - 1)]).err(), Some(PickError::None));
     }
 }

@@ -277,7 +277,12 @@ fn app(state: State) -> tide::Server<State> {
         .get(route!("pull", |req| {
             let (cursor, wait) = pull_query(&req)?;
             let (opened, path) = open_get(&req).await?;
-            let resp = req.state().service.pull(opened.sender, cursor, wait).await?;
+            let v3 = opened.version >= crate::net::service::UPDATES_VERSION;
+            let resp = req.state().service.pull(opened.sender, cursor, wait, v3).await?;
+            if v3 {
+                let offers = req.state().service.offers().await;
+                return seal(&req, &opened, "GET", &path, &(resp, offers));
+            }
             seal(&req, &opened, "GET", &path, &resp)
         }));
     app.at("/api/sync/state").post(route!("state", |mut req| {
@@ -289,6 +294,16 @@ fn app(state: State) -> tide::Server<State> {
         let (opened, path) = open_post(&mut req).await?;
         let resp = req.state().service.missing(&opened).await?;
         seal(&req, &opened, "POST", &path, &resp)
+    }));
+    app.at(crate::sync::protocol::UPDATE_CHUNK_PATH).post(route!("update_chunk", |mut req| {
+        let (opened, path) = open_post(&mut req).await?;
+        let resp = req.state().service.chunk(&opened).await?;
+        seal(&req, &opened, "POST", &path, &resp)
+    }));
+    app.at(crate::sync::protocol::UPDATE_STATE_PATH).post(route!("update_state", |mut req| {
+        let (opened, path) = open_post(&mut req).await?;
+        req.state().service.update_state(&opened).await?;
+        seal(&req, &opened, "POST", &path, &())
     }));
     app.at("/api/data/:what").get(route!("data", |req| {
         let what = req.param("what").map_err(|_| ApiError::bad_request("no data kind"))?.to_string();

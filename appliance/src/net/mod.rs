@@ -13,6 +13,7 @@ pub mod http;
 pub mod pair;
 pub mod poller;
 pub mod service;
+pub mod updater;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -35,6 +36,26 @@ pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], getrandom::Error
 }
 
 pub use crate::register::unix_ms;
+
+/// Environment variable that caps the protocol version this register speaks (tests: a register
+/// of the previous release, which states only version 2). Ignored outside
+/// [`crate::sync::PROTOCOL_MIN`]..=[`crate::sync::PROTOCOL_VERSION`].
+pub const PROTOCOL_MAX_ENV: &str = "TILL_PROTOCOL_MAX";
+
+/// The protocol versions this register speaks: [`crate::sync::PROTOCOL_MIN`] up to
+/// [`crate::sync::PROTOCOL_VERSION`], or to `TILL_PROTOCOL_MAX` when set.
+pub fn versions() -> std::ops::RangeInclusive<u16> {
+    use crate::sync::{PROTOCOL_MIN, PROTOCOL_VERSION};
+    static MAX: std::sync::OnceLock<u16> = std::sync::OnceLock::new();
+    let max = *MAX.get_or_init(|| {
+        std::env::var(PROTOCOL_MAX_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u16>().ok())
+            .filter(|v| (PROTOCOL_MIN..=PROTOCOL_VERSION).contains(v))
+            .unwrap_or(PROTOCOL_VERSION)
+    });
+    PROTOCOL_MIN..=max
+}
 
 /// The server's clock minus ours, from its time in a reply sent between our `t0` and `t1`
 /// (assumes the reply was stamped half way).

@@ -154,6 +154,8 @@ pub struct SyncPoller {
     last_follow: Option<std::time::Instant>,
     /// The term its server stated at the last hello (0 before any).
     server_term: u64,
+    /// Updates over the LAN: it outlives sessions, so a download resumes in the next.
+    updater: Arc<super::updater::Updater>,
 }
 
 impl std::fmt::Debug for SyncPoller {
@@ -184,6 +186,7 @@ impl SyncPoller {
             ServerAddr::Scan => (String::new(), Some(setup.port)),
         };
         let me = lock(&reg).store().register_id();
+        let reg_for_updater = reg.clone();
         Some(SyncPoller {
             reg,
             watcher,
@@ -200,6 +203,7 @@ impl SyncPoller {
             follow_every: tuning.follow_every,
             last_follow: None,
             server_term: 0,
+            updater: Arc::new(super::updater::Updater::new(reg_for_updater)),
         })
     }
 
@@ -387,13 +391,16 @@ impl SyncPoller {
         let mark = super::ClockMark::now();
         let t0 = mark.wall_ms;
         let hello = client
-            .hello(&HelloRequest {
-                register_name: self.name.clone(),
-                client_time_ms: t0,
-                pending,
-                store_known: my_store == Some(client.store()),
-                register_key: client.register_key(),
-            })
+            .hello(
+                &HelloRequest {
+                    register_name: self.name.clone(),
+                    client_time_ms: t0,
+                    pending,
+                    store_known: my_store == Some(client.store()),
+                    register_key: client.register_key(),
+                },
+                &self.updater.software(),
+            )
             .await?;
         let t1 = unix_ms();
         let store = client.store();
@@ -466,11 +473,17 @@ impl SyncPoller {
         backoff.reset();
         failures.clear();
         self.set_status(SyncState::Connected, Some(hello.server_name.clone()), None).await;
-        info!("syncing with {} ({}) at {}", hello.server_name, hello.server_id.short(), self.server);
+        info!(
+            "syncing with {} ({}) at {} (protocol {})",
+            hello.server_name,
+            hello.server_id.short(),
+            self.server,
+            client.version()
+        );
 
         let push = self.push_loop(&client);
         let pull = self.pull_loop(&client);
-        let ended = smol::future::or(push, pull).await;
+        let ended = smol::future::or(smol::future::or(push, pull), self.updater.run(&client)).await;
         // The server was there until now: a standby counts its absence from here.
         self.last_contact = std::time::Instant::now();
         ended

@@ -16,9 +16,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{RegisterId, hex, unhex};
 
-/// Version of the envelope and of the protocol inside it. 2: every envelope carries the
-/// sender's clock (`sent_ms`, bound in the associated data), so a server can refuse replays.
-pub const PROTOCOL_VERSION: u16 = 2;
+/// The newest version of the envelope and of the protocol inside it that this build speaks.
+/// 2: every envelope carries the sender's clock (`sent_ms`, bound in the associated data), so a
+/// server can refuse replays. 3: the same envelope; the hello also carries the register's
+/// software (version, architecture, update state), a pull answer the update on offer, and the
+/// `/api/update/*` endpoints exist (docs/PROTOCOL.md, "Versions").
+pub const PROTOCOL_VERSION: u16 = 3;
+
+/// The oldest version this build still speaks: a register one version behind keeps syncing.
+pub const PROTOCOL_MIN: u16 = 2;
+
+/// The version two registers use: the highest both speak, or `None` when their ranges do not
+/// meet. A register that states a single version `v` (any register before version 3) speaks
+/// `v..=v`.
+pub fn negotiate(mine: std::ops::RangeInclusive<u16>, theirs: std::ops::RangeInclusive<u16>) -> Option<u16> {
+    let top = (*mine.end()).min(*theirs.end());
+    (top >= *mine.start() && top >= *theirs.start()).then_some(top)
+}
+
+/// Whether this build can open and seal envelopes of version `v`.
+pub fn spoken(v: u16) -> bool {
+    (PROTOCOL_MIN..=PROTOCOL_VERSION).contains(&v)
+}
 
 /// Bytes added to a plaintext by sealing: the Poly1305 tag.
 pub const TAG_BYTES: usize = 16;
@@ -86,7 +105,7 @@ pub enum EnvelopeError {
     #[error("malformed envelope")]
     Malformed,
     /// A protocol version this build does not speak.
-    #[error("protocol version {0} is not supported (this register speaks {PROTOCOL_VERSION})")]
+    #[error("protocol version {0} is not supported (this register speaks {PROTOCOL_MIN} to {PROTOCOL_VERSION})")]
     Version(u16),
     /// Authentication failed: wrong secret, another store, tampered bytes, or a body moved to
     /// another endpoint or request.
@@ -100,7 +119,7 @@ pub enum EnvelopeError {
 /// What travels on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Envelope {
-    /// [`PROTOCOL_VERSION`] of the sender.
+    /// The protocol version the two sides agreed on (within [`PROTOCOL_MIN`]..=[`PROTOCOL_VERSION`]).
     pub version: u16,
     /// The store the sender belongs to (which key to use).
     pub store: StoreId,
@@ -159,8 +178,12 @@ fn associated_data(version: u16, store: StoreId, sender: RegisterId, sent_ms: u6
 }
 
 impl Envelope {
-    /// Seals `plaintext` for `store` from `sender` at `sent_ms`, bound to `binding`.
+    /// Seals `plaintext` as protocol `version` (the one negotiated with the peer, bound in the
+    /// associated data so it cannot be changed on the way) for `store` from `sender` at
+    /// `sent_ms`, bound to `binding`.
+    #[allow(clippy::too_many_arguments)]
     pub fn seal(
+        version: u16,
         key: &SealKey,
         store: StoreId,
         sender: RegisterId,
@@ -170,15 +193,15 @@ impl Envelope {
         plaintext: &[u8],
     ) -> Envelope {
         let cipher = XChaCha20Poly1305::new(&key.0.into());
-        let ad = associated_data(PROTOCOL_VERSION, store, sender, sent_ms, binding);
+        let ad = associated_data(version, store, sender, sent_ms, binding);
         // Encryption only fails for plaintexts beyond ChaCha20's 256 GiB limit.
         let ciphertext = cipher.encrypt(&XNonce::from(nonce), Payload { msg: plaintext, aad: &ad }).unwrap_or_default();
-        Envelope { version: PROTOCOL_VERSION, store, sender, nonce, sent_ms, ciphertext }
+        Envelope { version, store, sender, nonce, sent_ms, ciphertext }
     }
 
     /// Checks and decrypts; the plaintext only if every bound field matches.
     pub fn open(&self, key: &SealKey, binding: Binding<'_>) -> Result<Vec<u8>, EnvelopeError> {
-        if self.version != PROTOCOL_VERSION {
+        if !spoken(self.version) {
             return Err(EnvelopeError::Version(self.version));
         }
         let cipher = XChaCha20Poly1305::new(&key.0.into());
@@ -197,12 +220,12 @@ impl Envelope {
     /// first in every version's layout, so an envelope of another version is named as such.
     pub fn from_bytes(bytes: &[u8]) -> Result<Envelope, EnvelopeError> {
         match postcard::take_from_bytes::<Envelope>(bytes) {
-            Ok((e, [])) if e.version == PROTOCOL_VERSION => Ok(e),
+            Ok((e, [])) if spoken(e.version) => Ok(e),
             Ok((e, [])) => Err(EnvelopeError::Version(e.version)),
             // Another version's layout: say so when the bytes plausibly are one (a small
             // version number first), else they are just not an envelope.
             _ => match postcard::take_from_bytes::<u16>(bytes) {
-                Ok((v, _)) if (1..16).contains(&v) && v != PROTOCOL_VERSION => Err(EnvelopeError::Version(v)),
+                Ok((v, _)) if (1..16).contains(&v) && !spoken(v) => Err(EnvelopeError::Version(v)),
                 _ => Err(EnvelopeError::Malformed),
             },
         }
@@ -247,7 +270,7 @@ mod tests {
     #[test]
     fn round_trip_and_every_binding_matters() {
         let k = key("correct horse battery staple");
-        let e = Envelope::seal(&k, STORE, SENDER, [1; 24], 1_000, req("/api/sync/events"), b"hello");
+        let e = Envelope::seal(PROTOCOL_VERSION, &k, STORE, SENDER, [1; 24], 1_000, req("/api/sync/events"), b"hello");
         let wire = Envelope::from_bytes(&e.to_bytes()).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(wire.open(&k, req("/api/sync/events")), Ok(b"hello".to_vec()));
         // Another endpoint, method, store, sender, key or version: refused.
@@ -271,13 +294,22 @@ mod tests {
             "the time is bound: it cannot be moved to slip into the replay window"
         );
         assert_eq!(
-            Envelope { version: 3, ..wire.clone() }.open(&k, req("/api/sync/events")),
-            Err(EnvelopeError::Version(3))
+            Envelope { version: PROTOCOL_MIN, ..wire.clone() }.open(&k, req("/api/sync/events")),
+            Err(EnvelopeError::Open),
+            "the version is bound: a downgrade on the way is refused"
         );
+        assert_eq!(
+            Envelope { version: PROTOCOL_VERSION + 1, ..wire.clone() }.open(&k, req("/api/sync/events")),
+            Err(EnvelopeError::Version(PROTOCOL_VERSION + 1))
+        );
+        let old = Envelope::seal(PROTOCOL_MIN, &k, STORE, SENDER, [1; 24], 1_000, req("/x"), b"old");
+        let old = Envelope::from_bytes(&old.to_bytes()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(old.open(&k, req("/x")), Ok(b"old".to_vec()), "the oldest version spoken still opens");
         let older = Envelope { version: 1, ..wire.clone() }.to_bytes();
         assert_eq!(Envelope::from_bytes(&older), Err(EnvelopeError::Version(1)), "an older register is told so");
         // A response is bound to its request's nonce.
         let resp = Envelope::seal(
+            PROTOCOL_VERSION,
             &k,
             STORE,
             SENDER,
@@ -289,6 +321,19 @@ mod tests {
         assert!(resp.open(&k, Binding::Response { method: "POST", path: "/p", request_nonce: &[1; 24] }).is_ok());
         assert!(resp.open(&k, Binding::Response { method: "POST", path: "/p", request_nonce: &[7; 24] }).is_err());
         assert!(resp.open(&k, req("/p")).is_err(), "a response is not a request");
+    }
+
+    #[test]
+    fn the_highest_common_version_is_used() {
+        assert_eq!(negotiate(2..=3, 2..=3), Some(3));
+        assert_eq!(negotiate(2..=3, 2..=2), Some(2), "a register before version 3 states only 2");
+        assert_eq!(negotiate(2..=2, 2..=3), Some(2), "and the other way round");
+        assert_eq!(negotiate(2..=3, 3..=4), Some(3), "one version ahead");
+        assert_eq!(negotiate(3..=4, 2..=3), Some(3));
+        assert_eq!(negotiate(2..=3, 1..=1), None, "too old");
+        assert_eq!(negotiate(2..=3, 4..=5), None, "too new");
+        assert_eq!(negotiate(3..=3, 2..=2), None);
+        assert!(spoken(PROTOCOL_MIN) && spoken(PROTOCOL_VERSION) && !spoken(PROTOCOL_MIN - 1));
     }
 
     #[test]
@@ -320,7 +365,7 @@ mod tests {
         #[test]
         fn any_flipped_bit_is_refused(msg in proptest::collection::vec(any::<u8>(), 0..200), bit in any::<usize>()) {
             let k = SealKey::from_bytes([5; 32]);
-            let wire = Envelope::seal(&k, STORE, SENDER, [6; 24], 7, req("/x"), &msg).to_bytes();
+            let wire = Envelope::seal(PROTOCOL_VERSION, &k, STORE, SENDER, [6; 24], 7, req("/x"), &msg).to_bytes();
             let mut bad = wire.clone();
             let i = bit % (bad.len() * 8);
             bad[i / 8] ^= 1 << (i % 8);

@@ -10,6 +10,12 @@
 //! | `POST /api/sync/state` | [`StateRequest`] | [`StateResponse`] |
 //! | `POST /api/sync/missing` | [`MissingRequest`] | [`MissingResponse`] |
 //! | `GET /api/data/{products,orders,stock,status}` | (empty, sealed in a header) | JSON rows |
+//! | `POST /api/update/chunk` (3) | [`ChunkRequest`] | [`Chunk`] |
+//! | `POST /api/update/state` (3) | [`Software`] | `()` |
+//!
+//! From version 3 a hello is [`HelloRequest`] followed by [`Software`], and a pull answer is
+//! [`PullResponse`] followed by the [`Offer`]s (a `Vec`): each the same bytes as version 2's
+//! with the new part after them.
 //! | `POST /api/pair` | [`PairRequest`], plain | [`PairResponse`], plain (its grant sealed by the PAKE) |
 
 use serde::{Deserialize, Serialize};
@@ -88,8 +94,15 @@ pub const ENVELOPE_HEADER: &str = "x-till-envelope";
 pub struct Discover {
     /// Always [`PRODUCT`].
     pub product: String,
-    /// The protocol version the server speaks.
+    /// The oldest protocol version the server speaks (the only one, for a server before
+    /// version 3). A register of the release before 3 requires it to equal 2: a server that
+    /// still speaks 2 states 2 here, so those registers keep syncing with it.
     pub protocol_version: u16,
+    /// The newest version it speaks; absent from servers before version 3, which speak only
+    /// `protocol_version`. A client uses the highest version both speak
+    /// ([`crate::sync::negotiate`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_max: Option<u16>,
     /// The server register's name, for the admin choosing a server.
     pub register_name: String,
     /// The store it claims to belong to (a replacement server learns it from a client). Anyone
@@ -109,6 +122,13 @@ pub struct Discover {
     /// servers before terms; a client never syncs with a server below the term it knows.
     #[serde(default)]
     pub term: Option<u64>,
+}
+
+impl Discover {
+    /// The versions the server speaks.
+    pub fn versions(&self) -> std::ops::RangeInclusive<u16> {
+        self.protocol_version..=self.protocol_max.unwrap_or(self.protocol_version).max(self.protocol_version)
+    }
 }
 
 /// "Test connection" and the first call of every sync session.
@@ -232,4 +252,61 @@ pub struct PullResponse {
     pub events: Vec<Vec<u8>>,
     /// The last position of the server's log: `next.seq < head` means "ask again at once".
     pub head: u64,
+}
+
+/// Version 3: a staged update bundle the server offers (docs/ARCHITECTURE.md, "Updates").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    /// The bundle's release, MAJOR.MINOR.PATCH.
+    pub version: String,
+    /// The architecture it is for (`aarch64`, `armv7`, ...).
+    pub arch: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the whole file, hex: the same bundle across requests (a download resumes only
+    /// on the same bytes).
+    pub sha256: String,
+}
+
+/// Version 3: what a register runs and where it is in an update, in its hello and in
+/// `POST /api/update/state`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Software {
+    /// Its release ([`crate::VERSION`]).
+    pub version: String,
+    /// Its architecture.
+    pub arch: String,
+    /// `current`, `downloading`, `waiting: why`, `applied, restarting` or `failed: why`.
+    pub state: String,
+}
+
+/// `POST /api/update/chunk` (version 3): bytes of a staged bundle.
+pub const UPDATE_CHUNK_PATH: &str = "/api/update/chunk";
+
+/// `POST /api/update/state` (version 3): a register's [`Software`] when its update state changes.
+pub const UPDATE_STATE_PATH: &str = "/api/update/state";
+
+/// Most bundle bytes in one chunk.
+pub const MAX_CHUNK_BYTES: u64 = 1024 * 1024;
+
+/// Version 3: the part of a staged bundle a client asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChunkRequest {
+    /// The architecture of the staged bundle.
+    pub arch: String,
+    /// Its SHA-256 as offered: a bundle staged since then is refused (the client starts over).
+    pub sha256: String,
+    /// Where to start.
+    pub offset: u64,
+    /// How many bytes, at most [`MAX_CHUNK_BYTES`].
+    pub len: u64,
+}
+
+/// Version 3: bundle bytes from `offset`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chunk {
+    /// The bundle's size.
+    pub total: u64,
+    /// The bytes (empty at the end).
+    pub bytes: Vec<u8>,
 }

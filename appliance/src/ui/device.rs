@@ -413,6 +413,8 @@ pub async fn run_screen(
             act_on(&mut ui, &mut out, &mut shown, released).await?;
         }
         ui.tick();
+        // A client applies an update only while no cart is open (update::rollout).
+        crate::update::rollout::set_cart_open(ui.cart_open());
         let now = ui.state();
         if now != shown {
             out.show(&now, Some(&shown))?;

@@ -10,6 +10,7 @@
 //! at build time (the test key); the images a store flashes are built without it.
 
 pub mod bundle;
+pub mod rollout;
 pub mod slots;
 
 use std::fs::File;

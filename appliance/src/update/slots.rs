@@ -24,8 +24,19 @@ pub const TRIED_FILE: &str = "tried.txt";
 /// The folder process 1 mounts BOOT on.
 pub const BOOT_DIR: &str = "/boot";
 
-/// Where the register finds BOOT: [`BOOT_DIR`], or `TILL_BOOT_DIR` (the tests' folder).
+static SET_BOOT_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// Sets where BOOT is (`till run --boot DIR`; once, before the register starts its services).
+pub fn set_boot_dir(dir: std::path::PathBuf) {
+    let _ = SET_BOOT_DIR.set(dir);
+}
+
+/// Where the register finds BOOT: as set, else `TILL_BOOT_DIR` (the tests' folder), else
+/// [`BOOT_DIR`].
 pub fn boot_dir() -> std::path::PathBuf {
+    if let Some(d) = SET_BOOT_DIR.get() {
+        return d.clone();
+    }
     std::env::var_os("TILL_BOOT_DIR").map(Into::into).unwrap_or_else(|| BOOT_DIR.into())
 }
 

@@ -20,6 +20,9 @@ pub(super) fn status_rows(status: &StatusInfo, with_mode: bool) -> Vec<(String, 
             rows.push(("Registers online".into(), status.peers.len().to_string(), None));
             rows.push(("Pending events".into(), status.pending_events.to_string(), None));
             rows.push(("Last sync".into(), last_sync, None));
+            if !status.updates_waiting.is_empty() {
+                rows.push(("Update waits for".into(), status.updates_waiting.join(", "), Some(theme::AMBER)));
+            }
         }
         Mode::Client => {
             rows.push(("Server".into(), address(), None));

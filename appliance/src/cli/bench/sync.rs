@@ -255,13 +255,16 @@ pub fn run(args: &SyncArgs) -> anyhow::Result<()> {
         // The pusher enrolls a key of its own with a hello, as a register does.
         let own = crate::sync::SealKey::from_bytes([0xB7; 32]);
         let c1 = LocalApiClient::connect(&addr, pusher, None, &secret, None, &own).await?;
-        c1.hello(&crate::sync::protocol::HelloRequest {
-            register_name: "bench".into(),
-            client_time_ms: crate::net::unix_ms(),
-            pending: 0,
-            store_known: false,
-            register_key: c1.register_key(),
-        })
+        c1.hello(
+            &crate::sync::protocol::HelloRequest {
+                register_name: "bench".into(),
+                client_time_ms: crate::net::unix_ms(),
+                pending: 0,
+                store_known: false,
+                register_key: c1.register_key(),
+            },
+            &crate::net::updater::software(crate::net::updater::CURRENT),
+        )
         .await?;
         let cached = Some((c1.store(), c1.key().clone()));
         let c2 = LocalApiClient::connect(&addr, pusher, Some(c1.store()), &secret, cached, &own).await?;

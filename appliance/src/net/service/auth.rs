@@ -117,6 +117,9 @@ impl SyncService {
             Err(EnvelopeError::Version(v)) => return Err(ApiError::version(v)),
             Err(_) => return Err(ApiError::bad_request("malformed envelope")),
         };
+        if !crate::net::versions().contains(&env.version) {
+            return Err(ApiError::version(env.version));
+        }
         let addr = peer.unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
         // Released when dropped, however this ends: even when the connection is closed while
         // the answer is held (this future is then dropped at an await).
@@ -170,7 +173,7 @@ impl SyncService {
                 return Err(ApiError::other_store());
             }
             let plaintext = env.open(&key, binding).map_err(|_| ApiError::unauthorized())?;
-            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key });
+            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key, version: env.version });
         }
         let (store, confirmed, key, secret) = {
             let k = lock(&self.keys);
@@ -178,7 +181,7 @@ impl SyncService {
         };
         if env.store == store {
             let plaintext = env.open(&key, binding).map_err(|_| ApiError::unauthorized())?;
-            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key });
+            return Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key, version: env.version });
         }
         if confirmed {
             return Err(ApiError::other_store());
@@ -221,7 +224,7 @@ impl SyncService {
         }
         self.confirm(theirs).await?;
         log::warn!("adopted store {theirs} from register {}", env.sender.short());
-        Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key: candidate })
+        Ok(Opened { sender: env.sender, nonce: env.nonce, plaintext, key: candidate, version: env.version })
     }
 
     pub(super) async fn confirm(&self, store: StoreId) -> Result<(), ApiError> {
@@ -243,7 +246,7 @@ impl SyncService {
         let store = lock(&self.keys).store;
         let nonce = random_bytes().map_err(ApiError::internal)?;
         let binding = Binding::Response { method, path, request_nonce: &req.nonce };
-        Ok(Envelope::seal(&req.key, store, self.me, nonce, self.now_ms(), binding, plaintext).to_bytes())
+        Ok(Envelope::seal(req.version, &req.key, store, self.me, nonce, self.now_ms(), binding, plaintext).to_bytes())
     }
 
     /// The proof for a scanner's challenge ([`crate::sync::discover_proof`]).
@@ -284,7 +287,17 @@ mod tests {
     fn hello(key: &SealKey, store: StoreId, sent_ms: u64) -> Vec<u8> {
         let nonce: [u8; 24] = random_bytes().expect("test");
         let binding = Binding::Request { method: "POST", path: HELLO_PATH };
-        Envelope::seal(key, store, RegisterId([7; 16]), nonce, sent_ms, binding, b"hello").to_bytes()
+        Envelope::seal(
+            crate::sync::PROTOCOL_VERSION,
+            key,
+            store,
+            RegisterId([7; 16]),
+            nonce,
+            sent_ms,
+            binding,
+            b"hello",
+        )
+        .to_bytes()
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Refusals as HTTP statuses with one line for the admin, and what an authenticated request is.
 
 use crate::model::RegisterId;
-use crate::sync::{PROTOCOL_VERSION, SealKey};
+use crate::sync::SealKey;
 
 /// A refusal, as an HTTP status and one line for the admin reading the client's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,11 @@ impl ApiError {
     pub fn version(v: u16) -> ApiError {
         ApiError {
             status: 426,
-            reason: format!("protocol version {v} not supported; this server speaks {PROTOCOL_VERSION}"),
+            reason: format!(
+                "protocol version {v} not supported; this server speaks {} to {}",
+                crate::net::versions().start(),
+                crate::net::versions().end()
+            ),
         }
     }
     /// 400: a request the server has already taken.
@@ -79,4 +83,6 @@ pub struct Opened {
     pub plaintext: Vec<u8>,
     /// The key it was sealed with (the response is sealed with the same one).
     pub key: SealKey,
+    /// The protocol version it was sealed as (the response is sealed as the same one).
+    pub version: u16,
 }

@@ -14,11 +14,10 @@ use crate::net::bus::{BusEntry, Read};
 use crate::net::{lock, unix_ms};
 use crate::store::kv;
 use crate::sync::protocol::{
-    Cursor, Discover, HelloRequest, HelloResponse, MAX_BATCH_EVENTS, MAX_PAIR_BYTES, MissingRequest, MissingResponse,
-    PRODUCT, PairGrant, PairRequest, PairResponse, PullResponse, PushRequest, PushResponse, StateRequest,
-    StateResponse,
+    Cursor, Discover, HelloResponse, MAX_BATCH_EVENTS, MAX_PAIR_BYTES, MissingRequest, MissingResponse, PRODUCT,
+    PairGrant, PairRequest, PairResponse, PullResponse, PushRequest, PushResponse, StateRequest, StateResponse,
 };
-use crate::sync::{CHALLENGE_BYTES, Incoming, PROTOCOL_VERSION, SealKey};
+use crate::sync::{CHALLENGE_BYTES, Incoming, SealKey};
 
 impl SyncService {
     /// `GET /api/discover[?challenge=HEX]`: what a scanner needs, and with a challenge the proof
@@ -30,7 +29,12 @@ impl SyncService {
         };
         Discover {
             product: PRODUCT.to_string(),
-            protocol_version: PROTOCOL_VERSION,
+            protocol_version: *crate::net::versions().start(),
+            // A register capped to the old version states it alone, as the old release did.
+            protocol_max: {
+                let v = crate::net::versions();
+                (v.end() > v.start()).then_some(*v.end())
+            },
             register_name: self.name.clone(),
             store_id: Some(store.to_string()),
             store_confirmed: confirmed,
@@ -134,7 +138,7 @@ impl SyncService {
 
     /// `POST /api/auth/hello`.
     pub async fn hello(&self, req: &Opened, addr: Option<String>) -> Result<HelloResponse, ApiError> {
-        let hello: HelloRequest = decode(&req.plaintext)?;
+        let (hello, software) = Self::decode_hello(req)?;
         // The name is shown in `till peers` and the log: the rule every register's setup applies.
         crate::config::validate_register_name(&hello.register_name)
             .map_err(|e| ApiError::bad_request(format!("register name: {e}")))?;
@@ -165,6 +169,9 @@ impl SyncService {
         }
         if hello.store_known && !confirmed {
             self.confirm(store).await?;
+        }
+        if let Some(sw) = software {
+            self.note_software(req, hello.register_name.clone(), sw).await?;
         }
         let (sender, reg, register_key) = (req.sender, self.reg.clone(), hello.register_key);
         let head = smol::unblock(move || {
@@ -316,7 +323,15 @@ impl SyncService {
 
     /// `GET /api/sync/events`: events after `cursor`, held open up to `wait` until some arrive.
     /// The sender's own events are skipped (it has them) but the cursor moves past them.
-    pub async fn pull(&self, sender: RegisterId, cursor: Cursor, wait: Duration) -> Result<PullResponse, ApiError> {
+    /// With `staged`, a bundle staged meanwhile also ends the wait (version 3: the answer
+    /// carries the offers).
+    pub async fn pull(
+        &self,
+        sender: RegisterId,
+        cursor: Cursor,
+        wait: Duration,
+        staged: bool,
+    ) -> Result<PullResponse, ApiError> {
         let head = self.bus.head();
         let fresh = Cursor { epoch: self.epoch, seq: 0, at: None };
         let at_matches = match (cursor.seq, cursor.at) {
@@ -355,7 +370,15 @@ impl SyncService {
                 return Err(ApiError::unavailable("server is stopping"));
             }
             self.metrics.waiting.fetch_add(1, Ordering::Relaxed);
-            let more = self.bus.wait_beyond(cursor.seq, deadline).await;
+            let more = if staged {
+                smol::future::or(self.bus.wait_beyond(cursor.seq, deadline), async {
+                    self.staged_changed().await;
+                    false
+                })
+                .await
+            } else {
+                self.bus.wait_beyond(cursor.seq, deadline).await
+            };
             self.metrics.waiting.fetch_sub(1, Ordering::Relaxed);
             if !more || Instant::now() >= deadline {
                 return Ok(PullResponse { reset: false, next: cursor, events: Vec::new(), head: self.bus.head() });

@@ -7,18 +7,21 @@
 //! - `auth`: opening sealed requests, enrollment of register keys, store-id adoption;
 //! - `handlers`: the endpoints (discover, hello, push, pull, state, missing, data);
 //! - `metrics`: the counters and gauges behind `/metrics`;
-//! - `error`: refusals as HTTP statuses.
+//! - `error`: refusals as HTTP statuses;
+//! - `updates`: version 3's staged bundles and the registers' software.
 
 mod auth;
 mod error;
 mod handlers;
 mod metrics;
+mod updates;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use error::{ApiError, Opened};
 pub use metrics::Metrics;
+pub use updates::UPDATES_VERSION;
 
 use self::auth::{Enrolled, Keys, Replays, load_registry};
 pub use self::auth::{MAX_REMEMBERED, REPLAY_WINDOW_MS};

@@ -154,6 +154,7 @@ impl Ui {
                 term: 0,
                 server_name: None,
                 update: None,
+                updates_waiting: Vec::new(),
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {
@@ -228,6 +229,11 @@ impl Ui {
         if matches!(self.screen, d::Screen::Export(_)) {
             self.show_export();
         }
+    }
+
+    /// Whether the cart holds lines (a sale under way: no update is applied).
+    pub fn cart_open(&self) -> bool {
+        !self.counter.cart.is_empty()
     }
 
     /// What to draw now.

@@ -16,6 +16,22 @@ pub(in crate::ui::machine) fn to_display_mode(m: Mode) -> d::Mode {
     }
 }
 
+/// The registers a server knows to run an older version than the bundle staged for their
+/// architecture (`till update stage`; docs/ARCHITECTURE.md, "Updates over the store's LAN").
+fn updates_waiting(db: &std::path::Path) -> Vec<String> {
+    use crate::update::rollout;
+    let Some(data) = db.parent() else { return Vec::new() };
+    let staged = rollout::offers(data);
+    if staged.is_empty() {
+        return Vec::new();
+    }
+    rollout::registers(data)
+        .into_iter()
+        .filter(|r| staged.iter().any(|o| rollout::wanted(o, &r.software.arch, &r.software.version)))
+        .map(|r| r.name)
+        .collect()
+}
+
 /// "4 s ago", "3 min ago", "2 h ago", "5 days ago".
 pub fn ago(now_ms: u64, then_ms: u64) -> String {
     format!("{} ago", span(now_ms.saturating_sub(then_ms)))
@@ -99,5 +115,6 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
             crate::update::slots::BootArgs::read().slot,
         )
         .map(|r| r.short()),
+        updates_waiting: if cfg.mode == Mode::Server { updates_waiting(s.path()) } else { Vec::new() },
     })
 }
