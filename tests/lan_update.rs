@@ -398,6 +398,11 @@ fn bench_stage_to_every_client_applied() {
         assert_eq!(c.wait_exit(), Some(22), "{}", c.log_text());
     }
     let all = t0.elapsed();
+    for (c, _) in &clients {
+        for l in c.log_text().lines().filter(|l| l.contains("update")) {
+            println!("{}: {l}", c.name);
+        }
+    }
     for (_, boot) in &clients {
         assert!(boot.join("slot-b/vmlinuz").exists());
     }

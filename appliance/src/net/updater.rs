@@ -153,10 +153,10 @@ impl Updater {
                 len: MAX_CHUNK_BYTES,
             };
             let chunk = client.chunk(&ask).await?;
-            if chunk.bytes.is_empty() {
+            if chunk.bytes.0.is_empty() {
                 break;
             }
-            dl = smol::unblock(move || dl.append(&chunk.bytes).map(|()| dl)).await?;
+            dl = smol::unblock(move || dl.append(&chunk.bytes.0).map(|()| dl)).await?;
         }
         let path = smol::unblock(move || dl.finish()).await?;
         let keys = crate::update::trusted_keys();

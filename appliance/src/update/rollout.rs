@@ -168,7 +168,7 @@ pub fn read_chunk(data: &Path, req: &ChunkRequest) -> Result<Chunk, RolloutError
     let len = req.len.min(MAX_CHUNK_BYTES).min(total.saturating_sub(req.offset));
     let mut bytes = vec![0u8; usize::try_from(len).unwrap_or(0)];
     f.seek(SeekFrom::Start(req.offset)).and_then(|_| f.read_exact(&mut bytes)).map_err(io(&path))?;
-    Ok(Chunk { total, bytes })
+    Ok(Chunk { total, bytes: crate::sync::protocol::Bytes(bytes) })
 }
 
 /// Whether a register of `arch` running `version` takes `offer`: its architecture, newer.
@@ -385,6 +385,16 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn chunk_bytes_are_a_vec_of_bytes_on_the_wire() {
+        use crate::sync::protocol::Bytes;
+        let v: Vec<u8> = (0..300u32).map(|i| (i % 256) as u8).collect();
+        let ours = postcard::to_allocvec(&Chunk { total: 7, bytes: Bytes(v.clone()) }).expect("encode");
+        assert_eq!(ours, postcard::to_allocvec(&(7u64, v.clone())).expect("encode"));
+        let back: Chunk = postcard::from_bytes(&ours).expect("decode");
+        assert_eq!(back.bytes.0, v);
+    }
 
     #[test]
     fn only_a_newer_bundle_of_this_architecture_is_wanted() {
