@@ -248,7 +248,12 @@ impl Download {
 
     /// Appends the next bytes.
     pub fn append(&mut self, bytes: &[u8]) -> Result<(), RolloutError> {
-        let mut f = std::fs::OpenOptions::new().write(true).open(&self.path).map_err(io(&self.path))?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.path)
+            .map_err(io(&self.path))?;
         f.set_len(self.have).and_then(|()| f.seek(SeekFrom::End(0))).map_err(io(&self.path))?;
         f.write_all(bytes).map_err(io(&self.path))?;
         self.have += bytes.len() as u64;
@@ -394,6 +399,29 @@ mod tests {
         assert_eq!(ours, postcard::to_allocvec(&(7u64, v.clone())).expect("encode"));
         let back: Chunk = postcard::from_bytes(&ours).expect("decode");
         assert_eq!(back.bytes.0, v);
+    }
+
+    #[test]
+    fn a_download_resumes_only_for_the_same_offer_and_must_match_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let whole: Vec<u8> = (0..5000u32).map(|i| (i % 251) as u8).collect();
+        let sha = |b: &[u8]| {
+            let mut h = Context::new(&SHA256);
+            h.update(b);
+            hex(h.finish().as_ref())
+        };
+        let offer = Offer { version: "9.9.9".into(), arch: "x".into(), bytes: 5000, sha256: sha(&whole) };
+        let mut d = Download::open(dir.path(), &offer).expect("open");
+        d.append(&whole[..2000]).expect("append");
+        let mut d = Download::open(dir.path(), &offer).expect("reopen");
+        assert_eq!(d.have, 2000, "the same offer resumes");
+        d.append(&whole[2000..]).expect("append");
+        assert!(d.finish().is_ok());
+        let other = Offer { sha256: sha(b"other"), ..offer.clone() };
+        let mut d = Download::open(dir.path(), &other).expect("open");
+        assert_eq!(d.have, 0, "another bundle starts over");
+        d.append(&whole).expect("append");
+        assert!(matches!(d.finish(), Err(RolloutError::Mismatch(_))), "bytes that are not the offer's");
     }
 
     #[test]
