@@ -344,3 +344,33 @@ fn the_screens_call_backs_up_and_a_second_backup_at_once_is_told_to_wait() {
     let status = r.ok(&["status"]);
     assert!(status.contains(&format!("(screen): ok, {}", made.file)), "{status}");
 }
+
+/// Issue 18: an installer brings a release on a stick labelled TILL-UPDATE; the server register
+/// stages its bundle (as `till update stage` does), reads the stick once and leaves it unmounted.
+#[test]
+fn a_server_stages_the_bundle_of_a_till_update_stick_put_in() {
+    let stick = stick_or_skip!("ext4", "TILL-UPDATE");
+    let root = tempfile::tempdir().expect("test: tempdir");
+    let (kernel, initrd, bundle) =
+        (root.path().join("vmlinuz"), root.path().join("initrd.img"), root.path().join("till-99.0.0.tillupd"));
+    std::fs::write(&kernel, vec![7u8; 100_000]).expect("test: kernel");
+    std::fs::write(&initrd, vec![9u8; 50_000]).expect("test: initrd");
+    let key = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/update-test-key.pem");
+    let p = |p: &Path| p.to_str().expect("test: path").to_string();
+    let out = till_command()
+        .args(["update", "pack", "--version", "99.0.0", "--arch", till::update::bundle::this_arch()])
+        .args(["--key", &p(&key), "--kernel", &p(&kernel), "--initrd", &p(&initrd), "--out", &p(&bundle)])
+        .output()
+        .expect("test: pack");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    stick.with_files(|d| std::fs::copy(&bundle, d.join("till-99.0.0.tillupd")).expect("test: copy onto the stick"));
+    let mut s = stick.node(root.path(), "S");
+    set_up_server(&s, free_port());
+    let mark = s.spawn();
+    s.wait_log_after(mark, "staged 99.0.0 for");
+    let status: serde_json::Value = json(&s.ok(&["update", "status", "--json"]));
+    assert_eq!(status["staged"][0]["version"], "99.0.0", "{status}");
+    wait_until("the stick let go", *DEADLINE, || !stick.mounted(), || s.log_text());
+    s.stop();
+    assert_eq!(s.log_text().matches("staged 99.0.0 for").count(), 1, "read once while it stays in");
+}

@@ -1,8 +1,8 @@
 # Sourced by scripts/qemu-test after section 7 (it uses that script's functions and state, and
 # section 7's bundles): section 8, an update over the store's LAN (issue 18, item 4). S (server)
-# and K (client, `server = "scan"`) boot through U-Boot on release N and sell. S is powered off,
-# the N+1 bundle is staged into its DATA (as `till update stage` leaves it: the host's `till`
-# stages it into a folder, debugfs copies the folder in), and S boots again: K fetches the bundle
+# and K (client, `server = "scan"`) boot through U-Boot on release N and sell. S is powered off
+# and boots again with a USB stick labelled TILL-UPDATE holding the N+1 bundle (a FAT image on
+# QEMU's usb-storage), as an installer brings a release; S stages it, and K fetches the bundle
 # over the sealed channel, applies it, restarts through U-Boot, syncs with S (still on N) and
 # keeps the slot; then S, every client on N+1, updates itself. Both end on N+1 with the same
 # orders. Then N+2, whose /init exits, is staged: K tries it, U-Boot goes back to N+1, K reports
@@ -13,17 +13,13 @@ t_l=$(date +%s.%N)
 if [ "$arch" != aarch64 ] || [ ! -s "$w/n1.tillupd" ] || [ ! -s "$w/S.img" ]; then
   skip "section 8 (LAN update): aarch64 only, after section 7's bundles"
 else
-  # stage NAME BUNDLE: NAME powered off; BUNDLE staged into its DATA/updates as the server's
-  # `till update stage` does it.
+  # stage BUNDLE: a USB stick labelled TILL-UPDATE holding BUNDLE (a FAT image on QEMU's
+  # usb-storage), plugged into S from its next power-on; S stages what it finds on it.
   stage() {
-    rm -rf "$w/$1-stage" && mkdir -p "$w/$1-stage" || return 1
-    "$host_till" --data "$w/$1-stage" update stage "$2" >/dev/null || return 1
-    dd if="$w/$1.img" of="$w/$1.data" bs=1M skip=65 status=none
-    { echo "mkdir updates"; echo "mkdir updates/staged"
-      for f in "$w/$1-stage/updates/staged"/*; do echo "write $f updates/staged/$(basename "$f")"; done
-    } > "$w/$1.debugfs"
-    debugfs -w -f "$w/$1.debugfs" "$w/$1.data" >/dev/null 2>&1 || return 1
-    dd if="$w/$1.data" of="$w/$1.img" bs=1M seek=65 conv=notrunc status=none
+    s_stick=$w/S-update.stick
+    rm -f "$s_stick"
+    truncate -s 64M "$s_stick" && mkfs.vfat -n TILL-UPDATE "$s_stick" >/dev/null &&
+      mcopy -i "$s_stick" "$1" "::$(basename "$1")"
   }
   # says NAME PATTERN: the console's `update` answer of NAME matches PATTERN.
   update_line() {
@@ -34,7 +30,7 @@ else
     grep 'init: update version' "$w/$1.log" | tail -n1 | tr -d '\r' | sed 's/.*init: update //'
   }
   says() { local line; line=$(update_line "$1" || true); check "$1's console: $line" grep -q "$2" <<< "$line"; }
-  keep_log() { [ -f "$w/$1.log" ] && cat "$w/$1.log" >> "$w/$1-all.log"; }
+  keep_log() { if [ -f "$w/$1.log" ]; then cat "$w/$1.log" >> "$w/$1-all.log"; fi; }
   boot_s() { keep_log S; boot S 52:54:00:77:00:11 11 K; }
   boot_k() { keep_log K; boot K 52:54:00:77:00:12 12 S; }
   off() { console "$1" poweroff; wait_exit "$1" 60 || { kill -9 "$(cat "$w/$1.pid")"; wait_exit "$1" 5; }; }
@@ -45,9 +41,11 @@ else
     for _ in $(seq 100); do [ "$(status S)" = "orders=4 pending=0" ] && [ "$(status K)" = "orders=4 pending=0" ] && break; sleep 0.3; done
     check "S and K hold the 4 orders rung on them" test "$(status S)" = "orders=4 pending=0" -a "$(status K)" = "orders=4 pending=0"
     off S
-    check "$ver_n1 staged into S's DATA" stage S "$w/n1.tillupd"
+    check "a TILL-UPDATE stick holding $ver_n1 for S" stage "$w/n1.tillupd"
     t_stage=$(date +%s.%N)
     boot_s
+    wait_for S "staged $ver_n1 for aarch64 from the USB stick" 90 &&
+      ok "S stages $ver_n1 from the stick ($(elapsed "$t_stage") s from power-on)" || fail "S stages $ver_n1 from the stick"
     # K: fetch, apply, restart (the same QEMU: U-Boot again), try slot b, sync with S, keep it.
     if wait_for K "wrote $ver_n1 into slot b" 240 && wait_for K 'trying slot b once' 120 &&
        wait_for K "in slot b is ready and synced: marked good" 180; then
@@ -68,8 +66,10 @@ else
     fi
     # N+2 does not start: K goes back by itself and reports it; S does not take it.
     off S
-    check "$ver_n2 (an /init that exits) staged into S's DATA" stage S "$w/n2-broken.tillupd"
+    check "a TILL-UPDATE stick holding $ver_n2 (an /init that exits) for S" stage "$w/n2-broken.tillupd"
     boot_s
+    wait_for S "staged $ver_n2 for aarch64 from the USB stick" 90 &&
+      ok "S stages $ver_n2 from the stick" || fail "S stages $ver_n2 from the stick"
     if wait_for K "wrote $ver_n2 into slot a" 240 && wait_for K 'broken release: init exits' 120 &&
        wait_for K "update: $ver_n2 (slot a) did not start" 180; then
       ok "K tries $ver_n2, U-Boot goes back to slot b by itself"

@@ -119,7 +119,12 @@ pub fn root_dir_label(dir: &[u8]) -> Option<String> {
 
 /// Whether `label` marks a backup stick: [`super::STICK_LABEL`], in any case.
 pub fn is_backup_label(label: &str) -> bool {
-    label.trim().eq_ignore_ascii_case(super::STICK_LABEL)
+    is_label(label, super::STICK_LABEL)
+}
+
+/// Whether `label` is `want`, in any case.
+pub fn is_label(label: &str, want: &str) -> bool {
+    label.trim().eq_ignore_ascii_case(want)
 }
 
 #[cfg(test)]

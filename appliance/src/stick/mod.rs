@@ -25,6 +25,10 @@ pub use label::FsKind;
 /// `mkfs.ext4 -L TILL-BACKUP`, or the name given when formatting it on a computer.
 pub const STICK_LABEL: &str = "TILL-BACKUP";
 
+/// The label of a stick that brings update bundles to the server register (any case):
+/// `mkfs.vfat -n TILL-UPDATE`; the register only reads it.
+pub const UPDATE_LABEL: &str = "TILL-UPDATE";
+
 /// How many of this register's backups stay on the stick: the oldest beyond them are deleted
 /// (before a new one is written, so a full stick makes room).
 pub const KEEP: usize = 7;
@@ -202,6 +206,11 @@ pub fn probe(device: &Path) -> Option<label::Probed> {
 /// device name when there are several). Devices of size 0 (an unused loop device, an empty card
 /// reader) are not read.
 pub fn find_stick(paths: &StickPaths) -> Result<Option<Stick>, StickError> {
+    find_labelled(paths, STICK_LABEL)
+}
+
+/// The stick labelled `want` (in any case) among the block devices, as [`find_stick`].
+pub fn find_labelled(paths: &StickPaths, want: &str) -> Result<Option<Stick>, StickError> {
     let entries =
         std::fs::read_dir(&paths.sys_block).map_err(io("cannot list the block devices in", &paths.sys_block))?;
     let mut names: Vec<String> =
@@ -214,7 +223,7 @@ pub fn find_stick(paths: &StickPaths) -> Result<Option<Stick>, StickError> {
         }
         let device = paths.dev.join(&name);
         let Some(probed) = probe(&device) else { continue };
-        if let Some(l) = probed.label.filter(|l| label::is_backup_label(l)) {
+        if let Some(l) = probed.label.filter(|l| label::is_label(l, want)) {
             return Ok(Some(Stick { device, kind: probed.kind, label: l }));
         }
     }
@@ -291,27 +300,9 @@ pub fn back_up_data_dir_to_stick(dir: &Path, paths: &StickPaths, by: Trigger) ->
 fn attempt(store: &Store, now_ms: u64, paths: &StickPaths) -> Result<StickBackup, StickError> {
     let name = store.get(kv::REGISTER_NAME)?.unwrap_or_else(|| store.register_id().to_string());
     let at = &paths.mount_at;
-    std::fs::create_dir_all(at).map_err(io("cannot create the mount point", at))?;
-    let lock_path = with_suffix(at, ".lock");
-    let lock = File::create(&lock_path).map_err(io("cannot create", &lock_path))?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Err(StickError::Busy),
-        Err(std::fs::TryLockError::Error(e)) => return Err(io("cannot lock", &lock_path)(e)),
-    }
+    let _lock = lock_mount_point(paths)?;
     let stick = find_stick(paths)?.ok_or(StickError::NoStick)?;
-    // A mount left by a process killed mid-backup: ours (we hold the lock), so take it down.
-    if is_mount_point(at) {
-        let _ = umount2(at, MntFlags::MNT_DETACH);
-    }
-    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC | MsFlags::MS_NOATIME;
-    let fstype = stick.kind.fstype();
-    mount(Some(&stick.device), at, Some(fstype), flags, None::<&str>).map_err(|e| match e {
-        Errno::EROFS | Errno::EACCES => StickError::ReadOnly,
-        Errno::EPERM => StickError::NotAllowed,
-        why => StickError::Unmountable { device: stick.device.clone(), fstype, why },
-    })?;
-    let mounted = Mounted { at: at.clone(), released: false };
+    let mounted = mount_stick(&stick, at, MsFlags::empty())?;
     let written = write_on(store, now_ms, &name, at, &stick);
     // Everything on the stick before it is let go, whatever happened.
     let synced = File::open(at).map_err(io("cannot open", at)).and_then(|d| {
@@ -324,6 +315,47 @@ fn attempt(store: &Store, now_ms: u64, paths: &StickPaths) -> Result<StickBackup
         return Err(StickError::NotReleased(made.file));
     }
     Ok(made)
+}
+
+/// Takes the lock beside the mount point (one user of the stick at a time: the screen's and
+/// the nightly backup, the update reader); held until the file is dropped.
+fn lock_mount_point(paths: &StickPaths) -> Result<File, StickError> {
+    let at = &paths.mount_at;
+    std::fs::create_dir_all(at).map_err(io("cannot create the mount point", at))?;
+    let lock_path = with_suffix(at, ".lock");
+    let lock = File::create(&lock_path).map_err(io("cannot create", &lock_path))?;
+    match lock.try_lock() {
+        Ok(()) => Ok(lock),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StickError::Busy),
+        Err(std::fs::TryLockError::Error(e)) => Err(io("cannot lock", &lock_path)(e)),
+    }
+}
+
+/// Mounts `stick` on `at` (the lock held), with `extra` flags (`MS_RDONLY` to only read it).
+fn mount_stick(stick: &Stick, at: &Path, extra: MsFlags) -> Result<Mounted, StickError> {
+    // A mount left by a process killed while using it: ours (we hold the lock), so take it down.
+    if is_mount_point(at) {
+        let _ = umount2(at, MntFlags::MNT_DETACH);
+    }
+    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC | MsFlags::MS_NOATIME | extra;
+    let fstype = stick.kind.fstype();
+    mount(Some(&stick.device), at, Some(fstype), flags, None::<&str>).map_err(|e| match e {
+        Errno::EROFS | Errno::EACCES => StickError::ReadOnly,
+        Errno::EPERM => StickError::NotAllowed,
+        why => StickError::Unmountable { device: stick.device.clone(), fstype, why },
+    })?;
+    Ok(Mounted { at: at.to_path_buf(), released: false })
+}
+
+/// Reads the stick labelled `label`: mounts it read-only, runs `f` on its root folder and
+/// unmounts it, also when `f` failed. `None` when no such stick is plugged in.
+pub fn read_labelled<T>(paths: &StickPaths, label: &str, f: impl FnOnce(&Path) -> T) -> Result<Option<T>, StickError> {
+    let _lock = lock_mount_point(paths)?;
+    let Some(stick) = find_labelled(paths, label)? else { return Ok(None) };
+    let mounted = mount_stick(&stick, &paths.mount_at, MsFlags::MS_RDONLY)?;
+    let out = f(&paths.mount_at);
+    mounted.release();
+    Ok(Some(out))
 }
 
 /// Deletes the oldest, writes the new one; what the stick then holds.
