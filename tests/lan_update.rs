@@ -164,6 +164,7 @@ fn store_with_client(root: &Path, client_args: &[&str]) -> (Node, Node, PathBuf)
     let (s, addr) = server_with(root, &[("TILL_BOOT_DIR", &slotted_boot(root, "boot-S"))]);
     let boot = root.join("boot-A");
     std::fs::create_dir_all(&boot).expect("test: boot");
+    std::fs::write(boot.join("slots.txt"), "active=a\n").expect("test: a slotted boot folder");
     let mut c = Node::new(root, "A").args(&["--boot", s_owned(&boot).as_str()]).args(client_args);
     c.ok(&["setup", "set", "mode=client", "name=A", &format!("server={addr}"), &format!("secret={SECRET}")]);
     c.start();
@@ -274,7 +275,7 @@ fn a_bad_another_architectures_or_an_older_bundle_is_never_applied() {
         || state_of(&s, "A").is_some_and(|st| st.starts_with("failed: ")),
         || c.log_text(),
     );
-    assert_eq!(files(&boot), Vec::<String>::new(), "nothing was written into the boot folder");
+    assert_eq!(files(&boot), vec!["slots.txt".to_string()], "nothing was written into the boot folder");
     c.stop();
     s.stop();
 }
@@ -310,7 +311,7 @@ fn a_client_waits_for_the_update_window_then_applies() {
         || state_of(&s, "A").is_some_and(|st| st.starts_with("waiting: outside the update window")),
         || c.log_text(),
     );
-    assert_eq!(files(&boot), Vec::<String>::new(), "nothing written outside the window");
+    assert_eq!(files(&boot), vec!["slots.txt".to_string()], "nothing written outside the window");
     // The store moves the window to now: the client applies.
     s.ok(&["setting", "set", "update_window", &format!("{}-{}", hhmm(now + 1439), hhmm(now + 120))]);
     assert_eq!(c.wait_exit(), Some(22), "{}", c.log_text());
@@ -328,6 +329,7 @@ fn a_client_with_an_open_cart_does_not_apply() {
     let (mut s, addr) = server_with(root.path(), &[]);
     let boot = root.path().join("boot-A");
     std::fs::create_dir_all(&boot).expect("test: boot");
+    std::fs::write(boot.join("slots.txt"), "active=a\n").expect("test: a slotted boot folder");
     let mut c = Node::new(root.path(), "A").args(&[
         "--boot",
         &s_owned(&boot),
@@ -349,7 +351,7 @@ fn a_client_with_an_open_cart_does_not_apply() {
         || state_of(&s, "A").as_deref() == Some("waiting: a cart is open"),
         || c.log_text(),
     );
-    assert_eq!(files(&boot), Vec::<String>::new(), "nothing written while a cart is open");
+    assert_eq!(files(&boot), vec!["slots.txt".to_string()], "nothing written while a cart is open");
     let line = s.ok(&["update", "status"]);
     assert!(line.contains("A: ") && line.contains("waiting: a cart is open, waits for the staged update"), "{line}");
     // The server's status screen names the register that waits.
@@ -383,6 +385,7 @@ fn bench_stage_to_every_client_applied() {
         .map(|name| {
             let boot = root.path().join(format!("boot-{name}"));
             std::fs::create_dir_all(&boot).expect("test: boot");
+            std::fs::write(boot.join("slots.txt"), "active=a\n").expect("test: a slotted boot folder");
             let mut c = Node::new(root.path(), name).args(&["--boot", &s_owned(&boot)]);
             let (n, sv, sc) = (format!("name={name}"), format!("server={addr}"), format!("secret={SECRET}"));
             c.ok(&["setup", "set", "mode=client", &n, &sv, &sc]);
@@ -413,4 +416,25 @@ fn bench_stage_to_every_client_applied() {
         all.as_millis()
     );
     s.stop();
+}
+
+#[test]
+fn a_client_whose_boot_folder_holds_no_slots_takes_no_update() {
+    let root = tempdir();
+    let (s, addr) = server_with(root.path(), &[]);
+    let boot = root.path().join("not-a-boot");
+    std::fs::create_dir_all(&boot).expect("test: folder");
+    let mut c = Node::new(root.path(), "A").args(&["--boot", ps(&boot)]);
+    c.ok(&["setup", "set", "mode=client", "name=A", &format!("server={addr}"), &format!("secret={SECRET}")]);
+    c.start();
+    let bundle = pack(root.path(), "99.0.0", this_arch(), "new.tillupd");
+    s.ok(&["update", "stage", ps(&bundle)]);
+    wait_until(
+        "the server to hear that A cannot take it",
+        *DEADLINE,
+        || state_of(&s, "A").is_some_and(|st| st.contains("no boot slots")),
+        || c.log_text(),
+    );
+    assert!(files(&boot).is_empty(), "nothing written: {:?}", files(&boot));
+    c.stop();
 }

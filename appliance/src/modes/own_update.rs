@@ -48,7 +48,7 @@ pub(super) async fn run(reg: SharedRegister, data: PathBuf) -> anyhow::Result<()
         let Some(offer) = offer else { continue };
         // Only a register booted from slots updates itself (a development machine's /boot is
         // not the register's).
-        if !slots::boot_dir().join(slots::SLOTS_FILE).exists() {
+        if !slots::is_slotted(&slots::boot_dir()) {
             let why = format!("no boot slots in {}", slots::boot_dir().display());
             if why != said {
                 info!("update: {} is staged; this server does not update itself: {why}", offer.version);

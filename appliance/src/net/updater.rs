@@ -121,6 +121,15 @@ impl Updater {
                 smol::Timer::after(LOOK_EVERY).await;
                 continue;
             };
+            // Only a register booted from slots takes an update (not a development machine's /boot).
+            let boot = rollout::boot_dir();
+            if !crate::update::slots::is_slotted(&boot) {
+                lock(&self.refused).push(offer.sha256.clone());
+                let why =
+                    format!("failed: no boot slots in {} (slots.txt) to write {} into", boot.display(), offer.version);
+                self.set_state(client, why).await;
+                continue;
+            }
             match self.take(client, &offer).await {
                 Ok(()) => rollout::request_restart(),
                 Err(TakeError::Net(e)) => return Err(e),

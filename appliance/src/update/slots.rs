@@ -185,6 +185,12 @@ impl BootArgs {
     }
 }
 
+/// Whether `boot` is a register's BOOT (it holds `slots.txt`): an update is only ever written
+/// into one, never into a development machine's `/boot`.
+pub fn is_slotted(boot: &Path) -> bool {
+    boot.join(SLOTS_FILE).is_file()
+}
+
 /// Reads `boot`'s `slots.txt` (nothing there: slot a, nothing to try).
 pub fn read(boot: &Path) -> Slots {
     Slots::parse(&std::fs::read_to_string(boot.join(SLOTS_FILE)).unwrap_or_default())
