@@ -73,6 +73,9 @@ pub struct StatusInfo {
     /// The last update in words when there is something to say (it failed to start and the
     /// register went back, or it waits for a restart); `None`: nothing to say.
     pub update: Option<String>,
+    /// On a client: the version fetched from the server that waits for the update window;
+    /// Settings then offers "Update now".
+    pub update_ready: Option<String>,
     /// On a server: the registers that run an older version than the update staged for their
     /// architecture (`till update stage`), by name; empty when none waits.
     pub updates_waiting: Vec<String>,
@@ -609,6 +612,9 @@ pub enum Intent {
     /// Settings → Multi-Register, on a client: make this register the store's server (a
     /// manager's PIN first, then the last pull from the old server and the promotion).
     Promote,
+    /// Settings, on a client whose update from the server waits for the store's update window:
+    /// apply it now (the register restarts into it).
+    UpdateNow,
     /// Go to the sale screen.
     OpenSale,
     /// Choose a mode (then its setup screen, for server and client).

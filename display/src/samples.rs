@@ -28,6 +28,7 @@ fn status(mode: Mode) -> StatusInfo {
             term: 2,
             server_name: Some("Front Counter".into()),
             update: None,
+            update_ready: None,
             updates_waiting: vec!["Patio Bar".into()],
         },
         Mode::Client => StatusInfo {
@@ -47,6 +48,7 @@ fn status(mode: Mode) -> StatusInfo {
             term: 2,
             server_name: Some("Front Counter".into()),
             update: None,
+            update_ready: None,
             updates_waiting: Vec::new(),
         },
         Mode::Standalone => StatusInfo {
@@ -62,6 +64,7 @@ fn status(mode: Mode) -> StatusInfo {
             term: 0,
             server_name: None,
             update: None,
+            update_ready: None,
             updates_waiting: Vec::new(),
         },
     }
@@ -263,6 +266,11 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         }),
         ("settings", state(Screen::Settings { current: Mode::Standalone }, Mode::Standalone)),
         ("settings-client", state(Screen::Settings { current: Mode::Client }, Mode::Client)),
+        ("settings-client-update", {
+            let mut st = state(Screen::Settings { current: Mode::Client }, Mode::Client);
+            st.status.update_ready = Some("0.2.0".into());
+            st
+        }),
         ("settings-server", state(Screen::Settings { current: Mode::Server }, Mode::Server)),
         (
             "server-setup",

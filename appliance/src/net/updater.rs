@@ -175,10 +175,15 @@ impl Updater {
         loop {
             match self.busy().await {
                 None => break,
-                Some(why) => self.set_state(client, format!("waiting: {why}")).await,
+                Some(why) => {
+                    // Outside the window a manager may apply it at once (Settings → Update now).
+                    rollout::set_ready(Some(offer.version.clone()).filter(|_| !rollout::cart_open()));
+                    self.set_state(client, format!("waiting: {why}")).await
+                }
             }
             smol::Timer::after(LOOK_EVERY).await;
         }
+        rollout::set_ready(None);
         let boot = rollout::boot_dir();
         let applied = smol::unblock(move || crate::update::install(&path, &boot, false, &keys))
             .await

@@ -285,6 +285,35 @@ pub fn cart_open() -> bool {
     CART_OPEN.load(Ordering::Relaxed)
 }
 
+/// The version a client fetched and checked and now waits to apply (outside the store's update
+/// window): what Settings offers a manager to apply at once.
+static READY: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// A manager asked to apply the waiting update now, whatever the window.
+static NOW: AtomicBool = AtomicBool::new(false);
+
+/// The updater says which version waits to be applied (`None`: none waits).
+pub fn set_ready(version: Option<String>) {
+    if let Ok(mut r) = READY.lock() {
+        *r = version;
+    }
+}
+
+/// The version that waits to be applied, if one does.
+pub fn ready() -> Option<String> {
+    READY.lock().ok().and_then(|r| r.clone())
+}
+
+/// A manager's "Update now" (Settings): the waiting update is applied without waiting for the
+/// window (a cart must still be closed).
+pub fn apply_now() {
+    NOW.store(true, Ordering::SeqCst);
+}
+
+/// Whether a manager asked for the update now.
+pub fn now_asked() -> bool {
+    NOW.load(Ordering::SeqCst)
+}
+
 /// Set once a client has written an update into its inactive slot: `till run` stops cleanly
 /// and exits with code 22, and process 1 reboots the box into the new slot.
 static RESTART: AtomicBool = AtomicBool::new(false);
@@ -320,6 +349,9 @@ pub use super::slots::{boot_dir, set_boot_dir};
 pub fn busy(window: Option<&str>, now_ms: u64) -> Option<String> {
     if cart_open() {
         return Some("a cart is open".into());
+    }
+    if now_asked() {
+        return None;
     }
     let window = window?;
     let minute = u32::try_from(now_ms / 60_000 % 1440).unwrap_or(0);

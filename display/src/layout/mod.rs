@@ -341,7 +341,9 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
     let content = inset(body, m.pad, m.pad);
     match &state.screen {
         Screen::Status => status_screen(&mut b, &state.status, content),
-        Screen::Settings { current } => settings_screen(&mut b, *current, content),
+        Screen::Settings { current } => {
+            settings_screen(&mut b, *current, state.status.update_ready.as_deref(), content)
+        }
         Screen::ServerSetup(form) => server_setup(&mut b, form, content),
         Screen::ClientSetup(form) => client_setup(&mut b, form, content),
         Screen::ScanResults(scan) => scan_screen(&mut b, scan, content),

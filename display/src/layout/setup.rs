@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn settings_screen(b: &mut Builder, current: Mode, r: Rectangle) {
+pub(super) fn settings_screen(b: &mut Builder, current: Mode, update_ready: Option<&str>, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
     let (top, promote_row) = if current == Mode::Client {
@@ -41,8 +41,24 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, r: Rectangle) {
     b.button(cols[2], theme::BG, stick, b.secondary(), Some(Intent::BackupToStick));
     // A client can take over as the store's server (the old one is gone for good).
     if let Some(row) = promote_row {
-        let text = if m.compact { "Make this register the server" } else { "Make this register the store's server" };
-        b.button(row, theme::BG, text, b.secondary(), Some(Intent::Promote));
+        // An update from the server waiting for the store's window: a manager may apply it now.
+        let (promote_r, update_r) = match update_ready {
+            Some(v) => {
+                let halves = columns(row, &[1, 1], m.gap);
+                (halves[0], Some((halves[1], v)))
+            }
+            None => (row, None),
+        };
+        let text = match (m.compact, update_r.is_some()) {
+            (true, true) => "Become the server",
+            (true, false) | (false, true) => "Make this register the server",
+            (false, false) => "Make this register the store's server",
+        };
+        b.button(promote_r, theme::BG, text, b.secondary(), Some(Intent::Promote));
+        if let Some((r, v)) = update_r {
+            let text = if m.compact { format!("Update to {v}") } else { format!("Update to {v} now") };
+            b.button(r, theme::BG, &text, b.primary(), Some(Intent::UpdateNow));
+        }
     }
 }
 

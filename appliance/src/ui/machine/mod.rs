@@ -13,6 +13,7 @@ mod printer;
 mod promote;
 mod status;
 mod stick;
+mod update;
 
 pub use export::EXPORT_LAG_BADGE_MS;
 use status::to_display_mode;
@@ -154,6 +155,7 @@ impl Ui {
                 term: 0,
                 server_name: None,
                 update: None,
+                update_ready: None,
                 updates_waiting: Vec::new(),
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
@@ -356,6 +358,7 @@ impl Ui {
         }
         if self.search_key(&intent)
             || self.promote_intent(&intent)
+            || self.update_now_intent(&intent)
             || self.day_intent(&intent)
             || self.export_intent(&intent)
             || self.counter_intent(&intent)

@@ -343,6 +343,7 @@ fn manager_only(intent: &d::Intent) -> bool {
         | I::ConfirmCloseDay
         | I::ConfirmRetryExport
         | I::Promote
+        | I::UpdateNow
         | I::BackupToStick => true,
         I::EditField(f) => setup_field(*f),
         _ => false,
