@@ -249,10 +249,15 @@ fn a_server_restored_from_an_old_backup_that_sells_first_loses_nothing() {
     assert_eq!(s.stock("TEA"), -8);
 }
 
+/// Copies a data directory with its folders (a server's `updates/`).
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
     for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")).flatten() {
-        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap_or_else(|e| panic!("{e}"));
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 }
 
