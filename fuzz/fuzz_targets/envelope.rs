@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     for b in bindings {
         if let Ok(plain) = env.open(key(), b) {
             // What opens was sealed by us: sealing it again under the same nonce gives it back.
-            let again = Envelope::seal(key(), env.store, env.sender, env.nonce, env.sent_ms, b, &plain);
+            let again = Envelope::seal(env.version, key(), env.store, env.sender, env.nonce, env.sent_ms, b, &plain);
             assert_eq!(again, env, "open/seal disagree");
         }
     }
