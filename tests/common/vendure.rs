@@ -60,6 +60,18 @@ impl Vendure {
         v
     }
 
+    /// Makes it lose its answer to the next Admin API call whose query has `word`: the call
+    /// runs, then the connection is cut.
+    pub fn lose_answer(&self, word: &str) {
+        let path = self.db.with_extension("sqlite.lose");
+        std::fs::write(&path, word).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+
+    /// Whether the answer asked to be lost was.
+    pub fn answer_lost(&self) -> bool {
+        !self.db.with_extension("sqlite.lose").exists()
+    }
+
     /// The Admin API's address.
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/admin-api", self.port)

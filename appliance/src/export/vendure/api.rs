@@ -1,6 +1,8 @@
 //! Vendure's Admin GraphQL API over the exporter's HTTPS client: the bearer token (logged in on
 //! first use, again after a 401 or a `FORBIDDEN`), and what a reply means for the export.
 
+use std::time::{Duration, SystemTime};
+
 use serde_json::{Value, json};
 
 use super::super::http::{Http, HttpError, Reply};
@@ -84,6 +86,8 @@ pub struct Api {
     user: String,
     password: String,
     token: Option<String>,
+    /// Vendure's clock at its last reply (its `Date` header, to the second).
+    clock: std::cell::Cell<Option<SystemTime>>,
 }
 
 impl std::fmt::Debug for Api {
@@ -98,7 +102,19 @@ const LOGIN: &str = "mutation($u:String!,$p:String!){login(username:$u,password:
 impl Api {
     /// The Admin API at `url`, logging in as `user`.
     pub fn new(http: Http, url: &str, user: &str, password: &str) -> Api {
-        Api { http, url: url.to_string(), user: user.to_string(), password: password.to_string(), token: None }
+        Api {
+            http,
+            url: url.to_string(),
+            user: user.to_string(),
+            password: password.to_string(),
+            token: None,
+            clock: std::cell::Cell::new(None),
+        }
+    }
+
+    /// Vendure's own time at its last reply, when it sends a `Date` header.
+    pub fn clock(&self) -> Option<SystemTime> {
+        self.clock.get()
     }
 
     /// Where it is.
@@ -153,6 +169,9 @@ impl Api {
             headers.push(("authorization", format!("Bearer {t}")));
         }
         let reply = self.http.post_json(&self.url, &headers, &body)?;
+        if let Some(t) = reply.header("date").and_then(http_date) {
+            self.clock.set(Some(t));
+        }
         let parsed: Option<Value> = serde_json::from_slice(&reply.body).ok();
         // A GraphQL error can come with a 200 or a 4xx; read it before the status.
         if let Some(e) = parsed.as_ref().and_then(|v| v.get("errors")).and_then(|e| e.get(0)) {
@@ -198,6 +217,24 @@ pub fn list<'a>(v: &'a Value, field: &str) -> &'a [Value] {
     v.get(field).and_then(Value::as_array).map_or(&[], Vec::as_slice)
 }
 
+/// An HTTP date (`Sat, 05 Dec 2026 02:10:11 GMT`, RFC 9110's IMF-fixdate).
+pub fn http_date(v: &str) -> Option<SystemTime> {
+    let [_, day, month, year, time, "GMT"] = v.split_whitespace().collect::<Vec<_>>()[..] else { return None };
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let m = MONTHS.iter().position(|m| *m == month)? + 1;
+    humantime::parse_rfc3339(&format!("{year}-{m:02}-{day:0>2}T{time}Z")).ok()
+}
+
+/// A time as GraphQL's `DateTime` (RFC 3339, UTC).
+pub fn rfc3339(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// A second before `t`: an HTTP date is cut to the second.
+pub fn second_before(t: SystemTime) -> SystemTime {
+    t.checked_sub(Duration::from_secs(1)).unwrap_or(t)
+}
+
 fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.chars().count() > 120 { format!("{}…", s.chars().take(120).collect::<String>()) } else { s }
@@ -223,6 +260,16 @@ mod tests {
         assert!(!dead(VendureError::Login { user: "a".into(), message: "no".into() }));
         let after = VendureError::Status(reply(429, vec![("retry-after".into(), "7".into())]));
         assert!(matches!(after.outcome(), Outcome::Retry { after: Some(d), .. } if d == Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn http_dates_read_as_vendure_writes_them() {
+        let t = http_date("Sat, 05 Dec 2026 02:10:11 GMT");
+        assert_eq!(t.map(rfc3339).as_deref(), Some("2026-12-05T02:10:11Z"));
+        assert_eq!(http_date("Mon, 1 Feb 2027 00:00:00 GMT").map(rfc3339).as_deref(), Some("2027-02-01T00:00:00Z"));
+        assert!(http_date("Sat, 05 Dec 2026 02:10:11 CET").is_none());
+        assert!(http_date("Sat, 05 Foo 2026 02:10:11 GMT").is_none());
+        assert!(http_date("yesterday").is_none());
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub struct Vendure {
     customer: Option<String>,
     /// A draft made for a Till key whose `tillId` was not set (the answer was lost).
     unlabelled: Option<(String, String)>,
+    /// A `createDraftOrder` whose answer was lost, sent after this time of Vendure's clock: the
+    /// blank draft it may have made is taken by the next one made.
+    lost_draft: Option<std::time::SystemTime>,
 }
 
 const FEATURES: &str = "{o:__type(name:\"OrderCustomFields\"){fields{name}} \
@@ -68,6 +71,7 @@ impl Vendure {
             variants: HashMap::new(),
             customer: None,
             unlabelled: None,
+            lost_draft: None,
         }
     }
 

@@ -5,7 +5,7 @@
 use log::warn;
 use serde_json::{Value, json};
 
-use super::api::{VendureError, int, list, result, text};
+use super::api::{VendureError, int, list, result, rfc3339, second_before, text};
 use super::{Features, Message, Vendure};
 use crate::store::OrderRow;
 
@@ -70,10 +70,21 @@ impl Vendure {
     fn create(&mut self, key: &str) -> Result<Value, VendureError> {
         let id = match self.unlabelled.take() {
             Some((k, id)) if k == key => id,
-            _ => {
-                let data = self.api.query("mutation{createDraftOrder{id}}", json!({}))?;
-                text(result(&data, "createDraftOrder")?, "id")?.to_string()
-            }
+            _ => match self.lost_draft()? {
+                Some(id) => id,
+                None => {
+                    // Vendure's clock before the call (the `find` just made read it).
+                    let since = self.api.clock().map(second_before);
+                    match self.api.query("mutation{createDraftOrder{id}}", json!({})) {
+                        Ok(data) => text(result(&data, "createDraftOrder")?, "id")?.to_string(),
+                        Err(e @ (VendureError::Http(_) | VendureError::Status(_))) => {
+                            self.lost_draft = since;
+                            return Err(e);
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            },
         };
         self.unlabelled = Some((key.to_string(), id.clone()));
         let set = q("mutation($o:ID!,$k:String!){setDraftOrderCustomFields(orderId:$o,\
@@ -90,6 +101,23 @@ impl Vendure {
                 Err(VendureError::Shape(format!("labelling draft order {id} with {key}: {e}")))
             }
         }
+    }
+
+    /// The draft a `createDraftOrder` whose answer was lost made, if it did: the oldest blank
+    /// one (no `tillId`, no lines, no customer) made since that call was sent. Vendure cannot
+    /// label a draft as it makes it, so this is the only way to know it again.
+    fn lost_draft(&mut self) -> Result<Option<String>, VendureError> {
+        let Some(since) = self.lost_draft else { return Ok(None) };
+        let query = "query($t:DateTime!){orders(options:{filter:{state:{eq:\"Draft\"},tillId:{isNull:true},\
+                     createdAt:{after:$t}},sort:{createdAt:ASC},take:10}){items{id lines{id} customer{id}}}}";
+        let data = self.api.query(query, json!({ "t": rfc3339(since) }))?;
+        self.lost_draft = None;
+        let blank = |o: &&Value| list(o, "lines").is_empty() && o.get("customer").is_none_or(Value::is_null);
+        let found = list(result(&data, "orders")?, "items").iter().find(blank).map(|o| text(o, "id")).transpose()?;
+        if let Some(id) = found {
+            warn!("Vendure: taking blank draft order {id}, made by a call whose answer was lost");
+        }
+        Ok(found.map(str::to_string))
     }
 
     /// The walk-in customer's id, made once.
