@@ -185,6 +185,7 @@ impl Updater {
         }
         rollout::set_ready(None);
         let boot = rollout::boot_dir();
+        info!("update: writing {} into the inactive boot slot of {}", offer.version, boot.display());
         let applied = smol::unblock(move || crate::update::install(&path, &boot, false, &keys))
             .await
             .map_err(RolloutError::from)?;
