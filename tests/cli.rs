@@ -141,6 +141,40 @@ fn products_can_be_added_listed_repriced_and_removed() {
 }
 
 #[test]
+fn amounts_follow_the_store_currency_and_its_sales_keep_it() {
+    // Yen have no minor units: 500 is 500 yen, 2.50 is refused.
+    let t = Till::new();
+    t.ok(&["setting", "set", "currency", "JPY"]);
+    t.ok(&["product", "add", "TEA", "--name", "Green tea", "--price", "500"]);
+    t.refused(&["product", "add", "MUG", "--name", "Mug", "--price", "2.50"], 3, "has no decimals");
+    let tea = &t.json(&["product", "list"])[0];
+    assert_eq!((tea["price_cents"].as_i64(), tea["price"].as_str()), (Some(500), Some("500")));
+    t.refused(&["order", "create", "TEA", "--tendered", "1000.5"], 3, "has no decimals");
+    let o = t.json(&["order", "create", "TEA:2", "--discount", "100", "--tendered", "1000"]);
+    assert_eq!(
+        (o["total_cents"].as_i64(), o["change_cents"].as_i64(), o["currency"].as_str(), o["total"].as_str()),
+        (Some(900), Some(100), Some("JPY"), Some("900")),
+        "{o}"
+    );
+    assert!(t.ok(&["order", "list"]).contains("900"));
+    // A store with sales keeps its currency; the locale may change at any time.
+    t.refused(&["setting", "set", "currency", "EUR"], 3, "the currency stays JPY: this store has sales in it");
+    t.ok(&["setting", "set", "currency", "JPY"]);
+    t.ok(&["setting", "set", "locale", "de-DE"]);
+    t.refused(&["setting", "set", "locale", "klingon"], 3, "use one of en-US, en-GB, de-DE");
+
+    // Kuwaiti dinars have three.
+    let k = Till::new();
+    k.ok(&["setting", "set", "currency", "KWD"]);
+    k.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "1.250"]);
+    k.refused(&["product", "set-price", "TEA", "1.2505"], 3, "not an amount");
+    assert_eq!(k.json(&["product", "list"])[0]["price_cents"], 1250);
+    assert!(k.ok(&["product", "set-price", "TEA", "0.5"]).contains("now costs 0.500"));
+    let o = k.json(&["order", "create", "TEA", "--tendered", "1"]);
+    assert_eq!((o["total_cents"].as_i64(), o["change_cents"].as_i64()), (Some(500), Some(500)), "{o}");
+}
+
+#[test]
 fn orders_are_priced_numbered_listed_and_voided() {
     let t = Till::shop();
     assert_eq!(t.ok(&["order", "create", "TEA:2", "COF"]).trim(), "R1-000001");
@@ -219,6 +253,8 @@ fn shifts_compare_expected_and_counted_cash() {
 #[test]
 fn tax_profiles_stock_users_settings_status_and_events() {
     let t = Till::shop();
+    // The currency is a fresh store's decision: set before its first sale.
+    t.ok(&["setting", "set", "currency", "EUR"]);
     t.ok(&["tax", "add", "reduced", "5"]);
     t.ok(&["tax", "set", "reduced", "5.5"]);
     let taxes = t.json(&["tax", "list"]);
@@ -246,7 +282,6 @@ fn tax_profiles_stock_users_settings_status_and_events() {
     assert!(!db.windows(5).any(|w| w == b"98765"), "the PIN itself is never stored");
 
     t.ok(&["setting", "set", "store_name", "Corner Shop"]);
-    t.ok(&["setting", "set", "currency", "EUR"]);
     let settings = t.json(&["setting", "list"]);
     assert_eq!(settings[1]["key"], "store_name");
     assert_eq!(settings[1]["value"], "Corner Shop");

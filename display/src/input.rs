@@ -62,7 +62,7 @@ pub fn key_intent(state: &UiState, key: Key) -> Option<Intent> {
     match (&state.screen, key) {
         (_, Key::Escape) if state.banner.is_some() => return Some(Intent::DismissBanner),
         (Screen::PinPad(pad), key) => return pin_key(pad, key),
-        (Screen::Amount(view), key) => return amount_key(view, key),
+        (Screen::Amount(view), key) => return amount_key(view, &state.status.money, key),
         _ => {}
     }
     match key {
@@ -108,11 +108,12 @@ fn pin_key(pad: &PinPadView, key: Key) -> Option<Intent> {
 
 /// The amount keypad: digits, '.' or ',' for the point, Backspace and Enter as its keys, Escape to
 /// cancel; '%' and '$' switch a discount to percent or money.
-fn amount_key(view: &AmountView, key: Key) -> Option<Intent> {
-    let keys = amount_keys(view);
+fn amount_key(view: &AmountView, money: &crate::MoneyFormat, key: Key) -> Option<Intent> {
+    let keys = amount_keys(view, money);
+    let point = if money.locale.decimal() == ',' { "," } else { "." };
     match key {
         Key::Char(c) if c.is_ascii_digit() => pad_intent(&keys, c.encode_utf8(&mut [0; 4])),
-        Key::Char('.' | ',') => pad_intent(&keys, "."),
+        Key::Char('.' | ',') => pad_intent(&keys, point),
         Key::Char('%') => {
             (view.allow_percent && view.mode != AmountMode::Percent).then(|| mode_intent(view, AmountMode::Percent))
         }

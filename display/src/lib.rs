@@ -30,7 +30,7 @@ pub use fb::{Bitfield, FbError, FbFormat, FrameBuffer};
 pub use input::{hit_map, hit_test, key_intent};
 pub use layout::Region;
 pub use model::*;
-pub use money::format_cents;
+pub use money::{Currency, LOCALES, Locale, MoneyFormat, format_cents};
 pub use render::{draw, draw_region, region_rect};
 pub use samples::samples;
 pub use scanner::{Detected, ScanDetector};

@@ -79,6 +79,8 @@ pub struct StatusInfo {
     /// On a server: the registers that run an older version than the update staged for their
     /// architecture (`till update stage`), by name; empty when none waits.
     pub updates_waiting: Vec<String>,
+    /// The store's currency in its locale: how every amount on the screens is written.
+    pub money: crate::MoneyFormat,
 }
 
 /// One register seen on the network.

@@ -1,5 +1,6 @@
 //! One realistic state per screen (and banner cases), for snapshot tests, docs and `till screens`.
 
+use crate::MoneyFormat;
 use crate::model::*;
 
 mod day;
@@ -30,6 +31,7 @@ fn status(mode: Mode) -> StatusInfo {
             update: None,
             update_ready: None,
             updates_waiting: vec!["Patio Bar".into()],
+            money: MoneyFormat::default(),
         },
         Mode::Client => StatusInfo {
             mode,
@@ -50,6 +52,7 @@ fn status(mode: Mode) -> StatusInfo {
             update: None,
             update_ready: None,
             updates_waiting: Vec::new(),
+            money: MoneyFormat::default(),
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -66,6 +69,7 @@ fn status(mode: Mode) -> StatusInfo {
             update: None,
             update_ready: None,
             updates_waiting: Vec::new(),
+            money: MoneyFormat::default(),
         },
     }
 }
@@ -240,6 +244,13 @@ fn return_view(selected: [u32; 4]) -> ReturnView {
         refund_cents,
         can_void: false,
     }
+}
+
+/// `state` in a store whose currency is `code` and locale `tag`.
+fn in_money(code: &str, tag: &str, mut state: UiState) -> UiState {
+    state.status.money =
+        MoneyFormat::new(crate::Currency::of(code).unwrap_or_default(), crate::Locale::of(tag).unwrap_or_default());
+    state
 }
 
 /// Named sample states, one per screen plus variants; names are snapshot file stems.
@@ -542,6 +553,44 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                     hint: Some("Due $17.30 · change $2.70".into()),
                 }),
                 Mode::Client,
+            ),
+        ),
+        // The store's currency and locale (issue 19): a German store in euros pays 1.234,50 €;
+        // yen have no decimal key.
+        (
+            "pay-partial-eur-de",
+            in_money(
+                "EUR",
+                "de-DE",
+                state(
+                    Screen::Pay(PayView {
+                        total_cents: 123_450,
+                        applied: vec![tender("Cash", 50_000), tender("Card", 60_000)],
+                        remaining_cents: 13_450,
+                        change_cents: 0,
+                        tenders: vec!["Cash".into(), "Card".into(), "Voucher".into()],
+                    }),
+                    Mode::Client,
+                ),
+            ),
+        ),
+        (
+            "amount-cash-jpy",
+            in_money(
+                "JPY",
+                "en-US",
+                state(
+                    Screen::Amount(AmountView {
+                        title: "Cash handed over".into(),
+                        entered: "2000".into(),
+                        mode: AmountMode::Money,
+                        allow_percent: false,
+                        allow_price: false,
+                        quick: vec![("Exact".into(), 1730), ("¥2,000".into(), 2000), ("¥5,000".into(), 5000)],
+                        hint: Some("Due ¥1,730 · change ¥270".into()),
+                    }),
+                    Mode::Client,
+                ),
             ),
         ),
         (

@@ -3,8 +3,8 @@
 use clap::{Args, Subcommand};
 
 use super::table::Table;
-use super::{Json, input, print_json, reg};
-use crate::model::{AdjustReason, Cents, Item, Product, RateBp, Role, Sku, parse_items, parse_stock};
+use super::{Json, amount, input, minor, print_json, reg};
+use crate::model::{AdjustReason, Item, Product, RateBp, Role, Sku, parse_items, parse_stock};
 use crate::register::{Register, RegisterError};
 
 /// `till product …`
@@ -194,7 +194,7 @@ pub(super) fn product(r: &mut Register, c: ProductCmd) -> anyhow::Result<()> {
     match c {
         ProductCmd::Add { sku, name, price, stock, tax, barcodes, category } => {
             let sku: Sku = input(sku.parse())?;
-            let price: Cents = input(price.parse())?;
+            let price = amount(r, &price)?;
             let stock = stock.map(|s| input(parse_stock(&s))).transpose()?;
             if barcodes.is_empty() && category.is_none() {
                 reg(r.add_product(sku.clone(), &name, price, stock, tax.as_deref()))?;
@@ -202,7 +202,7 @@ pub(super) fn product(r: &mut Register, c: ProductCmd) -> anyhow::Result<()> {
                 let product = Product { sku: sku.clone(), name: name.clone(), price_cents: price, tax_profile: tax };
                 reg(r.add_item(Item { product, category, barcodes }, stock))?;
             }
-            outln!("added {sku} {name} at {price}");
+            outln!("added {sku} {name} at {}", price.show(minor(r)?));
             Ok(())
         }
         ProductCmd::Set { sku, barcodes, category } => {
@@ -245,9 +245,9 @@ pub(super) fn product(r: &mut Register, c: ProductCmd) -> anyhow::Result<()> {
         }
         ProductCmd::SetPrice { sku, price } => {
             let sku: Sku = reg(r.sku_for_code(&sku))?;
-            let price: Cents = input(price.parse())?;
+            let price = amount(r, &price)?;
             reg(r.set_price(&sku, price))?;
-            outln!("{sku} now costs {price}");
+            outln!("{sku} now costs {}", price.show(minor(r)?));
             Ok(())
         }
         ProductCmd::Remove { sku } => {

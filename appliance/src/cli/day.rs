@@ -5,7 +5,7 @@ use clap::Subcommand;
 
 use super::sales::approval;
 use super::table::Table;
-use super::{Json, input, print_json, reg};
+use super::{Json, amount, minor, print_json, reg};
 use crate::model::{CashKind, Cents};
 use crate::print::docs::{Letterhead, ReportHead, layout, report, x_head, z_head};
 use crate::register::Register;
@@ -117,9 +117,9 @@ pub(super) fn cash(r: &mut Register, c: CashCmd) -> anyhow::Result<()> {
         CashCmd::Out(a) => (CashKind::PaidOut, a),
         CashCmd::Drop(a) => (CashKind::Drop, a),
     };
-    let amount: Cents = input(a.amount.parse())?;
-    reg(r.move_cash(kind, amount, &a.reason, a.cashier.as_deref()))?;
-    outln!("{} {amount}: {}", kind.as_str().replace('_', " "), a.reason.trim());
+    let sum = amount(r, &a.amount)?;
+    reg(r.move_cash(kind, sum, &a.reason, a.cashier.as_deref()))?;
+    outln!("{} {}: {}", kind.as_str().replace('_', " "), sum.show(minor(r)?), a.reason.trim());
     Ok(())
 }
 
@@ -165,7 +165,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             if print {
                 need_printer(r)?;
             }
-            let counted = counted.map(|c| input(c.parse::<Cents>())).transpose()?;
+            let counted = counted.map(|c| amount(r, &c)).transpose()?;
             let approval = manager.map(approval).transpose()?;
             let z = reg(r.close_day(counted, date.as_deref(), approval.as_ref()))?;
             if json.json {
@@ -178,6 +178,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             if json.json {
                 return print_json(&rows);
             }
+            let m = minor(r)?;
             let mut t = Table::new(&["REGISTER", "Z", "DATE", "CLOSED", "NET", "EXPECTED", "COUNTED", "GRAND TOTAL"]);
             for z in rows {
                 t.row(vec![
@@ -185,10 +186,10 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
                     z.number.to_string(),
                     z.date.clone(),
                     z.closed.clone(),
-                    Cents(z.net_cents).to_string(),
-                    Cents(z.expected_cash_cents).to_string(),
-                    z.counted_cash_cents.map(|c| Cents(c).to_string()).unwrap_or_default(),
-                    Cents(z.grand_total_cents).to_string(),
+                    Cents(z.net_cents).show(m),
+                    Cents(z.expected_cash_cents).show(m),
+                    z.counted_cash_cents.map(|c| Cents(c).show(m)).unwrap_or_default(),
+                    Cents(z.grand_total_cents).show(m),
                 ]);
             }
             t.print()

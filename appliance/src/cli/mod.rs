@@ -252,6 +252,17 @@ fn input<T>(r: Result<T, crate::model::ModelError>) -> anyhow::Result<T> {
     r.map_err(|e| anyhow::Error::new(RegisterError::Input(e)))
 }
 
+/// The decimals of the store's currency (2 until one is set).
+fn minor(r: &Register) -> anyhow::Result<u8> {
+    Ok(reg(r.store().reader().money_format().map_err(Into::into))?.currency.minor)
+}
+
+/// An amount typed on the command line, in the store's currency (`500` yen, `2.50` euros,
+/// `1.250` dinars; docs/LOCALE.md).
+fn amount(r: &Register, typed: &str) -> anyhow::Result<crate::model::Cents> {
+    input(crate::model::Cents::parse_in(typed, minor(r)?))
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = cli.data.unwrap_or_else(default_data_dir);

@@ -3,7 +3,7 @@
 use clap::Subcommand;
 
 use super::table::Table;
-use super::{Json, input, print_json, reg};
+use super::{Json, amount, input, minor, print_json, reg};
 use crate::model::{Cents, Discount, PayRequest};
 use crate::register::{Approval, ItemRequest, Register, SaleRequest};
 use crate::store::format_ms;
@@ -119,7 +119,8 @@ pub enum ShiftCmd {
 pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
     match c {
         OrderCmd::Create { items: raw, discount, pay, tendered, prices, cashier, manager, json } => {
-            let mut items = raw.iter().map(|s| reg(ItemRequest::parse(s))).collect::<anyhow::Result<Vec<_>>>()?;
+            let mut items =
+                raw.iter().map(|s| reg(ItemRequest::parse(s, minor(r)?))).collect::<anyhow::Result<Vec<_>>>()?;
             for p in &prices {
                 let Some((code, price)) = p.split_once('=') else {
                     return Err(crate::register::RegisterError::Invalid(format!(
@@ -128,7 +129,7 @@ pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
                     ))
                     .into());
                 };
-                let price = input(price.parse::<Cents>())?;
+                let price = amount(r, price)?;
                 let mut found = false;
                 for it in items.iter_mut().filter(|it| it.code == code) {
                     it.price = Some(price);
@@ -142,15 +143,15 @@ pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
                     .into());
                 }
             }
-            let discount = discount.map(|d| input(d.parse::<Discount>())).transpose()?;
+            let discount = discount.map(|d| input(Discount::parse_in(&d, minor(r)?))).transpose()?;
             let mut tenders = Vec::with_capacity(pay.len());
             for p in &pay {
                 tenders.push(match p.split_once(':') {
-                    Some((t, a)) => (t.to_string(), Some(input(a.parse::<Cents>())?)),
+                    Some((t, a)) => (t.to_string(), Some(amount(r, a)?)),
                     None => (p.clone(), None),
                 });
             }
-            let tendered = tendered.map(|t| input(t.parse::<Cents>())).transpose()?;
+            let tendered = tendered.map(|t| amount(r, &t)).transpose()?;
             let approval = manager.map(approval).transpose()?;
             let req = SaleRequest { items, discount, pay: PayRequest { tenders, tendered }, cashier, approval };
             let o = reg(r.ring(&req))?;
@@ -158,7 +159,7 @@ pub(super) fn order(r: &mut Register, c: OrderCmd) -> anyhow::Result<()> {
                 return print_json(&o);
             }
             if tendered.is_some() {
-                outln!("{} change {}", o.number, Cents(o.change_cents));
+                outln!("{} change {}", o.number, Cents(o.change_cents).show(minor(r)?));
             } else {
                 outln!("{}", o.number);
             }
@@ -252,34 +253,36 @@ pub(super) fn approval(manager: String) -> anyhow::Result<Approval> {
     Ok(Approval { manager, pin })
 }
 
-pub(super) fn money(c: Option<i64>) -> String {
-    c.map(|c| Cents(c).to_string()).unwrap_or_default()
+pub(super) fn money(minor: u8, c: Option<i64>) -> String {
+    c.map(|c| Cents(c).show(minor)).unwrap_or_default()
 }
 
 pub(super) fn shift(r: &mut Register, c: ShiftCmd) -> anyhow::Result<()> {
     match c {
         ShiftCmd::Open { float, cashier } => {
-            let float: Cents = input(float.parse())?;
+            let float = amount(r, &float)?;
             reg(r.open_shift(float, cashier.as_deref()))?;
-            outln!("shift open with a float of {float}");
+            outln!("shift open with a float of {}", float.show(minor(r)?));
             Ok(())
         }
         ShiftCmd::Close { counted, json } => {
-            let counted: Cents = input(counted.parse())?;
+            let counted = amount(r, &counted)?;
             let s = reg(r.close_shift(counted))?;
+            let m = minor(r)?;
             if json.json {
                 return print_json(&s);
             }
             outln!(
                 "shift closed: expected {}, counted {}, difference {}",
-                money(s.expected_cents),
-                money(s.counted_cents),
-                money(s.difference_cents)
+                money(m, s.expected_cents),
+                money(m, s.counted_cents),
+                money(m, s.difference_cents)
             );
             Ok(())
         }
         ShiftCmd::List(json) => {
             let rows = reg(r.store().reader().shifts().map_err(Into::into))?;
+            let m = minor(r)?;
             if json.json {
                 return print_json(&rows);
             }
@@ -288,11 +291,11 @@ pub(super) fn shift(r: &mut Register, c: ShiftCmd) -> anyhow::Result<()> {
                 t.row(vec![
                     s.register.get(..8).unwrap_or(&s.register).to_string(),
                     s.opened_ms.map(format_ms).unwrap_or_default(),
-                    money(s.float_cents),
+                    money(m, s.float_cents),
                     s.closed_ms.map(format_ms).unwrap_or_else(|| "open".into()),
-                    money(s.expected_cents),
-                    money(s.counted_cents),
-                    money(s.difference_cents),
+                    money(m, s.expected_cents),
+                    money(m, s.counted_cents),
+                    money(m, s.difference_cents),
                 ]);
             }
             t.print()

@@ -25,11 +25,17 @@ use serde::{Deserialize, Serialize};
 /// Why a value typed by a person (or sent by a peer) is not acceptable.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ModelError {
-    /// A price or cash amount that is not a plain number with at most two decimals.
-    #[error("{} is not an amount: write it like 2.50 (no sign, at most two decimals)", quote(.0))]
+    /// A price or cash amount that is not a plain number with at most the currency's decimals.
+    #[error("{} is not an amount: write it like 2.50 (no sign, no more decimals than the currency has)", quote(.0))]
     BadAmount(String),
+    /// An amount with decimals in a currency without minor units (yen).
+    #[error("{} is not an amount: this store's currency has no decimals (write 500, not 5.00)", quote(.0))]
+    NoMinorUnits(String),
+    /// A currency change in a store that has sales.
+    #[error("the currency stays {0}: this store has sales in it (changing the currency is a fresh store's decision)")]
+    CurrencyHasSales(String),
     /// An amount above [`MAX_AMOUNT_CENTS`].
-    #[error("{} is too large: amounts are limited to 1000000.00", quote(.0))]
+    #[error("{} is too large: amounts are limited to 100000000 in the currency's smallest unit (1000000.00 dollars or euros)", quote(.0))]
     AmountTooLarge(String),
     /// A SKU with characters or a length Till does not accept.
     #[error("{} is not a valid SKU: use 1-32 letters, digits, '-', '_' or '.'", quote(.0))]
@@ -312,6 +318,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "store_address",
     "tax_id",
     "update_window",
+    "locale",
 ];
 
 /// Parses the `price_embedded_barcodes` setting: whether EAN-13 codes starting 20-29 ring their
@@ -368,6 +375,13 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
                 Err(bad("use a three-letter ISO 4217 code such as USD or EUR"))
             }
         }
+        "locale" => match till_display::Locale::of(value) {
+            Some(l) => Ok(l.tag().to_string()),
+            None => Err(bad(&format!(
+                "use one of {}",
+                till_display::LOCALES.iter().map(|l| l.tag()).collect::<Vec<_>>().join(", ")
+            ))),
+        },
         "tax_id" => name_shape(value, 40).map_err(|_| bad("use 1-40 printable characters")),
         "receipt_footer" | "store_address" => {
             if value.chars().count() <= 200 && !value.chars().any(|c| c.is_control() && c != '\n') {

@@ -25,19 +25,12 @@ impl Cents {
     }
 }
 
-impl fmt::Display for Cents {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let abs = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
-    }
-}
-
-impl FromStr for Cents {
-    type Err = ModelError;
-
-    /// Parses a non-negative amount with at most two decimals: `2`, `2.5`, `2.50`, `0.99`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+impl Cents {
+    /// Parses a non-negative amount typed on the command line in a currency with `minor`
+    /// decimals (`.` before them, no grouping; docs/LOCALE.md): `500` in yen, `2`, `2.5`,
+    /// `2.50` in euros, `1.250` in Kuwaiti dinars. More decimals than the currency has, or any
+    /// in a currency without them, are refused.
+    pub fn parse_in(s: &str, minor: u8) -> Result<Cents, ModelError> {
         let bad = || ModelError::BadAmount(s.to_string());
         let t = s.trim();
         let (whole, frac) = match t.split_once('.') {
@@ -48,23 +41,49 @@ impl FromStr for Cents {
             return Err(bad());
         }
         let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || !digits(frac) || frac.len() > 2 || whole.len() > 12 {
-            return Err(bad());
+        if !digits(whole) || !digits(frac) || frac.len() > usize::from(minor) || whole.len() > 12 {
+            return Err(if minor == 0 && t.contains('.') { ModelError::NoMinorUnits(s.to_string()) } else { bad() });
         }
         if t.contains('.') && frac.is_empty() {
             return Err(bad());
         }
+        let scale = 10_i64.pow(u32::from(minor));
         let whole_v: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-        let frac_v: i64 = match frac.len() {
-            0 => 0,
-            1 => frac.parse::<i64>().map_err(|_| bad())? * 10,
-            _ => frac.parse().map_err(|_| bad())?,
-        };
-        let cents = whole_v.checked_mul(100).and_then(|v| v.checked_add(frac_v)).ok_or_else(bad)?;
-        if cents > MAX_AMOUNT_CENTS {
+        let frac_v: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        let frac_v = frac_v * 10_i64.pow(u32::from(minor) - frac.len() as u32);
+        let minor_units = whole_v.checked_mul(scale).and_then(|v| v.checked_add(frac_v)).ok_or_else(bad)?;
+        if minor_units > MAX_AMOUNT_CENTS {
             return Err(ModelError::AmountTooLarge(s.to_string()));
         }
-        Ok(Cents(cents))
+        Ok(Cents(minor_units))
+    }
+
+    /// The amount with `minor` decimals and a `.` before them, no grouping, no symbol: what
+    /// the command line prints and reads (`500`, `2.50`, `1.250`).
+    pub fn show(self, minor: u8) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        if minor == 0 {
+            return format!("{sign}{abs}");
+        }
+        let scale = 10_u64.pow(u32::from(minor));
+        format!("{sign}{}.{:0width$}", abs / scale, abs % scale, width = usize::from(minor))
+    }
+}
+
+impl fmt::Display for Cents {
+    /// Two decimals (a store without a currency set); [`Cents::show`] for the store's.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.show(2))
+    }
+}
+
+impl FromStr for Cents {
+    type Err = ModelError;
+
+    /// Parses a non-negative amount with at most two decimals: `2`, `2.5`, `2.50`, `0.99`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Cents::parse_in(s, 2)
     }
 }
 
@@ -100,6 +119,24 @@ mod tests {
         assert_eq!(Cents(250).to_string(), "2.50");
         assert_eq!(Cents(-5).to_string(), "-0.05");
         assert_eq!(Cents(0).to_string(), "0.00");
+    }
+
+    #[test]
+    fn amounts_follow_the_currency_minor_units() {
+        assert_eq!(Cents::parse_in("500", 0), Ok(Cents(500)));
+        assert_eq!(Cents::parse_in("2.50", 0), Err(ModelError::NoMinorUnits("2.50".into())));
+        assert_eq!(Cents::parse_in("1.250", 3), Ok(Cents(1250)));
+        assert_eq!(Cents::parse_in("1.25", 3), Ok(Cents(1250)));
+        assert!(Cents::parse_in("1.2501", 3).is_err());
+        assert!(Cents::parse_in("1.250", 2).is_err());
+        assert_eq!(Cents::parse_in("100000000", 0), Ok(Cents(100_000_000)));
+        assert!(Cents::parse_in("100000001", 0).is_err());
+        for (c, minor, text) in [(500, 0, "500"), (1250, 3, "1.250"), (-5, 3, "-0.005"), (250, 2, "2.50")] {
+            assert_eq!(Cents(c).show(minor), text);
+            if c >= 0 {
+                assert_eq!(Cents::parse_in(text, minor), Ok(Cents(c)));
+            }
+        }
     }
 
     #[test]

@@ -56,6 +56,14 @@ impl FromStr for Discount {
     type Err = ModelError;
     /// `10%` or `12.5%` (above 0, at most 100), or an amount such as `1.00`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Discount::parse_in(s, 2)
+    }
+}
+
+impl Discount {
+    /// `10%` or `12.5%` (above 0, at most 100), or an amount in a currency with `minor`
+    /// decimals (`100` yen, `1.00` euros, `0.500` dinars).
+    pub fn parse_in(s: &str, minor: u8) -> Result<Discount, ModelError> {
         let t = s.trim();
         if let Some(p) = t.strip_suffix('%') {
             let bp: RateBp = p.parse().map_err(|_| ModelError::BadDiscount(s.to_string()))?;
@@ -64,7 +72,7 @@ impl FromStr for Discount {
             }
             return Ok(Discount::Percent(bp.0));
         }
-        match t.parse::<Cents>() {
+        match Cents::parse_in(t, minor) {
             Ok(c) if c.0 > 0 => Ok(Discount::Amount(c)),
             _ => Err(ModelError::BadDiscount(s.to_string())),
         }

@@ -4,7 +4,7 @@
 
 use till_display::receipt::{Block, Receipt};
 
-use crate::model::{Cents, DayTotals, RateBp};
+use crate::model::{DayTotals, RateBp};
 use crate::store::{OrderRow, ReturnRow, ZRow, format_ms};
 
 /// The store and register a document is printed for.
@@ -23,6 +23,8 @@ pub struct Letterhead {
     /// The store's logo, printed at the top (`till printer logo`; [`LOGO_FILE`] in the data
     /// directory).
     pub logo: Option<till_display::receipt::Bitmap>,
+    /// How amounts, dates and times are written (the store's currency and locale).
+    pub money: till_display::MoneyFormat,
 }
 
 /// The logo's file in the data directory: a 1-bit PNG as wide as the paper at most.
@@ -37,6 +39,7 @@ impl Letterhead {
             tax_id: reader.setting("tax_id")?,
             footer: reader.setting("receipt_footer")?,
             register: register.to_string(),
+            money: reader.money_format()?,
             // A logo that cannot be read prints no logo: the receipt matters more than its
             // picture (`till printer logo` checked it when it was stored).
             logo: std::fs::read(reader.data_dir().join(LOGO_FILE))
@@ -44,10 +47,6 @@ impl Letterhead {
                 .and_then(|b| till_display::receipt::Bitmap::from_png(&b).ok()),
         })
     }
-}
-
-fn money(c: i64) -> String {
-    Cents(c).to_string()
 }
 
 fn pair(left: impl Into<String>, right: impl Into<String>) -> Block {
@@ -95,34 +94,40 @@ pub fn sale_receipt(h: &Letterhead, o: &OrderRow, copy: bool) -> Receipt {
     b.push(Block::Rule);
     for l in &o.lines {
         let gross = l.unit_price_cents * i64::from(l.qty);
-        let what =
-            if l.qty == 1 { l.name.clone() } else { format!("{} x {} @ {}", l.qty, l.name, money(l.unit_price_cents)) };
-        b.push(pair(what, money(gross)));
+        let what = if l.qty == 1 {
+            l.name.clone()
+        } else {
+            format!("{} x {} @ {}", l.qty, l.name, h.money.number(l.unit_price_cents))
+        };
+        b.push(pair(what, h.money.number(gross)));
         if l.discount_cents != 0 {
-            b.push(pair("  discount", money(-l.discount_cents)));
+            b.push(pair("  discount", h.money.number(-l.discount_cents)));
         }
     }
     let order_discount: i64 = o.lines.iter().map(|l| l.order_discount_cents).sum();
     if order_discount != 0 {
-        b.push(pair("Order discount", money(-order_discount)));
+        b.push(pair("Order discount", h.money.number(-order_discount)));
     }
     b.push(Block::Rule);
     if !o.prices_include_tax {
-        b.push(pair("Subtotal", money(o.subtotal_cents)));
+        b.push(pair("Subtotal", h.money.number(o.subtotal_cents)));
     }
     for t in &o.taxes {
         let label = if o.prices_include_tax { "incl. tax" } else { "Tax" };
-        b.push(pair(format!("{label} {} on {}", RateBp(t.rate_bp), money(t.net_cents)), money(t.tax_cents)));
+        b.push(pair(
+            format!("{label} {} on {}", RateBp(t.rate_bp), h.money.number(t.net_cents)),
+            h.money.number(t.tax_cents),
+        ));
     }
-    b.push(bold("TOTAL", money(o.total_cents)));
+    b.push(bold("TOTAL", h.money.format(o.total_cents)));
     for t in &o.tenders {
-        b.push(pair(capital(&t.tender), money(t.amount_cents)));
+        b.push(pair(capital(&t.tender), h.money.number(t.amount_cents)));
     }
     if o.change_cents != 0 {
-        b.push(pair("Change", money(o.change_cents)));
+        b.push(pair("Change", h.money.number(o.change_cents)));
     }
     if o.discount_cents != 0 {
-        b.push(Block::Text(format!("You saved {}", money(o.discount_cents))));
+        b.push(Block::Text(format!("You saved {}", h.money.number(o.discount_cents))));
     }
     foot(h, &mut b);
     b.push(Block::Feed);
@@ -139,11 +144,20 @@ fn order_meta(h: &Letterhead, o: &OrderRow, b: &mut Vec<Block>) {
         o.cashier.clone().map(|c| format!("Cashier {c}")).unwrap_or_default(),
     ));
     b.push(Block::Text(format!("Order {}", o.number)));
-    b.push(Block::Text(when(o.created_ms)));
+    b.push(Block::Text(when(h, o.created_ms)));
 }
 
-fn when(ms: i64) -> String {
-    format_ms(ms).replace('T', " ").replace('Z', " UTC")
+/// A moment as the store's locale writes it, in UTC (`12/5/2026 2:10 PM UTC`, `05.12.2026 14:10 UTC`).
+fn when(h: &Letterhead, ms: i64) -> String {
+    let t = format_ms(ms);
+    let num = |r: std::ops::Range<usize>| t.get(r).and_then(|x| x.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16)) {
+        (Some(y), Some(mo), Some(d), Some(hh), Some(mi)) => {
+            let l = h.money.locale;
+            format!("{} {} UTC", l.date(i32::try_from(y).unwrap_or(1970), mo, d), l.time(hh, mi))
+        }
+        _ => t.replace('T', " ").replace('Z', " UTC"),
+    }
 }
 
 fn capital(s: &str) -> String {
@@ -162,13 +176,13 @@ pub fn void_receipt(h: &Letterhead, o: &OrderRow, by: Option<&str>) -> Receipt {
     }
     b.push(Block::Rule);
     for l in &o.lines {
-        b.push(pair(format!("{} x {}", l.qty, l.name), money(-l.total_cents)));
+        b.push(pair(format!("{} x {}", l.qty, l.name), h.money.number(-l.total_cents)));
     }
     b.push(Block::Rule);
-    b.push(bold("VOIDED TOTAL", money(-o.total_cents)));
+    b.push(bold("VOIDED TOTAL", h.money.number(-o.total_cents)));
     for t in &o.tenders {
         let back = if t.tender == crate::model::CASH { t.amount_cents - o.change_cents } else { t.amount_cents };
-        b.push(pair(format!("Back to {}", t.tender), money(-back)));
+        b.push(pair(format!("Back to {}", t.tender), h.money.number(-back)));
     }
     foot(h, &mut b);
     Receipt { blocks: b }
@@ -184,14 +198,14 @@ pub fn return_receipt(h: &Letterhead, r: &ReturnRow, names: &dyn Fn(&str) -> Str
         r.cashier.clone().map(|c| format!("Cashier {c}")).unwrap_or_default(),
     ));
     b.push(Block::Text(format!("For order {}", r.order_number)));
-    b.push(Block::Text(when(r.created_ms)));
+    b.push(Block::Text(when(h, r.created_ms)));
     b.push(Block::Rule);
     for l in &r.lines {
-        b.push(pair(format!("{} x {}", l.qty, names(&l.sku)), money(-l.refund_cents)));
+        b.push(pair(format!("{} x {}", l.qty, names(&l.sku)), h.money.number(-l.refund_cents)));
     }
     b.push(Block::Rule);
-    b.push(bold("REFUND", money(-r.refund_cents)));
-    b.push(pair(format!("By {}", r.payment), money(r.refund_cents)));
+    b.push(bold("REFUND", h.money.number(-r.refund_cents)));
+    b.push(pair(format!("By {}", r.payment), h.money.number(r.refund_cents)));
     if let Some(m) = &r.approved_by {
         b.push(Block::Text(format!("Approved by {m}")));
     }
@@ -256,46 +270,49 @@ pub fn report(h: &Letterhead, r: &ReportHead, t: &DayTotals) -> Receipt {
     b.push(pair(format!("Register {}", h.register), r.date.clone()));
     b.extend(r.lines.iter().map(|l| Block::Text(l.clone())));
     b.push(Block::Rule);
-    b.push(bold(format!("Sales ({})", t.sales.count), money(t.sales.cents.0)));
-    b.push(pair("Discounts given", money(t.discounts_cents.0)));
-    b.push(pair(format!("Voids ({})", t.voids.count), money(-t.voids.cents.0)));
-    b.push(pair(format!("Refunds ({})", t.refunds.count), money(-t.refunds.cents.0)));
-    b.push(bold("NET SALES", money(t.net_cents().0)));
+    b.push(bold(format!("Sales ({})", t.sales.count), h.money.number(t.sales.cents.0)));
+    b.push(pair("Discounts given", h.money.number(t.discounts_cents.0)));
+    b.push(pair(format!("Voids ({})", t.voids.count), h.money.number(-t.voids.cents.0)));
+    b.push(pair(format!("Refunds ({})", t.refunds.count), h.money.number(-t.refunds.cents.0)));
+    b.push(bold("NET SALES", h.money.number(t.net_cents().0)));
     section(&mut b, "By tender");
     for x in &t.tenders {
-        b.push(pair(capital(&x.name), money(x.net_cents().0)));
+        b.push(pair(capital(&x.name), h.money.number(x.net_cents().0)));
         if x.voided_cents.0 != 0 || x.refunded_cents.0 != 0 {
-            b.push(pair("  sales", money(x.sales_cents.0)));
-            b.push(pair("  voids", money(-x.voided_cents.0)));
-            b.push(pair("  refunds", money(-x.refunded_cents.0)));
+            b.push(pair("  sales", h.money.number(x.sales_cents.0)));
+            b.push(pair("  voids", h.money.number(-x.voided_cents.0)));
+            b.push(pair("  refunds", h.money.number(-x.refunded_cents.0)));
         }
     }
     section(&mut b, "By tax rate (net / tax)");
     for x in &t.taxes {
-        b.push(pair(format!("{} on {}", RateBp(x.rate_bp), money(x.net_cents.0)), money(x.tax_cents.0)));
+        b.push(pair(
+            format!("{} on {}", RateBp(x.rate_bp), h.money.number(x.net_cents.0)),
+            h.money.number(x.tax_cents.0),
+        ));
     }
     section(&mut b, "By category");
     for x in &t.categories {
-        b.push(pair(format!("{} ({})", x.name, x.count), money(x.cents.0)));
+        b.push(pair(format!("{} ({})", x.name, x.count), h.money.number(x.cents.0)));
     }
     section(&mut b, "By cashier");
     for x in &t.cashiers {
-        b.push(pair(format!("{} ({})", x.name, x.count), money(x.cents.0)));
+        b.push(pair(format!("{} ({})", x.name, x.count), h.money.number(x.cents.0)));
     }
     section(&mut b, "Cash drawer");
-    b.push(pair("Floats", money(t.floats_cents.0)));
-    b.push(pair(format!("Paid in ({})", t.paid_in.count), money(t.paid_in.cents.0)));
-    b.push(pair(format!("Paid out ({})", t.paid_out.count), money(-t.paid_out.cents.0)));
-    b.push(pair(format!("Drops ({})", t.drops.count), money(-t.drops.cents.0)));
+    b.push(pair("Floats", h.money.number(t.floats_cents.0)));
+    b.push(pair(format!("Paid in ({})", t.paid_in.count), h.money.number(t.paid_in.cents.0)));
+    b.push(pair(format!("Paid out ({})", t.paid_out.count), h.money.number(-t.paid_out.cents.0)));
+    b.push(pair(format!("Drops ({})", t.drops.count), h.money.number(-t.drops.cents.0)));
     b.push(pair("No sale openings", t.no_sales.to_string()));
-    b.push(bold("Expected cash", money(t.expected_cash_cents().0)));
+    b.push(bold("Expected cash", h.money.number(t.expected_cash_cents().0)));
     if let Some(c) = r.counted_cents {
-        b.push(pair("Counted cash", money(c)));
-        b.push(bold("Difference", money(c - t.expected_cash_cents().0)));
+        b.push(pair("Counted cash", h.money.number(c)));
+        b.push(bold("Difference", h.money.number(c - t.expected_cash_cents().0)));
     }
     if let Some(g) = r.grand_total_cents {
         b.push(Block::Rule);
-        b.push(bold("Grand total", money(g)));
+        b.push(bold("Grand total", h.money.number(g)));
     }
     if !r.not_closed.is_empty() {
         b.push(Block::Rule);

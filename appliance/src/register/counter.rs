@@ -45,12 +45,13 @@ pub struct ItemRequest {
 }
 
 impl ItemRequest {
-    /// `CODE[:QTY][:DISCOUNT]` as typed on the command line.
-    pub fn parse(s: &str) -> Result<ItemRequest> {
+    /// `CODE[:QTY][:DISCOUNT]` as typed on the command line, amounts in a currency with
+    /// `minor` decimals.
+    pub fn parse(s: &str, minor: u8) -> Result<ItemRequest> {
         let mut parts = s.split(':');
         let code = parts.next().unwrap_or_default().to_string();
         let qty = parts.next().map(crate::model::parse_qty).transpose()?.unwrap_or(1);
-        let discount = parts.next().map(str::parse::<Discount>).transpose()?;
+        let discount = parts.next().map(|d| Discount::parse_in(d, minor)).transpose()?;
         if code.is_empty() || parts.next().is_some() {
             return Err(ModelError::BadSku(s.to_string()).into());
         }

@@ -513,6 +513,13 @@ impl Register {
     /// Sets a store-wide setting.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
         let value = validate_setting(key, value)?;
+        if key == "currency" {
+            let reader = self.store.reader();
+            let now = reader.setting("currency")?.unwrap_or_else(|| "USD".into());
+            if now != value && reader.has_sales()? {
+                return Err(crate::model::ModelError::CurrencyHasSales(now).into());
+            }
+        }
         self.store.write(|tx| edit(tx, Change::Setting { key: key.to_string(), value }).map(|_| ()))
     }
 }

@@ -157,8 +157,10 @@ pub struct OrderRow {
     pub tenders: Vec<TenderRow>,
     /// Net and tax per rate, by rate.
     pub taxes: Vec<OrderTaxRow>,
-    /// Total as text.
+    /// Total as text, with the currency's decimals.
     pub total: String,
+    /// The store's currency (ISO 4217): what the `_cents` figures are minor units of.
+    pub currency: String,
     /// When it was rung (HLC wall time), ms since the epoch.
     pub created_ms: i64,
     /// The same as RFC 3339 UTC.
@@ -395,13 +397,27 @@ impl Reader<'_> {
     /// Products with data, by SKU; removed ones only if asked.
     pub fn products(&self, include_removed: bool) -> Result<Vec<ProductRow>, StoreError> {
         let sql = format!("{} AND (?1 OR p.active) ORDER BY p.sku", Self::PRODUCT_SQL);
-        self.rows(&sql, [include_removed], Self::product_row)
+        let minor = self.minor()?;
+        let mut rows = self.rows(&sql, [include_removed], Self::product_row)?;
+        for p in &mut rows {
+            p.price = Cents(p.price_cents).show(minor);
+        }
+        Ok(rows)
+    }
+
+    /// The decimals of the store's currency, as the text fields of rows show amounts.
+    fn minor(&self) -> Result<u8, StoreError> {
+        Ok(self.money_format()?.currency.minor)
     }
 
     /// One product by SKU, on sale or not.
     pub fn product(&self, sku: &str) -> Result<Option<ProductRow>, StoreError> {
         let sql = format!("{} AND p.sku = ?1", Self::PRODUCT_SQL);
-        self.one(&sql, [sku], Self::product_row)
+        let minor = self.minor()?;
+        Ok(self.one(&sql, [sku], Self::product_row)?.map(|mut p| {
+            p.price = Cents(p.price_cents).show(minor);
+            p
+        }))
     }
 
     /// All tax profiles by name.
@@ -436,6 +452,19 @@ impl Reader<'_> {
         })
     }
 
+    /// How the store shows money: its currency (US dollars until one is set) in its locale
+    /// (`en-US` until one is set).
+    pub fn money_format(&self) -> Result<till_display::MoneyFormat, StoreError> {
+        let currency = self.setting("currency")?.and_then(|c| till_display::Currency::of(&c)).unwrap_or_default();
+        let locale = self.setting("locale")?.and_then(|l| till_display::Locale::of(&l)).unwrap_or_default();
+        Ok(till_display::MoneyFormat::new(currency, locale))
+    }
+
+    /// Whether the store has rung a sale (on any register this one has heard from).
+    pub fn has_sales(&self) -> Result<bool, StoreError> {
+        Ok(self.one("SELECT EXISTS (SELECT 1 FROM orders)", [], |r| r.get::<_, bool>(0))?.unwrap_or(false))
+    }
+
     /// One store-wide setting.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         self.one("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
@@ -468,6 +497,7 @@ impl Reader<'_> {
             tenders: Vec::new(),
             taxes: Vec::new(),
             total: cents_text(total),
+            currency: String::new(),
             created_ms: ms,
             created: format_ms(ms),
             voided: r.get(11)?,
@@ -476,7 +506,11 @@ impl Reader<'_> {
     }
 
     fn with_lines(&self, mut orders: Vec<OrderRow>) -> Result<Vec<OrderRow>, StoreError> {
+        let money = self.money_format()?;
+        let (minor, currency) = (money.currency.minor, money.currency.code().to_string());
         for o in &mut orders {
+            o.total = Cents(o.total_cents).show(minor);
+            o.currency = currency.clone();
             let Ok(id) = o.id.parse::<EventId>() else { continue };
             o.lines = self.rows(
                 "SELECT l.sku, l.name, l.qty, l.unit_price_cents, l.tax_rate_bp, l.subtotal_cents, l.tax_cents,
@@ -587,7 +621,9 @@ impl Reader<'_> {
                 })
             },
         )?;
+        let minor = self.minor()?;
         for ret in &mut rows {
+            ret.refund = Cents(ret.refund_cents).show(minor);
             let Ok(id) = ret.id.parse::<EventId>() else { continue };
             ret.lines = self.rows(
                 "SELECT sku, qty, refund_cents FROM return_lines WHERE origin = ?1 AND seq = ?2 ORDER BY line_no",

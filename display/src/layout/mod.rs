@@ -7,7 +7,6 @@ use embedded_graphics::prelude::*;
 use embedded_graphics::primitives::Rectangle;
 
 use crate::model::*;
-use crate::money::format_cents;
 use crate::paint::theme;
 use crate::text::{Align, Face, TextStyle, line_height, measure};
 
@@ -158,6 +157,8 @@ pub(crate) struct Scene {
 
 struct Builder {
     m: Metrics,
+    /// How amounts are written (the store's currency and locale).
+    money: crate::MoneyFormat,
     scene: Scene,
     region: Region,
 }
@@ -307,7 +308,7 @@ fn shows_badge(state: &UiState) -> bool {
 /// Lays out the whole screen.
 pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
     let m = Metrics::for_size(size);
-    let mut b = Builder { m, scene: Scene::default(), region: Region::Header };
+    let mut b = Builder { m, money: state.status.money, scene: Scene::default(), region: Region::Header };
     let full = rect(0, 0, size.width, size.height);
     // The badge is a tap target: a small panel's 40 px header grows to 48 px while it shows.
     let header_h = if shows_badge(state) { m.header_h.max(MIN_TARGET) } else { m.header_h };

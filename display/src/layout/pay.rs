@@ -28,7 +28,7 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
     b.text(total_label, "Total due", b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
     b.text(
         total_value,
-        format_cents(view.total_cents),
+        b.money.format(view.total_cents),
         b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Right),
     );
 
@@ -59,7 +59,7 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
             list = rest;
             b.fill(rect(row.top_left.x, row.top_left.y, row.size.width, 1), theme::LINE, 0, theme::PANEL);
             let (main, remove) = take_right(row, 48, 0);
-            let amount = format_cents(tender.amount_cents);
+            let amount = b.money.format(tender.amount_cents);
             let amount_w = measure(&amount, Face::Bold, m.body_px) + 4;
             let (name_r, amount_r) = take_right(main, amount_w, m.gap / 2);
             let style = b.style(Face::Regular, m.body_px, theme::TEXT, theme::PANEL, Align::Left);
@@ -72,9 +72,9 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
 
     b.fill(rect(result_r.top_left.x, result_r.top_left.y, result_r.size.width, 1), theme::LINE, 0, theme::PANEL);
     let (label, value, color) = if !view.fully_paid() {
-        ("Remaining", format_cents(view.remaining_cents), theme::AMBER)
+        ("Remaining", b.money.format(view.remaining_cents), theme::AMBER)
     } else if view.change_cents > 0 {
-        ("Change", format_cents(view.change_cents), theme::GREEN)
+        ("Change", b.money.format(view.change_cents), theme::GREEN)
     } else {
         ("Paid in full", "✓".to_string(), theme::GREEN)
     };
@@ -114,7 +114,7 @@ pub(crate) fn amount_ok(view: &AmountView) -> Option<Intent> {
 pub(super) fn amount_screen(b: &mut Builder, view: &AmountView, r: Rectangle) {
     let m = b.m;
     let (left, pad) = take_right(r, keypad_width(&m, r.size.width), m.gap);
-    keypad(b, &amount_keys(view), pad);
+    keypad(b, &amount_keys(view, &b.money), pad);
 
     let (mut rest, bottom) = take_bottom(left, m.button_h, m.gap);
     let c = columns(bottom, &[1, 1], m.gap);
@@ -143,11 +143,13 @@ pub(super) fn amount_screen(b: &mut Builder, view: &AmountView, r: Rectangle) {
     b.fill(field_r, theme::LINE, m.radius, theme::BG);
     let field = inset(field_r, 2, 2);
     b.fill(field, theme::FIELD, m.radius.saturating_sub(2), theme::LINE);
+    // As typed, in the locale's way (`12,5` in German), with the currency's symbol where it goes.
+    let typed = view.entered.replace('.', &b.money.locale.decimal().to_string());
     let (shown, color) = match (view.mode, view.entered.is_empty()) {
-        (AmountMode::Money | AmountMode::Price, true) => ("$0.00".to_string(), theme::MUTED),
-        (AmountMode::Money | AmountMode::Price, false) => (format!("${}", view.entered), theme::TEXT),
+        (AmountMode::Money | AmountMode::Price, true) => (b.money.format(0), theme::MUTED),
+        (AmountMode::Money | AmountMode::Price, false) => (b.money.with_symbol(&typed), theme::TEXT),
         (AmountMode::Percent, true) => ("0 %".to_string(), theme::MUTED),
-        (AmountMode::Percent, false) => (format!("{} %", view.entered), theme::TEXT),
+        (AmountMode::Percent, false) => (format!("{typed} %"), theme::TEXT),
     };
     b.push(
         inset(field, m.pad, 0),
@@ -166,13 +168,18 @@ fn quick_row(b: &mut Builder, view: &AmountView, r: Rectangle) {
     let fit = ((r.size.width + m.gap) / (64 + m.gap)).max(1) as usize;
     let shown = view.quick.len().min(fit);
     let cells = columns(r, &vec![1; shown], m.gap);
+    // Amounts that do not fit in the button's font (¥10,000 on the small screen) are written in
+    // the small one rather than cut.
+    let room = cells.iter().map(|c| c.size.width - 2 * 8.min(c.size.width / 8)).min().unwrap_or(0);
+    let fits = view.quick.iter().take(shown).all(|(label, _)| measure(label, Face::Bold, m.body_px) <= room);
+    let px = if fits { m.body_px } else { m.small_px };
     for (i, (cell, (label, cents))) in cells.into_iter().zip(&view.quick).enumerate() {
-        let look = Look { sub_px: m.small_px, ..b.secondary() };
+        let look = Look { px, sub_px: m.small_px, ..b.secondary() };
         let intent = Some(Intent::QuickAmount(i));
         if label.chars().any(|c| c.is_ascii_digit()) {
             b.button(cell, theme::BG, label.clone(), look, intent);
         } else {
-            b.button_sub(cell, theme::BG, label, &format_cents(*cents), look, intent);
+            b.button_sub(cell, theme::BG, label, &b.money.format(*cents), look, intent);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! numeric keypad it shares with the amount screen.
 
 use super::*;
+use crate::MoneyFormat;
 
 /// One key of a 3×4 keypad: its label and what it sends (`None`: greyed out, does nothing).
 pub(crate) type PadKey = (&'static str, Option<Intent>);
@@ -28,12 +29,15 @@ pub(crate) fn pin_keys(view: &PinPadView) -> [PadKey; 12] {
     })
 }
 
-/// The amount keypad's keys in reading order (1–9, ., 0, ⌫): one decimal point at most, ⌫ once
+/// The amount keypad's keys in reading order (1–9, the locale's decimal separator, 0, ⌫): one
+/// decimal separator at most, none for money in a currency without minor units (yen), ⌫ once
 /// something is typed.
-pub(crate) fn amount_keys(view: &AmountView) -> [PadKey; 12] {
-    ["1", "2", "3", "4", "5", "6", "7", "8", "9", ".", "0", "⌫"].map(|label| {
+pub(crate) fn amount_keys(view: &AmountView, money: &MoneyFormat) -> [PadKey; 12] {
+    let point = if money.locale.decimal() == ',' { "," } else { "." };
+    let whole = money.currency.minor == 0 && view.mode != AmountMode::Percent;
+    ["1", "2", "3", "4", "5", "6", "7", "8", "9", point, "0", "⌫"].map(|label| {
         let intent = match label {
-            "." => (!view.entered.contains('.')).then_some(Intent::AmountPoint),
+            "." | "," => (!whole && !view.entered.contains('.')).then_some(Intent::AmountPoint),
             "⌫" => (!view.entered.is_empty()).then_some(Intent::AmountBackspace),
             d => Some(Intent::AmountDigit(digit(d))),
         };

@@ -92,7 +92,7 @@ pub(super) fn return_screen(b: &mut Builder, view: &ReturnView, r: Rectangle) {
         c[3],
         theme::BG,
         "Refund",
-        &format_cents(view.refund_cents),
+        &b.money.format(view.refund_cents),
         confirm,
         anything.then_some(Intent::ConfirmReturn),
     );
@@ -108,7 +108,7 @@ fn return_line(b: &mut Builder, i: usize, line: &ReturnLineView, row: Rectangle)
     let step = if m.compact { MIN_TARGET } else { 56 };
     let count_w = if m.compact { 44 } else { 64 };
     let (rest, controls) = take_right(row, 2 * step + count_w, 0);
-    let amount = if line.selected > 0 { format_cents(line.refund_cents) } else { String::new() };
+    let amount = if line.selected > 0 { b.money.format(line.refund_cents) } else { String::new() };
     let amount_w = measure(&amount, Face::Bold, m.body_px) + 4;
     let (text_r, amount_r) = take_right(inset(rest, m.pad.min(12), 0), amount_w, m.gap);
     b.text(amount_r, amount, b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Right));

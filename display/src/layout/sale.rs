@@ -50,7 +50,7 @@ pub(super) fn sale_screen(b: &mut Builder, sale: &SaleView, r: Rectangle) {
             tile,
             theme::BG,
             &p.name,
-            &format_cents(p.price_cents),
+            &b.money.format(p.price_cents),
             look,
             Some(Intent::AddToCart(p.sku.clone())),
         );
@@ -193,22 +193,22 @@ fn tab_row(b: &mut Builder, sale: &SaleView, r: Rectangle) {
 }
 
 /// A discount as the screen shows it: an en dash before the amount taken off ("–$1.00").
-pub(super) fn minus_cents(cents: i64) -> String {
-    format!("–{}", format_cents(cents))
+pub(super) fn minus_cents(money: &crate::MoneyFormat, cents: i64) -> String {
+    format!("–{}", money.format(cents))
 }
 
 /// The small rows above the total: subtotal, discount and tax, when there is a discount or tax
 /// (otherwise the total says it all).
-fn total_rows(sale: &SaleView) -> Vec<(&'static str, String, Rgb888)> {
+fn total_rows(money: &crate::MoneyFormat, sale: &SaleView) -> Vec<(&'static str, String, Rgb888)> {
     if sale.discount_cents == 0 && sale.tax_cents == 0 {
         return Vec::new();
     }
-    let mut rows = vec![("Subtotal", format_cents(sale.subtotal_cents), theme::TEXT)];
+    let mut rows = vec![("Subtotal", money.format(sale.subtotal_cents), theme::TEXT)];
     if sale.discount_cents != 0 {
-        rows.push(("Discount", minus_cents(sale.discount_cents), theme::GREEN));
+        rows.push(("Discount", minus_cents(money, sale.discount_cents), theme::GREEN));
     }
     if sale.tax_cents != 0 {
-        rows.push(("Tax", format_cents(sale.tax_cents), theme::TEXT));
+        rows.push(("Tax", money.format(sale.tax_cents), theme::TEXT));
     }
     rows
 }
@@ -258,7 +258,7 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
         Some(_) => MIN_TARGET + m.pad.min(12) / 2,
         None => line_height(m.body_px) + 8,
     };
-    let mut rows = total_rows(sale);
+    let mut rows = total_rows(&b.money, sale);
     // Under a banner a small panel cannot show the cashier, a line and every total: the subtotal,
     // discount and tax rows go then (the total stays, and each line shows its own discount).
     let need = row_h + if sale.cart.len() > 1 { small_lh } else { 0 };
@@ -314,7 +314,7 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     b.text(total_label, "Total", b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
     b.text(
         total_value,
-        format_cents(sale.total_cents),
+        b.money.format(sale.total_cents),
         b.style(Face::Bold, m.big_px, theme::TEXT, theme::PANEL, Align::Right),
     );
     let cols = columns(pay, &[5, 6], m.gap / 2);
@@ -337,7 +337,7 @@ fn cart_line(b: &mut Builder, i: usize, line: &CartLine, row: Rectangle) {
     let block = if line.discount_cents != 0 { lh + small_lh } else { lh };
     let top = main.top_left.y + (main.size.height.saturating_sub(block) / 2) as i32;
     let text_row = rect(main.top_left.x, top, main.size.width, lh);
-    let price = format_cents(line.line_cents);
+    let price = b.money.format(line.line_cents);
     let price_w = measure(&price, Face::Bold, m.body_px) + 4;
     let (name_r, price_r) = take_right(text_row, price_w, m.gap / 2);
     let name = if line.qty == 1 { line.name.clone() } else { format!("{}× {}", line.qty, line.name) };
@@ -346,7 +346,7 @@ fn cart_line(b: &mut Builder, i: usize, line: &CartLine, row: Rectangle) {
     if line.discount_cents != 0 {
         b.text(
             rect(main.top_left.x, top + lh as i32, main.size.width, small_lh),
-            format!("{} discount", minus_cents(line.discount_cents)),
+            format!("{} discount", minus_cents(&b.money, line.discount_cents)),
             b.style(Face::Regular, m.small_px, theme::GREEN, theme::PANEL, Align::Left),
         );
     }

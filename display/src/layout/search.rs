@@ -109,7 +109,7 @@ fn search_results(b: &mut Builder, view: &SearchView, r: Rectangle) -> Option<(u
             tile,
             theme::BG,
             &p.name,
-            &format_cents(p.price_cents),
+            &b.money.format(p.price_cents),
             look,
             Some(Intent::AddToCart(p.sku.clone())),
         );

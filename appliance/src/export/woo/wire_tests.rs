@@ -39,6 +39,7 @@ fn sale(lines: Vec<OrderLineRow>, included: bool, tenders: &[(&str, i64)], chang
         tenders: tenders.iter().map(|(t, a)| TenderRow { tender: (*t).into(), amount_cents: *a }).collect(),
         taxes: vec![OrderTaxRow { rate_bp: 825, net_cents: net, tax_cents: tax }],
         total: Cents(net + tax).to_string(),
+        currency: "USD".into(),
         created_ms: 1_700_000_000_000,
         created: "2023-11-14T22:13:20Z".into(),
         voided: false,

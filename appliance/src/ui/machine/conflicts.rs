@@ -32,20 +32,21 @@ pub(super) fn subject_words(kind: ConflictKind, subject: &str) -> String {
 }
 
 /// A store's conflict row as the conflicts screen lists it.
-pub(super) fn conflict_entry(row: ConflictRow) -> Option<(ConflictKind, d::ConflictEntry)> {
+pub(super) fn conflict_entry(money: &d::MoneyFormat, row: ConflictRow) -> Option<(ConflictKind, d::ConflictEntry)> {
     // The store lists only kinds this build knows; anything else is left to the CLI.
     let kind = row.kind.parse::<ConflictKind>().ok()?;
     let subject = subject_words(kind, &row.subject);
     let summary = row.summary;
-    let at_stake = if kind.stake_is_money() { d::format_cents(row.at_stake) } else { row.at_stake_text };
+    let at_stake = if kind.stake_is_money() { money.format(row.at_stake) } else { row.at_stake_text };
     Some((kind, d::ConflictEntry { id: row.id, kind: kind_words(kind).into(), subject, summary, at_stake }))
 }
 
 /// The open conflicts for the conflicts screen: money at stake first (refunds, then voids), then
 /// stock, edits and order numbers, in the store's order within a kind.
 pub fn load_conflicts(r: &Register) -> Result<Vec<d::ConflictEntry>, StoreError> {
+    let money = r.store().reader().money_format()?;
     let mut entries: Vec<(ConflictKind, d::ConflictEntry)> =
-        r.store().reader().conflicts(false)?.into_iter().filter_map(conflict_entry).collect();
+        r.store().reader().conflicts(false)?.into_iter().filter_map(|c| conflict_entry(&money, c)).collect();
     entries.sort_by_key(|(kind, _)| *kind);
     Ok(entries.into_iter().map(|(_, e)| e).collect())
 }

@@ -157,6 +157,7 @@ impl Ui {
                 update: None,
                 update_ready: None,
                 updates_waiting: Vec::new(),
+                money: d::MoneyFormat::default(),
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {

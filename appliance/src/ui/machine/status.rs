@@ -117,5 +117,6 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         .map(|r| r.short()),
         updates_waiting: if cfg.mode == Mode::Server { updates_waiting(s.path()) } else { Vec::new() },
         update_ready: if cfg.mode == Mode::Client { crate::update::rollout::ready() } else { None },
+        money: s.reader().money_format()?,
     })
 }

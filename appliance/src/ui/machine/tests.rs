@@ -229,7 +229,7 @@ fn conflicts_are_worded_for_a_manager() {
         events: Vec::new(),
         resolution: None,
     };
-    let (kind, e) = conflict_entry(row).unwrap_or_else(|| panic!("a known kind"));
+    let (kind, e) = conflict_entry(&d::MoneyFormat::default(), row).unwrap_or_else(|| panic!("a known kind"));
     assert_eq!((kind, e.kind.as_str(), e.at_stake.as_str()), (ConflictKind::Oversold, "Sold below zero", "2 items"));
     assert!(
         e.summary.starts_with("Product TEA was sold below zero (on hand -2)"),

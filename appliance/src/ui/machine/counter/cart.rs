@@ -115,13 +115,13 @@ impl Ui {
             allow_price: matches!(what, AmountFor::LineDiscount(_)),
             quick: match what {
                 AmountFor::Tender(i) if self.counter.catalog.tenders.get(i).is_some_and(|t| t == CASH) => {
-                    quick_cash(due)
+                    quick_cash(&self.status.money, due)
                 }
                 AmountFor::Tender(_) => vec![("Exact".to_string(), due)],
                 _ => Vec::new(),
             },
             hint: match what {
-                AmountFor::Tender(_) => Some(format!("Due {}", d::format_cents(due))),
+                AmountFor::Tender(_) => Some(format!("Due {}", self.status.money.format(due))),
                 _ => self.discount_hint(),
             },
         };
@@ -255,11 +255,15 @@ impl Ui {
             Ok(order) => {
                 info!("order {} committed", order.number);
                 let change = if order.change_cents > 0 {
-                    format!(" Change {}.", d::format_cents(order.change_cents))
+                    format!(" Change {}.", self.status.money.format(order.change_cents))
                 } else {
                     String::new()
                 };
-                self.info(format!("Order {} paid: {}.{change}", order.number, d::format_cents(order.total_cents)));
+                self.info(format!(
+                    "Order {} paid: {}.{change}",
+                    order.number,
+                    self.status.money.format(order.total_cents)
+                ));
                 self.counter.last_order = Some(order.number);
                 self.counter.cart.clear();
                 self.counter.paid.clear();

@@ -40,8 +40,9 @@ fn kind_words(kind: CashKind) -> &'static str {
     }
 }
 
-fn money(c: i64) -> String {
-    d::format_cents(c)
+/// How the store writes amounts (its currency and locale).
+fn money_of(r: &Register) -> Result<d::MoneyFormat, String> {
+    r.store().reader().money_format().map_err(|e| e.to_string())
 }
 
 /// A report's lines as this register's printer would lay them out in its own font.
@@ -52,11 +53,11 @@ fn report_lines(r: &Register, head: &ReportHead, totals: &DayTotals) -> Result<V
 }
 
 /// Net sales and expected cash, and the count and its difference when counted.
-fn figures(net: i64, expected: i64, counted: Option<i64>) -> Vec<(String, String)> {
-    let mut f = vec![("Net sales".to_string(), money(net)), ("Expected cash".to_string(), money(expected))];
+fn figures(m: &d::MoneyFormat, net: i64, expected: i64, counted: Option<i64>) -> Vec<(String, String)> {
+    let mut f = vec![("Net sales".to_string(), m.format(net)), ("Expected cash".to_string(), m.format(expected))];
     if let Some(c) = counted {
-        f.push(("Counted".into(), money(c)));
-        f.push(("Difference".into(), money(c - expected)));
+        f.push(("Counted".into(), m.format(c)));
+        f.push(("Difference".into(), m.format(c - expected)));
     }
     f
 }
@@ -70,7 +71,7 @@ fn x_view(r: &Register) -> Result<d::ReportView, String> {
         title: "X report".into(),
         lines: report_lines(r, &head, &x.totals)?,
         page: 0,
-        figures: figures(x.net_cents, x.expected_cash_cents, None),
+        figures: figures(&money_of(r)?, x.net_cents, x.expected_cash_cents, None),
     })
 }
 
@@ -88,7 +89,7 @@ fn closing_view(r: &Register, counted: Cents) -> Result<d::ReportView, String> {
         title: format!("Close the day: Z {}", x.next_z),
         lines: report_lines(r, &head, &x.totals)?,
         page: 0,
-        figures: figures(x.net_cents, x.expected_cash_cents, Some(counted.0)),
+        figures: figures(&money_of(r)?, x.net_cents, x.expected_cash_cents, Some(counted.0)),
     })
 }
 
@@ -99,7 +100,7 @@ fn z_view(r: &Register, z: &ZRow) -> Result<d::ReportView, String> {
         title: format!("Z report {}", z.number),
         lines: report_lines(r, &z_head(z), &z.totals)?,
         page: 0,
-        figures: figures(z.net_cents, z.expected_cash_cents, z.counted_cash_cents),
+        figures: figures(&money_of(r)?, z.net_cents, z.expected_cash_cents, z.counted_cash_cents),
     })
 }
 
@@ -259,7 +260,7 @@ impl Ui {
     /// the figures the day would close with).
     fn day_amount(&mut self) {
         let Some((what, v)) = self.counter.amount.clone() else { return };
-        let cents = match v.entered.parse::<Cents>() {
+        let cents = match Cents::parse_in(&v.entered, self.status.money.currency.minor) {
             Ok(c) => c,
             Err(e) => return self.error(e.to_string()),
         };
@@ -270,7 +271,11 @@ impl Ui {
                 }
                 self.counter.amount = None;
                 self.counter.day.cash = Some((kind, cents));
-                self.info(format!("{} {}: say what for, then tap Record.", kind_words(kind), money(cents.0)));
+                self.info(format!(
+                    "{} {}: say what for, then tap Record.",
+                    kind_words(kind),
+                    self.status.money.format(cents.0)
+                ));
                 self.ask_reason();
             }
             AmountFor::Counted => {
@@ -300,7 +305,11 @@ impl Ui {
             match done {
                 Ok(id) => {
                     info!("{} of {amount} recorded on the screen ({id})", kind.as_str());
-                    self.info(format!("{} {} recorded: {why}.{opens}", kind_words(kind), money(amount.0)));
+                    self.info(format!(
+                        "{} {} recorded: {why}.{opens}",
+                        kind_words(kind),
+                        self.status.money.format(amount.0)
+                    ));
                     self.refresh();
                     self.show_day();
                 }
@@ -336,7 +345,7 @@ impl Ui {
             (z_view(&r, &z), printer_setup(&r).is_some())
         };
         let after = if printer { "It is printing." } else { "No printer is set up, so it was not printed." };
-        self.info(format!("Day closed: Z {}, net sales {}. {after}", z.number, money(z.net_cents)));
+        self.info(format!("Day closed: Z {}, net sales {}. {after}", z.number, self.status.money.format(z.net_cents)));
         self.counter.day = DayWork { z: z.id.parse().ok(), ..DayWork::default() };
         match view {
             Ok(v) => self.screen = d::Screen::Report(v),

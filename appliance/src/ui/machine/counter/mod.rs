@@ -337,13 +337,15 @@ fn untitle(t: &str) -> String {
     t.to_lowercase()
 }
 
-/// Quick cash buttons: the exact amount and the next notes up.
-fn quick_cash(due: i64) -> Vec<(String, i64)> {
+/// Quick cash buttons: the exact amount and the next notes up (5, 10, 20, 50 and 100 of the
+/// currency's main unit; of 100 yen and the like in a currency without minor units).
+fn quick_cash(money: &d::MoneyFormat, due: i64) -> Vec<(String, i64)> {
     let mut q = vec![("Exact".to_string(), due)];
-    for note in [500i64, 1_000, 2_000, 5_000, 10_000] {
+    let unit = if money.currency.minor == 0 { 100 } else { money.currency.scale() };
+    for note in [5, 10, 20, 50, 100].map(|n| n * unit) {
         let up = (due + note - 1) / note * note;
         if up > due && q.iter().all(|(_, a)| *a != up) && q.len() < 3 {
-            q.push((d::format_cents(up), up));
+            q.push((money.format(up), up));
         }
     }
     q
@@ -518,16 +520,24 @@ impl Ui {
                 self.screen = d::Screen::Pay(self.counter.pay_view());
             }
             I::FinishSale => self.finish_sale(),
-            I::AmountDigit(n) => self.edit_amount(|v| {
-                if v.entered.len() < 10 && v.entered.split('.').nth(1).is_none_or(|f| f.len() < 2) {
-                    v.entered.push(char::from(b'0' + n.min(&9)));
-                }
-            }),
-            I::AmountPoint => self.edit_amount(|v| {
-                if !v.entered.contains('.') {
-                    v.entered.push('.');
-                }
-            }),
+            I::AmountDigit(n) => {
+                let minor = usize::from(self.status.money.currency.minor);
+                self.edit_amount(|v| {
+                    let most = if v.mode == d::AmountMode::Percent { 2 } else { minor };
+                    if v.entered.len() < 10 && v.entered.split('.').nth(1).is_none_or(|f| f.len() < most) {
+                        v.entered.push(char::from(b'0' + n.min(&9)));
+                    }
+                })
+            }
+            I::AmountPoint => {
+                let whole = self.status.money.currency.minor == 0;
+                self.edit_amount(|v| {
+                    let no_decimals = whole && v.mode != d::AmountMode::Percent;
+                    if !v.entered.contains('.') && !no_decimals {
+                        v.entered.push('.');
+                    }
+                })
+            }
             I::AmountBackspace => self.edit_amount(|v| {
                 v.entered.pop();
             }),
@@ -547,7 +557,7 @@ impl Ui {
             I::AmountEnter => {
                 let Some((_, v)) = self.counter.amount.clone() else { return true };
                 match v.mode {
-                    d::AmountMode::Money => match v.entered.parse::<Cents>() {
+                    d::AmountMode::Money => match Cents::parse_in(&v.entered, self.status.money.currency.minor) {
                         Ok(c) => self.amount_entered(c),
                         Err(e) => self.error(e.to_string()),
                     },
@@ -555,7 +565,7 @@ impl Ui {
                         Ok(d) => self.discount_entered(d),
                         Err(e) => self.error(e.to_string()),
                     },
-                    d::AmountMode::Price => match v.entered.parse::<Cents>() {
+                    d::AmountMode::Price => match Cents::parse_in(&v.entered, self.status.money.currency.minor) {
                         Ok(c) => self.price_entered(c),
                         Err(e) => self.error(e.to_string()),
                     },
@@ -604,7 +614,8 @@ impl Ui {
             }
             I::VoidOrder => {
                 if let Some(r) = &self.counter.returning {
-                    let reason = format!("Void order {}: {}", r.order.number, d::format_cents(r.order.total_cents));
+                    let reason =
+                        format!("Void order {}: {}", r.order.number, self.status.money.format(r.order.total_cents));
                     self.ask_manager(Pending::Void, reason);
                 }
             }
@@ -613,7 +624,7 @@ impl Ui {
                 if v.refund_cents == 0 && v.lines.iter().all(|l| l.selected == 0) {
                     self.error("Pick what comes back first: tap + on a line.");
                 } else {
-                    let reason = format!("Return on {}: {}", v.order_number, d::format_cents(v.refund_cents));
+                    let reason = format!("Return on {}: {}", v.order_number, self.status.money.format(v.refund_cents));
                     self.ask_manager(Pending::Return, reason);
                 }
             }

@@ -18,9 +18,12 @@ impl Ui {
             d::AmountMode::Price => {
                 let shelf = self.line_shelf_price(i).unwrap_or_default();
                 let hint = if self.counter.approval.is_some() {
-                    format!("Shelf price {}. A manager approved this order's changes.", d::format_cents(shelf.0))
+                    format!(
+                        "Shelf price {}. A manager approved this order's changes.",
+                        self.status.money.format(shelf.0)
+                    )
                 } else {
-                    format!("Shelf price {}. A new price needs a manager.", d::format_cents(shelf.0))
+                    format!("Shelf price {}. A new price needs a manager.", self.status.money.format(shelf.0))
                 };
                 (format!("Price of {name}"), Some(hint))
             }
@@ -48,7 +51,8 @@ impl Ui {
         // A line discount larger than the new price cannot be rung: said before a manager is asked.
         if self.counter.priced().is_none() {
             self.counter.cart = before;
-            return self.error(format!("The discount on this line is more than {}.", d::format_cents(price.0)));
+            return self
+                .error(format!("The discount on this line is more than {}.", self.status.money.format(price.0)));
         }
         self.counter.amount = None;
         if new.is_some() && self.counter.approval.is_none() {
@@ -56,8 +60,8 @@ impl Ui {
             let reason = format!(
                 "Price of {}: {} (shelf {})",
                 self.line_name(i),
-                d::format_cents(price.0),
-                d::format_cents(shelf.0)
+                self.status.money.format(price.0),
+                self.status.money.format(shelf.0)
             );
             return self.ask_manager(Pending::PriceOverride { line: i, price }, reason);
         }

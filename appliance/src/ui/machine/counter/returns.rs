@@ -69,7 +69,7 @@ impl Ui {
                 info!("return on {} refunded {}", ret.order_number, ret.refund);
                 self.info(format!(
                     "Refund {} by {} on {}.",
-                    d::format_cents(ret.refund_cents),
+                    self.status.money.format(ret.refund_cents),
                     ret.payment,
                     ret.order_number
                 ));
@@ -95,7 +95,7 @@ impl Ui {
                 self.info(format!(
                     "Order {} voided: {} back, its goods back in stock.",
                     o.number,
-                    d::format_cents(o.total_cents)
+                    self.status.money.format(o.total_cents)
                 ));
                 self.counter.returning = None;
                 self.refresh();
