@@ -157,6 +157,14 @@ fn amounts_follow_the_store_currency_and_its_sales_keep_it() {
         "{o}"
     );
     assert!(t.ok(&["order", "list"]).contains("900"));
+    // Refusals name amounts in yen too.
+    t.refused(&["order", "create", "TEA", "--discount", "600"], 3, "a discount of 600 is more than the 500");
+    t.refused(
+        &["order", "create", "TEA", "--pay", "cash:100", "--pay", "card:100"],
+        3,
+        "the tenders add up to 200 but the total is 500: 300 is missing",
+    );
+    t.refused(&["order", "create", "TEA", "--tendered", "400"], 3, "400 tendered is less than the 500 cash due");
     // A store with sales keeps its currency; the locale may change at any time.
     t.refused(&["setting", "set", "currency", "EUR"], 3, "the currency stays JPY: this store has sales in it");
     t.ok(&["setting", "set", "currency", "JPY"]);

@@ -37,7 +37,7 @@ impl Discount {
             Discount::Amount(c) => c.0,
         };
         if off > base {
-            return Err(SaleError::DiscountOverAmount { discount: self.to_string(), amount: Cents(base) });
+            return Err(SaleError::DiscountOverAmount { discount: self, amount: Cents(base), minor: 2 });
         }
         Ok(off)
     }
@@ -45,9 +45,16 @@ impl Discount {
 
 impl fmt::Display for Discount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.show(2))
+    }
+}
+
+impl Discount {
+    /// `10%`, or the amount with `minor` decimals (`1.00`, `100` yen).
+    pub fn show(self, minor: u8) -> String {
         match self {
-            Discount::Percent(bp) => write!(f, "{}%", RateBp(*bp).to_string().trim_end_matches('%')),
-            Discount::Amount(c) => write!(f, "{c}"),
+            Discount::Percent(bp) => format!("{}%", RateBp(bp).to_string().trim_end_matches('%')),
+            Discount::Amount(c) => c.show(minor),
         }
     }
 }
@@ -83,28 +90,34 @@ impl Discount {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SaleError {
     /// A discount larger than what it applies to.
-    #[error("a discount of {discount} is more than the {amount} it applies to")]
+    #[error("a discount of {} is more than the {} it applies to", .discount.show(*.minor), .amount.show(*.minor))]
     DiscountOverAmount {
-        /// As typed.
-        discount: String,
+        /// As asked.
+        discount: Discount,
         /// What it applied to.
         amount: Cents,
+        /// The currency's decimals, to write the amounts with ([`SaleError::in_currency`]).
+        minor: u8,
     },
     /// Tenders that do not cover the total, or cover more than it without cash to give change from.
-    #[error("the tenders add up to {paid} but the total is {total}: {}", missing(*.paid, *.total))]
+    #[error("the tenders add up to {} but the total is {}: {}", .paid.show(*.minor), .total.show(*.minor), missing(*.paid, *.total, *.minor))]
     TendersDoNotAddUp {
         /// Sum of the tenders.
         paid: Cents,
         /// What is due.
         total: Cents,
+        /// The currency's decimals.
+        minor: u8,
     },
     /// Cash handed over that is less than the cash due.
-    #[error("{given} tendered is less than the {due} cash due")]
+    #[error("{} tendered is less than the {} cash due", .given.show(*.minor), .due.show(*.minor))]
     TenderedTooLittle {
         /// Handed over.
         given: Cents,
         /// Cash due.
         due: Cents,
+        /// The currency's decimals.
+        minor: u8,
     },
     /// `--tendered` without a cash tender.
     #[error("--tendered is the cash handed over, but nothing is paid in cash")]
@@ -117,11 +130,25 @@ pub enum SaleError {
     TooLarge,
 }
 
-fn missing(paid: Cents, total: Cents) -> String {
+fn missing(paid: Cents, total: Cents, minor: u8) -> String {
     if paid < total {
-        format!("{} is missing", Cents(total.0 - paid.0))
+        format!("{} is missing", Cents(total.0 - paid.0).show(minor))
     } else {
-        format!("{} too much", Cents(paid.0 - total.0))
+        format!("{} too much", Cents(paid.0 - total.0).show(minor))
+    }
+}
+
+impl SaleError {
+    /// The same refusal, its amounts written with `minor` decimals (the store's currency): the
+    /// pricing rules know no currency, the register that asked them does.
+    pub fn in_currency(mut self, decimals: u8) -> SaleError {
+        if let SaleError::DiscountOverAmount { minor, .. }
+        | SaleError::TendersDoNotAddUp { minor, .. }
+        | SaleError::TenderedTooLittle { minor, .. } = &mut self
+        {
+            *minor = decimals;
+        }
+        self
     }
 }
 
@@ -429,7 +456,7 @@ pub fn settle_tenders(total: Cents, pay: &PayRequest) -> Result<(Vec<Tender>, Ce
     let open = pay.tenders.iter().filter(|(_, a)| a.is_none()).count();
     let given: i64 = pay.tenders.iter().filter_map(|(_, a)| a.map(|c| c.0)).sum();
     if open > 1 {
-        return Err(SaleError::TendersDoNotAddUp { paid: Cents(given), total });
+        return Err(SaleError::TendersDoNotAddUp { paid: Cents(given), total, minor: 2 });
     }
     let mut tenders = Vec::with_capacity(pay.tenders.len());
     for (name, amount) in &pay.tenders {
@@ -441,7 +468,7 @@ pub fn settle_tenders(total: Cents, pay: &PayRequest) -> Result<(Vec<Tender>, Ce
     }
     let paid: i64 = tenders.iter().map(|t| t.amount_cents.0).sum();
     if paid != total.0 {
-        return Err(SaleError::TendersDoNotAddUp { paid: Cents(paid), total });
+        return Err(SaleError::TendersDoNotAddUp { paid: Cents(paid), total, minor: 2 });
     }
     let Some(handed) = pay.tendered else { return Ok((tenders, Cents::ZERO)) };
     let cash_due: i64 = tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
@@ -449,7 +476,7 @@ pub fn settle_tenders(total: Cents, pay: &PayRequest) -> Result<(Vec<Tender>, Ce
         return Err(SaleError::TenderedWithoutCash);
     }
     if handed.0 < cash_due {
-        return Err(SaleError::TenderedTooLittle { given: handed, due: Cents(cash_due) });
+        return Err(SaleError::TenderedTooLittle { given: handed, due: Cents(cash_due), minor: 2 });
     }
     // Record cash at what was handed over: the drawer takes the notes and gives the change.
     let change = handed.0 - cash_due;
@@ -563,7 +590,7 @@ mod tests {
         let low = PayRequest { tenders: vec![cash(None)], tendered: Some(Cents(1000)) };
         assert_eq!(
             settle_tenders(Cents(1250), &low),
-            Err(SaleError::TenderedTooLittle { given: Cents(1000), due: Cents(1250) })
+            Err(SaleError::TenderedTooLittle { given: Cents(1000), due: Cents(1250), minor: 2 })
         );
         let no_cash = PayRequest { tenders: vec![card(None)], tendered: Some(Cents(2000)) };
         assert_eq!(settle_tenders(Cents(1250), &no_cash), Err(SaleError::TenderedWithoutCash));

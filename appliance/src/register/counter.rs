@@ -268,7 +268,9 @@ impl Register {
             }
             let settings = tx.reader().settings()?;
             let setting = |k: &str| settings.iter().find(|s| s.key == k).map(|s| s.value.as_str());
-            let priced = price_cart(&cart, req.discount, prices_include_tax(setting("prices_include_tax")))?;
+            let minor = tx.reader().money_format()?.currency.minor;
+            let priced = price_cart(&cart, req.discount, prices_include_tax(setting("prices_include_tax")))
+                .map_err(|e| e.in_currency(minor))?;
             if let Some(limit) = discount_limit_bp(setting("discount_limit"))
                 && priced.deepest_discount_bp() > limit
                 && approved_by.is_none()
@@ -278,7 +280,7 @@ impl Register {
                     RateBp(limit)
                 )));
             }
-            let (tenders, change) = settle_tenders(priced.total_cents, &pay)?;
+            let (tenders, change) = settle_tenders(priced.total_cents, &pay).map_err(|e| e.in_currency(minor))?;
             let n = tx.next_counter(kv::ORDER_COUNTER)?;
             let shift = tx.reader().open_shift(tx.register_id())?.map(|(id, _)| id);
             let sale = Sale {
