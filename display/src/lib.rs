@@ -12,6 +12,7 @@
 pub mod canvas;
 pub mod evdev;
 pub mod fb;
+pub mod i18n;
 mod input;
 mod layout;
 pub mod model;
@@ -35,6 +36,7 @@ pub use render::{draw, draw_region, region_rect};
 pub use samples::samples;
 pub use scanner::{Detected, ScanDetector};
 pub use sys::{FbDevice, ext4_resize, lp_status, resize_partition, watchdog_set_timeout};
+pub use text::missing_glyphs;
 
 /// Errors from files and PNG encoding.
 #[derive(Debug, thiserror::Error)]

@@ -81,6 +81,8 @@ pub struct StatusInfo {
     pub updates_waiting: Vec<String>,
     /// The store's currency in its locale: how every amount on the screens is written.
     pub money: crate::MoneyFormat,
+    /// The language of the screens' words.
+    pub language: crate::i18n::Language,
 }
 
 /// One register seen on the network.

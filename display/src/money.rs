@@ -95,6 +95,11 @@ impl Currency {
         10_i64.pow(u32::from(self.minor))
     }
 
+    /// Every currency Till lists, by code.
+    pub fn listed() -> impl Iterator<Item = Currency> {
+        CURRENCIES.iter().filter_map(|(code, _, _)| Currency::of(code))
+    }
+
     /// Whether it has the listed minor units (a code Till does not know has 2).
     pub fn is_known(&self) -> bool {
         CURRENCIES.iter().any(|(c, _, _)| c.as_bytes() == self.code)

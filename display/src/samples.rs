@@ -32,6 +32,7 @@ fn status(mode: Mode) -> StatusInfo {
             update_ready: None,
             updates_waiting: vec!["Patio Bar".into()],
             money: MoneyFormat::default(),
+            language: crate::i18n::Language::English,
         },
         Mode::Client => StatusInfo {
             mode,
@@ -53,6 +54,7 @@ fn status(mode: Mode) -> StatusInfo {
             update_ready: None,
             updates_waiting: Vec::new(),
             money: MoneyFormat::default(),
+            language: crate::i18n::Language::English,
         },
         Mode::Standalone => StatusInfo {
             mode,
@@ -70,6 +72,7 @@ fn status(mode: Mode) -> StatusInfo {
             update_ready: None,
             updates_waiting: Vec::new(),
             money: MoneyFormat::default(),
+            language: crate::i18n::Language::English,
         },
     }
 }
@@ -246,10 +249,11 @@ fn return_view(selected: [u32; 4]) -> ReturnView {
     }
 }
 
-/// `state` in a store whose currency is `code` and locale `tag`.
+/// `state` in a store whose currency is `code` and locale `tag`, in the locale's language.
 fn in_money(code: &str, tag: &str, mut state: UiState) -> UiState {
     state.status.money =
         MoneyFormat::new(crate::Currency::of(code).unwrap_or_default(), crate::Locale::of(tag).unwrap_or_default());
+    state.status.language = crate::i18n::Language::of(tag).unwrap_or_default();
     state
 }
 
@@ -588,6 +592,25 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
                         allow_price: false,
                         quick: vec![("Exact".into(), 1730), ("¥2,000".into(), 2000), ("¥5,000".into(), 5000)],
                         hint: Some("Due ¥1,730 · change ¥270".into()),
+                    }),
+                    Mode::Client,
+                ),
+            ),
+        ),
+        (
+            "amount-line-price-eur-fr",
+            in_money(
+                "EUR",
+                "fr-FR",
+                state(
+                    Screen::Amount(AmountView {
+                        title: "Prix de Latte".into(),
+                        entered: "3.5".into(),
+                        mode: AmountMode::Price,
+                        allow_percent: true,
+                        allow_price: true,
+                        quick: Vec::new(),
+                        hint: Some("Prix en rayon 4,20 €".into()),
                     }),
                     Mode::Client,
                 ),

@@ -188,6 +188,19 @@ fn break_word(word: &str, face: Face, px: u32, max_width: u32) -> Vec<String> {
 }
 
 /// Line height in pixels for a size (1.3 × em keeps paragraphs easy to read at arm's length).
+/// The characters of `text` that either face would draw as the missing-glyph box (ASCII spaces
+/// and line breaks aside; the no-break spaces amounts use are glyphs like any other).
+pub fn missing_glyphs(text: &str) -> Vec<char> {
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .filter(|&c| [Face::Regular, Face::Bold].iter().any(|&f| fonts().font(f).lookup_glyph_index(c) == 0))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
 pub(crate) fn line_height(px: u32) -> u32 {
     px * 13 / 10
 }

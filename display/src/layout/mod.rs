@@ -159,6 +159,8 @@ struct Builder {
     m: Metrics,
     /// How amounts are written (the store's currency and locale).
     money: crate::MoneyFormat,
+    /// The language of the words.
+    lang: crate::i18n::Language,
     scene: Scene,
     region: Region,
 }
@@ -182,6 +184,16 @@ impl Builder {
 
     fn button(&mut self, rect: Rectangle, bg: Rgb888, label: impl Into<String>, look: Look, intent: Option<Intent>) {
         self.push(rect, bg, Shape::Button { label: label.into(), sub: None, look, intent });
+    }
+
+    /// Message `id` of the catalog, in the screen's language.
+    fn t(&self, id: &str) -> String {
+        crate::i18n::text(self.lang, id)
+    }
+
+    /// Message `id` with its variables.
+    fn t_with(&self, id: &str, args: &[(&str, crate::i18n::Arg<'_>)]) -> String {
+        crate::i18n::text_with(self.lang, id, args)
     }
 
     fn button_sub(&mut self, rect: Rectangle, bg: Rgb888, label: &str, sub: &str, look: Look, intent: Option<Intent>) {
@@ -308,7 +320,13 @@ fn shows_badge(state: &UiState) -> bool {
 /// Lays out the whole screen.
 pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
     let m = Metrics::for_size(size);
-    let mut b = Builder { m, money: state.status.money, scene: Scene::default(), region: Region::Header };
+    let mut b = Builder {
+        m,
+        money: state.status.money,
+        lang: state.status.language,
+        scene: Scene::default(),
+        region: Region::Header,
+    };
     let full = rect(0, 0, size.width, size.height);
     // The badge is a tap target: a small panel's 40 px header grows to 48 px while it shows.
     let header_h = if shows_badge(state) { m.header_h.max(MIN_TARGET) } else { m.header_h };

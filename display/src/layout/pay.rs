@@ -7,9 +7,9 @@ pub(super) fn pay_screen(b: &mut Builder, view: &PayView, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
     let cols = columns(bottom, &[2, 3], m.gap);
-    b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    b.button(cols[0], theme::BG, b.t("pay-back"), b.secondary(), Some(Intent::Back));
     let finish = b.look(theme::GREEN, theme::TEXT);
-    b.button(cols[1], theme::BG, "Finish sale", finish, view.fully_paid().then_some(Intent::FinishSale));
+    b.button(cols[1], theme::BG, b.t("pay-finish"), finish, view.fully_paid().then_some(Intent::FinishSale));
 
     let panel_w = if m.compact { top.size.width * 11 / 20 } else { top.size.width * 3 / 5 };
     let (panel, tenders) = take_right(top, top.size.width.saturating_sub(panel_w + m.gap), m.gap);
@@ -25,7 +25,11 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
     let (rest, result_r) = take_bottom(inner, line_height(m.big_px) + 4, 4);
     let (total_r, mut list) = take_top(rest, line_height(m.body_px) + 8, 0);
     let (total_label, total_value) = take_right(total_r, total_r.size.width / 2, 0);
-    b.text(total_label, "Total due", b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
+    b.text(
+        total_label,
+        b.t("pay-total-due"),
+        b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left),
+    );
     b.text(
         total_value,
         b.money.format(view.total_cents),
@@ -33,8 +37,7 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
     );
 
     if view.applied.is_empty() {
-        let text =
-            "Tap how the customer pays. To split the bill, take part with one tender, then the rest with another.";
+        let text = b.t("pay-how");
         b.paragraph(list, text, b.style(Face::Regular, m.small_px + 1, theme::MUTED, theme::PANEL, Align::Left));
     } else {
         let row_h = if m.compact { 48 } else { 52 };
@@ -46,7 +49,7 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
             let skip = view.applied.len() - fit;
             b.text(
                 note,
-                format!("{skip} earlier payment{}", if skip == 1 { "" } else { "s" }),
+                b.t_with("pay-earlier", &[("count", crate::i18n::Arg::Count(skip as i64))]),
                 b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Left),
             );
             list = rest;
@@ -72,11 +75,11 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
 
     b.fill(rect(result_r.top_left.x, result_r.top_left.y, result_r.size.width, 1), theme::LINE, 0, theme::PANEL);
     let (label, value, color) = if !view.fully_paid() {
-        ("Remaining", b.money.format(view.remaining_cents), theme::AMBER)
+        (b.t("pay-remaining"), b.money.format(view.remaining_cents), theme::AMBER)
     } else if view.change_cents > 0 {
-        ("Change", b.money.format(view.change_cents), theme::GREEN)
+        (b.t("pay-change"), b.money.format(view.change_cents), theme::GREEN)
     } else {
-        ("Paid in full", "✓".to_string(), theme::GREEN)
+        (b.t("pay-paid-in-full"), "✓".to_string(), theme::GREEN)
     };
     let (label_r, value_r) = take_right(result_r, result_r.size.width * 3 / 5, 0);
     b.text(label_r, label, b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
@@ -118,8 +121,8 @@ pub(super) fn amount_screen(b: &mut Builder, view: &AmountView, r: Rectangle) {
 
     let (mut rest, bottom) = take_bottom(left, m.button_h, m.gap);
     let c = columns(bottom, &[1, 1], m.gap);
-    b.button(c[0], theme::BG, "Cancel", b.secondary(), Some(Intent::CancelAmount));
-    b.button(c[1], theme::BG, "OK", b.primary(), amount_ok(view));
+    b.button(c[0], theme::BG, b.t("amount-cancel"), b.secondary(), Some(Intent::CancelAmount));
+    b.button(c[1], theme::BG, b.t("amount-ok"), b.primary(), amount_ok(view));
     if view.allow_percent {
         let (above, row) = take_bottom(rest, m.button_h, m.gap);
         mode_toggle(b, view, row);
@@ -194,13 +197,35 @@ pub(crate) fn mode_intent(view: &AmountView, mode: AmountMode) -> Intent {
 /// is marked, another switches to it.
 fn mode_toggle(b: &mut Builder, view: &AmountView, r: Rectangle) {
     let m = b.m;
-    let modes: &[(AmountMode, &str)] = if view.allow_price {
-        &[(AmountMode::Money, "$ Off"), (AmountMode::Percent, "% Off"), (AmountMode::Price, "Price")]
+    let symbol = b.money.currency.symbol().to_string();
+    let args = [("symbol", crate::i18n::Arg::Text(&symbol))];
+    // Each mode's words, and what it comes down to where the words do not fit.
+    let modes: Vec<(AmountMode, String, String)> = if view.allow_price {
+        vec![
+            (AmountMode::Money, b.t_with("amount-mode-off", &args), symbol.clone()),
+            (AmountMode::Percent, b.t("amount-mode-percent-off"), "%".into()),
+            (AmountMode::Price, b.t("amount-mode-price"), b.t("amount-mode-price")),
+        ]
     } else {
-        &[(AmountMode::Money, "$ Amount"), (AmountMode::Percent, "% Percent")]
+        vec![
+            (AmountMode::Money, b.t_with("amount-mode-amount", &args), symbol.clone()),
+            (AmountMode::Percent, b.t("amount-mode-percent"), "%".into()),
+        ]
     };
     let cells = columns(r, &vec![1; modes.len()], m.gap);
-    for (cell, &(this, label)) in cells.into_iter().zip(modes) {
+    // Longer words (French, Spanish) step down to the small font, then to the symbols alone,
+    // rather than being cut.
+    let room = cells.iter().map(|c| c.size.width - 2 * 8.min(c.size.width / 8)).min().unwrap_or(0);
+    let fit = |px: u32| modes.iter().all(|(_, l, _)| measure(l, Face::Bold, px) <= room);
+    let (px, short) = if fit(m.body_px) {
+        (m.body_px, false)
+    } else if fit(m.small_px) {
+        (m.small_px, false)
+    } else {
+        (m.body_px, true)
+    };
+    for (cell, (this, words, symbols)) in cells.into_iter().zip(modes) {
+        let label = if short { symbols } else { words };
         if this == view.mode {
             b.fill(cell, theme::PRIMARY, m.radius, theme::BG);
             let inner = inset(cell, 2, 2);
@@ -208,11 +233,10 @@ fn mode_toggle(b: &mut Builder, view: &AmountView, r: Rectangle) {
             let text_r = inset(inner, 8, 0);
             // The tick where it fits; the colour alone says which is in force on a narrow panel.
             let ticked = format!("✓ {label}");
-            let shown =
-                if measure(&ticked, Face::Bold, m.body_px) <= text_r.size.width { ticked } else { label.into() };
-            b.text(text_r, shown, b.style(Face::Bold, m.body_px, theme::TEXT, theme::SELECTED, Align::Center));
+            let shown = if measure(&ticked, Face::Bold, px) <= text_r.size.width { ticked } else { label };
+            b.text(text_r, shown, b.style(Face::Bold, px, theme::TEXT, theme::SELECTED, Align::Center));
         } else {
-            b.button(cell, theme::BG, label, b.secondary(), Some(mode_intent(view, this)));
+            b.button(cell, theme::BG, label, Look { px, ..b.secondary() }, Some(mode_intent(view, this)));
         }
     }
 }

@@ -158,6 +158,7 @@ impl Ui {
                 update_ready: None,
                 updates_waiting: Vec::new(),
                 money: d::MoneyFormat::default(),
+                language: d::i18n::Language::English,
             },
             server_form: d::ServerForm { register_name: String::new(), port: String::new(), secret: String::new() },
             client_form: d::ClientForm {

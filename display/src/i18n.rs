@@ -1,0 +1,151 @@
+//! Words in the register's language: one Fluent catalog per shipped language
+//! (`display/locales/LANG.ftl`, built into the binary), read once, shared by every frame.
+//! A message a catalog lacks is taken from the English one, which has them all
+//! (display/tests/catalogs.rs checks both directions); a key is never shown.
+//! docs/TRANSLATING.md says how to add a language.
+
+use std::sync::OnceLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// A language the screens and receipts can be shown in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// English (the reference catalog).
+    #[default]
+    English,
+    /// German.
+    German,
+    /// French.
+    French,
+    /// Spanish.
+    Spanish,
+}
+
+/// Each language: its code, its name in itself, its catalog.
+const CATALOGS: [(Language, &str, &str, &str); 4] = [
+    (Language::English, "en", "English", include_str!("../locales/en.ftl")),
+    (Language::German, "de", "Deutsch", include_str!("../locales/de.ftl")),
+    (Language::French, "fr", "Français", include_str!("../locales/fr.ftl")),
+    (Language::Spanish, "es", "Español", include_str!("../locales/es.ftl")),
+];
+
+impl Language {
+    /// Every shipped language, English first.
+    pub const ALL: [Language; 4] = [Language::English, Language::German, Language::French, Language::Spanish];
+
+    fn index(self) -> usize {
+        match self {
+            Language::English => 0,
+            Language::German => 1,
+            Language::French => 2,
+            Language::Spanish => 3,
+        }
+    }
+
+    /// Its ISO 639-1 code (`de`).
+    pub fn code(self) -> &'static str {
+        CATALOGS[self.index()].1
+    }
+
+    /// Its name as its speakers write it (`Deutsch`): what Settings offers.
+    pub fn name(self) -> &'static str {
+        CATALOGS[self.index()].2
+    }
+
+    /// The language of a code or a locale tag (`de`, `de-DE`, `DE`); `None` for one not shipped.
+    pub fn of(tag: &str) -> Option<Language> {
+        let code = tag.split(['-', '_']).next().unwrap_or_default();
+        CATALOGS.iter().find(|(_, c, _, _)| c.eq_ignore_ascii_case(code)).map(|(l, _, _, _)| *l)
+    }
+
+    /// Its catalog's source text.
+    pub fn source(self) -> &'static str {
+        CATALOGS[self.index()].3
+    }
+}
+
+/// A value for a message's variable.
+#[derive(Clone, Copy, Debug)]
+pub enum Arg<'a> {
+    /// Words or an amount already written in the store's format.
+    Text(&'a str),
+    /// A count: picks the plural form.
+    Count(i64),
+}
+
+fn bundles() -> &'static [FluentBundle<FluentResource>; 4] {
+    static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 4]> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        Language::ALL.map(|lang| {
+            // A catalog with a syntax error keeps the messages that parsed (the catalogs test
+            // refuses such a catalog before it ships).
+            let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(partial, _)| partial);
+            let tag = lang.code().parse().unwrap_or_default();
+            let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+            // No Unicode isolation marks around variables: left-to-right languages only, and
+            // the fonts would draw them as boxes.
+            bundle.set_use_isolating(false);
+            // Duplicates are refused by the catalogs test; the first one stays.
+            let _ = bundle.add_resource(resource);
+            bundle
+        })
+    })
+}
+
+/// Message `id` in `lang`, with `args`; from the English catalog when `lang` lacks it.
+pub fn text_with(lang: Language, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        match value {
+            Arg::Text(t) => fluent_args.set(*name, FluentValue::from(*t)),
+            Arg::Count(n) => fluent_args.set(*name, FluentValue::from(*n)),
+        }
+    }
+    let all = bundles();
+    for bundle in [&all[lang.index()], &all[0]] {
+        if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
+            let mut errors = Vec::new();
+            return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
+        }
+    }
+    // Not even in English: a programming error the catalogs test catches; show nothing
+    // rather than a key.
+    String::new()
+}
+
+/// Message `id` in `lang`, without variables.
+pub fn text(lang: Language, id: &str) -> String {
+    text_with(lang, id, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_by_code_and_tag() {
+        assert_eq!(Language::of("de-DE"), Some(Language::German));
+        assert_eq!(Language::of("FR"), Some(Language::French));
+        assert_eq!(Language::of("es_ES"), Some(Language::Spanish));
+        assert_eq!(Language::of("xx"), None);
+        assert_eq!(Language::German.name(), "Deutsch");
+    }
+
+    #[test]
+    fn plurals_and_variables() {
+        let earlier = |l, n| text_with(l, "pay-earlier", &[("count", Arg::Count(n))]);
+        assert_eq!(earlier(Language::English, 1), "1 earlier payment");
+        assert_eq!(earlier(Language::English, 3), "3 earlier payments");
+        assert_eq!(earlier(Language::German, 2), "2 frühere Zahlungen");
+        assert_eq!(earlier(Language::French, 1), "1 paiement précédent");
+        assert_eq!(text_with(Language::German, "amount-mode-amount", &[("symbol", Arg::Text("€"))]), "€ Betrag");
+        assert_eq!(text(Language::Spanish, "pay-change"), "Cambio");
+    }
+
+    #[test]
+    fn a_missing_message_is_english_never_a_key() {
+        assert_eq!(text(Language::English, "no-such-message"), "");
+    }
+}

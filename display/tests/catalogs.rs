@@ -1,0 +1,94 @@
+//! The message catalogs (display/locales/*.ftl): each parses, holds exactly the English
+//! catalog's messages, renders every message with its variables, and draws with the fonts'
+//! glyphs only; every message the screens ask for is in the English catalog; every listed
+//! currency's symbol has its glyphs.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use fluent_bundle::FluentResource;
+use till_display::i18n::{Arg, Language, text_with};
+use till_display::{Currency, LOCALES, MoneyFormat, missing_glyphs};
+
+/// The message ids of a catalog, in order, as written (`id = …` at the start of a line).
+fn ids(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split_once(" =").map(|(id, _)| id.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_catalog_parses_and_holds_exactly_the_english_messages() {
+    let english: BTreeSet<String> = ids(Language::English.source()).into_iter().collect();
+    assert!(english.len() > 10, "the English catalog lists its messages: {english:?}");
+    for lang in Language::ALL {
+        let source = lang.source();
+        if let Err((_, errors)) = FluentResource::try_new(source.to_string()) {
+            panic!("{}.ftl does not parse: {errors:?}", lang.code());
+        }
+        let list = ids(source);
+        let have: BTreeSet<String> = list.iter().cloned().collect();
+        assert_eq!(have.len(), list.len(), "{}.ftl names a message twice", lang.code());
+        let missing: Vec<_> = english.difference(&have).collect();
+        let extra: Vec<_> = have.difference(&english).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "{}.ftl: missing {missing:?}, extra {extra:?}", lang.code());
+    }
+}
+
+#[test]
+fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
+    for lang in Language::ALL {
+        for id in ids(Language::English.source()) {
+            for count in [0, 1, 2, 5] {
+                let args = [("count", Arg::Count(count)), ("symbol", Arg::Text("€"))];
+                let shown = text_with(lang, &id, &args);
+                assert!(!shown.trim().is_empty(), "{id} in {} is empty", lang.code());
+                assert!(!shown.contains('{') && !shown.contains('$'), "{id} in {}: {shown:?}", lang.code());
+                assert_eq!(missing_glyphs(&shown), Vec::<char>::new(), "{id} in {}: {shown:?}", lang.code());
+            }
+        }
+    }
+}
+
+#[test]
+fn every_message_the_screens_ask_for_is_in_the_english_catalog() {
+    let english: BTreeSet<String> = ids(Language::English.source()).into_iter().collect();
+    let mut asked = BTreeSet::new();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut dirs = vec![src];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for call in [".t(\"", ".t_with(\""] {
+                for (i, _) in text.match_indices(call) {
+                    let rest = &text[i + call.len()..];
+                    if let Some(end) = rest.find('"') {
+                        asked.insert(rest[..end].to_string());
+                    }
+                }
+            }
+        }
+    }
+    assert!(!asked.is_empty(), "the scan found the screens' messages");
+    let unknown: Vec<_> = asked.difference(&english).collect();
+    assert!(unknown.is_empty(), "asked for but not in en.ftl: {unknown:?}");
+}
+
+#[test]
+fn every_listed_currency_has_its_glyphs_in_every_locale() {
+    for c in Currency::listed() {
+        assert_eq!(missing_glyphs(c.symbol()), Vec::<char>::new(), "{} {}", c.code(), c.symbol());
+        for l in LOCALES {
+            // Grouping, decimal separator, the spaces between, the sign.
+            let shown = MoneyFormat::new(c, *l).format(-123_456_789);
+            assert_eq!(missing_glyphs(&shown), Vec::<char>::new(), "{} in {}: {shown:?}", c.code(), l.tag());
+        }
+    }
+}
