@@ -171,6 +171,31 @@ fn amounts_follow_the_store_currency_and_its_sales_keep_it() {
     t.ok(&["setting", "set", "locale", "de-DE"]);
     t.refused(&["setting", "set", "locale", "klingon"], 3, "use one of en-US, en-GB, de-DE");
 
+    // `till screens --data` draws in the store's currency, locale and language; a directory
+    // without a register is refused and not made into one.
+    let shots = |data: Option<&Path>, name: &str| -> Vec<u8> {
+        let out = t.dir.path().join(name);
+        let mut c = common::till_command();
+        if let Some(d) = data {
+            c.arg("--data").arg(d);
+        }
+        let run = c.args(["screens", "--out"]).arg(&out).output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        file_bytes(&out.join("pay-due.png"))
+    };
+    let (english, german) = (shots(None, "plain"), shots(Some(&t.data()), "de"));
+    assert!(!english.is_empty() && english != german, "the store's format and words are drawn");
+    let nowhere = t.dir.path().join("nowhere");
+    let out = common::till_command()
+        .arg("--data")
+        .arg(&nowhere)
+        .args(["screens", "--out"])
+        .arg(t.dir.path().join("x"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    fails_with(&out, 3, "no register's data in");
+    assert!(!nowhere.exists(), "till screens made a data directory");
+
     // Kuwaiti dinars have three.
     let k = Till::new();
     k.ok(&["setting", "set", "currency", "KWD"]);

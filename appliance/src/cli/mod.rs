@@ -158,7 +158,8 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         boot: Option<PathBuf>,
     },
-    /// Draw every screen with sample data to PNG files (for the README and reviews)
+    /// Draw every screen with sample data to PNG files (for the README and reviews); with
+    /// --data, in the currency, locale and language of that register's store
     Screens {
         /// Folder to write the PNGs into
         #[arg(long, value_name = "DIR")]
@@ -265,10 +266,13 @@ fn amount(r: &Register, typed: &str) -> anyhow::Result<crate::model::Cents> {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let given = cli.data.clone();
     let dir = cli.data.unwrap_or_else(default_data_dir);
     let command = match cli.command {
         Command::Bench(args) => return bench::run(args),
-        Command::Screens { out, size, hit_map } => return screens::screens(&out, &size, hit_map),
+        Command::Screens { out, size, hit_map } => {
+            return screens::screens(&out, &size, hit_map, given.as_deref());
+        }
         // The data directory may be absent or hold a damaged database: not opened as a register.
         Command::Restore(args) => return backup::restore(&dir, args),
         Command::Update(c) => return update::update(c, &dir),

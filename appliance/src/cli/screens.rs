@@ -4,8 +4,14 @@ use anyhow::Context;
 
 use super::exit::SetupRefused;
 
-/// `till screens`: every sample screen as `NAME.png` in `out`.
-pub(super) fn screens(out: &std::path::Path, size: &str, hit_map: bool) -> anyhow::Result<()> {
+/// `till screens`: every sample screen as `NAME.png` in `out`; with `data` (a register's data
+/// directory, only read), in its store's currency, locale and the locale's language.
+pub(super) fn screens(
+    out: &std::path::Path,
+    size: &str,
+    hit_map: bool,
+    data: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
     let bad = || SetupRefused(format!("bad size '{size}': use WIDTHxHEIGHT, e.g. 800x480 (at least 320x240)"));
     let (w, h) = size.split_once('x').ok_or_else(bad)?;
     let (w, h): (u32, u32) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
@@ -13,7 +19,21 @@ pub(super) fn screens(out: &std::path::Path, size: &str, hit_map: bool) -> anyho
         return Err(bad().into());
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let samples = till_display::samples();
+    let mut samples = till_display::samples();
+    if let Some(dir) = data {
+        // Only read: a directory without a register's database is refused, not made into one.
+        if !dir.join(crate::store::DB_FILE).is_file() {
+            return Err(SetupRefused(format!("no register's data in {}", dir.display())).into());
+        }
+        let store =
+            crate::store::Store::open(dir).with_context(|| format!("reading the store in {}", dir.display()))?;
+        let money = store.reader().money_format()?;
+        let language = till_display::i18n::Language::of(money.locale.tag()).unwrap_or_default();
+        for (_, state) in &mut samples {
+            state.status.money = money;
+            state.status.language = language;
+        }
+    }
     for (name, state) in &samples {
         let mut canvas = till_display::Canvas::new(w, h);
         till_display::draw(state, &mut canvas).map_err(|e| match e {})?;
