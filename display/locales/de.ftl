@@ -21,3 +21,67 @@ amount-mode-percent-off = % Rabatt
 amount-mode-price = Preis
 amount-mode-amount = { $symbol } Betrag
 amount-mode-percent = % Prozent
+
+## The sale screen
+sale-all = Alle
+sale-search = Suchen
+sale-search-short = Artikel suchen…
+sale-search-long = Name oder Artikelnummer suchen…
+sale-no-products = Keine Artikel in dieser Kategorie.
+sale-page = Seite { $page } von { $pages }
+sale-menu = Menü
+sale-returns = Retoure
+sale-order = Bestellung
+sale-items = { $count ->
+    [one] { $count } Artikel
+   *[other] { $count } Artikel
+}
+sale-lock = Sperren
+sale-cashier = Bedienung: { $name }
+sale-paid = ✓ Bestellung { $order } bezahlt. Tippen Sie auf einen Artikel für die nächste.
+sale-tap-product = Tippen Sie auf einen Artikel, um ihn hinzuzufügen.
+sale-earlier-lines = { $count ->
+    [one] { $count } frühere Position
+   *[other] { $count } frühere Positionen
+}
+sale-line-discount = { $amount } Rabatt
+sale-subtotal = Zwischensumme
+sale-discount = Rabatt
+sale-tax = MwSt.
+sale-total = Gesamt
+sale-discount-button = Rabatt
+sale-pay = Kassieren
+
+## The status screen
+status-mode = Modus
+status-never = nie
+status-not-set = nicht festgelegt
+status-network = Netzwerk
+status-network-off = aus — Einzelkasse
+status-listening = Erreichbar unter
+status-serving-term = Amtszeit als Server
+status-registers-online = Kassen online
+status-pending-events = Offene Ereignisse
+status-last-sync = Letzter Abgleich
+status-update-waits = Update wartet auf
+status-server = Server
+status-served-by = Server-Kasse
+status-not-known = noch unbekannt
+status-term = Amtszeit
+status-sales-to-send = Noch zu senden
+status-clock = Uhrzeit
+status-clock-synced = genau
+status-clock-own = eigene Uhr
+status-clock-unchecked = noch nicht geprüft
+status-update = Update
+status-settings = Einstellungen
+status-pair = Koppeln
+status-pair-register = Kasse koppeln
+status-drawer-day = Lade & Tag
+status-drawer = Schublade
+status-new-sale = Verkaufen
+status-registers = Kassen ({ $count })
+status-alone-hint = Diese Kasse arbeitet allein. Wählen Sie in den Einstellungen Server oder Client, um Verkäufe zu teilen.
+status-server-hint = Noch keine Kasse verbunden. Stellen Sie die anderen auf Client und wählen Sie diese hier.
+status-client-hint = Noch nicht mit dem Server verbunden.
+status-more = + { $count } weitere

@@ -21,3 +21,67 @@ amount-mode-percent-off = Descuento %
 amount-mode-price = Precio
 amount-mode-amount = Importe { $symbol }
 amount-mode-percent = Porcentaje %
+
+## The sale screen
+sale-all = Todo
+sale-search = Buscar
+sale-search-short = Buscar productos…
+sale-search-long = Buscar productos por nombre o código…
+sale-no-products = No hay productos en esta categoría.
+sale-page = Página { $page } de { $pages }
+sale-menu = Menú
+sale-returns = Abono
+sale-order = Pedido
+sale-items = { $count ->
+    [one] { $count } artículo
+   *[other] { $count } artículos
+}
+sale-lock = Bloquear
+sale-cashier = Le atiende: { $name }
+sale-paid = ✓ Pedido { $order } pagado. Toque un producto para empezar el siguiente.
+sale-tap-product = Toque un producto para añadirlo.
+sale-earlier-lines = { $count ->
+    [one] { $count } línea anterior
+   *[other] { $count } líneas anteriores
+}
+sale-line-discount = Descuento { $amount }
+sale-subtotal = Subtotal
+sale-discount = Descuento
+sale-tax = IVA
+sale-total = Total
+sale-discount-button = Rebajar
+sale-pay = Cobrar
+
+## The status screen
+status-mode = Modo
+status-never = nunca
+status-not-set = sin definir
+status-network = Red
+status-network-off = no — autónoma
+status-listening = Escucha en
+status-serving-term = Mandato actual
+status-registers-online = Cajas en línea
+status-pending-events = Eventos pendientes
+status-last-sync = Última sincronización
+status-update-waits = Falta actualizar
+status-server = Servidor
+status-served-by = Caja servidora
+status-not-known = aún desconocido
+status-term = Mandato
+status-sales-to-send = Ventas por enviar
+status-clock = Reloj
+status-clock-synced = en hora
+status-clock-own = reloj propio
+status-clock-unchecked = aún sin comprobar
+status-update = Actualización
+status-settings = Ajustes
+status-pair = Vincular
+status-pair-register = Vincular caja
+status-drawer-day = Cajón y día
+status-drawer = Cajón
+status-new-sale = Nueva venta
+status-registers = Cajas ({ $count })
+status-alone-hint = Esta caja funciona sola. Elija Servidor o Cliente en Ajustes para compartir las ventas.
+status-server-hint = Aún no se ha conectado ninguna caja. Ponga las demás en modo Cliente y elija esta.
+status-client-hint = Aún sin conexión con el servidor.
+status-more = + { $count } más

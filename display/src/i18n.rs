@@ -142,6 +142,12 @@ mod tests {
         assert_eq!(earlier(Language::French, 1), "1 paiement précédent");
         assert_eq!(text_with(Language::German, "amount-mode-amount", &[("symbol", Arg::Text("€"))]), "€ Betrag");
         assert_eq!(text(Language::Spanish, "pay-change"), "Cambio");
+        let items = |l, n| text_with(l, "sale-items", &[("count", Arg::Count(n))]);
+        assert_eq!(items(Language::English, 1), "1 item");
+        assert_eq!(items(Language::English, 4), "4 items");
+        assert_eq!(items(Language::German, 4), "4 Artikel");
+        assert_eq!(items(Language::French, 1), "1 article");
+        assert_eq!(items(Language::Spanish, 3), "3 artículos");
     }
 
     #[test]

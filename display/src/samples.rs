@@ -384,6 +384,11 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         ),
         ("sale", state(Screen::Sale(plain_sale(0, cart.clone(), None)), Mode::Client)),
         ("sale-paid", state(Screen::Sale(plain_sale(1, Vec::new(), Some("#1042"))), Mode::Client)),
+        // The sale and status screens in German and French, in euros (issue 19).
+        ("sale-eur-de", in_money("EUR", "de-DE", state(Screen::Sale(plain_sale(0, cart.clone(), None)), Mode::Client))),
+        ("sale-eur-fr", in_money("EUR", "fr-FR", state(Screen::Sale(plain_sale(0, cart.clone(), None)), Mode::Client))),
+        ("status-server-de", in_money("EUR", "de-DE", state(Screen::Status, Mode::Server))),
+        ("status-server-fr", in_money("EUR", "fr-FR", state(Screen::Status, Mode::Server))),
         ("conflicts-badge-status", with_conflicts(Screen::Status, Mode::Server)),
         ("conflicts-badge-sale", with_conflicts(Screen::Sale(plain_sale(0, cart, None)), Mode::Client)),
         (

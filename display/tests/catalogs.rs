@@ -42,7 +42,16 @@ fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
     for lang in Language::ALL {
         for id in ids(Language::English.source()) {
             for count in [0, 1, 2, 5] {
-                let args = [("count", Arg::Count(count)), ("symbol", Arg::Text("€"))];
+                // Every variable a screen gives (the `$` check below catches one left out here).
+                let args = [
+                    ("count", Arg::Count(count)),
+                    ("symbol", Arg::Text("€")),
+                    ("page", Arg::Count(count + 1)),
+                    ("pages", Arg::Count(count + 2)),
+                    ("name", Arg::Text("Maya")),
+                    ("order", Arg::Text("R1-000014")),
+                    ("amount", Arg::Text("–1,00 €")),
+                ];
                 let shown = text_with(lang, &id, &args);
                 assert!(!shown.trim().is_empty(), "{id} in {} is empty", lang.code());
                 assert!(!shown.contains('{') && !shown.contains('$'), "{id} in {}: {shown:?}", lang.code());

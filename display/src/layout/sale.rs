@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::*;
+use crate::i18n::Arg;
 
 /// How the product grid is cut for a size: columns, rows, products per page.
 pub(super) fn grid_shape(m: &Metrics, grid: Rectangle) -> (u32, u32) {
@@ -58,7 +59,7 @@ pub(super) fn sale_screen(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     if sale.products.is_empty() && !sale.categories.is_empty() {
         b.paragraph(
             grid,
-            "No products in this category.",
+            b.t("sale-no-products"),
             b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left),
         );
     }
@@ -68,21 +69,25 @@ pub(super) fn sale_screen(b: &mut Builder, sale: &SaleView, r: Rectangle) {
         (c[0], c[1], c[2], c[3])
     } else {
         let c = columns(nav, &[10, 9, 6, 9, 6], m.gap);
-        b.text(
-            c[3],
-            format!("Page {} of {}", page + 1, pages),
-            b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Center),
-        );
+        // "Page 1 of 2" in words where they fit, else "1 / 2".
+        let words =
+            b.t_with("sale-page", &[("page", Arg::Count(page as i64 + 1)), ("pages", Arg::Count(pages as i64))]);
+        let counter = if measure(&words, Face::Regular, m.small_px) <= c[3].size.width {
+            words
+        } else {
+            format!("{} / {pages}", page + 1)
+        };
+        b.text(c[3], counter, b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Center));
         (c[0], c[1], c[2], c[4])
     };
-    let menu = if m.compact { "Menu" } else { "‹ Menu" };
+    let menu = if m.compact { b.t("sale-menu") } else { format!("‹ {}", b.t("sale-menu")) };
     b.button(menu_r, theme::BG, menu, b.secondary(), Some(Intent::OpenStatus));
     let small = if m.compact {
         Look { px: m.small_px, face: Face::Regular, ..b.secondary() }
     } else {
         Look { px: m.small_px, ..b.secondary() }
     };
-    b.button(returns_r, theme::BG, "Returns", small, Some(Intent::OpenReturns));
+    b.button(returns_r, theme::BG, b.t("sale-returns"), small, Some(Intent::OpenReturns));
     let arrow = Look { px: m.title_px, ..b.secondary() };
     // Compact arrows carry the page they go to, as there is no counter between them.
     let prev_label = if m.compact && page > 0 { format!("‹ {page}") } else { "‹".into() };
@@ -96,9 +101,9 @@ pub(super) fn sale_screen(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     b.region = Region::Body;
 }
 
-/// The tabs' labels: "All", then each category.
-fn tab_labels(sale: &SaleView) -> Vec<&str> {
-    std::iter::once("All").chain(sale.categories.iter().map(String::as_str)).collect()
+/// The tabs' labels: "All" (in the screen's language), then each category.
+fn tab_labels(all: String, sale: &SaleView) -> Vec<String> {
+    std::iter::once(all).chain(sale.categories.iter().cloned()).collect()
 }
 
 /// Cuts tabs of these widths into windows that fit `room` pixels, each window reserving an arrow
@@ -145,15 +150,21 @@ fn tab_row(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     let m = b.m;
     if sale.categories.is_empty() {
         let look = Look { text: theme::MUTED, ..b.field_look() };
-        let label = if m.compact { "Search products…" } else { "Search products by name or SKU…" };
+        // The long prompt where it fits (as the field draws it: 16 px in from each side).
+        let long = b.t("sale-search-long");
+        let fits = measure(&long, Face::Regular, m.body_px) + 32 <= r.size.width;
+        let label = if m.compact || !fits { b.t("sale-search-short") } else { long };
         b.button(r, theme::BG, label, look, Some(Intent::OpenSearch));
         return;
     }
-    let search_w = if m.compact { 68 } else { 110 };
+    // A longer word for Search (French) is set in the regular face, and the button grows to hold it.
+    let search = b.t("sale-search");
+    let search_w = (if m.compact { 68 } else { 110 }).max(measure(&search, Face::Regular, m.small_px) + 16);
     let (tabs_r, search_r) = take_right(r, search_w, m.gap);
-    b.button(search_r, theme::BG, "Search", Look { px: m.small_px, ..b.secondary() }, Some(Intent::OpenSearch));
+    let look = fitting(b, &search, search_r, Look { px: m.small_px, ..b.secondary() });
+    b.button(search_r, theme::BG, search, look, Some(Intent::OpenSearch));
 
-    let labels = tab_labels(sale);
+    let labels = tab_labels(b.t("sale-all"), sale);
     // A small panel's tabs use small type so two or three fit beside Search.
     let (px, side) = if m.compact { (m.small_px, 16) } else { (m.body_px, 24) };
     let tab_gap = m.gap / 2;
@@ -178,12 +189,20 @@ fn tab_row(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     for i in window.clone() {
         let w = widths[i].min((limit - x).max(0) as u32);
         let cell = rect(x, tabs_r.top_left.y, w, tabs_r.size.height);
-        let look = if i == selected {
+        // A tab squeezed between the arrows sets its name in the regular face, which is narrower.
+        let look = if i == selected && w >= widths[i] {
             Look { fill: theme::SELECTED, border: Some(theme::PRIMARY), ..b.look(theme::SELECTED, theme::TEXT) }
+        } else if i == selected {
+            Look {
+                fill: theme::SELECTED,
+                border: Some(theme::PRIMARY),
+                face: Face::Regular,
+                ..b.look(theme::SELECTED, theme::TEXT)
+            }
         } else {
             Look { face: Face::Regular, ..b.look(theme::PANEL, theme::TEXT) }
         };
-        b.button(cell, theme::BG, labels[i], Look { px, ..look }, Some(tab_intent(i)));
+        b.button(cell, theme::BG, labels[i].clone(), Look { px, ..look }, Some(tab_intent(i)));
         x += (w + tab_gap) as i32;
     }
     if more {
@@ -199,16 +218,17 @@ pub(super) fn minus_cents(money: &crate::MoneyFormat, cents: i64) -> String {
 
 /// The small rows above the total: subtotal, discount and tax, when there is a discount or tax
 /// (otherwise the total says it all).
-fn total_rows(money: &crate::MoneyFormat, sale: &SaleView) -> Vec<(&'static str, String, Rgb888)> {
+fn total_rows(b: &Builder, sale: &SaleView) -> Vec<(String, String, Rgb888)> {
     if sale.discount_cents == 0 && sale.tax_cents == 0 {
         return Vec::new();
     }
-    let mut rows = vec![("Subtotal", money.format(sale.subtotal_cents), theme::TEXT)];
+    let money = &b.money;
+    let mut rows = vec![(b.t("sale-subtotal"), money.format(sale.subtotal_cents), theme::TEXT)];
     if sale.discount_cents != 0 {
-        rows.push(("Discount", minus_cents(money, sale.discount_cents), theme::GREEN));
+        rows.push((b.t("sale-discount"), minus_cents(money, sale.discount_cents), theme::GREEN));
     }
     if sale.tax_cents != 0 {
-        rows.push(("Tax", money.format(sale.tax_cents), theme::TEXT));
+        rows.push((b.t("sale-tax"), money.format(sale.tax_cents), theme::TEXT));
     }
     rows
 }
@@ -219,20 +239,34 @@ fn cart_header(b: &mut Builder, sale: &SaleView, r: Rectangle) -> Rectangle {
     let items: u32 = sale.cart.iter().map(|l| l.qty).sum();
     let count = match items {
         0 => String::new(),
-        1 => "1 item".to_string(),
-        n => format!("{n} items"),
+        n => b.t_with("sale-items", &[("count", Arg::Count(i64::from(n)))]),
     };
-    let title = if count.is_empty() { "Order".to_string() } else { format!("Order · {count}") };
+    let order = b.t("sale-order");
+    let title = if count.is_empty() { order } else { format!("{order} · {count}") };
     let title_style = b.style(Face::Bold, m.body_px, theme::TEXT, theme::PANEL, Align::Left);
     let Some(cashier) = &sale.cashier else {
         let (title_r, rest) = take_top(r, line_height(m.body_px) + 8, 0);
+        // A narrow cart keeps the count and drops the word "Order" when both do not fit.
+        let title = if measure(&title, Face::Bold, m.body_px) <= title_r.size.width || count.is_empty() {
+            title
+        } else {
+            count
+        };
         b.text(title_r, title, title_style);
         return rest;
     };
     let (head, rest) = take_top(r, MIN_TARGET, m.pad.min(12) / 2);
-    let lock_w = (measure("Lock", Face::Bold, m.body_px) + 24).max(MIN_TARGET);
-    let (text_r, lock_r) = take_right(head, lock_w, m.gap / 2);
-    b.button(lock_r, theme::PANEL, "Lock", b.secondary(), Some(Intent::Lock));
+    // Lock steps down to the small font when its word (German, French, Spanish) would leave too
+    // little room for the cashier's line, which then comes down to the name alone if it must.
+    let lock = b.t("sale-lock");
+    let signed_in = b.t_with("sale-cashier", &[("name", Arg::Text(cashier))]);
+    let lock_w = |px: u32| (measure(&lock, Face::Bold, px) + 24).max(MIN_TARGET);
+    let room_beside = |px: u32| head.size.width.saturating_sub(lock_w(px) + m.gap / 2);
+    let fits_beside = |px: u32| measure(&signed_in, Face::Regular, m.small_px) <= room_beside(px);
+    let lock_px = if fits_beside(m.body_px) { m.body_px } else { m.small_px };
+    let signed_in = if fits_beside(lock_px) { signed_in } else { cashier.clone() };
+    let (text_r, lock_r) = take_right(head, lock_w(lock_px), m.gap / 2);
+    b.button(lock_r, theme::PANEL, lock, Look { px: lock_px, ..b.secondary() }, Some(Intent::Lock));
     // Beside Lock a narrow cart keeps the count and drops the word "Order".
     let title =
         if measure(&title, Face::Bold, m.body_px) <= text_r.size.width || count.is_empty() { title } else { count };
@@ -241,7 +275,7 @@ fn cart_header(b: &mut Builder, sale: &SaleView, r: Rectangle) -> Rectangle {
     b.text(rect(text_r.top_left.x, top, text_r.size.width, lh), title, title_style);
     b.text(
         rect(text_r.top_left.x, top + lh as i32, text_r.size.width, small_lh),
-        format!("Cashier: {cashier}"),
+        signed_in,
         b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Left),
     );
     rest
@@ -258,7 +292,7 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
         Some(_) => MIN_TARGET + m.pad.min(12) / 2,
         None => line_height(m.body_px) + 8,
     };
-    let mut rows = total_rows(&b.money, sale);
+    let mut rows = total_rows(b, sale);
     // Under a banner a small panel cannot show the cashier, a line and every total: the subtotal,
     // discount and tax rows go then (the total stays, and each line shows its own discount).
     let need = row_h + if sale.cart.len() > 1 { small_lh } else { 0 };
@@ -272,8 +306,8 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
 
     if sale.cart.is_empty() {
         let (text, color) = match &sale.last_order {
-            Some(order) => (format!("✓ Order {order} paid. Tap a product to start the next one."), theme::GREEN),
-            None => ("Tap a product to add it.".to_string(), theme::MUTED),
+            Some(order) => (b.t_with("sale-paid", &[("order", Arg::Text(order))]), theme::GREEN),
+            None => (b.t("sale-tap-product"), theme::MUTED),
         };
         b.paragraph(list, text, b.style(Face::Regular, m.body_px, color, theme::PANEL, Align::Left));
     } else {
@@ -286,7 +320,7 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
             let skip = sale.cart.len() - fit;
             b.text(
                 note,
-                format!("{skip} earlier line{}", if skip == 1 { "" } else { "s" }),
+                b.t_with("sale-earlier-lines", &[("count", Arg::Count(skip as i64))]),
                 b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Left),
             );
             list = rest;
@@ -306,12 +340,14 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     for (i, (label, value, color)) in rows.iter().enumerate() {
         let row =
             rect(extra_r.top_left.x, extra_r.top_left.y + (i as u32 * small_lh) as i32, extra_r.size.width, small_lh);
-        let (label_r, value_r) = take_right(row, row.size.width / 2, 0);
-        b.text(label_r, *label, b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Left));
+        // The value takes what it needs, the label the rest ("Zwischensumme").
+        let value_w = measure(value, Face::Bold, m.small_px) + 4;
+        let (label_r, value_r) = take_right(row, value_w, m.gap / 2);
+        b.text(label_r, label.clone(), b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Left));
         b.text(value_r, value.clone(), b.style(Face::Bold, m.small_px, *color, theme::PANEL, Align::Right));
     }
     let (total_label, total_value) = take_right(total_r, total_r.size.width * 2 / 3, 0);
-    b.text(total_label, "Total", b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
+    b.text(total_label, b.t("sale-total"), b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
     b.text(
         total_value,
         b.money.format(sale.total_cents),
@@ -319,9 +355,13 @@ pub(super) fn cart_panel(b: &mut Builder, sale: &SaleView, r: Rectangle) {
     );
     let cols = columns(pay, &[5, 6], m.gap / 2);
     let can_pay = !sale.cart.is_empty();
-    let discount = if m.compact { Look { px: m.small_px, ..b.secondary() } } else { b.secondary() };
-    b.button(cols[0], theme::PANEL, "Discount", discount, can_pay.then_some(Intent::OrderDiscount));
-    b.button(cols[1], theme::PANEL, "Pay", b.look(theme::GREEN, theme::TEXT), can_pay.then_some(Intent::OpenPay));
+    // Words longer than their button step down to the small font.
+    let (discount, pay) = (b.t("sale-discount-button"), b.t("sale-pay"));
+    let discount_look = if m.compact { Look { px: m.small_px, ..b.secondary() } } else { b.secondary() };
+    let discount_look = fitting(b, &discount, cols[0], discount_look);
+    b.button(cols[0], theme::PANEL, discount, discount_look, can_pay.then_some(Intent::OrderDiscount));
+    let pay_look = fitting(b, &pay, cols[1], b.look(theme::GREEN, theme::TEXT));
+    b.button(cols[1], theme::PANEL, pay, pay_look, can_pay.then_some(Intent::OpenPay));
 }
 
 /// One cart line: tapped to change it, with its own remove button; a discount shows under it.
@@ -346,7 +386,7 @@ fn cart_line(b: &mut Builder, i: usize, line: &CartLine, row: Rectangle) {
     if line.discount_cents != 0 {
         b.text(
             rect(main.top_left.x, top + lh as i32, main.size.width, small_lh),
-            format!("{} discount", minus_cents(&b.money, line.discount_cents)),
+            b.t_with("sale-line-discount", &[("amount", Arg::Text(&minus_cents(&b.money, line.discount_cents)))]),
             b.style(Face::Regular, m.small_px, theme::GREEN, theme::PANEL, Align::Left),
         );
     }
