@@ -1,0 +1,73 @@
+//! Amounts in the store's currency (issue 19): typed and printed with its minor units, a store
+//! with sales keeping its currency, and `till screens --data` drawing in the store's format.
+
+use std::path::Path;
+
+use super::{Till, fails_with, file_bytes};
+
+#[test]
+fn amounts_follow_the_store_currency_and_its_sales_keep_it() {
+    // Yen have no minor units: 500 is 500 yen, 2.50 is refused.
+    let t = Till::new();
+    t.ok(&["setting", "set", "currency", "JPY"]);
+    t.ok(&["product", "add", "TEA", "--name", "Green tea", "--price", "500"]);
+    t.refused(&["product", "add", "MUG", "--name", "Mug", "--price", "2.50"], 3, "has no decimals");
+    let tea = &t.json(&["product", "list"])[0];
+    assert_eq!((tea["price_cents"].as_i64(), tea["price"].as_str()), (Some(500), Some("500")));
+    t.refused(&["order", "create", "TEA", "--tendered", "1000.5"], 3, "has no decimals");
+    let o = t.json(&["order", "create", "TEA:2", "--discount", "100", "--tendered", "1000"]);
+    assert_eq!(
+        (o["total_cents"].as_i64(), o["change_cents"].as_i64(), o["currency"].as_str(), o["total"].as_str()),
+        (Some(900), Some(100), Some("JPY"), Some("900")),
+        "{o}"
+    );
+    assert!(t.ok(&["order", "list"]).contains("900"));
+    // Refusals name amounts in yen too.
+    t.refused(&["order", "create", "TEA", "--discount", "600"], 3, "a discount of 600 is more than the 500");
+    t.refused(
+        &["order", "create", "TEA", "--pay", "cash:100", "--pay", "card:100"],
+        3,
+        "the tenders add up to 200 but the total is 500: 300 is missing",
+    );
+    t.refused(&["order", "create", "TEA", "--tendered", "400"], 3, "400 tendered is less than the 500 cash due");
+    // A store with sales keeps its currency; the locale may change at any time.
+    t.refused(&["setting", "set", "currency", "EUR"], 3, "the currency stays JPY: this store has sales in it");
+    t.ok(&["setting", "set", "currency", "JPY"]);
+    t.ok(&["setting", "set", "locale", "de-DE"]);
+    t.refused(&["setting", "set", "locale", "klingon"], 3, "use one of en-US, en-GB, de-DE");
+
+    // `till screens --data` draws in the store's currency, locale and language; a directory
+    // without a register is refused and not made into one.
+    let shots = |data: Option<&Path>, name: &str| -> Vec<u8> {
+        let out = t.dir.path().join(name);
+        let mut c = super::common::till_command();
+        if let Some(d) = data {
+            c.arg("--data").arg(d);
+        }
+        let run = c.args(["screens", "--out"]).arg(&out).output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        file_bytes(&out.join("pay-due.png"))
+    };
+    let (english, german) = (shots(None, "plain"), shots(Some(&t.data()), "de"));
+    assert!(!english.is_empty() && english != german, "the store's format and words are drawn");
+    let nowhere = t.dir.path().join("nowhere");
+    let out = super::common::till_command()
+        .arg("--data")
+        .arg(&nowhere)
+        .args(["screens", "--out"])
+        .arg(t.dir.path().join("x"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    fails_with(&out, 3, "no register's data in");
+    assert!(!nowhere.exists(), "till screens made a data directory");
+
+    // Kuwaiti dinars have three.
+    let k = Till::new();
+    k.ok(&["setting", "set", "currency", "KWD"]);
+    k.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "1.250"]);
+    k.refused(&["product", "set-price", "TEA", "1.2505"], 3, "not an amount");
+    assert_eq!(k.json(&["product", "list"])[0]["price_cents"], 1250);
+    assert!(k.ok(&["product", "set-price", "TEA", "0.5"]).contains("now costs 0.500"));
+    let o = k.json(&["order", "create", "TEA", "--tendered", "1"]);
+    assert_eq!((o["total_cents"].as_i64(), o["change_cents"].as_i64()), (Some(500), Some(500)), "{o}");
+}
