@@ -7,7 +7,7 @@ use embedded_graphics::primitives::Rectangle;
 use crate::layout::{Node, Region, Scene, Shape, layout, rect};
 use crate::model::UiState;
 use crate::paint::{blend, fill_dot, fill_round_rect, theme};
-use crate::text::{Align, draw_text, line_height, measure, wrap};
+use crate::text::{draw_text, line_height, measure, wrap};
 
 /// Draws the whole screen for `state`, laid out for the target's size.
 pub fn draw<D: DrawTarget<Color = Rgb888>>(state: &UiState, target: &mut D) -> Result<(), D::Error> {
@@ -83,8 +83,7 @@ fn draw_node<D: DrawTarget<Color = Rgb888>>(node: &Node, target: &mut D) -> Resu
                 }
                 None => fill_round_rect(target, r, look.radius, fill, node.bg)?,
             }
-            let side = if look.align == Align::Center { 8 } else { 16 };
-            let content = crate::layout::inset(r, side.min(r.size.width / 8), 4);
+            let content = crate::layout::inset(r, crate::layout::label_side(r.size.width, look.align), 4);
             let style =
                 crate::text::TextStyle { face: look.face, px: look.px, color: text_color, bg: fill, align: look.align };
             let Some(sub) = sub else {

@@ -242,6 +242,26 @@ pub(crate) fn rect(x: i32, y: i32, w: u32, h: u32) -> Rectangle {
     Rectangle::new(Point::new(x, y), Size::new(w, h))
 }
 
+/// The margin a button leaves its label on each side, as the renderer draws it.
+pub(crate) fn label_side(width: u32, align: Align) -> u32 {
+    let side = if align == Align::Center { 8 } else { 16 };
+    side.min(width / 8)
+}
+
+/// How wide a centred label can be on a button `cell` wide.
+fn label_room(cell: Rectangle) -> u32 {
+    cell.size.width.saturating_sub(2 * label_side(cell.size.width, Align::Center))
+}
+
+/// `look` with its type stepped down until `label` fits on a button `cell` wide (inside its sides,
+/// as drawn): bold at its size, then the small size, then the small size in the regular face.
+fn fitting(b: &Builder, label: &str, cell: Rectangle, look: Look) -> Look {
+    let room = label_room(cell);
+    let steps = [(look.face, look.px), (look.face, b.m.small_px), (Face::Regular, b.m.small_px)];
+    let (face, px) = steps.into_iter().find(|(face, px)| measure(label, *face, *px) <= room).unwrap_or(steps[2]);
+    Look { face, px, ..look }
+}
+
 /// `r` shrunk by `dx` on the left and right and `dy` on the top and bottom.
 pub(crate) fn inset(r: Rectangle, dx: u32, dy: u32) -> Rectangle {
     rect(

@@ -173,7 +173,7 @@ fn quick_row(b: &mut Builder, view: &AmountView, r: Rectangle) {
     let cells = columns(r, &vec![1; shown], m.gap);
     // Amounts that do not fit in the button's font (¥10,000 on the small screen) are written in
     // the small one rather than cut.
-    let room = cells.iter().map(|c| c.size.width - 2 * 8.min(c.size.width / 8)).min().unwrap_or(0);
+    let room = cells.iter().map(|c| label_room(*c)).min().unwrap_or(0);
     let fits = view.quick.iter().take(shown).all(|(label, _)| measure(label, Face::Bold, m.body_px) <= room);
     let px = if fits { m.body_px } else { m.small_px };
     for (i, (cell, (label, cents))) in cells.into_iter().zip(&view.quick).enumerate() {
@@ -215,7 +215,7 @@ fn mode_toggle(b: &mut Builder, view: &AmountView, r: Rectangle) {
     let cells = columns(r, &vec![1; modes.len()], m.gap);
     // Longer words (French, Spanish) step down to the small font, then to the symbols alone,
     // rather than being cut.
-    let room = cells.iter().map(|c| c.size.width - 2 * 8.min(c.size.width / 8)).min().unwrap_or(0);
+    let room = cells.iter().map(|c| label_room(*c)).min().unwrap_or(0);
     let fit = |px: u32| modes.iter().all(|(_, l, _)| measure(l, Face::Bold, px) <= room);
     let (px, short) = if fit(m.body_px) {
         (m.body_px, false)

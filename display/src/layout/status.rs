@@ -90,15 +90,6 @@ pub(super) fn status_screen(b: &mut Builder, status: &StatusInfo, r: Rectangle) 
     b.button(sale_r, theme::BG, new_sale.clone(), fitting(b, &new_sale, sale_r, b.primary()), Some(Intent::OpenSale));
 }
 
-/// `look` with its type stepped down until `label` fits on a button `cell` wide (inside its sides,
-/// as drawn): bold at its size, then the small size, then the small size in the regular face.
-pub(super) fn fitting(b: &Builder, label: &str, cell: Rectangle, look: Look) -> Look {
-    let room = cell.size.width.saturating_sub(2 * 8.min(cell.size.width / 8));
-    let steps = [(look.face, look.px), (look.face, b.m.small_px), (Face::Regular, b.m.small_px)];
-    let (face, px) = steps.into_iter().find(|(face, px)| measure(label, *face, *px) <= room).unwrap_or(steps[2]);
-    Look { face, px, ..look }
-}
-
 /// Label/value rows on a panel at the top of `r`, as tall as they need (up to 34 px a row on a
 /// small panel, 52 on a large one); a value takes `value_twentieths` of a row's width, right-aligned,
 /// after its dot if it has one. Returns the panel's rectangle.
