@@ -66,11 +66,24 @@ impl Vendure {
     }
 
     /// A new draft order carrying `key`. Making it and labelling it are two calls: a draft made
-    /// whose label did not go is remembered and labelled by the next try, not made again.
+    /// whose label did not go is remembered and labelled by the next try, not made again. That
+    /// try may be another sale's (the export goes on with the next entry while one waits): it
+    /// takes the draft if it is still blank.
     fn create(&mut self, key: &str) -> Result<Value, VendureError> {
-        let id = match self.unlabelled.take() {
-            Some((k, id)) if k == key => id,
-            _ => match self.lost_draft()? {
+        let remembered = match self.unlabelled.take() {
+            Some((k, id)) if k == key => Some(id),
+            Some((k, id)) => match self.is_blank(&id) {
+                Ok(blank) => blank.then_some(id),
+                Err(e) => {
+                    self.unlabelled = Some((k, id));
+                    return Err(e);
+                }
+            },
+            None => None,
+        };
+        let id = match remembered {
+            Some(id) => id,
+            None => match self.lost_draft()? {
                 Some(id) => id,
                 None => {
                     // Vendure's clock before the call (the `find` just made read it).
@@ -101,6 +114,18 @@ impl Vendure {
                 Err(VendureError::Shape(format!("labelling draft order {id} with {key}: {e}")))
             }
         }
+    }
+
+    /// Whether draft `id` is still as made: in `Draft`, no `tillId`, no lines, no customer.
+    fn is_blank(&mut self, id: &str) -> Result<bool, VendureError> {
+        let query = "query($o:ID!){order(id:$o){state customFields{tillId} lines{id} customer{id}}}";
+        let data = self.api.query(query, json!({ "o": id }))?;
+        Ok(data.get("order").is_some_and(|o| {
+            o.get("state").and_then(Value::as_str) == Some("Draft")
+                && o.pointer("/customFields/tillId").is_none_or(Value::is_null)
+                && list(o, "lines").is_empty()
+                && o.get("customer").is_none_or(Value::is_null)
+        }))
     }
 
     /// The draft a `createDraftOrder` whose answer was lost made, if it did: the oldest blank
