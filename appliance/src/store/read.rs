@@ -296,10 +296,6 @@ pub struct Counts {
     pub unreadable_events: i64,
 }
 
-fn cents_text(c: i64) -> String {
-    Cents(c).to_string()
-}
-
 fn origin_text(r: &Row<'_>, i: usize) -> rusqlite::Result<String> {
     Ok(hex(&r.get::<_, Vec<u8>>(i)?))
 }
@@ -358,7 +354,8 @@ impl Reader<'_> {
             sku: r.get(0)?,
             name: r.get(1)?,
             price_cents: price,
-            price: cents_text(price),
+            // Written with the currency's decimals by `products`/`product`.
+            price: String::new(),
             tax_profile: r.get(3)?,
             active: r.get(4)?,
             on_hand: r.get(5)?,
@@ -496,7 +493,8 @@ impl Reader<'_> {
             prices_include_tax: r.get(16)?,
             tenders: Vec::new(),
             taxes: Vec::new(),
-            total: cents_text(total),
+            // Written with the currency's decimals by `with_lines`, with `currency`.
+            total: String::new(),
             currency: String::new(),
             created_ms: ms,
             created: format_ms(ms),
@@ -612,7 +610,8 @@ impl Reader<'_> {
                     order_number: r.get(4)?,
                     restock: r.get(5)?,
                     refund_cents: refund,
-                    refund: cents_text(refund),
+                    // Written with the currency's decimals below.
+                    refund: String::new(),
                     payment: r.get(7)?,
                     cashier: r.get(9)?,
                     approved_by: r.get(10)?,
