@@ -1,5 +1,6 @@
 //! Words in the register's language: one Fluent catalog per shipped language
-//! (`display/locales/LANG.ftl`, built into the binary), read once, shared by every frame.
+//! (`display/locales/LL/*.ftl`, built into the binary deflated by `build.rs`), inflated and
+//! read the first time the language is asked for, then shared by every frame.
 //! A message a catalog lacks is taken from the English one, which has them all
 //! (display/tests/catalogs.rs checks both directions); a key is never shown.
 //! docs/TRANSLATING.md says how to add a language.
@@ -23,12 +24,12 @@ pub enum Language {
     Spanish,
 }
 
-/// Each language: its code, its name in itself, its catalog.
-const CATALOGS: [(Language, &str, &str, &str); 4] = [
-    (Language::English, "en", "English", include_str!("../locales/en.ftl")),
-    (Language::German, "de", "Deutsch", include_str!("../locales/de.ftl")),
-    (Language::French, "fr", "Français", include_str!("../locales/fr.ftl")),
-    (Language::Spanish, "es", "Español", include_str!("../locales/es.ftl")),
+/// Each language: its code, its name in itself, its catalog (deflated).
+const CATALOGS: [(Language, &str, &str, &[u8]); 4] = [
+    (Language::English, "en", "English", include_bytes!(concat!(env!("OUT_DIR"), "/en.ftl.z"))),
+    (Language::German, "de", "Deutsch", include_bytes!(concat!(env!("OUT_DIR"), "/de.ftl.z"))),
+    (Language::French, "fr", "Français", include_bytes!(concat!(env!("OUT_DIR"), "/fr.ftl.z"))),
+    (Language::Spanish, "es", "Español", include_bytes!(concat!(env!("OUT_DIR"), "/es.ftl.z"))),
 ];
 
 impl Language {
@@ -60,9 +61,13 @@ impl Language {
         CATALOGS.iter().find(|(_, c, _, _)| c.eq_ignore_ascii_case(code)).map(|(l, _, _, _)| *l)
     }
 
-    /// Its catalog's source text.
-    pub fn source(self) -> &'static str {
-        CATALOGS[self.index()].3
+    /// Its catalog's source text: every file of its folder, in name order. Empty if the
+    /// built-in copy does not inflate (it always does: build.rs made it).
+    pub fn source(self) -> String {
+        miniz_oxide::inflate::decompress_to_vec(CATALOGS[self.index()].3)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .unwrap_or_default()
     }
 }
 
@@ -75,22 +80,20 @@ pub enum Arg<'a> {
     Count(i64),
 }
 
-fn bundles() -> &'static [FluentBundle<FluentResource>; 4] {
-    static BUNDLES: OnceLock<[FluentBundle<FluentResource>; 4]> = OnceLock::new();
-    BUNDLES.get_or_init(|| {
-        Language::ALL.map(|lang| {
-            // A catalog with a syntax error keeps the messages that parsed (the catalogs test
-            // refuses such a catalog before it ships).
-            let resource = FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(partial, _)| partial);
-            let tag = lang.code().parse().unwrap_or_default();
-            let mut bundle = FluentBundle::new_concurrent(vec![tag]);
-            // No Unicode isolation marks around variables: left-to-right languages only, and
-            // the fonts would draw them as boxes.
-            bundle.set_use_isolating(false);
-            // Duplicates are refused by the catalogs test; the first one stays.
-            let _ = bundle.add_resource(resource);
-            bundle
-        })
+fn bundle(lang: Language) -> &'static FluentBundle<FluentResource> {
+    static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 4] = [const { OnceLock::new() }; 4];
+    BUNDLES[lang.index()].get_or_init(|| {
+        // A catalog with a syntax error keeps the messages that parsed (the catalogs test
+        // refuses such a catalog before it ships).
+        let resource = FluentResource::try_new(lang.source()).unwrap_or_else(|(partial, _)| partial);
+        let tag = lang.code().parse().unwrap_or_default();
+        let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+        // No Unicode isolation marks around variables: left-to-right languages only, and
+        // the fonts would draw them as boxes.
+        bundle.set_use_isolating(false);
+        // Duplicates are refused by the catalogs test; the first one stays.
+        let _ = bundle.add_resource(resource);
+        bundle
     })
 }
 
@@ -103,8 +106,7 @@ pub fn text_with(lang: Language, id: &str, args: &[(&str, Arg<'_>)]) -> String {
             Arg::Count(n) => fluent_args.set(*name, FluentValue::from(*n)),
         }
     }
-    let all = bundles();
-    for bundle in [&all[lang.index()], &all[0]] {
+    for bundle in [bundle(lang), bundle(Language::English)] {
         if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
             let mut errors = Vec::new();
             return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();

@@ -1,4 +1,4 @@
-//! The message catalogs (display/locales/*.ftl): each parses, holds exactly the English
+//! The message catalogs (display/locales/LL/*.ftl): each parses, holds exactly the English
 //! catalog's messages, renders every message with its variables, and draws with the fonts'
 //! glyphs only; every message the screens ask for is in the English catalog; every listed
 //! currency's symbol has its glyphs.
@@ -21,26 +21,30 @@ fn ids(source: &str) -> Vec<String> {
 
 #[test]
 fn every_catalog_parses_and_holds_exactly_the_english_messages() {
-    let english: BTreeSet<String> = ids(Language::English.source()).into_iter().collect();
+    let english: BTreeSet<String> = ids(&Language::English.source()).into_iter().collect();
     assert!(english.len() > 10, "the English catalog lists its messages: {english:?}");
     for lang in Language::ALL {
         let source = lang.source();
-        if let Err((_, errors)) = FluentResource::try_new(source.to_string()) {
-            panic!("{}.ftl does not parse: {errors:?}", lang.code());
+        if let Err((_, errors)) = FluentResource::try_new(source.clone()) {
+            panic!("locales/{} does not parse: {errors:?}", lang.code());
         }
-        let list = ids(source);
+        let list = ids(&source);
         let have: BTreeSet<String> = list.iter().cloned().collect();
-        assert_eq!(have.len(), list.len(), "{}.ftl names a message twice", lang.code());
+        assert_eq!(have.len(), list.len(), "locales/{} names a message twice", lang.code());
         let missing: Vec<_> = english.difference(&have).collect();
         let extra: Vec<_> = have.difference(&english).collect();
-        assert!(missing.is_empty() && extra.is_empty(), "{}.ftl: missing {missing:?}, extra {extra:?}", lang.code());
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "locales/{}: missing {missing:?}, extra {extra:?}",
+            lang.code()
+        );
     }
 }
 
 #[test]
 fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
     for lang in Language::ALL {
-        for id in ids(Language::English.source()) {
+        for id in ids(&Language::English.source()) {
             for count in [0, 1, 2, 5] {
                 // Every variable a screen gives (the `$` check below catches one left out here).
                 let args = [
@@ -63,7 +67,7 @@ fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
 
 #[test]
 fn every_message_the_screens_ask_for_is_in_the_english_catalog() {
-    let english: BTreeSet<String> = ids(Language::English.source()).into_iter().collect();
+    let english: BTreeSet<String> = ids(&Language::English.source()).into_iter().collect();
     let mut asked = BTreeSet::new();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut dirs = vec![src];

@@ -1,7 +1,3 @@
-# Till's screens and receipts in English: the reference catalog. Every message here must be in
-# every other catalog (display/tests/catalogs.rs checks it); docs/TRANSLATING.md says how to add a
-# language.
-
 ## The payment screen
 pay-back = ‹ Back
 pay-finish = Finish sale
@@ -53,37 +49,3 @@ sale-tax = Tax
 sale-total = Total
 sale-discount-button = Discount
 sale-pay = Pay
-
-## The status screen
-status-mode = Mode
-status-never = never
-status-not-set = not set
-status-network = Network
-status-network-off = off — works alone
-status-listening = Listening on
-status-serving-term = Serving at term
-status-registers-online = Registers online
-status-pending-events = Pending events
-status-last-sync = Last sync
-status-update-waits = Update waits for
-status-server = Server
-status-served-by = Served by
-status-not-known = not known yet
-status-term = Term
-status-sales-to-send = Sales to send
-status-clock = Clock
-status-clock-synced = synced
-status-clock-own = own clock
-status-clock-unchecked = not checked yet
-status-update = Update
-status-settings = Settings
-status-pair = Pair
-status-pair-register = Pair register
-status-drawer-day = Drawer & day
-status-drawer = Drawer
-status-new-sale = New sale
-status-registers = Registers ({ $count })
-status-alone-hint = This register works on its own. Choose Server or Client in Settings to share sales.
-status-server-hint = No register has connected yet. Set the others to Client mode and pick this one.
-status-client-hint = Not connected to the server yet.
-status-more = + { $count } more

@@ -1,5 +1,3 @@
-# Till en español.
-
 ## The payment screen
 pay-back = ‹ Atrás
 pay-finish = Terminar venta
@@ -51,37 +49,3 @@ sale-tax = IVA
 sale-total = Total
 sale-discount-button = Rebajar
 sale-pay = Cobrar
-
-## The status screen
-status-mode = Modo
-status-never = nunca
-status-not-set = sin definir
-status-network = Red
-status-network-off = no — autónoma
-status-listening = Escucha en
-status-serving-term = Mandato actual
-status-registers-online = Cajas en línea
-status-pending-events = Eventos pendientes
-status-last-sync = Última sincronización
-status-update-waits = Falta actualizar
-status-server = Servidor
-status-served-by = Caja servidora
-status-not-known = aún desconocido
-status-term = Mandato
-status-sales-to-send = Ventas por enviar
-status-clock = Reloj
-status-clock-synced = en hora
-status-clock-own = reloj propio
-status-clock-unchecked = aún sin comprobar
-status-update = Actualización
-status-settings = Ajustes
-status-pair = Vincular
-status-pair-register = Vincular caja
-status-drawer-day = Cajón y día
-status-drawer = Cajón
-status-new-sale = Nueva venta
-status-registers = Cajas ({ $count })
-status-alone-hint = Esta caja funciona sola. Elija Servidor o Cliente en Ajustes para compartir las ventas.
-status-server-hint = Aún no se ha conectado ninguna caja. Ponga las demás en modo Cliente y elija esta.
-status-client-hint = Aún sin conexión con el servidor.
-status-more = + { $count } más

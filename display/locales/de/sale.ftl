@@ -1,5 +1,3 @@
-# Till auf Deutsch.
-
 ## The payment screen
 pay-back = ‹ Zurück
 pay-finish = Verkauf abschließen
@@ -51,37 +49,3 @@ sale-tax = MwSt.
 sale-total = Gesamt
 sale-discount-button = Rabatt
 sale-pay = Kassieren
-
-## The status screen
-status-mode = Modus
-status-never = nie
-status-not-set = nicht festgelegt
-status-network = Netzwerk
-status-network-off = aus — Einzelkasse
-status-listening = Erreichbar unter
-status-serving-term = Amtszeit als Server
-status-registers-online = Kassen online
-status-pending-events = Offene Ereignisse
-status-last-sync = Letzter Abgleich
-status-update-waits = Update wartet auf
-status-server = Server
-status-served-by = Server-Kasse
-status-not-known = noch unbekannt
-status-term = Amtszeit
-status-sales-to-send = Noch zu senden
-status-clock = Uhrzeit
-status-clock-synced = genau
-status-clock-own = eigene Uhr
-status-clock-unchecked = noch nicht geprüft
-status-update = Update
-status-settings = Einstellungen
-status-pair = Koppeln
-status-pair-register = Kasse koppeln
-status-drawer-day = Lade & Tag
-status-drawer = Schublade
-status-new-sale = Verkaufen
-status-registers = Kassen ({ $count })
-status-alone-hint = Diese Kasse arbeitet allein. Wählen Sie in den Einstellungen Server oder Client, um Verkäufe zu teilen.
-status-server-hint = Noch keine Kasse verbunden. Stellen Sie die anderen auf Client und wählen Sie diese hier.
-status-client-hint = Noch nicht mit dem Server verbunden.
-status-more = + { $count } weitere

@@ -1,5 +1,3 @@
-# Till en français.
-
 ## The payment screen
 pay-back = ‹ Retour
 pay-finish = Terminer la vente
@@ -51,37 +49,3 @@ sale-tax = TVA
 sale-total = Total
 sale-discount-button = Remise
 sale-pay = Encaisser
-
-## The status screen
-status-mode = Mode
-status-never = jamais
-status-not-set = non défini
-status-network = Réseau
-status-network-off = non — autonome
-status-listening = À l’écoute sur
-status-serving-term = Mandat du serveur
-status-registers-online = Caisses en ligne
-status-pending-events = En attente
-status-last-sync = Dernière synchro
-status-update-waits = Mise à jour attend
-status-server = Serveur
-status-served-by = Caisse serveur
-status-not-known = pas encore connu
-status-term = Mandat
-status-sales-to-send = Ventes à envoyer
-status-clock = Horloge
-status-clock-synced = réglée
-status-clock-own = horloge locale
-status-clock-unchecked = pas encore vérifiée
-status-update = Mise à jour
-status-settings = Réglages
-status-pair = Associer
-status-pair-register = Associer une caisse
-status-drawer-day = Tiroir & journée
-status-drawer = Tiroir
-status-new-sale = Vendre
-status-registers = Caisses ({ $count })
-status-alone-hint = Cette caisse fonctionne seule. Choisissez Serveur ou Client dans les Réglages pour partager les ventes.
-status-server-hint = Aucune caisse connectée pour l’instant. Passez les autres en mode Client et choisissez celle-ci.
-status-client-hint = Pas encore connectée au serveur.
-status-more = + { $count } autres
