@@ -1,7 +1,7 @@
 //! The message catalogs (display/locales/LL/*.ftl): each parses, holds exactly the English
 //! catalog's messages, renders every message with its variables, and draws with the fonts'
-//! glyphs only; every message the screens ask for is in the English catalog; every listed
-//! currency's symbol has its glyphs.
+//! glyphs only; every message the screens and the appliance ask for is in the English catalog;
+//! every listed currency's symbol has its glyphs.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -66,11 +66,13 @@ fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
 }
 
 #[test]
-fn every_message_the_screens_ask_for_is_in_the_english_catalog() {
+fn every_message_the_screens_and_the_appliance_ask_for_is_in_the_english_catalog() {
     let english: BTreeSet<String> = ids(&Language::English.source()).into_iter().collect();
     let mut asked = BTreeSet::new();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut dirs = vec![src];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The screens, and the appliance (its banners, prompts, receipts and reports, through
+    // `i18n::Words`).
+    let mut dirs = vec![root.join("src"), root.join("../appliance/src")];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
             let path = entry.path();
@@ -91,7 +93,7 @@ fn every_message_the_screens_ask_for_is_in_the_english_catalog() {
     }
     assert!(!asked.is_empty(), "the scan found the screens' messages");
     let unknown: Vec<_> = asked.difference(&english).collect();
-    assert!(unknown.is_empty(), "asked for but not in en.ftl: {unknown:?}");
+    assert!(unknown.is_empty(), "asked for but not in the English catalog: {unknown:?}");
 }
 
 #[test]
