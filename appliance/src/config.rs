@@ -223,6 +223,7 @@ pub struct ConfigUpdate {
     standby: Option<bool>,
     standby_after_secs: Option<u64>,
     backup_at: Option<DayTime>,
+    language: Option<Option<String>>,
 }
 
 /// A time of day, `HH:MM` (UTC: Till has no store time zone), as `backup_at=` takes it.
@@ -300,6 +301,14 @@ pub fn validate_metrics_token(s: &str) -> Result<String, ConfigError> {
     }
 }
 
+/// Checks a register's own language: the code of a shipped catalog (`de`, or a tag such as
+/// `de-CH`, kept as its language's code).
+pub fn validate_language(s: &str) -> Result<String, ConfigError> {
+    till_display::i18n::Language::of(s)
+        .map(|l| l.code().to_string())
+        .ok_or_else(|| ConfigError::BadValue("language", s.to_string(), "use en, de, fr or es (or store)"))
+}
+
 /// Checks a register name: it prefixes order numbers, so short and plain.
 pub fn validate_register_name(s: &str) -> Result<String, ConfigError> {
     if (1..=16).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
@@ -328,6 +337,7 @@ impl ConfigUpdate {
             "standby" => self.standby.is_some(),
             "standby_after_secs" => self.standby_after_secs.is_some(),
             "backup_at" => self.backup_at.is_some(),
+            "language" => self.language.is_some(),
             _ => false,
         }
     }
@@ -373,6 +383,9 @@ impl ConfigUpdate {
                 }
                 "standby_after" => u.standby_after_secs = Some(parse_standby_after(v)?),
                 "backup_at" => u.backup_at = Some(v.parse()?),
+                // `store`: as the store's (the setting `language`, else its locale's).
+                "language" if v == "store" => u.language = Some(None),
+                "language" => u.language = Some(Some(validate_language(v)?)),
                 _ => return Err(ConfigError::UnknownKey(k.to_string())),
             }
         }
@@ -430,6 +443,9 @@ pub struct LocalApiConfig {
     /// When the nightly backup to a stick labelled TILL-BACKUP runs, UTC (docs/ARCHITECTURE.md,
     /// "Backups to a USB stick").
     pub backup_at: DayTime,
+    /// The language this register's screen and receipts use (`de`); `None`: the store's
+    /// (docs/LOCALE.md, "Language").
+    pub language: Option<String>,
 }
 
 impl Default for LocalApiConfig {
@@ -446,6 +462,7 @@ impl Default for LocalApiConfig {
             standby: false,
             standby_after_secs: DEFAULT_STANDBY_AFTER_SECS,
             backup_at: DEFAULT_BACKUP_AT,
+            language: None,
         }
     }
 }
@@ -465,6 +482,7 @@ impl LocalApiConfig {
             standby: u.standby.unwrap_or(self.standby),
             standby_after_secs: u.standby_after_secs.unwrap_or(self.standby_after_secs),
             backup_at: u.backup_at.unwrap_or(self.backup_at),
+            language: u.language.unwrap_or_else(|| self.language.clone()),
         };
         c.check()?;
         Ok(c)
@@ -498,6 +516,7 @@ impl LocalApiConfig {
             standby: self.standby,
             standby_after_secs: self.standby_after_secs,
             backup_at: self.backup_at.to_string(),
+            language: self.language.clone(),
         }
     }
 }
@@ -527,6 +546,8 @@ pub struct ConfigView {
     pub standby_after_secs: u64,
     /// When the nightly backup to a USB stick runs, `HH:MM` UTC.
     pub backup_at: String,
+    /// This register's own language, if it has one (else the store's).
+    pub language: Option<String>,
 }
 
 #[cfg(test)]
@@ -634,5 +655,8 @@ mod tests {
         assert!(u(&["name=R 2"]).is_err());
         assert!(u(&["bind=everywhere"]).is_err());
         assert_eq!(u(&["name=R2", "port=9000"]).map(|c| (c.register_name, c.port)).ok(), Some(("R2".into(), 9000)));
+        assert_eq!(u(&["language=de-CH"]).map(|c| c.language).ok(), Some(Some("de".into())));
+        assert_eq!(u(&["language=store"]).map(|c| c.language).ok(), Some(None));
+        assert!(u(&["language=klingon"]).is_err());
     }
 }

@@ -99,6 +99,12 @@ fn bundle(lang: Language) -> &'static FluentBundle<FluentResource> {
 
 /// Message `id` in `lang`, with `args`; from the English catalog when `lang` lacks it.
 pub fn text_with(lang: Language, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    first_of(&[bundle(lang), bundle(Language::English)], id, args)
+}
+
+/// Message `id` from the first of `bundles` that has it; nothing when none has (a programming
+/// error the catalogs test catches: better a blank than a key on a customer's receipt).
+fn first_of(bundles: &[&FluentBundle<FluentResource>], id: &str, args: &[(&str, Arg<'_>)]) -> String {
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
         match value {
@@ -106,14 +112,12 @@ pub fn text_with(lang: Language, id: &str, args: &[(&str, Arg<'_>)]) -> String {
             Arg::Count(n) => fluent_args.set(*name, FluentValue::from(*n)),
         }
     }
-    for bundle in [bundle(lang), bundle(Language::English)] {
+    for bundle in bundles {
         if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
             let mut errors = Vec::new();
             return bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned();
         }
     }
-    // Not even in English: a programming error the catalogs test catches; show nothing
-    // rather than a key.
     String::new()
 }
 
@@ -170,8 +174,21 @@ mod tests {
         assert_eq!(items(Language::Spanish, 3), "3 artículos");
     }
 
+    fn catalog(lang: &str, source: &str) -> FluentBundle<FluentResource> {
+        let mut b = FluentBundle::new_concurrent(vec![lang.parse().expect("test: a language tag")]);
+        b.set_use_isolating(false);
+        b.add_resource(FluentResource::try_new(source.to_string()).expect("test: a catalog")).expect("test: added");
+        b
+    }
+
     #[test]
     fn a_missing_message_is_english_never_a_key() {
-        assert_eq!(text(Language::English, "no-such-message"), "");
+        // A German catalog one message short (a translation behind the English one).
+        let de = catalog("de", "pay-change = Rückgeld\n");
+        let en = catalog("en", "pay-change = Change\nsale-items = { $count } items\n");
+        assert_eq!(first_of(&[&de, &en], "pay-change", &[]), "Rückgeld");
+        assert_eq!(first_of(&[&de, &en], "sale-items", &[("count", Arg::Count(3))]), "3 items");
+        assert_eq!(first_of(&[&de, &en], "no-such-message", &[]), "", "never the key");
+        assert_eq!(text(Language::German, "no-such-message"), "");
     }
 }

@@ -55,6 +55,15 @@ fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
                     ("name", Arg::Text("Maya")),
                     ("order", Arg::Text("R1-000014")),
                     ("amount", Arg::Text("–1,00 €")),
+                    ("id", Arg::Text("DE123456789")),
+                    ("rate", Arg::Text("19%")),
+                    ("net", Arg::Text("10,50")),
+                    ("tender", Arg::Text("Bar")),
+                    ("number", Arg::Count(count + 12)),
+                    ("when", Arg::Text("05.12.2026 14:10 UTC")),
+                    ("date", Arg::Text("2026-12-05")),
+                    ("zs", Arg::Text("Z3 Z4")),
+                    ("names", Arg::Text("R1, R2")),
                 ];
                 let shown = text_with(lang, &id, &args);
                 assert!(!shown.trim().is_empty(), "{id} in {} is empty", lang.code());

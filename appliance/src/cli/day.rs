@@ -7,8 +7,9 @@ use super::sales::approval;
 use super::table::Table;
 use super::{Json, amount, minor, print_json, reg};
 use crate::model::{CashKind, Cents};
-use crate::print::docs::{Letterhead, ReportHead, layout, report, x_head, z_head};
+use crate::print::docs::{Letterhead, ReportHead, layout, report, store_head, x_head, z_head};
 use crate::register::Register;
+use till_display::i18n::Words;
 
 /// Console width of printed reports.
 const COLS: usize = 48;
@@ -131,9 +132,16 @@ pub(super) fn drawer(r: &mut Register, c: DrawerCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn letterhead(r: &Register) -> anyhow::Result<Letterhead> {
+    reg(Letterhead::of(&r.store().reader(), &reg(r.name())?).map_err(Into::into))
+}
+
+fn words(r: &Register) -> anyhow::Result<Words> {
+    Ok(Words(r.store().reader().language()?))
+}
+
 fn print_lines(r: &Register, head: &ReportHead, totals: &crate::model::DayTotals) -> anyhow::Result<()> {
-    let h = reg(Letterhead::of(&r.store().reader(), &reg(r.name())?).map_err(Into::into))?;
-    for line in layout(&report(&h, head, totals), COLS) {
+    for line in layout(&report(&letterhead(r)?, head, totals), COLS) {
         outln!("{line}");
     }
     Ok(())
@@ -159,7 +167,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             if json.json {
                 return print_json(&x);
             }
-            print_lines(r, &x_head(&x.date, x.next_z, x.grand_total_cents), &x.totals)
+            print_lines(r, &x_head(words(r)?, &x.date, x.next_z, x.grand_total_cents), &x.totals)
         }
         ReportCmd::Z { counted, date, manager, print, json } => {
             if print {
@@ -171,7 +179,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             if json.json {
                 return print_json(&z);
             }
-            print_lines(r, &z_head(&z), &z.totals)
+            print_lines(r, &z_head(&letterhead(r)?, &z, false), &z.totals)
         }
         ReportCmd::List(json) => {
             let rows = reg(r.store().reader().z_reports(None).map_err(Into::into))?;
@@ -213,7 +221,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             if json.json {
                 return print_json(&z);
             }
-            print_lines(r, &z_head(&z), &z.totals)
+            print_lines(r, &z_head(&letterhead(r)?, &z, false), &z.totals)
         }
         ReportCmd::Store { date, json } => {
             if !crate::model::is_date(&date) {
@@ -225,26 +233,7 @@ pub(super) fn report_cmd(r: &mut Register, c: ReportCmd) -> anyhow::Result<()> {
             if json.json {
                 return print_json(&day);
             }
-            let head = ReportHead {
-                title: format!("STORE {}", day.date),
-                date: day.date.clone(),
-                lines: day
-                    .registers
-                    .iter()
-                    .map(|g| {
-                        let name = g.name.clone().unwrap_or_else(|| g.register.chars().take(8).collect());
-                        let zs: Vec<String> = g.z_numbers.iter().map(|n| format!("Z{n}")).collect();
-                        if g.open_orders > 0 {
-                            format!("{name}: {} NOT CLOSED ({} orders)", zs.join(" "), g.open_orders)
-                        } else {
-                            format!("{name}: {}", zs.join(" "))
-                        }
-                    })
-                    .collect(),
-                counted_cents: None,
-                grand_total_cents: None,
-                not_closed: day.not_closed.clone(),
-            };
+            let head = store_head(Words(r.store().reader().language()?), &day);
             print_lines(r, &head, &day.totals)
         }
     }

@@ -5,7 +5,7 @@ use anyhow::Context;
 use super::exit::SetupRefused;
 
 /// `till screens`: every sample screen as `NAME.png` in `out`; with `data` (a register's data
-/// directory, only read), in its store's currency, locale and the locale's language.
+/// directory, only read), in its store's currency and locale and in its language.
 pub(super) fn screens(
     out: &std::path::Path,
     size: &str,
@@ -28,7 +28,7 @@ pub(super) fn screens(
         let store =
             crate::store::Store::open(dir).with_context(|| format!("reading the store in {}", dir.display()))?;
         let money = store.reader().money_format()?;
-        let language = till_display::i18n::Language::of(money.locale.tag()).unwrap_or_default();
+        let language = store.reader().language()?;
         for (_, state) in &mut samples {
             state.status.money = money;
             state.status.language = language;

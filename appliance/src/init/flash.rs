@@ -119,6 +119,9 @@ pub struct RegisterSection {
     pub printer_codepage: Option<String>,
     /// A cash drawer hangs off the printer (true when absent).
     pub printer_drawer: Option<bool>,
+    /// The language of this register's screen and receipts (`en`, `de`, `fr`, `es`, or `store`
+    /// for the store's); absent: as it is.
+    pub language: Option<String>,
 }
 
 impl Default for RegisterSection {
@@ -135,6 +138,7 @@ impl Default for RegisterSection {
             printer_mode: None,
             printer_codepage: None,
             printer_drawer: None,
+            language: None,
         }
     }
 }
@@ -286,6 +290,7 @@ impl TryFrom<FlashConfig> for BootPlan {
         let mut pairs = vec![format!("mode={}", r.mode), format!("name={}", r.name), format!("port={}", r.port)];
         pairs.extend(r.server.map(|s| format!("server={s}")));
         pairs.extend(r.secret.map(|s| format!("secret={s}")));
+        pairs.extend(r.language.map(|l| format!("language={l}")));
         let setup = ConfigUpdate::parse(&pairs)?;
         // The combination is checked too, against a blank register, so a card that could never
         // work (client without a server, …) is refused before boot rather than half-applied.

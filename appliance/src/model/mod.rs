@@ -319,6 +319,7 @@ pub const SETTING_KEYS: &[&str] = &[
     "tax_id",
     "update_window",
     "locale",
+    "language",
 ];
 
 /// Parses the `price_embedded_barcodes` setting: whether EAN-13 codes starting 20-29 ring their
@@ -382,6 +383,9 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
                 till_display::LOCALES.iter().map(|l| l.tag()).collect::<Vec<_>>().join(", ")
             ))),
         },
+        "language" => till_display::i18n::Language::of(value)
+            .map(|l| l.code().to_string())
+            .ok_or_else(|| bad("use en, de, fr or es")),
         "tax_id" => name_shape(value, 40).map_err(|_| bad("use 1-40 printable characters")),
         "receipt_footer" | "store_address" => {
             if value.chars().count() <= 200 && !value.chars().any(|c| c.is_control() && c != '\n') {

@@ -2,9 +2,10 @@
 //! printer-independent [`Receipt`] documents. The same documents are what `till receipt` and
 //! `till report` print on the console (laid out by [`layout`]).
 
+use till_display::i18n::{Arg, Words};
 use till_display::receipt::{Block, Receipt};
 
-use crate::model::{DayTotals, RateBp};
+use crate::model::DayTotals;
 use crate::store::{OrderRow, ReturnRow, ZRow, format_ms};
 
 /// The store and register a document is printed for.
@@ -25,6 +26,8 @@ pub struct Letterhead {
     pub logo: Option<till_display::receipt::Bitmap>,
     /// How amounts, dates and times are written (the store's currency and locale).
     pub money: till_display::MoneyFormat,
+    /// The words, in the register's language (catalog `receipt.ftl` and `report.ftl`).
+    pub words: Words,
 }
 
 /// The logo's file in the data directory: a 1-bit PNG as wide as the paper at most.
@@ -40,6 +43,7 @@ impl Letterhead {
             footer: reader.setting("receipt_footer")?,
             register: register.to_string(),
             money: reader.money_format()?,
+            words: Words(reader.language()?),
             // A logo that cannot be read prints no logo: the receipt matters more than its
             // picture (`till printer logo` checked it when it was stored).
             logo: std::fs::read(reader.data_dir().join(LOGO_FILE))
@@ -66,7 +70,7 @@ fn head(h: &Letterhead, out: &mut Vec<Block>) {
         out.push(Block::Center(line.to_string()));
     }
     if let Some(t) = &h.tax_id {
-        out.push(Block::Center(format!("Tax id {t}")));
+        out.push(Block::Center(h.words.t_with("receipt-tax-id", &[("id", Arg::Text(t))])));
     }
     out.push(Block::Feed);
 }
@@ -84,11 +88,12 @@ fn foot(h: &Letterhead, out: &mut Vec<Block>) {
 pub fn sale_receipt(h: &Letterhead, o: &OrderRow, copy: bool) -> Receipt {
     let mut b = Vec::new();
     head(h, &mut b);
+    let w = h.words;
     if copy {
-        b.push(Block::Title("COPY".into()));
+        b.push(Block::Title(w.t("receipt-copy")));
     }
     if o.voided {
-        b.push(Block::Title("VOIDED".into()));
+        b.push(Block::Title(w.t("receipt-voided")));
     }
     order_meta(h, o, &mut b);
     b.push(Block::Rule);
@@ -101,55 +106,68 @@ pub fn sale_receipt(h: &Letterhead, o: &OrderRow, copy: bool) -> Receipt {
         };
         b.push(pair(what, h.money.number(gross)));
         if l.discount_cents != 0 {
-            b.push(pair("  discount", h.money.number(-l.discount_cents)));
+            b.push(pair(format!("  {}", w.t("receipt-line-discount")), h.money.number(-l.discount_cents)));
         }
     }
     let order_discount: i64 = o.lines.iter().map(|l| l.order_discount_cents).sum();
     if order_discount != 0 {
-        b.push(pair("Order discount", h.money.number(-order_discount)));
+        b.push(pair(w.t("receipt-order-discount"), h.money.number(-order_discount)));
     }
     b.push(Block::Rule);
     if !o.prices_include_tax {
-        b.push(pair("Subtotal", h.money.number(o.subtotal_cents)));
+        b.push(pair(w.t("receipt-subtotal"), h.money.number(o.subtotal_cents)));
     }
     for t in &o.taxes {
-        let label = if o.prices_include_tax { "incl. tax" } else { "Tax" };
+        let id = if o.prices_include_tax { "receipt-tax-included" } else { "receipt-tax" };
+        let (rate, net) = (rate_text(h, t.rate_bp), h.money.number(t.net_cents));
         b.push(pair(
-            format!("{label} {} on {}", RateBp(t.rate_bp), h.money.number(t.net_cents)),
+            w.t_with(id, &[("rate", Arg::Text(&rate)), ("net", Arg::Text(&net))]),
             h.money.number(t.tax_cents),
         ));
     }
-    b.push(bold("TOTAL", h.money.format(o.total_cents)));
+    b.push(bold(w.t("receipt-total"), h.money.format(o.total_cents)));
     for t in &o.tenders {
-        b.push(pair(capital(&t.tender), h.money.number(t.amount_cents)));
+        b.push(pair(tender_name(w, &t.tender), h.money.number(t.amount_cents)));
     }
     if o.change_cents != 0 {
-        b.push(pair("Change", h.money.number(o.change_cents)));
+        b.push(pair(w.t("receipt-change"), h.money.number(o.change_cents)));
     }
     if o.discount_cents != 0 {
-        b.push(Block::Text(format!("You saved {}", h.money.number(o.discount_cents))));
+        let saved = h.money.number(o.discount_cents);
+        b.push(Block::Text(w.t_with("receipt-saved", &[("amount", Arg::Text(&saved))])));
     }
     foot(h, &mut b);
     b.push(Block::Feed);
     b.push(Block::Barcode(o.number.clone()));
     if copy {
-        b.push(Block::Center("* COPY *".into()));
+        b.push(Block::Center(w.t("receipt-copy-mark")));
     }
     Receipt { blocks: b }
 }
 
+/// The register and who served: `Register R1` and `Cashier ann`, in the register's words.
+fn served(h: &Letterhead, cashier: Option<&str>) -> Block {
+    let w = h.words;
+    pair(
+        w.t_with("receipt-register", &[("name", Arg::Text(&h.register))]),
+        cashier.map(|c| w.t_with("receipt-cashier", &[("name", Arg::Text(c))])).unwrap_or_default(),
+    )
+}
+
 fn order_meta(h: &Letterhead, o: &OrderRow, b: &mut Vec<Block>) {
-    b.push(pair(
-        format!("Register {}", h.register),
-        o.cashier.clone().map(|c| format!("Cashier {c}")).unwrap_or_default(),
-    ));
-    b.push(Block::Text(format!("Order {}", o.number)));
+    b.push(served(h, o.cashier.as_deref()));
+    b.push(Block::Text(h.words.t_with("receipt-order", &[("number", Arg::Text(&o.number))])));
     b.push(Block::Text(when(h, o.created_ms)));
 }
 
 /// A moment as the store's locale writes it, in UTC (`12/5/2026 2:10 PM UTC`, `05.12.2026 14:10 UTC`).
 fn when(h: &Letterhead, ms: i64) -> String {
-    let t = format_ms(ms);
+    when_text(h, &format_ms(ms))
+}
+
+/// An RFC 3339 UTC time (`2026-12-05T14:10:00Z`) as the store's locale writes it; the text as it
+/// is when it is not one.
+fn when_text(h: &Letterhead, t: &str) -> String {
     let num = |r: std::ops::Range<usize>| t.get(r).and_then(|x| x.parse::<u32>().ok());
     match (num(0..4), num(5..7), num(8..10), num(11..13), num(14..16)) {
         (Some(y), Some(mo), Some(d), Some(hh), Some(mi)) => {
@@ -160,29 +178,57 @@ fn when(h: &Letterhead, ms: i64) -> String {
     }
 }
 
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+/// A tax rate as the locale writes it: `19%`, `8.25%`, `8,25%` (whole rates without decimals).
+fn rate_text(h: &Letterhead, bp: u32) -> String {
+    match bp % 100 {
+        0 => format!("{}%", bp / 100),
+        frac => format!("{}{}{frac:02}%", bp / 100, h.money.locale.decimal()),
+    }
+}
+
+/// A business day (`2026-12-05`) as the store's locale writes a date.
+fn day_text(h: &Letterhead, date: &str) -> String {
+    let num = |r: std::ops::Range<usize>| date.get(r).and_then(|x| x.parse::<u32>().ok());
+    match (num(0..4), num(5..7), num(8..10)) {
+        (Some(y), Some(mo), Some(d)) if date.len() == 10 => {
+            h.money.locale.date(i32::try_from(y).unwrap_or(1970), mo, d)
+        }
+        _ => date.to_string(),
+    }
+}
+
+/// A tender as a receipt names it: cash and card in the register's words, a tender the store
+/// named as it is written, with a capital.
+fn tender_name(w: Words, tender: &str) -> String {
+    match tender {
+        crate::model::CASH => w.t("receipt-tender-cash"),
+        "card" => w.t("receipt-tender-card"),
+        _ => {
+            let mut c = tender.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        }
+    }
 }
 
 /// A void's receipt: the order's figures marked void, money going back.
 pub fn void_receipt(h: &Letterhead, o: &OrderRow, by: Option<&str>) -> Receipt {
-    let mut b = Vec::new();
+    let (mut b, w) = (Vec::new(), h.words);
     head(h, &mut b);
-    b.push(Block::Title("VOID".into()));
+    b.push(Block::Title(w.t("receipt-void")));
     order_meta(h, o, &mut b);
     if let Some(by) = by {
-        b.push(Block::Text(format!("Voided by {by}")));
+        b.push(Block::Text(w.t_with("receipt-voided-by", &[("name", Arg::Text(by))])));
     }
     b.push(Block::Rule);
     for l in &o.lines {
         b.push(pair(format!("{} x {}", l.qty, l.name), h.money.number(-l.total_cents)));
     }
     b.push(Block::Rule);
-    b.push(bold("VOIDED TOTAL", h.money.number(-o.total_cents)));
+    b.push(bold(w.t("receipt-voided-total"), h.money.number(-o.total_cents)));
     for t in &o.tenders {
         let back = if t.tender == crate::model::CASH { t.amount_cents - o.change_cents } else { t.amount_cents };
-        b.push(pair(format!("Back to {}", t.tender), h.money.number(-back)));
+        let tender = tender_name(w, &t.tender);
+        b.push(pair(w.t_with("receipt-back-to", &[("tender", Arg::Text(&tender))]), h.money.number(-back)));
     }
     foot(h, &mut b);
     Receipt { blocks: b }
@@ -190,24 +236,22 @@ pub fn void_receipt(h: &Letterhead, o: &OrderRow, by: Option<&str>) -> Receipt {
 
 /// A return's receipt: what came back and what was refunded by which tender.
 pub fn return_receipt(h: &Letterhead, r: &ReturnRow, names: &dyn Fn(&str) -> String) -> Receipt {
-    let mut b = Vec::new();
+    let (mut b, w) = (Vec::new(), h.words);
     head(h, &mut b);
-    b.push(Block::Title("RETURN".into()));
-    b.push(pair(
-        format!("Register {}", h.register),
-        r.cashier.clone().map(|c| format!("Cashier {c}")).unwrap_or_default(),
-    ));
-    b.push(Block::Text(format!("For order {}", r.order_number)));
+    b.push(Block::Title(w.t("receipt-return")));
+    b.push(served(h, r.cashier.as_deref()));
+    b.push(Block::Text(w.t_with("receipt-for-order", &[("number", Arg::Text(&r.order_number))])));
     b.push(Block::Text(when(h, r.created_ms)));
     b.push(Block::Rule);
     for l in &r.lines {
         b.push(pair(format!("{} x {}", l.qty, names(&l.sku)), h.money.number(-l.refund_cents)));
     }
     b.push(Block::Rule);
-    b.push(bold("REFUND", h.money.number(-r.refund_cents)));
-    b.push(pair(format!("By {}", r.payment), h.money.number(r.refund_cents)));
+    b.push(bold(w.t("receipt-refund"), h.money.number(-r.refund_cents)));
+    let tender = tender_name(w, &r.payment);
+    b.push(pair(w.t_with("receipt-refund-by", &[("tender", Arg::Text(&tender))]), h.money.number(r.refund_cents)));
     if let Some(m) = &r.approved_by {
-        b.push(Block::Text(format!("Approved by {m}")));
+        b.push(Block::Text(w.t_with("receipt-approved-by", &[("name", Arg::Text(m))])));
     }
     foot(h, &mut b);
     b.push(Block::Feed);
@@ -215,12 +259,12 @@ pub fn return_receipt(h: &Letterhead, r: &ReturnRow, names: &dyn Fn(&str) -> Str
     Receipt { blocks: b }
 }
 
-/// The heading of an X or Z report.
+/// The heading of an X or Z report, its words already in the register's language.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReportHead {
     /// "X REPORT", "Z REPORT 12", "STORE 2026-12-04".
     pub title: String,
-    /// The business day.
+    /// The business day (`YYYY-MM-DD`; printed as the store's locale writes a date).
     pub date: String,
     /// Extra lines under the title (period, who closed it).
     pub lines: Vec<String>,
@@ -234,26 +278,45 @@ pub struct ReportHead {
 
 /// The heading of an X report: the day so far, the number the next Z gets, the grand total
 /// with this period in it.
-pub fn x_head(date: &str, next_z: u64, grand_total_cents: i64) -> ReportHead {
+pub fn x_head(w: Words, date: &str, next_z: u64, grand_total_cents: i64) -> ReportHead {
     ReportHead {
-        title: "X REPORT".into(),
+        title: w.t("report-x-title"),
         date: date.to_string(),
-        lines: vec![format!("Next Z: {next_z}")],
+        lines: vec![w.t_with("report-next-z", &[("number", Arg::Count(next_z_i64(next_z)))])],
         counted_cents: None,
         grand_total_cents: Some(grand_total_cents),
         not_closed: Vec::new(),
     }
 }
 
+/// The heading of the Z a register would close its day with now (shown before it is made).
+pub fn z_preview_head(w: Words, date: &str, next_z: u64, grand_total_cents: i64, counted: i64) -> ReportHead {
+    ReportHead {
+        title: w.t_with("report-z-preview-title", &[("number", Arg::Count(next_z_i64(next_z)))]),
+        lines: Vec::new(),
+        counted_cents: Some(counted),
+        ..x_head(w, date, next_z, grand_total_cents)
+    }
+}
+
+fn next_z_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
 /// The heading of a Z report that was made: when its period opened and closed, who closed it,
-/// the cash counted and the grand total.
-pub fn z_head(z: &ZRow) -> ReportHead {
-    let mut lines = vec![format!("Opened {}", z.opened), format!("Closed {}", z.closed)];
+/// the cash counted and the grand total. `copy`: a reprint, marked in the title.
+pub fn z_head(h: &Letterhead, z: &ZRow, copy: bool) -> ReportHead {
+    let w = h.words;
+    let number = Arg::Count(next_z_i64(z.number));
+    let mut lines = vec![
+        w.t_with("report-opened", &[("when", Arg::Text(&when_text(h, &z.opened)))]),
+        w.t_with("report-closed", &[("when", Arg::Text(&when_text(h, &z.closed)))]),
+    ];
     if let Some(b) = &z.closed_by {
-        lines.push(format!("Closed by {b}"));
+        lines.push(w.t_with("report-closed-by", &[("name", Arg::Text(b))]));
     }
     ReportHead {
-        title: format!("Z REPORT {}", z.number),
+        title: w.t_with(if copy { "report-z-copy-title" } else { "report-z-title" }, &[("number", number)]),
         date: z.date.clone(),
         lines,
         counted_cents: z.counted_cash_cents,
@@ -262,69 +325,105 @@ pub fn z_head(z: &ZRow) -> ReportHead {
     }
 }
 
+/// The heading of a store's day: every register's Zs of the day, and which have not closed.
+pub fn store_head(w: Words, day: &crate::store::StoreDay) -> ReportHead {
+    let lines = day
+        .registers
+        .iter()
+        .map(|g| {
+            let name = g.name.clone().unwrap_or_else(|| g.register.chars().take(8).collect());
+            let zs: Vec<String> = g.z_numbers.iter().map(|n| format!("Z{n}")).collect();
+            let zs = zs.join(" ");
+            if g.open_orders > 0 {
+                let open = Arg::Count(i64::try_from(g.open_orders).unwrap_or(i64::MAX));
+                w.t_with(
+                    "report-store-register-open",
+                    &[("name", Arg::Text(&name)), ("zs", Arg::Text(&zs)), ("count", open)],
+                )
+            } else {
+                w.t_with("report-store-register", &[("name", Arg::Text(&name)), ("zs", Arg::Text(&zs))])
+            }
+        })
+        .collect();
+    ReportHead {
+        title: w.t_with("report-store-title", &[("date", Arg::Text(&day.date))]),
+        date: day.date.clone(),
+        lines,
+        counted_cents: None,
+        grand_total_cents: None,
+        not_closed: day.not_closed.clone(),
+    }
+}
+
+/// `Sales (3)`: a figure's label with how many made it.
+fn counted(w: Words, id: &str, count: u64) -> String {
+    w.t_with(id, &[("count", Arg::Count(i64::try_from(count).unwrap_or(i64::MAX)))])
+}
+
 /// An X, Z or store report.
 pub fn report(h: &Letterhead, r: &ReportHead, t: &DayTotals) -> Receipt {
-    let mut b = Vec::new();
+    let (mut b, w, m) = (Vec::new(), h.words, &h.money);
     head(h, &mut b);
     b.push(Block::Title(r.title.clone()));
-    b.push(pair(format!("Register {}", h.register), r.date.clone()));
+    b.push(pair(w.t_with("receipt-register", &[("name", Arg::Text(&h.register))]), day_text(h, &r.date)));
     b.extend(r.lines.iter().map(|l| Block::Text(l.clone())));
     b.push(Block::Rule);
-    b.push(bold(format!("Sales ({})", t.sales.count), h.money.number(t.sales.cents.0)));
-    b.push(pair("Discounts given", h.money.number(t.discounts_cents.0)));
-    b.push(pair(format!("Voids ({})", t.voids.count), h.money.number(-t.voids.cents.0)));
-    b.push(pair(format!("Refunds ({})", t.refunds.count), h.money.number(-t.refunds.cents.0)));
-    b.push(bold("NET SALES", h.money.number(t.net_cents().0)));
-    section(&mut b, "By tender");
+    b.push(bold(counted(w, "report-sales", t.sales.count), m.number(t.sales.cents.0)));
+    b.push(pair(w.t("report-discounts"), m.number(t.discounts_cents.0)));
+    b.push(pair(counted(w, "report-voids", t.voids.count), m.number(-t.voids.cents.0)));
+    b.push(pair(counted(w, "report-refunds", t.refunds.count), m.number(-t.refunds.cents.0)));
+    b.push(bold(w.t("report-net-sales"), m.number(t.net_cents().0)));
+    section(&mut b, w.t("report-by-tender"));
     for x in &t.tenders {
-        b.push(pair(capital(&x.name), h.money.number(x.net_cents().0)));
+        b.push(pair(tender_name(w, &x.name), m.number(x.net_cents().0)));
         if x.voided_cents.0 != 0 || x.refunded_cents.0 != 0 {
-            b.push(pair("  sales", h.money.number(x.sales_cents.0)));
-            b.push(pair("  voids", h.money.number(-x.voided_cents.0)));
-            b.push(pair("  refunds", h.money.number(-x.refunded_cents.0)));
+            b.push(pair(format!("  {}", w.t("report-tender-sales")), m.number(x.sales_cents.0)));
+            b.push(pair(format!("  {}", w.t("report-tender-voids")), m.number(-x.voided_cents.0)));
+            b.push(pair(format!("  {}", w.t("report-tender-refunds")), m.number(-x.refunded_cents.0)));
         }
     }
-    section(&mut b, "By tax rate (net / tax)");
+    section(&mut b, w.t("report-by-tax"));
     for x in &t.taxes {
+        let (rate, net) = (rate_text(h, x.rate_bp), m.number(x.net_cents.0));
         b.push(pair(
-            format!("{} on {}", RateBp(x.rate_bp), h.money.number(x.net_cents.0)),
-            h.money.number(x.tax_cents.0),
+            w.t_with("report-tax-line", &[("rate", Arg::Text(&rate)), ("net", Arg::Text(&net))]),
+            m.number(x.tax_cents.0),
         ));
     }
-    section(&mut b, "By category");
+    section(&mut b, w.t("report-by-category"));
     for x in &t.categories {
-        b.push(pair(format!("{} ({})", x.name, x.count), h.money.number(x.cents.0)));
+        b.push(pair(format!("{} ({})", x.name, x.count), m.number(x.cents.0)));
     }
-    section(&mut b, "By cashier");
+    section(&mut b, w.t("report-by-cashier"));
     for x in &t.cashiers {
-        b.push(pair(format!("{} ({})", x.name, x.count), h.money.number(x.cents.0)));
+        b.push(pair(format!("{} ({})", x.name, x.count), m.number(x.cents.0)));
     }
-    section(&mut b, "Cash drawer");
-    b.push(pair("Floats", h.money.number(t.floats_cents.0)));
-    b.push(pair(format!("Paid in ({})", t.paid_in.count), h.money.number(t.paid_in.cents.0)));
-    b.push(pair(format!("Paid out ({})", t.paid_out.count), h.money.number(-t.paid_out.cents.0)));
-    b.push(pair(format!("Drops ({})", t.drops.count), h.money.number(-t.drops.cents.0)));
-    b.push(pair("No sale openings", t.no_sales.to_string()));
-    b.push(bold("Expected cash", h.money.number(t.expected_cash_cents().0)));
+    section(&mut b, w.t("report-drawer"));
+    b.push(pair(w.t("report-floats"), m.number(t.floats_cents.0)));
+    b.push(pair(counted(w, "report-paid-in", t.paid_in.count), m.number(t.paid_in.cents.0)));
+    b.push(pair(counted(w, "report-paid-out", t.paid_out.count), m.number(-t.paid_out.cents.0)));
+    b.push(pair(counted(w, "report-drops", t.drops.count), m.number(-t.drops.cents.0)));
+    b.push(pair(w.t("report-no-sales"), t.no_sales.to_string()));
+    b.push(bold(w.t("report-expected-cash"), m.number(t.expected_cash_cents().0)));
     if let Some(c) = r.counted_cents {
-        b.push(pair("Counted cash", h.money.number(c)));
-        b.push(bold("Difference", h.money.number(c - t.expected_cash_cents().0)));
+        b.push(pair(w.t("report-counted-cash"), m.number(c)));
+        b.push(bold(w.t("report-difference"), m.number(c - t.expected_cash_cents().0)));
     }
     if let Some(g) = r.grand_total_cents {
         b.push(Block::Rule);
-        b.push(bold("Grand total", h.money.number(g)));
+        b.push(bold(w.t("report-grand-total"), m.number(g)));
     }
     if !r.not_closed.is_empty() {
         b.push(Block::Rule);
-        b.push(Block::Text(format!("NOT CLOSED: {}", r.not_closed.join(", "))));
+        b.push(Block::Text(w.t_with("report-not-closed", &[("names", Arg::Text(&r.not_closed.join(", ")))])));
     }
     b.push(Block::Feed);
     Receipt { blocks: b }
 }
 
-fn section(b: &mut Vec<Block>, name: &str) {
+fn section(b: &mut Vec<Block>, name: String) {
     b.push(Block::Rule);
-    b.push(Block::Text(name.to_string()));
+    b.push(Block::Text(name));
 }
 
 /// Lays a document out as plain text lines of `cols` characters (the console, and the printer's

@@ -19,12 +19,13 @@ use till_display::receipt::Paper;
 
 use super::codepage::CodePage;
 use super::device::{PrintError, Printer, Status, Target};
-use super::docs::{Letterhead, ReportHead, report, return_receipt, sale_receipt, void_receipt};
+use super::docs::{Letterhead, report, return_receipt, sale_receipt, void_receipt, x_head, z_head};
 use super::escpos;
 use crate::config::{PrintMode, PrinterSetup};
 use crate::model::EventId;
 use crate::store::{DbWatcher, JobKind, PrintJob, Reader, Store, StoreError, kv};
 use crate::sync::{Event, EventKind};
+use till_display::i18n::Arg;
 
 /// How often a printer that could not print is tried again.
 pub const RETRY: Duration = Duration::from_secs(2);
@@ -77,14 +78,7 @@ pub fn job_bytes(
         (JobKind::Report, Some(id)) => {
             let z =
                 reader.z_reports(Some(id.origin))?.into_iter().find(|z| z.id == id.to_string()).ok_or_else(missing)?;
-            let head = ReportHead {
-                title: if copy { format!("Z REPORT {} (COPY)", z.number) } else { format!("Z REPORT {}", z.number) },
-                date: z.date.clone(),
-                lines: vec![format!("Opened {}", z.opened), format!("Closed {}", z.closed)],
-                counted_cents: z.counted_cash_cents,
-                grand_total_cents: Some(z.grand_total_cents),
-                not_closed: Vec::new(),
-            };
+            let head = z_head(&h, &z, copy);
             Some(report(&h, &head, &z.totals))
         }
         (JobKind::Report, None) => {
@@ -92,17 +86,10 @@ pub fn job_bytes(
             let me = reader.register_id()?;
             let p = reader.period(me)?;
             let totals = reader.day_totals(me, p.after_seq, u64::MAX)?;
-            let head = ReportHead {
-                title: "X REPORT".into(),
-                date: crate::store::date_of(p.first_ms.unwrap_or_else(now_ms)),
-                lines: vec![
-                    format!("Next Z: {}", p.last_number + 1),
-                    format!("Printed {}", crate::store::format_ms(now_ms() as i64)),
-                ],
-                counted_cents: None,
-                grand_total_cents: Some(p.grand_total_cents.0 + totals.net_cents().0),
-                not_closed: Vec::new(),
-            };
+            let date = crate::store::date_of(p.first_ms.unwrap_or_else(now_ms));
+            let mut head = x_head(h.words, &date, p.last_number + 1, p.grand_total_cents.0 + totals.net_cents().0);
+            let printed = crate::store::format_ms(now_ms() as i64);
+            head.lines.push(h.words.t_with("report-printed", &[("when", Arg::Text(&printed))]));
             Some(report(&h, &head, &totals))
         }
         (JobKind::Test, _) => Some(test_page(&h, setup)),

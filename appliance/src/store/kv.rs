@@ -356,6 +356,8 @@ pub const EXPORT: Key<ExportSetup> = Key::new("export");
 pub const EXPORT_BEGUN: Key<String> = Key::new("export_begun");
 /// Setup: when the nightly backup to a USB stick labelled TILL-BACKUP runs, `HH:MM` UTC.
 pub const BACKUP_AT: Key<DayTime> = Key::new("backup_at");
+/// Setup: this register's own language (`de`); absent: the store's ([`crate::store::Reader::language`]).
+pub const LANGUAGE: Key<String> = Key::new("language");
 /// The last backup to a USB stick, made or failed (stick).
 pub const STICK_LAST: Key<StickBackupStatus> = Key::new("stick_backup_last");
 /// When a backup last reached a USB stick, ms since the epoch (stick): the nightly backup skips
@@ -423,6 +425,7 @@ impl Store {
             standby: read(self, STANDBY, update)?.unwrap_or(d.standby),
             standby_after_secs: read(self, STANDBY_AFTER_SECS, update)?.unwrap_or(d.standby_after_secs),
             backup_at: read(self, BACKUP_AT, update)?.unwrap_or(d.backup_at),
+            language: read(self, LANGUAGE, update)?,
         })
     }
 }
@@ -474,6 +477,10 @@ impl Tx<'_> {
         self.set(STANDBY, &c.standby)?;
         self.set(STANDBY_AFTER_SECS, &c.standby_after_secs)?;
         self.set(BACKUP_AT, &c.backup_at)?;
+        match &c.language {
+            Some(l) => self.set(LANGUAGE, l)?,
+            None => self.clear(LANGUAGE)?,
+        }
         self.next_counter(SETUP_REVISION)?;
         Ok(())
     }

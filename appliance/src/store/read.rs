@@ -457,6 +457,18 @@ impl Reader<'_> {
         Ok(till_display::MoneyFormat::new(currency, locale))
     }
 
+    /// The language this register shows and prints in: its own (`till setup set language=…`,
+    /// its Settings screen, its flash config), else the store's setting `language`, else the
+    /// language of the store's locale when Till ships it, else English (docs/LOCALE.md).
+    pub fn language(&self) -> Result<till_display::i18n::Language, StoreError> {
+        use till_display::i18n::Language;
+        let own: Option<String> =
+            self.one("SELECT value FROM device_kv WHERE key = ?1", [crate::store::kv::LANGUAGE.name], |r| r.get(0))?;
+        let store = self.setting("language")?;
+        let locale = self.setting("locale")?;
+        Ok([own, store, locale].iter().flatten().find_map(|tag| Language::of(tag)).unwrap_or_default())
+    }
+
     /// Whether the store has rung a sale (on any register this one has heard from).
     pub fn has_sales(&self) -> Result<bool, StoreError> {
         Ok(self.one("SELECT EXISTS (SELECT 1 FROM orders)", [], |r| r.get::<_, bool>(0))?.unwrap_or(false))

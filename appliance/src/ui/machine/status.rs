@@ -118,8 +118,6 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         updates_waiting: if cfg.mode == Mode::Server { updates_waiting(s.path()) } else { Vec::new() },
         update_ready: if cfg.mode == Mode::Client { crate::update::rollout::ready() } else { None },
         money: s.reader().money_format()?,
-        // English until every screen's words are in the catalogs (issue 19): a shop that
-        // picks German must not get a register half in German.
-        language: d::i18n::Language::English,
+        language: s.reader().language()?,
     })
 }

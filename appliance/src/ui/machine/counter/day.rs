@@ -10,7 +10,7 @@ use till_display as d;
 use super::{AmountFor, Pending};
 use crate::model::{CashKind, Cents, DayTotals, EventId};
 use crate::net::lock;
-use crate::print::docs::{Letterhead, ReportHead, layout, report, x_head, z_head};
+use crate::print::docs::{Letterhead, ReportHead, layout, report, x_head, z_head, z_preview_head};
 use crate::register::{Approval, Register};
 use crate::store::{JobKind, ZRow, kv};
 use crate::ui::machine::Ui;
@@ -40,6 +40,11 @@ fn kind_words(kind: CashKind) -> &'static str {
     }
 }
 
+/// The register's words (its language).
+fn words_of(r: &Register) -> Result<d::i18n::Words, String> {
+    r.store().reader().language().map(d::i18n::Words).map_err(|e| e.to_string())
+}
+
 /// How the store writes amounts (its currency and locale).
 fn money_of(r: &Register) -> Result<d::MoneyFormat, String> {
     r.store().reader().money_format().map_err(|e| e.to_string())
@@ -47,9 +52,13 @@ fn money_of(r: &Register) -> Result<d::MoneyFormat, String> {
 
 /// A report's lines as this register's printer would lay them out in its own font.
 fn report_lines(r: &Register, head: &ReportHead, totals: &DayTotals) -> Result<Vec<String>, String> {
+    Ok(layout(&report(&letterhead(r)?, head, totals), REPORT_COLS))
+}
+
+/// The store and register a report is printed for, in the register's words.
+fn letterhead(r: &Register) -> Result<Letterhead, String> {
     let name = r.name().map_err(|e| e.to_string())?;
-    let h = Letterhead::of(&r.store().reader(), &name).map_err(|e| e.to_string())?;
-    Ok(layout(&report(&h, head, totals), REPORT_COLS))
+    Letterhead::of(&r.store().reader(), &name).map_err(|e| e.to_string())
 }
 
 /// Net sales and expected cash, and the count and its difference when counted.
@@ -65,7 +74,7 @@ fn figures(m: &d::MoneyFormat, net: i64, expected: i64, counted: Option<i64>) ->
 /// The X report: the day so far at this register.
 fn x_view(r: &Register) -> Result<d::ReportView, String> {
     let x = r.x_report().map_err(|e| e.to_string())?;
-    let head = x_head(&x.date, x.next_z, x.grand_total_cents);
+    let head = x_head(words_of(r)?, &x.date, x.next_z, x.grand_total_cents);
     Ok(d::ReportView {
         kind: d::ReportKind::X,
         title: "X report".into(),
@@ -78,12 +87,7 @@ fn x_view(r: &Register) -> Result<d::ReportView, String> {
 /// The Z the day would close with now, with the cash counted: the X report's figures.
 fn closing_view(r: &Register, counted: Cents) -> Result<d::ReportView, String> {
     let x = r.x_report().map_err(|e| e.to_string())?;
-    let head = ReportHead {
-        title: format!("Z REPORT {} (NOT MADE YET)", x.next_z),
-        lines: Vec::new(),
-        counted_cents: Some(counted.0),
-        ..x_head(&x.date, x.next_z, x.grand_total_cents)
-    };
+    let head = z_preview_head(words_of(r)?, &x.date, x.next_z, x.grand_total_cents, counted.0);
     Ok(d::ReportView {
         kind: d::ReportKind::Closing,
         title: format!("Close the day: Z {}", x.next_z),
@@ -98,7 +102,7 @@ fn z_view(r: &Register, z: &ZRow) -> Result<d::ReportView, String> {
     Ok(d::ReportView {
         kind: d::ReportKind::Z,
         title: format!("Z report {}", z.number),
-        lines: report_lines(r, &z_head(z), &z.totals)?,
+        lines: report_lines(r, &z_head(&letterhead(r)?, z, false), &z.totals)?,
         page: 0,
         figures: figures(&money_of(r)?, z.net_cents, z.expected_cash_cents, z.counted_cash_cents),
     })

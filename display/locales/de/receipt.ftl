@@ -1,0 +1,27 @@
+## Receipts: sales, voids and returns (printed, and shown by `till receipt`)
+receipt-tax-id = USt-IdNr. { $id }
+receipt-copy = KOPIE
+receipt-copy-mark = * KOPIE *
+receipt-voided = STORNIERT
+receipt-line-discount = Rabatt
+receipt-order-discount = Rabatt auf den Bon
+receipt-subtotal = Zwischensumme
+receipt-tax = MwSt. { $rate } auf { $net }
+receipt-tax-included = enth. MwSt. { $rate } auf { $net }
+receipt-total = SUMME
+receipt-tender-cash = Bar
+receipt-tender-card = Karte
+receipt-change = Rückgeld
+receipt-saved = Sie sparen { $amount }
+receipt-register = Kasse { $name }
+receipt-cashier = Es bediente { $name }
+receipt-order = Bon { $number }
+receipt-void = STORNO
+receipt-voided-by = Storniert von { $name }
+receipt-voided-total = STORNOSUMME
+receipt-back-to = Erstattet: { $tender }
+receipt-return = RÜCKGABE
+receipt-for-order = Zu Bon { $number }
+receipt-refund = ERSTATTUNG
+receipt-refund-by = Per { $tender }
+receipt-approved-by = Genehmigt von { $name }

@@ -1,0 +1,27 @@
+## Receipts: sales, voids and returns (printed, and shown by `till receipt`)
+receipt-tax-id = Tax id { $id }
+receipt-copy = COPY
+receipt-copy-mark = * COPY *
+receipt-voided = VOIDED
+receipt-line-discount = discount
+receipt-order-discount = Order discount
+receipt-subtotal = Subtotal
+receipt-tax = Tax { $rate } on { $net }
+receipt-tax-included = incl. tax { $rate } on { $net }
+receipt-total = TOTAL
+receipt-tender-cash = Cash
+receipt-tender-card = Card
+receipt-change = Change
+receipt-saved = You saved { $amount }
+receipt-register = Register { $name }
+receipt-cashier = Cashier { $name }
+receipt-order = Order { $number }
+receipt-void = VOID
+receipt-voided-by = Voided by { $name }
+receipt-voided-total = VOIDED TOTAL
+receipt-back-to = Back to { $tender }
+receipt-return = RETURN
+receipt-for-order = For order { $number }
+receipt-refund = REFUND
+receipt-refund-by = By { $tender }
+receipt-approved-by = Approved by { $name }

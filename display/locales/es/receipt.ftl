@@ -1,0 +1,27 @@
+## Receipts: sales, voids and returns (printed, and shown by `till receipt`)
+receipt-tax-id = NIF { $id }
+receipt-copy = COPIA
+receipt-copy-mark = * COPIA *
+receipt-voided = ANULADO
+receipt-line-discount = descuento
+receipt-order-discount = Descuento en el ticket
+receipt-subtotal = Subtotal
+receipt-tax = IVA { $rate } sobre { $net }
+receipt-tax-included = IVA incl. { $rate } sobre { $net }
+receipt-total = TOTAL
+receipt-tender-cash = Efectivo
+receipt-tender-card = Tarjeta
+receipt-change = Cambio
+receipt-saved = Ha ahorrado { $amount }
+receipt-register = Caja { $name }
+receipt-cashier = Le atendió { $name }
+receipt-order = Ticket { $number }
+receipt-void = ANULACIÓN
+receipt-voided-by = Anulado por { $name }
+receipt-voided-total = TOTAL ANULADO
+receipt-back-to = Devuelto en { $tender }
+receipt-return = DEVOLUCIÓN
+receipt-for-order = Del ticket { $number }
+receipt-refund = REEMBOLSO
+receipt-refund-by = En { $tender }
+receipt-approved-by = Autorizado por { $name }

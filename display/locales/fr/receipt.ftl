@@ -1,0 +1,27 @@
+## Receipts: sales, voids and returns (printed, and shown by `till receipt`)
+receipt-tax-id = N° TVA { $id }
+receipt-copy = DUPLICATA
+receipt-copy-mark = * DUPLICATA *
+receipt-voided = ANNULÉ
+receipt-line-discount = remise
+receipt-order-discount = Remise sur le ticket
+receipt-subtotal = Sous-total
+receipt-tax = TVA { $rate } sur { $net }
+receipt-tax-included = dont TVA { $rate } sur { $net }
+receipt-total = TOTAL
+receipt-tender-cash = Espèces
+receipt-tender-card = Carte
+receipt-change = Rendu
+receipt-saved = Vous économisez { $amount }
+receipt-register = Caisse { $name }
+receipt-cashier = Servi par { $name }
+receipt-order = Ticket { $number }
+receipt-void = ANNULATION
+receipt-voided-by = Annulé par { $name }
+receipt-voided-total = TOTAL ANNULÉ
+receipt-back-to = Rendu en { $tender }
+receipt-return = RETOUR
+receipt-for-order = Ticket d'origine { $number }
+receipt-refund = REMBOURSEMENT
+receipt-refund-by = Par { $tender }
+receipt-approved-by = Validé par { $name }
