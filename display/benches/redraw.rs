@@ -1,5 +1,7 @@
 //! Redraw timings at 800×480 into a 32 bpp framebuffer in memory: full sale and status screens,
-//! and the partial cart redraw after a line is added; and a 40-line raster receipt at 80 mm.
+//! and the partial cart redraw after a line is added; a 40-line raster receipt at 80 mm; and
+//! switching the screen's language (its catalog inflated and read, then the sale screen drawn
+//! in it).
 //! Plain `Instant` timing, 200 runs each.
 //!
 //!   nice -n 10 cargo bench -p till-display
@@ -7,6 +9,7 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use till_display::i18n::{Language, load};
 use till_display::receipt::{Block, Paper, Receipt, render, sample_receipt};
 use till_display::{CartLine, FbFormat, FrameBuffer, Region, Screen, UiState, draw, draw_region, samples};
 
@@ -51,6 +54,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sale = sample("sale").ok_or("no sale sample")?;
     let status = sample("status-server").ok_or("no status sample")?;
     let receipt = receipt_40_lines();
+    let mut german = sale.clone();
+    german.status.language = Language::German;
     let mut added = sale.clone();
     if let Screen::Sale(view) = &mut added.screen {
         view.cart.push(CartLine { sku: "TEA".into(), name: "Tea".into(), qty: 1, line_cents: 300, discount_cents: 0 });
@@ -65,6 +70,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             time(|| draw_region(black_box(&added), Region::Cart, &mut fb).unwrap_or(())),
         ),
         ("receipt, 40 lines at 80 mm (1-bit)", time(|| drop(black_box(render(black_box(&receipt), Paper::Mm80))))),
+        ("language: German catalog read", time(|| drop(black_box(load(Language::German))))),
+        ("language: sale drawn in German", time(|| draw(black_box(&german), &mut fb).unwrap_or(()))),
     ];
     println!("screens 800×480, XRGB8888 in memory; receipt 576 dots wide; {RUNS} runs each");
     println!("{:<36} {:>10} {:>10}", "case", "median", "p90");

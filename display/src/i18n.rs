@@ -82,19 +82,23 @@ pub enum Arg<'a> {
 
 fn bundle(lang: Language) -> &'static FluentBundle<FluentResource> {
     static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 4] = [const { OnceLock::new() }; 4];
-    BUNDLES[lang.index()].get_or_init(|| {
-        // A catalog with a syntax error keeps the messages that parsed (the catalogs test
-        // refuses such a catalog before it ships).
-        let resource = FluentResource::try_new(lang.source()).unwrap_or_else(|(partial, _)| partial);
-        let tag = lang.code().parse().unwrap_or_default();
-        let mut bundle = FluentBundle::new_concurrent(vec![tag]);
-        // No Unicode isolation marks around variables: left-to-right languages only, and
-        // the fonts would draw them as boxes.
-        bundle.set_use_isolating(false);
-        // Duplicates are refused by the catalogs test; the first one stays.
-        let _ = bundle.add_resource(resource);
-        bundle
-    })
+    BUNDLES[lang.index()].get_or_init(|| load(lang))
+}
+
+/// `lang`'s catalog inflated and read afresh: what the first use of a language costs (the
+/// screens keep it from then on). Public for the redraw benchmark.
+pub fn load(lang: Language) -> FluentBundle<FluentResource> {
+    // A catalog with a syntax error keeps the messages that parsed (the catalogs test
+    // refuses such a catalog before it ships).
+    let resource = FluentResource::try_new(lang.source()).unwrap_or_else(|(partial, _)| partial);
+    let tag = lang.code().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+    // No Unicode isolation marks around variables: left-to-right languages only, and
+    // the fonts would draw them as boxes.
+    bundle.set_use_isolating(false);
+    // Duplicates are refused by the catalogs test; the first one stays.
+    let _ = bundle.add_resource(resource);
+    bundle
 }
 
 /// Message `id` in `lang`, with `args`; from the English catalog when `lang` lacks it.
