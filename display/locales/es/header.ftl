@@ -1,5 +1,5 @@
 ## The header bar: the sync summary by its dot, the open-conflicts badge
-header-not-syncing = Sin sincronizar
+header-not-syncing = Sin sincronización
 header-no-registers = Aún sin cajas
 header-registers = { $count ->
     [one] { $count } caja

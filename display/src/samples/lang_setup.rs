@@ -5,7 +5,7 @@
 use crate::model::UiState;
 
 /// Which samples are shown again in which locale, under which name.
-const TRANSLATED: [(&str, &str, &str); 17] = [
+const TRANSLATED: [(&str, &str, &str); 23] = [
     ("settings", "de-DE", "settings-de"),
     ("settings", "fr-FR", "settings-fr"),
     ("settings-client-update", "de-DE", "settings-client-update-de"),
@@ -23,6 +23,12 @@ const TRANSLATED: [(&str, &str, &str); 17] = [
     ("pinpad-approve", "de-DE", "pinpad-approve-de"),
     ("search-results", "fr-FR", "search-results-fr"),
     ("conflicts-badge-status", "es-ES", "conflicts-badge-status-es"),
+    ("scanning", "de-DE", "scanning-de"),
+    ("test-wrong-secret", "de-DE", "test-wrong-secret-de"),
+    ("keyboard-secret", "fr-FR", "keyboard-secret-fr"),
+    ("pinpad-locked", "fr-FR", "pinpad-locked-fr"),
+    ("pinpad-first-manager", "es-ES", "pinpad-first-manager-es"),
+    ("search-empty", "de-DE", "search-empty-de"),
 ];
 
 /// `samples` followed by the copies in `TRANSLATED`, in euros and the locale's language.
