@@ -176,6 +176,12 @@ mod tests {
         assert_eq!(items(Language::German, 4), "4 Artikel");
         assert_eq!(items(Language::French, 1), "1 article");
         assert_eq!(items(Language::Spanish, 3), "3 artículos");
+        let registers = |l, n| text_with(l, "header-registers", &[("count", Arg::Count(n))]);
+        assert_eq!(registers(Language::English, 1), "1 register");
+        assert_eq!(registers(Language::German, 3), "3 Kassen");
+        let found = |l, n| text_with(l, "setup-servers-found", &[("count", Arg::Count(n))]);
+        assert_eq!(found(Language::French, 1), "1 serveur trouvé");
+        assert_eq!(found(Language::Spanish, 2), "2 servidores encontrados");
     }
 
     fn catalog(lang: &str, source: &str) -> FluentBundle<FluentResource> {

@@ -5,6 +5,7 @@ use crate::model::*;
 
 mod day;
 mod export;
+mod lang_setup;
 
 fn status(mode: Mode) -> StatusInfo {
     match mode {
@@ -259,6 +260,11 @@ fn in_money(code: &str, tag: &str, mut state: UiState) -> UiState {
 
 /// Named sample states, one per screen plus variants; names are snapshot file stems.
 pub fn samples() -> Vec<(&'static str, UiState)> {
+    lang_setup::with_translations(base_samples())
+}
+
+/// The samples as written here and in the submodules, before `lang_setup` copies some into other languages.
+fn base_samples() -> Vec<(&'static str, UiState)> {
     let state = |screen: Screen, mode: Mode| UiState { screen, status: status(mode), banner: None };
     let cart = vec![
         line("LAT", "Latte", 2, 420),

@@ -64,6 +64,10 @@ fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
                     ("date", Arg::Text("2026-12-05")),
                     ("zs", Arg::Text("Z3 Z4")),
                     ("names", Arg::Text("R1, R2")),
+                    ("version", Arg::Text("0.2.0")),
+                    ("ago", Arg::Text("vor 4 s")),
+                    ("address", Arg::Text("10.0.0.2:8787")),
+                    ("query", Arg::Text("Kaffee")),
                 ];
                 let shown = text_with(lang, &id, &args);
                 assert!(!shown.trim().is_empty(), "{id} in {} is empty", lang.code());

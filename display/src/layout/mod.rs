@@ -404,18 +404,18 @@ pub(crate) fn layout(state: &UiState, size: Size) -> Scene {
 }
 
 /// What the header's sync dot says: colour and a few words.
-fn sync_summary(status: &StatusInfo) -> (Rgb888, String) {
+fn sync_summary(b: &Builder, status: &StatusInfo) -> (Rgb888, String) {
+    use crate::i18n::Arg;
     match status.mode {
-        Mode::Standalone => (theme::GREY, "Not syncing".into()),
+        Mode::Standalone => (theme::GREY, b.t("header-not-syncing")),
         Mode::Server => match status.peers.len() {
-            0 => (theme::AMBER, "No registers yet".into()),
-            1 => (theme::GREEN, "1 register".into()),
-            n => (theme::GREEN, format!("{n} registers")),
+            0 => (theme::AMBER, b.t("header-no-registers")),
+            n => (theme::GREEN, b.t_with("header-registers", &[("count", Arg::Count(n as i64))])),
         },
         Mode::Client => match (&status.last_sync, status.pending_events) {
-            (None, _) => (theme::RED, "Not synced".into()),
-            (Some(ago), 0) => (theme::GREEN, format!("Synced {ago}")),
-            (Some(_), n) => (theme::AMBER, format!("{n} to send")),
+            (None, _) => (theme::RED, b.t("header-not-synced")),
+            (Some(ago), 0) => (theme::GREEN, b.t_with("header-synced", &[("ago", Arg::Text(ago))])),
+            (Some(_), n) => (theme::AMBER, b.t_with("header-to-send", &[("count", Arg::Count(n as i64))])),
         },
     }
 }
@@ -432,7 +432,7 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
     let m = b.m;
     b.fill(r, theme::HEADER, 0, theme::HEADER);
     let inner = inset(r, m.pad, 0);
-    let (dot_color, sync_text) = sync_summary(&state.status);
+    let (dot_color, sync_text) = sync_summary(b, &state.status);
     let sync_px = m.small_px + 1;
     let sync_w = measure(&sync_text, Face::Regular, sync_px) + 2;
     let dot = sync_px * 3 / 4;
@@ -445,13 +445,13 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
     let text_r = rect(right.top_left.x + (dot + 8) as i32, right.top_left.y, sync_w, right.size.height);
     b.text(text_r, sync_text, b.style(Face::Regular, sync_px, theme::TEXT, theme::HEADER, Align::Left));
 
-    let chip_label = state.status.mode.label().to_uppercase();
+    let chip_label = mode_name(b, state.status.mode).to_uppercase();
     let chip_px = m.small_px - 2;
     let chip_w = measure(&chip_label, Face::Bold, chip_px) + 2 * (chip_px / 2 + 4);
     let mut rest = rest;
     if shows_conflicts_badge(state) {
         let open = state.status.open_conflicts;
-        let label = if open == 1 { "1 conflict".to_string() } else { format!("{open} conflicts") };
+        let label = b.t_with("header-conflicts", &[("count", crate::i18n::Arg::Count(open as i64))]);
         rest = header_badge(b, &label, theme::AMBER, Intent::OpenConflicts, rest);
     }
     if let Some(alert) = state.status.export.as_ref().filter(|_| shows_export_badge(state)) {

@@ -81,8 +81,12 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
     } else {
         (b.t("pay-paid-in-full"), "✓".to_string(), theme::GREEN)
     };
-    let (label_r, value_r) = take_right(result_r, result_r.size.width * 3 / 5, 0);
-    b.text(label_r, label, b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Left));
+    // The amount takes what it needs (up to three fifths); the words the rest, in the small font
+    // when they are longer (Reste à payer).
+    let value_w = (measure(&value, Face::Bold, m.big_px) + 2).min(result_r.size.width * 3 / 5);
+    let (label_r, value_r) = take_right(result_r, value_w, m.gap);
+    let px = if measure(&label, Face::Regular, m.body_px) <= label_r.size.width { m.body_px } else { m.small_px };
+    b.text(label_r, label, b.style(Face::Regular, px, theme::MUTED, theme::PANEL, Align::Left));
     b.text(value_r, value, b.style(Face::Bold, m.big_px, color, theme::PANEL, Align::Right));
 }
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::MoneyFormat;
+use crate::i18n::Arg;
 
 /// One key of a 3×4 keypad: its label and what it sends (`None`: greyed out, does nothing).
 pub(crate) type PadKey = (&'static str, Option<Intent>);
@@ -104,7 +105,9 @@ pub(super) fn pin_pad_screen(b: &mut Builder, view: &PinPadView, r: Rectangle) {
     let left = match &view.purpose {
         PinPurpose::Approve { .. } => {
             let (rest, cancel) = take_bottom(left, m.button_h, m.gap);
-            b.button(cancel, theme::BG, "Cancel", b.secondary(), Some(Intent::CancelPin));
+            let label = b.t("pinpad-cancel");
+            let look = fitting(b, &label, cancel, b.secondary());
+            b.button(cancel, theme::BG, label, look, Some(Intent::CancelPin));
             rest
         }
         _ => left,
@@ -112,7 +115,7 @@ pub(super) fn pin_pad_screen(b: &mut Builder, view: &PinPadView, r: Rectangle) {
 
     // An approval names what is approved on a line of its own (two if it is long).
     let (heading, heading_lines) = match &view.purpose {
-        PinPurpose::Approve { reason } => (format!("Manager approval:\n{reason}"), 3),
+        PinPurpose::Approve { reason } => (format!("{}\n{reason}", b.t("pinpad-approval")), 3),
         _ => (view.prompt.clone(), 2),
     };
     let heading_style = b.style(Face::Bold, m.title_px, theme::TEXT, theme::BG, Align::Left);
@@ -139,12 +142,8 @@ pub(super) fn pin_pad_screen(b: &mut Builder, view: &PinPadView, r: Rectangle) {
         PinPurpose::FirstManager { step } => b.paragraph(
             rest,
             match step {
-                FirstManagerStep::Choose => {
-                    "No one is set up yet: this first person is the manager, who adds everyone else."
-                }
-                FirstManagerStep::Confirm => {
-                    "The same PIN once more, so a slip of the finger cannot lock the manager out."
-                }
+                FirstManagerStep::Choose => b.t("pinpad-first-manager"),
+                FirstManagerStep::Confirm => b.t("pinpad-first-manager-again"),
             },
             b.style(Face::Regular, m.small_px + 1, theme::MUTED, theme::BG, Align::Left),
         ),
@@ -160,7 +159,8 @@ fn pin_dots(b: &mut Builder, view: &PinPadView, r: Rectangle) {
     b.fill(field, theme::FIELD, m.radius.saturating_sub(2), theme::LINE);
     if let Some(secs) = view.locked_secs {
         let style = b.style(Face::Bold, m.body_px, theme::AMBER, theme::FIELD, Align::Center);
-        b.text(inset(field, m.pad, 0), format!("Locked for {secs} s"), style);
+        let text = b.t_with("pinpad-locked", &[("count", Arg::Count(secs as i64))]);
+        b.text(inset(field, m.pad, 0), text, style);
         return;
     }
     let d = if m.compact { 14 } else { 18 };
@@ -216,7 +216,14 @@ fn user_grid(b: &mut Builder, view: &PinPadView, r: Rectangle) {
     let c = columns(nav, &[2, 3, 2], gap);
     let arrow = Look { px: m.title_px, ..b.secondary() };
     b.button(c[0], theme::BG, "‹", arrow, (page > 0).then(|| Intent::UsersPage(page - 1)));
-    let counter = if m.compact { format!("{} of {pages}", page + 1) } else { format!("Page {} of {pages}", page + 1) };
+    let args = [("page", Arg::Count(page as i64 + 1)), ("pages", Arg::Count(pages as i64))];
+    let counter = if m.compact { b.t_with("pinpad-page-short", &args) } else { b.t_with("pinpad-page", &args) };
+    // Words wider than the space between the arrows come down to the numbers.
+    let counter = if measure(&counter, Face::Regular, m.small_px) <= c[1].size.width {
+        counter
+    } else {
+        format!("{} / {pages}", page + 1)
+    };
     b.text(c[1], counter, b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Center));
     b.button(c[2], theme::BG, "›", arrow, (page + 1 < pages).then(|| Intent::UsersPage(page + 1)));
 }

@@ -1,6 +1,7 @@
 //! The product search screen: the query, the matching products a page at a time, and the keys.
 
 use super::*;
+use crate::i18n::Arg;
 
 /// The height of one key row, and of one row of results.
 fn row_h(m: &Metrics) -> u32 {
@@ -19,30 +20,43 @@ pub(super) fn search_screen(b: &mut Builder, view: &SearchView, body: Rectangle)
     let (strip, results) = take_top(upper, if m.compact { 28 } else { MIN_TARGET }, gap);
     let pages = search_results(b, view, results);
     search_box(b, view, strip, pages);
-    key_grid(b, keys, view.layer, ("Done", Intent::Back));
+    let done = b.t("setup-key-done");
+    key_grid(b, keys, view.layer, (&done, Intent::Back));
 }
 
 /// The box showing the query as typed, and how many products match.
 fn search_box(b: &mut Builder, view: &SearchView, r: Rectangle, pages: Option<(usize, usize)>) {
     let m = b.m;
-    let found = match view.results.len() {
-        // No count without a query, nor for none: the results area says so in words.
-        0 => String::new(),
-        _ if view.query.is_empty() => String::new(),
-        n => match pages {
-            Some((page, pages)) => format!("{n} found · page {} of {pages}", page + 1),
-            None => format!("{n} found"),
-        },
-    };
     b.fill(r, theme::LINE, m.radius, theme::BG);
     let field = inset(r, 2, 2);
     b.fill(field, theme::FIELD, m.radius.saturating_sub(2), theme::LINE);
     let inner = inset(field, m.pad, 0);
+    let found = match view.results.len() {
+        // No count without a query, nor for none: the results area says so in words.
+        0 => String::new(),
+        _ if view.query.is_empty() => String::new(),
+        n => {
+            let count = ("count", Arg::Count(n as i64));
+            let found = b.t_with("search-found", &[count]);
+            match pages {
+                Some((page, pages)) => {
+                    let words = b.t_with(
+                        "search-found-page",
+                        &[count, ("page", Arg::Count(page as i64 + 1)), ("pages", Arg::Count(pages as i64))],
+                    );
+                    // The page in numbers where the words take more than a third of the box.
+                    let fits = measure(&words, Face::Regular, m.small_px) <= inner.size.width / 3;
+                    if fits { words } else { format!("{found} · {}/{pages}", page + 1) }
+                }
+                None => found,
+            }
+        }
+    };
     let found_w = measure(&found, Face::Regular, m.small_px).min(inner.size.width / 3);
     let (left, found_r) = take_right(inner, found_w, m.gap);
     b.text(found_r, found, b.style(Face::Regular, m.small_px, theme::MUTED, theme::FIELD, Align::Right));
-    let label = "Search";
-    let label_w = measure(label, Face::Regular, m.small_px);
+    let label = b.t("search-label");
+    let label_w = measure(&label, Face::Regular, m.small_px);
     b.text(
         rect(left.top_left.x, left.top_left.y, label_w, left.size.height),
         label,
@@ -74,9 +88,9 @@ fn search_results(b: &mut Builder, view: &SearchView, r: Rectangle) -> Option<(u
     let cols = if m.compact { 2 } else { 3 };
     if view.results.is_empty() {
         let text = if view.query.trim().is_empty() {
-            "Type part of a product's name or its SKU.".to_string()
+            b.t("search-hint")
         } else {
-            format!("No product matches '{}'", view.query)
+            b.t_with("search-no-match", &[("query", Arg::Text(&view.query))])
         };
         let line = rect(r.top_left.x, r.top_left.y, r.size.width, row_h.min(r.size.height));
         b.text(line, text, b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left));

@@ -1,6 +1,7 @@
 //! The setup screens: Settings, the server and client forms, scan results, the on-screen keyboard and the connection test.
 
 use super::*;
+use crate::i18n::Arg;
 
 pub(super) fn settings_screen(b: &mut Builder, current: Mode, update_ready: Option<&str>, r: Rectangle) {
     let m = b.m;
@@ -12,13 +13,14 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, update_ready: Opti
         (top, None)
     };
     let cards_h = if m.compact { 120 } else { 190 };
-    let top = title_if_room(b, top, "Multi-Register", cards_h);
+    let title = b.t("setup-title");
+    let top = title_if_room(b, top, &title, cards_h);
     let (cards_r, _) = take_top(top, top.size.height.min(cards_h * 3 / 2), 0);
     let cards = columns(cards_r, &[1, 1, 1], m.gap);
     let choices = [
-        (Mode::Standalone, "Works alone. No network needed."),
-        (Mode::Server, "Keeps the store's sales. Other registers sync to it."),
-        (Mode::Client, "Syncs its sales with the server register."),
+        (Mode::Standalone, b.t("setup-standalone-about")),
+        (Mode::Server, b.t("setup-server-about")),
+        (Mode::Client, b.t("setup-client-about")),
     ];
     for (card, (mode, text)) in cards.into_iter().zip(choices) {
         let selected = mode == current;
@@ -30,15 +32,21 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, update_ready: Opti
             sub_text: if selected { theme::TEXT } else { theme::MUTED },
             ..b.look(theme::PANEL, theme::TEXT)
         };
-        let label = if selected { format!("✓ {}", mode.label()) } else { mode.label().to_string() };
-        b.button_sub(card, theme::BG, &label, text, look, Some(Intent::SelectMode(mode)));
+        let name = mode_name(b, mode);
+        let label = if selected { format!("✓ {name}") } else { name };
+        b.button_sub(card, theme::BG, &label, &text, look, Some(Intent::SelectMode(mode)));
     }
     let cols = columns(bottom, &[2, 3, 3], m.gap);
-    b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
-    let (printer, stick) =
-        if m.compact { ("Printer ›", "USB backup") } else { ("Receipt printer ›", "Back up to USB") };
-    b.button(cols[1], theme::BG, printer, b.secondary(), Some(Intent::OpenPrinter));
-    b.button(cols[2], theme::BG, stick, b.secondary(), Some(Intent::BackupToStick));
+    back_button(b, cols[0]);
+    let (printer, stick) = if m.compact {
+        (vec![b.t("setup-printer-short")], vec![b.t("setup-backup-short")])
+    } else {
+        (vec![b.t("setup-printer"), b.t("setup-printer-short")], vec![b.t("setup-backup"), b.t("setup-backup-short")])
+    };
+    let (printer, look) = first_fitting(b, printer, cols[1], b.secondary());
+    b.button(cols[1], theme::BG, printer, look, Some(Intent::OpenPrinter));
+    let (stick, look) = first_fitting(b, stick, cols[2], b.secondary());
+    b.button(cols[2], theme::BG, stick, look, Some(Intent::BackupToStick));
     // A client can take over as the store's server (the old one is gone for good).
     if let Some(row) = promote_row {
         // An update from the server waiting for the store's window: a manager may apply it now.
@@ -49,15 +57,20 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, update_ready: Opti
             }
             None => (row, None),
         };
-        let text = match (m.compact, update_r.is_some()) {
-            (true, true) => "Become the server",
-            (true, false) | (false, true) => "Make this register the server",
-            (false, false) => "Make this register the store's server",
+        let (long, medium, short) = (b.t("setup-promote"), b.t("setup-promote-medium"), b.t("setup-promote-short"));
+        let texts = match (m.compact, update_r.is_some()) {
+            (true, true) => vec![short],
+            (true, false) | (false, true) => vec![medium, short],
+            (false, false) => vec![long, medium, short],
         };
-        b.button(promote_r, theme::BG, text, b.secondary(), Some(Intent::Promote));
+        let (text, look) = first_fitting(b, texts, promote_r, b.secondary());
+        b.button(promote_r, theme::BG, text, look, Some(Intent::Promote));
         if let Some((r, v)) = update_r {
-            let text = if m.compact { format!("Update to {v}") } else { format!("Update to {v} now") };
-            b.button(r, theme::BG, &text, b.primary(), Some(Intent::UpdateNow));
+            let args = [("version", Arg::Text(v))];
+            let short = b.t_with("setup-update", &args);
+            let texts = if m.compact { vec![short] } else { vec![b.t_with("setup-update-now", &args), short] };
+            let (text, look) = first_fitting(b, texts, r, b.primary());
+            b.button(r, theme::BG, text, look, Some(Intent::UpdateNow));
         }
     }
 }
@@ -82,7 +95,9 @@ pub(super) fn form_row(
             row.size.height,
         ),
     );
-    b.text(label_r, label, b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left));
+    // A longer label (German, French) is set in the small font rather than cut.
+    let px = if measure(label, Face::Regular, m.body_px) <= label_w { m.body_px } else { m.small_px };
+    b.text(label_r, label, b.style(Face::Regular, px, theme::MUTED, theme::BG, Align::Left));
     let field_r = match extra {
         Some((text, intent)) => {
             let w = measure(text, Face::Bold, m.body_px) + 2 * m.pad + 8;
@@ -92,7 +107,7 @@ pub(super) fn form_row(
         }
         None => rest,
     };
-    let shown = if value.is_empty() { "Tap to enter".to_string() } else { value.to_string() };
+    let shown = if value.is_empty() { b.t("setup-tap-to-enter") } else { value.to_string() };
     let look = if value.is_empty() { Look { text: theme::MUTED, ..b.field_look() } } else { b.field_look() };
     b.button(field_r, theme::BG, shown, look, Some(Intent::EditField(field)));
 }
@@ -105,46 +120,49 @@ pub(super) fn server_setup(b: &mut Builder, form: &ServerForm, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
     let rows_h = 3 * m.button_h + 2 * m.gap;
-    let top = title_if_room(b, top, "Server setup", rows_h);
+    let title = b.t("setup-server-title");
+    let top = title_if_room(b, top, &title, rows_h);
     let rows = rows_block(top, 3, m.button_h, m.gap);
-    form_row(b, rows[0], "Register name", &form.register_name, Field::RegisterName, None);
-    form_row(b, rows[1], "Port", &form.port, Field::Port, None);
-    form_row(b, rows[2], "Secret", &form.secret, Field::Secret, Some(("Generate", Intent::GenerateSecret)));
+    form_row(b, rows[0], &field_name(b, Field::RegisterName), &form.register_name, Field::RegisterName, None);
+    form_row(b, rows[1], &field_name(b, Field::Port), &form.port, Field::Port, None);
+    let generate = b.t("setup-generate");
+    let secret = b.t("setup-secret");
+    form_row(b, rows[2], &secret, &form.secret, Field::Secret, Some((&generate, Intent::GenerateSecret)));
     let cols = columns(bottom, &[1, 1], m.gap);
-    b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
-    b.button(cols[1], theme::BG, "Save", b.primary(), Some(Intent::Save));
+    back_button(b, cols[0]);
+    save_button(b, cols[1]);
 }
 
 pub(super) fn client_setup(b: &mut Builder, form: &ClientForm, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
     let rows_h = 3 * m.button_h + 2 * m.gap;
-    let top = title_if_room(b, top, "Client setup", rows_h);
+    let title = b.t("setup-client-title");
+    let top = title_if_room(b, top, &title, rows_h);
     let rows = rows_block(top, 3, m.button_h, m.gap);
     let masked = "•".repeat(form.secret.chars().count());
-    form_row(b, rows[0], "Register name", &form.register_name, Field::RegisterName, None);
-    let scan = if m.compact { "Scan" } else { "Scan network" };
-    form_row(b, rows[1], "Server", &form.server_address, Field::ServerAddress, Some((scan, Intent::ScanNetwork)));
-    let label = if m.compact { "Secret/code" } else { "Secret or code" };
-    form_row(b, rows[2], label, &masked, Field::Secret, None);
+    form_row(b, rows[0], &field_name(b, Field::RegisterName), &form.register_name, Field::RegisterName, None);
+    let scan = if m.compact { b.t("setup-scan-short") } else { b.t("setup-scan") };
+    let server = b.t("setup-server");
+    form_row(b, rows[1], &server, &form.server_address, Field::ServerAddress, Some((&scan, Intent::ScanNetwork)));
+    let label = if m.compact { b.t("setup-secret-or-code-short") } else { b.t("setup-secret-or-code") };
+    form_row(b, rows[2], &label, &masked, Field::Secret, None);
     let cols = columns(bottom, &[2, 3, 2], m.gap);
-    b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
-    let test = if m.compact { "Test" } else { "Test connection" };
-    b.button(cols[1], theme::BG, test, b.secondary(), Some(Intent::TestConnection));
-    b.button(cols[2], theme::BG, "Save", b.primary(), Some(Intent::Save));
+    back_button(b, cols[0]);
+    let tests =
+        if m.compact { vec![b.t("setup-test-short")] } else { vec![b.t("setup-test"), b.t("setup-test-short")] };
+    let (test, look) = first_fitting(b, tests, cols[1], b.secondary());
+    b.button(cols[1], theme::BG, test, look, Some(Intent::TestConnection));
+    save_button(b, cols[2]);
 }
 
 pub(super) fn scan_screen(b: &mut Builder, scan: &ScanView, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
-    let title = if scan.scanning {
-        "Looking for servers…".to_string()
-    } else {
-        match scan.servers.len() {
-            0 => "No servers found".to_string(),
-            1 => "1 server found".to_string(),
-            n => format!("{n} servers found"),
-        }
+    let title = match scan.servers.len() {
+        _ if scan.scanning => b.t("setup-scanning"),
+        0 => b.t("setup-no-servers"),
+        n => b.t_with("setup-servers-found", &[("count", Arg::Count(n as i64))]),
     };
     let (title_r, mut list) = take_top(top, line_height(m.title_px) + 4, m.gap);
     b.text(title_r, title, b.style(Face::Bold, m.title_px, theme::TEXT, theme::BG, Align::Left));
@@ -156,8 +174,7 @@ pub(super) fn scan_screen(b: &mut Builder, scan: &ScanView, r: Rectangle) {
     if scan.servers.is_empty() && !scan.scanning && scan.error.is_none() {
         b.paragraph(
             list,
-            "No server answered. Check that the server register is switched on, in Server mode and on the same \
-             network — or go back and type its address.",
+            b.t("setup-no-server-answered"),
             b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left),
         );
     }
@@ -168,7 +185,7 @@ pub(super) fn scan_screen(b: &mut Builder, scan: &ScanView, r: Rectangle) {
         list = rest;
         let mut sub = format!("{} · {} ms", server.address, server.rtt_ms);
         if !server.same_store {
-            sub.push_str(" · other store");
+            sub.push_str(&format!(" · {}", b.t("setup-other-store")));
         }
         let look = Look {
             fill: theme::PANEL,
@@ -180,16 +197,19 @@ pub(super) fn scan_screen(b: &mut Builder, scan: &ScanView, r: Rectangle) {
         b.button_sub(row, theme::BG, &server.name, &sub, look, Some(Intent::PickServer(i)));
     }
     let cols = columns(bottom, &[1, 1], m.gap);
-    b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    back_button(b, cols[0]);
     let again = if scan.scanning { None } else { Some(Intent::ScanNetwork) };
-    b.button(cols[1], theme::BG, "Scan again", b.primary(), again);
+    let label = b.t("setup-scan-again");
+    let look = fitting(b, &label, cols[1], b.primary());
+    b.button(cols[1], theme::BG, label, look, again);
 }
 
 /// One key: its label, width in half-units of a 20-half-unit row, and its intent.
 type KeyCap = (String, u32, Intent, bool);
 
-/// `done` is the key that accepts the text: its label ("Done", or the action it starts) and intent.
-pub(super) fn key_rows(layer: KeyLayer, done: (&str, Intent)) -> Vec<Vec<KeyCap>> {
+/// `done` is the key that accepts the text: its label ("Done", or the action it starts) and intent;
+/// `space` is the space bar's word.
+pub(super) fn key_rows(layer: KeyLayer, done: (&str, Intent), space: &str) -> Vec<Vec<KeyCap>> {
     let chars = |s: &str, upper: bool| -> Vec<KeyCap> {
         s.chars()
             .map(|c| {
@@ -205,7 +225,7 @@ pub(super) fn key_rows(layer: KeyLayer, done: (&str, Intent)) -> Vec<Vec<KeyCap>
         vec![
             (toggle.0.to_string(), 4, Intent::SwitchLayer(toggle.1), true),
             (",".into(), 2, Intent::TypeChar(','), false),
-            ("space".into(), 8, Intent::TypeChar(' '), false),
+            (space.into(), 8, Intent::TypeChar(' '), false),
             (".".into(), 2, Intent::TypeChar('.'), false),
             (done.0.to_string(), 4, done.1.clone(), true),
         ]
@@ -245,11 +265,13 @@ pub(super) fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangl
     b.fill(value_r, theme::LINE, m.radius, theme::BG);
     let field = inset(value_r, 2, 2);
     b.fill(field, theme::FIELD, m.radius.saturating_sub(2), theme::LINE);
-    let label_w = measure(&kb.label, Face::Regular, m.small_px).min(field.size.width / 3);
+    // The field's name in the screen's language (words the appliance gives instead are shown as given).
+    let label = if kb.label == kb.field.label() { field_name(b, kb.field) } else { kb.label.clone() };
+    let label_w = measure(&label, Face::Regular, m.small_px).min(field.size.width / 3);
     let inner = inset(field, m.pad, 0);
     b.text(
         rect(inner.top_left.x, inner.top_left.y, label_w, inner.size.height),
-        kb.label.clone(),
+        label,
         b.style(Face::Regular, m.small_px, theme::MUTED, theme::FIELD, Align::Left),
     );
     let shown = if kb.masked { "•".repeat(kb.value.chars().count()) } else { kb.value.clone() };
@@ -267,17 +289,19 @@ pub(super) fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangl
             style: b.style(Face::Regular, m.body_px + 2, theme::TEXT, theme::FIELD, Align::Left),
         },
     );
-    b.button(cancel_r, theme::BG, "Cancel", b.secondary(), Some(Intent::CancelTyping));
+    let cancel = b.t("setup-cancel");
+    let look = fitting(b, &cancel, cancel_r, b.secondary());
+    b.button(cancel_r, theme::BG, cancel, look, Some(Intent::CancelTyping));
 
     // A conflict's note is the last step of resolving it, an order's number finds the order: the
     // key says what it does.
     let done = match kb.field {
-        Field::ConflictNote => "Resolve",
-        Field::OrderNumber => "Find",
-        Field::Reason => "Record",
-        _ => "Done",
+        Field::ConflictNote => b.t("setup-key-resolve"),
+        Field::OrderNumber => b.t("setup-key-find"),
+        Field::Reason => b.t("setup-key-record"),
+        _ => b.t("setup-key-done"),
     };
-    key_grid(b, keys, kb.layer, (done, Intent::DoneTyping));
+    key_grid(b, keys, kb.layer, (&done, Intent::DoneTyping));
 }
 
 /// The on-screen keys of `layer`, edge to edge in `keys` (each drawn inset), with `done` as the key
@@ -285,7 +309,7 @@ pub(super) fn keyboard_screen(b: &mut Builder, kb: &KeyboardView, body: Rectangl
 pub(super) fn key_grid(b: &mut Builder, keys: Rectangle, layer: KeyLayer, done: (&str, Intent)) {
     let m = b.m;
     let done_intent = done.1.clone();
-    let rows = key_rows(layer, done);
+    let rows = key_rows(layer, done, &b.t("setup-key-space"));
     let row_h = keys.size.height / rows.len() as u32;
     for (ri, row) in rows.iter().enumerate() {
         let halves: u32 = row.iter().map(|k| k.1).sum();
@@ -313,6 +337,8 @@ pub(super) fn key_grid(b: &mut Builder, keys: Rectangle, layer: KeyLayer, done: 
                 text: if active { theme::BG } else { theme::TEXT },
                 ..b.look(fill, theme::TEXT)
             };
+            // A longer word on a key (Rechercher) steps down to the small font rather than be cut.
+            let look = if *special { fitting(b, label, inset(cell, 3, 3), look) } else { look };
             b.button(cell, theme::BG, label.clone(), look, Some(intent.clone()));
         }
     }
@@ -321,51 +347,34 @@ pub(super) fn key_grid(b: &mut Builder, keys: Rectangle, layer: KeyLayer, done: 
 pub(super) fn test_screen(b: &mut Builder, outcome: &TestOutcome, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
+    let try_again = || (b.t("setup-try-again"), Intent::TestConnection);
     let (icon, color, title, text, primary) = match outcome {
         TestOutcome::Ok { server_name, rtt_ms } => (
             "✓",
             theme::GREEN,
-            format!("Connected to {server_name}"),
-            format!("The server answered in {rtt_ms} ms and accepted the secret. Tap Save to start syncing with it."),
-            ("Save", Intent::Save),
+            b.t_with("setup-test-ok-title", &[("name", Arg::Text(server_name))]),
+            b.t_with("setup-test-ok", &[("count", Arg::Count(i64::from(*rtt_ms)))]),
+            (b.t("setup-save"), Intent::Save),
         ),
         TestOutcome::Unreachable { address } => (
             "✗",
             theme::RED,
-            "Can't reach the server".to_string(),
-            format!(
-                "Nothing answered at {address}. Check that the server register is switched on and in Server \
-                 mode, that both registers are on the same network, and that the address is right — or use \
-                 Scan network to find it."
-            ),
-            ("Try again", Intent::TestConnection),
+            b.t("setup-unreachable-title"),
+            b.t_with("setup-unreachable", &[("address", Arg::Text(address))]),
+            try_again(),
         ),
-        TestOutcome::WrongSecret => (
-            "✗",
-            theme::RED,
-            "The secret doesn't match".to_string(),
-            "The server answered but refused the secret. Look it up on the server register (Settings → \
-             Multi-Register → Server) and type it here exactly, then try again."
-                .to_string(),
-            ("Try again", Intent::TestConnection),
-        ),
+        TestOutcome::WrongSecret => {
+            ("✗", theme::RED, b.t("setup-wrong-secret-title"), b.t("setup-wrong-secret"), try_again())
+        }
         TestOutcome::OtherStore { server_name } => (
             "!",
             theme::AMBER,
-            "That server is another store's".to_string(),
-            format!(
-                "{server_name} is the server of a different store on this network. Go back and pick your own \
-                 store's server (Scan network marks the others)."
-            ),
-            ("Try again", Intent::TestConnection),
+            b.t("setup-other-store-title"),
+            b.t_with("setup-other-store-text", &[("name", Arg::Text(server_name))]),
+            try_again(),
         ),
-        TestOutcome::Other(reason) => (
-            "!",
-            theme::AMBER,
-            "The connection test failed".to_string(),
-            reason.clone(),
-            ("Try again", Intent::TestConnection),
-        ),
+        // The appliance's own words for what went wrong.
+        TestOutcome::Other(reason) => ("!", theme::AMBER, b.t("setup-test-failed-title"), reason.clone(), try_again()),
     };
     let icon_d = if m.compact { 44 } else { 64 };
     let (head, para) = take_top(top, icon_d, m.gap);
@@ -381,7 +390,61 @@ pub(super) fn test_screen(b: &mut Builder, outcome: &TestOutcome, r: Rectangle) 
     b.text(title_r, title, b.style(Face::Bold, m.title_px, theme::TEXT, theme::BG, Align::Left));
     b.paragraph(para, text, b.style(Face::Regular, m.body_px, theme::TEXT, theme::BG, Align::Left));
     let cols = columns(bottom, &[1, 1], m.gap);
-    b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    back_button(b, cols[0]);
     let look = if matches!(outcome, TestOutcome::Ok { .. }) { b.look(theme::GREEN, theme::TEXT) } else { b.primary() };
+    let look = fitting(b, &primary.0, cols[1], look);
     b.button(cols[1], theme::BG, primary.0, look, Some(primary.1));
+}
+
+/// "‹ Back" on the setup screens.
+fn back_button(b: &mut Builder, cell: Rectangle) {
+    let back = b.t("setup-back");
+    let look = fitting(b, &back, cell, b.secondary());
+    b.button(cell, theme::BG, back, look, Some(Intent::Back));
+}
+
+/// "Save" on the setup forms.
+fn save_button(b: &mut Builder, cell: Rectangle) {
+    let save = b.t("setup-save");
+    let look = fitting(b, &save, cell, b.primary());
+    b.button(cell, theme::BG, save, look, Some(Intent::Save));
+}
+
+/// The first of `labels` (the words a button prefers first) that fits on the button `cell` in
+/// `look`'s type; else the last, in the type `fitting` steps down to.
+pub(super) fn first_fitting(b: &Builder, labels: Vec<String>, cell: Rectangle, look: Look) -> (String, Look) {
+    let room = label_room(cell);
+    let mut last = String::new();
+    for label in labels {
+        if measure(&label, look.face, look.px) <= room {
+            return (label, look);
+        }
+        last = label;
+    }
+    let look = fitting(b, &last, cell, look);
+    (last, look)
+}
+
+/// A mode's name in the screen's language (Settings, the header's chip, the status screen).
+pub(super) fn mode_name(b: &Builder, mode: Mode) -> String {
+    match mode {
+        Mode::Standalone => b.t("setup-mode-standalone"),
+        Mode::Server => b.t("setup-mode-server"),
+        Mode::Client => b.t("setup-mode-client"),
+    }
+}
+
+/// What a field is called (the keyboard's label, a form's row), in the screen's language.
+pub(super) fn field_name(b: &Builder, field: Field) -> String {
+    match field {
+        Field::RegisterName => b.t("setup-field-register-name"),
+        Field::Port => b.t("setup-field-port"),
+        Field::ServerAddress => b.t("setup-field-server-address"),
+        Field::Secret => b.t("setup-field-secret"),
+        Field::ConflictNote => b.t("setup-field-conflict-note"),
+        Field::OrderNumber => b.t("setup-field-order-number"),
+        Field::UserName => b.t("setup-field-user-name"),
+        Field::Reason => b.t("setup-field-reason"),
+        Field::PrinterAddress => b.t("setup-field-printer-address"),
+    }
 }

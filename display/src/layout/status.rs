@@ -6,7 +6,7 @@ use super::*;
 fn status_rows(b: &Builder, status: &StatusInfo, with_mode: bool) -> Vec<(String, String, Option<Rgb888>)> {
     let mut rows = Vec::new();
     if with_mode {
-        rows.push((b.t("status-mode"), status.mode.label().into(), Some(mode_color(status.mode))));
+        rows.push((b.t("status-mode"), mode_name(b, status.mode), Some(mode_color(status.mode))));
     }
     let last_sync = status.last_sync.clone().unwrap_or_else(|| b.t("status-never"));
     let address = || status.server_address.clone().unwrap_or_else(|| b.t("status-not-set"));
