@@ -613,6 +613,8 @@ pub enum Intent {
     /// Settings: back the store up to the USB stick labelled for it (mounted, written, synced,
     /// unmounted).
     BackupToStick,
+    /// Settings: this register's screen and receipts in the next shipped language (a manager's).
+    NextLanguage,
     /// Settings → Multi-Register, on a client: make this register the store's server (a
     /// manager's PIN first, then the last pull from the old server and the promotion).
     Promote,

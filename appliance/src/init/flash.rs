@@ -509,6 +509,11 @@ mod tests {
         assert_eq!(p.demo.ring_orders, 3);
         let p = plan("[device]\nwatchdog_timeout = 15\ndebug_console = true\n").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.device, DeviceSection { watchdog_timeout: 15, debug_console: true });
+        // The register's language, as `till setup set language=…` takes it.
+        let p = plan("[register]\nlanguage = \"fr\"\n").unwrap_or_else(|e| panic!("{e}"));
+        let c = LocalApiConfig::default().with(p.setup).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.language.as_deref(), Some("fr"));
+        assert!(plan("[register]\nlanguage = \"tlh\"\n").is_err(), "a language Till does not ship");
     }
 
     #[test]

@@ -36,8 +36,17 @@ pub(super) fn settings_screen(b: &mut Builder, current: Mode, update_ready: Opti
         let label = if selected { format!("✓ {name}") } else { name };
         b.button_sub(card, theme::BG, &label, &text, look, Some(Intent::SelectMode(mode)));
     }
-    let cols = columns(bottom, &[2, 3, 3], m.gap);
+    let cols = columns(bottom, &[2, 3, 3, 3], m.gap);
     back_button(b, cols[0]);
+    // The language of this register, named in itself; tapping picks the next one.
+    let name = b.lang.name();
+    let language = if m.compact {
+        vec![name.to_string()]
+    } else {
+        vec![b.t_with("setup-language", &[("name", Arg::Text(name))]), name.to_string()]
+    };
+    let (language, look) = first_fitting(b, language, cols[3], b.secondary());
+    b.button(cols[3], theme::BG, language, look, Some(Intent::NextLanguage));
     let (printer, stick) = if m.compact {
         (vec![b.t("setup-printer-short")], vec![b.t("setup-backup-short")])
     } else {

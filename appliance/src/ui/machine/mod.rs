@@ -8,6 +8,7 @@
 mod conflicts;
 mod counter;
 mod export;
+mod language;
 mod pairing;
 mod printer;
 mod promote;
@@ -361,6 +362,7 @@ impl Ui {
         if self.search_key(&intent)
             || self.promote_intent(&intent)
             || self.update_now_intent(&intent)
+            || self.language_intent(&intent)
             || self.day_intent(&intent)
             || self.export_intent(&intent)
             || self.counter_intent(&intent)
