@@ -5,6 +5,7 @@ use crate::model::*;
 
 mod day;
 mod export;
+mod lang_office;
 
 fn status(mode: Mode) -> StatusInfo {
     match mode {
@@ -270,7 +271,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
         st.status.open_conflicts = 3;
         st
     };
-    vec![
+    let all = vec![
         ("status-server", state(Screen::Status, Mode::Server)),
         ("status-client", state(Screen::Status, Mode::Client)),
         ("status-standalone", state(Screen::Status, Mode::Standalone)),
@@ -786,5 +787,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
     .into_iter()
     .chain(day::samples(&|screen| state(screen, Mode::Client)))
     .chain(export::samples())
-    .collect()
+    .collect::<Vec<_>>();
+    let translated = lang_office::samples(&all);
+    all.into_iter().chain(translated).collect()
 }
