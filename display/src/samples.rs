@@ -6,6 +6,7 @@ use crate::model::*;
 mod day;
 mod export;
 mod lang_setup;
+mod lang_office;
 
 fn status(mode: Mode) -> StatusInfo {
     match mode {
@@ -276,7 +277,7 @@ fn base_samples() -> Vec<(&'static str, UiState)> {
         st.status.open_conflicts = 3;
         st
     };
-    vec![
+    let all = vec![
         ("status-server", state(Screen::Status, Mode::Server)),
         ("status-client", state(Screen::Status, Mode::Client)),
         ("status-standalone", state(Screen::Status, Mode::Standalone)),
@@ -792,5 +793,7 @@ fn base_samples() -> Vec<(&'static str, UiState)> {
     .into_iter()
     .chain(day::samples(&|screen| state(screen, Mode::Client)))
     .chain(export::samples())
-    .collect()
+    .collect::<Vec<_>>();
+    let translated = lang_office::samples(&all);
+    all.into_iter().chain(translated).collect()
 }

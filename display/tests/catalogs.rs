@@ -68,6 +68,12 @@ fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
                     ("ago", Arg::Text("vor 4 s")),
                     ("address", Arg::Text("10.0.0.2:8787")),
                     ("query", Arg::Text("Kaffee")),
+                    ("first", Arg::Count(count + 1)),
+                    ("last", Arg::Count(count + 3)),
+                    ("age", Arg::Text("7 min")),
+                    ("device", Arg::Text("/dev/usb/lp0")),
+                    ("setup", Arg::Text("USB, 80 mm")),
+                    ("state", Arg::Text("ok")),
                 ];
                 let shown = text_with(lang, &id, &args);
                 assert!(!shown.trim().is_empty(), "{id} in {} is empty", lang.code());

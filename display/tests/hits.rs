@@ -331,7 +331,10 @@ fn the_badges_show_only_while_there_is_something_to_look_at_on_status_and_sale()
 fn the_export_badge_says_how_many_wait_and_for_how_long_in_the_headers_full_height() {
     let (_, mut state) = samples().into_iter().find(|(n, _)| *n == "status-standalone").expect("sample");
     state.status.export = Some(ExportAlert { refused: 0, waiting: 12, waited: "7 min".into() });
-    assert_eq!(state.status.export.as_ref().map(ExportAlert::label).as_deref(), Some("Export: 12 waiting (7 min)"));
+    // What the badge says (layout::export::export_badge asks for this message).
+    let words = till_display::i18n::Words(till_display::i18n::Language::English);
+    let args = [("count", till_display::i18n::Arg::Count(12)), ("age", till_display::i18n::Arg::Text("7 min"))];
+    assert_eq!(words.t_with("export-badge-waiting", &args), "Export: 12 waiting (7 min)");
     for size in SIZES {
         let map = hit_map(&state, size);
         let badge = map.iter().find(|(_, i)| *i == Intent::OpenExport).map(|(r, _)| *r);

@@ -1,6 +1,7 @@
 //! The conflicts screen: cards a manager reads and resolves, a page at a time.
 
 use super::*;
+use crate::i18n::Arg;
 
 /// How tall a conflict's card must be for its head line and three or four lines of its sentence.
 pub(super) fn conflict_card_min_h(m: &Metrics) -> u32 {
@@ -12,7 +13,8 @@ pub(super) fn conflicts_screen(b: &mut Builder, view: &ConflictsView, r: Rectang
     let (top, nav) = take_bottom(r, m.button_h, m.gap);
     let card_min = conflict_card_min_h(&m);
     // Two cards per page come first; the title shows only where it costs none of them.
-    let list = title_if_room(b, top, "Open conflicts", 2 * card_min + m.gap);
+    let title = b.t("conflicts-title");
+    let list = title_if_room(b, top, &title, 2 * card_min + m.gap);
     let per_page = ((list.size.height + m.gap) / (card_min + m.gap)).max(1) as usize;
     let total = view.conflicts.len();
     let pages = total.div_ceil(per_page).max(1);
@@ -20,9 +22,7 @@ pub(super) fn conflicts_screen(b: &mut Builder, view: &ConflictsView, r: Rectang
     if total == 0 {
         b.paragraph(
             list,
-            "No open conflicts. When registers that could not reach each other did contradictory things \
-             (refunded one order twice, sold the last unit twice, changed one price differently), \
-             it shows here for a manager to settle.",
+            b.t("conflicts-none"),
             b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left),
         );
     }
@@ -35,12 +35,17 @@ pub(super) fn conflicts_screen(b: &mut Builder, view: &ConflictsView, r: Rectang
     }
 
     let c = columns(nav, &[3, 2, 3, 2], m.gap);
-    b.button(c[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    b.button(c[0], theme::BG, b.t("conflicts-back"), b.secondary(), Some(Intent::Back));
     if total > 0 {
         let first = page * per_page + 1;
         let last = first + shown.len().saturating_sub(1);
-        let counter =
-            if first == last { format!("{first} of {total}") } else { format!("{first}–{last} of {total}") };
+        let count = Arg::Count(total as i64);
+        let counter = if first == last {
+            b.t_with("conflicts-one-of", &[("first", Arg::Count(first as i64)), ("count", count)])
+        } else {
+            let (first, last) = (Arg::Count(first as i64), Arg::Count(last as i64));
+            b.t_with("conflicts-range-of", &[("first", first), ("last", last), ("count", count)])
+        };
         b.text(c[2], counter, b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Center));
     }
     let arrow = Look { px: m.title_px, ..b.secondary() };
@@ -61,7 +66,9 @@ pub(super) fn conflict_card(b: &mut Builder, c: &ConflictEntry, card: Rectangle)
         button_col.size.width,
         button_h,
     );
-    b.button(button, theme::PANEL, "Resolve", b.primary(), Some(Intent::ResolveConflict(c.id.clone())));
+    let label = b.t("conflicts-resolve");
+    let look = fitting(b, &label, button, b.primary());
+    b.button(button, theme::PANEL, label, look, Some(Intent::ResolveConflict(c.id.clone())));
 
     let (head, sentence) = take_top(text_r, line_height(m.body_px), 2);
     let stake_w = measure(&c.at_stake, Face::Bold, m.body_px) + 4;

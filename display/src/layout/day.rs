@@ -2,16 +2,17 @@
 //! page at a time, with its key figures beside it where the panel is wide enough.
 
 use super::*;
+use crate::i18n::Arg;
 
-/// What each of the menu's buttons says under its name.
-fn day_sub(action: DayAction) -> &'static str {
+/// An action's name on its button, and what the button says under it.
+fn day_words(b: &Builder, action: DayAction) -> (String, String) {
     match action {
-        DayAction::PaidIn => "Cash put into the drawer",
-        DayAction::PaidOut => "Cash paid out of the drawer",
-        DayAction::Drop => "Cash taken to the safe",
-        DayAction::NoSale => "Open the drawer · a manager approves",
-        DayAction::XReport => "The day so far · a manager's",
-        DayAction::CloseDay => "Count the cash, Z report · a manager's",
+        DayAction::PaidIn => (b.t("day-paid-in"), b.t("day-paid-in-sub")),
+        DayAction::PaidOut => (b.t("day-paid-out"), b.t("day-paid-out-sub")),
+        DayAction::Drop => (b.t("day-drop"), b.t("day-drop-sub")),
+        DayAction::NoSale => (b.t("day-no-sale"), b.t("day-no-sale-sub")),
+        DayAction::XReport => (b.t("day-x-report"), b.t("day-x-report-sub")),
+        DayAction::CloseDay => (b.t("day-close-day"), b.t("day-close-day-sub")),
     }
 }
 
@@ -19,26 +20,15 @@ pub(super) fn day_screen(b: &mut Builder, view: &DayView, r: Rectangle) {
     let m = b.m;
     let (top, bottom) = take_bottom(r, m.button_h, m.gap);
     let cols = columns(bottom, &[1, 2], m.gap);
-    b.button(cols[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
-    let hint = if view.drawer {
-        format!("{} at the register. The drawer opens by itself.", view.cashier)
-    } else {
-        format!("{} at the register. No cash drawer is set up: open it by its key.", view.cashier)
-    };
+    b.button(cols[0], theme::BG, b.t("day-back"), b.secondary(), Some(Intent::Back));
+    let name = [("name", Arg::Text(&view.cashier))];
+    let hint = if view.drawer { b.t_with("day-hint-drawer", &name) } else { b.t_with("day-hint-no-drawer", &name) };
     // Beside Back, centred on its height.
-    let lh = line_height(m.small_px);
-    let fit = (cols[1].size.height / lh).max(1) as usize;
-    let n = crate::text::wrap(&hint, Face::Regular, m.small_px, cols[1].size.width).len().clamp(1, fit) as u32;
-    let hint_r = rect(
-        cols[1].top_left.x,
-        cols[1].top_left.y + (cols[1].size.height - n * lh) as i32 / 2,
-        cols[1].size.width,
-        n * lh,
-    );
-    b.paragraph(hint_r, hint, b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Left));
+    side_hint(b, hint, cols[1], Align::Left);
 
     let tile_min = if m.compact { 72 } else { 110 };
-    let grid = title_if_room(b, top, "Drawer & day", 2 * tile_min + m.gap);
+    let title = b.t("day-title");
+    let grid = title_if_room(b, top, &title, 2 * tile_min + m.gap);
     let row_h = (grid.size.height.saturating_sub(m.gap)) / 2;
     for (i, action) in DayAction::ALL.into_iter().enumerate() {
         let (c, row) = (i % 3, i as u32 / 3);
@@ -54,8 +44,21 @@ pub(super) fn day_screen(b: &mut Builder, view: &DayView, r: Rectangle) {
             sub_text: if manager { theme::AMBER } else { theme::MUTED },
             ..b.look(theme::PANEL, theme::TEXT)
         };
-        b.button_sub(cell, theme::BG, action.label(), day_sub(action), look, Some(Intent::Day(action)));
+        let (name, sub) = day_words(b, action);
+        let look = fitting(b, &name, cell, look);
+        b.button_sub(cell, theme::BG, &name, &sub, look, Some(Intent::Day(action)));
     }
+}
+
+/// A hint in small muted type in `r` (beside a button), on as many lines as it needs and `r`
+/// holds, centred on its height.
+pub(super) fn side_hint(b: &mut Builder, hint: String, r: Rectangle, align: Align) {
+    let m = b.m;
+    let lh = line_height(m.small_px);
+    let fit = (r.size.height / lh).max(1) as usize;
+    let n = crate::text::wrap(&hint, Face::Regular, m.small_px, r.size.width).len().clamp(1, fit) as u32;
+    let hint_r = rect(r.top_left.x, r.top_left.y + (r.size.height - n * lh) as i32 / 2, r.size.width, n * lh);
+    b.paragraph(hint_r, hint, b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, align));
 }
 
 /// A report line as the printer's text layout wrote it, read back for proportional type.
@@ -135,10 +138,12 @@ fn report_paper(b: &mut Builder, view: &ReportView, r: Rectangle) -> (usize, usi
 /// Print (an X: only a Z prints).
 fn report_action(b: &mut Builder, kind: ReportKind, r: Rectangle) {
     match kind {
-        ReportKind::X => b.button(r, theme::BG, "Print", b.primary(), None),
-        ReportKind::Z => b.button(r, theme::BG, "Print", b.primary(), Some(Intent::PrintReport)),
+        ReportKind::X => b.button(r, theme::BG, b.t("day-print"), b.primary(), None),
+        ReportKind::Z => b.button(r, theme::BG, b.t("day-print"), b.primary(), Some(Intent::PrintReport)),
         ReportKind::Closing => {
-            b.button(r, theme::BG, "Close day", b.look(theme::GREEN, theme::TEXT), Some(Intent::ConfirmCloseDay))
+            let label = b.t("day-close");
+            let look = fitting(b, &label, r, b.look(theme::GREEN, theme::TEXT));
+            b.button(r, theme::BG, label, look, Some(Intent::ConfirmCloseDay))
         }
     }
 }
@@ -150,7 +155,7 @@ pub(super) fn report_screen(b: &mut Builder, view: &ReportView, r: Rectangle) {
         let (paper, nav) = take_bottom(r, m.button_h, m.gap);
         let (page, pages) = report_paper(b, view, paper);
         let c = columns(nav, &[3, 2, 2, 4], m.gap);
-        b.button(c[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+        b.button(c[0], theme::BG, b.t("day-back"), b.secondary(), Some(Intent::Back));
         // The arrows carry the page they go to, as there is no counter between them.
         let prev = if page > 0 { format!("‹ {page}") } else { "‹".into() };
         let next = if page + 1 < pages { format!("{} ›", page + 2) } else { "›".into() };
@@ -166,13 +171,13 @@ pub(super) fn report_screen(b: &mut Builder, view: &ReportView, r: Rectangle) {
     let (rest, actions) = take_bottom(side, m.button_h, m.gap);
     let (rest, nav) = take_bottom(rest, m.button_h, m.gap);
     let c = columns(actions, &[1, 1], m.gap);
-    b.button(c[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    b.button(c[0], theme::BG, b.t("day-back"), b.secondary(), Some(Intent::Back));
     report_action(b, view.kind, c[1]);
     let c = columns(nav, &[1, 1, 1], m.gap);
     b.button(c[0], theme::BG, "‹", arrow, (page > 0).then(|| Intent::ReportPage(page - 1)));
     b.text(
         c[1],
-        format!("{} of {pages}", page + 1),
+        b.t_with("day-page", &[("page", Arg::Count(page as i64 + 1)), ("pages", Arg::Count(pages as i64))]),
         b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Center),
     );
     b.button(c[2], theme::BG, "›", arrow, (page + 1 < pages).then(|| Intent::ReportPage(page + 1)));
@@ -191,12 +196,9 @@ pub(super) fn report_screen(b: &mut Builder, view: &ReportView, r: Rectangle) {
         b.text(value_r, value.clone(), b.style(Face::Bold, m.body_px, theme::TEXT, theme::BG, Align::Right));
     }
     let note = match view.kind {
-        ReportKind::X => {
-            "An X report changes nothing and is read here: only the Z report, made when the day \
-                          closes, prints."
-        }
-        ReportKind::Z => "Print queues a copy for this register's printer.",
-        ReportKind::Closing => "Check the figures: Close day makes the Z report, which cannot be undone.",
+        ReportKind::X => b.t("day-note-x"),
+        ReportKind::Z => b.t("day-note-z"),
+        ReportKind::Closing => b.t("day-note-closing"),
     };
     if rest.size.height > m.gap + line_height(m.small_px) {
         let (_, note_r) = take_top(rest, m.gap, 0);

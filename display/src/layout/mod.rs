@@ -458,8 +458,9 @@ fn header_bar(b: &mut Builder, state: &UiState, r: Rectangle) {
         // The name keeps at least a few letters beside the mode chip: a narrow header words the
         // badge shorter.
         let keep = chip_w + m.gap + 3 * m.title_px;
-        let full = alert.label();
-        let label = if badge_width(&m, &full) + m.gap + keep <= rest.size.width { full } else { alert.short_label() };
+        let full = export_badge(b, alert, false);
+        let label =
+            if badge_width(&m, &full) + m.gap + keep <= rest.size.width { full } else { export_badge(b, alert, true) };
         let color = if alert.refused > 0 { theme::RED } else { theme::AMBER };
         rest = header_badge(b, &label, color, Intent::OpenExport, rest);
     }

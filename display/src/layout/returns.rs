@@ -2,6 +2,7 @@
 //! tender, and the refund.
 
 use super::*;
+use crate::i18n::Arg;
 
 pub(super) fn return_screen(b: &mut Builder, view: &ReturnView, r: Rectangle) {
     let m = b.m;
@@ -24,7 +25,31 @@ pub(super) fn return_screen(b: &mut Builder, view: &ReturnView, r: Rectangle) {
     } else {
         head
     };
-    let title = format!("Return · Order {}", view.order_number);
+    let anything = view.lines.iter().any(|l| l.selected > 0);
+    let hint = if pages > 1 {
+        let first = page * per_page + 1;
+        let last = (first + per_page - 1).min(view.lines.len());
+        let count = Arg::Count(view.lines.len() as i64);
+        if first == last {
+            b.t_with("returns-one-of", &[("first", Arg::Count(first as i64)), ("count", count)])
+        } else {
+            let (first, last) = (Arg::Count(first as i64), Arg::Count(last as i64));
+            b.t_with("returns-range-of", &[("first", first), ("last", last), ("count", count)])
+        }
+    } else if anything {
+        String::new()
+    } else {
+        b.t("returns-hint")
+    };
+    // Without the word for "order" where the whole title does not fit (beside the page counter).
+    let order = [("order", Arg::Text(&view.order_number))];
+    let title = b.t_with("returns-title", &order);
+    let counter_w = if pages > 1 { measure(&hint, Face::Regular, m.small_px) + m.gap } else { 0 };
+    let title = if measure(&title, Face::Bold, m.title_px) + counter_w <= head.size.width {
+        title
+    } else {
+        b.t_with("returns-title-short", &order)
+    };
     let title_w = measure(&title, Face::Bold, m.title_px).min(head.size.width);
     let (title_r, hint_r) = (
         rect(head.top_left.x, head.top_left.y, title_w, head.size.height),
@@ -36,26 +61,12 @@ pub(super) fn return_screen(b: &mut Builder, view: &ReturnView, r: Rectangle) {
         ),
     );
     b.text(title_r, title, b.style(Face::Bold, m.title_px, theme::TEXT, theme::BG, Align::Left));
-    let anything = view.lines.iter().any(|l| l.selected > 0);
-    let hint = if pages > 1 {
-        let first = page * per_page + 1;
-        let last = (first + per_page - 1).min(view.lines.len());
-        if first == last {
-            format!("{first} of {}", view.lines.len())
-        } else {
-            format!("{first}–{last} of {}", view.lines.len())
-        }
-    } else if anything {
-        String::new()
-    } else {
-        "Tap + on what comes back".to_string()
-    };
     b.text(hint_r, hint, b.style(Face::Regular, m.small_px, theme::MUTED, theme::BG, Align::Right));
 
     if view.lines.is_empty() {
         b.paragraph(
             list,
-            "This order has no lines to return.",
+            b.t("returns-empty"),
             b.style(Face::Regular, m.body_px, theme::MUTED, theme::BG, Align::Left),
         );
     }
@@ -65,7 +76,9 @@ pub(super) fn return_screen(b: &mut Builder, view: &ReturnView, r: Rectangle) {
     }
 
     let c = columns(bar, &[3, 4, 4, 5], m.gap);
-    b.button(c[0], theme::BG, "‹ Back", b.secondary(), Some(Intent::Back));
+    let back = b.t("returns-back");
+    let look = fitting(b, &back, c[0], b.secondary());
+    b.button(c[0], theme::BG, back, look, Some(Intent::Back));
     // Restock and tender: what they are set to, large, under what they are, small.
     let setting = |b: &Builder, on: bool| Look {
         text: theme::MUTED,
@@ -76,26 +89,45 @@ pub(super) fn return_screen(b: &mut Builder, view: &ReturnView, r: Rectangle) {
         border: on.then_some(theme::PRIMARY),
         ..b.secondary()
     };
-    let restock = if view.restock { "✓ Yes" } else { "No" };
-    b.button_sub(c[1], theme::BG, "Restock", restock, setting(b, view.restock), Some(Intent::ToggleRestock));
-    let tender = setting(b, false);
-    b.button_sub(c[2], theme::BG, "Refund to", &view.refund_tender, tender, Some(Intent::PickRefundTender));
+    let restock = if view.restock { b.t("returns-yes") } else { b.t("returns-no") };
+    let (label, look) =
+        long_or_short(b, b.t("returns-restock"), b.t("returns-restock-short"), c[1], setting(b, view.restock));
+    b.button_sub(c[1], theme::BG, &label, &restock, look, Some(Intent::ToggleRestock));
+    let (label, look) =
+        long_or_short(b, b.t("returns-refund-to"), b.t("returns-refund-to-short"), c[2], setting(b, false));
+    b.button_sub(c[2], theme::BG, &label, &view.refund_tender, look, Some(Intent::PickRefundTender));
     let confirm = Look { sub_text: theme::TEXT, sub_px: m.body_px, ..b.primary() };
     if view.can_void && !anything {
         // Nothing picked and nothing came back yet: the whole order can be voided instead (a
         // manager approves); picking a line turns the button into Refund.
         let void = Look { sub_text: theme::MUTED, sub_px: m.small_px, ..b.secondary() };
-        b.button_sub(c[3], theme::BG, "Void order", "or pick lines", void, Some(Intent::VoidOrder));
+        let (label, sub) = (b.t("returns-void"), b.t("returns-void-sub"));
+        let void = fitting(b, &label, c[3], void);
+        b.button_sub(c[3], theme::BG, &label, &sub, void, Some(Intent::VoidOrder));
         return;
     }
+    let label = b.t("returns-refund");
+    let confirm = fitting(b, &label, c[3], confirm);
     b.button_sub(
         c[3],
         theme::BG,
-        "Refund",
+        &label,
         &b.money.format(view.refund_cents),
         confirm,
         anything.then_some(Intent::ConfirmReturn),
     );
+}
+
+/// A button's `long` label in `look` stepped down to fit `cell`; the `short` one where even the
+/// small regular type does not hold the long one.
+fn long_or_short(b: &Builder, long: String, short: String, cell: Rectangle, look: Look) -> (String, Look) {
+    let fits = fitting(b, &long, cell, look);
+    if measure(&long, fits.face, fits.px) <= label_room(cell) {
+        (long, fits)
+    } else {
+        let fits = fitting(b, &short, cell, look);
+        (short, fits)
+    }
 }
 
 /// One line of the order: name and what happened to it, the refund for what is selected, and
@@ -121,9 +153,10 @@ fn return_line(b: &mut Builder, i: usize, line: &ReturnLineView, row: Rectangle)
         line.name.clone(),
         b.style(Face::Bold, m.body_px, name_color, theme::PANEL, Align::Left),
     );
+    let sold = b.t_with("returns-sold", &[("count", Arg::Count(i64::from(line.sold)))]);
     let sold = match line.returned_already {
-        0 => format!("{} sold", line.sold),
-        n => format!("{} sold · {n} returned before", line.sold),
+        0 => sold,
+        n => format!("{sold} · {}", b.t_with("returns-returned-before", &[("count", Arg::Count(i64::from(n)))])),
     };
     b.text(
         rect(text_r.top_left.x, top + lh as i32, text_r.size.width, small_lh),
@@ -134,7 +167,7 @@ fn return_line(b: &mut Builder, i: usize, line: &ReturnLineView, row: Rectangle)
     if done {
         b.text(
             inset(controls, m.pad.min(12), 0),
-            "all returned",
+            b.t("returns-all-returned"),
             b.style(Face::Regular, m.body_px, theme::MUTED, theme::PANEL, Align::Center),
         );
         return;
@@ -154,7 +187,7 @@ fn return_line(b: &mut Builder, i: usize, line: &ReturnLineView, row: Rectangle)
     );
     b.text(
         rect(count.top_left.x, top + lh as i32, count_w, small_lh),
-        format!("of {left}"),
+        b.t_with("returns-left", &[("count", Arg::Count(i64::from(left)))]),
         b.style(Face::Regular, m.small_px, theme::MUTED, theme::PANEL, Align::Center),
     );
 }

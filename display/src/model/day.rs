@@ -29,18 +29,6 @@ impl DayAction {
         DayAction::CloseDay,
     ];
 
-    /// The action's name on its button.
-    pub fn label(self) -> &'static str {
-        match self {
-            DayAction::PaidIn => "Paid in",
-            DayAction::PaidOut => "Paid out",
-            DayAction::Drop => "Drop",
-            DayAction::NoSale => "No sale",
-            DayAction::XReport => "X report",
-            DayAction::CloseDay => "Close day",
-        }
-    }
-
     /// Whether a manager approves it on the PIN pad first.
     pub fn needs_manager(self) -> bool {
         matches!(self, DayAction::NoSale | DayAction::XReport | DayAction::CloseDay)
@@ -102,16 +90,6 @@ pub enum PrinterLink {
 impl PrinterLink {
     /// Every choice, in the screen's order.
     pub const ALL: [PrinterLink; 4] = [PrinterLink::Off, PrinterLink::Usb, PrinterLink::Serial, PrinterLink::Network];
-
-    /// The choice's name on its button.
-    pub fn label(self) -> &'static str {
-        match self {
-            PrinterLink::Off => "None",
-            PrinterLink::Usb => "USB",
-            PrinterLink::Serial => "Serial",
-            PrinterLink::Network => "Network",
-        }
-    }
 }
 
 /// The printer's setup as the screen offers it when USB is chosen.

@@ -15,22 +15,6 @@ pub struct ExportAlert {
     pub waited: String,
 }
 
-impl ExportAlert {
-    /// The badge's words: "Export: 3 refused", or "Export: 12 waiting (7 min)".
-    pub fn label(&self) -> String {
-        if self.refused > 0 {
-            format!("Export: {} refused", self.refused)
-        } else {
-            format!("Export: {} waiting ({})", self.waiting, self.waited)
-        }
-    }
-
-    /// The badge's words where the header is narrow: "Export: 3 refused", "Export: 7 min".
-    pub fn short_label(&self) -> String {
-        if self.refused > 0 { format!("Export: {} refused", self.refused) } else { format!("Export: {}", self.waited) }
-    }
-}
-
 /// The export screen: where orders and stock go, how many wait, went and were refused, the last
 /// error, and Retry.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,25 @@
+## Settings → Printer
+printer-title = Bondrucker
+printer-back = ‹ Zurück
+printer-test = Testdruck
+printer-printing = Druckt…
+printer-save = Speichern
+printer-none = Keiner
+printer-none-sub = Keine Bons
+printer-usb = USB
+printer-serial = Seriell
+printer-network = Netzwerk
+printer-network-sub = Port 9100
+printer-address = Adresse
+printer-off = Kein Bondrucker: Verkäufe werden nicht gedruckt, und die Lade öffnet man mit dem Schlüssel.
+printer-usb-on = USB-Drucker an { $device }
+printer-serial-on = Serieller Drucker an { $device }
+printer-paper = Papier { $count } mm
+printer-raster = Grafikmodus
+printer-text = Textmodus
+printer-drawer-yes = Lade: ja
+printer-drawer-no = Keine Lade
+printer-saved = Gespeichert: { $setup }
+printer-saved-none = kein Drucker
+printer-last = zuletzt: { $state }
+printer-waiting = { $count } wartend

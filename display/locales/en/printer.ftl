@@ -1,0 +1,25 @@
+## Settings → Printer
+printer-title = Receipt printer
+printer-back = ‹ Back
+printer-test = Test print
+printer-printing = Printing…
+printer-save = Save
+printer-none = None
+printer-none-sub = No receipts
+printer-usb = USB
+printer-serial = Serial
+printer-network = Network
+printer-network-sub = port 9100
+printer-address = Address
+printer-off = No receipt printer: sales are not printed, and the drawer opens by its key.
+printer-usb-on = A USB printer on { $device }
+printer-serial-on = A serial printer on { $device }
+printer-paper = Paper { $count } mm
+printer-raster = Raster mode
+printer-text = Text mode
+printer-drawer-yes = Drawer: yes
+printer-drawer-no = No drawer
+printer-saved = Saved: { $setup }
+printer-saved-none = no printer
+printer-last = last: { $state }
+printer-waiting = { $count } waiting

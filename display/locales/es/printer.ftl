@@ -1,0 +1,25 @@
+## Settings → Printer
+printer-title = Impresora de tickets
+printer-back = ‹ Atrás
+printer-test = Imprimir prueba
+printer-printing = Imprimiendo…
+printer-save = Guardar
+printer-none = Ninguna
+printer-none-sub = Sin tickets
+printer-usb = USB
+printer-serial = Serie
+printer-network = Red
+printer-network-sub = puerto 9100
+printer-address = Dirección
+printer-off = Sin impresora de tickets: las ventas no se imprimen y el cajón se abre con su llave.
+printer-usb-on = Impresora USB en { $device }
+printer-serial-on = Impresora serie en { $device }
+printer-paper = Papel { $count } mm
+printer-raster = Modo gráfico
+printer-text = Modo texto
+printer-drawer-yes = Cajón: sí
+printer-drawer-no = Sin cajón
+printer-saved = Guardado: { $setup }
+printer-saved-none = sin impresora
+printer-last = último estado: { $state }
+printer-waiting = { $count } en espera

@@ -1,0 +1,25 @@
+## Settings → Printer
+printer-title = Imprimante de tickets
+printer-back = ‹ Retour
+printer-test = Page de test
+printer-printing = Impression…
+printer-save = Enregistrer
+printer-none = Aucune
+printer-none-sub = Pas de tickets
+printer-usb = USB
+printer-serial = Série
+printer-network = Réseau
+printer-network-sub = port 9100
+printer-address = Adresse
+printer-off = Pas d'imprimante de tickets : les ventes ne sont pas imprimées, et le tiroir s'ouvre avec sa clé.
+printer-usb-on = Imprimante USB sur { $device }
+printer-serial-on = Imprimante série sur { $device }
+printer-paper = Papier { $count } mm
+printer-raster = Mode image
+printer-text = Mode texte
+printer-drawer-yes = Tiroir : oui
+printer-drawer-no = Sans tiroir
+printer-saved = Enregistré : { $setup }
+printer-saved-none = aucune imprimante
+printer-last = état : { $state }
+printer-waiting = { $count } en attente
