@@ -5,16 +5,16 @@ counter-pin-prompt = { $name }, bitte PIN eingeben
 counter-pin-pick-name = Namen antippen, dann PIN eingeben
 counter-pin-manager = Eine Leitung gibt ihre PIN ein. Sie bleiben angemeldet.
 counter-pin-choose = PIN für { $name } wählen (4 bis 8 Ziffern)
-counter-pin-again = PIN noch einmal eingeben
-counter-pins-differ = Die beiden PINs sind verschieden: bitte neu wählen.
+counter-pin-again = PIN wiederholen
+counter-pins-differ = PINs verschieden: bitte neu wählen.
 counter-welcome = Willkommen, { $name }: Sie leiten diese Filiale. Erst Artikel anlegen, dann verkaufen.
 counter-idle-locked = Nach längerer Pause gesperrt: PIN eingeben, um weiterzumachen. Der Warenkorb bleibt.
 counter-pin-wrong = { $count ->
-    [one] Falsche PIN: noch { $count } Versuch, dann wird gesperrt.
-   *[other] Falsche PIN: noch { $count } Versuche, dann wird gesperrt.
+    [one] Falsche PIN: noch { $count } Versuch bis zur Sperre.
+   *[other] Falsche PIN: noch { $count } Versuche bis zur Sperre.
 }
 counter-pin-locked = Zu oft falsche PIN: { $seconds } s gesperrt.
-counter-pin-not-manager = Das ist keine PIN der Filialleitung.
+counter-pin-not-manager = Keine PIN der Filialleitung.
 
 ## What a manager approves on the PIN pad
 counter-approve-settings = Einstellungen

@@ -2,18 +2,18 @@
 counter-first-manager-name = Su nombre: usted es el primer encargado de la tienda
 counter-users-unreadable = No se pueden leer los usuarios: { $error }
 counter-pin-prompt = { $name }, introduzca su PIN
-counter-pin-pick-name = Toque su nombre y luego introduzca su PIN
-counter-pin-manager = Un encargado introduce su PIN. Usted sigue con la sesión abierta.
+counter-pin-pick-name = Toque su nombre y escriba su PIN
+counter-pin-manager = Un encargado introduce su PIN. Usted sigue conectado.
 counter-pin-choose = Elija un PIN para { $name } (de 4 a 8 cifras)
-counter-pin-again = Vuelva a introducir el PIN
+counter-pin-again = Repita el PIN
 counter-pins-differ = Los dos PIN no coinciden: elíjalo de nuevo.
 counter-welcome = Bienvenido, { $name }: usted es el encargado de esta tienda. Añada productos y empiece a vender.
 counter-idle-locked = Bloqueada tras un rato sin uso: introduzca su PIN para seguir. El carrito se conserva.
 counter-pin-wrong = { $count ->
-    [one] PIN incorrecto: queda { $count } intento antes de bloquear el teclado.
-   *[other] PIN incorrecto: quedan { $count } intentos antes de bloquear el teclado.
+    [one] PIN incorrecto: { $count } intento antes del bloqueo.
+   *[other] PIN incorrecto: { $count } intentos antes del bloqueo.
 }
-counter-pin-locked = Demasiados PIN incorrectos: bloqueado durante { $seconds } s.
+counter-pin-locked = Demasiados PIN incorrectos: bloqueado { $seconds } s.
 counter-pin-not-manager = Ese PIN no es de un encargado.
 
 ## What a manager approves on the PIN pad
@@ -68,7 +68,7 @@ counter-paid-out = Salida
 counter-drop = Retirada
 counter-paid-in-title = Entrada: efectivo que entra en el cajón
 counter-paid-out-title = Salida de efectivo del cajón
-counter-drop-title = Retirada: efectivo llevado a la caja fuerte
+counter-drop-title = Retirada: efectivo a la caja fuerte
 counter-then-why = Después indique el motivo. Se registra con su nombre.
 counter-amount-first = Primero introduzca el importe: más de { $zero }.
 counter-cash-say-why = { $kind } { $amount }: indique el motivo y toque Registrar.

@@ -92,7 +92,7 @@ machine-updating = Actualizando a { $version }: la caja la instala y se reinicia
 machine-no-update = No hay ninguna actualización pendiente.
 
 ## The receipt printer
-machine-printer-address = Dirección de la impresora (puerto 9100 si no se indica)
+machine-printer-address = IP de la impresora (puerto 9100 por defecto)
 machine-printer-address-first = Primero introduzca la dirección de la impresora de red, p. ej. 10.0.0.9.
 machine-printer-serial = { $path } a { $baud } baudios
 machine-printer-unreadable = No se puede leer la configuración de la impresora: { $error }

@@ -1,20 +1,20 @@
 ## The counter: signing in on the PIN pad (the appliance's prompts and messages)
-counter-first-manager-name = Votre nom : vous êtes le premier responsable du magasin
+counter-first-manager-name = Votre nom : vous êtes le premier responsable
 counter-users-unreadable = Impossible de lire les utilisateurs : { $error }
 counter-pin-prompt = { $name }, saisissez votre code
-counter-pin-pick-name = Touchez votre nom, puis saisissez votre code
+counter-pin-pick-name = Touchez votre nom, puis tapez votre code
 counter-pin-manager = Un responsable saisit son code. Vous restez connecté.
 counter-pin-choose = Choisissez un code pour { $name } (4 à 8 chiffres)
-counter-pin-again = Saisissez le code une deuxième fois
-counter-pins-differ = Les deux codes diffèrent : choisissez-le à nouveau.
+counter-pin-again = Ressaisissez le code
+counter-pins-differ = Les codes diffèrent : recommencez.
 counter-welcome = Bienvenue, { $name } : vous êtes le responsable de ce magasin. Ajoutez des produits, puis vendez.
 counter-idle-locked = Verrouillée après un moment sans activité : saisissez votre code pour continuer. Le panier est conservé.
 counter-pin-wrong = { $count ->
-    [one] Code erroné : encore { $count } essai avant le blocage du clavier.
-   *[other] Code erroné : encore { $count } essais avant le blocage du clavier.
+    [one] Code erroné : { $count } essai avant blocage.
+   *[other] Code erroné : { $count } essais avant blocage.
 }
-counter-pin-locked = Trop de codes erronés : bloqué pendant { $seconds } s.
-counter-pin-not-manager = Ce code n'est pas celui d'un responsable.
+counter-pin-locked = Trop de codes erronés : bloqué { $seconds } s.
+counter-pin-not-manager = Pas un code de responsable.
 
 ## What a manager approves on the PIN pad
 counter-approve-settings = Réglages
@@ -42,7 +42,7 @@ counter-tender-card = Carte
 counter-cash-handed = Espèces remises
 counter-paid-by-card = Payé par carte
 counter-paid-by = Payé par { $tender }
-counter-exact = Compte juste
+counter-exact = Appoint
 counter-due = Dû { $amount }
 counter-more-than-due = { $amount } dépasse les { $due } dus : seules les espèces donnent lieu à un rendu.
 counter-order-paid = Commande { $number } payée : { $total }.
@@ -68,7 +68,7 @@ counter-paid-out = Sortie
 counter-drop = Prélèvement
 counter-paid-in-title = Apport : espèces mises dans le tiroir
 counter-paid-out-title = Sortie d'espèces du tiroir
-counter-drop-title = Prélèvement : espèces mises au coffre
+counter-drop-title = Prélèvement : espèces au coffre
 counter-then-why = Indiquez ensuite le motif. Il est enregistré avec votre nom.
 counter-amount-first = Saisissez d'abord le montant : plus de { $zero }.
 counter-cash-say-why = { $kind } { $amount } : indiquez le motif, puis touchez Enregistrer.

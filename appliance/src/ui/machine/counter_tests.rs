@@ -424,7 +424,7 @@ fn the_prompts_and_banners_come_in_the_screens_language_and_english_stays() {
     assert_eq!(pad.prompt, "ann, bitte PIN eingeben");
     pin(&mut ui, "0000");
     let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no login pad") };
-    assert_eq!(pad.error.as_deref(), Some("Falsche PIN: noch 4 Versuche, dann wird gesperrt."));
+    assert_eq!(pad.error.as_deref(), Some("Falsche PIN: noch 4 Versuche bis zur Sperre."));
     pin(&mut ui, "1234");
     ui.status.language = Language::German;
     ui.handle(d::Intent::OpenPay);
