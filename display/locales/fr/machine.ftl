@@ -76,7 +76,7 @@ machine-old-server-silent = L'ancien serveur n'a pas répondu : service avec ce
 machine-no-old-server = Aucun ancien serveur n'était configuré : service avec ce que cette caisse contient.
 machine-promoted = Cette caisse sert maintenant le magasin, mandat { $term }, port { $port }. { $pulled }
 machine-not-promoted = Pas de reprise, rien n'a été changé : { $error }
-machine-stepped-down = Cette caisse ne sert plus le magasin : { $note }. Elle est maintenant son client.
+machine-stepped-down = Cette caisse ne sert plus le magasin : { $note }. Elle est maintenant cliente.
 
 ## The USB stick and updates
 machine-stick-under-way = Sauvegarde sur la clé USB… laissez-la branchée jusqu'à ce que la fin soit annoncée ici.
