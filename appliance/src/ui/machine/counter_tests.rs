@@ -411,3 +411,40 @@ fn a_price_embedded_label_rings_its_own_price_only_where_the_store_reads_them() 
     let l = &orders[0].lines[0];
     assert_eq!((l.sku.as_str(), l.unit_price_cents, orders[0].total_cents), ("CHEESE", 1234, 1357));
 }
+
+#[test]
+fn the_prompts_and_banners_come_in_the_screens_language_and_english_stays() {
+    use d::i18n::Language;
+    let (_dir, r) = shop();
+    let mut ui = signed_in(r);
+    // What the store's setting will set; every refresh reads it again (English until then).
+    ui.status.language = Language::German;
+    ui.handle(d::Intent::Lock);
+    let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no login pad") };
+    assert_eq!(pad.prompt, "ann, bitte PIN eingeben");
+    pin(&mut ui, "0000");
+    let d::Screen::PinPad(pad) = ui.state().screen else { panic!("no login pad") };
+    assert_eq!(pad.error.as_deref(), Some("Falsche PIN: noch 4 Versuche bis zur Sperre."));
+    pin(&mut ui, "1234");
+    ui.status.language = Language::German;
+    ui.handle(d::Intent::OpenPay);
+    assert_eq!(banner(&ui), "Die Bestellung ist leer: erst einen Artikel scannen oder antippen.");
+    ui.scanned("0096385074");
+    assert!(banner(&ui).starts_with("Unbekannter Code '0096385074': nichts hinzugefügt."), "{}", banner(&ui));
+    // Cash and card are the register's words; the pay screen names them in German.
+    ui.handle(d::Intent::AddToCart("TEA".into()));
+    ui.handle(d::Intent::OpenPay);
+    let d::Screen::Pay(pay) = ui.state().screen else { panic!("no pay screen") };
+    assert_eq!(pay.tenders[..2], ["Bar", "Karte"]);
+
+    // English as before.
+    ui.status.language = Language::English;
+    ui.handle(d::Intent::PickTender(0));
+    let d::Screen::Amount(amount) = ui.state().screen else { panic!("no amount pad") };
+    assert_eq!((amount.title.as_str(), amount.quick[0].0.as_str()), ("Cash handed over", "Exact"));
+    ui.handle(d::Intent::CancelAmount);
+    ui.handle(d::Intent::Back);
+    ui.handle(d::Intent::RemoveLine(0));
+    ui.handle(d::Intent::OpenPay);
+    assert_eq!(banner(&ui), "The order is empty: scan or tap a product first.");
+}

@@ -5,6 +5,8 @@
 
 use log::info;
 use till_display as d;
+use till_display::i18n::Arg::{Count, Text};
+use till_display::i18n::Words;
 
 use super::Ui;
 use super::counter::Pending;
@@ -50,7 +52,7 @@ pub(super) fn export_alert(r: &Register, now_ms: u64) -> Result<Option<d::Export
 }
 
 /// The export screen's facts.
-pub(super) fn load_export(r: &Register, now_ms: u64) -> Result<d::ExportView, StoreError> {
+pub(super) fn load_export(r: &Register, w: Words, now_ms: u64) -> Result<d::ExportView, StoreError> {
     let s = r.store();
     let setup = exporting(s)?;
     let counts = s.reader().export_counts()?;
@@ -64,7 +66,7 @@ pub(super) fn load_export(r: &Register, now_ms: u64) -> Result<d::ExportView, St
         sent: counts.sent,
         dead: counts.dead,
         oldest_waiting: waited_ms(s, now_ms)?.map(span),
-        last_error: state.or(counts.last_error).map(|e| error_words(&e)),
+        last_error: state.or(counts.last_error).map(|e| error_words(w, &e)),
     })
 }
 
@@ -89,34 +91,29 @@ fn without_key(raw: &str) -> &str {
 }
 
 /// The exporter's or a shop's failure in words a manager can act on, the shop's own words after.
-pub(super) fn error_words(raw: &str) -> String {
+pub(super) fn error_words(w: Words, raw: &str) -> String {
     let raw = without_key(raw.trim());
     let with = |words: String, detail: &str| if detail.is_empty() { words } else { format!("{words}: {detail}") };
     if let Some((code, body)) = http_status(raw) {
-        let words = match code {
-            401 | 403 => {
-                format!("The shop refused Till's credentials (HTTP {code}); check the export's token or secret")
-            }
-            404 => "The shop's address was not found (HTTP 404); check the export's URL".to_string(),
-            408 | 425 | 429 => format!("The shop asked Till to wait (HTTP {code}); it tries again by itself"),
-            500..=599 => format!("The shop had a fault (HTTP {code}); Till tries again by itself"),
-            _ => format!("The shop refused an entry (HTTP {code})"),
+        let id = match code {
+            401 | 403 => "machine-shop-credentials",
+            404 => "machine-shop-not-found",
+            408 | 425 | 429 => "machine-shop-wait",
+            500..=599 => "machine-shop-fault",
+            _ => "machine-shop-refused",
         };
-        return with(words, body);
+        return with(w.t_with(id, &[("code", Text(&code.to_string()))]), body);
     }
     if raw.contains("does not resolve") {
-        "The shop's address does not resolve: is DNS set up on this register?".into()
+        w.t("machine-shop-no-dns")
     } else if let Some(i) = raw.find("no answer within ") {
-        format!("The shop did not answer within {}; Till tries again by itself.", &raw[i + 17..])
+        w.t_with("machine-shop-no-answer", &[("time", Text(&raw[i + 17..]))])
     } else if let Some(i) = raw.find(": TLS: ") {
-        with(
-            "The secure connection to the shop failed (its certificate, or this register's clock)".into(),
-            &raw[i + 7..],
-        )
+        with(w.t("machine-shop-tls"), &raw[i + 7..])
     } else if raw.contains("is not in the database") {
-        with("What an entry tells is no longer in this register's database".into(), raw)
+        with(w.t("machine-shop-gone"), raw)
     } else if raw.contains("is not in this build") {
-        "This Till cannot send to that shop: its connector is not in this build.".into()
+        w.t("machine-shop-no-connector")
     } else {
         raw.to_string()
     }
@@ -125,10 +122,10 @@ pub(super) fn error_words(raw: &str) -> String {
 impl Ui {
     /// Shows the export screen with what the database says now.
     pub(super) fn show_export(&mut self) {
-        let read = load_export(&lock(&self.reg), crate::net::unix_ms());
+        let read = load_export(&lock(&self.reg), self.words(), crate::net::unix_ms());
         match read {
             Ok(view) => self.screen = d::Screen::Export(view),
-            Err(e) => self.error(format!("Cannot read the export's state: {e}")),
+            Err(e) => self.error(self.words().t_with("machine-export-unreadable", &[("error", Text(&e.to_string()))])),
         }
     }
 
@@ -180,12 +177,12 @@ impl Ui {
             _ => 0,
         };
         if dead == 0 {
-            self.info("Nothing to send again: the shop has refused nothing.");
+            self.info(self.words().t("machine-export-nothing"));
         } else if self.counter.gate.is_some() {
             self.retry_export();
         } else {
-            let what = if dead == 1 { "entry" } else { "entries" };
-            self.ask_manager(Pending::RetryExport, format!("Send {dead} refused export {what} again"));
+            let count = Count(i64::try_from(dead).unwrap_or(i64::MAX));
+            self.ask_manager(Pending::RetryExport, self.words().t_with("machine-export-retry", &[("count", count)]));
         }
     }
 
@@ -203,13 +200,13 @@ impl Ui {
         let Some(a) = self.counter.gate.clone() else { return };
         let done = lock(&self.reg).retry_export(Some(&a));
         match done {
-            Ok(0) => self.info("Nothing to send again: the shop has refused nothing."),
+            Ok(0) => self.info(self.words().t("machine-export-nothing")),
             Ok(n) => {
                 info!("{} approved sending {n} refused export entries again on the screen", a.manager);
-                let what = if n == 1 { "entry" } else { "entries" };
-                self.info(format!("{} approved: {n} refused {what} will be sent again now.", a.manager));
+                let args = [("manager", Text(&a.manager)), ("count", Count(i64::try_from(n).unwrap_or(i64::MAX)))];
+                self.info(self.words().t_with("machine-export-retried", &args));
             }
-            Err(e) => self.error(format!("Not sent again: {e}")),
+            Err(e) => self.error(self.words().t_with("machine-export-not-retried", &[("error", Text(&e.to_string()))])),
         }
         self.refresh();
     }

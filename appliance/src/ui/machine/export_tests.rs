@@ -202,6 +202,6 @@ fn export_errors_are_worded_for_a_manager() {
         ),
         ("something new: went wrong".into(), "something new: went wrong"),
     ] {
-        assert_eq!(error_words(&raw), want, "{raw}");
+        assert_eq!(error_words(d::i18n::Words::default(), &raw), want, "{raw}");
     }
 }

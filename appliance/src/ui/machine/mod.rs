@@ -22,6 +22,7 @@ pub use status::{ago, load_status};
 
 use log::info;
 use till_display as d;
+use till_display::i18n::Arg::{Count, Text};
 
 use crate::config::{ConfigUpdate, LocalApiConfig, Secret, ServerAddr};
 use crate::net::client::{ClientError, test_connection};
@@ -30,7 +31,8 @@ use crate::net::{SharedRegister, lock};
 use crate::store::StoreError;
 use crate::store::kv;
 
-/// The banner under a secret the screen made.
+/// The banner under a secret the screen made, in English (`machine-secret-made`).
+#[cfg(test)]
 const GENERATED_SECRET_NOTE: &str = "A strong secret was made for the store: Save, then type it on every client.";
 
 /// Longest text a keyboard field takes (the secret's limit).
@@ -99,39 +101,21 @@ impl std::fmt::Debug for Ui {
     }
 }
 
-/// How the printer's banner starts.
-const PRINTER_BANNER: &str = "Printer: ";
-
-/// What stops this register's receipts from printing, while some wait (none: nothing waits, or
-/// no printer is set up). A banner only: what cannot be read shows no banner (the printer
-/// screen and the console say why), since a banner about a banner would hide the sale's own.
-fn printer_trouble(r: &crate::register::Register) -> Option<String> {
-    let (waiting, last) = r.store().reader().print_backlog().ok()?;
-    r.store().get(crate::store::kv::PRINTER).ok()??;
-    let state = r.store().get(crate::store::kv::PRINTER_STATE).ok().flatten().or(last)?;
-    (waiting > 0 && state != "ok").then(|| {
-        let why = state.trim_start_matches("printer: ");
-        format!("{PRINTER_BANNER}{why}. {waiting} receipt(s) wait and print when it is back.")
-    })
-}
-
 /// The banner of a register that holds events it cannot read.
-pub fn update_needed(n: i64) -> String {
-    format!("Update needed: {n} events from a newer Till cannot be read here, and totals leave them out.")
+pub fn update_needed(w: d::i18n::Words, n: i64) -> String {
+    w.t_with("machine-update-needed", &[("count", Count(n))])
 }
 
 /// The client's screen words for a failed test.
-fn outcome_of(addr: &str, e: &ClientError) -> d::TestOutcome {
+fn outcome_of(w: d::i18n::Words, addr: &str, e: &ClientError) -> d::TestOutcome {
     match e {
         ClientError::Unreachable(..) => d::TestOutcome::Unreachable { address: addr.to_string() },
         ClientError::WrongSecret(_) => d::TestOutcome::WrongSecret,
         ClientError::OtherStore(..) => d::TestOutcome::OtherStore { server_name: addr.to_string() },
-        ClientError::NotTill(..) => {
-            d::TestOutcome::Other(format!("Something answers at {addr}, but it is not a Till register."))
+        ClientError::NotTill(..) => d::TestOutcome::Other(w.t_with("machine-not-till", &[("address", Text(addr))])),
+        ClientError::Version(_, v) => {
+            d::TestOutcome::Other(w.t_with("machine-other-version", &[("version", Text(&v.to_string()))]))
         }
-        ClientError::Version(_, v) => d::TestOutcome::Other(format!(
-            "The server runs another Till version (protocol {v}). Update the older register first."
-        )),
         other => d::TestOutcome::Other(other.to_string()),
     }
 }
@@ -201,10 +185,11 @@ impl Ui {
     pub fn refresh(&mut self) {
         let (status, unreadable, printer) = {
             let r = lock(&self.reg);
-            (load_status(&r), r.store().reader().counts().map(|c| c.unreadable_events), printer_trouble(&r))
+            let w = self.words();
+            (load_status(&r), r.store().reader().counts().map(|c| c.unreadable_events), printer::printer_trouble(&r, w))
         };
         // The printer's trouble shows while receipts wait, and goes once they have printed.
-        let printer_banner = self.banner.as_ref().is_some_and(|b| b.text.starts_with(PRINTER_BANNER));
+        let printer_banner = self.banner.as_ref().is_some_and(|b| printer::printer_banner(self.words(), &b.text));
         match printer {
             Some(t) if self.banner.is_none() || printer_banner => self.error(t),
             None if printer_banner => self.banner = None,
@@ -215,15 +200,15 @@ impl Ui {
         if let Ok(n @ 1..) = unreadable
             && self.banner.is_none()
         {
-            self.error(update_needed(n));
+            self.error(update_needed(self.words(), n));
         }
         self.stepped_down_banner();
         match status {
             Ok(s) => self.status = s,
-            Err(e) => self.error(format!("Cannot read this register's status: {e}")),
+            Err(e) => self.error(self.words().t_with("machine-status-unreadable", &[("error", Text(&e.to_string()))])),
         }
         if let Err(e) = self.load_catalog() {
-            self.error(format!("Cannot read the products: {e}"));
+            self.error(self.words().t_with("machine-products-unreadable", &[("error", Text(&e))]));
         }
         if matches!(self.screen, d::Screen::Conflicts(_)) {
             self.refresh_conflicts();
@@ -258,10 +243,15 @@ impl Ui {
         match read {
             Ok(c) => Some(c),
             Err(e) => {
-                self.error(format!("The setup cannot be read, so nothing can be changed here: {e}"));
+                self.error(self.words().t_with("machine-setup-unreadable", &[("error", Text(&e.to_string()))]));
                 None
             }
         }
+    }
+
+    /// The words of the screen's language (`StatusInfo.language`).
+    fn words(&self) -> d::i18n::Words {
+        d::i18n::Words(self.status.language)
     }
 
     fn error(&mut self, text: impl Into<String>) {
@@ -382,7 +372,7 @@ impl Ui {
             }
             I::SelectMode(d::Mode::Standalone) => {
                 if self.save(vec!["mode=standalone".into()]) {
-                    self.info("This register now works on its own. Its sales stay here.");
+                    self.info(self.words().t("machine-standalone-saved"));
                     self.screen = d::Screen::Status;
                 }
             }
@@ -394,7 +384,7 @@ impl Ui {
                     Some(s) => s.expose().to_string(),
                     None => match Secret::generate() {
                         Ok(s) => {
-                            self.info(GENERATED_SECRET_NOTE);
+                            self.info(self.words().t("machine-secret-made"));
                             s.expose().to_string()
                         }
                         Err(e) => {
@@ -486,7 +476,7 @@ impl Ui {
                 Ok(s) => {
                     self.server_form.secret = s.expose().to_string();
                     self.screen = d::Screen::ServerSetup(self.server_form.clone());
-                    self.info(GENERATED_SECRET_NOTE);
+                    self.info(self.words().t("machine-secret-made"));
                 }
                 Err(e) => self.error(e.to_string()),
             },
@@ -503,12 +493,12 @@ impl Ui {
             }
             I::TestConnection => {
                 if crate::net::pair::normalize(&self.client_form.secret).is_ok() {
-                    self.info("That is a pairing code: tap Save to pair with the server (each try counts).");
+                    self.info(self.words().t("machine-pairing-code-typed"));
                     self.show_client_form();
                     return None;
                 }
                 if self.client_form.server_address.is_empty() {
-                    self.error("Enter the server's address first, or tap Scan to find it.");
+                    self.error(self.words().t("machine-address-first"));
                     self.show_client_form();
                     return None;
                 }
@@ -524,7 +514,7 @@ impl Ui {
                         format!("secret={}", f.secret),
                     ];
                     if self.save(pairs) {
-                        self.info(format!("Saved. This register is now the store's server on port {}.", f.port));
+                        self.info(self.words().t_with("machine-server-saved", &[("port", Text(&f.port))]));
                         self.screen = d::Screen::Status;
                     }
                 }
@@ -532,7 +522,7 @@ impl Ui {
                     if crate::net::pair::normalize(&self.client_form.secret).is_ok() =>
                 {
                     if self.client_form.server_address.is_empty() {
-                        self.error("Enter the server's address first, or tap Scan to find it.");
+                        self.error(self.words().t("machine-address-first"));
                         self.show_client_form();
                         return None;
                     }
@@ -547,7 +537,7 @@ impl Ui {
                         format!("secret={}", f.secret),
                     ];
                     if self.save(pairs) {
-                        self.info(format!("Saved. This register now syncs with {}.", f.server_address));
+                        self.info(self.words().t_with("machine-client-saved", &[("server", Text(&f.server_address))]));
                         self.screen = d::Screen::Status;
                     } else {
                         self.show_client_form();
@@ -596,12 +586,16 @@ impl Ui {
                     crate::net::pair::offer(r.store_mut(), crate::net::unix_ms())
                 };
                 match offered {
-                    Ok(p) => self.info(format!(
-                        "Pairing code {}: type it on the new register as its secret (10 minutes, {} tries).",
-                        crate::net::pair::display(&p.code),
-                        p.attempts_left
-                    )),
-                    Err(e) => self.error(format!("No pairing code: {e}")),
+                    Ok(p) => {
+                        let code = crate::net::pair::display(&p.code);
+                        let count = Count(i64::from(p.attempts_left));
+                        self.info(
+                            self.words().t_with("machine-pairing-code", &[("code", Text(&code)), ("count", count)]),
+                        )
+                    }
+                    Err(e) => {
+                        self.error(self.words().t_with("machine-no-pairing-code", &[("error", Text(&e.to_string()))]))
+                    }
                 }
             }
             I::OpenConflicts => {
@@ -627,7 +621,7 @@ impl Ui {
                     return None;
                 }
                 let Some(entry) = self.conflicts.iter().find(|c| c.id == id).cloned() else {
-                    self.error("Not resolved: this conflict is no longer listed.");
+                    self.error(self.words().t("machine-conflict-gone"));
                     self.refresh_conflicts();
                     self.show_conflicts();
                     return None;
@@ -642,15 +636,12 @@ impl Ui {
 
     /// After a manager approved: the note for the resolution.
     fn take_note(&mut self, entry: d::ConflictEntry, manager: String) {
-        self.info(format!(
-            "Resolving {} ({}): say what was done, then tap Resolve.",
-            entry.subject,
-            entry.kind.to_lowercase()
-        ));
+        let (w, kind) = (self.words(), conflicts::kind_in_sentence(self.status.language, &entry.kind));
+        self.info(w.t_with("machine-resolving", &[("subject", Text(&entry.subject)), ("kind", Text(&kind))]));
         self.resolving = Some((entry, manager));
         self.screen = d::Screen::Keyboard(d::KeyboardView {
             field: d::Field::ConflictNote,
-            label: "Note (optional)".into(),
+            label: w.t("machine-note"),
             value: String::new(),
             masked: false,
             // A note is a sentence: its first letter is a capital, then lower case.
@@ -677,7 +668,7 @@ impl Ui {
         let (me, my_store, cfg, own) = match read {
             Ok(v) => v,
             Err(e) => {
-                self.error(format!("Cannot read this register's setup: {e}"));
+                self.error(self.words().t_with("machine-setup-read-failed", &[("error", Text(&e.to_string()))]));
                 self.show_client_form();
                 return;
             }
@@ -746,7 +737,7 @@ impl Ui {
                     }
                 };
                 let Some(secret) = typed_secret else {
-                    self.error("Enter the store's shared secret first.");
+                    self.error(self.words().t("machine-secret-first"));
                     self.show_client_form();
                     return;
                 };
@@ -755,7 +746,7 @@ impl Ui {
                         server_name: t.server_name,
                         rtt_ms: u32::try_from(t.rtt_ms.ceil() as u64).unwrap_or(u32::MAX),
                     },
-                    Err(e) => outcome_of(&addr, &e),
+                    Err(e) => outcome_of(self.words(), &addr, &e),
                 };
                 info!("test connection: {outcome:?}");
                 self.screen = d::Screen::TestResult(outcome);

@@ -3,6 +3,7 @@
 
 use log::info;
 use till_display as d;
+use till_display::i18n::Arg::Text;
 
 use super::Ui;
 use crate::config::{ConfigUpdate, Secret};
@@ -41,11 +42,11 @@ impl Ui {
         match result {
             Ok(()) => {
                 self.refresh();
-                self.info(format!("Paired with {}. This register now syncs with it.", grant.server_name));
+                self.info(self.words().t_with("machine-paired", &[("server", Text(&grant.server_name))]));
                 self.screen = d::Screen::Status;
             }
             Err(e) => {
-                self.error(format!("Paired, but the setup was not saved: {e}"));
+                self.error(self.words().t_with("machine-paired-unsaved", &[("error", Text(&e))]));
                 self.show_client_form();
             }
         }

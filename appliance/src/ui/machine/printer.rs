@@ -5,6 +5,8 @@
 
 use log::info;
 use till_display as d;
+use till_display::i18n::Arg::{Count, Text};
+use till_display::i18n::Words;
 
 use super::{Effect, Ui};
 use crate::config::{PrintMode, PrinterSetup};
@@ -62,7 +64,7 @@ impl PrinterForm {
     }
 
     /// The setup the form describes (`None`: no printer), or why it is not one.
-    fn setup(&self) -> Result<Option<PrinterSetup>, String> {
+    fn setup(&self, w: Words) -> Result<Option<PrinterSetup>, String> {
         let target = match self.link {
             d::PrinterLink::Off => return Ok(None),
             d::PrinterLink::Usb => self.usb.clone(),
@@ -70,7 +72,7 @@ impl PrinterForm {
             d::PrinterLink::Network => {
                 let address = self.address.trim();
                 if address.is_empty() {
-                    return Err("Type the network printer's address first, e.g. 10.0.0.9.".into());
+                    return Err(w.t("machine-printer-address-first"));
                 }
                 format!("tcp:{address}")
             }
@@ -86,10 +88,13 @@ impl PrinterForm {
     }
 
     /// Where the printer is, in the screen's words.
-    fn device(&self) -> String {
+    fn device(&self, w: Words) -> String {
         let words = |t: &str| match t.parse::<Target>() {
             Ok(Target::Usb(path)) => path.display().to_string(),
-            Ok(Target::Serial { path, baud }) => format!("{} at {baud} baud", path.display()),
+            Ok(Target::Serial { path, baud }) => {
+                let (path, baud) = (path.display().to_string(), baud.to_string());
+                w.t_with("machine-printer-serial", &[("path", Text(&path)), ("baud", Text(&baud))])
+            }
             _ => t.to_string(),
         };
         match self.link {
@@ -101,6 +106,33 @@ impl PrinterForm {
     }
 }
 
+/// Whether a banner is the printer's: it starts with the word and a colon ("Printer: …",
+/// in French "Imprimante : …").
+pub(super) fn printer_banner(w: Words, text: &str) -> bool {
+    text.strip_prefix(&w.t("machine-printer")).is_some_and(|rest| rest.trim_start().starts_with(':'))
+}
+
+/// What stops this register's receipts from printing, while some wait (none: nothing waits, or
+/// no printer is set up). A banner only: what cannot be read shows no banner (the printer
+/// screen and the console say why), since a banner about a banner would hide the sale's own.
+pub(super) fn printer_trouble(r: &crate::register::Register, w: Words) -> Option<String> {
+    let (waiting, last) = r.store().reader().print_backlog().ok()?;
+    r.store().get(crate::store::kv::PRINTER).ok()??;
+    let state = r.store().get(crate::store::kv::PRINTER_STATE).ok().flatten().or(last)?;
+    (waiting > 0 && state != "ok").then(|| {
+        let why = state.trim_start_matches("printer: ");
+        let printer = w.t("machine-printer");
+        w.t_with(
+            "machine-printer-waiting",
+            &[
+                ("printer", Text(&printer)),
+                ("why", Text(why)),
+                ("count", Count(i64::try_from(waiting).unwrap_or(i64::MAX))),
+            ],
+        )
+    })
+}
+
 impl Ui {
     /// Settings → Printer, with the setup saved now.
     fn open_printer(&mut self) {
@@ -110,7 +142,7 @@ impl Ui {
                 self.printer = Some(PrinterForm::of(saved.as_ref()));
                 self.show_printer();
             }
-            Err(e) => self.error(format!("The printer's setup cannot be read: {e}")),
+            Err(e) => self.error(self.words().t_with("machine-printer-unreadable", &[("error", Text(&e.to_string()))])),
         }
     }
 
@@ -137,12 +169,15 @@ impl Ui {
         };
         let (saved, state, waiting) = match read {
             Ok(r) => r,
-            Err(e) => return self.error(format!("Cannot read the printer setup: {e}")),
+            Err(e) => {
+                let e = e.to_string();
+                return self.error(self.words().t_with("machine-printer-setup-unreadable", &[("error", Text(&e))]));
+            }
         };
         let Some(form) = &self.printer else { return };
         self.screen = d::Screen::Printer(d::PrinterView {
             link: form.link,
-            device: form.device(),
+            device: form.device(self.words()),
             paper_mm: form.paper_mm,
             raster: form.raster,
             drawer: form.drawer,
@@ -172,7 +207,7 @@ impl Ui {
                 self.keyboard_from = None;
                 self.screen = d::Screen::Keyboard(d::KeyboardView {
                     field: d::Field::PrinterAddress,
-                    label: "Printer address (port 9100 unless given)".into(),
+                    label: self.words().t("machine-printer-address"),
                     value,
                     masked: false,
                     layer: d::KeyLayer::Symbols,
@@ -210,7 +245,7 @@ impl Ui {
     /// as `till printer off`; receipts waiting stay queued).
     fn save_printer(&mut self) {
         let Some(form) = &self.printer else { return };
-        let result = form.setup().and_then(|setup| {
+        let result = form.setup(self.words()).and_then(|setup| {
             let mut r = lock(&self.reg);
             match &setup {
                 Some(p) => r.store_mut().set(kv::PRINTER, p),
@@ -222,36 +257,40 @@ impl Ui {
         match result {
             Ok(Some(p)) => {
                 info!("printer set on the screen: {p}");
-                let mode = if p.mode == PrintMode::Raster { "raster" } else { "text" };
-                let drawer = if p.drawer { ", with a cash drawer" } else { "" };
-                self.info(format!("Saved: receipts print on {} ({} mm, {mode}{drawer}).", p.target, p.width_mm));
+                let w = self.words();
+                let mode =
+                    w.t(if p.mode == PrintMode::Raster { "machine-printer-raster" } else { "machine-printer-text" });
+                let width = p.width_mm.to_string();
+                let args = [("target", Text(&p.target)), ("width", Text(&width)), ("mode", Text(&mode))];
+                let id = if p.drawer { "machine-printer-saved-drawer" } else { "machine-printer-saved" };
+                self.info(w.t_with(id, &args));
                 // The saved target is what the form shows from now on.
                 self.printer = Some(PrinterForm::of(Some(&p)));
             }
             Ok(None) => {
                 info!("printer turned off on the screen");
-                self.info("Saved: no receipt printer. Receipts waiting stay queued.");
+                self.info(self.words().t("machine-printer-off"));
             }
-            Err(e) => self.error(format!("Not saved: {e}")),
+            Err(e) => self.error(self.words().t_with("machine-printer-not-saved", &[("error", Text(&e))])),
         }
         self.show_printer();
     }
 
     /// Test print: checks the form, says so, and leaves the printing to [`Ui::test_print`].
     fn start_test_print(&mut self) -> Option<Effect> {
-        let setup = self.printer.as_ref().map(PrinterForm::setup);
+        let setup = self.printer.as_ref().map(|f| f.setup(self.words()));
         match setup {
             Some(Ok(Some(p))) => {
-                self.info(format!("Printing a test page on {}…", p.target));
+                self.info(self.words().t_with("machine-test-printing", &[("target", Text(&p.target))]));
                 self.change_printer(|f| f.testing = true);
                 Some(Effect::TestPrint)
             }
             Some(Ok(None)) => {
-                self.error("Choose how the printer is connected first.");
+                self.error(self.words().t("machine-printer-link-first"));
                 None
             }
             Some(Err(e)) => {
-                self.error(format!("No test page: {e}"));
+                self.error(self.words().t_with("machine-no-test-page", &[("error", Text(&e))]));
                 None
             }
             None => None,
@@ -261,7 +300,7 @@ impl Ui {
     /// Prints the test page with the form's setup, on a blocking thread (the printer may take
     /// seconds to answer, or never), and says in the banner how it went.
     pub(super) async fn test_print(&mut self) {
-        let Some(Ok(Some(setup))) = self.printer.as_ref().map(PrinterForm::setup) else { return };
+        let Some(Ok(Some(setup))) = self.printer.as_ref().map(|f| f.setup(self.words())) else { return };
         let page = {
             let r = lock(&self.reg);
             r.name().map_err(|e| e.to_string()).and_then(|name| {
@@ -280,11 +319,11 @@ impl Ui {
         match result {
             Ok(()) => {
                 info!("test page printed on {}", setup.target);
-                self.info(format!("Test page printed on {}.", setup.target));
+                self.info(self.words().t_with("machine-test-printed", &[("target", Text(&setup.target))]));
             }
             Err(e) => {
                 info!("test page on {}: {e}", setup.target);
-                self.error(format!("No test page: {e}."));
+                self.error(self.words().t_with("machine-no-test-page", &[("error", Text(&format!("{e}.")))]));
             }
         }
         if let Some(f) = &mut self.printer {

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use log::{info, warn};
 use till_display as d;
+use till_display::i18n::Arg::Text;
 
 use super::counter::Pending;
 use super::{Effect, Ui};
@@ -29,7 +30,7 @@ impl Ui {
         }
         // Only from a client's Settings: the button shows nowhere else.
         if matches!(self.screen, d::Screen::Settings { current: d::Mode::Client }) {
-            self.ask_manager(Pending::Promote, "Make this register the store's server".into());
+            self.ask_manager(Pending::Promote, self.words().t("machine-promote"));
         }
         true
     }
@@ -39,7 +40,8 @@ impl Ui {
         self.promoting = Some(approval);
         self.queued = Some(Effect::Promote);
         self.screen = d::Screen::Status;
-        self.info(format!("Taking over: fetching what the old server still has (up to {} s)…", LAST_PULL.as_secs()));
+        let seconds = LAST_PULL.as_secs().to_string();
+        self.info(self.words().t_with("machine-taking-over", &[("seconds", Text(&seconds))]));
     }
 
     /// The last pull, then the promotion; the status screen shows the outcome.
@@ -47,17 +49,18 @@ impl Ui {
         let Some(approval) = self.promoting.take() else { return };
         let Some(cfg) = self.config() else { return };
         let dir = lock(&self.reg).store().path().parent().map(std::path::Path::to_path_buf);
+        let w = self.words();
         let pulled = match dir
             .and_then(|dir| SyncPoller::new(self.reg.clone(), DbWatcher::start(&dir), &cfg, PollerTuning::default()))
         {
             Some(poller) => match poller.last_pull(LAST_PULL).await {
-                Ok(n) => format!("{n} new events fetched from the old server first."),
+                Ok(n) => w.t_with("machine-pulled", &[("count", Text(&n.to_string()))]),
                 Err(e) => {
                     warn!("last pull before the promotion: {e}");
-                    "The old server did not answer: serving with what this register holds.".into()
+                    w.t("machine-old-server-silent")
                 }
             },
-            None => "No old server was set up: serving with what this register holds.".into(),
+            None => w.t("machine-no-old-server"),
         };
         let promoted = lock(&self.reg).promote(Some(&approval));
         self.refresh();
@@ -65,12 +68,11 @@ impl Ui {
         match promoted {
             Ok(p) => {
                 info!("promoted on the screen by {}: term {}", approval.manager, p.term);
-                self.info(format!(
-                    "This register now serves the store at term {} on port {}. {pulled}",
-                    p.term, p.port
-                ));
+                let (term, port) = (p.term.to_string(), p.port.to_string());
+                let args = [("term", Text(&term)), ("port", Text(&port)), ("pulled", Text(&pulled))];
+                self.info(w.t_with("machine-promoted", &args));
             }
-            Err(e) => self.error(format!("Not promoted, nothing was changed: {e}")),
+            Err(e) => self.error(w.t_with("machine-not-promoted", &[("error", Text(&e.to_string()))])),
         }
     }
 
@@ -80,7 +82,7 @@ impl Ui {
         let note = lock(&self.reg).store().get(kv::STEPPED_DOWN);
         match note {
             Ok(Some(note)) if self.stepped_down_seen.as_ref() != Some(&note) && self.banner.is_none() => {
-                self.info(format!("{STEPPED_DOWN_BANNER}{note}. It is now its client."));
+                self.info(self.stepped_down_words(&note));
             }
             Ok(_) => {}
             Err(e) => warn!("cannot read whether this register stepped down: {e}"),
@@ -89,15 +91,20 @@ impl Ui {
 
     /// The banner is dismissed: a step-down note it showed is not shown again.
     pub(super) fn dismissed(&mut self) {
-        if self.banner.as_ref().is_some_and(|b| b.text.starts_with(STEPPED_DOWN_BANNER)) {
-            self.stepped_down_seen = lock(&self.reg).store().get(kv::STEPPED_DOWN).ok().flatten();
+        let note = lock(&self.reg).store().get(kv::STEPPED_DOWN).ok().flatten();
+        if let Some(note) = note
+            && self.banner.as_ref().is_some_and(|b| b.text == self.stepped_down_words(&note))
+        {
+            self.stepped_down_seen = Some(note);
         }
         self.banner = None;
     }
-}
 
-/// How the step-down banner starts.
-const STEPPED_DOWN_BANNER: &str = "This register stopped serving the store: ";
+    /// The step-down banner for `note`.
+    fn stepped_down_words(&self, note: &str) -> String {
+        self.words().t_with("machine-stepped-down", &[("note", Text(note))])
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -5,12 +5,14 @@
 
 use log::{info, warn};
 use till_display as d;
+use till_display::i18n::Arg::{Count, Text};
 
 use super::{Effect, Ui};
 use crate::net::lock;
 use crate::stick::{StickPaths, Trigger, back_up_data_dir_to_stick};
 
-/// How the banner of a backup under way starts.
+/// How the banner of a backup under way starts in English (`machine-stick-under-way`).
+#[cfg(test)]
 const UNDER_WAY: &str = "Backing up to the USB stick";
 
 impl Ui {
@@ -23,7 +25,7 @@ impl Ui {
         if !matches!(self.screen, d::Screen::Settings { .. }) {
             return Some(None);
         }
-        self.info(format!("{UNDER_WAY}… leave it in until this says it is done."));
+        self.info(self.words().t("machine-stick-under-way"));
         Some(Some(Effect::StickBackup))
     }
 
@@ -31,7 +33,7 @@ impl Ui {
     pub(super) async fn stick_backup(&mut self) {
         let dir = lock(&self.reg).store().path().parent().map(std::path::Path::to_path_buf);
         let Some(dir) = dir else {
-            self.error("Cannot back up: this register's data folder is unknown.");
+            self.error(self.words().t("machine-stick-no-folder"));
             return;
         };
         let paths = self.stick_paths.clone().unwrap_or_else(StickPaths::system);
@@ -39,20 +41,18 @@ impl Ui {
         match done {
             Ok(b) => {
                 info!("stick backup from the screen: {} ({} bytes) on {}", b.file, b.bytes, b.device.display());
+                let w = self.words();
                 let older = match b.kept.saturating_sub(1) {
-                    0 => "no older backup of this register on it".to_string(),
-                    1 => "1 older backup of this register kept".to_string(),
-                    n => format!("{n} older backups of this register kept"),
+                    0 => w.t("machine-stick-none-older"),
+                    n => w.t_with("machine-stick-older", &[("count", Count(i64::try_from(n).unwrap_or(i64::MAX)))]),
                 };
-                self.info(format!(
-                    "Backed up to the USB stick: {} ({}), {older}. The stick is unmounted: you can pull it out.",
-                    b.file,
-                    size(b.bytes)
-                ));
+                let size = size(b.bytes);
+                let args = [("file", Text(&b.file)), ("size", Text(&size)), ("older", Text(&older))];
+                self.info(w.t_with("machine-stick-done", &args));
             }
             Err(e) => {
                 warn!("stick backup from the screen failed: {e}");
-                self.error(format!("No backup was made: {e}"));
+                self.error(self.words().t_with("machine-stick-failed", &[("error", Text(&e.to_string()))]));
             }
         }
     }

@@ -6,6 +6,9 @@ use crate::model::{ConflictKind, Payment, Role, Sku};
 use crate::register::Register;
 use crate::store::ConflictRow;
 
+/// The English words the conflict list is checked in.
+const ENGLISH: d::i18n::Words = d::i18n::Words(d::i18n::Language::English);
+
 /// A screen on `r` with manager ann (PIN 1234, added if the store has no users) signed in.
 pub(super) fn signed_in(mut r: Register) -> Ui {
     if !r.has_users().unwrap_or(false) {
@@ -215,9 +218,9 @@ fn resolving_without_a_note_records_the_default_and_back_returns_to_the_sale() {
 
 #[test]
 fn conflicts_are_worded_for_a_manager() {
-    assert_eq!(subject_words(ConflictKind::ConcurrentEdit, "product:LAT"), "Product LAT");
-    assert_eq!(subject_words(ConflictKind::ConcurrentEdit, "tax:standard"), "Tax profile standard");
-    assert_eq!(subject_words(ConflictKind::Oversold, "TEA"), "Product TEA");
+    assert_eq!(subject_words(ENGLISH, ConflictKind::ConcurrentEdit, "product:LAT"), "Product LAT");
+    assert_eq!(subject_words(ENGLISH, ConflictKind::ConcurrentEdit, "tax:standard"), "Tax profile standard");
+    assert_eq!(subject_words(ENGLISH, ConflictKind::Oversold, "TEA"), "Product TEA");
     let row = ConflictRow {
         id: "00".repeat(16),
         short: "0000000000".into(),
@@ -229,7 +232,7 @@ fn conflicts_are_worded_for_a_manager() {
         events: Vec::new(),
         resolution: None,
     };
-    let (kind, e) = conflict_entry(&d::MoneyFormat::default(), row).unwrap_or_else(|| panic!("a known kind"));
+    let (kind, e) = conflict_entry(ENGLISH, &d::MoneyFormat::default(), row).unwrap_or_else(|| panic!("a known kind"));
     assert_eq!((kind, e.kind.as_str(), e.at_stake.as_str()), (ConflictKind::Oversold, "Sold below zero", "2 items"));
     assert!(
         e.summary.starts_with("Product TEA was sold below zero (on hand -2)"),

@@ -5,6 +5,7 @@
 
 use log::{info, warn};
 use till_display as d;
+use till_display::i18n::Arg::Text;
 
 use super::Ui;
 use crate::update::rollout;
@@ -25,9 +26,9 @@ impl Ui {
             Some(v) => {
                 info!("update: {v} now, approved by {manager}");
                 rollout::apply_now();
-                self.info(format!("Updating to {v}: the register writes it and restarts into it in a moment."));
+                self.info(self.words().t_with("machine-updating", &[("version", Text(&v.to_string()))]));
             }
-            None => self.error("No update waits to be applied."),
+            None => self.error(self.words().t("machine-no-update")),
         }
         true
     }

@@ -3,9 +3,10 @@
 
 use log::info;
 use till_display as d;
+use till_display::i18n::Arg::Text;
 
 use super::{AmountFor, Line, Pending, quick_cash, untitle};
-use crate::model::{CASH, Cents, Discount, PayRequest, RateBp, parse_barcode, price_embedded};
+use crate::model::{CARD, CASH, Cents, Discount, PayRequest, RateBp, parse_barcode, price_embedded};
 use crate::net::lock;
 use crate::register::{ItemRequest, SaleRequest};
 use crate::ui::machine::Ui;
@@ -55,10 +56,8 @@ impl Ui {
                 self.banner = None;
             }
             None => {
-                self.error(format!(
-                    "Unknown code {}: nothing was added. Check it or ring the item by hand.",
-                    crate::model::quote(code)
-                ));
+                let code = crate::model::quote(code);
+                self.error(self.words().t_with("counter-unknown-code", &[("code", Text(&code))]));
             }
         }
         self.show_sale();
@@ -106,7 +105,7 @@ impl Ui {
 
     pub(in crate::ui::machine) fn open_amount(&mut self, what: AmountFor, title: String) {
         let percent = !matches!(what, AmountFor::Tender(_));
-        let due = self.counter.pay_view().remaining_cents.max(0);
+        let due = self.counter.pay_view(self.words()).remaining_cents.max(0);
         let view = d::AmountView {
             title,
             entered: String::new(),
@@ -115,13 +114,15 @@ impl Ui {
             allow_price: matches!(what, AmountFor::LineDiscount(_)),
             quick: match what {
                 AmountFor::Tender(i) if self.counter.catalog.tenders.get(i).is_some_and(|t| t == CASH) => {
-                    quick_cash(&self.status.money, due)
+                    quick_cash(self.words(), &self.status.money, due)
                 }
-                AmountFor::Tender(_) => vec![("Exact".to_string(), due)],
+                AmountFor::Tender(_) => vec![(self.words().t("counter-exact"), due)],
                 _ => Vec::new(),
             },
             hint: match what {
-                AmountFor::Tender(_) => Some(format!("Due {}", self.status.money.format(due))),
+                AmountFor::Tender(_) => {
+                    Some(self.words().t_with("counter-due", &[("amount", Text(&self.status.money.format(due)))]))
+                }
                 _ => self.discount_hint(),
             },
         };
@@ -131,7 +132,8 @@ impl Ui {
 
     /// What a discount's pad says under the amount: the limit above which a manager approves.
     pub(in crate::ui::machine) fn discount_hint(&self) -> Option<String> {
-        self.counter.catalog.discount_limit_bp.map(|l| format!("Above {}: a manager approves", RateBp(l)))
+        let limit = self.counter.catalog.discount_limit_bp.map(|l| RateBp(l).to_string())?;
+        Some(self.words().t_with("counter-discount-limit", &[("limit", Text(&limit))]))
     }
 
     pub(in crate::ui::machine) fn edit_amount(&mut self, f: impl FnOnce(&mut d::AmountView)) {
@@ -146,17 +148,19 @@ impl Ui {
         match what {
             AmountFor::Tender(i) => {
                 let name = self.counter.catalog.tenders.get(i).cloned().unwrap_or_else(|| CASH.into());
-                let due = self.counter.pay_view().remaining_cents;
+                let due = self.counter.pay_view(self.words()).remaining_cents;
                 // Only cash can be more than what is due: the change comes out of the drawer.
                 if name != CASH && c.0 > due {
-                    self.error(format!("{} is more than the {} due: only cash gives change.", c, Cents(due)));
+                    let (amount, due) = (c.to_string(), Cents(due).to_string());
+                    let args = [("amount", Text(&amount)), ("due", Text(&due))];
+                    self.error(self.words().t_with("counter-more-than-due", &args));
                     return;
                 }
                 self.counter.amount = None;
                 if c.0 > 0 {
                     self.counter.paid.push((name, c.0));
                 }
-                self.screen = d::Screen::Pay(self.counter.pay_view());
+                self.screen = d::Screen::Pay(self.counter.pay_view(self.words()));
             }
             _ if c.0 > 0 => self.discount_entered(Discount::Amount(c)),
             _ => {
@@ -183,14 +187,18 @@ impl Ui {
         self.set_discount_unchecked(line, Some(discount));
         let Some(priced) = self.counter.priced() else {
             (self.counter.cart, self.counter.order_discount) = before;
-            self.error(format!("A discount of {discount} is more than what it applies to."));
+            let discount = discount.to_string();
+            self.error(self.words().t_with("counter-discount-too-big", &[("discount", Text(&discount))]));
             return self.show_sale();
         };
         let over = self.counter.catalog.discount_limit_bp.is_some_and(|l| priced.deepest_discount_bp() > l);
         if over && self.counter.approval.is_none() {
             (self.counter.cart, self.counter.order_discount) = before;
             let limit = self.counter.catalog.discount_limit_bp.map(RateBp).unwrap_or_default();
-            self.ask_manager(Pending::Discount { line, discount }, format!("Discount of {discount} (limit {limit})"));
+            let (shown, limit) = (discount.to_string(), limit.to_string());
+            let args = [("discount", Text(&shown)), ("limit", Text(&limit))];
+            let reason = self.words().t_with("counter-approve-discount", &args);
+            self.ask_manager(Pending::Discount { line, discount }, reason);
             return;
         }
         self.show_sale();
@@ -213,15 +221,20 @@ impl Ui {
 
     pub(in crate::ui::machine) fn pick_tender(&mut self, i: usize) {
         let Some(t) = self.counter.catalog.tenders.get(i).cloned() else { return };
-        if self.counter.pay_view().fully_paid() {
+        if self.counter.pay_view(self.words()).fully_paid() {
             return;
         }
-        let title = if t == CASH { "Cash handed over".to_string() } else { format!("Paid by {t}") };
+        let w = self.words();
+        let title = match t.as_str() {
+            CASH => w.t("counter-cash-handed"),
+            CARD => w.t("counter-paid-by-card"),
+            _ => w.t_with("counter-paid-by", &[("tender", Text(&t))]),
+        };
         self.open_amount(AmountFor::Tender(i), title);
     }
 
     pub(in crate::ui::machine) fn finish_sale(&mut self) {
-        let view = self.counter.pay_view();
+        let view = self.counter.pay_view(self.words());
         if !view.fully_paid() {
             return;
         }
@@ -254,16 +267,11 @@ impl Ui {
         match result {
             Ok(order) => {
                 info!("order {} committed", order.number);
-                let change = if order.change_cents > 0 {
-                    format!(" Change {}.", self.status.money.format(order.change_cents))
-                } else {
-                    String::new()
-                };
-                self.info(format!(
-                    "Order {} paid: {}.{change}",
-                    order.number,
-                    self.status.money.format(order.total_cents)
-                ));
+                let (m, total) = (&self.status.money, self.status.money.format(order.total_cents));
+                let change = m.format(order.change_cents);
+                let args = [("number", Text(&order.number)), ("total", Text(&total)), ("change", Text(&change))];
+                let id = if order.change_cents > 0 { "counter-order-paid-change" } else { "counter-order-paid" };
+                self.info(self.words().t_with(id, &args));
                 self.counter.last_order = Some(order.number);
                 self.counter.cart.clear();
                 self.counter.paid.clear();
@@ -274,8 +282,8 @@ impl Ui {
             }
             // The cart stays, so nothing the cashier rang is lost.
             Err(e) => {
-                self.error(format!("The sale was not recorded: {e}"));
-                self.screen = d::Screen::Pay(self.counter.pay_view());
+                self.error(self.words().t_with("counter-sale-not-recorded", &[("error", Text(&e.to_string()))]));
+                self.screen = d::Screen::Pay(self.counter.pay_view(self.words()));
             }
         }
     }

@@ -6,6 +6,8 @@
 
 use log::{info, warn};
 use till_display as d;
+use till_display::i18n::Arg::Text;
+use till_display::i18n::Words;
 
 use super::{AmountFor, Pending};
 use crate::model::{CashKind, Cents, DayTotals, EventId};
@@ -32,17 +34,12 @@ pub(in crate::ui::machine) struct DayWork {
 }
 
 /// A cash movement in the screen's words.
-fn kind_words(kind: CashKind) -> &'static str {
-    match kind {
-        CashKind::PaidIn => "Paid in",
-        CashKind::PaidOut => "Paid out",
-        CashKind::Drop => "Drop",
-    }
-}
-
-/// The register's words (its language).
-fn words_of(r: &Register) -> Result<d::i18n::Words, String> {
-    r.store().reader().language().map(d::i18n::Words).map_err(|e| e.to_string())
+fn kind_words(w: Words, kind: CashKind) -> String {
+    w.t(match kind {
+        CashKind::PaidIn => "counter-paid-in",
+        CashKind::PaidOut => "counter-paid-out",
+        CashKind::Drop => "counter-drop",
+    })
 }
 
 /// How the store writes amounts (its currency and locale).
@@ -62,49 +59,49 @@ fn letterhead(r: &Register) -> Result<Letterhead, String> {
 }
 
 /// Net sales and expected cash, and the count and its difference when counted.
-fn figures(m: &d::MoneyFormat, net: i64, expected: i64, counted: Option<i64>) -> Vec<(String, String)> {
-    let mut f = vec![("Net sales".to_string(), m.format(net)), ("Expected cash".to_string(), m.format(expected))];
+fn figures(w: Words, m: &d::MoneyFormat, net: i64, expected: i64, counted: Option<i64>) -> Vec<(String, String)> {
+    let mut f = vec![(w.t("counter-net-sales"), m.format(net)), (w.t("counter-expected-cash"), m.format(expected))];
     if let Some(c) = counted {
-        f.push(("Counted".into(), m.format(c)));
-        f.push(("Difference".into(), m.format(c - expected)));
+        f.push((w.t("counter-counted"), m.format(c)));
+        f.push((w.t("counter-difference"), m.format(c - expected)));
     }
     f
 }
 
 /// The X report: the day so far at this register.
-fn x_view(r: &Register) -> Result<d::ReportView, String> {
+fn x_view(r: &Register, w: Words) -> Result<d::ReportView, String> {
     let x = r.x_report().map_err(|e| e.to_string())?;
-    let head = x_head(words_of(r)?, &x.date, x.next_z, x.grand_total_cents);
+    let head = x_head(w, &x.date, x.next_z, x.grand_total_cents);
     Ok(d::ReportView {
         kind: d::ReportKind::X,
-        title: "X report".into(),
+        title: w.t("counter-x-report"),
         lines: report_lines(r, &head, &x.totals)?,
         page: 0,
-        figures: figures(&money_of(r)?, x.net_cents, x.expected_cash_cents, None),
+        figures: figures(w, &money_of(r)?, x.net_cents, x.expected_cash_cents, None),
     })
 }
 
 /// The Z the day would close with now, with the cash counted: the X report's figures.
-fn closing_view(r: &Register, counted: Cents) -> Result<d::ReportView, String> {
+fn closing_view(r: &Register, w: Words, counted: Cents) -> Result<d::ReportView, String> {
     let x = r.x_report().map_err(|e| e.to_string())?;
-    let head = z_preview_head(words_of(r)?, &x.date, x.next_z, x.grand_total_cents, counted.0);
+    let head = z_preview_head(w, &x.date, x.next_z, x.grand_total_cents, counted.0);
     Ok(d::ReportView {
         kind: d::ReportKind::Closing,
-        title: format!("Close the day: Z {}", x.next_z),
+        title: w.t_with("counter-closing-title", &[("number", Text(&x.next_z.to_string()))]),
         lines: report_lines(r, &head, &x.totals)?,
         page: 0,
-        figures: figures(&money_of(r)?, x.net_cents, x.expected_cash_cents, Some(counted.0)),
+        figures: figures(w, &money_of(r)?, x.net_cents, x.expected_cash_cents, Some(counted.0)),
     })
 }
 
 /// A Z report that was made.
-fn z_view(r: &Register, z: &ZRow) -> Result<d::ReportView, String> {
+fn z_view(r: &Register, w: Words, z: &ZRow) -> Result<d::ReportView, String> {
     Ok(d::ReportView {
         kind: d::ReportKind::Z,
-        title: format!("Z report {}", z.number),
+        title: w.t_with("counter-z-title", &[("number", Text(&z.number.to_string()))]),
         lines: report_lines(r, &z_head(&letterhead(r)?, z, false), &z.totals)?,
         page: 0,
-        figures: figures(&money_of(r)?, z.net_cents, z.expected_cash_cents, z.counted_cash_cents),
+        figures: figures(w, &money_of(r)?, z.net_cents, z.expected_cash_cents, z.counted_cash_cents),
     })
 }
 
@@ -189,14 +186,15 @@ impl Ui {
     fn day_action(&mut self, action: d::DayAction) {
         use d::DayAction as A;
         let cash = |kind: CashKind| AmountFor::Cash(kind);
-        let then_reason = "Then say why. It is recorded with your name.";
+        let w = self.words();
+        let then_reason = w.t("counter-then-why");
         match action {
-            A::PaidIn => self.ask_amount(cash(CashKind::PaidIn), "Paid in: cash put into the drawer", then_reason),
-            A::PaidOut => self.ask_amount(cash(CashKind::PaidOut), "Paid out of the drawer", then_reason),
-            A::Drop => self.ask_amount(cash(CashKind::Drop), "Drop: cash taken to the safe", then_reason),
-            A::NoSale => self.ask_manager(Pending::NoSale, "Open the drawer without a sale".into()),
-            A::XReport => self.ask_manager(Pending::XReport, "X report".into()),
-            A::CloseDay => self.ask_manager(Pending::CloseDay, "Close the day (Z report)".into()),
+            A::PaidIn => self.ask_amount(cash(CashKind::PaidIn), &w.t("counter-paid-in-title"), &then_reason),
+            A::PaidOut => self.ask_amount(cash(CashKind::PaidOut), &w.t("counter-paid-out-title"), &then_reason),
+            A::Drop => self.ask_amount(cash(CashKind::Drop), &w.t("counter-drop-title"), &then_reason),
+            A::NoSale => self.ask_manager(Pending::NoSale, w.t("counter-approve-no-sale")),
+            A::XReport => self.ask_manager(Pending::XReport, w.t("counter-x-report")),
+            A::CloseDay => self.ask_manager(Pending::CloseDay, w.t("counter-approve-close-day")),
         }
     }
 
@@ -231,30 +229,27 @@ impl Ui {
     pub(in crate::ui::machine) fn day_approved(&mut self, pending: Pending, a: Approval) {
         match pending {
             Pending::NoSale => {
-                self.info(format!("{} approved: say why the drawer opens, then tap Record.", a.manager));
+                self.info(self.words().t_with("counter-no-sale-approved", &[("manager", Text(&a.manager))]));
                 self.counter.day.no_sale = Some(a);
                 self.ask_reason();
             }
             Pending::XReport => {
-                let view = x_view(&lock(&self.reg));
+                let view = x_view(&lock(&self.reg), self.words());
                 match view {
                     Ok(v) => {
                         self.counter.gate = Some(a);
                         self.screen = d::Screen::Report(v);
                     }
                     Err(e) => {
-                        self.error(format!("No X report: {e}"));
+                        self.error(self.words().t_with("counter-no-x-report", &[("error", Text(&e))]));
                         self.show_day();
                     }
                 }
             }
             Pending::CloseDay => {
                 self.counter.gate = Some(a);
-                self.ask_amount(
-                    AmountFor::Counted,
-                    "Cash counted in the drawer",
-                    "Count the drawer and type what is in it. The figures come next: nothing is closed yet.",
-                );
+                let w = self.words();
+                self.ask_amount(AmountFor::Counted, &w.t("counter-counted-title"), &w.t("counter-counted-hint"));
             }
             _ => self.show_day(),
         }
@@ -271,26 +266,26 @@ impl Ui {
         match what {
             AmountFor::Cash(kind) => {
                 if cents.0 <= 0 {
-                    return self.error("Type the amount first: more than $0.00.");
+                    let zero = self.status.money.format(0);
+                    return self.error(self.words().t_with("counter-amount-first", &[("zero", Text(&zero))]));
                 }
                 self.counter.amount = None;
                 self.counter.day.cash = Some((kind, cents));
-                self.info(format!(
-                    "{} {}: say what for, then tap Record.",
-                    kind_words(kind),
-                    self.status.money.format(cents.0)
-                ));
+                let (kind, amount) = (kind_words(self.words(), kind), self.status.money.format(cents.0));
+                self.info(
+                    self.words().t_with("counter-cash-say-why", &[("kind", Text(&kind)), ("amount", Text(&amount))]),
+                );
                 self.ask_reason();
             }
             AmountFor::Counted => {
-                let view = closing_view(&lock(&self.reg), cents);
+                let view = closing_view(&lock(&self.reg), self.words(), cents);
                 match view {
                     Ok(v) => {
                         self.counter.amount = None;
                         self.counter.day.counted = Some(cents);
                         self.screen = d::Screen::Report(v);
                     }
-                    Err(e) => self.error(format!("The figures cannot be read: {e}")),
+                    Err(e) => self.error(self.words().t_with("counter-figures-unreadable", &[("error", Text(&e))])),
                 }
             }
             _ => {}
@@ -303,32 +298,33 @@ impl Ui {
         let why = typed.trim();
         let cashier = self.counter.session.as_ref().map(|s| s.name.clone());
         let drawer = printer_setup(&lock(&self.reg)).is_some_and(|p| p.drawer);
-        let opens = if drawer { " The drawer opens." } else { "" };
+        // "… recorded: float. The drawer opens."
+        let w = self.words();
+        let opens = |said: String| if drawer { format!("{said} {}", w.t("counter-drawer-opens")) } else { said };
         if let Some((kind, amount)) = self.counter.day.cash {
             let done = lock(&self.reg).move_cash(kind, amount, why, cashier.as_deref());
             match done {
                 Ok(id) => {
                     info!("{} of {amount} recorded on the screen ({id})", kind.as_str());
-                    self.info(format!(
-                        "{} {} recorded: {why}.{opens}",
-                        kind_words(kind),
-                        self.status.money.format(amount.0)
-                    ));
+                    let (kind, amount) = (kind_words(w, kind), self.status.money.format(amount.0));
+                    let args = [("kind", Text(&kind)), ("amount", Text(&amount)), ("why", Text(why))];
+                    self.info(opens(w.t_with("counter-cash-recorded", &args)));
                     self.refresh();
                     self.show_day();
                 }
-                Err(e) => self.error(format!("Not recorded: {e}")),
+                Err(e) => self.error(w.t_with("counter-not-recorded", &[("error", Text(&e.to_string()))])),
             }
         } else if let Some(a) = self.counter.day.no_sale.clone() {
             let done = lock(&self.reg).no_sale(why, cashier.as_deref(), Some(&a));
             match done {
                 Ok(id) => {
                     info!("no sale approved by {} recorded on the screen ({id})", a.manager);
-                    self.info(format!("No sale recorded, approved by {}: {why}.{opens}", a.manager));
+                    let args = [("manager", Text(&a.manager)), ("why", Text(why))];
+                    self.info(opens(w.t_with("counter-no-sale-recorded", &args)));
                     self.refresh();
                     self.show_day();
                 }
-                Err(e) => self.error(format!("The drawer was not opened: {e}")),
+                Err(e) => self.error(w.t_with("counter-drawer-not-opened", &[("error", Text(&e.to_string()))])),
             }
         } else {
             self.show_day();
@@ -341,20 +337,26 @@ impl Ui {
         let done = lock(&self.reg).close_day(Some(counted), None, Some(&a));
         let z = match done {
             Ok(z) => z,
-            Err(e) => return self.error(format!("The day was not closed: {e}")),
+            Err(e) => {
+                return self.error(self.words().t_with("counter-day-not-closed", &[("error", Text(&e.to_string()))]));
+            }
         };
         info!("day closed on the screen: Z {} by {}", z.number, a.manager);
         let (view, printer) = {
             let r = lock(&self.reg);
-            (z_view(&r, &z), printer_setup(&r).is_some())
+            (z_view(&r, self.words(), &z), printer_setup(&r).is_some())
         };
-        let after = if printer { "It is printing." } else { "No printer is set up, so it was not printed." };
-        self.info(format!("Day closed: Z {}, net sales {}. {after}", z.number, self.status.money.format(z.net_cents)));
+        let w = self.words();
+        let after = w.t(if printer { "counter-z-printing" } else { "counter-z-not-printed" });
+        let (number, net) = (z.number.to_string(), self.status.money.format(z.net_cents));
+        self.info(
+            w.t_with("counter-day-closed", &[("number", Text(&number)), ("net", Text(&net)), ("after", Text(&after))]),
+        );
         self.counter.day = DayWork { z: z.id.parse().ok(), ..DayWork::default() };
         match view {
             Ok(v) => self.screen = d::Screen::Report(v),
             Err(e) => {
-                self.error(format!("Day closed: Z {}, but it cannot be shown: {e}", z.number));
+                self.error(w.t_with("counter-day-closed-unshown", &[("number", Text(&number)), ("error", Text(&e))]));
                 self.show_day();
             }
         }
@@ -369,12 +371,14 @@ impl Ui {
             Ok(Some(_)) => {
                 let done = lock(&self.reg).reprint(JobKind::Report, id);
                 match done {
-                    Ok(()) => self.info("A copy of the Z report is printing."),
-                    Err(e) => self.error(format!("Not printed: {e}")),
+                    Ok(()) => self.info(self.words().t("counter-z-copy")),
+                    Err(e) => {
+                        self.error(self.words().t_with("counter-not-printed", &[("error", Text(&e.to_string()))]))
+                    }
                 }
             }
-            Ok(None) => self.error("No printer is set up: a manager sets it up in Settings → Receipt printer."),
-            Err(e) => self.error(format!("Not printed: {e}")),
+            Ok(None) => self.error(self.words().t("counter-no-printer")),
+            Err(e) => self.error(self.words().t_with("counter-not-printed", &[("error", Text(&e.to_string()))])),
         }
     }
 }

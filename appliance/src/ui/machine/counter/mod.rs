@@ -13,10 +13,12 @@ use std::time::Instant;
 
 use log::info;
 use till_display as d;
+use till_display::i18n::Arg::Text;
+use till_display::i18n::Words;
 
 use super::Ui;
 use crate::model::{
-    CASH, CartLine, CashKind, Cents, Discount, RateBp, Role, Sku, discount_limit_bp, price_cart, prices_embedded,
+    CARD, CASH, CartLine, CashKind, Cents, Discount, RateBp, Role, Sku, discount_limit_bp, price_cart, prices_embedded,
     prices_include_tax, refund_for,
 };
 use crate::net::lock;
@@ -269,21 +271,21 @@ impl Counter {
         }
     }
 
-    fn pay_view(&self) -> d::PayView {
+    fn pay_view(&self, w: Words) -> d::PayView {
         let total = self.total();
         let given: i64 = self.paid.iter().map(|(_, a)| a).sum();
         let cash: i64 = self.paid.iter().filter(|(t, _)| t == CASH).map(|(_, a)| a).sum();
         let remaining = total - given;
         d::PayView {
             total_cents: total,
-            applied: self.paid.iter().map(|(n, a)| d::AppliedTender { name: title(n), amount_cents: *a }).collect(),
+            applied: self.paid.iter().map(|(n, a)| d::AppliedTender { name: title(w, n), amount_cents: *a }).collect(),
             remaining_cents: remaining,
             change_cents: if remaining < 0 { (-remaining).min(cash) } else { 0 },
-            tenders: self.catalog.tenders.iter().map(|t| title(t)).collect(),
+            tenders: self.catalog.tenders.iter().map(|t| title(w, t)).collect(),
         }
     }
 
-    fn return_view(&self) -> Option<d::ReturnView> {
+    fn return_view(&self, w: Words) -> Option<d::ReturnView> {
         let r = self.returning.as_ref()?;
         let lines: Vec<d::ReturnLineView> = r
             .order
@@ -305,7 +307,7 @@ impl Counter {
             lines,
             page: r.page,
             restock: r.restock,
-            refund_tender: title(&r.tender),
+            refund_tender: title(w, &r.tender),
             can_void: r.order.lines.iter().all(|l| l.returned_qty == 0),
         })
     }
@@ -327,9 +329,17 @@ fn line_refund(l: &crate::store::OrderLineRow, n: u32) -> i64 {
 }
 
 /// A tender's name as a button shows it: `cash` → `Cash`.
-fn title(t: &str) -> String {
-    let mut c = t.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+/// Cash and card are the register's own words, in the screen's language; a tender the store
+/// named stays as it was typed.
+fn title(w: Words, t: &str) -> String {
+    match t {
+        CASH => w.t("counter-tender-cash"),
+        CARD => w.t("counter-tender-card"),
+        _ => {
+            let mut c = t.chars();
+            c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+        }
+    }
 }
 
 /// The tender a button names, back to the store's name for it.
@@ -339,8 +349,8 @@ fn untitle(t: &str) -> String {
 
 /// Quick cash buttons: the exact amount and the next notes up (5, 10, 20, 50 and 100 of the
 /// currency's main unit; of 100 yen and the like in a currency without minor units).
-fn quick_cash(money: &d::MoneyFormat, due: i64) -> Vec<(String, i64)> {
-    let mut q = vec![("Exact".to_string(), due)];
+fn quick_cash(w: Words, money: &d::MoneyFormat, due: i64) -> Vec<(String, i64)> {
+    let mut q = vec![(w.t("counter-exact"), due)];
     let unit = if money.currency.minor == 0 { 100 } else { money.currency.scale() };
     for note in [5, 10, 20, 50, 100].map(|n| n * unit) {
         let up = (due + note - 1) / note * note;
@@ -491,7 +501,9 @@ impl Ui {
             I::EditLine(i) => {
                 if let Some(l) = self.counter.cart.get(*i) {
                     let overridden = l.price.is_some();
-                    self.open_amount(AmountFor::LineDiscount(*i), format!("Discount on {}", self.line_name(*i)));
+                    let name = self.line_name(*i);
+                    let title = self.words().t_with("counter-discount-on", &[("name", Text(&name))]);
+                    self.open_amount(AmountFor::LineDiscount(*i), title);
                     // A line at a manager's price opens on its price.
                     if overridden {
                         self.pick_amount_mode(d::AmountMode::Price);
@@ -500,16 +512,16 @@ impl Ui {
             }
             I::OrderDiscount => {
                 if !self.counter.cart.is_empty() {
-                    self.open_amount(AmountFor::OrderDiscount, "Discount on the whole order".into());
+                    self.open_amount(AmountFor::OrderDiscount, self.words().t("counter-discount-order"));
                 }
             }
             I::OpenPay | I::Pay(_) => {
                 if self.counter.cart.is_empty() {
-                    self.error("The order is empty: scan or tap a product first.");
+                    self.error(self.words().t("counter-order-empty"));
                     self.show_sale();
                 } else {
                     self.counter.paid.clear();
-                    self.screen = d::Screen::Pay(self.counter.pay_view());
+                    self.screen = d::Screen::Pay(self.counter.pay_view(self.words()));
                 }
             }
             I::PickTender(i) => self.pick_tender(*i),
@@ -517,7 +529,7 @@ impl Ui {
                 if *i < self.counter.paid.len() {
                     self.counter.paid.remove(*i);
                 }
-                self.screen = d::Screen::Pay(self.counter.pay_view());
+                self.screen = d::Screen::Pay(self.counter.pay_view(self.words()));
             }
             I::FinishSale => self.finish_sale(),
             I::AmountDigit(n) => {
@@ -574,7 +586,7 @@ impl Ui {
             I::CancelAmount => {
                 let from = self.counter.amount.take().map(|(f, _)| f);
                 if matches!(from, Some(AmountFor::Tender(_))) {
-                    self.screen = d::Screen::Pay(self.counter.pay_view());
+                    self.screen = d::Screen::Pay(self.counter.pay_view(self.words()));
                 } else {
                     self.show_sale();
                 }
@@ -614,17 +626,20 @@ impl Ui {
             }
             I::VoidOrder => {
                 if let Some(r) = &self.counter.returning {
-                    let reason =
-                        format!("Void order {}: {}", r.order.number, self.status.money.format(r.order.total_cents));
+                    let total = self.status.money.format(r.order.total_cents);
+                    let args = [("number", Text(&r.order.number)), ("total", Text(&total))];
+                    let reason = self.words().t_with("counter-approve-void", &args);
                     self.ask_manager(Pending::Void, reason);
                 }
             }
             I::ConfirmReturn => {
-                let Some(v) = self.counter.return_view() else { return true };
+                let Some(v) = self.counter.return_view(self.words()) else { return true };
                 if v.refund_cents == 0 && v.lines.iter().all(|l| l.selected == 0) {
-                    self.error("Pick what comes back first: tap + on a line.");
+                    self.error(self.words().t("counter-pick-return"));
                 } else {
-                    let reason = format!("Return on {}: {}", v.order_number, self.status.money.format(v.refund_cents));
+                    let refund = self.status.money.format(v.refund_cents);
+                    let args = [("number", Text(&v.order_number)), ("refund", Text(&refund))];
+                    let reason = self.words().t_with("counter-approve-return", &args);
                     self.ask_manager(Pending::Return, reason);
                 }
             }

@@ -4,6 +4,7 @@
 //! does, where the approval is checked again.
 
 use till_display as d;
+use till_display::i18n::Arg::Text;
 
 use super::{AmountFor, Pending};
 use crate::model::Cents;
@@ -14,20 +15,21 @@ impl Ui {
     pub(in crate::ui::machine) fn pick_amount_mode(&mut self, mode: d::AmountMode) {
         let Some((AmountFor::LineDiscount(i), _)) = self.counter.amount else { return };
         let name = self.line_name(i);
+        let w = self.words();
         let (title, hint) = match mode {
             d::AmountMode::Price => {
-                let shelf = self.line_shelf_price(i).unwrap_or_default();
-                let hint = if self.counter.approval.is_some() {
-                    format!(
-                        "Shelf price {}. A manager approved this order's changes.",
-                        self.status.money.format(shelf.0)
-                    )
+                let shelf = self.status.money.format(self.line_shelf_price(i).unwrap_or_default().0);
+                let id = if self.counter.approval.is_some() {
+                    "counter-shelf-price-approved"
                 } else {
-                    format!("Shelf price {}. A new price needs a manager.", self.status.money.format(shelf.0))
+                    "counter-shelf-price"
                 };
-                (format!("Price of {name}"), Some(hint))
+                let hint = w.t_with(id, &[("price", Text(&shelf))]);
+                (w.t_with("counter-price-of", &[("name", Text(&name))]), Some(hint))
             }
-            d::AmountMode::Money | d::AmountMode::Percent => (format!("Discount on {name}"), self.discount_hint()),
+            d::AmountMode::Money | d::AmountMode::Percent => {
+                (w.t_with("counter-discount-on", &[("name", Text(&name))]), self.discount_hint())
+            }
         };
         self.edit_amount(|v| {
             if v.mode != mode {
@@ -51,18 +53,16 @@ impl Ui {
         // A line discount larger than the new price cannot be rung: said before a manager is asked.
         if self.counter.priced().is_none() {
             self.counter.cart = before;
-            return self
-                .error(format!("The discount on this line is more than {}.", self.status.money.format(price.0)));
+            let price = self.status.money.format(price.0);
+            return self.error(self.words().t_with("counter-line-discount-too-big", &[("price", Text(&price))]));
         }
         self.counter.amount = None;
         if new.is_some() && self.counter.approval.is_none() {
             self.counter.cart = before;
-            let reason = format!(
-                "Price of {}: {} (shelf {})",
-                self.line_name(i),
-                self.status.money.format(price.0),
-                self.status.money.format(shelf.0)
-            );
+            let (name, m) = (self.line_name(i), &self.status.money);
+            let (new_price, shelf) = (m.format(price.0), m.format(shelf.0));
+            let args = [("name", Text(&name)), ("price", Text(&new_price)), ("shelf", Text(&shelf))];
+            let reason = self.words().t_with("counter-approve-price", &args);
             return self.ask_manager(Pending::PriceOverride { line: i, price }, reason);
         }
         self.show_sale();

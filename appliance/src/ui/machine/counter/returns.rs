@@ -3,9 +3,10 @@
 
 use log::info;
 use till_display as d;
+use till_display::i18n::Arg::Text;
 
 use super::Returning;
-use crate::model::{CASH, Sku};
+use crate::model::{CARD, CASH, Sku};
 use crate::net::lock;
 use crate::register::Approval;
 use crate::ui::machine::Ui;
@@ -18,7 +19,7 @@ impl Ui {
             Ok(mut v) if v.len() == 1 => {
                 let order = v.remove(0);
                 if order.voided {
-                    self.error(format!("Order {} was voided: nothing can come back from it.", order.number));
+                    self.error(self.words().t_with("counter-order-was-voided", &[("number", Text(&order.number))]));
                     return self.show_sale();
                 }
                 let tender = match order.tenders.as_slice() {
@@ -30,22 +31,23 @@ impl Ui {
                 self.show_return();
             }
             Ok(v) if v.is_empty() => {
-                self.error(format!("No order {}: check the number on the receipt.", crate::model::quote(number)));
+                let number = crate::model::quote(number);
+                self.error(self.words().t_with("counter-no-order", &[("number", Text(&number))]));
                 self.show_sale();
             }
             Ok(_) => {
-                self.error(format!("Two registers used the number {}: ask a manager (`till order list`).", number));
+                self.error(self.words().t_with("counter-order-number-twice", &[("number", Text(number))]));
                 self.show_sale();
             }
             Err(e) => {
-                self.error(format!("Cannot read the orders: {e}"));
+                self.error(self.words().t_with("counter-orders-unreadable", &[("error", Text(&e.to_string()))]));
                 self.show_sale();
             }
         }
     }
 
     pub(in crate::ui::machine) fn show_return(&mut self) {
-        match self.counter.return_view() {
+        match self.counter.return_view(self.words()) {
             Some(v) => self.screen = d::Screen::Return(v),
             None => self.show_sale(),
         }
@@ -67,18 +69,21 @@ impl Ui {
         match done {
             Ok(ret) => {
                 info!("return on {} refunded {}", ret.order_number, ret.refund);
-                self.info(format!(
-                    "Refund {} by {} on {}.",
-                    self.status.money.format(ret.refund_cents),
-                    ret.payment,
-                    ret.order_number
-                ));
+                let refund = self.status.money.format(ret.refund_cents);
+                let args =
+                    [("refund", Text(&refund)), ("tender", Text(&ret.payment)), ("number", Text(&ret.order_number))];
+                let id = match ret.payment.as_str() {
+                    CASH => "counter-refunded-cash",
+                    CARD => "counter-refunded-card",
+                    _ => "counter-refunded",
+                };
+                self.info(self.words().t_with(id, &args));
                 self.counter.returning = None;
                 self.refresh();
                 self.show_sale();
             }
             Err(e) => {
-                self.error(format!("No refund: {e}"));
+                self.error(self.words().t_with("counter-no-refund", &[("error", Text(&e.to_string()))]));
                 self.show_return();
             }
         }
@@ -92,17 +97,16 @@ impl Ui {
         match done {
             Ok(o) => {
                 info!("order {} voided on the screen", o.number);
-                self.info(format!(
-                    "Order {} voided: {} back, its goods back in stock.",
-                    o.number,
-                    self.status.money.format(o.total_cents)
-                ));
+                let total = self.status.money.format(o.total_cents);
+                self.info(
+                    self.words().t_with("counter-voided", &[("number", Text(&o.number)), ("total", Text(&total))]),
+                );
                 self.counter.returning = None;
                 self.refresh();
                 self.show_sale();
             }
             Err(e) => {
-                self.error(format!("Not voided: {e}"));
+                self.error(self.words().t_with("counter-not-voided", &[("error", Text(&e.to_string()))]));
                 self.show_return();
             }
         }

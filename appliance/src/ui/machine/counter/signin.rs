@@ -5,6 +5,8 @@ use std::time::{Duration, Instant};
 
 use log::{info, warn};
 use till_display as d;
+use till_display::i18n::Arg::{Count, Text};
+use till_display::i18n::Words;
 
 use super::{AmountFor, DEFAULT_IDLE_LOCK_SECS, Pending, Session};
 use crate::model::{MAX_SHORT_NAME, Role, validate_name};
@@ -23,13 +25,13 @@ impl Ui {
                 self.counter.pin.new_manager = None;
                 self.screen = d::Screen::Keyboard(d::KeyboardView {
                     field: d::Field::UserName,
-                    label: "Your name: you are the store's first manager".into(),
+                    label: self.words().t("counter-first-manager-name"),
                     value: String::new(),
                     masked: false,
                     layer: d::KeyLayer::Upper,
                 });
             }
-            Err(e) => self.error(format!("Cannot read the users: {e}")),
+            Err(e) => self.error(self.words().t_with("counter-users-unreadable", &[("error", Text(&e.to_string()))])),
         }
     }
 
@@ -40,7 +42,7 @@ impl Ui {
             Ok(u) => (u, None),
             Err(e) => {
                 warn!("cannot read the users for the sign-in pad: {e}");
-                (Vec::new(), Some(format!("Cannot read the users: {e}")))
+                (Vec::new(), Some(self.words().t_with("counter-users-unreadable", &[("error", Text(&e.to_string()))])))
             }
         };
         let names: Vec<String> = users.into_iter().filter(|u| u.active).map(|u| u.name).collect();
@@ -67,18 +69,18 @@ impl Ui {
         // The countdown shown on the pad only: the lock itself is enforced where the PIN is
         // checked (`Register::check_pin` reads it again and refuses on an error).
         let locked = lock(&self.reg).pin_locked_secs().ok().flatten();
-        let p = &self.counter.pin;
+        let (p, w) = (&self.counter.pin, self.words());
         let prompt = match &purpose {
             d::PinPurpose::Login => match p.selected.and_then(|i| p.users.get(i)) {
-                Some(n) => format!("{n}, type your PIN"),
-                None => "Tap your name, then type your PIN".into(),
+                Some(n) => w.t_with("counter-pin-prompt", &[("name", Text(n))]),
+                None => w.t("counter-pin-pick-name"),
             },
-            d::PinPurpose::Approve { .. } => "A manager types their PIN. You stay signed in.".into(),
+            d::PinPurpose::Approve { .. } => w.t("counter-pin-manager"),
             d::PinPurpose::FirstManager { step: d::FirstManagerStep::Choose } => {
                 let name = p.new_manager.as_ref().map(|(n, _)| n.as_str()).unwrap_or_default();
-                format!("Choose a PIN for {name} (4 to 8 digits)")
+                w.t_with("counter-pin-choose", &[("name", Text(name))])
             }
-            d::PinPurpose::FirstManager { step: d::FirstManagerStep::Confirm } => "Type the PIN again".into(),
+            d::PinPurpose::FirstManager { step: d::FirstManagerStep::Confirm } => w.t("counter-pin-again"),
         };
         self.screen = d::Screen::PinPad(d::PinPadView {
             users: if matches!(purpose, d::PinPurpose::Login) { p.users.clone() } else { Vec::new() },
@@ -126,7 +128,7 @@ impl Ui {
                         self.show_sale();
                     }
                     Err(e) => {
-                        self.counter.pin.error = Some(pin_error(&e));
+                        self.counter.pin.error = Some(pin_error(self.words(), &e));
                         self.show_pin(d::PinPurpose::Login);
                     }
                 }
@@ -139,7 +141,7 @@ impl Ui {
                         self.approved(Approval { manager, pin });
                     }
                     Err(e) => {
-                        self.counter.pin.error = Some(pin_error(&e));
+                        self.counter.pin.error = Some(pin_error(self.words(), &e));
                         self.show_pin(d::PinPurpose::Approve { reason });
                     }
                 }
@@ -167,7 +169,7 @@ impl Ui {
                         self.counter.pin.new_manager = None;
                         self.counter.session = Some(Session { name: name.clone(), role: Role::Manager });
                         self.refresh();
-                        self.info(format!("Welcome, {name}: you are this store's manager. Add products, then sell."));
+                        self.info(self.words().t_with("counter-welcome", &[("name", Text(&name))]));
                         self.screen = d::Screen::Status;
                     }
                     Err(e) => {
@@ -178,7 +180,7 @@ impl Ui {
             }
             (d::FirstManagerStep::Confirm, _) => {
                 self.counter.pin.new_manager = Some((name, None));
-                self.counter.pin.error = Some("The two PINs differ: choose it again.".into());
+                self.counter.pin.error = Some(self.words().t("counter-pins-differ"));
                 self.show_pin(d::PinPurpose::FirstManager { step: d::FirstManagerStep::Choose });
             }
         }
@@ -229,12 +231,12 @@ impl Ui {
 
     /// Settings and Multi-Register setup: a manager approves first.
     pub(in crate::ui::machine) fn open_settings(&mut self) {
-        self.ask_manager(Pending::Settings, "Settings".into());
+        self.ask_manager(Pending::Settings, self.words().t("counter-approve-settings"));
     }
 
     /// Resolving a conflict: a manager approves first, then types the note.
     pub(in crate::ui::machine) fn approve_resolve(&mut self, entry: d::ConflictEntry) {
-        let reason = format!("Resolve {}", entry.subject);
+        let reason = self.words().t_with("counter-approve-resolve", &[("subject", Text(&entry.subject))]);
         self.ask_manager(Pending::Resolve(entry), reason);
     }
 
@@ -259,7 +261,7 @@ impl Ui {
         if secs > 0 && self.counter.last_input.elapsed() >= Duration::from_secs(secs) {
             info!("register locked after {secs} s without use");
             self.show_login();
-            self.info("Locked after a while without use: type your PIN to go on. The cart is kept.");
+            self.info(self.words().t("counter-idle-locked"));
         }
     }
 
@@ -351,11 +353,13 @@ fn manager_only(intent: &d::Intent) -> bool {
 }
 
 /// A refused PIN in words for the pad.
-fn pin_error(e: &RegisterError) -> String {
+fn pin_error(w: Words, e: &RegisterError) -> String {
     match e {
-        RegisterError::WrongPin(left) => format!("Wrong PIN: {left} tries left before the pad locks."),
-        RegisterError::PinLocked(s) => format!("Too many wrong PINs: locked for {s} s."),
-        RegisterError::NeedsManager(_) => "That PIN is not a manager's.".into(),
+        RegisterError::WrongPin(left) => {
+            w.t_with("counter-pin-wrong", &[("count", Count(i64::try_from(*left).unwrap_or(i64::MAX)))])
+        }
+        RegisterError::PinLocked(s) => w.t_with("counter-pin-locked", &[("seconds", Text(&s.to_string()))]),
+        RegisterError::NeedsManager(_) => w.t("counter-pin-not-manager"),
         other => other.to_string(),
     }
 }
