@@ -49,6 +49,7 @@ fn every_message_renders_in_every_language_with_the_fonts_glyphs() {
                 // Every variable a screen gives (the `$` check below catches one left out here).
                 let args = [
                     ("count", Arg::Count(count)),
+                    ("span", Arg::Text("4 s")),
                     ("symbol", Arg::Text("€")),
                     ("page", Arg::Count(count + 1)),
                     ("pages", Arg::Count(count + 2)),

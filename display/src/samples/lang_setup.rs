@@ -2,7 +2,8 @@
 //! client forms and the scan results, plus the payment screen in French and the keyboard's and
 //! the search's keys; each a copy of an English sample, in another store's language and money.
 
-use crate::model::UiState;
+use crate::i18n::{Arg, text_with};
+use crate::model::{StatusInfo, UiState};
 
 /// Which samples are shown again in which locale, under which name.
 const TRANSLATED: [(&str, &str, &str); 23] = [
@@ -41,6 +42,30 @@ pub(super) fn with_translations(samples: Vec<(&'static str, UiState)>) -> Vec<(&
         })
         .collect();
     samples.into_iter().chain(copies).collect()
+}
+
+/// The samples' "4 s ago" (written in English above) as the appliance writes them in the
+/// status's language (appliance `ui::machine::status::ago`: "vor 4 s", "il y a 4 s").
+pub(super) fn times_in_language(status: &mut StatusInfo) {
+    let lang = status.language;
+    let ago = |english: &str| {
+        let mut words = english.split(' ');
+        let (Some(n), Some(unit)) = (words.next().and_then(|n| n.parse::<i64>().ok()), words.next()) else {
+            return english.to_string();
+        };
+        let id = match unit {
+            "s" => "time-seconds",
+            "min" => "time-minutes",
+            "h" => "time-hours",
+            _ => "time-days",
+        };
+        let span = text_with(lang, id, &[("count", Arg::Count(n))]);
+        text_with(lang, "time-ago", &[("span", Arg::Text(&span))])
+    };
+    status.last_sync = status.last_sync.as_deref().map(ago);
+    for p in &mut status.peers {
+        p.last_seen = ago(&p.last_seen);
+    }
 }
 
 #[cfg(test)]

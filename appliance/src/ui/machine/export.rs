@@ -38,7 +38,7 @@ fn waited_ms(s: &Store, now_ms: u64) -> Result<Option<u64>, StoreError> {
 
 /// The header badge's facts: `Some` while this register exports and an entry was refused, or the
 /// oldest has waited [`EXPORT_LAG_BADGE_MS`] or longer.
-pub(super) fn export_alert(r: &Register, now_ms: u64) -> Result<Option<d::ExportAlert>, StoreError> {
+pub(super) fn export_alert(r: &Register, w: Words, now_ms: u64) -> Result<Option<d::ExportAlert>, StoreError> {
     let s = r.store();
     if exporting(s)?.is_none() {
         return Ok(None);
@@ -48,7 +48,11 @@ pub(super) fn export_alert(r: &Register, now_ms: u64) -> Result<Option<d::Export
     if dead == 0 && waited.is_none_or(|w| w < EXPORT_LAG_BADGE_MS) {
         return Ok(None);
     }
-    Ok(Some(d::ExportAlert { refused: dead, waiting: pending, waited: waited.map(span).unwrap_or_default() }))
+    Ok(Some(d::ExportAlert {
+        refused: dead,
+        waiting: pending,
+        waited: waited.map(|ms| span(w, ms)).unwrap_or_default(),
+    }))
 }
 
 /// The export screen's facts.
@@ -65,7 +69,7 @@ pub(super) fn load_export(r: &Register, w: Words, now_ms: u64) -> Result<d::Expo
         pending: counts.pending,
         sent: counts.sent,
         dead: counts.dead,
-        oldest_waiting: waited_ms(s, now_ms)?.map(span),
+        oldest_waiting: waited_ms(s, now_ms)?.map(|ms| span(w, ms)),
         last_error: state.or(counts.last_error).map(|e| error_words(w, &e)),
     })
 }

@@ -2,6 +2,7 @@
 //! the export's trouble.
 
 use till_display as d;
+use till_display::i18n::{Arg, Words};
 
 use crate::config::Mode;
 use crate::register::Register;
@@ -32,26 +33,29 @@ fn updates_waiting(db: &std::path::Path) -> Vec<String> {
         .collect()
 }
 
-/// "4 s ago", "3 min ago", "2 h ago", "5 days ago".
-pub fn ago(now_ms: u64, then_ms: u64) -> String {
-    format!("{} ago", span(now_ms.saturating_sub(then_ms)))
+/// "4 s ago", "3 min ago", "2 h ago", "5 days ago" ("vor 4 s" in German).
+pub fn ago(w: Words, now_ms: u64, then_ms: u64) -> String {
+    w.t_with("time-ago", &[("span", Arg::Text(&span(w, now_ms.saturating_sub(then_ms))))])
 }
 
 /// A while in whole units: "4 s", "3 min", "2 h", "5 days".
-pub fn span(ms: u64) -> String {
+pub fn span(w: Words, ms: u64) -> String {
     let s = ms / 1000;
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min", s / 60),
-        3600..=86_399 => format!("{} h", s / 3600),
-        _ => format!("{} days", s / 86_400),
-    }
+    let (id, n) = match s {
+        0..=59 => ("time-seconds", s),
+        60..=3599 => ("time-minutes", s / 60),
+        3600..=86_399 => ("time-hours", s / 3600),
+        _ => ("time-days", s / 86_400),
+    };
+    w.t_with(id, &[("count", Arg::Count(i64::try_from(n).unwrap_or(i64::MAX)))])
 }
 
 /// The header and status screen's facts, read from the register's database.
 pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
     let s = r.store();
     let cfg = s.setup()?;
+    let language = s.reader().language()?;
+    let w = Words(language);
     let now = crate::net::unix_ms();
     let counts = s.reader().counts()?;
     let sync = s.get(kv::SYNC_STATUS)?;
@@ -64,7 +68,7 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
                     name: p.name,
                     address: p.address.unwrap_or_default(),
                     // A contact time before 1970 is a clock fault: shown as long ago.
-                    last_seen: ago(now, u64::try_from(p.last_contact_ms).unwrap_or(0)),
+                    last_seen: ago(w, now, u64::try_from(p.last_contact_ms).unwrap_or(0)),
                 });
             }
             (None, d::ClockState::Local, s.get(kv::LISTEN_ADDR)?.map(|a| a.to_string()))
@@ -74,9 +78,9 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
             let connected = sync.as_ref().is_some_and(|s| s.state == SyncState::Connected);
             if let Some(s) = sync.as_ref().filter(|_| connected) {
                 peers.push(d::PeerLine {
-                    name: s.server_name.clone().unwrap_or_else(|| "server".into()),
+                    name: s.server_name.clone().unwrap_or_else(|| w.t("time-peer-server")),
                     address: s.server.clone(),
-                    last_seen: last.map(|t| ago(now, t)).unwrap_or_else(|| "connected".into()),
+                    last_seen: last.map(|t| ago(w, now, t)).unwrap_or_else(|| w.t("time-peer-connected")),
                 });
             }
             let offset = s.get(kv::CLOCK_OFFSET)?;
@@ -85,7 +89,7 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
                 _ => d::ClockState::Unknown,
             };
             let addr = sync.as_ref().map(|s| s.server.clone()).or_else(|| cfg.server.as_ref().map(|s| s.to_string()));
-            (last.map(|t| ago(now, t)), clock, addr)
+            (last.map(|t| ago(w, now, t)), clock, addr)
         }
     };
     // Who serves: a server states the term of its own elections; a client follows the
@@ -107,7 +111,7 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         clock,
         server_address,
         open_conflicts: u64::try_from(counts.open_conflicts).unwrap_or(0),
-        export: super::export::export_alert(r, now)?,
+        export: super::export::export_alert(r, w, now)?,
         term,
         server_name,
         update: crate::update::slots::report(
@@ -118,6 +122,6 @@ pub fn load_status(r: &Register) -> Result<d::StatusInfo, StoreError> {
         updates_waiting: if cfg.mode == Mode::Server { updates_waiting(s.path()) } else { Vec::new() },
         update_ready: if cfg.mode == Mode::Client { crate::update::rollout::ready() } else { None },
         money: s.reader().money_format()?,
-        language: s.reader().language()?,
+        language,
     })
 }

@@ -243,9 +243,16 @@ fn conflicts_are_worded_for_a_manager() {
 
 #[test]
 fn ago_reads_like_a_person() {
-    assert_eq!(ago(10_000, 6_000), "4 s ago");
-    assert_eq!(ago(200_000, 20_000), "3 min ago");
-    assert_eq!(ago(7_300_000, 0), "2 h ago");
-    assert_eq!(ago(5 * 86_400_000, 0), "5 days ago");
-    assert_eq!(ago(0, 5_000), "0 s ago");
+    let en = till_display::i18n::Words(till_display::i18n::Language::English);
+    assert_eq!(ago(en, 10_000, 6_000), "4 s ago");
+    assert_eq!(ago(en, 200_000, 20_000), "3 min ago");
+    assert_eq!(ago(en, 7_300_000, 0), "2 h ago");
+    assert_eq!(ago(en, 5 * 86_400_000, 0), "5 days ago");
+    assert_eq!(ago(en, 86_400_000, 0), "1 day ago");
+    assert_eq!(ago(en, 0, 5_000), "0 s ago");
+    let de = till_display::i18n::Words(till_display::i18n::Language::German);
+    assert_eq!(ago(de, 10_000, 6_000), "vor 4 s");
+    assert_eq!(ago(de, 5 * 86_400_000, 0), "vor 5 Tagen");
+    let fr = till_display::i18n::Words(till_display::i18n::Language::French);
+    assert_eq!(ago(fr, 200_000, 20_000), "il y a 3 min");
 }
