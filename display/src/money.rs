@@ -254,8 +254,15 @@ impl MoneyFormat {
         MoneyFormat { currency, locale }
     }
 
-    /// The number alone, without symbol: `1,234.50`, `1.234,50`, `500`.
+    /// The number alone, without symbol, signed when negative: `1,234.50`, `-1.234,50`, `500`
+    /// (receipts' and reports' columns of figures).
     pub fn number(&self, minor_units: i64) -> String {
+        let digits = self.digits(minor_units);
+        if minor_units < 0 { format!("-{digits}") } else { digits }
+    }
+
+    /// The digits of the amount's size, grouped, with the decimals: `1,234.50` for -123450.
+    fn digits(&self, minor_units: i64) -> String {
         let (c, l) = (self.currency, self.locale);
         let abs = minor_units.unsigned_abs();
         let scale = c.scale().unsigned_abs();
@@ -278,7 +285,7 @@ impl MoneyFormat {
     /// An amount with its symbol, as the screen and receipts show it: `$12.50`, `12,50 €`,
     /// `CHF 12.50`, `¥500`, `-$0.05`.
     pub fn format(&self, minor_units: i64) -> String {
-        self.place(&self.number(minor_units), minor_units < 0)
+        self.place(&self.digits(minor_units), minor_units < 0)
     }
 
     /// A number as typed (`12,5`) with the currency's symbol where this locale puts it.
@@ -435,6 +442,14 @@ mod tests {
         for bad in ["", "-", "12,", "1a", "€€", "1,2,3"] {
             assert_eq!(de.parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn a_receipts_column_of_figures_keeps_the_sign() {
+        assert_eq!(fmt("EUR", "de-DE").number(-123_450), "-1.234,50");
+        assert_eq!(fmt("USD", "en-US").number(-2), "-0.02");
+        assert_eq!(fmt("JPY", "en-US").number(-500), "-500");
+        assert_eq!(fmt("USD", "en-US").number(0), "0.00");
     }
 
     #[test]
