@@ -120,6 +120,9 @@ pub fn sale_receipt(h: &Letterhead, o: &OrderRow, copy: bool) -> Receipt {
         ));
     }
     b.push(bold("TOTAL", h.money.format(o.total_cents)));
+    if o.cash_rounding_cents != 0 {
+        b.push(pair("Cash rounding", signed(h, o.cash_rounding_cents)));
+    }
     for t in &o.tenders {
         b.push(pair(capital(&t.tender), h.money.number(t.amount_cents)));
     }
@@ -158,6 +161,12 @@ fn when(h: &Letterhead, ms: i64) -> String {
         }
         _ => t.replace('T', " ").replace('Z', " UTC"),
     }
+}
+
+/// A number with its minus sign (`MoneyFormat::number` writes the digits alone).
+fn signed(h: &Letterhead, cents: i64) -> String {
+    let n = h.money.number(cents);
+    if cents < 0 { format!("-{n}") } else { n }
 }
 
 fn capital(s: &str) -> String {
@@ -275,6 +284,9 @@ pub fn report(h: &Letterhead, r: &ReportHead, t: &DayTotals) -> Receipt {
     b.push(pair(format!("Voids ({})", t.voids.count), h.money.number(-t.voids.cents.0)));
     b.push(pair(format!("Refunds ({})", t.refunds.count), h.money.number(-t.refunds.cents.0)));
     b.push(bold("NET SALES", h.money.number(t.net_cents().0)));
+    if t.cash_rounding_cents().0 != 0 {
+        b.push(pair("Cash rounding", signed(h, t.cash_rounding_cents().0)));
+    }
     section(&mut b, "By tender");
     for x in &t.tenders {
         b.push(pair(capital(&x.name), h.money.number(x.net_cents().0)));

@@ -194,10 +194,12 @@ const TRANSACTIONS: &[Column] = &{
         col(
             "change_cents",
             C,
-            "cash given back: tendered − change = total",
+            "cash given back: tendered − change = total + cash rounding",
             "not in DSFinV-K (it records tenders net of change)",
         ),
         col("change", Decimal, "the same", ""),
+        col("cash_rounding_cents", C, "what rounding the cash due to the store's step added (negative: took off)", ""),
+        col("cash_rounding", Decimal, "the same", ""),
         col("currency", Text, "the store's currency setting (ISO 4217), if set", "ZAHLWAEH_CODE of Bonkopf_Zahlarten"),
     ]
 };
@@ -407,7 +409,7 @@ impl Reader<'_> {
                           (SELECT count(*) FROM order_lines l WHERE l.origin = o.origin AND l.seq = o.seq),
                           o.discount_cents, o.subtotal_cents, o.tax_cents, o.total_cents,
                           (SELECT COALESCE(SUM(t.amount_cents), 0) FROM order_tenders t WHERE t.origin = o.origin AND t.seq = o.seq),
-                          o.change_cents
+                          o.change_cents, o.cash_rounding_cents
                    FROM orders o LEFT JOIN registers g ON g.origin = o.origin
                    LEFT JOIN order_voids v ON v.origin = o.origin AND v.seq = o.seq
                    WHERE o.hlc_ms >= ?1 AND o.hlc_ms < ?2 ORDER BY o.hlc_ms, o.hlc_logical, o.origin, o.seq";
@@ -417,7 +419,7 @@ impl Reader<'_> {
             c.register(r, 0)?.text(r.get(1)?).id(r, 2)?.text(r.get(4)?).when(r.get(5)?).text(r.get(6)?);
             c.text(r.get(7)?).id(r, 8)?.flag(r.get::<_, Option<Vec<u8>>>(10)?.is_some()).id(r, 10)?;
             c.flag(r.get(12)?).int(r.get(13)?);
-            for i in 14..=19 {
+            for i in 14..=20 {
                 c.money(r.get(i)?);
             }
             c.text(currency.clone());
@@ -622,7 +624,8 @@ impl Reader<'_> {
             let cash = t.tenders.iter().find(|x| x.name == CASH).map_or(0, |x| x.net_cents().0);
             c.int(t.sales.count as i64).money(t.sales.cents.0).money(t.discounts_cents.0);
             c.int(t.voids.count as i64).money(t.voids.cents.0).int(t.refunds.count as i64).money(t.refunds.cents.0);
-            c.money(t.net_cents().0).money(cash).money(t.net_cents().0 - cash);
+            let rounding = t.cash_rounding_cents().0;
+            c.money(t.net_cents().0).money(cash).money(t.net_cents().0 + rounding - cash).money(rounding);
             c.money(t.paid_in.cents.0).money(t.paid_out.cents.0).money(t.drops.cents.0).int(t.no_sales as i64);
             let (expected, counted): (i64, Option<i64>) = (r.get(10)?, r.get(11)?);
             c.money(expected);
@@ -706,6 +709,8 @@ const Z_REPORTS: &[Column] = &{
         col("cash_net", Decimal, "the same", ""),
         col("non_cash_net_cents", C, "of it by other tenders", ""),
         col("non_cash_net", Decimal, "the same", ""),
+        col("cash_rounding_cents", C, "cash rounding: cash net + non-cash net = net + this", ""),
+        col("cash_rounding", Decimal, "the same", ""),
         col("paid_in_cents", C, "cash put in", "Z_GV_TYP Einzahlung"),
         col("paid_in", Decimal, "the same", ""),
         col("paid_out_cents", C, "cash paid out", "Z_GV_TYP Auszahlung"),

@@ -142,9 +142,10 @@ pub fn order_create(
     Ok((order, options))
 }
 
-/// The tenders as successful SALE transactions, the change taken off the cash given.
+/// The tenders as successful SALE transactions, the change taken off the cash given, and the
+/// cash rounding too (Shopify's order has no line for it), so they pay the order's total.
 fn transactions(o: &OrderRow, ctx: &Ctx<'_>) -> Vec<Value> {
-    let mut change = o.change_cents.max(0);
+    let mut change = o.change_cents.max(0) + o.cash_rounding_cents;
     let mut amounts: Vec<(String, i64)> = o.tenders.iter().map(|t| (t.tender.clone(), t.amount_cents)).collect();
     for (_, a) in amounts.iter_mut().filter(|(n, _)| n == crate::model::CASH) {
         let off = change.min(*a);

@@ -219,6 +219,9 @@ pub fn order_body(order: &OrderRow, key: &str, refs: &[ProductRef]) -> Value {
         json!({ "key": "_till_tenders", "value": tenders }),
         json!({ "key": "_till_change", "value": money(order.change_cents) }),
     ];
+    if order.cash_rounding_cents != 0 {
+        meta.push(json!({ "key": "_till_cash_rounding", "value": money(order.cash_rounding_cents) }));
+    }
     if let Some(c) = &order.cashier {
         meta.push(json!({ "key": "_till_cashier", "value": c }));
     }

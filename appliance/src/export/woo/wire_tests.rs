@@ -35,6 +35,7 @@ fn sale(lines: Vec<OrderLineRow>, included: bool, tenders: &[(&str, i64)], chang
         total_cents: net + tax,
         discount_cents: 0,
         change_cents: change,
+        cash_rounding_cents: 0,
         prices_include_tax: included,
         tenders: tenders.iter().map(|(t, a)| TenderRow { tender: (*t).into(), amount_cents: *a }).collect(),
         taxes: vec![OrderTaxRow { rate_bp: 825, net_cents: net, tax_cents: tax }],

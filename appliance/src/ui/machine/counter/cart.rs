@@ -106,7 +106,15 @@ impl Ui {
 
     pub(in crate::ui::machine) fn open_amount(&mut self, what: AmountFor, title: String) {
         let percent = !matches!(what, AmountFor::Tender(_));
-        let due = self.counter.pay_view().remaining_cents.max(0);
+        let cash =
+            matches!(what, AmountFor::Tender(i) if self.counter.catalog.tenders.get(i).is_some_and(|t| t == CASH));
+        let due = if cash {
+            // Cash is due rounded to the store's step (docs/LOCALE.md, "Cash rounding").
+            let handed: i64 = self.counter.paid.iter().filter(|(t, _)| t == CASH).map(|(_, a)| a).sum();
+            (self.counter.cash_part() - handed).max(0)
+        } else {
+            self.counter.pay_view().remaining_cents.max(0)
+        };
         let view = d::AmountView {
             title,
             entered: String::new(),
@@ -114,9 +122,7 @@ impl Ui {
             allow_percent: percent,
             allow_price: matches!(what, AmountFor::LineDiscount(_)),
             quick: match what {
-                AmountFor::Tender(i) if self.counter.catalog.tenders.get(i).is_some_and(|t| t == CASH) => {
-                    quick_cash(&self.status.money, due)
-                }
+                AmountFor::Tender(_) if cash => quick_cash(&self.status.money, due),
                 AmountFor::Tender(_) => vec![("Exact".to_string(), due)],
                 _ => Vec::new(),
             },
