@@ -475,6 +475,7 @@ fn the_export_adds_up_to_the_cent() {
             // Every amount twice: cents, and the same as decimal text.
             for (c, v) in table.columns.iter().zip(row) {
                 if let (Some(stem), Cell::Int(cents)) = (c.name.strip_suffix("_cents"), v) {
+                    // A dollar store: two decimals (the_export_writes_amounts_with_the_currency_decimals).
                     assert_eq!(text(table, row, stem), Cents(*cents).to_string(), "{}.{stem}", table.name);
                 }
             }
@@ -588,4 +589,25 @@ fn a_register_of_an_older_release_verifies_and_its_journal_begins_with_its_next_
     assert_ok(&report);
     // Its name, then the sale: linked to the last event the older release made.
     assert_eq!((report.registers[0].before_journal, report.registers[0].journal_from), (16, Some(17)));
+}
+
+#[test]
+fn the_export_writes_amounts_with_the_currency_decimals() {
+    for (currency, price, total) in [("JPY", 500, "1000"), ("KWD", 1250, "2.500"), ("EUR", 250, "5.00")] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut r = open(dir.path());
+        r.set_setting("currency", currency).unwrap_or_else(|e| panic!("{e}"));
+        r.add_product(sku("TEA"), "Tea", Cents(price), None, None).unwrap_or_else(|e| panic!("{e}"));
+        r.create_order(&[(sku("TEA"), 2)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+        let tables = r.store().reader().export(0, i64::MAX).unwrap_or_else(|e| panic!("{e}"));
+        let orders = tables.iter().find(|t| t.name == "transactions").unwrap_or_else(|| panic!("transactions"));
+        let row = &orders.rows[0];
+        assert_eq!(
+            (int(orders, row, "total_cents"), text(orders, row, "total")),
+            (price * 2, total.to_string()),
+            "{currency}"
+        );
+        let z = tables.iter().find(|t| t.name == "tenders").unwrap_or_else(|| panic!("tenders"));
+        assert_eq!(text(z, &z.rows[0], "kept"), total, "{currency}: every table");
+    }
 }

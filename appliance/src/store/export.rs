@@ -22,9 +22,10 @@ pub enum ColumnType {
     Text,
     /// A whole number.
     Integer,
-    /// A whole number of cents (hundredths of the store's currency).
+    /// A whole number of the store currency's minor units (cents; yen; fils).
     Cents,
-    /// The same amount as decimal text, two places, `-` for negatives: `12.34`.
+    /// The same amount as decimal text with the currency's decimals, `-` for negatives:
+    /// `12.34`, `500` yen, `1.250` dinars (docs/LOCALE.md).
     Decimal,
     /// `true` or `false`.
     Boolean,
@@ -357,7 +358,8 @@ impl Reader<'_> {
     /// Every table of the export for records made in `[from_ms, to_ms)`, in the index's order.
     pub fn export(&self, from_ms: i64, to_ms: i64) -> Result<Vec<ExportTable>, StoreError> {
         let currency = self.setting("currency")?;
-        Ok(vec![
+        let minor = self.money_format()?.currency.minor;
+        let mut tables = vec![
             self.export_transactions(from_ms, to_ms, &currency)?,
             self.export_lines(from_ms, to_ms)?,
             self.export_tenders(from_ms, to_ms, &currency)?,
@@ -368,7 +370,23 @@ impl Reader<'_> {
             self.export_cash_movements(from_ms, to_ms)?,
             self.export_drawer_openings(from_ms, to_ms)?,
             self.export_z_reports(from_ms, to_ms)?,
-        ])
+        ];
+        // The rows write amounts with two decimals; the store's currency may have 0 or 3.
+        if minor != 2 {
+            for t in &mut tables {
+                for i in 1..t.columns.len() {
+                    let is_pair = t.columns[i].kind == ColumnType::Decimal
+                        && t.columns[i - 1].name.strip_suffix("_cents") == Some(t.columns[i].name);
+                    for row in t.rows.iter_mut().filter(|_| is_pair) {
+                        let Some(&Cell::Int(v)) = row.get(i - 1) else { continue };
+                        if let Some(Cell::Text(text)) = row.get_mut(i) {
+                            *text = Cents(v).show(minor);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(tables)
     }
 
     /// Every register's journal head (its last event here and that event's hash).
