@@ -125,7 +125,7 @@ pub struct OrderTaxRow {
 }
 
 /// An order as listed.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct OrderRow {
     /// Stable id: `<register id>:<seq>`.
     pub id: String,

@@ -312,6 +312,35 @@ mod tests {
     }
 
     #[test]
+    fn transactions_pay_the_total_less_change_and_cash_rounding() {
+        use crate::store::TenderRow;
+        let ctx = Ctx { currency: "CHF", location: "gid://shopify/Location/1" };
+        let tender = |t: &str, a| TenderRow { tender: t.into(), amount_cents: a };
+        let amounts = |o: &OrderRow| -> Vec<(String, String)> {
+            let t = transactions(o, &ctx);
+            t.iter().map(|x| (x["gateway"].to_string(), x["amountSet"]["shopMoney"]["amount"].to_string())).collect()
+        };
+        // 12.52 paid 20.00 in cash, 12.50 kept (−0.02 rounded off): Shopify's order is 12.52.
+        let o = OrderRow {
+            total_cents: 1252,
+            change_cents: 750,
+            cash_rounding_cents: -2,
+            tenders: vec![tender("cash", 2000)],
+            ..OrderRow::default()
+        };
+        assert_eq!(amounts(&o), [("\"cash\"".to_string(), "\"12.52\"".to_string())]);
+        // 4.99 by card and 7.55 in cash for 12.53 (7.54 rounded up): the card as paid, the cash 7.54.
+        let o = OrderRow {
+            total_cents: 1253,
+            cash_rounding_cents: 1,
+            tenders: vec![tender("card", 499), tender("cash", 755)],
+            ..OrderRow::default()
+        };
+        let want = [("\"card\"", "\"4.99\""), ("\"cash\"", "\"7.54\"")].map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(amounts(&o), want);
+    }
+
+    #[test]
     fn rates_as_fractions_and_titles() {
         assert_eq!(rate(1900), ("0.19".into(), "Tax 19%".into()));
         assert_eq!(rate(825), ("0.0825".into(), "Tax 8.25%".into()));
