@@ -115,4 +115,9 @@ fn cash_is_rounded_to_the_store_step_and_nothing_else_is() {
         .map(|ts| ts.iter().map(|t| t["sales_cents"].as_i64().unwrap_or(0)).sum())
         .unwrap_or(0);
     assert_eq!(tenders, 5008 - 2, "tenders = net sales + cash rounding: {xj}");
+    assert_eq!(xj["cash_rounding_cents"].as_i64(), Some(-2), "{xj}");
+    // The Z freezes it: shown and listed the same.
+    let z = t.json(&["report", "z", "--counted", "150.00"]);
+    assert_eq!(z["cash_rounding_cents"].as_i64(), Some(-2), "{z}");
+    assert!(t.ok(&["report", "show", "1"]).lines().any(|l| l.starts_with("Cash rounding") && l.ends_with("-0.02")));
 }
