@@ -118,6 +118,12 @@ fn a_sale_is_a_completed_paid_order_with_nets_and_the_till_id() {
         Some(&json!([{"tender": "card", "amount": "5.00"}, {"tender": "cash", "amount": "10.00"}]))
     );
     assert!(b.get("fee_lines").is_none(), "tax on top: WooCommerce's tax is the register's");
+    assert_eq!(meta(&b, "_till_cash_rounding"), None, "nothing rounded, nothing said");
+    let rounded = OrderRow { cash_rounding_cents: -2, ..o.clone() };
+    assert_eq!(
+        meta(&order_body(&rounded, "0a0b:7", &[TEA, MUG_BLUE], 2), "_till_cash_rounding"),
+        Some(&json!("-0.02"))
+    );
     // Every meta value is a string or an array: the published order schema allows no numbers.
     for m in b["meta_data"].as_array().into_iter().flatten() {
         assert!(m["value"].is_string() || m["value"].is_array(), "{m}");
