@@ -580,28 +580,8 @@ fn expected9() -> Vec<(&'static str, Event, Link)> {
 #[test]
 fn server_terms_decode_the_same_forever_and_older_releases_keep_and_relay_them() {
     let want = expected9();
-    if std::env::var_os("TILL_WRITE_FIXTURES").is_some() {
-        let mut out = String::from(
-            "# Events as written by Till at schema 9, server terms (docs/ARCHITECTURE.md, \"Promotion and terms\");\n\
-             # one per line, hex, with its link. Never edit a line: later releases must decode each to the same event.\n",
-        );
-        for (what, e, link) in &want {
-            out.push_str(&format!("# {what}\n{}\n", hex(&e.encode_linked(link))));
-        }
-        std::fs::write(path9(), out).unwrap_or_else(|e| panic!("{e}"));
-    }
-    let bytes = read_hex(&path9());
-    assert_eq!(bytes.len(), want.len(), "one line per event");
-    for (b, (what, e, link)) in bytes.iter().zip(&want) {
-        assert_eq!(Event::decode_linked(b).ok(), Some((e.clone(), Some(*link))), "{what}: decodes to the same");
-        assert_eq!(&e.encode_linked(link), b, "{what}: and encodes to the same bytes");
-        // An older release reads the header, then a kind past its last variant: it keeps and
-        // relays the event unapplied (rule 2), and a later update applies it.
-        let header = Event::decode_header(b).unwrap_or_else(|err| panic!("{what}: {err}"));
-        let start = 1 + postcard::to_stdvec(&header).unwrap_or_default().len();
-        assert!(b[start] >= KINDS_BEFORE_SCHEMA9, "{what}: variant {} is one an older release knows", b[start]);
-        assert!(previous_release_decode(b).is_err(), "{what}: an older release cannot read it");
-    }
+    let title = "schema 9, server terms (docs/ARCHITECTURE.md, \"Promotion and terms\")";
+    let bytes = linked_fixture(&path9(), title, &want, KINDS_BEFORE_SCHEMA9);
     // This release applies them: the higher term stands, whichever arrives first.
     for order in [[0, 1], [1, 0]] {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -613,4 +593,94 @@ fn server_terms_decode_the_same_forever_and_older_releases_keep_and_relay_them()
         let t = s.reader().server_term().unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((t.term, t.election.map(|e| e.register)), (2, Some(RegisterId([0x28; 16]))), "{order:?}");
     }
+}
+
+/// Kinds the releases before cash rounding (schema 10: `OrderRounded`) knew (variants 0..=21).
+const KINDS_BEFORE_SCHEMA10: u8 = 22;
+
+fn path10() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/events-schema10.hex")
+}
+
+/// Cash rounding (docs/LOCALE.md, "Cash rounding"), in the order of `events-schema10.hex`: a
+/// sale of 12.52 paid in cash in a store that rounds cash to 0.05, so 12.50 taken (20.00 handed
+/// over, 7.50 change) and a rounding of −0.02 recorded on it.
+fn expected10() -> Vec<(&'static str, Event, Link)> {
+    use till::model::{CASH, CartLine, Sale, Tender, price_cart};
+    let a = RegisterId([0x3C; 16]);
+    let cart = [CartLine {
+        sku: sku("TEA"),
+        name: "Grüntee".into(),
+        qty: 4,
+        unit_price_cents: Cents(313),
+        tax_rate_bp: RateBp(260),
+        discount: None,
+    }];
+    let priced = price_cart(&cart, None, true).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(priced.total_cents, Cents(1252));
+    let sale = Sale {
+        number: "Z-000001".into(),
+        priced,
+        tenders: vec![Tender { name: CASH.into(), amount_cents: Cents(2000) }],
+        change_cents: Cents(750),
+        cashier: Some("anna".into()),
+        approved_by: None,
+        shift: None,
+    };
+    let kind = EventKind::OrderRounded { sale, cash_rounding_cents: Cents(-2) };
+    let e = Event { id: EventId { origin: a, seq: 1 }, hlc: Hlc { wall_ms: 1_800_000_000_000, logical: 0 }, kind };
+    vec![("OrderRounded: 4 TEA 12.52 CHF, cash 20.00, change 7.50, rounding -0.02; Start", e, Link::Start)]
+}
+
+#[test]
+fn rounded_sales_decode_the_same_forever_and_older_releases_keep_and_relay_them() {
+    let want = expected10();
+    let title = "schema 10, cash rounding (docs/LOCALE.md, \"Cash rounding\")";
+    let bytes = linked_fixture(&path10(), title, &want, KINDS_BEFORE_SCHEMA10);
+    // This release applies it, the rounding as recorded, and relays it byte for byte.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let r = s.apply_remote(&bytes, 0).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.inserted, r.unreadable), (1, 0));
+    let id = EventId { origin: RegisterId([0x3C; 16]), seq: 1 };
+    let o = s.reader().order(&id).unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("the sale"));
+    assert_eq!((o.total_cents, o.cash_rounding_cents, o.change_cents), (1252, -2, 750));
+    let paid: i64 = o.tenders.iter().map(|t| t.amount_cents).sum();
+    assert_eq!(paid - o.change_cents, o.total_cents + o.cash_rounding_cents, "adds up to the cent");
+    let relayed = s.reader().log_after(0, 10).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(relayed.iter().map(|(_, b)| b).collect::<Vec<_>>(), bytes.iter().collect::<Vec<_>>());
+    // A rounding the sale's figures do not carry is refused, as any figure that does not add up.
+    let (_, e, link) = &want[0];
+    let EventKind::OrderRounded { sale, .. } = e.kind.clone() else { unreachable!() };
+    let off = Event { kind: EventKind::OrderRounded { sale, cash_rounding_cents: Cents(-3) }, ..e.clone() };
+    assert!(Event::decode_linked(&off.encode_linked(link)).is_err(), "a rounding that does not add up");
+}
+
+/// Writes (with `TILL_WRITE_FIXTURES`) and reads a fixture of linked events, and checks each line
+/// decodes to its event and link and encodes back to the same bytes, and that its kind is past
+/// the `known` variants an older release reads (so it keeps and relays it, rule 2).
+fn linked_fixture(path: &std::path::Path, title: &str, want: &[(&str, Event, Link)], known: u8) -> Vec<Vec<u8>> {
+    if std::env::var_os("TILL_WRITE_FIXTURES").is_some() {
+        let mut out = format!(
+            "# Events as written by Till at {title};\n\
+             # one per line, hex, with its link. Never edit a line: later releases must decode each to the same event.\n"
+        );
+        for (what, e, link) in want {
+            out.push_str(&format!("# {what}\n{}\n", hex(&e.encode_linked(link))));
+        }
+        std::fs::write(path, out).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let bytes = read_hex(path);
+    assert_eq!(bytes.len(), want.len(), "one line per event");
+    for (b, (what, e, link)) in bytes.iter().zip(want) {
+        assert_eq!(Event::decode_linked(b).ok(), Some((e.clone(), Some(*link))), "{what}: decodes to the same");
+        assert_eq!(&e.encode_linked(link), b, "{what}: and encodes to the same bytes");
+        // An older release reads the header, then a kind past its last variant: it keeps and
+        // relays the event unapplied (rule 2), and a later update applies it.
+        let header = Event::decode_header(b).unwrap_or_else(|err| panic!("{what}: {err}"));
+        let start = 1 + postcard::to_stdvec(&header).unwrap_or_default().len();
+        assert!(b[start] >= known, "{what}: variant {} is one an older release knows", b[start]);
+        assert!(previous_release_decode(b).is_err(), "{what}: an older release cannot read it");
+    }
+    bytes
 }

@@ -438,6 +438,15 @@ fn sum(t: &ExportTable, key: &str, value: &str, name: &str) -> i64 {
 fn the_export_adds_up_to_the_cent() {
     let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut r = busy_register(&root.path().join("r"));
+    // A store that rounds cash to 0.05: one TEA at 0.02 off (2.73) in cash is 2.75 taken.
+    r.set_setting("cash_rounding", "5").unwrap_or_else(|e| panic!("{e}"));
+    let rounded = SaleRequest {
+        items: vec![item("TEA", 1, Some(Discount::Amount(Cents(2))))],
+        pay: pay(&[("cash", None)], None),
+        ..SaleRequest::default()
+    };
+    let rounded = r.ring(&rounded).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((rounded.total_cents, rounded.cash_rounding_cents), (273, 2));
     // The day's end: a drop to the safe, a no-sale, and the Z that closes it.
     r.move_cash(till::model::CashKind::Drop, Cents(1_000), "safe", None).unwrap_or_else(|e| panic!("{e}"));
     r.no_sale("wrong change", None, None).unwrap_or_else(|e| panic!("{e}"));
@@ -466,13 +475,14 @@ fn the_export_adds_up_to_the_cent() {
             // Every amount twice: cents, and the same as decimal text.
             for (c, v) in table.columns.iter().zip(row) {
                 if let (Some(stem), Cell::Int(cents)) = (c.name.strip_suffix("_cents"), v) {
+                    // A dollar store: two decimals (the_export_writes_amounts_with_the_currency_decimals).
                     assert_eq!(text(table, row, stem), Cents(*cents).to_string(), "{}.{stem}", table.name);
                 }
             }
         }
     }
     let (orders, lines, tenders, taxes) = (t("transactions"), t("lines"), t("tenders"), t("taxes"));
-    assert_eq!(orders.rows.len(), 5);
+    assert_eq!(orders.rows.len(), 6);
     assert_eq!(orders.rows.len(), r.store().reader().orders(None).map(|o| o.len()).unwrap_or_default());
     for o in &orders.rows {
         let id = text(orders, o, "event_id");
@@ -489,10 +499,16 @@ fn the_export_adds_up_to_the_cent() {
             if cell(orders, o, "prices_include_tax") == &Cell::Bool(true) { "total_cents" } else { "net_cents" };
         assert_eq!(shelf - discounts, int(orders, o, after), "{id}: shelf less discounts");
         let (total, change) = (int(orders, o, "total_cents"), int(orders, o, "change_cents"));
+        // What the drawer and the terminal kept: the total and the cash rounding.
+        let kept = total + int(orders, o, "cash_rounding_cents");
         assert_eq!(sum(tenders, "event_id", &id, "amount_cents"), int(orders, o, "tendered_cents"), "{id}: tendered");
-        assert_eq!(sum(tenders, "event_id", &id, "amount_cents") - change, total, "{id}: tenders − change = total");
+        assert_eq!(
+            sum(tenders, "event_id", &id, "amount_cents") - change,
+            kept,
+            "{id}: tenders − change = total + rounding"
+        );
         assert_eq!(sum(tenders, "event_id", &id, "change_cents"), change, "{id}: the change comes out of cash");
-        assert_eq!(sum(tenders, "event_id", &id, "kept_cents"), total, "{id}: kept = total");
+        assert_eq!(sum(tenders, "event_id", &id, "kept_cents"), kept, "{id}: kept = total + rounding");
         assert_eq!(
             lines.rows.iter().filter(|l| text(lines, l, "event_id") == id).count() as i64,
             int(orders, o, "line_count")
@@ -537,7 +553,13 @@ fn the_export_adds_up_to_the_cent() {
     let voided: i64 = voids.rows.iter().map(|v| int(voids, v, "order_total_cents")).sum();
     let refunded: i64 = returns.rows.iter().map(|x| int(returns, x, "refund_cents")).sum();
     assert_eq!(int(zs, zr, "net_cents"), sales - voided - refunded, "Z net = sales − voids − refunds");
-    assert_eq!(int(zs, zr, "cash_net_cents") + int(zs, zr, "non_cash_net_cents"), int(zs, zr, "net_cents"));
+    let rounding: i64 = orders.rows.iter().map(|o| int(orders, o, "cash_rounding_cents")).sum();
+    assert_eq!((rounding, int(zs, zr, "cash_rounding_cents")), (2, 2), "the Z's cash rounding is its sales'");
+    assert_eq!(
+        int(zs, zr, "cash_net_cents") + int(zs, zr, "non_cash_net_cents"),
+        int(zs, zr, "net_cents") + rounding,
+        "cash + non-cash = net + cash rounding"
+    );
     assert_eq!(int(moves, &moves.rows[0], "drawer_cents"), -1_000);
     assert_eq!(int(zs, zr, "drops_cents"), 1_000);
     assert_eq!(int(zs, zr, "no_sales"), 1);
@@ -567,4 +589,25 @@ fn a_register_of_an_older_release_verifies_and_its_journal_begins_with_its_next_
     assert_ok(&report);
     // Its name, then the sale: linked to the last event the older release made.
     assert_eq!((report.registers[0].before_journal, report.registers[0].journal_from), (16, Some(17)));
+}
+
+#[test]
+fn the_export_writes_amounts_with_the_currency_decimals() {
+    for (currency, price, total) in [("JPY", 500, "1000"), ("KWD", 1250, "2.500"), ("EUR", 250, "5.00")] {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let mut r = open(dir.path());
+        r.set_setting("currency", currency).unwrap_or_else(|e| panic!("{e}"));
+        r.add_product(sku("TEA"), "Tea", Cents(price), None, None).unwrap_or_else(|e| panic!("{e}"));
+        r.create_order(&[(sku("TEA"), 2)], Payment::Cash, None).unwrap_or_else(|e| panic!("{e}"));
+        let tables = r.store().reader().export(0, i64::MAX).unwrap_or_else(|e| panic!("{e}"));
+        let orders = tables.iter().find(|t| t.name == "transactions").unwrap_or_else(|| panic!("transactions"));
+        let row = &orders.rows[0];
+        assert_eq!(
+            (int(orders, row, "total_cents"), text(orders, row, "total")),
+            (price * 2, total.to_string()),
+            "{currency}"
+        );
+        let z = tables.iter().find(|t| t.name == "tenders").unwrap_or_else(|| panic!("tenders"));
+        assert_eq!(text(z, &z.rows[0], "kept"), total, "{currency}: every table");
+    }
 }

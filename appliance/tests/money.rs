@@ -59,7 +59,11 @@ fn check_order(o: &OrderRow) -> Result<(), TestCaseError> {
     prop_assert_eq!(o.taxes.iter().map(|t| t.net_cents).sum::<i64>(), o.subtotal_cents, "breakdown net");
     prop_assert_eq!(o.taxes.iter().map(|t| t.tax_cents).sum::<i64>(), o.tax_cents, "breakdown tax");
     let paid: i64 = o.tenders.iter().map(|t| t.amount_cents).sum();
-    prop_assert_eq!(paid - o.change_cents, o.total_cents, "tenders less change pay the total");
+    prop_assert_eq!(
+        paid - o.change_cents,
+        o.total_cents + o.cash_rounding_cents,
+        "tenders less change pay the total and the rounding"
+    );
     let discounts: i64 = o.lines.iter().map(|l| l.discount_cents + l.order_discount_cents).sum();
     prop_assert_eq!(discounts, o.discount_cents);
     Ok(())
@@ -72,6 +76,7 @@ proptest! {
     fn every_total_agrees_to_the_cent_across_lines_orders_registers_and_the_drawer(
         included in any::<bool>(),
         sales in proptest::collection::vec((ring(), after()), 1..8),
+        step in proptest::sample::select(till::model::CASH_ROUNDING_STEPS.to_vec()),
     ) {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let mut a = open(dir.path(), "a");
@@ -80,6 +85,7 @@ proptest! {
         ok(a.set_tax("std", RateBp(2000), false));
         ok(a.set_tax("reduced", RateBp(700), false));
         ok(a.set_setting("prices_include_tax", if included { "true" } else { "false" }));
+        ok(a.set_setting("cash_rounding", &step.to_string()));
         for (sku, price, tax) in SKUS {
             ok(a.add_product(sku.parse().unwrap_or_else(|_| unreachable!()), sku, Cents(price), None, tax));
         }
@@ -107,9 +113,13 @@ proptest! {
             if card > 0 { tenders.push(("card".to_string(), Some(Cents(card)))); }
             let cash_due = total - card;
             if cash_due > 0 { tenders.push(("cash".to_string(), None)); }
-            let tendered = (cash_due > 0).then_some(Cents(cash_due + r.extra_cash));
+            let rounding = till::model::cash_rounding(cash_due, step);
+            let tendered = (cash_due > 0).then_some(Cents(cash_due + rounding + r.extra_cash));
             let o = a.ring(&req(PayRequest { tenders, tendered })).unwrap_or_else(|e| panic!("{e}"));
             check_order(&o)?;
+            // Only the cash part is rounded, to the nearest step, and the rounding is recorded.
+            prop_assert_eq!(o.cash_rounding_cents, rounding);
+            prop_assert!(step == 0 || cash_due == 0 || (cash_due + rounding) % step == 0);
             prop_assert_eq!(o.change_cents, if cash_due > 0 { r.extra_cash } else { 0 });
             rung.push((o, then.clone()));
         }
@@ -141,6 +151,13 @@ proptest! {
         let kept: i64 = orders.iter().filter(|o| !o.voided).map(|o| {
             o.tenders.iter().filter(|t| t.tender == "cash").map(|t| t.amount_cents).sum::<i64>() - o.change_cents
         }).sum();
+        // The X reports' cash rounding: A's is that of every sale it rang, B's takes back that
+        // of the sales it voided, so together they are the rounding of the sales kept.
+        let x = |r: &till::register::Register| r.x_report().unwrap_or_else(|e| panic!("{e}")).totals;
+        let rung_rounding: i64 = rung.iter().map(|(o, _)| o.cash_rounding_cents).sum();
+        let kept_rounding: i64 = orders.iter().filter(|o| !o.voided).map(|o| o.cash_rounding_cents).sum();
+        prop_assert_eq!(x(&a).cash_rounding_cents().0, rung_rounding, "A's X: the rounding of its sales");
+        prop_assert_eq!(x(&a).cash_rounding_cents().0 + x(&b).cash_rounding_cents().0, kept_rounding, "less B's voids");
         let a_shift = a.close_shift(Cents(0)).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(a_shift.expected_cents, Some(10_000 + kept));
         let b_shift = b.close_shift(Cents(0)).unwrap_or_else(|e| panic!("{e}"));

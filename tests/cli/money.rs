@@ -71,3 +71,53 @@ fn amounts_follow_the_store_currency_and_its_sales_keep_it() {
     let o = k.json(&["order", "create", "TEA", "--tendered", "1"]);
     assert_eq!((o["total_cents"].as_i64(), o["change_cents"].as_i64()), (Some(500), Some(500)), "{o}");
 }
+
+#[test]
+fn cash_is_rounded_to_the_store_step_and_nothing_else_is() {
+    let t = Till::new();
+    t.ok(&["setting", "set", "currency", "CHF"]);
+    t.refused(&["setting", "set", "cash_rounding", "3"], 3, "use 0 (no rounding), 5 or 10");
+    t.refused(&["setting", "set", "cash_rounding", "0.05"], 3, "use 0 (no rounding), 5 or 10");
+    t.ok(&["setting", "set", "cash_rounding", "5"]);
+    t.ok(&["product", "add", "TEA", "--name", "Tea", "--price", "12.52"]);
+    let cash = |o: &serde_json::Value| {
+        let t = o["tenders"].as_array().cloned().unwrap_or_default();
+        t.iter()
+            .map(|x| (x["tender"].as_str().unwrap_or("").to_string(), x["amount_cents"].as_i64()))
+            .collect::<Vec<_>>()
+    };
+    // 12.52 in cash: 12.50 taken, −0.02 recorded; 20.00 handed over gives 7.50 back.
+    let o = t.json(&["order", "create", "TEA"]);
+    assert_eq!((o["total_cents"].as_i64(), o["cash_rounding_cents"].as_i64()), (Some(1252), Some(-2)), "{o}");
+    assert_eq!(cash(&o), [("cash".to_string(), Some(1250))]);
+    let o = t.json(&["order", "create", "TEA", "--tendered", "20.00"]);
+    assert_eq!((o["change_cents"].as_i64(), o["cash_rounding_cents"].as_i64()), (Some(750), Some(-2)), "{o}");
+    let receipt = t.ok(&["receipt", o["number"].as_str().unwrap_or("")]);
+    assert!(receipt.contains("Cash rounding") && receipt.contains("-0.02"), "{receipt}");
+    t.refused(&["order", "create", "TEA", "--tendered", "12.49"], 3, "12.49 tendered is less than the 12.50 cash due");
+    // Card is never rounded; a split rounds its cash part only (7.53 → 7.55).
+    let o = t.json(&["order", "create", "TEA", "--pay", "card"]);
+    assert_eq!((cash(&o), o["cash_rounding_cents"].as_i64()), (vec![("card".to_string(), Some(1252))], Some(0)));
+    let receipt = t.ok(&["receipt", o["number"].as_str().unwrap_or("")]);
+    assert!(!receipt.contains("Cash rounding"), "{receipt}");
+    let o = t.json(&["order", "create", "TEA", "--pay", "card:4.99", "--pay", "cash"]);
+    assert_eq!(cash(&o), [("card".to_string(), Some(499)), ("cash".to_string(), Some(755))]);
+    assert_eq!(o["cash_rounding_cents"].as_i64(), Some(2), "{o}");
+    // The X report: −0.02 −0.02 +0.02 over four sales of 12.52; the drawer took 12.50+12.50+7.55.
+    let x = t.ok(&["report", "x"]);
+    let line = x.lines().find(|l| l.starts_with("Cash rounding")).unwrap_or_else(|| panic!("{x}"));
+    assert!(line.ends_with("-0.02"), "{line}");
+    let net = x.lines().find(|l| l.starts_with("NET SALES")).unwrap_or_else(|| panic!("{x}"));
+    assert!(net.ends_with("50.08"), "{net}");
+    let xj = t.json(&["report", "x"]);
+    let tenders: i64 = xj["totals"]["tenders"]
+        .as_array()
+        .map(|ts| ts.iter().map(|t| t["sales_cents"].as_i64().unwrap_or(0)).sum())
+        .unwrap_or(0);
+    assert_eq!(tenders, 5008 - 2, "tenders = net sales + cash rounding: {xj}");
+    assert_eq!(xj["cash_rounding_cents"].as_i64(), Some(-2), "{xj}");
+    // The Z freezes it: shown and listed the same.
+    let z = t.json(&["report", "z", "--counted", "150.00"]);
+    assert_eq!(z["cash_rounding_cents"].as_i64(), Some(-2), "{z}");
+    assert!(t.ok(&["report", "show", "1"]).lines().any(|l| l.starts_with("Cash rounding") && l.ends_with("-0.02")));
+}

@@ -4,7 +4,7 @@
 use clap::Subcommand;
 use serde::Serialize;
 
-use super::{Json, print_json};
+use super::{Json, minor, print_json};
 use crate::config::{ExportSetup, Mode};
 use crate::export::catalog::pull;
 use crate::export::{ExportError, connector, http::Http};
@@ -184,13 +184,13 @@ pub(super) fn export(r: &mut Register, c: ExportCmd) -> anyhow::Result<()> {
         }
         ExportCmd::Test => {
             let setup = setup_of(r)?;
-            let said = connector(&setup).and_then(|mut c| c.check()).map_err(failed)?;
+            let said = connector(&setup, minor(r)?).and_then(|mut c| c.check()).map_err(failed)?;
             outln!("{}: {said}", setup.name());
             Ok(())
         }
         ExportCmd::Pull(json) => {
             let setup = setup_of(r)?;
-            let report = match connector(&setup).and_then(|mut c| pull(r, c.as_mut())) {
+            let report = match connector(&setup, minor(r)?).and_then(|mut c| pull(r, c.as_mut())) {
                 Ok(report) => report,
                 Err(ExportError::Register(e)) => return Err(e.into()),
                 Err(e) => return Err(failed(e)),

@@ -70,7 +70,7 @@ pub const DIFFERENCES: &[&str] = &[
     "Modelled on DSFinV-K's single-record files, not a certified DSFinV-K export: there is no TSE (technical security device) data; Till's integrity check is its journal (`till journal verify`).",
     "Cash closings are a table of their own (z_reports.csv, modelled on Stamm_Abschluss: Z_NR, Z_BUCHUNGSTAG, the net split into cash and the rest, business-case totals, expected and counted cash), not a key on every row: every row carries its register and a business date (the UTC date of its time).",
     "One file per kind of record with a header row, described by index.json instead of a GDPdU index.xml; CSV is UTF-8, comma-separated, RFC 4180 quoting, CRLF line ends.",
-    "Every amount is given in integer cents (*_cents) and as decimal text with a point (12.34); DSFinV-K gives decimals only.",
+    "Every amount is given in integer minor units of the store's currency (*_cents) and as decimal text with a point and the currency's decimals (12.34; 500 in yen; 1.250 in dinars); DSFinV-K gives decimals only.",
     "Tax rates are given as rates (basis points and percent), not as DSFinV-K's UST_SCHLUESSEL keys, which are Germany's (1900 bp is key 1, 700 bp key 2).",
     "BON_ID is the id of the event that recorded the sale, <register_id>:<seq>, unique across registers; BON_NR is the order number as printed (text: R1-000042).",
     "A void is a row of voids.csv referring to the sale, which stays in transactions.csv marked voided; DSFinV-K records a Storno-Bon with negated positions.",

@@ -104,8 +104,9 @@ pub trait Connector: Send {
     fn pull(&mut self) -> Result<Vec<CatalogItem>, ExportError>;
 }
 
-/// The connector a setup names, with its HTTPS client.
-pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError> {
+/// The connector a setup names, with its HTTPS client, for a store whose currency has `minor`
+/// decimals (docs/LOCALE.md; WooCommerce writes decimal strings with them).
+pub fn connector(setup: &ExportSetup, minor: u8) -> Result<Box<dyn Connector>, ExportError> {
     let client =
         http::Http::new(setup.ca.as_deref().map(std::path::Path::new), Duration::from_secs(setup.timeout_secs))?;
     match &setup.connector {
@@ -121,6 +122,7 @@ pub fn connector(setup: &ExportSetup) -> Result<Box<dyn Connector>, ExportError>
             secret,
             setup.since_ms,
             Duration::from_secs(setup.timeout_secs),
+            minor,
         ))),
     }
 }

@@ -106,12 +106,24 @@ pub struct WooCommerce {
     /// first sale: what a register restarted after a `kill -9` or a power cut may have sent
     /// without keeping its mark (entries it then sends as first tries).
     recent: Option<HashMap<String, String>>,
+    /// The store currency's decimals (docs/LOCALE.md): how amounts are written and read.
+    minor: u8,
 }
 
 impl WooCommerce {
     /// A connector to the shop at `url` (its address, or its `…/wp-json/wc/v3`), exporting what
-    /// happened from `since_ms` on; each call ends by `deadline`.
-    pub fn new(http: Http, url: &str, key: &str, secret: &str, since_ms: u64, deadline: Duration) -> WooCommerce {
+    /// happened from `since_ms` on; each call ends by `deadline`. Amounts have the store
+    /// currency's `minor` decimals, as the shop's own currency has (WooCommerce's "Number of
+    /// decimals" must match it).
+    pub fn new(
+        http: Http,
+        url: &str,
+        key: &str,
+        secret: &str,
+        since_ms: u64,
+        deadline: Duration,
+        minor: u8,
+    ) -> WooCommerce {
         let root = url.trim_end_matches('/');
         let base = if root.ends_with("/wp-json/wc/v3") { root.to_string() } else { format!("{root}/wp-json/wc/v3") };
         let token = base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"));
@@ -125,6 +137,7 @@ impl WooCommerce {
             known: None,
             timed_out: HashMap::new(),
             recent: None,
+            minor,
         }
     }
 
@@ -336,15 +349,16 @@ impl WooCommerce {
             return Ok(made);
         }
         let refs = self.products_of(order.lines.iter().map(|l| l.sku.as_str()), key)?;
-        let (made, id) = self.create(key, "/orders", &wire::order_body(order, key, &refs), "WooCommerce order")?;
-        let shop_total = made.get("total").and_then(wire::cents_of);
+        let (made, id) =
+            self.create(key, "/orders", &wire::order_body(order, key, &refs, self.minor), "WooCommerce order")?;
+        let shop_total = made.get("total").and_then(|t| wire::cents_of(t, self.minor));
         if shop_total != Some(order.total_cents) {
             warn!(
                 "WooCommerce order {id} for {}: its total is {}, the register's {} (are the shop's tax rates the \
                  register's?)",
                 order.number,
-                shop_total.map_or("unknown".into(), wire::money),
-                wire::money(order.total_cents)
+                shop_total.map_or("unknown".into(), |t| wire::money(t, self.minor)),
+                wire::money(order.total_cents, self.minor)
             );
         }
         Ok(Some(id))
@@ -386,7 +400,7 @@ impl WooCommerce {
         }
         let refs = self.products_of(ret.lines.iter().map(|l| l.sku.as_str()), key)?;
         let order = self.get(&format!("/orders/{id}")).map_err(|e| e.outcome("WooCommerce order"))?;
-        let body = wire::refund_body(ret, key, m.order.as_ref(), &refs, &wire::order_lines(&order))
+        let body = wire::refund_body(ret, key, m.order.as_ref(), &refs, &wire::order_lines(&order), self.minor)
             .map_err(|why| Outcome::Dead(format!("WooCommerce order {id}: {why}")))?;
         let (_, rid) = self.create(key, &format!("/orders/{id}/refunds"), &body, "WooCommerce refund")?;
         Ok(Some(rid))
@@ -484,13 +498,13 @@ impl super::Connector for WooCommerce {
                 Some("variable") => {
                     let Some(id) = p.get("id").and_then(Value::as_u64) else { continue };
                     self.pages(&format!("/products/{id}/variations?orderby=id&order=asc"), |v| {
-                        items.extend(wire::catalog_item(v, &wire::variation_name(&name, v)));
+                        items.extend(wire::catalog_item(v, &wire::variation_name(&name, v), self.minor));
                         false
                     })
                     .map_err(|e| self.platform(e))?;
                 }
                 Some("grouped") => {}
-                _ => items.extend(wire::catalog_item(&p, &name)),
+                _ => items.extend(wire::catalog_item(&p, &name, self.minor)),
             }
         }
         Ok(items)

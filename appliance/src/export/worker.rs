@@ -51,7 +51,7 @@ pub enum Step {
 /// The exporter's state: the connector for the setup it was made for.
 #[derive(Default)]
 pub struct Exporter {
-    current: Option<(ExportSetup, Box<dyn Connector>)>,
+    current: Option<(ExportSetup, u8, Box<dyn Connector>)>,
     /// Failures in a row (any entry): the platform is down or struggling.
     streak: u32,
     /// When the catalog was last pulled (`pull=MINUTES`).
@@ -84,10 +84,12 @@ impl Exporter {
         if now_ms() < crate::sync::EARLIEST_WALL_MS {
             return Ok(Step::Idle(None));
         }
-        if self.current.as_ref().is_none_or(|(s, _)| *s != setup) {
-            self.current = Some((setup.clone(), connector(&setup)?));
+        // The currency's decimals too: a fresh store may still change its currency.
+        let minor = reg.store().reader().money_format()?.currency.minor;
+        if self.current.as_ref().is_none_or(|(s, m, _)| *s != setup || *m != minor) {
+            self.current = Some((setup.clone(), minor, connector(&setup, minor)?));
         }
-        let Some((_, conn)) = self.current.as_mut() else { return Ok(Step::Idle(None)) };
+        let Some((_, _, conn)) = self.current.as_mut() else { return Ok(Step::Idle(None)) };
         let every = Duration::from_secs(setup.pull_minutes * 60);
         if setup.pull_minutes > 0 && self.last_pull.is_none_or(|t| t.elapsed() >= every) {
             self.last_pull = Some(std::time::Instant::now());

@@ -167,6 +167,15 @@ impl DayTotals {
         Cents(self.sales.cents.0 - self.voids.cents.0 - self.refunds.cents.0)
     }
 
+    /// What rounding the cash due on sales added (negative: took off), less that of the voided
+    /// ones: the tenders' net less the net sales. Not a field of the Z's frozen figures (their
+    /// layout is fixed, docs/DATA.md), but exact from them: a sale's tenders less its change
+    /// come to its total plus its recorded rounding, and nothing else differs.
+    pub fn cash_rounding_cents(&self) -> Cents {
+        let tenders: i64 = self.tenders.iter().map(|t| t.net_cents().0).sum();
+        Cents(tenders - self.net_cents().0)
+    }
+
     /// Cash that should be in the drawer: floats, cash taken net of change, less cash given back
     /// on voids and refunds, plus paid in, less paid out and drops.
     pub fn expected_cash_cents(&self) -> Cents {

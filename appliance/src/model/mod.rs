@@ -320,7 +320,14 @@ pub const SETTING_KEYS: &[&str] = &[
     "update_window",
     "locale",
     "language",
+    "cash_rounding",
 ];
+
+/// Parses the `cash_rounding` setting: the step, in the currency's minor units, that the cash
+/// part of a sale is rounded to (0: none, the default; 5: 0.05 as in Switzerland; 10: 0.10).
+pub fn cash_rounding_step(value: Option<&str>) -> i64 {
+    value.and_then(|v| v.parse::<i64>().ok()).filter(|s| CASH_ROUNDING_STEPS.contains(s)).unwrap_or(0)
+}
 
 /// Parses the `price_embedded_barcodes` setting: whether EAN-13 codes starting 20-29 ring their
 /// item at the price printed in the code.
@@ -405,6 +412,12 @@ pub fn check_setting(key: &str, value: &str) -> Result<String, ModelError> {
         "discount_limit" => match value.strip_suffix('%').map(str::parse::<RateBp>) {
             Some(Ok(r)) => Ok(format!("{}%", RateBp(r.0).to_string().trim_end_matches('%'))),
             _ => Err(bad("use a percentage such as 10%")),
+        },
+        "cash_rounding" => match value.parse::<i64>() {
+            Ok(step) if CASH_ROUNDING_STEPS.contains(&step) => Ok(step.to_string()),
+            _ => Err(bad(
+                "use 0 (no rounding), 5 or 10: the step cash is rounded to, in the currency's minor units (5 is 0.05)",
+            )),
         },
         _ => Err(ModelError::UnknownSetting(key.to_string(), SETTING_KEYS.join(", "))),
     }

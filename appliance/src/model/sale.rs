@@ -266,6 +266,19 @@ impl Sale {
     /// Checks that every figure follows from the lines and the tenders by the rules of this
     /// module; a peer's event that breaks one is refused.
     pub fn check(&self) -> Result<(), &'static str> {
+        self.check_rounded(Cents::ZERO)
+    }
+
+    /// [`Sale::check`] for a sale whose cash part was rounded by `rounding` (the difference
+    /// recorded on [`crate::sync::EventKind::OrderRounded`]): the tenders less change come to
+    /// the total plus the rounding, and only a sale with cash is rounded, by less than the
+    /// largest step.
+    pub fn check_rounded(&self, rounding: Cents) -> Result<(), &'static str> {
+        if rounding.0 != 0
+            && (rounding.0.abs() >= MAX_CASH_ROUNDING_STEP || !self.tenders.iter().any(|t| t.name == CASH))
+        {
+            return Err("cash rounding out of range");
+        }
         let amount_ok = |c: i64| (0..=MAX_AMOUNT_CENTS * 10_000).contains(&c);
         if self.priced.lines.is_empty() || self.priced.lines.len() > 500 {
             return Err("an order needs 1 to 500 lines");
@@ -305,7 +318,7 @@ impl Sale {
         let cash: i64 = self.tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
         if self.change_cents.0 < 0
             || self.change_cents.0 > cash
-            || paid - self.change_cents.0 != self.priced.total_cents.0
+            || paid - self.change_cents.0 != self.priced.total_cents.0 + rounding.0
         {
             return Err("order tenders do not add up");
         }
@@ -445,13 +458,35 @@ pub struct PayRequest {
     pub tendered: Option<Cents>,
 }
 
+/// The steps cash may be rounded to, in minor units (`cash_rounding`: 0.05 as in Switzerland,
+/// or 0.10); 0 rounds nothing.
+pub const CASH_ROUNDING_STEPS: [i64; 3] = [0, 5, 10];
+
+/// The largest step: a recorded rounding is always smaller than it.
+pub const MAX_CASH_ROUNDING_STEP: i64 = 10;
+
+/// What rounding `due` to the nearest multiple of `step` adds (negative: taken off). Half up:
+/// a remainder of at least half a step goes up (12.52 → 12.50, 12.53 → 12.55, 12.55 with a
+/// step of 10 → 12.60), as the Swiss rule for 0.05 does (0.025 and up rounds up). A positive
+/// amount never rounds to nothing: below one step it goes up to the step. `step` 0 or 1: 0.
+pub fn cash_rounding(due: i64, step: i64) -> i64 {
+    if step <= 1 || due <= 0 {
+        return 0;
+    }
+    let r = due.rem_euclid(step);
+    let to = if r * 2 >= step { due - r + step } else { due - r };
+    if to == 0 { step - due } else { to - due }
+}
+
 /// Settles the tenders against a total: fills in the one without an amount, checks they add up,
-/// and works out the change from cash handed over. Returns the tenders as recorded (cash at what
-/// was handed over) and the change.
-pub fn settle_tenders(total: Cents, pay: &PayRequest) -> Result<(Vec<Tender>, Cents), SaleError> {
+/// rounds the cash part to `step` minor units ([`cash_rounding`]; other tenders never), and
+/// works out the change from cash handed over. Returns the tenders as recorded (cash at what
+/// was handed over), the change and the rounding: the tenders less the change come to the total
+/// plus the rounding.
+pub fn settle_tenders(total: Cents, pay: &PayRequest, step: i64) -> Result<(Vec<Tender>, Cents, Cents), SaleError> {
     // A sale discounted to nothing is paid by nothing.
     if total.0 == 0 && pay.tenders.iter().all(|(_, a)| a.is_none_or(|a| a.0 == 0)) {
-        return Ok((Vec::new(), Cents::ZERO));
+        return Ok((Vec::new(), Cents::ZERO, Cents::ZERO));
     }
     let open = pay.tenders.iter().filter(|(_, a)| a.is_none()).count();
     let given: i64 = pay.tenders.iter().filter_map(|(_, a)| a.map(|c| c.0)).sum();
@@ -470,8 +505,17 @@ pub fn settle_tenders(total: Cents, pay: &PayRequest) -> Result<(Vec<Tender>, Ce
     if paid != total.0 {
         return Err(SaleError::TendersDoNotAddUp { paid: Cents(paid), total, minor: 2 });
     }
-    let Some(handed) = pay.tendered else { return Ok((tenders, Cents::ZERO)) };
-    let cash_due: i64 = tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
+    // Round the cash part: the first cash tender takes the difference.
+    let cash_exact: i64 = tenders.iter().filter(|t| t.name == CASH).map(|t| t.amount_cents.0).sum();
+    let rounding = cash_rounding(cash_exact, step);
+    if let Some(t) = tenders.iter_mut().find(|t| t.name == CASH) {
+        t.amount_cents.0 += rounding;
+        if t.amount_cents.0 <= 0 {
+            return Err(SaleError::EmptyTender(CASH.into()));
+        }
+    }
+    let Some(handed) = pay.tendered else { return Ok((tenders, Cents::ZERO, Cents(rounding))) };
+    let cash_due = cash_exact + rounding;
     if !tenders.iter().any(|t| t.name == CASH) {
         return Err(SaleError::TenderedWithoutCash);
     }
@@ -485,7 +529,7 @@ pub fn settle_tenders(total: Cents, pay: &PayRequest) -> Result<(Vec<Tender>, Ce
         t.amount_cents.0 += extra;
         extra = 0;
     }
-    Ok((tenders, Cents(change)))
+    Ok((tenders, Cents(change), Cents(rounding)))
 }
 
 /// Checks a tender's name as typed: lower-case letters, digits, `-` and `_`, 1 to
@@ -523,228 +567,5 @@ pub struct Refund {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn line(price: i64, qty: u32, rate: u32, d: Option<Discount>) -> CartLine {
-        CartLine {
-            sku: "A".parse().unwrap_or_else(|_| unreachable!()),
-            name: "A".into(),
-            qty,
-            unit_price_cents: Cents(price),
-            tax_rate_bp: RateBp(rate),
-            discount: d,
-        }
-    }
-
-    #[test]
-    fn tax_on_top_and_included() {
-        let p = price_cart(&[line(250, 3, 825, None)], None, false).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((p.subtotal_cents, p.tax_cents, p.total_cents), (Cents(750), Cents(62), Cents(812)));
-        // 7.50 with 20 % inside: 7.50 × 20/120 = 1.25 tax, 6.25 net.
-        let p = price_cart(&[line(250, 3, 2000, None)], None, true).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((p.subtotal_cents, p.tax_cents, p.total_cents), (Cents(625), Cents(125), Cents(750)));
-    }
-
-    #[test]
-    fn discounts_spread_exactly() {
-        let cart = [line(100, 1, 0, None), line(100, 1, 0, None), line(100, 1, 0, None)];
-        let p = price_cart(&cart, Some(Discount::Amount(Cents(100))), false).unwrap_or_else(|e| panic!("{e}"));
-        let shares: Vec<i64> = p.lines.iter().map(|l| l.order_discount_cents.0).collect();
-        assert_eq!(shares, [33, 33, 34]);
-        assert_eq!(p.total_cents, Cents(200));
-        assert!(price_cart(&cart, Some(Discount::Amount(Cents(301))), false).is_err());
-        assert!(price_cart(&[line(100, 1, 0, Some(Discount::Amount(Cents(101))))], None, false).is_err());
-        let p = price_cart(&[line(999, 1, 0, Some(Discount::Percent(1000)))], None, false);
-        assert_eq!(p.map(|p| p.total_cents), Ok(Cents(899)));
-    }
-
-    #[test]
-    fn discounts_parse() {
-        assert_eq!("10%".parse::<Discount>(), Ok(Discount::Percent(1000)));
-        assert_eq!("12.5%".parse::<Discount>(), Ok(Discount::Percent(1250)));
-        assert_eq!("1.00".parse::<Discount>(), Ok(Discount::Amount(Cents(100))));
-        for bad in ["0%", "101%", "-1", "0", "ten", "%"] {
-            assert!(bad.parse::<Discount>().is_err(), "{bad}");
-        }
-        assert_eq!(Discount::Percent(1250).to_string(), "12.50%");
-    }
-
-    #[test]
-    fn tenders_and_change() {
-        let cash = |a: Option<i64>| (CASH.to_string(), a.map(Cents));
-        let card = |a: Option<i64>| (CARD.to_string(), a.map(Cents));
-        let pay = PayRequest { tenders: vec![cash(Some(500)), card(None)], tendered: Some(Cents(2000)) };
-        let (t, change) = settle_tenders(Cents(1250), &pay).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(change, Cents(1500));
-        assert_eq!(
-            t,
-            [
-                Tender { name: CASH.into(), amount_cents: Cents(2000) },
-                Tender { name: CARD.into(), amount_cents: Cents(750) }
-            ]
-        );
-        let short = PayRequest { tenders: vec![cash(Some(500)), card(Some(500))], tendered: None };
-        let e = settle_tenders(Cents(1250), &short).map_err(|e| e.to_string());
-        assert_eq!(e, Err("the tenders add up to 10.00 but the total is 12.50: 2.50 is missing".into()));
-        let low = PayRequest { tenders: vec![cash(None)], tendered: Some(Cents(1000)) };
-        assert_eq!(
-            settle_tenders(Cents(1250), &low),
-            Err(SaleError::TenderedTooLittle { given: Cents(1000), due: Cents(1250), minor: 2 })
-        );
-        let no_cash = PayRequest { tenders: vec![card(None)], tendered: Some(Cents(2000)) };
-        assert_eq!(settle_tenders(Cents(1250), &no_cash), Err(SaleError::TenderedWithoutCash));
-    }
-
-    mod money {
-        use super::*;
-        use crate::model::{OrderLine, refund_for};
-        use proptest::prelude::*;
-
-        fn discount() -> impl Strategy<Value = Option<Discount>> {
-            prop_oneof![
-                Just(None),
-                (1u32..=10_000).prop_map(|bp| Some(Discount::Percent(bp))),
-                (1i64..=500).prop_map(|c| Some(Discount::Amount(Cents(c)))),
-            ]
-        }
-
-        fn cart() -> impl Strategy<Value = Vec<CartLine>> {
-            let rate = prop_oneof![Just(0u32), Just(500), Just(700), Just(825), Just(1900), Just(2000), Just(2500)];
-            proptest::collection::vec((1i64..=100_000, 1u32..=30, rate, discount()), 1..8).prop_map(|ls| {
-                ls.into_iter()
-                    .enumerate()
-                    .map(|(i, (price, qty, rate, d))| CartLine {
-                        sku: format!("S{i}").parse().unwrap_or_else(|_| unreachable!()),
-                        name: format!("item {i}"),
-                        qty,
-                        unit_price_cents: Cents(price),
-                        tax_rate_bp: RateBp(rate),
-                        // An amount off a line is kept within it; a refused one is tested apart.
-                        discount: d.map(|d| match d {
-                            Discount::Amount(c) => Discount::Amount(Cents(c.0.min(price * i64::from(qty)))),
-                            p => p,
-                        }),
-                    })
-                    .collect()
-            })
-        }
-
-        proptest! {
-            /// Lines, order, breakdown per rate, tenders and refunds agree to the cent, in both
-            /// tax modes, for any cart, discounts and split of the payment.
-            #[test]
-            fn every_total_adds_up_to_the_cent(
-                cart in cart(),
-                order_discount in discount(),
-                included in any::<bool>(),
-                split in proptest::collection::vec(1u32..100, 0..3),
-                extra_cash in 0i64..10_000,
-            ) {
-                let Ok(p) = price_cart(&cart, order_discount, included) else {
-                    // Only an order discount larger than the cart is refused.
-                    let before: i64 = cart.iter().map(|c| {
-                        let g = c.unit_price_cents.0 * i64::from(c.qty);
-                        g - c.discount.map_or(0, |d| d.off(g).unwrap_or(0))
-                    }).sum();
-                    prop_assert!(matches!(order_discount, Some(Discount::Amount(a)) if a.0 > before));
-                    return Ok(());
-                };
-                // Lines → order.
-                let total: i64 = p.lines.iter().map(|l| l.total_cents().0).sum();
-                prop_assert_eq!(total, p.total_cents.0);
-                prop_assert_eq!(p.subtotal_cents.0 + p.tax_cents.0, p.total_cents.0);
-                // Breakdown per rate → order.
-                prop_assert_eq!(p.taxes.iter().map(|t| t.net_cents.0).sum::<i64>(), p.subtotal_cents.0);
-                prop_assert_eq!(p.taxes.iter().map(|t| t.tax_cents.0).sum::<i64>(), p.tax_cents.0);
-                // Discounts: the shares add up to the order discount; shelf − discounts = paid.
-                let gross: i64 = p.lines.iter().map(SaleLine::gross_cents).sum();
-                let discounts: i64 = p.lines.iter().map(|l| l.discount_cents.0 + l.order_discount_cents.0).sum();
-                let base: i64 = p.lines.iter().map(|l| l.gross_cents() - l.discount_cents.0).sum();
-                let want = order_discount.map_or(0, |d| d.off(base).unwrap_or(-1));
-                prop_assert_eq!(p.lines.iter().map(|l| l.order_discount_cents.0).sum::<i64>(), want);
-                if included {
-                    prop_assert_eq!(gross - discounts, p.total_cents.0);
-                } else {
-                    prop_assert_eq!(gross - discounts, p.subtotal_cents.0);
-                }
-                for l in &p.lines {
-                    prop_assert!(l.net_cents.0 >= 0 && l.tax_cents.0 >= 0);
-                }
-                // Tenders: split the total over card/voucher/cash, hand over extra cash.
-                let mut tenders: Vec<(String, Option<Cents>)> = Vec::new();
-                let mut left = p.total_cents.0;
-                for (i, part) in split.iter().enumerate() {
-                    let a = left * i64::from(*part) / 100;
-                    if a > 0 {
-                        tenders.push((if i == 0 { CARD.into() } else { format!("voucher{i}") }, Some(Cents(a))));
-                        left -= a;
-                    }
-                }
-                tenders.push((CASH.into(), None));
-                if p.total_cents.0 == 0 {
-                    return Ok(());
-                }
-                let handed = Cents(left + extra_cash);
-                let pay = PayRequest { tenders, tendered: Some(handed) };
-                match settle_tenders(p.total_cents, &pay) {
-                    Ok((tenders, change)) => {
-                        let sale = Sale {
-                            number: "R1-000001".into(),
-                            priced: p.clone(),
-                            tenders,
-                            change_cents: change,
-                            cashier: None,
-                            approved_by: None,
-                            shift: None,
-                        };
-                        prop_assert_eq!(sale.check(), Ok(()));
-                        prop_assert_eq!(change.0, extra_cash);
-                        prop_assert_eq!(sale.cash_in_cents().0, left, "the drawer keeps the cash due");
-                    }
-                    // The cash part is zero when the other tenders pay everything.
-                    Err(e) => prop_assert!(left == 0 && e == SaleError::EmptyTender(CASH.into()), "{e}"),
-                }
-                // Refunds: each line returned unit by unit gives back exactly what it took.
-                for l in &p.lines {
-                    let ol = OrderLine {
-                        sku: l.sku.clone(),
-                        name: l.name.clone(),
-                        qty: l.qty,
-                        unit_price_cents: l.unit_price_cents,
-                        tax_rate_bp: l.tax_rate_bp,
-                        subtotal_cents: l.net_cents,
-                        tax_cents: l.tax_cents,
-                    };
-                    let back: i64 = (0..l.qty).map(|k| refund_for(&ol, k, 1).0).sum();
-                    prop_assert_eq!(back, l.total_cents().0);
-                }
-            }
-
-            /// A figure changed by a cent anywhere makes the sale fail its check.
-            #[test]
-            fn a_sale_off_by_a_cent_is_refused(cart in cart(), included in any::<bool>(), which in 0usize..4) {
-                let Ok(p) = price_cart(&cart, None, included) else { return Ok(()) };
-                let total = p.total_cents;
-                let mut sale = Sale {
-                    number: "R1-000001".into(),
-                    priced: p,
-                    tenders: vec![Tender { name: CARD.into(), amount_cents: total }],
-                    change_cents: Cents::ZERO,
-                    cashier: None,
-                    approved_by: None,
-                    shift: None,
-                };
-                prop_assume!(sale.priced.total_cents.0 > 1);
-                prop_assert_eq!(sale.check(), Ok(()));
-                match which {
-                    0 => sale.priced.lines[0].tax_cents.0 += 1,
-                    1 => sale.priced.total_cents.0 += 1,
-                    2 => sale.tenders[0].amount_cents.0 -= 1,
-                    _ => sale.change_cents.0 += 1,
-                }
-                prop_assert!(sale.check().is_err());
-            }
-        }
-    }
-}
+#[path = "sale_tests.rs"]
+mod tests;

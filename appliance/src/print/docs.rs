@@ -126,6 +126,9 @@ pub fn sale_receipt(h: &Letterhead, o: &OrderRow, copy: bool) -> Receipt {
         ));
     }
     b.push(bold(w.t("receipt-total"), h.money.format(o.total_cents)));
+    if o.cash_rounding_cents != 0 {
+        b.push(pair(w.t("receipt-cash-rounding"), h.money.number(o.cash_rounding_cents)));
+    }
     for t in &o.tenders {
         b.push(pair(tender_name(w, &t.tender), h.money.number(t.amount_cents)));
     }
@@ -373,6 +376,9 @@ pub fn report(h: &Letterhead, r: &ReportHead, t: &DayTotals) -> Receipt {
     b.push(pair(counted(w, "report-voids", t.voids.count), m.number(-t.voids.cents.0)));
     b.push(pair(counted(w, "report-refunds", t.refunds.count), m.number(-t.refunds.cents.0)));
     b.push(bold(w.t("report-net-sales"), m.number(t.net_cents().0)));
+    if t.cash_rounding_cents().0 != 0 {
+        b.push(pair(w.t("report-cash-rounding"), m.number(t.cash_rounding_cents().0)));
+    }
     section(&mut b, w.t("report-by-tender"));
     for x in &t.tenders {
         b.push(pair(tender_name(w, &x.name), m.number(x.net_cents().0)));

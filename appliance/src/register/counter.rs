@@ -5,9 +5,9 @@
 use super::{RegisterError, Result, append, edit, hash_pin, print_after, verify_pin_hash};
 use crate::model::{
     CARD, CASH, CartLine, Cents, Discount, EventId, Item, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, PayRequest,
-    Product, RateBp, Refund, ReturnLine, Role, Sale, Sku, TenderRecord, User, discount_limit_bp, parse_barcode,
-    price_cart, price_embedded, prices_embedded, prices_include_tax, refund_for, settle_tenders, validate_name,
-    validate_pin, validate_tender,
+    Product, RateBp, Refund, ReturnLine, Role, Sale, Sku, TenderRecord, User, cash_rounding_step, discount_limit_bp,
+    parse_barcode, price_cart, price_embedded, prices_embedded, prices_include_tax, refund_for, settle_tenders,
+    validate_name, validate_pin, validate_tender,
 };
 use crate::store::{JobKind, OrderRow, ReturnRow, Tx, kv};
 use crate::sync::{Change, EventKind};
@@ -280,7 +280,9 @@ impl Register {
                     RateBp(limit)
                 )));
             }
-            let (tenders, change) = settle_tenders(priced.total_cents, &pay).map_err(|e| e.in_currency(minor))?;
+            let step = cash_rounding_step(setting("cash_rounding"));
+            let (tenders, change, rounding) =
+                settle_tenders(priced.total_cents, &pay, step).map_err(|e| e.in_currency(minor))?;
             let n = tx.next_counter(kv::ORDER_COUNTER)?;
             let shift = tx.reader().open_shift(tx.register_id())?.map(|(id, _)| id);
             let sale = Sale {
@@ -292,9 +294,15 @@ impl Register {
                 approved_by: approved_by.clone(),
                 shift,
             };
-            sale.check().map_err(|m| RegisterError::Invalid(m.to_string()))?;
+            sale.check_rounded(rounding).map_err(|m| RegisterError::Invalid(m.to_string()))?;
             let cash = sale.tenders.iter().any(|t| t.name == CASH);
-            let id = append(tx, EventKind::OrderPlaced(sale))?.id;
+            // A sale that rounds nothing keeps the kind older registers apply.
+            let kind = if rounding.0 == 0 {
+                EventKind::OrderPlaced(sale)
+            } else {
+                EventKind::OrderRounded { sale, cash_rounding_cents: rounding }
+            };
+            let id = append(tx, kind)?.id;
             print_after(tx, JobKind::Sale, id, cash)?;
             Ok::<_, RegisterError>(id)
         })?;

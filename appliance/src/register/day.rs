@@ -21,6 +21,8 @@ pub struct XReport {
     pub totals: crate::model::DayTotals,
     /// Net sales so far.
     pub net_cents: i64,
+    /// The cash rounding of the sales so far less that of the voids (docs/LOCALE.md).
+    pub cash_rounding_cents: i64,
     /// Cash that should be in the drawer.
     pub expected_cash_cents: i64,
     /// The grand total since installation, this period included.
@@ -81,6 +83,7 @@ impl Register {
             next_z: p.last_number + 1,
             date,
             net_cents: totals.net_cents().0,
+            cash_rounding_cents: totals.cash_rounding_cents().0,
             expected_cash_cents: totals.expected_cash_cents().0,
             grand_total_cents: p.grand_total_cents.0 + totals.net_cents().0,
             totals,

@@ -124,6 +124,7 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 discount: 0,
                 change: 0,
                 prices_include_tax: false,
+                cash_rounding: 0,
             };
             let lines = order.lines.iter().map(|l| LineCols {
                 sku: &l.sku,
@@ -139,7 +140,8 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
             let tenders = [(order.payment.as_str(), order.total_cents.0)];
             insert_order(c, &e.id, key, &head, lines, tenders.into_iter())?;
         }
-        EventKind::OrderPlaced(sale) => {
+        EventKind::OrderPlaced(_) | EventKind::OrderRounded { .. } => {
+            let Some((sale, rounding)) = e.kind.sale() else { return Ok(()) };
             let payment = match sale.tenders.as_slice() {
                 [one] => one.name.as_str(),
                 _ => "split",
@@ -156,6 +158,7 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 discount: sale.discount_cents().0,
                 change: sale.change_cents.0,
                 prices_include_tax: sale.priced.prices_include_tax,
+                cash_rounding: rounding.0,
             };
             let lines = sale.priced.lines.iter().map(|l| LineCols {
                 sku: &l.sku,

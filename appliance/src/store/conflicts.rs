@@ -238,7 +238,9 @@ impl Reader<'_> {
         let Ok(e) = Event::decode(&body) else { return Ok(None) };
         let (what, cashier) = match &e.kind {
             EventKind::OrderCreated(o) => (format!("sale {} of {}", o.number, o.total_cents), o.cashier.clone()),
-            EventKind::OrderPlaced(o) => (format!("sale {} of {}", o.number, o.priced.total_cents), o.cashier.clone()),
+            EventKind::OrderPlaced(o) | EventKind::OrderRounded { sale: o, .. } => {
+                (format!("sale {} of {}", o.number, o.priced.total_cents), o.cashier.clone())
+            }
             EventKind::OrderVoided { order, .. } | EventKind::VoidRecorded { order, .. } => {
                 let number = self
                     .one(

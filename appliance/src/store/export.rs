@@ -22,9 +22,10 @@ pub enum ColumnType {
     Text,
     /// A whole number.
     Integer,
-    /// A whole number of cents (hundredths of the store's currency).
+    /// A whole number of the store currency's minor units (cents; yen; fils).
     Cents,
-    /// The same amount as decimal text, two places, `-` for negatives: `12.34`.
+    /// The same amount as decimal text with the currency's decimals, `-` for negatives:
+    /// `12.34`, `500` yen, `1.250` dinars (docs/LOCALE.md).
     Decimal,
     /// `true` or `false`.
     Boolean,
@@ -194,10 +195,12 @@ const TRANSACTIONS: &[Column] = &{
         col(
             "change_cents",
             C,
-            "cash given back: tendered − change = total",
+            "cash given back: tendered − change = total + cash rounding",
             "not in DSFinV-K (it records tenders net of change)",
         ),
         col("change", Decimal, "the same", ""),
+        col("cash_rounding_cents", C, "what rounding the cash due to the store's step added (negative: took off)", ""),
+        col("cash_rounding", Decimal, "the same", ""),
         col("currency", Text, "the store's currency setting (ISO 4217), if set", "ZAHLWAEH_CODE of Bonkopf_Zahlarten"),
     ]
 };
@@ -355,7 +358,8 @@ impl Reader<'_> {
     /// Every table of the export for records made in `[from_ms, to_ms)`, in the index's order.
     pub fn export(&self, from_ms: i64, to_ms: i64) -> Result<Vec<ExportTable>, StoreError> {
         let currency = self.setting("currency")?;
-        Ok(vec![
+        let minor = self.money_format()?.currency.minor;
+        let mut tables = vec![
             self.export_transactions(from_ms, to_ms, &currency)?,
             self.export_lines(from_ms, to_ms)?,
             self.export_tenders(from_ms, to_ms, &currency)?,
@@ -366,7 +370,23 @@ impl Reader<'_> {
             self.export_cash_movements(from_ms, to_ms)?,
             self.export_drawer_openings(from_ms, to_ms)?,
             self.export_z_reports(from_ms, to_ms)?,
-        ])
+        ];
+        // The rows write amounts with two decimals; the store's currency may have 0 or 3.
+        if minor != 2 {
+            for t in &mut tables {
+                for i in 1..t.columns.len() {
+                    let is_pair = t.columns[i].kind == ColumnType::Decimal
+                        && t.columns[i - 1].name.strip_suffix("_cents") == Some(t.columns[i].name);
+                    for row in t.rows.iter_mut().filter(|_| is_pair) {
+                        let Some(&Cell::Int(v)) = row.get(i - 1) else { continue };
+                        if let Some(Cell::Text(text)) = row.get_mut(i) {
+                            *text = Cents(v).show(minor);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(tables)
     }
 
     /// Every register's journal head (its last event here and that event's hash).
@@ -407,7 +427,7 @@ impl Reader<'_> {
                           (SELECT count(*) FROM order_lines l WHERE l.origin = o.origin AND l.seq = o.seq),
                           o.discount_cents, o.subtotal_cents, o.tax_cents, o.total_cents,
                           (SELECT COALESCE(SUM(t.amount_cents), 0) FROM order_tenders t WHERE t.origin = o.origin AND t.seq = o.seq),
-                          o.change_cents
+                          o.change_cents, o.cash_rounding_cents
                    FROM orders o LEFT JOIN registers g ON g.origin = o.origin
                    LEFT JOIN order_voids v ON v.origin = o.origin AND v.seq = o.seq
                    WHERE o.hlc_ms >= ?1 AND o.hlc_ms < ?2 ORDER BY o.hlc_ms, o.hlc_logical, o.origin, o.seq";
@@ -417,7 +437,7 @@ impl Reader<'_> {
             c.register(r, 0)?.text(r.get(1)?).id(r, 2)?.text(r.get(4)?).when(r.get(5)?).text(r.get(6)?);
             c.text(r.get(7)?).id(r, 8)?.flag(r.get::<_, Option<Vec<u8>>>(10)?.is_some()).id(r, 10)?;
             c.flag(r.get(12)?).int(r.get(13)?);
-            for i in 14..=19 {
+            for i in 14..=20 {
                 c.money(r.get(i)?);
             }
             c.text(currency.clone());
@@ -622,7 +642,8 @@ impl Reader<'_> {
             let cash = t.tenders.iter().find(|x| x.name == CASH).map_or(0, |x| x.net_cents().0);
             c.int(t.sales.count as i64).money(t.sales.cents.0).money(t.discounts_cents.0);
             c.int(t.voids.count as i64).money(t.voids.cents.0).int(t.refunds.count as i64).money(t.refunds.cents.0);
-            c.money(t.net_cents().0).money(cash).money(t.net_cents().0 - cash);
+            let rounding = t.cash_rounding_cents().0;
+            c.money(t.net_cents().0).money(cash).money(t.net_cents().0 + rounding - cash).money(rounding);
             c.money(t.paid_in.cents.0).money(t.paid_out.cents.0).money(t.drops.cents.0).int(t.no_sales as i64);
             let (expected, counted): (i64, Option<i64>) = (r.get(10)?, r.get(11)?);
             c.money(expected);
@@ -706,6 +727,8 @@ const Z_REPORTS: &[Column] = &{
         col("cash_net", Decimal, "the same", ""),
         col("non_cash_net_cents", C, "of it by other tenders", ""),
         col("non_cash_net", Decimal, "the same", ""),
+        col("cash_rounding_cents", C, "cash rounding: cash net + non-cash net = net + this", ""),
+        col("cash_rounding", Decimal, "the same", ""),
         col("paid_in_cents", C, "cash put in", "Z_GV_TYP Einzahlung"),
         col("paid_in", Decimal, "the same", ""),
         col("paid_out_cents", C, "cash paid out", "Z_GV_TYP Auszahlung"),

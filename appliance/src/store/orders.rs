@@ -21,6 +21,7 @@ pub(super) struct OrderHead<'a> {
     pub discount: i64,
     pub change: i64,
     pub prices_include_tax: bool,
+    pub cash_rounding: i64,
 }
 
 /// One order line's row.
@@ -52,8 +53,8 @@ pub(super) fn insert_order<'a>(
         .prepare_cached(
             "INSERT OR IGNORE INTO orders (origin, seq, number, payment, cashier, approved_by, shift_origin, shift_seq,
                                            subtotal_cents, tax_cents, total_cents, discount_cents, change_cents,
-                                           prices_include_tax, hlc_ms, hlc_logical)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                           prices_include_tax, hlc_ms, hlc_logical, cash_rounding_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?
         .execute(params![
             origin,
@@ -71,7 +72,8 @@ pub(super) fn insert_order<'a>(
             h.change,
             h.prices_include_tax,
             k_ms(key),
-            key.hlc.logical
+            key.hlc.logical,
+            h.cash_rounding
         ])?;
     if n != 1 {
         return Ok(());

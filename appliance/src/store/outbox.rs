@@ -57,7 +57,9 @@ impl Topic {
     pub fn of(event: &Event) -> Option<(Topic, Option<String>)> {
         let own = || Some(event.id.to_string());
         Some(match &event.kind {
-            EventKind::OrderCreated(_) | EventKind::OrderPlaced(_) => (Topic::OrderCreated, own()),
+            EventKind::OrderCreated(_) | EventKind::OrderPlaced(_) | EventKind::OrderRounded { .. } => {
+                (Topic::OrderCreated, own())
+            }
             EventKind::OrderVoided { order, .. } | EventKind::VoidRecorded { order, .. } => {
                 (Topic::OrderVoided, Some(order.to_string()))
             }

@@ -125,7 +125,7 @@ pub struct OrderTaxRow {
 }
 
 /// An order as listed.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct OrderRow {
     /// Stable id: `<register id>:<seq>`.
     pub id: String,
@@ -151,6 +151,8 @@ pub struct OrderRow {
     pub discount_cents: i64,
     /// Cash given back, in cents.
     pub change_cents: i64,
+    /// What rounding the cash due added to the total (negative: took off): tenders − change = total + this.
+    pub cash_rounding_cents: i64,
     /// Whether the shelf prices included tax.
     pub prices_include_tax: bool,
     /// How it was paid.
@@ -483,7 +485,8 @@ impl Reader<'_> {
         "SELECT o.origin, o.seq, o.number, o.payment, o.cashier, o.shift_origin, o.shift_seq,
                 o.subtotal_cents, o.tax_cents, o.total_cents, o.hlc_ms,
                 EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq),
-                o.hlc_logical, o.approved_by, o.discount_cents, o.change_cents, o.prices_include_tax
+                o.hlc_logical, o.approved_by, o.discount_cents, o.change_cents, o.prices_include_tax,
+                o.cash_rounding_cents
          FROM orders o";
 
     fn order_head(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
@@ -503,6 +506,7 @@ impl Reader<'_> {
             discount_cents: r.get(14)?,
             change_cents: r.get(15)?,
             prices_include_tax: r.get(16)?,
+            cash_rounding_cents: r.get(17)?,
             tenders: Vec::new(),
             taxes: Vec::new(),
             // Written with the currency's decimals by `with_lines`, with `currency`.

@@ -39,6 +39,8 @@ pub struct ZRow {
     pub counted_cash_cents: Option<i64>,
     /// Counted less expected.
     pub difference_cents: Option<i64>,
+    /// The cash rounding of its sales less that of its voids (from its figures, docs/LOCALE.md).
+    pub cash_rounding_cents: i64,
     /// Who closed it.
     pub closed_by: Option<String>,
     /// The figures.
@@ -69,6 +71,8 @@ pub struct StoreDay {
     pub totals: DayTotals,
     /// Net sales of the day's Zs.
     pub net_cents: i64,
+    /// Their cash rounding (docs/LOCALE.md).
+    pub cash_rounding_cents: i64,
     /// Registers that rang orders that day not yet in a Z (by name or id).
     pub not_closed: Vec<String>,
 }
@@ -276,6 +280,9 @@ impl Reader<'_> {
         let totals: String = r.get(12)?;
         let counted: Option<i64> = r.get(10)?;
         let expected: i64 = r.get(9)?;
+        // Written by this module from a DayTotals; a row that does not parse shows empty
+        // figures rather than hiding the Z (journal verify names the edit).
+        let totals: DayTotals = serde_json::from_str(&totals).unwrap_or_default();
         Ok(ZRow {
             id: format!("{}:{}", hex(&origin), r.get::<_, i64>(1)?),
             register: hex(&origin),
@@ -290,9 +297,8 @@ impl Reader<'_> {
             counted_cash_cents: counted,
             difference_cents: counted.map(|c| c - expected),
             closed_by: r.get(11)?,
-            // Written by this module from a DayTotals; a row that does not parse shows empty
-            // figures rather than hiding the Z (journal verify names the edit).
-            totals: serde_json::from_str(&totals).unwrap_or_default(),
+            cash_rounding_cents: totals.cash_rounding_cents().0,
+            totals,
         })
     }
 
@@ -390,7 +396,8 @@ impl Reader<'_> {
             .filter(|r| r.open_orders > 0)
             .map(|r| r.name.clone().unwrap_or_else(|| r.register.clone()))
             .collect();
-        Ok(StoreDay { date: date.to_string(), net_cents: totals.net_cents().0, registers, totals, not_closed })
+        let (net_cents, cash_rounding_cents) = (totals.net_cents().0, totals.cash_rounding_cents().0);
+        Ok(StoreDay { date: date.to_string(), net_cents, cash_rounding_cents, registers, totals, not_closed })
     }
 }
 

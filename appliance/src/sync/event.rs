@@ -167,6 +167,17 @@ pub enum EventKind {
         /// Its term, from 1.
         term: u64,
     },
+    /// A sale whose cash part was rounded to the store's step (`cash_rounding`, issue 19): the
+    /// sale as [`EventKind::OrderPlaced`], and the difference the rounding made, a fact recorded
+    /// once (never worked out again), so every register and report agrees. Its tenders less its
+    /// change come to its total plus the rounding. A sale that rounds nothing is still an
+    /// `OrderPlaced`, which older registers apply.
+    OrderRounded {
+        /// The sale.
+        sale: Sale,
+        /// Added to the total by rounding the cash due (negative: taken off), in minor units.
+        cash_rounding_cents: Cents,
+    },
 }
 
 /// A change to one last-write-wins record: the payload of [`EventKind::Edited`]. Not recursive
@@ -257,6 +268,16 @@ impl Change {
 }
 
 impl EventKind {
+    /// The sale of an [`EventKind::OrderPlaced`] or [`EventKind::OrderRounded`], with its cash
+    /// rounding (zero for the first).
+    pub fn sale(&self) -> Option<(&Sale, Cents)> {
+        match self {
+            EventKind::OrderPlaced(s) => Some((s, Cents::ZERO)),
+            EventKind::OrderRounded { sale, cash_rounding_cents } => Some((sale, *cash_rounding_cents)),
+            _ => None,
+        }
+    }
+
     /// A short stable name, stored beside the event for support queries.
     pub fn name(&self) -> &'static str {
         match self {
@@ -282,6 +303,7 @@ impl EventKind {
             EventKind::DrawerOpened(_) => "drawer_opened",
             EventKind::DayClosed(_) => "day_closed",
             EventKind::ServerElected { .. } => "server_elected",
+            EventKind::OrderRounded { .. } => "order_rounded",
         }
     }
 
@@ -290,7 +312,7 @@ impl EventKind {
     pub fn remap_refs(&mut self, map: impl Fn(EventId) -> EventId) {
         match self {
             EventKind::OrderCreated(o) => o.shift = o.shift.map(&map),
-            EventKind::OrderPlaced(o) => o.shift = o.shift.map(&map),
+            EventKind::OrderPlaced(o) | EventKind::OrderRounded { sale: o, .. } => o.shift = o.shift.map(&map),
             EventKind::OrderVoided { order, .. } | EventKind::VoidRecorded { order, .. } => *order = map(*order),
             EventKind::Refunded(r) => {
                 r.order = map(r.order);
@@ -353,8 +375,12 @@ impl EventKind {
                     return bad("void lines out of range");
                 }
             }
-            EventKind::OrderPlaced(o) => {
-                o.check().map_err(|m| CodecError::Invalid(m.to_string()))?;
+            EventKind::OrderPlaced(o) | EventKind::OrderRounded { sale: o, .. } => {
+                let rounding = match self {
+                    EventKind::OrderRounded { cash_rounding_cents, .. } => *cash_rounding_cents,
+                    _ => Cents::ZERO,
+                };
+                o.check_rounded(rounding).map_err(|m| CodecError::Invalid(m.to_string()))?;
                 if !short_ok(&o.cashier) || !short_ok(&o.approved_by) || o.number.is_empty() || o.number.len() > 80 {
                     return bad("order names out of range");
                 }

@@ -9,6 +9,7 @@ receipt-subtotal = Zwischensumme
 receipt-tax = MwSt. { $rate } auf { $net }
 receipt-tax-included = enth. MwSt. { $rate } auf { $net }
 receipt-total = SUMME
+receipt-cash-rounding = Rundung Bargeld
 receipt-tender-cash = Bar
 receipt-tender-card = Karte
 receipt-change = Rückgeld

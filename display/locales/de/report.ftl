@@ -19,6 +19,7 @@ report-discounts = Gewährte Rabatte
 report-voids = Stornos ({ $count })
 report-refunds = Erstattungen ({ $count })
 report-net-sales = NETTOUMSATZ
+report-cash-rounding = Rundung Bargeld
 report-by-tender = Nach Zahlungsart
 report-tender-sales = Umsatz
 report-tender-voids = Stornos

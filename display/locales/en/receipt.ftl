@@ -9,6 +9,7 @@ receipt-subtotal = Subtotal
 receipt-tax = Tax { $rate } on { $net }
 receipt-tax-included = incl. tax { $rate } on { $net }
 receipt-total = TOTAL
+receipt-cash-rounding = Cash rounding
 receipt-tender-cash = Cash
 receipt-tender-card = Card
 receipt-change = Change

@@ -19,6 +19,7 @@ report-discounts = Discounts given
 report-voids = Voids ({ $count })
 report-refunds = Refunds ({ $count })
 report-net-sales = NET SALES
+report-cash-rounding = Cash rounding
 report-by-tender = By tender
 report-tender-sales = sales
 report-tender-voids = voids

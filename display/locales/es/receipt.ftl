@@ -9,6 +9,7 @@ receipt-subtotal = Subtotal
 receipt-tax = IVA { $rate } sobre { $net }
 receipt-tax-included = IVA incl. { $rate } sobre { $net }
 receipt-total = TOTAL
+receipt-cash-rounding = Redondeo efectivo
 receipt-tender-cash = Efectivo
 receipt-tender-card = Tarjeta
 receipt-change = Cambio

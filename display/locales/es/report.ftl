@@ -19,6 +19,7 @@ report-discounts = Descuentos concedidos
 report-voids = Anulaciones ({ $count })
 report-refunds = Devoluciones ({ $count })
 report-net-sales = VENTAS NETAS
+report-cash-rounding = Redondeo efectivo
 report-by-tender = Por forma de pago
 report-tender-sales = ventas
 report-tender-voids = anulaciones

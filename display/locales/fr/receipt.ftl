@@ -9,6 +9,7 @@ receipt-subtotal = Sous-total
 receipt-tax = TVA { $rate } sur { $net }
 receipt-tax-included = dont TVA { $rate } sur { $net }
 receipt-total = TOTAL
+receipt-cash-rounding = Arrondi espèces
 receipt-tender-cash = Espèces
 receipt-tender-card = Carte
 receipt-change = Rendu

@@ -19,6 +19,7 @@ report-discounts = Remises accordées
 report-voids = Annulations ({ $count })
 report-refunds = Remboursements ({ $count })
 report-net-sales = VENTES NETTES
+report-cash-rounding = Arrondi espèces
 report-by-tender = Par moyen de paiement
 report-tender-sales = ventes
 report-tender-voids = annulations

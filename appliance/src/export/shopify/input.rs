@@ -142,9 +142,10 @@ pub fn order_create(
     Ok((order, options))
 }
 
-/// The tenders as successful SALE transactions, the change taken off the cash given.
+/// The tenders as successful SALE transactions, the change taken off the cash given, and the
+/// cash rounding too (Shopify's order has no line for it), so they pay the order's total.
 fn transactions(o: &OrderRow, ctx: &Ctx<'_>) -> Vec<Value> {
-    let mut change = o.change_cents.max(0);
+    let mut change = o.change_cents.max(0) + o.cash_rounding_cents;
     let mut amounts: Vec<(String, i64)> = o.tenders.iter().map(|t| (t.tender.clone(), t.amount_cents)).collect();
     for (_, a) in amounts.iter_mut().filter(|(n, _)| n == crate::model::CASH) {
         let off = change.min(*a);
@@ -308,6 +309,35 @@ mod tests {
         assert_eq!(parse_amount("1.2345", "EUR"), None);
         assert_eq!(parse_amount("abc", "EUR"), None);
         assert_eq!(parse_amount("-3.1", "EUR"), Some(-310));
+    }
+
+    #[test]
+    fn transactions_pay_the_total_less_change_and_cash_rounding() {
+        use crate::store::TenderRow;
+        let ctx = Ctx { currency: "CHF", location: "gid://shopify/Location/1" };
+        let tender = |t: &str, a| TenderRow { tender: t.into(), amount_cents: a };
+        let amounts = |o: &OrderRow| -> Vec<(String, String)> {
+            let t = transactions(o, &ctx);
+            t.iter().map(|x| (x["gateway"].to_string(), x["amountSet"]["shopMoney"]["amount"].to_string())).collect()
+        };
+        // 12.52 paid 20.00 in cash, 12.50 kept (−0.02 rounded off): Shopify's order is 12.52.
+        let o = OrderRow {
+            total_cents: 1252,
+            change_cents: 750,
+            cash_rounding_cents: -2,
+            tenders: vec![tender("cash", 2000)],
+            ..OrderRow::default()
+        };
+        assert_eq!(amounts(&o), [("\"cash\"".to_string(), "\"12.52\"".to_string())]);
+        // 4.99 by card and 7.55 in cash for 12.53 (7.54 rounded up): the card as paid, the cash 7.54.
+        let o = OrderRow {
+            total_cents: 1253,
+            cash_rounding_cents: 1,
+            tenders: vec![tender("card", 499), tender("cash", 755)],
+            ..OrderRow::default()
+        };
+        let want = [("\"card\"", "\"4.99\""), ("\"cash\"", "\"7.54\"")].map(|(a, b)| (a.to_string(), b.to_string()));
+        assert_eq!(amounts(&o), want);
     }
 
     #[test]

@@ -254,6 +254,7 @@ impl Vendure {
                 "cashier": sale.cashier,
                 "tenders": sale.tenders,
                 "change_cents": sale.change_cents,
+                "cash_rounding_cents": sale.cash_rounding_cents,
                 "till_total_cents": sale.total_cents,
             },
         });

@@ -54,23 +54,25 @@ impl ProductRef {
     }
 }
 
-/// Cents as WooCommerce writes money: `12.30`, `-0.01`.
-pub fn money(cents: i64) -> String {
-    Cents(cents).to_string()
+/// An amount in the store's minor units as WooCommerce writes money, with the currency's
+/// `minor` decimals (docs/LOCALE.md): `12.30`, `-0.01`; `500` yen; `1.250` dinars.
+pub fn money(cents: i64, minor: u8) -> String {
+    Cents(cents).show(minor)
 }
 
-/// Money as WooCommerce writes it (a decimal string, or a number in a few places) in cents,
-/// rounded half away from zero past the second decimal; `None` for anything else.
-pub fn cents_of(v: &Value) -> Option<i64> {
+/// Money as WooCommerce writes it (a decimal string, or a number in a few places) in the
+/// currency's minor units (`minor` decimals), rounded half away from zero past the last of them;
+/// `None` for anything else.
+pub fn cents_of(v: &Value, minor: u8) -> Option<i64> {
     match v {
-        Value::String(s) => parse_money(s),
-        Value::Number(n) => parse_money(&n.to_string()),
+        Value::String(s) => parse_money(s, minor),
+        Value::Number(n) => parse_money(&n.to_string(), minor),
         _ => None,
     }
 }
 
-/// `12.3`, `-4`, `0.125` in cents.
-pub fn parse_money(s: &str) -> Option<i64> {
+/// `12.3`, `-4`, `0.125` in minor units of a currency with `minor` decimals (0, 2 or 3).
+pub fn parse_money(s: &str, minor: u8) -> Option<i64> {
     let t = s.trim();
     let (neg, t) = match t.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -84,8 +86,9 @@ pub fn parse_money(s: &str) -> Option<i64> {
     let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
     let f = frac.as_bytes();
     let digit = |i: usize| f.get(i).map_or(0, |b| i64::from(b - b'0'));
-    let mut cents = whole * 100 + digit(0) * 10 + digit(1);
-    if digit(2) >= 5 {
+    let n = usize::from(minor.min(3));
+    let mut cents = (0..n).fold(whole, |acc, i| acc * 10 + digit(i));
+    if digit(n) >= 5 {
         cents += 1;
     }
     Some(if neg { -cents } else { cents })
@@ -175,15 +178,18 @@ pub fn tax_rounding(order: &OrderRow) -> i64 {
 }
 
 /// How the sale was paid, in a line: `Till: card 5.00 + cash 20.00, change 4.69`.
-pub fn tenders_title(order: &OrderRow) -> String {
+pub fn tenders_title(order: &OrderRow, minor: u8) -> String {
+    let money = |c| money(c, minor);
     let paid: Vec<String> = order.tenders.iter().map(|t| format!("{} {}", t.tender, money(t.amount_cents))).collect();
     let change = if order.change_cents > 0 { format!(", change {}", money(order.change_cents)) } else { String::new() };
     format!("Till: {}{change}", if paid.is_empty() { order.payment.clone() } else { paid.join(" + ") })
 }
 
 /// `POST /orders` for the sale `key`: completed and paid, one line item per Till line (`refs` in
-/// the same order), nets as line totals, the register's figures and the Till id in meta data.
-pub fn order_body(order: &OrderRow, key: &str, refs: &[ProductRef]) -> Value {
+/// the same order), nets as line totals, the register's figures and the Till id in meta data;
+/// amounts with the store currency's `minor` decimals.
+pub fn order_body(order: &OrderRow, key: &str, refs: &[ProductRef], minor: u8) -> Value {
+    let money = |c| money(c, minor);
     let lines: Vec<Value> = order
         .lines
         .iter()
@@ -219,6 +225,9 @@ pub fn order_body(order: &OrderRow, key: &str, refs: &[ProductRef]) -> Value {
         json!({ "key": "_till_tenders", "value": tenders }),
         json!({ "key": "_till_change", "value": money(order.change_cents) }),
     ];
+    if order.cash_rounding_cents != 0 {
+        meta.push(json!({ "key": "_till_cash_rounding", "value": money(order.cash_rounding_cents) }));
+    }
     if let Some(c) = &order.cashier {
         meta.push(json!({ "key": "_till_cashier", "value": c }));
     }
@@ -226,7 +235,7 @@ pub fn order_body(order: &OrderRow, key: &str, refs: &[ProductRef]) -> Value {
         "status": "completed",
         "set_paid": true,
         "payment_method": "till",
-        "payment_method_title": tenders_title(order),
+        "payment_method_title": tenders_title(order, minor),
         "line_items": lines,
         "meta_data": meta,
     });
@@ -268,21 +277,24 @@ pub fn order_lines(order: &Value) -> Vec<WooLine> {
         .collect()
 }
 
-/// Cents as a JSON number (WooCommerce's `refund_total`).
-fn amount(cents: i64) -> Value {
-    json!(cents as f64 / 100.0)
+/// Minor units as a JSON number with `minor` decimals (WooCommerce's `refund_total`).
+fn amount(cents: i64, minor: u8) -> Value {
+    json!(cents as f64 / 10f64.powi(i32::from(minor)))
 }
 
 /// `POST /orders/<id>/refunds` for a return: the amount the register gave back, line by line with
 /// the tax in it split off as the sale's line had it, no payment refunded (the register did),
-/// restocked as the register restocked. `refs[i]` is the product of `ret.lines[i]`.
+/// restocked as the register restocked. `refs[i]` is the product of `ret.lines[i]`; amounts with
+/// the store currency's `minor` decimals.
 pub fn refund_body(
     ret: &ReturnRow,
     key: &str,
     sale: Option<&OrderRow>,
     refs: &[ProductRef],
     lines: &[WooLine],
+    minor: u8,
 ) -> Result<Value, String> {
+    let amount = |c| amount(c, minor);
     let mut items = Vec::new();
     for (l, r) in ret.lines.iter().zip(refs) {
         let woo = lines
@@ -303,7 +315,7 @@ pub fn refund_body(
         items.push(item);
     }
     Ok(json!({
-        "amount": money(ret.refund_cents),
+        "amount": money(ret.refund_cents, minor),
         "reason": format!(
             "Returned at the register: {} ({} back by {}) [{key}]",
             ret.order_number, ret.refund, ret.payment
@@ -330,10 +342,10 @@ fn barcodes(v: &Value) -> Vec<String> {
 
 /// A product or variation as a catalog item: one with a SKU and a price (`price`, the price a
 /// customer pays now, else `regular_price`); `name` is the product's, a variation's is its
-/// product's name and its options.
-pub fn catalog_item(v: &Value, name: &str) -> Option<CatalogItem> {
+/// product's name and its options; the price read with the store currency's `minor` decimals.
+pub fn catalog_item(v: &Value, name: &str, minor: u8) -> Option<CatalogItem> {
     let sku = v.get("sku").and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())?;
-    let price = ["price", "regular_price"].iter().find_map(|k| v.get(*k).and_then(cents_of))?;
+    let price = ["price", "regular_price"].iter().find_map(|k| v.get(*k).and_then(|p| cents_of(p, minor)))?;
     Some(CatalogItem { sku: sku.to_string(), name: name.to_string(), price_cents: price, barcodes: barcodes(v) })
 }
 

@@ -200,16 +200,51 @@ fn split_tender_cash_and_card_gives_change_and_records_both() {
     ui.handle(d::Intent::PickTender(0));
     let d::Screen::Amount(a) = ui.state().screen else { panic!("no cash pad") };
     assert_eq!(a.quick, [("Exact".to_string(), 655), ("$10.00".to_string(), 1_000), ("$20.00".to_string(), 2_000)]);
-    ui.handle(d::Intent::QuickAmount(1));
-    let d::Screen::Pay(p) = ui.state().screen else { panic!("no pay screen") };
-    assert!(p.fully_paid() && p.change_cents == 345, "{p:?}");
-    ui.handle(d::Intent::FinishSale);
-    let orders = lock(&ui.reg).store().reader().orders(None).unwrap_or_default();
-    let o = &orders[0];
-    let tenders: Vec<(&str, i64)> = o.tenders.iter().map(|t| (t.tender.as_str(), t.amount_cents)).collect();
-    assert_eq!((o.total_cents, o.change_cents, tenders), (1155, 345, vec![("card", 500), ("cash", 1_000)]));
+    let (o, tenders) = take_quick_and_finish(&mut ui, 1, 345);
+    assert_eq!(
+        (o.total_cents, o.change_cents, tenders),
+        (1155, 345, vec![("card".into(), 500), ("cash".into(), 1_000)])
+    );
     assert!(banner(&ui).contains("Change $3.45"), "{}", banner(&ui));
     assert!(sale(&ui).cart.is_empty());
+}
+
+#[test]
+fn the_pay_screen_asks_for_the_cash_part_rounded_to_the_store_step() {
+    let (_dir, mut r) = shop();
+    r.set_setting("cash_rounding", "10").unwrap_or_else(|e| panic!("{e}"));
+    let mut ui = signed_in(r);
+    ui.handle(d::Intent::AddToCart("MUG".into()));
+    ui.handle(d::Intent::AddToCart("TEA".into()));
+    ui.handle(d::Intent::OpenPay);
+    // 11.55: 5.00 on card, then cash: the 6.55 left is due as 6.60, and 6.60 pays it.
+    ui.handle(d::Intent::PickTender(1));
+    ui.handle(d::Intent::AmountDigit(5));
+    ui.handle(d::Intent::AmountEnter);
+    let d::Screen::Pay(p) = ui.state().screen else { panic!("no pay screen") };
+    assert_eq!(p.remaining_cents, 655, "nothing is rounded before cash is chosen");
+    ui.handle(d::Intent::PickTender(0));
+    let d::Screen::Amount(a) = ui.state().screen else { panic!("no cash pad") };
+    assert_eq!(a.quick[0], ("Exact".to_string(), 660));
+    assert_eq!(a.hint.as_deref(), Some("Due $6.60"));
+    let (o, tenders) = take_quick_and_finish(&mut ui, 0, 0);
+    assert_eq!(
+        (o.total_cents, o.cash_rounding_cents, tenders),
+        (1155, 5, vec![("card".into(), 500), ("cash".into(), 660)])
+    );
+}
+
+/// Takes quick amount `quick` on the cash pad, checks the pay screen is paid with `change`,
+/// finishes the sale, and gives the order recorded with its tenders.
+fn take_quick_and_finish(ui: &mut Ui, quick: usize, change: i64) -> (crate::store::OrderRow, Vec<(String, i64)>) {
+    ui.handle(d::Intent::QuickAmount(quick));
+    let d::Screen::Pay(p) = ui.state().screen else { panic!("no pay screen") };
+    assert!(p.fully_paid() && p.change_cents == change, "{p:?}");
+    ui.handle(d::Intent::FinishSale);
+    let orders = lock(&ui.reg).store().reader().orders(None).unwrap_or_default();
+    let o = orders.into_iter().next().unwrap_or_else(|| panic!("test: no order"));
+    let tenders = o.tenders.iter().map(|t| (t.tender.clone(), t.amount_cents)).collect();
+    (o, tenders)
 }
 
 #[test]

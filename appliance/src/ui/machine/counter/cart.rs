@@ -105,7 +105,15 @@ impl Ui {
 
     pub(in crate::ui::machine) fn open_amount(&mut self, what: AmountFor, title: String) {
         let percent = !matches!(what, AmountFor::Tender(_));
-        let due = self.counter.pay_view(self.words()).remaining_cents.max(0);
+        let cash =
+            matches!(what, AmountFor::Tender(i) if self.counter.catalog.tenders.get(i).is_some_and(|t| t == CASH));
+        let due = if cash {
+            // Cash is due rounded to the store's step (docs/LOCALE.md, "Cash rounding").
+            let handed: i64 = self.counter.paid.iter().filter(|(t, _)| t == CASH).map(|(_, a)| a).sum();
+            (self.counter.cash_part() - handed).max(0)
+        } else {
+            self.counter.pay_view(self.words()).remaining_cents.max(0)
+        };
         let view = d::AmountView {
             title,
             entered: String::new(),
@@ -113,9 +121,7 @@ impl Ui {
             allow_percent: percent,
             allow_price: matches!(what, AmountFor::LineDiscount(_)),
             quick: match what {
-                AmountFor::Tender(i) if self.counter.catalog.tenders.get(i).is_some_and(|t| t == CASH) => {
-                    quick_cash(self.words(), &self.status.money, due)
-                }
+                AmountFor::Tender(_) if cash => quick_cash(self.words(), &self.status.money, due),
                 AmountFor::Tender(_) => vec![(self.words().t("counter-exact"), due)],
                 _ => Vec::new(),
             },

@@ -18,8 +18,8 @@ use till_display::i18n::Words;
 
 use super::Ui;
 use crate::model::{
-    CARD, CASH, CartLine, CashKind, Cents, Discount, RateBp, Role, Sku, discount_limit_bp, price_cart, prices_embedded,
-    prices_include_tax, refund_for,
+    CARD, CASH, CartLine, CashKind, Cents, Discount, RateBp, Role, Sku, cash_rounding, cash_rounding_step,
+    discount_limit_bp, price_cart, prices_embedded, prices_include_tax, refund_for,
 };
 use crate::net::lock;
 use crate::register::Approval;
@@ -64,6 +64,8 @@ pub(super) struct Catalog {
     pub prices_embedded: bool,
     pub discount_limit_bp: Option<u32>,
     pub tenders: Vec<String>,
+    /// The store's `cash_rounding` step in minor units (0: none).
+    pub cash_rounding: i64,
 }
 
 /// One cart line: a product, how many, its discount, the label it was scanned from when
@@ -271,11 +273,20 @@ impl Counter {
         }
     }
 
+    /// The cash part of the order as the register will take it: what the other tenders leave,
+    /// rounded to the store's step (docs/LOCALE.md, "Cash rounding").
+    pub(super) fn cash_part(&self) -> i64 {
+        let other: i64 = self.paid.iter().filter(|(t, _)| t != CASH).map(|(_, a)| a).sum();
+        let exact = self.total() - other;
+        exact + cash_rounding(exact, self.catalog.cash_rounding)
+    }
+
     fn pay_view(&self, w: Words) -> d::PayView {
         let total = self.total();
         let given: i64 = self.paid.iter().map(|(_, a)| a).sum();
         let cash: i64 = self.paid.iter().filter(|(t, _)| t == CASH).map(|(_, a)| a).sum();
-        let remaining = total - given;
+        // Once cash is taken, what is left is the rounded cash part less the cash handed over.
+        let remaining = if cash > 0 { self.cash_part() - cash } else { total - given };
         d::PayView {
             total_cents: total,
             applied: self.paid.iter().map(|(n, a)| d::AppliedTender { name: title(w, n), amount_cents: *a }).collect(),
@@ -376,6 +387,7 @@ impl Ui {
             prices_embedded: prices_embedded(setting("price_embedded_barcodes")),
             discount_limit_bp: discount_limit_bp(setting("discount_limit")),
             tenders: rd.tenders().map_err(|e| e.to_string())?,
+            cash_rounding: cash_rounding_step(setting("cash_rounding")),
             ..Catalog::default()
         };
         for (i, p) in products.into_iter().enumerate() {
