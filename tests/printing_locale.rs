@@ -63,6 +63,7 @@ fn a_german_store_in_euros_prints_german_receipts_and_z_reports() {
     assert!(has(z, "Umsatz (1)", "5,50"), "{z:#?}");
     assert!(has(z, "Soll-Bestand", "5,50") && has(z, "Differenz", "0,00"), "{z:#?}");
     assert!(z.iter().any(|l| l.contains("Nach Zahlungsart")), "{z:#?}");
+    assert!(has(z, "(ohne Kassierer) (1)", "5,50"), "a sale without a cashier signed in: {z:#?}");
     n.ok(&["report", "show", "1", "--print"]);
     let items = vp.wait_for(|i| with(i, "Z-BERICHT 1").len() == 2, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
     assert!(with(&items, "Z-BERICHT 1")[1].iter().any(|l| l.contains("KOPIE")));

@@ -398,11 +398,15 @@ pub fn report(h: &Letterhead, r: &ReportHead, t: &DayTotals) -> Receipt {
     }
     section(&mut b, w.t("report-by-category"));
     for x in &t.categories {
-        b.push(pair(format!("{} ({})", x.name, x.count), m.number(x.cents.0)));
+        // Products without a category are counted under "(none)" (store/report.rs).
+        let name = if x.name == "(none)" { w.t("report-no-category") } else { x.name.clone() };
+        b.push(pair(format!("{name} ({})", x.count), m.number(x.cents.0)));
     }
     section(&mut b, w.t("report-by-cashier"));
     for x in &t.cashiers {
-        b.push(pair(format!("{} ({})", x.name, x.count), m.number(x.cents.0)));
+        // Sales rung without a cashier signed in are counted under "(nobody)".
+        let name = if x.name == "(nobody)" { w.t("report-no-cashier") } else { x.name.clone() };
+        b.push(pair(format!("{name} ({})", x.count), m.number(x.cents.0)));
     }
     section(&mut b, w.t("report-drawer"));
     b.push(pair(w.t("report-floats"), m.number(t.floats_cents.0)));
