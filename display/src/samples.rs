@@ -256,7 +256,7 @@ fn in_money(code: &str, tag: &str, mut state: UiState) -> UiState {
     state.status.money =
         MoneyFormat::new(crate::Currency::of(code).unwrap_or_default(), crate::Locale::of(tag).unwrap_or_default());
     state.status.language = crate::i18n::Language::of(tag).unwrap_or_default();
-    lang_setup::times_in_language(&mut state.status);
+    lang_setup::in_language(&mut state);
     state
 }
 
