@@ -1,6 +1,8 @@
 //! Samples of the business day and the printer (issue 15): the "Drawer & day" menu, a reason on
 //! the keyboard, an X report, the Z about to be made and the Z made, and Settings → Printer.
 
+use crate::MoneyFormat;
+use crate::i18n::{Arg, Language, text, text_with};
 use crate::model::*;
 
 /// The columns the appliance lays a report out in for the screen.
@@ -19,50 +21,72 @@ fn rule() -> String {
     "-".repeat(COLS)
 }
 
-/// A day at the Corner Café's front counter, as `print::docs::report` and `layout` write it.
-fn report_lines(title: &str, head: &[&str], counted: Option<&str>) -> Vec<String> {
+/// A day at the Corner Café's front counter, as `print::docs::report` and `layout` write it, in
+/// `lang`'s words and `m`'s numbers: `title` and `head` are the report's heading, `counted` the
+/// cash counted at the close.
+pub(super) fn report_lines(
+    lang: Language,
+    m: &MoneyFormat,
+    title: &str,
+    head: &[String],
+    counted: Option<i64>,
+) -> Vec<String> {
+    let t = |id: &str| text(lang, id);
+    let n = |id: &str, count: i64| text_with(lang, id, &[("count", Arg::Count(count))]);
+    let register = text_with(lang, "receipt-register", &[("name", Arg::Text("Front Counter"))]);
     let mut l = vec![center("Corner Café"), center("12 Harbour Street"), String::new(), center(title)];
-    l.push(pair("Register Front Counter", "2026-03-02"));
-    l.extend(head.iter().map(|h| h.to_string()));
+    l.push(pair(&register, &m.locale.date(2026, 3, 2)));
+    l.extend(head.iter().cloned());
     l.push(rule());
-    for (left, right) in [
-        ("Sales (42)", "612.40"),
-        ("Discounts given", "18.20"),
-        ("Voids (1)", "-4.20"),
-        ("Refunds (2)", "-11.50"),
-        ("NET SALES", "596.70"),
+    for (left, cents) in [
+        (n("report-sales", 42), 61_240),
+        (t("report-discounts"), 1_820),
+        (n("report-voids", 1), -420),
+        (n("report-refunds", 2), -1_150),
+        (t("report-net-sales"), 59_670),
     ] {
-        l.push(pair(left, right));
+        l.push(pair(&left, &m.number(cents)));
     }
-    let section = |l: &mut Vec<String>, name: &str, rows: &[(&str, &str)]| {
+    let section = |l: &mut Vec<String>, name: String, rows: &[(String, i64)]| {
         l.push(rule());
-        l.push(name.to_string());
-        l.extend(rows.iter().map(|(a, b)| pair(a, b)));
+        l.push(name);
+        l.extend(rows.iter().map(|(a, b)| pair(a, &m.number(*b))));
     };
-    section(&mut l, "By tender", &[("Cash", "212.70"), ("Card", "384.00")]);
-    section(&mut l, "By tax rate (net / tax)", &[("8% on 552.50", "44.20")]);
-    section(&mut l, "By category", &[("Coffee (61)", "402.10"), ("Bakery (23)", "141.60"), ("Food (9)", "68.70")]);
-    section(&mut l, "By cashier", &[("Maya (30)", "431.90"), ("Ben (12)", "180.50")]);
-    section(
-        &mut l,
-        "Cash drawer",
-        &[
-            ("Floats", "100.00"),
-            ("Paid in (1)", "50.00"),
-            ("Paid out (1)", "-12.50"),
-            ("Drops (1)", "-200.00"),
-            ("No sale openings", "1"),
-            ("Expected cash", "150.20"),
-        ],
-    );
+    let tenders = [(t("receipt-tender-cash"), 21_270), (t("receipt-tender-card"), 38_400)];
+    section(&mut l, t("report-by-tender"), &tenders);
+    let net = m.number(55_250);
+    let tax = text_with(lang, "report-tax-line", &[("rate", Arg::Text("8%")), ("net", Arg::Text(&net))]);
+    section(&mut l, t("report-by-tax"), &[(tax, 4_420)]);
+    let categories = [("Coffee (61)".into(), 40_210), ("Bakery (23)".into(), 14_160), ("Food (9)".into(), 6_870)];
+    section(&mut l, t("report-by-category"), &categories);
+    section(&mut l, t("report-by-cashier"), &[("Maya (30)".into(), 43_190), ("Ben (12)".into(), 18_050)]);
+    let drawer = [
+        (t("report-floats"), 10_000),
+        (n("report-paid-in", 1), 5_000),
+        (n("report-paid-out", 1), -1_250),
+        (n("report-drops", 1), -20_000),
+    ];
+    section(&mut l, t("report-drawer"), &drawer);
+    l.push(pair(&t("report-no-sales"), "1"));
+    l.push(pair(&t("report-expected-cash"), &m.number(15_020)));
     if let Some(c) = counted {
-        l.push(pair("Counted cash", c));
-        l.push(pair("Difference", "-2.20"));
+        l.push(pair(&t("report-counted-cash"), &m.number(c)));
+        l.push(pair(&t("report-difference"), &m.number(c - 15_020)));
     }
     l.push(rule());
-    l.push(pair("Grand total", "48 211.90"));
+    l.push(pair(&t("report-grand-total"), &m.number(4_821_190)));
     l.push(String::new());
     l
+}
+
+/// The X report's heading (`print::docs::x_head`).
+pub(super) fn x_heading(lang: Language) -> (String, Vec<String>) {
+    (text(lang, "report-x-title"), vec![text_with(lang, "report-next-z", &[("number", Arg::Count(4))])])
+}
+
+/// The heading of the Z about to be made (`print::docs::z_preview_head`).
+pub(super) fn z_preview_title(lang: Language) -> String {
+    text_with(lang, "report-z-preview-title", &[("number", Arg::Count(4))])
 }
 
 fn figures(counted: bool) -> Vec<(String, String)> {
@@ -114,7 +138,10 @@ pub(super) fn samples(state: &dyn Fn(Screen) -> UiState) -> Vec<(&'static str, U
             state(Screen::Report(ReportView {
                 kind: ReportKind::X,
                 title: "X report".into(),
-                lines: report_lines("X REPORT", &["Next Z: 4"], None),
+                lines: {
+                    let (title, head) = x_heading(Language::English);
+                    report_lines(Language::English, &MoneyFormat::default(), &title, &head, None)
+                },
                 page: 0,
                 figures: figures(false),
             })),
@@ -124,7 +151,13 @@ pub(super) fn samples(state: &dyn Fn(Screen) -> UiState) -> Vec<(&'static str, U
             state(Screen::Report(ReportView {
                 kind: ReportKind::Closing,
                 title: "Close the day: Z 4".into(),
-                lines: report_lines("Z REPORT 4 (NOT MADE YET)", &[], Some("148.00")),
+                lines: report_lines(
+                    Language::English,
+                    &MoneyFormat::default(),
+                    &z_preview_title(Language::English),
+                    &[],
+                    Some(14_800),
+                ),
                 page: 1,
                 figures: figures(true),
             })),
@@ -137,9 +170,15 @@ pub(super) fn samples(state: &dyn Fn(Screen) -> UiState) -> Vec<(&'static str, U
                     kind: ReportKind::Z,
                     title: "Z report 4".into(),
                     lines: report_lines(
+                        Language::English,
+                        &MoneyFormat::default(),
                         "Z REPORT 4",
-                        &["Opened 2026-03-02T07:02:11Z", "Closed 2026-03-02T18:40:05Z", "Closed by Ana"],
-                        Some("148.00"),
+                        &[
+                            "Opened 2026-03-02T07:02:11Z".into(),
+                            "Closed 2026-03-02T18:40:05Z".into(),
+                            "Closed by Ana".into(),
+                        ],
+                        Some(14_800),
                     ),
                     page: 0,
                     figures: figures(true),

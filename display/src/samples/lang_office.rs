@@ -4,7 +4,7 @@
 //! money and its words). What the appliance passes in as text (a report's title and figures, the
 //! refund's tender) is given here as a shop in that language would see it.
 
-use super::in_money;
+use super::{day, in_money};
 use crate::model::*;
 
 /// Each store's currency and locale, and the samples shown in its language: each is named as
@@ -17,7 +17,7 @@ const TRANSLATED: [(&str, &str, &[&str]); 4] = [
 ];
 
 /// The words the appliance would pass in for a shop in `lang` (`de`, `fr`, `es`).
-fn passed_in(lang: &str, screen: &mut Screen) {
+fn passed_in(lang: &str, status: &StatusInfo, screen: &mut Screen) {
     let pick = |de: &str, fr: &str, es: &str| match lang {
         "de" => de.to_string(),
         "fr" => fr.to_string(),
@@ -39,6 +39,13 @@ fn passed_in(lang: &str, screen: &mut Screen) {
             for ((label, amount), (l, a)) in view.figures.iter_mut().zip(labels.into_iter().zip(amounts)) {
                 (*label, *amount) = (l, a.to_string());
             }
+            // The report itself as `print::docs` writes it in the shop's words and numbers.
+            let (title, head) = match view.kind {
+                ReportKind::Closing => (day::z_preview_title(status.language), Vec::new()),
+                _ => day::x_heading(status.language),
+            };
+            let counted = (view.kind == ReportKind::Closing).then_some(14_800);
+            view.lines = day::report_lines(status.language, &status.money, &title, &head, counted);
         }
         Screen::Return(view) => {
             view.refund_tender = if view.refund_tender == "Cash" {
@@ -61,7 +68,7 @@ pub(super) fn samples(all: &[(&'static str, UiState)]) -> Vec<(&'static str, UiS
             let from = name.strip_suffix(&format!("-{lang}"))?;
             let (_, state) = all.iter().find(|(n, _)| *n == from)?;
             let mut state = in_money(code, tag, state.clone());
-            passed_in(lang, &mut state.screen);
+            passed_in(lang, &state.status, &mut state.screen);
             Some((name, state))
         })
         .collect()
