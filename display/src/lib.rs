@@ -33,6 +33,7 @@ pub use layout::Region;
 pub use model::*;
 pub use money::{Currency, LOCALES, Locale, MoneyFormat, format_cents};
 pub use render::{draw, draw_region, region_rect};
+pub use samples::passed::samples_in;
 pub use samples::samples;
 pub use scanner::{Detected, ScanDetector};
 pub use sys::{FbDevice, ext4_resize, lp_status, resize_partition, watchdog_set_timeout};

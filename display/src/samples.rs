@@ -7,6 +7,9 @@ mod day;
 mod export;
 mod lang_office;
 mod lang_setup;
+pub(crate) mod passed;
+
+use passed::in_money;
 
 fn status(mode: Mode) -> StatusInfo {
     match mode {
@@ -249,15 +252,6 @@ fn return_view(selected: [u32; 4]) -> ReturnView {
         refund_cents,
         can_void: false,
     }
-}
-
-/// `state` in a store whose currency is `code` and locale `tag`, in the locale's language.
-fn in_money(code: &str, tag: &str, mut state: UiState) -> UiState {
-    state.status.money =
-        MoneyFormat::new(crate::Currency::of(code).unwrap_or_default(), crate::Locale::of(tag).unwrap_or_default());
-    state.status.language = crate::i18n::Language::of(tag).unwrap_or_default();
-    lang_setup::in_language(&mut state);
-    state
 }
 
 /// Named sample states, one per screen plus variants; names are snapshot file stems.

@@ -121,3 +121,31 @@ fn cash_is_rounded_to_the_store_step_and_nothing_else_is() {
     assert_eq!(z["cash_rounding_cents"].as_i64(), Some(-2), "{z}");
     assert!(t.ok(&["report", "show", "1"]).lines().any(|l| l.starts_with("Cash rounding") && l.ends_with("-0.02")));
 }
+
+#[test]
+fn a_german_stores_screens_are_drawn_as_its_registers_show_them() {
+    // A store in euros and German: `till --data DIR screens` draws the X report as the German
+    // snapshot shows it (the report itself, its title and figures in German and euros, as the
+    // appliance writes them), not the English sample with German labels around it.
+    let t = Till::new();
+    t.ok(&["setting", "set", "currency", "EUR"]);
+    t.ok(&["setting", "set", "locale", "de-DE"]);
+    let out = t.dir.path().join("de");
+    let run = super::common::till_command()
+        .arg("--data")
+        .arg(t.data())
+        .args(["screens", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("../display/tests/snapshots");
+    for (drawn, snapshot) in [("report-x", "report-x-de"), ("day-menu", "day-menu-de")] {
+        let png = |p: &Path| {
+            till_display::Canvas::from_png(&file_bytes(p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        };
+        let (ours, theirs) =
+            (png(&out.join(format!("{drawn}.png"))), png(&snapshots.join(format!("{snapshot}-800x480.png"))));
+        assert!(ours == theirs, "{drawn}.png of a German store in euros is not {snapshot}'s snapshot");
+    }
+}

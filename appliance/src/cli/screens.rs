@@ -19,21 +19,20 @@ pub(super) fn screens(
         return Err(bad().into());
     }
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let mut samples = till_display::samples();
-    if let Some(dir) = data {
-        // Only read: a directory without a register's database is refused, not made into one.
-        if !dir.join(crate::store::DB_FILE).is_file() {
-            return Err(SetupRefused(format!("no register's data in {}", dir.display())).into());
+    let samples = match data {
+        None => till_display::samples(),
+        Some(dir) => {
+            // Only read: a directory without a register's database is refused, not made into one.
+            if !dir.join(crate::store::DB_FILE).is_file() {
+                return Err(SetupRefused(format!("no register's data in {}", dir.display())).into());
+            }
+            let store =
+                crate::store::Store::open(dir).with_context(|| format!("reading the store in {}", dir.display()))?;
+            // What the appliance hands the screens as text (tenders, times, reports) is written in the
+            // store's words and numbers too, as its registers would show them.
+            till_display::samples_in(store.reader().money_format()?, store.reader().language()?)
         }
-        let store =
-            crate::store::Store::open(dir).with_context(|| format!("reading the store in {}", dir.display()))?;
-        let money = store.reader().money_format()?;
-        let language = store.reader().language()?;
-        for (_, state) in &mut samples {
-            state.status.money = money;
-            state.status.language = language;
-        }
-    }
+    };
     for (name, state) in &samples {
         let mut canvas = till_display::Canvas::new(w, h);
         till_display::draw(state, &mut canvas).map_err(|e| match e {})?;

@@ -24,13 +24,7 @@ fn rule() -> String {
 /// A day at the Corner Café's front counter, as `print::docs::report` and `layout` write it, in
 /// `lang`'s words and `m`'s numbers: `title` and `head` are the report's heading, `counted` the
 /// cash counted at the close.
-pub(super) fn report_lines(
-    lang: Language,
-    m: &MoneyFormat,
-    title: &str,
-    head: &[String],
-    counted: Option<i64>,
-) -> Vec<String> {
+fn report_lines(lang: Language, m: &MoneyFormat, title: &str, head: &[String], counted: Option<i64>) -> Vec<String> {
     let t = |id: &str| text(lang, id);
     let n = |id: &str, count: i64| text_with(lang, id, &[("count", Arg::Count(count))]);
     let register = text_with(lang, "receipt-register", &[("name", Arg::Text("Front Counter"))]);
@@ -79,23 +73,37 @@ pub(super) fn report_lines(
     l
 }
 
-/// The X report's heading (`print::docs::x_head`).
-pub(super) fn x_heading(lang: Language) -> (String, Vec<String>) {
-    (text(lang, "report-x-title"), vec![text_with(lang, "report-next-z", &[("number", Arg::Count(4))])])
-}
-
-/// The heading of the Z about to be made (`print::docs::z_preview_head`).
-pub(super) fn z_preview_title(lang: Language) -> String {
-    text_with(lang, "report-z-preview-title", &[("number", Arg::Count(4))])
-}
-
-fn figures(counted: bool) -> Vec<(String, String)> {
-    let mut f = vec![("Net sales".to_string(), "$596.70".to_string()), ("Expected cash".into(), "$150.20".into())];
-    if counted {
-        f.push(("Counted".into(), "$148.00".into()));
-        f.push(("Difference".into(), "-$2.20".into()));
+/// A report's screen as the appliance makes it (`ui::machine::counter::day`): its title, the
+/// figures beside it and the report itself, in `lang`'s words and `m`'s numbers.
+pub(super) fn report_view(kind: ReportKind, page: usize, lang: Language, m: &MoneyFormat) -> ReportView {
+    let number = |id: &str| text_with(lang, id, &[("number", Arg::Text("4"))]);
+    let count = |id: &str| text_with(lang, id, &[("number", Arg::Count(4))]);
+    let when = |hour, minute| format!("{} {} UTC", m.locale.date(2026, 3, 2), m.locale.time(hour, minute));
+    let (title, heading, head, counted) = match kind {
+        ReportKind::X => {
+            (text(lang, "counter-x-report"), text(lang, "report-x-title"), vec![count("report-next-z")], None)
+        }
+        ReportKind::Closing => {
+            (number("counter-closing-title"), count("report-z-preview-title"), Vec::new(), Some(14_800))
+        }
+        ReportKind::Z => {
+            let head = vec![
+                text_with(lang, "report-opened", &[("when", Arg::Text(&when(7, 2)))]),
+                text_with(lang, "report-closed", &[("when", Arg::Text(&when(18, 40)))]),
+                text_with(lang, "report-closed-by", &[("name", Arg::Text("Ana"))]),
+            ];
+            (number("counter-z-title"), count("report-z-title"), head, Some(14_800))
+        }
+    };
+    let mut figures = vec![
+        (text(lang, "counter-net-sales"), m.format(59_670)),
+        (text(lang, "counter-expected-cash"), m.format(15_020)),
+    ];
+    if let Some(c) = counted {
+        figures.push((text(lang, "counter-counted"), m.format(c)));
+        figures.push((text(lang, "counter-difference"), m.format(c - 15_020)));
     }
-    f
+    ReportView { kind, title, lines: report_lines(lang, m, &heading, &head, counted), page, figures }
 }
 
 fn printer(link: PrinterLink, device: &str) -> PrinterView {
@@ -133,56 +141,16 @@ pub(super) fn samples(state: &dyn Fn(Screen) -> UiState) -> Vec<(&'static str, U
                 }))
             },
         ),
-        (
-            "report-x",
-            state(Screen::Report(ReportView {
-                kind: ReportKind::X,
-                title: "X report".into(),
-                lines: {
-                    let (title, head) = x_heading(Language::English);
-                    report_lines(Language::English, &MoneyFormat::default(), &title, &head, None)
-                },
-                page: 0,
-                figures: figures(false),
-            })),
-        ),
+        ("report-x", state(Screen::Report(report_view(ReportKind::X, 0, Language::English, &MoneyFormat::default())))),
         (
             "report-closing",
-            state(Screen::Report(ReportView {
-                kind: ReportKind::Closing,
-                title: "Close the day: Z 4".into(),
-                lines: report_lines(
-                    Language::English,
-                    &MoneyFormat::default(),
-                    &z_preview_title(Language::English),
-                    &[],
-                    Some(14_800),
-                ),
-                page: 1,
-                figures: figures(true),
-            })),
+            state(Screen::Report(report_view(ReportKind::Closing, 1, Language::English, &MoneyFormat::default()))),
         ),
         (
             "report-z",
             UiState {
                 banner: info("Day closed: Z 4, net sales $596.70. It is printing."),
-                ..state(Screen::Report(ReportView {
-                    kind: ReportKind::Z,
-                    title: "Z report 4".into(),
-                    lines: report_lines(
-                        Language::English,
-                        &MoneyFormat::default(),
-                        "Z REPORT 4",
-                        &[
-                            "Opened 2026-03-02T07:02:11Z".into(),
-                            "Closed 2026-03-02T18:40:05Z".into(),
-                            "Closed by Ana".into(),
-                        ],
-                        Some(14_800),
-                    ),
-                    page: 0,
-                    figures: figures(true),
-                }))
+                ..state(Screen::Report(report_view(ReportKind::Z, 0, Language::English, &MoneyFormat::default())))
             },
         ),
         ("printer", state(Screen::Printer(printer(PrinterLink::Usb, "/dev/usb/lp0")))),
