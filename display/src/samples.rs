@@ -480,9 +480,9 @@ fn base_samples() -> Vec<(&'static str, UiState)> {
             "pinpad-approve",
             state(
                 Screen::PinPad(PinPadView {
-                    error: Some("Wrong PIN, 3 tries left".into()),
+                    error: Some("Wrong PIN: 3 tries left before the pad locks.".into()),
                     ..pin_pad(
-                        PinPurpose::Approve { reason: "Void order R1-000012".into() },
+                        PinPurpose::Approve { reason: "Void order R1-000012: $4.20".into() },
                         "A manager types their PIN. You stay signed in.",
                     )
                 }),
@@ -496,7 +496,7 @@ fn base_samples() -> Vec<(&'static str, UiState)> {
                     users: users(),
                     selected: Some(1),
                     locked_secs: Some(30),
-                    error: Some("Too many wrong PINs".into()),
+                    error: Some("Too many wrong PINs: locked for 30 s.".into()),
                     ..pin_pad(PinPurpose::Login, "Ben, type your PIN")
                 }),
                 Mode::Client,
@@ -507,7 +507,10 @@ fn base_samples() -> Vec<(&'static str, UiState)> {
             state(
                 Screen::PinPad(PinPadView {
                     entered: 4,
-                    ..pin_pad(PinPurpose::FirstManager { step: FirstManagerStep::Choose }, "Choose a PIN for Ana")
+                    ..pin_pad(
+                        PinPurpose::FirstManager { step: FirstManagerStep::Choose },
+                        "Choose a PIN for Ana (4 to 8 digits)",
+                    )
                 }),
                 Mode::Standalone,
             ),

@@ -118,9 +118,15 @@ pub(super) fn pin_pad_screen(b: &mut Builder, view: &PinPadView, r: Rectangle) {
         PinPurpose::Approve { reason } => (format!("{}\n{reason}", b.t("pinpad-approval")), 3),
         _ => (view.prompt.clone(), 2),
     };
-    let heading_style = b.style(Face::Bold, m.title_px, theme::TEXT, theme::BG, Align::Left);
-    let mut rest = lines_on_top(b, left, &heading, heading_style, heading_lines, m.gap / 2);
     let dots_h = if m.compact { 40 } else { 60 };
+    // Over the names, a prompt that would leave no room for a row of them and the pager (a small
+    // panel under a banner, a longer language) comes down to the body's type.
+    let below = dots_h + 4 + line_height(m.body_px) + 2 * m.gap + 2 * m.button_h;
+    let tight = matches!(view.purpose, PinPurpose::Login)
+        && left.size.height < heading_lines as u32 * line_height(m.title_px) + m.gap / 2 + below;
+    let heading_px = if tight { m.body_px } else { m.title_px };
+    let heading_style = b.style(Face::Bold, heading_px, theme::TEXT, theme::BG, Align::Left);
+    let mut rest = lines_on_top(b, left, &heading, heading_style, heading_lines, m.gap / 2);
     // Under the approval's heading the prompt takes what the dots and the error line leave (a
     // banner can leave no room for it on a small panel).
     let spare = rest.size.height.saturating_sub(dots_h + 4 + line_height(m.body_px) + m.gap / 2);
@@ -134,7 +140,11 @@ pub(super) fn pin_pad_screen(b: &mut Builder, view: &PinPadView, r: Rectangle) {
     pin_dots(b, view, dots_r);
     let (error_r, rest) = take_top(rest, line_height(m.body_px), m.gap);
     if let Some(error) = &view.error {
-        b.text(error_r, error.clone(), b.style(Face::Bold, m.body_px, theme::RED, theme::BG, Align::Left));
+        // A long refusal steps its type down before it is cut (German and French say more).
+        let steps = [(Face::Bold, m.body_px), (Face::Bold, m.small_px), (Face::Regular, m.small_px)];
+        let fits = |(face, px): &(Face, u32)| measure(error, *face, *px) <= error_r.size.width;
+        let (face, px) = steps.into_iter().find(fits).unwrap_or(steps[2]);
+        b.text(error_r, error.clone(), b.style(face, px, theme::RED, theme::BG, Align::Left));
     }
 
     match &view.purpose {

@@ -36,14 +36,47 @@ pub fn in_store(money: MoneyFormat, language: Language, mut state: UiState) -> U
         }
         Screen::Return(view) => view.refund_tender = tender(language, &view.refund_tender),
         Screen::Report(view) => *view = day::report_view(view.kind, view.page, language, &money),
+        Screen::PinPad(view) => pin_pad(language, &money, view),
         _ => {}
     }
     state
 }
 
+/// The order the samples' manager approves voiding, and its total.
+const VOIDED: (&str, i64) = ("R1-000012", 420);
+/// The samples' first manager.
+const FIRST_MANAGER: &str = "Ana";
+
+/// The PIN pad's prompt, approval and error as the appliance words them (`ui::machine::counter`'s
+/// sign-in and approvals): the sample's approval is voiding [`VOIDED`].
+fn pin_pad(lang: Language, m: &MoneyFormat, view: &mut PinPadView) {
+    let with = |id: &str, name: &str, arg: Arg<'_>| text_with(lang, id, &[(name, arg)]);
+    view.prompt = match &mut view.purpose {
+        PinPurpose::Login => match view.selected.and_then(|i| view.users.get(i)) {
+            Some(name) => with("counter-pin-prompt", "name", Arg::Text(name)),
+            None => text(lang, "counter-pin-pick-name"),
+        },
+        PinPurpose::Approve { reason } => {
+            let total = m.format(VOIDED.1);
+            let args = [("number", Arg::Text(VOIDED.0)), ("total", Arg::Text(&total))];
+            *reason = text_with(lang, "counter-approve-void", &args);
+            text(lang, "counter-pin-manager")
+        }
+        PinPurpose::FirstManager { step: FirstManagerStep::Choose } => {
+            with("counter-pin-choose", "name", Arg::Text(FIRST_MANAGER))
+        }
+        PinPurpose::FirstManager { step: FirstManagerStep::Confirm } => text(lang, "counter-pin-again"),
+    };
+    view.error = match (view.locked_secs, &view.error) {
+        (Some(secs), _) => Some(with("counter-pin-locked", "seconds", Arg::Count(secs.try_into().unwrap_or(0)))),
+        (None, Some(_)) => Some(with("counter-pin-wrong", "count", Arg::Count(3))),
+        (None, None) => None,
+    };
+}
+
 /// A shop's own name for a voucher tender in each shipped language, in [`Language::ALL`]'s order:
 /// a tender the store named is shown as typed, so a shop in Germany types "Gutschein".
-const VOUCHER: [&str; 4] = ["Voucher", "Gutschein", "Bon d'achat", "Vale"];
+const VOUCHER: [&str; Language::ALL.len()] = ["Voucher", "Gutschein", "Bon d'achat", "Vale"];
 
 /// A tender's button as the appliance names it (`counter::title`): cash and card in the
 /// register's words, the voucher as the shop named it. `label` may be any shipped language's.
