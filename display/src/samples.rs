@@ -153,6 +153,22 @@ fn pin_pad(purpose: PinPurpose, prompt: &str) -> PinPadView {
     }
 }
 
+/// The tenders of most samples' stores.
+const TENDERS: [&str; 3] = ["Cash", "Card", "Voucher"];
+
+/// A payment screen: the order's `total`, the tenders taken, what is left and the change.
+fn pay(total: i64, applied: Vec<AppliedTender>, remaining: i64, change: i64, tenders: &[&str]) -> PayView {
+    let tenders = tenders.iter().map(|t| t.to_string()).collect();
+    PayView {
+        total_cents: total,
+        applied,
+        remaining_cents: remaining,
+        change_cents: change,
+        tenders,
+        cash_due_cents: None,
+    }
+}
+
 fn tender(name: &str, amount_cents: i64) -> AppliedTender {
     AppliedTender { name: name.into(), amount_cents }
 }
@@ -262,6 +278,7 @@ pub fn samples() -> Vec<(&'static str, UiState)> {
 /// The samples as written here and in the submodules, before `lang_setup` copies some into other languages.
 fn base_samples() -> Vec<(&'static str, UiState)> {
     let state = |screen: Screen, mode: Mode| UiState { screen, status: status(mode), banner: None };
+    let swiss = PayView { cash_due_cents: Some(1255), ..pay(1253, Vec::new(), 1253, 0, &TENDERS) };
     let cart = vec![
         line("LAT", "Latte", 2, 420),
         line("CRO", "Croissant", 1, 325),
@@ -515,42 +532,18 @@ fn base_samples() -> Vec<(&'static str, UiState)> {
                 Mode::Standalone,
             ),
         ),
-        (
-            "pay-due",
-            with_conflicts(
-                Screen::Pay(PayView {
-                    total_cents: 250,
-                    applied: Vec::new(),
-                    remaining_cents: 250,
-                    change_cents: 0,
-                    tenders: vec!["Cash".into(), "Card".into()],
-                }),
-                Mode::Client,
-            ),
-        ),
+        ("pay-due", with_conflicts(Screen::Pay(pay(250, Vec::new(), 250, 0, &["Cash", "Card"])), Mode::Client)),
         (
             "pay-partial",
             state(
-                Screen::Pay(PayView {
-                    total_cents: 1730,
-                    applied: vec![tender("Cash", 500), tender("Card", 800)],
-                    remaining_cents: 430,
-                    change_cents: 0,
-                    tenders: vec!["Cash".into(), "Card".into(), "Voucher".into()],
-                }),
+                Screen::Pay(pay(1730, vec![tender("Cash", 500), tender("Card", 800)], 430, 0, &TENDERS)),
                 Mode::Client,
             ),
         ),
         (
             "pay-done-change",
             state(
-                Screen::Pay(PayView {
-                    total_cents: 1730,
-                    applied: vec![tender("Card", 1000), tender("Cash", 1000)],
-                    remaining_cents: 0,
-                    change_cents: 270,
-                    tenders: vec!["Cash".into(), "Card".into(), "Voucher".into()],
-                }),
+                Screen::Pay(pay(1730, vec![tender("Card", 1000), tender("Cash", 1000)], 0, 270, &TENDERS)),
                 Mode::Client,
             ),
         ),
@@ -577,17 +570,19 @@ fn base_samples() -> Vec<(&'static str, UiState)> {
                 "EUR",
                 "de-DE",
                 state(
-                    Screen::Pay(PayView {
-                        total_cents: 123_450,
-                        applied: vec![tender("Cash", 50_000), tender("Card", 60_000)],
-                        remaining_cents: 13_450,
-                        change_cents: 0,
-                        tenders: vec!["Cash".into(), "Card".into(), "Voucher".into()],
-                    }),
+                    Screen::Pay(pay(
+                        123_450,
+                        vec![tender("Cash", 50_000), tender("Card", 60_000)],
+                        13_450,
+                        0,
+                        &TENDERS,
+                    )),
                     Mode::Client,
                 ),
             ),
         ),
+        // A Swiss shop rounding cash to 0.05: 12.53 is 12.55 in cash.
+        ("pay-cash-rounding-chf", in_money("CHF", "de-DE", state(Screen::Pay(swiss), Mode::Client))),
         (
             "amount-cash-jpy",
             in_money(

@@ -8,6 +8,7 @@ pay-earlier = { $count ->
    *[other] { $count } frühere Zahlungen
 }
 pay-remaining = Offen
+pay-in-cash = Bar, gerundet
 pay-change = Rückgeld
 pay-paid-in-full = Vollständig bezahlt
 

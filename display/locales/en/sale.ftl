@@ -8,6 +8,7 @@ pay-earlier = { $count ->
    *[other] { $count } earlier payments
 }
 pay-remaining = Remaining
+pay-in-cash = In cash, rounded
 pay-change = Change
 pay-paid-in-full = Paid in full
 

@@ -8,6 +8,7 @@ pay-earlier = { $count ->
    *[other] { $count } pagos anteriores
 }
 pay-remaining = Pendiente
+pay-in-cash = En efectivo, redondeado
 pay-change = Cambio
 pay-paid-in-full = Pagado por completo
 

@@ -8,6 +8,7 @@ pay-earlier = { $count ->
    *[other] { $count } paiements précédents
 }
 pay-remaining = Reste à payer
+pay-in-cash = En espèces, arrondi
 pay-change = Rendu
 pay-paid-in-full = Payé en totalité
 

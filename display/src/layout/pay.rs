@@ -23,6 +23,22 @@ fn pay_summary(b: &mut Builder, view: &PayView, r: Rectangle) {
     b.fill(r, theme::PANEL, m.radius, theme::BG);
     let inner = inset(r, m.pad.min(12), m.pad.min(12) / 2);
     let (rest, result_r) = take_bottom(inner, line_height(m.big_px) + 4, 4);
+    // With cash rounding, what the rest comes to in cash sits right above it.
+    let rest = match view.cash_due_cents.filter(|_| !view.fully_paid()) {
+        Some(cash) => {
+            let (rest, line) = take_bottom(rest, line_height(m.body_px), 2);
+            let (label, value) = take_right(line, line.size.width / 2, 0);
+            let muted = b.style(Face::Regular, m.small_px + 1, theme::MUTED, theme::PANEL, Align::Left);
+            b.text(label, b.t("pay-in-cash"), muted);
+            b.text(
+                value,
+                b.money.format(cash),
+                b.style(Face::Bold, m.body_px, theme::AMBER, theme::PANEL, Align::Right),
+            );
+            rest
+        }
+        None => rest,
+    };
     let (total_r, mut list) = take_top(rest, line_height(m.body_px) + 8, 0);
     let (total_label, total_value) = take_right(total_r, total_r.size.width / 2, 0);
     b.text(

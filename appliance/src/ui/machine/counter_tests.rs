@@ -217,12 +217,15 @@ fn the_pay_screen_asks_for_the_cash_part_rounded_to_the_store_step() {
     ui.handle(d::Intent::AddToCart("MUG".into()));
     ui.handle(d::Intent::AddToCart("TEA".into()));
     ui.handle(d::Intent::OpenPay);
+    let d::Screen::Pay(p) = ui.state().screen else { panic!("no pay screen") };
+    assert_eq!((p.remaining_cents, p.cash_due_cents), (1155, Some(1160)), "the screen says what it is in cash");
     // 11.55: 5.00 on card, then cash: the 6.55 left is due as 6.60, and 6.60 pays it.
     ui.handle(d::Intent::PickTender(1));
     ui.handle(d::Intent::AmountDigit(5));
     ui.handle(d::Intent::AmountEnter);
     let d::Screen::Pay(p) = ui.state().screen else { panic!("no pay screen") };
     assert_eq!(p.remaining_cents, 655, "nothing is rounded before cash is chosen");
+    assert_eq!(p.cash_due_cents, Some(660), "but the screen says what the rest is in cash");
     ui.handle(d::Intent::PickTender(0));
     let d::Screen::Amount(a) = ui.state().screen else { panic!("no cash pad") };
     assert_eq!(a.quick[0], ("Exact".to_string(), 660));

@@ -287,12 +287,15 @@ impl Counter {
         let cash: i64 = self.paid.iter().filter(|(t, _)| t == CASH).map(|(_, a)| a).sum();
         // Once cash is taken, what is left is the rounded cash part less the cash handed over.
         let remaining = if cash > 0 { self.cash_part() - cash } else { total - given };
+        // Before cash is taken, what the rest would come to in cash, when rounding changes it.
+        let cash_due = (cash == 0 && remaining > 0).then(|| self.cash_part()).filter(|c| *c != remaining);
         d::PayView {
             total_cents: total,
             applied: self.paid.iter().map(|(n, a)| d::AppliedTender { name: title(w, n), amount_cents: *a }).collect(),
             remaining_cents: remaining,
             change_cents: if remaining < 0 { (-remaining).min(cash) } else { 0 },
             tenders: self.catalog.tenders.iter().map(|t| title(w, t)).collect(),
+            cash_due_cents: cash_due,
         }
     }
 
