@@ -1,7 +1,8 @@
 //! Receipts and Z reports in the store's money and language, through the virtual printer
 //! (tests/common/vprinter.rs) from a real `till run`: a German store in euros prints German words
 //! and `5,95 €`; an American store in yen prints yen without decimals; a register of the German
-//! store set to English (`till setup set language=en`) prints English in euros.
+//! store set to English (`till setup set language=en`) prints English in euros; a Swiss store
+//! that rounds cash prints a cash refund's rounding and what the drawer paid out.
 
 mod common;
 
@@ -95,5 +96,24 @@ fn an_american_store_in_yen_prints_yen_without_decimals() {
     // A yen amount with decimals is refused, and nothing printed or recorded.
     let bad = n.till(&["report", "z", "--counted", "11.50"]);
     assert_eq!(bad.status.code(), Some(3), "{}", String::from_utf8_lossy(&bad.stderr));
+    n.stop();
+}
+
+#[test]
+fn a_swiss_store_pays_cash_refunds_rounded_and_says_so_on_the_return_receipt() {
+    let root = tempfile::tempdir().expect("test: temp dir");
+    let vp = VirtualPrinter::tcp();
+    let mut n = shop(root.path(), &vp.target(), "CHF", "de-DE", "11.38");
+    n.ok(&["setting", "set", "cash_rounding", "5"]);
+    n.start();
+    // 12.52 with tax, paid by card; brought back and refunded in cash: 12.50 paid out.
+    let number = ring(&n, &["TEA", "--pay", "card"]);
+    vp.wait_for(|i| with(i, &number).len() == 1, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    n.ok(&["return", "create", &number, "TEA", "--tender", "cash"]);
+    let items = vp.wait_for(|i| with(i, "RÜCKGABE").len() == 1, *DEADLINE).unwrap_or_else(|e| panic!("{e}"));
+    let r = &with(&items, "RÜCKGABE")[0];
+    assert!(has(r, "ERSTATTUNG", "-12,52"), "{r:#?}");
+    assert!(has(r, "Rundung Bargeld", "0,02"), "the refund's rounding: {r:#?}");
+    assert!(has(r, "Per Bar", "12,50"), "what the drawer paid out: {r:#?}");
     n.stop();
 }

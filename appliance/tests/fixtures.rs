@@ -656,6 +656,66 @@ fn rounded_sales_decode_the_same_forever_and_older_releases_keep_and_relay_them(
     assert!(Event::decode_linked(&off.encode_linked(link)).is_err(), "a rounding that does not add up");
 }
 
+/// Kinds the releases before cash refunds were rounded (schema 11: `RefundRounded`) knew
+/// (variants 0..=22).
+const KINDS_BEFORE_SCHEMA11: u8 = 23;
+
+fn path11() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/events-schema11.hex")
+}
+
+/// A cash refund rounded (docs/LOCALE.md, "Cash rounding"), in the order of
+/// `events-schema11.hex`: 4 TEA of sale Z-000001 back, 12.53 refunded, paid out in cash rounded
+/// to 0.05 as 12.55, a rounding of +0.02 recorded on it.
+fn expected11() -> Vec<(&'static str, Event, Link)> {
+    use till::model::{CASH, Refund, ReturnLine};
+    let a = RegisterId([0x3C; 16]);
+    let refund = Refund {
+        order: EventId { origin: a, seq: 1 },
+        order_number: "Z-000001".into(),
+        lines: vec![ReturnLine { sku: sku("TEA"), qty: 4, refund_cents: Cents(1253) }],
+        restock: true,
+        refund_cents: Cents(1253),
+        tender: CASH.into(),
+        cashier: Some("anna".into()),
+        approved_by: Some("marc".into()),
+        shift: None,
+    };
+    let kind = EventKind::RefundRounded { refund, cash_rounding_cents: Cents(2) };
+    let e = Event { id: EventId { origin: a, seq: 2 }, hlc: Hlc { wall_ms: 1_800_000_100_000, logical: 0 }, kind };
+    vec![(
+        "RefundRounded: 4 TEA of Z-000001 back, 12.53 CHF, cash paid out 12.55, rounding +0.02; Start",
+        e,
+        Link::Start,
+    )]
+}
+
+#[test]
+fn rounded_cash_refunds_decode_the_same_forever_and_older_releases_keep_and_relay_them() {
+    let want = expected11();
+    let title = "schema 11, cash refunds rounded (docs/LOCALE.md, \"Cash rounding\")";
+    let bytes = linked_fixture(&path11(), title, &want, KINDS_BEFORE_SCHEMA11);
+    // This release applies it (before its sale has arrived), the rounding as recorded, and relays
+    // it byte for byte.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Store::open(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let r = s.apply_remote(&bytes, 0).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((r.inserted, r.unreadable), (1, 0));
+    let rows = s.reader().returns().unwrap_or_else(|e| panic!("{e}"));
+    let got: Vec<_> = rows.iter().map(|x| (x.refund_cents, x.cash_rounding_cents, x.payment.as_str())).collect();
+    assert_eq!(got, [(1253, 2, "cash")], "paid out 12.55");
+    let relayed = s.reader().log_after(0, 10).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(relayed.iter().map(|(_, b)| b).collect::<Vec<_>>(), bytes.iter().collect::<Vec<_>>());
+    // A rounding of nothing, of a step or more, or of a refund not in cash is refused.
+    let (_, e, link) = &want[0];
+    let EventKind::RefundRounded { refund, .. } = e.kind.clone() else { unreachable!() };
+    let by_card = till::model::Refund { tender: "card".into(), ..refund.clone() };
+    for (r, c) in [(refund.clone(), 0), (refund, 10), (by_card, 2)] {
+        let off = Event { kind: EventKind::RefundRounded { refund: r, cash_rounding_cents: Cents(c) }, ..e.clone() };
+        assert!(Event::decode_linked(&off.encode_linked(link)).is_err(), "rounding {c} refused");
+    }
+}
+
 /// Writes (with `TILL_WRITE_FIXTURES`) and reads a fixture of linked events, and checks each line
 /// decodes to its event and link and encodes back to the same bytes, and that its kind is past
 /// the `known` variants an older release reads (so it keeps and relays it, rule 2).

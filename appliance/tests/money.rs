@@ -2,7 +2,7 @@
 //! split tenders rung on one register, some voided or returned on another after a sync, and
 //! every figure agrees to the cent: lines with orders, orders with their tax breakdown and
 //! tenders, both registers with each other, and the shift's expected cash with what the drawer
-//! took in and paid out.
+//! took in and paid out (cash rounded to the store's step both ways).
 
 use proptest::prelude::*;
 use till::model::{Cents, Discount, PayRequest, RateBp, Sku};
@@ -126,7 +126,7 @@ proptest! {
         // B learns the sales, and voids and takes back goods on them.
         sync(&a, &mut b);
         b.open_shift(Cents(5_000), None).unwrap_or_else(|e| panic!("{e}"));
-        let mut refunded_cash = 0i64;
+        let (mut refunded_cash, mut refund_rounding) = (0i64, 0i64);
         for (o, then) in &rung {
             match then {
                 After::Keep => {}
@@ -137,7 +137,12 @@ proptest! {
                     let tender = if *cash { "cash" } else { "card" };
                     let r = b.refund(&o.number, &items, true, Some(tender), None, None).unwrap_or_else(|e| panic!("{e}"));
                     prop_assert_eq!(r.refund_cents, o.total_cents, "a whole order back refunds its total");
-                    if *cash { refunded_cash += r.refund_cents; }
+                    // Cash goes back rounded to the step as it was taken, the rounding recorded.
+                    let rounding = if *cash { till::model::cash_rounding(r.refund_cents, step) } else { 0 };
+                    prop_assert_eq!(r.cash_rounding_cents, rounding);
+                    prop_assert!(step == 0 || !*cash || (r.refund_cents + rounding) % step == 0);
+                    if *cash { refunded_cash += r.refund_cents + rounding; }
+                    refund_rounding += rounding;
                 }
             }
         }
@@ -152,12 +157,17 @@ proptest! {
             o.tenders.iter().filter(|t| t.tender == "cash").map(|t| t.amount_cents).sum::<i64>() - o.change_cents
         }).sum();
         // The X reports' cash rounding: A's is that of every sale it rang, B's takes back that
-        // of the sales it voided, so together they are the rounding of the sales kept.
+        // of the sales it voided and adds that of the cash it paid back, so together they are the
+        // rounding of the sales kept less that of the refunds.
         let x = |r: &till::register::Register| r.x_report().unwrap_or_else(|e| panic!("{e}")).totals;
         let rung_rounding: i64 = rung.iter().map(|(o, _)| o.cash_rounding_cents).sum();
         let kept_rounding: i64 = orders.iter().filter(|o| !o.voided).map(|o| o.cash_rounding_cents).sum();
         prop_assert_eq!(x(&a).cash_rounding_cents().0, rung_rounding, "A's X: the rounding of its sales");
-        prop_assert_eq!(x(&a).cash_rounding_cents().0 + x(&b).cash_rounding_cents().0, kept_rounding, "less B's voids");
+        prop_assert_eq!(
+            x(&a).cash_rounding_cents().0 + x(&b).cash_rounding_cents().0,
+            kept_rounding - refund_rounding,
+            "less B's voids and refunds"
+        );
         let a_shift = a.close_shift(Cents(0)).unwrap_or_else(|e| panic!("{e}"));
         prop_assert_eq!(a_shift.expected_cents, Some(10_000 + kept));
         let b_shift = b.close_shift(Cents(0)).unwrap_or_else(|e| panic!("{e}"));

@@ -162,7 +162,11 @@ fn oracle(union: &[Vec<u8>]) -> Oracle {
                 .or_default()
                 .push((key(e), lines.iter().map(|(s, q)| (s.to_string(), i64::from(*q))).collect())),
             EventKind::ReturnCreated(till::model::Return { order, order_number, restock, lines, .. })
-            | EventKind::Refunded(till::model::Refund { order, order_number, restock, lines, .. }) => {
+            | EventKind::Refunded(till::model::Refund { order, order_number, restock, lines, .. })
+            | EventKind::RefundRounded {
+                refund: till::model::Refund { order, order_number, restock, lines, .. },
+                ..
+            } => {
                 refunds += 1;
                 returns.entry(*order).or_default().push((
                     key(e),

@@ -443,7 +443,8 @@ pub struct ReturnView {
     pub restock: bool,
     /// How the refund is paid out, e.g. "Cash" or "Card".
     pub refund_tender: String,
-    /// The refund for everything selected.
+    /// The refund for everything selected, as `refund_tender` pays it out (cash: rounded to the
+    /// store's step, as the register records it).
     pub refund_cents: i64,
     /// Whether the whole order can be voided instead (nothing of it came back yet): a "Void
     /// order" button shows while nothing is selected.

@@ -120,6 +120,15 @@ fn cash_is_rounded_to_the_store_step_and_nothing_else_is() {
     let z = t.json(&["report", "z", "--counted", "150.00"]);
     assert_eq!(z["cash_rounding_cents"].as_i64(), Some(-2), "{z}");
     assert!(t.ok(&["report", "show", "1"]).lines().any(|l| l.starts_with("Cash rounding") && l.ends_with("-0.02")));
+    // Cash goes back rounded too: 12.52 refunded in cash is 12.50 paid out, −0.02 recorded, and
+    // the next X counts it (tenders' net less net sales: −12.50 + 12.52).
+    let o = t.json(&["order", "create", "TEA", "--pay", "card"]);
+    let out = t.ok(&["return", "create", o["number"].as_str().unwrap_or(""), "TEA", "--tender", "cash"]);
+    assert!(out.contains("cash paid out 12.50"), "{out}");
+    let r = &t.json(&["return", "list"])[0];
+    assert_eq!((r["refund_cents"].as_i64(), r["cash_rounding_cents"].as_i64()), (Some(1252), Some(-2)), "{r}");
+    let xj = t.json(&["report", "x"]);
+    assert_eq!((xj["net_cents"].as_i64(), xj["cash_rounding_cents"].as_i64()), (Some(0), Some(2)), "{xj}");
 }
 
 #[test]

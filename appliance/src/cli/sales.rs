@@ -205,6 +205,11 @@ pub(super) fn returns(r: &mut Register, c: ReturnCmd) -> anyhow::Result<()> {
                 return print_json(&ret);
             }
             outln!("refund {} by {} for order {}", ret.refund, ret.payment, ret.order_number);
+            if ret.cash_rounding_cents != 0 {
+                let minor = reg(r.store().reader().money_format().map_err(Into::into))?.currency.minor;
+                let paid = crate::model::Cents(ret.refund_cents + ret.cash_rounding_cents).show(minor);
+                outln!("cash paid out {paid} (rounded to the store's step)");
+            }
             Ok(())
         }
         ReturnCmd::List(json) => {

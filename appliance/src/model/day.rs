@@ -168,9 +168,10 @@ impl DayTotals {
     }
 
     /// What rounding the cash due on sales added (negative: took off), less that of the voided
-    /// ones: the tenders' net less the net sales. Not a field of the Z's frozen figures (their
-    /// layout is fixed, docs/DATA.md), but exact from them: a sale's tenders less its change
-    /// come to its total plus its recorded rounding, and nothing else differs.
+    /// ones and that of the cash refunds paid out: the tenders' net less the net sales. Not a
+    /// field of the Z's frozen figures (their layout is fixed, docs/DATA.md), but exact from them:
+    /// a sale's tenders less its change come to its total plus its recorded rounding, a refund's
+    /// tender paid out its refund plus its rounding, and nothing else differs.
     pub fn cash_rounding_cents(&self) -> Cents {
         let tenders: i64 = self.tenders.iter().map(|t| t.net_cents().0).sum();
         Cents(tenders - self.net_cents().0)

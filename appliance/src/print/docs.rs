@@ -251,8 +251,12 @@ pub fn return_receipt(h: &Letterhead, r: &ReturnRow, names: &dyn Fn(&str) -> Str
     }
     b.push(Block::Rule);
     b.push(bold(w.t("receipt-refund"), h.money.number(-r.refund_cents)));
-    let tender = tender_name(w, &r.payment);
-    b.push(pair(w.t_with("receipt-refund-by", &[("tender", Arg::Text(&tender))]), h.money.number(r.refund_cents)));
+    // Cash paid back rounded to the store's step: the rounding, with the refund's sign.
+    if r.cash_rounding_cents != 0 {
+        b.push(pair(w.t("receipt-cash-rounding"), h.money.number(-r.cash_rounding_cents)));
+    }
+    let (tender, paid) = (tender_name(w, &r.payment), r.refund_cents + r.cash_rounding_cents);
+    b.push(pair(w.t_with("receipt-refund-by", &[("tender", Arg::Text(&tender))]), h.money.number(paid)));
     if let Some(m) = &r.approved_by {
         b.push(Block::Text(w.t_with("receipt-approved-by", &[("name", Arg::Text(m))])));
     }

@@ -5,9 +5,9 @@
 use super::{RegisterError, Result, append, edit, hash_pin, print_after, verify_pin_hash};
 use crate::model::{
     CARD, CASH, CartLine, Cents, Discount, EventId, Item, MAX_PRODUCT_NAME, MAX_SHORT_NAME, ModelError, PayRequest,
-    Product, RateBp, Refund, ReturnLine, Role, Sale, Sku, TenderRecord, User, cash_rounding_step, discount_limit_bp,
-    parse_barcode, price_cart, price_embedded, prices_embedded, prices_include_tax, refund_for, settle_tenders,
-    validate_name, validate_pin, validate_tender,
+    Product, RateBp, Refund, ReturnLine, Role, Sale, Sku, TenderRecord, User, cash_rounding, cash_rounding_step,
+    discount_limit_bp, parse_barcode, price_cart, price_embedded, prices_embedded, prices_include_tax, refund_for,
+    settle_tenders, validate_name, validate_pin, validate_tender,
 };
 use crate::store::{JobKind, OrderRow, ReturnRow, Tx, kv};
 use crate::sync::{Change, EventKind};
@@ -393,7 +393,16 @@ impl Register {
                 shift,
             };
             let cash = r.tender == CASH;
-            let id = append(tx, EventKind::Refunded(r))?.id;
+            // Cash goes back rounded to the store's step, as it was taken; the rounding is
+            // recorded on the return. A refund that rounds nothing keeps the kind older registers
+            // apply.
+            let step = tx.reader().settings()?.into_iter().find(|s| s.key == "cash_rounding").map(|s| s.value);
+            let rounding = if cash { cash_rounding(r.refund_cents.0, cash_rounding_step(step.as_deref())) } else { 0 };
+            let kind = match rounding {
+                0 => EventKind::Refunded(r),
+                c => EventKind::RefundRounded { refund: r, cash_rounding_cents: Cents(c) },
+            };
+            let id = append(tx, kind)?.id;
             print_after(tx, JobKind::Return, id, cash)?;
             Ok(id)
         })?;

@@ -189,10 +189,12 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 cashier: None,
                 approved_by: None,
                 shift: r.shift,
+                cash_rounding: 0,
             };
             take_back(c, &e.id, key, &rec)?;
         }
-        EventKind::Refunded(r) => {
+        EventKind::Refunded(_) | EventKind::RefundRounded { .. } => {
+            let Some((r, rounding)) = e.kind.refund() else { return Ok(()) };
             let rec = ReturnCols {
                 order: &r.order,
                 order_number: &r.order_number,
@@ -203,6 +205,7 @@ pub(crate) fn apply(c: &Connection, e: &Event) -> rusqlite::Result<()> {
                 cashier: r.cashier.as_deref(),
                 approved_by: r.approved_by.as_deref(),
                 shift: r.shift,
+                cash_rounding: rounding.0,
             };
             take_back(c, &e.id, key, &rec)?;
         }

@@ -255,10 +255,12 @@ impl Reader<'_> {
                 };
                 (format!("void of {number}"), cashier)
             }
-            EventKind::ReturnCreated(_) | EventKind::Refunded(_) => {
+            EventKind::ReturnCreated(_) | EventKind::Refunded(_) | EventKind::RefundRounded { .. } => {
                 let (restock, refund, number, cashier) = match &e.kind {
                     EventKind::ReturnCreated(r) => (r.restock, r.refund_cents, r.order_number.clone(), None),
-                    EventKind::Refunded(r) => (r.restock, r.refund_cents, r.order_number.clone(), r.cashier.clone()),
+                    EventKind::Refunded(r) | EventKind::RefundRounded { refund: r, .. } => {
+                        (r.restock, r.refund_cents, r.order_number.clone(), r.cashier.clone())
+                    }
                     _ => return Ok(None),
                 };
                 let (back, claimed): (i64, i64) = self

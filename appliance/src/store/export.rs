@@ -331,6 +331,8 @@ const RETURNS: &[Column] = &{
         col("line_count", Integer, "its lines in return_lines.csv", ""),
         col("refund_cents", C, "refunded in total, tax included", "negative UMS_BRUTTO"),
         col("refund", Decimal, "the same", ""),
+        col("cash_rounding_cents", C, "what rounding the cash paid out added (paid out = refund + this)", ""),
+        col("cash_rounding", Decimal, "the same", ""),
     ]
 };
 
@@ -546,7 +548,7 @@ impl Reader<'_> {
         let sql = "SELECT x.origin, g.name, x.origin, x.seq, x.order_number, x.hlc_ms, x.cashier, x.approved_by,
                           x.order_origin, x.order_seq, x.payment, x.restock,
                           (SELECT count(*) FROM return_lines l WHERE l.origin = x.origin AND l.seq = x.seq),
-                          x.refund_cents
+                          x.refund_cents, x.cash_rounding_cents
                    FROM returns x LEFT JOIN registers g ON g.origin = x.origin
                    WHERE x.hlc_ms >= ?1 AND x.hlc_ms < ?2 ORDER BY x.hlc_ms, x.hlc_logical, x.origin, x.seq";
         let about = "one row per return of goods from a sale";
@@ -560,7 +562,7 @@ impl Reader<'_> {
                 c.register(r, 0)?.text(r.get(1)?).id(r, 2)?.text(r.get(4)?).when(r.get(5)?).text(r.get(6)?);
                 let tender: String = r.get(10)?;
                 c.text(r.get(7)?).id(r, 8)?.text(Some(tender.clone())).text(Some(tender_type(&tender)));
-                c.flag(r.get(11)?).int(r.get(12)?).money(r.get(13)?);
+                c.flag(r.get(11)?).int(r.get(12)?).money(r.get(13)?).money(r.get(14)?);
                 Ok(c.0)
             },
         )

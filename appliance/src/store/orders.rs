@@ -178,6 +178,8 @@ pub(super) struct ReturnCols<'a> {
     pub cashier: Option<&'a str>,
     pub approved_by: Option<&'a str>,
     pub shift: Option<EventId>,
+    /// Added to the cash paid out by cash rounding (schema 11).
+    pub cash_rounding: i64,
 }
 
 /// Records a return (new to this database), its claim on the shelf, and settles its order.
@@ -188,8 +190,9 @@ pub(super) fn take_back(c: &Connection, id: &EventId, key: LwwKey, r: &ReturnCol
     let n = c
         .prepare_cached(
             "INSERT OR IGNORE INTO returns (origin, seq, order_origin, order_seq, order_number, restock, refund_cents,
-                                            payment, shift_origin, shift_seq, hlc_ms, hlc_logical, cashier, approved_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                            payment, shift_origin, shift_seq, hlc_ms, hlc_logical, cashier, approved_by,
+                                            cash_rounding_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             origin,
@@ -205,7 +208,8 @@ pub(super) fn take_back(c: &Connection, id: &EventId, key: LwwKey, r: &ReturnCol
             k_ms(key),
             key.hlc.logical,
             r.cashier,
-            r.approved_by
+            r.approved_by,
+            r.cash_rounding
         ])?;
     if n != 1 {
         return Ok(());

@@ -64,7 +64,9 @@ impl Topic {
                 (Topic::OrderVoided, Some(order.to_string()))
             }
             EventKind::ReturnCreated(r) => (Topic::ReturnCreated, Some(r.order.to_string())),
-            EventKind::Refunded(r) => (Topic::ReturnCreated, Some(r.order.to_string())),
+            EventKind::Refunded(r) | EventKind::RefundRounded { refund: r, .. } => {
+                (Topic::ReturnCreated, Some(r.order.to_string()))
+            }
             EventKind::StockCounted { .. } | EventKind::StockAdjusted { .. } => (Topic::StockChanged, None),
             _ => return None,
         })

@@ -201,6 +201,9 @@ pub struct ReturnRow {
     pub refund: String,
     /// The tender it was refunded by (cash, card, …).
     pub payment: String,
+    /// Added to the cash paid out by cash rounding (negative: taken off); the drawer paid out
+    /// `refund_cents + cash_rounding_cents`. Zero unless refunded in cash in a store that rounds.
+    pub cash_rounding_cents: i64,
     /// Who took the goods back.
     pub cashier: Option<String>,
     /// The manager who approved it.
@@ -615,7 +618,7 @@ impl Reader<'_> {
         let (o, s) = only.map(|id| (id.origin.0.to_vec(), id.seq as i64)).unzip();
         let mut rows = self.rows(
             "SELECT origin, seq, order_origin, order_seq, order_number, restock, refund_cents, payment, hlc_ms,
-                    cashier, approved_by
+                    cashier, approved_by, cash_rounding_cents
              FROM returns WHERE ?1 IS NULL OR (origin = ?1 AND seq = ?2) ORDER BY hlc_ms, hlc_logical, origin, seq",
             rusqlite::params![o, s],
             |r| {
@@ -629,6 +632,7 @@ impl Reader<'_> {
                     // Written with the currency's decimals below.
                     refund: String::new(),
                     payment: r.get(7)?,
+                    cash_rounding_cents: r.get(11)?,
                     cashier: r.get(9)?,
                     approved_by: r.get(10)?,
                     created_ms: r.get(8)?,
@@ -693,7 +697,8 @@ impl Reader<'_> {
     }
 
     /// Cash that should be in the drawer for a shift: float + cash tendered less change on its
-    /// sales not voided − cash refunds + paid in − paid out − drops.
+    /// sales not voided − cash refunds as paid out (with their rounding) + paid in − paid out −
+    /// drops.
     pub fn expected_cash(&self, shift: &EventId) -> Result<i64, StoreError> {
         let v = self.one(
             "SELECT COALESCE((SELECT float_cents FROM shifts WHERE origin = ?1 AND seq = ?2), 0)
@@ -703,7 +708,7 @@ impl Reader<'_> {
                               FROM orders o
                               WHERE o.shift_origin = ?1 AND o.shift_seq = ?2
                                 AND NOT EXISTS (SELECT 1 FROM order_voids v WHERE v.origin = o.origin AND v.seq = o.seq)), 0)
-                  - COALESCE((SELECT SUM(refund_cents) FROM returns
+                  - COALESCE((SELECT SUM(refund_cents + cash_rounding_cents) FROM returns
                               WHERE shift_origin = ?1 AND shift_seq = ?2 AND payment = 'cash'), 0)
                   + COALESCE((SELECT SUM(CASE kind WHEN 'paid_in' THEN amount_cents ELSE -amount_cents END)
                               FROM cash_moves WHERE shift_origin = ?1 AND shift_seq = ?2), 0)",

@@ -188,15 +188,17 @@ impl Reader<'_> {
             let cash = tender(&mut t.tenders, CASH);
             cash.voided_cents = Cents(cash.voided_cents.0 - vchange);
         }
-        // Returns taken here.
-        for (name, n, amount) in self.rows(
-            "SELECT payment, count(*), SUM(refund_cents) FROM returns WHERE origin = ?1 AND seq > ?2 AND seq < ?3 GROUP BY payment",
+        // Returns taken here: the goods' refund, and by tender what was paid out (a cash refund
+        // with its rounding, so the cash rounding line counts it too).
+        for (name, n, amount, rounding) in self.rows(
+            "SELECT payment, count(*), SUM(refund_cents), SUM(cash_rounding_cents) FROM returns
+             WHERE origin = ?1 AND seq > ?2 AND seq < ?3 GROUP BY payment",
             params![o, a, b],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?)),
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?)),
         )? {
             t.refunds.count += n.max(0) as u64;
             t.refunds.cents = Cents(t.refunds.cents.0 + amount);
-            tender(&mut t.tenders, &name).refunded_cents = Cents(amount);
+            tender(&mut t.tenders, &name).refunded_cents = Cents(amount + rounding);
         }
         // Tax per rate, categories and cashiers: the period's sales less the voids made in it.
         let sign_sql = format!(

@@ -4,8 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Hlc, LwwKey};
 use crate::model::{
-    AdjustReason, CashMove, Cents, ConflictId, DrawerOpening, EventId, Item, MAX_CONFLICT_NOTE, Order, Product, Refund,
-    Return, Sale, Sku, TaxProfile, TenderRecord, User, ZReport, check_reason, check_setting,
+    AdjustReason, CASH, CashMove, Cents, ConflictId, DrawerOpening, EventId, Item, MAX_CASH_ROUNDING_STEP,
+    MAX_CONFLICT_NOTE, Order, Product, Refund, Return, Sale, Sku, TaxProfile, TenderRecord, User, ZReport,
+    check_reason, check_setting,
 };
 
 /// Version byte that leads every encoded event. Bump it when an existing variant's layout changes;
@@ -178,6 +179,16 @@ pub enum EventKind {
         /// Added to the total by rounding the cash due (negative: taken off), in minor units.
         cash_rounding_cents: Cents,
     },
+    /// Goods came back and were refunded in cash rounded to the store's step (`cash_rounding`):
+    /// the return as [`EventKind::Refunded`], and the difference the rounding made to the cash
+    /// paid out, a fact recorded once. The drawer paid out its refund plus the rounding. A cash
+    /// refund that rounds nothing, and every other refund, is still a `Refunded`.
+    RefundRounded {
+        /// The return.
+        refund: Refund,
+        /// Added to the refund by rounding the cash paid out (negative: taken off), in minor units.
+        cash_rounding_cents: Cents,
+    },
 }
 
 /// A change to one last-write-wins record: the payload of [`EventKind::Edited`]. Not recursive
@@ -278,6 +289,16 @@ impl EventKind {
         }
     }
 
+    /// The return of an [`EventKind::Refunded`] or [`EventKind::RefundRounded`], with the
+    /// rounding of its cash paid out (zero for the first).
+    pub fn refund(&self) -> Option<(&Refund, Cents)> {
+        match self {
+            EventKind::Refunded(r) => Some((r, Cents::ZERO)),
+            EventKind::RefundRounded { refund, cash_rounding_cents } => Some((refund, *cash_rounding_cents)),
+            _ => None,
+        }
+    }
+
     /// A short stable name, stored beside the event for support queries.
     pub fn name(&self) -> &'static str {
         match self {
@@ -304,6 +325,7 @@ impl EventKind {
             EventKind::DayClosed(_) => "day_closed",
             EventKind::ServerElected { .. } => "server_elected",
             EventKind::OrderRounded { .. } => "order_rounded",
+            EventKind::RefundRounded { .. } => "refund_rounded",
         }
     }
 
@@ -314,7 +336,7 @@ impl EventKind {
             EventKind::OrderCreated(o) => o.shift = o.shift.map(&map),
             EventKind::OrderPlaced(o) | EventKind::OrderRounded { sale: o, .. } => o.shift = o.shift.map(&map),
             EventKind::OrderVoided { order, .. } | EventKind::VoidRecorded { order, .. } => *order = map(*order),
-            EventKind::Refunded(r) => {
+            EventKind::Refunded(r) | EventKind::RefundRounded { refund: r, .. } => {
                 r.order = map(r.order);
                 r.shift = r.shift.map(&map);
             }
@@ -391,7 +413,12 @@ impl EventKind {
                     return bad("void names out of range");
                 }
             }
-            EventKind::Refunded(r) => {
+            EventKind::Refunded(r) | EventKind::RefundRounded { refund: r, .. } => {
+                if let EventKind::RefundRounded { cash_rounding_cents: c, .. } = self
+                    && (c.0 == 0 || c.0.abs() >= MAX_CASH_ROUNDING_STEP || r.tender != CASH)
+                {
+                    return bad("cash rounding out of range");
+                }
                 if r.lines.is_empty()
                     || r.lines.len() > 500
                     || r.lines.iter().any(|l| !(1..=9999).contains(&l.qty) || !amount_ok(l.refund_cents))

@@ -294,6 +294,32 @@ fn a_return_on_the_screen_needs_a_manager_and_refunds_by_the_chosen_tender() {
 }
 
 #[test]
+fn a_cash_refund_on_the_screen_is_rounded_to_the_store_step_as_cash_taken_is() {
+    let (_dir, mut r) = shop();
+    r.set_setting("cash_rounding", "10").unwrap_or_else(|e| panic!("{e}"));
+    let items = [("TEA".parse().unwrap_or_else(|_| unreachable!()), 3)];
+    let order = r.create_order(&items, crate::model::Payment::Card, None).unwrap_or_else(|e| panic!("{e}"));
+    let mut ui = signed_in(r);
+    ui.handle(d::Intent::OpenReturns);
+    for c in order.number.chars() {
+        ui.handle(d::Intent::TypeChar(c));
+    }
+    ui.handle(d::Intent::DoneTyping);
+    ui.handle(d::Intent::ReturnQty { line: 0, delta: 3 });
+    let d::Screen::Return(v) = ui.state().screen else { panic!("no return screen") };
+    assert_eq!(v.refund_cents, 825, "by card: to the cent");
+    ui.handle(d::Intent::PickRefundTender);
+    let d::Screen::Return(v) = ui.state().screen else { panic!("no return screen") };
+    assert_eq!((v.refund_tender.as_str(), v.refund_cents), ("Cash", 830), "in cash: 8.25 is 8.30");
+    ui.handle(d::Intent::ConfirmReturn);
+    pin(&mut ui, "1234");
+    assert!(banner(&ui).contains("$8.30"), "{}", banner(&ui));
+    let returns = lock(&ui.reg).store().reader().returns().unwrap_or_default();
+    let got: Vec<_> = returns.iter().map(|x| (x.refund_cents, x.cash_rounding_cents, x.payment.as_str())).collect();
+    assert_eq!(got, [(825, 5, "cash")]);
+}
+
+#[test]
 fn the_register_locks_after_the_idle_time_and_keeps_the_cart() {
     let (_dir, mut r) = shop();
     r.store_mut().set(kv::IDLE_LOCK_SECS, &60).unwrap_or_else(|e| panic!("{e}"));

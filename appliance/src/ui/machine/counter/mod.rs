@@ -315,9 +315,12 @@ impl Counter {
                 refund_cents: line_refund(l, *sel),
             })
             .collect();
+        // What the customer gets back by the chosen tender: in cash, rounded as the register will.
+        let goods: i64 = lines.iter().map(|l| l.refund_cents).sum();
+        let rounding = if r.tender == CASH { cash_rounding(goods, self.catalog.cash_rounding) } else { 0 };
         Some(d::ReturnView {
             order_number: r.order.number.clone(),
-            refund_cents: lines.iter().map(|l| l.refund_cents).sum(),
+            refund_cents: goods + rounding,
             lines,
             page: r.page,
             restock: r.restock,

@@ -69,7 +69,7 @@ impl Ui {
         match done {
             Ok(ret) => {
                 info!("return on {} refunded {}", ret.order_number, ret.refund);
-                let refund = self.status.money.format(ret.refund_cents);
+                let refund = self.status.money.format(ret.refund_cents + ret.cash_rounding_cents);
                 let args =
                     [("refund", Text(&refund)), ("tender", Text(&ret.payment)), ("number", Text(&ret.order_number))];
                 let id = match ret.payment.as_str() {
