@@ -201,8 +201,7 @@ pub struct ReturnRow {
     pub refund: String,
     /// The tender it was refunded by (cash, card, …).
     pub payment: String,
-    /// Added to the cash paid out by cash rounding (negative: taken off); the drawer paid out
-    /// `refund_cents + cash_rounding_cents`. Zero unless refunded in cash in a store that rounds.
+    /// Cash rounding of a cash refund: the drawer paid out `refund_cents` + this (else 0).
     pub cash_rounding_cents: i64,
     /// Who took the goods back.
     pub cashier: Option<String>,
@@ -629,8 +628,7 @@ impl Reader<'_> {
                     order_number: r.get(4)?,
                     restock: r.get(5)?,
                     refund_cents: refund,
-                    // Written with the currency's decimals below.
-                    refund: String::new(),
+                    refund: String::new(), // written with the currency's decimals below
                     payment: r.get(7)?,
                     cash_rounding_cents: r.get(11)?,
                     cashier: r.get(9)?,
@@ -697,8 +695,7 @@ impl Reader<'_> {
     }
 
     /// Cash that should be in the drawer for a shift: float + cash tendered less change on its
-    /// sales not voided − cash refunds as paid out (with their rounding) + paid in − paid out −
-    /// drops.
+    /// sales not voided − cash refunds as paid out + paid in − paid out − drops.
     pub fn expected_cash(&self, shift: &EventId) -> Result<i64, StoreError> {
         let v = self.one(
             "SELECT COALESCE((SELECT float_cents FROM shifts WHERE origin = ?1 AND seq = ?2), 0)
